@@ -1,0 +1,52 @@
+import type { Job } from '../mechanisms/types.js';
+
+/** What a node knows when it prices a job. Money in USD at this edge. */
+export interface Quote {
+  readonly job: Job;
+  /** Expected compute cost of proving the job on this node, USD. */
+  readonly costUsd: number;
+  /** Expected proving time on this node, seconds. */
+  readonly durationS: number;
+  /** When the node would finish the job if it took it now (after its queued work). */
+  readonly finishAt: number;
+  /** Is the node working on something now? */
+  readonly busy: boolean;
+  readonly now: number;
+}
+
+/** The per-entity state a strategy may read and update (learning, predation targets). */
+export interface EntityView {
+  readonly id: number;
+  readonly name: string;
+  readonly margin: number;
+  readonly attacker: boolean;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** The entity's share of delivered work over the recent windows (0-1). */
+  share: number;
+  /** Free-form memory owned by the strategy (markups, counters). */
+  memory: Record<string, number>;
+}
+
+/**
+ * An operator strategy: how an entity prices, accepts and competes for work. A plain object tagged
+ * by `type`; randomness comes in as `u` (a uniform draw the caller takes from the entity's stream).
+ */
+export interface OperatorStrategy {
+  readonly type: string;
+  /** Take assigned work at `priceUsd` (random allocation)? */
+  accept(q: Quote, priceUsd: number, e: EntityView, u: number): boolean;
+  /** Total price to bid for a job (sealed-bid), or null to abstain. */
+  bid(q: Quote, e: EntityView, u: number): number | null;
+  /** Lowest total price at which to lock a job (reverse Dutch), or null never to lock. */
+  lockPrice(q: Quote, e: EntityView, u: number): number | null;
+  /** Join an open race for `rewardUsd`, expecting `racers` competitors in all? */
+  joinRace(q: Quote, rewardUsd: number, racers: number, e: EntityView, u: number): boolean;
+  /** Standing ask (order book): price per Mcycle given the node's cost per Mcycle, or null. */
+  ask(costPerMcycleUsd: number, e: EntityView, u: number): number | null;
+  /** Learns from the result of a job it competed for. */
+  observe?(won: boolean, profitUsd: number, e: EntityView): void;
+  /** Abandon a job it locked/accepted (griefing)? Asked when work would start. */
+  abandon?(q: Quote, e: EntityView, u: number): boolean;
+  /** Take work it cannot finish by the deadline? (capacity-blind strategies say yes) */
+  readonly overcommits?: boolean;
+}

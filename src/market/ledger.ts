@@ -1,0 +1,88 @@
+import type { Micros } from '../mechanisms/types.js';
+
+/** Fixed accounts. Operator entity `e` is account `OPERATOR0 + e`. */
+export const REQUESTERS = 0;
+export const ESCROW = 1;
+export const TREASURY = 2;
+export const BURNED = 3;
+/** Where compute spending goes (hardware owners, energy, cloud): outside the market. */
+export const COMPUTE = 4;
+/** Where minted rewards come from (proof-mining emission). */
+export const EMISSION = 5;
+export const OPERATOR0 = 6;
+
+/**
+ * Double-entry money in integer micro-USD. Every movement debits one account and credits another,
+ * so the balances always sum to zero; escrow is also tracked per job, and may never go negative.
+ * External accounts (requesters, compute, emission) go negative as they pay in.
+ */
+export class Ledger {
+  private balances: Float64Array;
+  private readonly escrow = new Map<number, number>();
+  /** Money moved so far, for checks. */
+  moved = 0;
+
+  constructor(entities: number) {
+    this.balances = new Float64Array(OPERATOR0 + entities);
+  }
+
+  /** Moves `amount` (≥ 0, integer) from one account to another. */
+  transfer(from: number, to: number, amount: Micros): void {
+    if (amount === 0) return;
+    if (!(amount > 0) || !Number.isInteger(amount)) throw new Error(`ledger: bad amount ${amount}`);
+    this.ensure(Math.max(from, to));
+    this.balances[from]! -= amount;
+    this.balances[to]! += amount;
+    this.moved += amount;
+  }
+
+  /** Moves money into a job's escrow. */
+  toEscrow(from: number, jobId: number, amount: Micros): void {
+    this.transfer(from, ESCROW, amount);
+    this.escrow.set(jobId, (this.escrow.get(jobId) ?? 0) + amount);
+  }
+
+  /** Moves money out of a job's escrow; throws if the escrow would go negative (a mechanism bug). */
+  fromEscrow(jobId: number, to: number, amount: Micros): void {
+    const held = this.escrow.get(jobId) ?? 0;
+    if (amount > held) throw new Error(`ledger: job ${jobId} escrow holds ${held} µUSD, cannot pay ${amount}`);
+    this.transfer(ESCROW, to, amount);
+    if (held === amount) this.escrow.delete(jobId);
+    else this.escrow.set(jobId, held - amount);
+  }
+
+  /** What a job's escrow holds. */
+  held(jobId: number): Micros {
+    return this.escrow.get(jobId) ?? 0;
+  }
+
+  balance(account: number): Micros {
+    return this.balances[account] ?? 0;
+  }
+
+  /** Sum of all balances: always 0 in a correct ledger. */
+  total(): number {
+    let t = 0;
+    for (let i = 0; i < this.balances.length; i++) t += this.balances[i]!;
+    return t;
+  }
+
+  /** Sum of per-job escrows: always equal to the escrow account. */
+  escrowTotal(): number {
+    let t = 0;
+    for (const v of this.escrow.values()) t += v;
+    return t;
+  }
+
+  /** Jobs that still hold escrow. */
+  openEscrows(): number {
+    return this.escrow.size;
+  }
+
+  private ensure(account: number): void {
+    if (account < this.balances.length) return;
+    const b = new Float64Array(Math.max(account + 1, this.balances.length * 2));
+    b.set(this.balances);
+    this.balances = b;
+  }
+}

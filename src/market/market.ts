@@ -1,0 +1,454 @@
+import { Simulation } from '../engine/simulation.js';
+import { rngStream, seed32, type Rng } from '../engine/rng.js';
+import type { Quote } from '../agents/strategy.js';
+import { hashUniform } from '../mechanisms/beacon.js';
+import type { Decision, Input, Job, Mechanism, OperatorInfo } from '../mechanisms/types.js';
+import { fits } from '../mechanisms/types.js';
+import { RunMetrics } from '../metrics/run-metrics.js';
+import type { Scenario } from '../scenario/schema.js';
+import { buildDemand, type Requester } from './demand.js';
+import { BURNED, COMPUTE, EMISSION, Ledger, OPERATOR0, REQUESTERS, TREASURY } from './ledger.js';
+import { buildPopulation, type Node, type Population } from './population.js';
+
+const ARRIVAL = 0;
+const COMPLETE = 1;
+const TIMER = 2;
+const WINDOW = 3;
+const INPUT = 4;
+const JOIN = 5;
+
+/** How many of the earliest would-be lockers of a reverse-Dutch offer get a lock attempt event. */
+const LOCK_CANDIDATES = 8;
+
+/** One finished job, for `jobs.csv`. */
+export interface JobRow {
+  job_id: number;
+  requester: number;
+  kind: string;
+  mcycles: number;
+  submitted_s: number;
+  deadline_s: number;
+  outcome: string;
+  ended_s: number;
+  on_time: boolean;
+  latency_s: number;
+  price_usd: number;
+  operator: number;
+  entity: string;
+  attempts: number;
+}
+
+/** Inputs to one market run. */
+export interface MarketOptions {
+  readonly scenario: Scenario;
+  readonly mechanism: Mechanism;
+  readonly seed: number;
+  /** Run index (sweeps), part of every stream's seed. */
+  readonly run?: number;
+  /** Called once per job when its money is final (for `jobs.csv`). */
+  readonly onJob?: (row: JobRow) => void;
+  /** Share of delivered work at which attackers count as dominant. */
+  readonly dominanceShare?: number;
+}
+
+/** What a market run leaves behind. */
+export interface MarketResult {
+  readonly metrics: RunMetrics;
+  readonly ledger: Ledger;
+  readonly population: Population;
+  readonly events: number;
+  readonly openJobs: number;
+  readonly endTime: number;
+}
+
+interface JobRec {
+  job: Job;
+  escrowIn: number;
+  refunds: number;
+  compute: number;
+  useful: number;
+  attempts: number;
+  outcome: string;
+  doneAt: number;
+  winner: number;
+}
+
+interface Attempt {
+  jobId: number;
+  node: number;
+  start: number;
+  end: number;
+  failed: boolean;
+  handle: number;
+}
+
+/**
+ * Runs one simulated market: the imperative shell around a mechanism. It owns the clock, the
+ * job lifecycle (submitted → assigned → proving → delivered / failed / expired), the agents'
+ * responses, the hardware timing and the ledger, and streams everything into {@link RunMetrics}.
+ */
+export function runMarket(o: MarketOptions): MarketResult {
+  const s = o.scenario;
+  const run = o.run ?? 0;
+  const sim = new Simulation();
+  const pop = buildPopulation(s);
+  const { nodes, entities } = pop;
+  const demand: Requester[] = buildDemand(s, o.seed, run);
+  const ledger = new Ledger(entities.length);
+  const metrics = new RunMetrics(
+    { names: entities.map((e) => e.view.name), attackers: entities.map((e) => e.view.attacker), dominanceShare: o.dominanceShare ?? 0.5 },
+    s.window,
+  );
+  const mech = o.mechanism;
+  const mechRng = rngStream(o.seed, run, `mechanism/${mech.type}`);
+  const agentRng: Rng[] = entities.map((e) => rngStream(o.seed, run, `entity/${e.view.name}`));
+  const failSeed = seed32(o.seed, run, 'hardware-failures');
+  const jitterSeed = seed32(o.seed, run, 'hardware-jitter');
+  const initial: OperatorInfo[] = nodes.filter((n) => n.active).map((n) => n.info);
+  const state = mech.init(initial);
+  const jobs = new Map<number, JobRec>();
+  const attempts = new Map<number, Attempt>();
+  const delayed = new Map<number, Input>();
+  let nextDelayed = 0;
+  let nextJob = 0;
+  let activeEntities = entities.filter((e) => e.active).length;
+  const out: Decision[] = [];
+  const pending: Input[] = [];
+  let pHead = 0;
+  let busy = false;
+  const lastCost = new Float64Array(nodes.length);
+
+  const attemptKey = (jobId: number, node: number): number => jobId * 1048576 + node;
+
+  function feed(input: Input): void {
+    pending.push(input);
+    if (busy) return;
+    busy = true;
+    while (pHead < pending.length) {
+      const next = pending[pHead++]!;
+      out.length = 0;
+      mech.step(state, next, sim.now, mechRng, out);
+      for (let i = 0; i < out.length; i++) handle(out[i]!);
+    }
+    pending.length = 0;
+    pHead = 0;
+    busy = false;
+  }
+
+  function quote(node: Node, job: Job): Quote {
+    const dur = node.model.duration(job.mcycles, job.kind);
+    const start = node.freeAt > sim.now ? node.freeAt : sim.now;
+    return { job, costUsd: (dur * node.model.hourlyCostUsd) / 3600, durationS: dur, finishAt: start + dur, busy: node.outstanding > 0, now: sim.now };
+  }
+
+  function startAttempt(rec: JobRec, nodeId: number): void {
+    const node = nodes[nodeId]!;
+    const job = rec.job;
+    const k = rec.attempts++;
+    const start = node.freeAt > sim.now ? node.freeAt : sim.now;
+    const dur = node.model.duration(job.mcycles, job.kind) * (0.9 + 0.2 * hashUniform(jitterSeed, job.id, nodeId, k));
+    const failed = hashUniform(failSeed, job.id, nodeId, k) < node.failureProb;
+    const end = start + (failed ? dur * hashUniform(failSeed ^ 0x5bd1e995, job.id, nodeId, k) : dur);
+    node.freeAt = end;
+    node.outstanding++;
+    const key = attemptKey(job.id, nodeId);
+    const handleId = sim.at(end, COMPLETE, job.id, nodeId);
+    attempts.set(key, { jobId: job.id, node: nodeId, start, end, failed, handle: handleId });
+  }
+
+  function bookCompute(nodeId: number, seconds: number, rec: JobRec | undefined): number {
+    const node = nodes[nodeId]!;
+    const micros = Math.round((seconds * node.model.hourlyCostUsd * 1e6) / 3600);
+    if (micros > 0) ledger.transfer(OPERATOR0 + node.info.entity, COMPUTE, micros);
+    metrics.compute += micros;
+    if (rec) rec.compute += micros;
+    return micros;
+  }
+
+  function nodeIdle(nodeId: number): void {
+    const node = nodes[nodeId]!;
+    if (node.outstanding === 0 && node.active && !node.ejected) feed({ type: 'available', operator: nodeId });
+  }
+
+  function candidates(job: Job, exclude: readonly number[], needFree: boolean): number[] {
+    const list: number[] = [];
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      if (!n.active || n.ejected || !fits(n.info.capacity, job.request) || exclude.includes(i)) continue;
+      if (needFree && n.outstanding > 0 && !entities[n.info.entity]!.strategy.overcommits) continue;
+      list.push(i);
+    }
+    return list;
+  }
+
+  function later(at: number, input: Input): void {
+    const id = nextDelayed++;
+    delayed.set(id, input);
+    sim.at(at, INPUT, id, 0);
+  }
+
+  function solicit(d: Extract<Decision, { type: 'solicit' }>): void {
+    const rec = jobs.get(d.jobId);
+    if (!rec) return;
+    const job = rec.job;
+    const list = candidates(job, d.exclude, d.mode !== 'bid');
+    if (d.mode === 'race') {
+      for (const id of list) {
+        const e = entities[nodes[id]!.info.entity]!;
+        if (e.strategy.joinRace(quote(nodes[id]!, job), d.reward / 1e6, list.length, e.view, agentRng[e.id]!.next())) {
+          feed({ type: 'lock', jobId: job.id, operator: id });
+        }
+      }
+    } else if (d.mode === 'bid') {
+      for (const id of list) {
+        const e = entities[nodes[id]!.info.entity]!;
+        const q = quote(nodes[id]!, job);
+        const b = e.strategy.bid(q, e.view, agentRng[e.id]!.next());
+        if (b !== null && (e.strategy.overcommits || q.finishAt <= job.deadline)) {
+          feed({ type: 'bid', jobId: job.id, operator: id, price: Math.max(0, Math.round(b * 1e6)), finishBy: q.finishAt });
+        }
+      }
+    } else {
+      // Reverse Dutch: each would-be locker locks when the ramp reaches its price; only the earliest few matter.
+      const times: number[] = [];
+      const who: number[] = [];
+      const r = d.ramp;
+      for (const id of list) {
+        const e = entities[nodes[id]!.info.entity]!;
+        const p = e.strategy.lockPrice(quote(nodes[id]!, job), e.view, agentRng[e.id]!.next());
+        if (p === null) continue;
+        const want = Math.round(p * 1e6);
+        let t: number;
+        if (!r || want <= d.reward) t = sim.now;
+        else if (want > r.to) continue;
+        else t = r.start + (r.to === r.from ? 0 : Math.ceil(((want - r.from) * (r.end - r.start)) / (r.to - r.from)));
+        if (t < sim.now) t = sim.now;
+        if (t > d.until) continue;
+        times.push(t);
+        who.push(id);
+      }
+      const order = times.map((_, i) => i).sort((a, b) => times[a]! - times[b]! || who[a]! - who[b]!);
+      for (let i = 0; i < order.length && i < LOCK_CANDIDATES; i++) {
+        const j = order[i]!;
+        later(times[j]!, { type: 'lock', jobId: job.id, operator: who[j]! });
+      }
+    }
+  }
+
+  function handle(d: Decision): void {
+    switch (d.type) {
+      case 'assign': {
+        const rec = jobs.get(d.jobId);
+        if (!rec) return;
+        const node = nodes[d.operator]!;
+        if (!d.committed) {
+          const e = entities[node.info.entity]!;
+          const ok = node.active && !node.ejected && e.strategy.accept(quote(node, rec.job), d.price / 1e6, e.view, agentRng[e.id]!.next());
+          if (!ok) {
+            feed({ type: 'decline', jobId: d.jobId, operator: d.operator });
+            return;
+          }
+          feed({ type: 'accept', jobId: d.jobId, operator: d.operator });
+        }
+        startAttempt(rec, d.operator);
+        return;
+      }
+      case 'solicit':
+        solicit(d);
+        return;
+      case 'abort': {
+        const key = attemptKey(d.jobId, d.operator);
+        const a = attempts.get(key);
+        if (!a) return;
+        attempts.delete(key);
+        sim.cancel(a.handle);
+        const node = nodes[a.node]!;
+        node.outstanding--;
+        if (sim.now > a.start) bookCompute(a.node, sim.now - a.start, jobs.get(a.jobId));
+        if (node.outstanding === 0) node.freeAt = sim.now;
+        nodeIdle(a.node);
+        return;
+      }
+      case 'settle': {
+        const to = OPERATOR0 + nodes[d.operator]!.info.entity;
+        if (d.source === 'emission') {
+          ledger.transfer(EMISSION, to, d.amount);
+          metrics.emission += d.amount;
+        } else ledger.fromEscrow(d.jobId, to, d.amount);
+        metrics.revenue += d.amount;
+        return;
+      }
+      case 'refund': {
+        ledger.fromEscrow(d.jobId, REQUESTERS, d.amount);
+        metrics.refunded += d.amount;
+        const rec = jobs.get(d.jobId);
+        if (rec) rec.refunds += d.amount;
+        return;
+      }
+      case 'burn':
+        ledger.fromEscrow(d.jobId, BURNED, d.amount);
+        metrics.burned += d.amount;
+        return;
+      case 'fee':
+        ledger.fromEscrow(d.jobId, TREASURY, d.amount);
+        metrics.protocol += d.amount;
+        return;
+      case 'collateral':
+        ledger.toEscrow(OPERATOR0 + nodes[d.operator]!.info.entity, d.jobId, d.amount);
+        return;
+      case 'release':
+        ledger.fromEscrow(d.jobId, OPERATOR0 + nodes[d.operator]!.info.entity, d.amount);
+        return;
+      case 'slash': {
+        ledger.fromEscrow(d.jobId, BURNED, d.burn);
+        if (d.toOperator >= 0 && d.reward > 0) {
+          ledger.fromEscrow(d.jobId, OPERATOR0 + nodes[d.toOperator]!.info.entity, d.reward);
+          metrics.revenue += d.reward;
+        }
+        ledger.fromEscrow(d.jobId, TREASURY, d.toTreasury);
+        metrics.slashed += d.burn + d.reward + d.toTreasury;
+        metrics.burned += d.burn;
+        metrics.protocol += d.toTreasury;
+        return;
+      }
+      case 'eject': {
+        const node = nodes[d.operator]!;
+        if (node.ejected) return;
+        node.ejected = true;
+        deactivate(d.operator);
+        return;
+      }
+      case 'timer':
+        sim.at(d.at, TIMER, d.jobId, d.tag);
+        return;
+      case 'done': {
+        const rec = jobs.get(d.jobId);
+        if (!rec || rec.outcome !== '') return;
+        rec.outcome = d.outcome;
+        rec.doneAt = sim.now;
+        rec.winner = d.operator;
+        const job = rec.job;
+        let entity = -1;
+        if (d.outcome === 'delivered' && d.operator >= 0) {
+          entity = nodes[d.operator]!.info.entity;
+          rec.useful = lastCost[d.operator]!;
+        }
+        metrics.jobDone(d.outcome, sim.now - job.submittedAt, sim.now <= job.deadline, entity, job.mcycles);
+        return;
+      }
+      case 'close': {
+        const rec = jobs.get(d.jobId);
+        if (!rec) return;
+        jobs.delete(d.jobId);
+        const left = ledger.held(d.jobId);
+        if (left > 0) ledger.fromEscrow(d.jobId, REQUESTERS, left);
+        const paid = rec.escrowIn - left - rec.refunds;
+        metrics.requesterPaid += paid;
+        metrics.useful += rec.useful;
+        if (rec.outcome === 'delivered') metrics.jobPrice(paid, rec.job.mcycles);
+        if (o.onJob) emitRow(rec, paid);
+        return;
+      }
+    }
+  }
+
+  function emitRow(rec: JobRec, paid: number): void {
+    const j = rec.job;
+    const delivered = rec.outcome === 'delivered';
+    o.onJob!({
+      job_id: j.id,
+      requester: j.requester,
+      kind: j.kind,
+      mcycles: j.mcycles,
+      submitted_s: j.submittedAt,
+      deadline_s: j.deadline,
+      outcome: rec.outcome || 'open',
+      ended_s: rec.doneAt,
+      on_time: delivered && rec.doneAt <= j.deadline,
+      latency_s: delivered ? rec.doneAt - j.submittedAt : NaN,
+      price_usd: paid / 1e6,
+      operator: rec.winner,
+      entity: rec.winner >= 0 ? entities[nodes[rec.winner]!.info.entity]!.view.name : '',
+      attempts: rec.attempts,
+    });
+  }
+
+  function deactivate(nodeId: number): void {
+    const node = nodes[nodeId]!;
+    node.active = false;
+    const e = entities[node.info.entity]!;
+    if (e.active && e.nodes.every((n) => !nodes[n]!.active)) {
+      e.active = false;
+      activeEntities--;
+    }
+  }
+
+  sim.on(ARRIVAL, (r) => {
+    const req = demand[r]!;
+    const job = req.makeJob(nextJob++, sim.now);
+    const rec: JobRec = { job, escrowIn: job.maxPrice, refunds: 0, compute: 0, useful: 0, attempts: 0, outcome: '', doneAt: NaN, winner: -1 };
+    jobs.set(job.id, rec);
+    if (job.maxPrice > 0) ledger.toEscrow(REQUESTERS, job.id, job.maxPrice);
+    metrics.jobSubmitted();
+    const gap = req.nextGap();
+    if (req.activeAt(sim.now + gap, s.duration)) sim.schedule(gap, ARRIVAL, r, 0);
+    feed({ type: 'submit', job });
+  });
+
+  sim.on(COMPLETE, (jobId, nodeId) => {
+    const key = attemptKey(jobId, nodeId);
+    const a = attempts.get(key)!;
+    attempts.delete(key);
+    const node = nodes[nodeId]!;
+    node.outstanding--;
+    lastCost[nodeId] = bookCompute(nodeId, a.end - a.start, jobs.get(jobId));
+    feed(a.failed ? { type: 'fail', jobId, operator: nodeId } : { type: 'deliver', jobId, operator: nodeId });
+    nodeIdle(nodeId);
+  });
+
+  sim.on(TIMER, (jobId, tag) => feed({ type: 'timer', jobId, tag }));
+
+  sim.on(INPUT, (id) => {
+    const input = delayed.get(id)!;
+    delayed.delete(id);
+    if (input.type === 'lock') {
+      const node = nodes[input.operator]!;
+      if (!node.active || node.ejected) return;
+      if (node.outstanding > 0 && !entities[node.info.entity]!.strategy.overcommits) return;
+    }
+    feed(input);
+  });
+
+  let windowStart = 0;
+  sim.on(WINDOW, () => {
+    metrics.closeWindow(windowStart, activeEntities);
+    const w = metrics.windowWork[metrics.windowWork.length - 1]!;
+    let total = 0;
+    for (let i = 0; i < w.length; i++) total += w[i]!;
+    for (const e of entities) e.view.share = total > 0 ? w[e.id]! / total : 0;
+    windowStart = sim.now;
+    if (windowStart < s.duration) sim.at(Math.min(s.duration, windowStart + s.window), WINDOW);
+  });
+
+  sim.on(JOIN, (entityId) => {
+    const e = entities[entityId]!;
+    if (e.exited) return;
+    e.active = true;
+    activeEntities++;
+    for (const n of e.nodes) {
+      nodes[n]!.active = true;
+      feed({ type: 'join', operator: nodes[n]!.info });
+    }
+  });
+
+  for (const e of entities) if (!e.active && e.joinAt > 0) sim.at(e.joinAt, JOIN, e.id);
+  demand.forEach((req, r) => {
+    const t = req.spec.start;
+    if (req.activeAt(t, s.duration)) sim.at(t, ARRIVAL, r, 0);
+  });
+  sim.at(Math.min(s.window, s.duration), WINDOW);
+  sim.run(s.duration);
+  // Drain: no new arrivals; let in-flight jobs finish, for at most another `duration`.
+  sim.run(s.duration * 2);
+  return { metrics, ledger, population: pop, events: sim.events, openJobs: jobs.size, endTime: sim.now };
+}

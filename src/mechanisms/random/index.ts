@@ -1,0 +1,393 @@
+import { drawBeacon, selectionIndex } from '../beacon.js';
+import { FreeIndex } from '../free-index.js';
+import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Seconds } from '../types.js';
+import { toMicros } from '../types.js';
+import { slotFee } from './fee.js';
+import { randomDefaults, randomPresets, type RandomParams } from './params.js';
+
+export { randomDefaults, randomPresets, type RandomParams } from './params.js';
+export { slotFee } from './fee.js';
+
+const WAITING = 0;
+const ASSIGNED = 1;
+const RACING = 2;
+const DELIVERED = 3;
+const FAILED = 4;
+
+/** Timer tag: the job's deadline. */
+export const TAG_DEADLINE = 1;
+
+interface Slot {
+  status: number;
+  /** Current prover, -1 when none. */
+  op: number;
+  /** Fallback rounds used so far. */
+  round: number;
+  /** Provers that failed this slot (ejected if a fallback succeeds). */
+  failedOps: number[];
+  /** Racers working on the slot when it is an open race. */
+  racers: number[];
+}
+
+interface JobRec {
+  job: Job;
+  fee: Micros;
+  pool: Micros;
+  beacon: number;
+  draws: number;
+  slots: Slot[];
+  tried: number[];
+  deliveries: number;
+  doneSent: boolean;
+  closed: boolean;
+  queued: boolean;
+  timerSet: boolean;
+  expired: boolean;
+}
+
+/** The mechanism-owned state of random allocation. */
+export interface RandomState {
+  index: FreeIndex;
+  jobs: Map<number, JobRec>;
+  /** Node id → the job it works on (undefined when idle). */
+  opJob: (JobRec | undefined)[];
+  opSlot: number[];
+  ejected: Set<number>;
+  queue: JobRec[];
+  qHead: number;
+  scratch: number[];
+  hidden: number[];
+  /** Node id → times of its recent declines. */
+  declines: Map<number, number[]>;
+}
+
+/**
+ * Random allocation (mechanism id `random`), the Gevulot / ZkCloud design: a protocol-fixed price
+ * per resource-hour, provers drawn at random among the free nodes that meet the job's request
+ * (auditable from a beacon), redundancy k, fallback rounds, an optional last-resort open race, and
+ * a FIFO queue while no eligible prover is free.
+ */
+export function randomAllocation(params: Partial<RandomParams> & { preset?: string } = {}): Mechanism<RandomState> {
+  const { preset, ...rest } = params;
+  const base = preset ? randomPresets[preset] : undefined;
+  if (preset && !base) throw new Error(`unknown preset "${preset}" for mechanism random`);
+  const p: RandomParams = { ...randomDefaults, ...base, ...rest };
+
+  function select(s: RandomState, rec: JobRec): number {
+    const profiles = s.index.eligibleProfiles(rec.job.request, s.scratch);
+    // Hide provers that already tried this job, so a re-draw never picks them again.
+    const hidden = s.hidden;
+    hidden.length = 0;
+    for (let i = 0; i < rec.tried.length; i++) {
+      const op = rec.tried[i]!;
+      if (s.index.isFree(op)) {
+        s.index.setFree(op, false);
+        hidden.push(op);
+      }
+    }
+    const n = s.index.countFree(profiles);
+    let op = -1;
+    if (n > 0) op = s.index.kth(profiles, selectionIndex(rec.beacon, rec.job.id, rec.draws++, n));
+    for (let i = 0; i < hidden.length; i++) s.index.setFree(hidden[i]!, true);
+    return op;
+  }
+
+  function slotPay(slot: Slot, rec: JobRec): Micros {
+    const refund = slot.round > 0 ? Math.floor(rec.fee * p.fallbackRefundShare) : 0;
+    return Math.max(0, rec.fee - protocolCut(rec) - refund);
+  }
+
+  function protocolCut(rec: JobRec): Micros {
+    const tx = toMicros(p.txFeeUsd);
+    return tx + Math.floor((rec.fee - tx) * p.protocolShare);
+  }
+
+  function assign(s: RandomState, rec: JobRec, si: number, op: number, role: 'primary' | 'redundant' | 'fallback', out: Decision[]): void {
+    const slot = rec.slots[si]!;
+    s.index.setFree(op, false);
+    s.opJob[op] = rec;
+    s.opSlot[op] = si;
+    rec.tried.push(op);
+    slot.op = op;
+    slot.status = ASSIGNED;
+    out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: slotPay(slot, rec), role, committed: false });
+  }
+
+  /** Assigns every waiting slot it can; returns how many still wait. */
+  function fillSlots(s: RandomState, rec: JobRec, out: Decision[]): number {
+    let waiting = 0;
+    for (let si = 0; si < rec.slots.length; si++) {
+      const slot = rec.slots[si]!;
+      if (slot.status !== WAITING) continue;
+      const op = s.index.freeCount > 0 ? select(s, rec) : -1;
+      if (op < 0) {
+        waiting++;
+        continue;
+      }
+      assign(s, rec, si, op, slot.round > 0 ? 'fallback' : si === 0 ? 'primary' : 'redundant', out);
+    }
+    return waiting;
+  }
+
+  function ensureDeadlineTimer(rec: JobRec, out: Decision[]): void {
+    if (rec.timerSet) return;
+    rec.timerSet = true;
+    out.push({ type: 'timer', jobId: rec.job.id, at: rec.job.deadline, tag: TAG_DEADLINE });
+  }
+
+  /** Slots that could not be placed: queue them, or fail them at once. */
+  function park(s: RandomState, rec: JobRec, out: Decision[]): void {
+    if (p.onNoCapacity === 'fail' || rec.expired) {
+      for (const slot of rec.slots) if (slot.status === WAITING) slot.status = FAILED;
+      return;
+    }
+    if (!rec.queued) {
+      rec.queued = true;
+      s.queue.push(rec);
+    }
+    ensureDeadlineTimer(rec, out);
+  }
+
+  function drain(s: RandomState, out: Decision[]): void {
+    const q = s.queue;
+    for (let i = s.qHead; i < q.length && s.index.freeCount > 0; i++) {
+      const rec = q[i]!;
+      if (!rec.queued) continue;
+      if (fillSlots(s, rec, out) === 0) rec.queued = false;
+    }
+    while (s.qHead < q.length && !q[s.qHead]!.queued) s.qHead++;
+    if (s.qHead > 1024 && s.qHead * 2 > q.length) {
+      s.queue = q.slice(s.qHead);
+      s.qHead = 0;
+    }
+  }
+
+  function openRace(rec: JobRec, slot: Slot, out: Decision[]): void {
+    slot.status = RACING;
+    slot.op = -1;
+    out.push({ type: 'solicit', jobId: rec.job.id, mode: 'race', reward: slotPay(slot, rec), until: rec.job.deadline, exclude: rec.tried.slice() });
+    ensureDeadlineTimer(rec, out);
+  }
+
+  /** Every round of a slot failed. */
+  function exhaust(rec: JobRec, slot: Slot, out: Decision[]): void {
+    slot.status = FAILED;
+    if (p.onExhausted === 'burn') out.push({ type: 'burn', jobId: rec.job.id, amount: rec.fee });
+    else out.push({ type: 'refund', jobId: rec.job.id, amount: rec.fee });
+  }
+
+  function finishIfDone(s: RandomState, rec: JobRec, out: Decision[]): void {
+    if (rec.closed) return;
+    for (const slot of rec.slots) {
+      if (slot.status === ASSIGNED || slot.status === WAITING) return;
+      if (slot.status === RACING && (slot.racers.length > 0 || !rec.expired)) return;
+    }
+    if (!rec.doneSent) {
+      rec.doneSent = true;
+      out.push({ type: 'done', jobId: rec.job.id, outcome: rec.expired ? 'expired' : 'failed', operator: -1 });
+    }
+    rec.closed = true;
+    rec.queued = false;
+    s.jobs.delete(rec.job.id);
+    out.push({ type: 'close', jobId: rec.job.id });
+  }
+
+  function release(s: RandomState, op: number): void {
+    s.opJob[op] = undefined;
+  }
+
+  function onDeliver(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
+    const si = s.opSlot[op]!;
+    const slot = rec.slots[si]!;
+    release(s, op);
+    const id = rec.job.id;
+    rec.deliveries++;
+    let pay: Micros;
+    if (p.rewardTiers.length > 0) {
+      pay = Math.floor(rec.pool * (p.rewardTiers[rec.deliveries - 1] ?? 0));
+    } else {
+      pay = slotPay(slot, rec);
+      const cut = protocolCut(rec);
+      if (cut > 0) out.push({ type: 'fee', jobId: id, amount: cut });
+      if (slot.round > 0) {
+        const refund = Math.floor(rec.fee * p.fallbackRefundShare);
+        if (refund > 0) out.push({ type: 'refund', jobId: id, amount: refund });
+        if (p.ejectOnFallbackSuccess) {
+          for (const bad of slot.failedOps) {
+            if (!s.ejected.has(bad)) {
+              s.ejected.add(bad);
+              s.index.remove(bad);
+              out.push({ type: 'eject', operator: bad });
+            }
+          }
+        }
+      }
+    }
+    if (pay > 0) out.push({ type: 'settle', jobId: id, operator: op, amount: pay, source: 'escrow' });
+    if (slot.status === RACING) {
+      for (const r of slot.racers) {
+        if (r === op) continue;
+        release(s, r);
+        out.push({ type: 'abort', jobId: id, operator: r });
+      }
+      slot.racers.length = 0;
+    }
+    slot.status = DELIVERED;
+    slot.op = op;
+    if (!rec.doneSent) {
+      rec.doneSent = true;
+      out.push({ type: 'done', jobId: id, outcome: 'delivered', operator: op });
+    }
+    finishIfDone(s, rec, out);
+  }
+
+  function onFail(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
+    const slot = rec.slots[s.opSlot[op]!]!;
+    release(s, op);
+    slot.failedOps.push(op);
+    if (slot.status === RACING) {
+      const i = slot.racers.indexOf(op);
+      if (i >= 0) slot.racers.splice(i, 1);
+      if (slot.racers.length === 0 && rec.expired) exhaust(rec, slot, out);
+    } else if (slot.round < p.fallbackRounds) {
+      slot.round++;
+      slot.status = WAITING;
+      if (fillSlots(s, rec, out) > 0) park(s, rec, out);
+    } else if (p.lastResortRace) {
+      openRace(rec, slot, out);
+    } else {
+      exhaust(rec, slot, out);
+    }
+    finishIfDone(s, rec, out);
+  }
+
+  /** Counts a decline; a prover over the limit is removed from the prover set. */
+  function countDecline(s: RandomState, op: number, now: Seconds, out: Decision[]): boolean {
+    let list = s.declines.get(op);
+    if (!list) s.declines.set(op, (list = []));
+    while (list.length > 0 && list[0]! <= now - p.declineWindow) list.shift();
+    list.push(now);
+    if (list.length <= p.maxDeclines) return false;
+    s.ejected.add(op);
+    s.index.remove(op);
+    out.push({ type: 'eject', operator: op });
+    return true;
+  }
+
+  function onDecline(s: RandomState, rec: JobRec, op: number, now: Seconds, out: Decision[]): void {
+    const slot = rec.slots[s.opSlot[op]!]!;
+    release(s, op);
+    if (!countDecline(s, op, now, out) && !s.ejected.has(op)) s.index.setFree(op, true);
+    if (p.declineToRace) {
+      openRace(rec, slot, out);
+    } else {
+      slot.status = WAITING;
+      if (fillSlots(s, rec, out) > 0) park(s, rec, out);
+    }
+    finishIfDone(s, rec, out);
+    drain(s, out);
+  }
+
+  function onSubmit(s: RandomState, job: Job, random: Random, out: Decision[]): void {
+    const k = Math.min(3, Math.max(1, Math.floor(job.redundancy)));
+    const fee = slotFee(job, p);
+    if (fee * k > job.maxPrice) {
+      out.push({ type: 'done', jobId: job.id, outcome: 'rejected', operator: -1 });
+      out.push({ type: 'close', jobId: job.id });
+      return;
+    }
+    const slots: Slot[] = [];
+    for (let i = 0; i < k; i++) slots.push({ status: WAITING, op: -1, round: 0, failedOps: [], racers: [] });
+    const rec: JobRec = {
+      job, fee, pool: fee * k, beacon: drawBeacon(random), draws: 0, slots, tried: [], deliveries: 0,
+      doneSent: false, closed: false, queued: false, timerSet: false, expired: false,
+    };
+    s.jobs.set(job.id, rec);
+    if (fillSlots(s, rec, out) > 0) park(s, rec, out);
+    finishIfDone(s, rec, out);
+  }
+
+  function onTimer(s: RandomState, rec: JobRec, out: Decision[]): void {
+    rec.expired = true;
+    rec.queued = false;
+    for (const slot of rec.slots) {
+      if (slot.status === WAITING) slot.status = FAILED;
+      else if (slot.status === RACING && slot.racers.length === 0) slot.status = FAILED;
+    }
+    finishIfDone(s, rec, out);
+  }
+
+  function onJoinRace(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
+    if (!s.index.isFree(op) || rec.tried.includes(op)) return;
+    for (let si = 0; si < rec.slots.length; si++) {
+      const slot = rec.slots[si]!;
+      if (slot.status !== RACING) continue;
+      s.index.setFree(op, false);
+      s.opJob[op] = rec;
+      s.opSlot[op] = si;
+      rec.tried.push(op);
+      slot.racers.push(op);
+      out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: slotPay(slot, rec), role: 'racer', committed: true });
+      return;
+    }
+  }
+
+  return {
+    type: 'random',
+    params: { ...p, ...(preset ? { preset } : {}) },
+    init(operators: readonly OperatorInfo[]): RandomState {
+      const index = new FreeIndex(operators.length + 1);
+      for (const o of operators) {
+        index.add(o.id, o.capacity);
+        index.setFree(o.id, true);
+      }
+      return { index, jobs: new Map(), opJob: [], opSlot: [], ejected: new Set(), queue: [], qHead: 0, scratch: [], hidden: [], declines: new Map() };
+    },
+    step(s: RandomState, input: Input, now: Seconds, random: Random, out: Decision[]): void {
+      switch (input.type) {
+        case 'submit':
+          onSubmit(s, input.job, random, out);
+          return;
+        case 'available':
+          if (s.ejected.has(input.operator) || s.opJob[input.operator] !== undefined) return;
+          s.index.setFree(input.operator, true);
+          if (s.qHead < s.queue.length) drain(s, out);
+          return;
+        case 'join':
+          s.index.add(input.operator.id, input.operator.capacity);
+          s.index.setFree(input.operator.id, true);
+          drain(s, out);
+          return;
+        case 'leave':
+          s.index.remove(input.operator);
+          return;
+        case 'ask':
+        case 'cancel-ask':
+          return;
+        default:
+          break;
+      }
+      const rec = s.jobs.get(input.jobId);
+      if (!rec || rec.closed) return;
+      switch (input.type) {
+        case 'deliver':
+          if (s.opJob[input.operator] === rec) onDeliver(s, rec, input.operator, out);
+          return;
+        case 'fail':
+          if (s.opJob[input.operator] === rec) onFail(s, rec, input.operator, out);
+          return;
+        case 'decline':
+          if (s.opJob[input.operator] === rec) onDecline(s, rec, input.operator, now, out);
+          return;
+        case 'lock':
+          onJoinRace(s, rec, input.operator, out);
+          return;
+        case 'timer':
+          if (input.tag === TAG_DEADLINE) onTimer(s, rec, out);
+          return;
+        default:
+          return;
+      }
+    },
+  };
+}

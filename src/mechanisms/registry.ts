@@ -1,0 +1,67 @@
+import { randomAllocation } from './random/index.js';
+import { randomDefaults, randomPresets } from './random/params.js';
+import type { Mechanism } from './types.js';
+
+/** A mechanism the simulator and scenario files can name. */
+export interface MechanismEntry {
+  readonly id: string;
+  readonly description: string;
+  /** Builds the mechanism; `params` may include `preset`. Throws on an unknown preset or parameter. */
+  readonly create: (params: Record<string, unknown>) => Mechanism;
+  /** Named real-world parameter sets. */
+  readonly presets: readonly string[];
+  /** Parameter names the mechanism accepts (for validation and `pmsim list`). */
+  readonly paramNames: readonly string[];
+}
+
+/** Checks that every key of `params` is a known parameter (or `preset`). */
+export function checkParams(id: string, params: Record<string, unknown>, known: readonly string[]): void {
+  for (const k of Object.keys(params)) {
+    if (k !== 'preset' && !known.includes(k)) throw new Error(`unknown parameter "${k}" for mechanism ${id} (known: ${known.join(', ')})`);
+  }
+}
+
+/** Builds a registry entry from a factory, its defaults and its presets. */
+export function entry(
+  id: string,
+  description: string,
+  factory: (params: Record<string, unknown>) => Mechanism,
+  defaults: object,
+  presets: Record<string, unknown>,
+): MechanismEntry {
+  const paramNames = Object.keys(defaults);
+  return {
+    id,
+    description,
+    presets: Object.keys(presets),
+    paramNames,
+    create: (params) => {
+      checkParams(id, params, paramNames);
+      if (params.preset !== undefined && !(String(params.preset) in presets)) {
+        throw new Error(`unknown preset "${String(params.preset)}" for mechanism ${id} (known: ${Object.keys(presets).join(', ') || 'none'})`);
+      }
+      return factory(params);
+    },
+  };
+}
+
+/** The registered mechanisms. Each mechanism adds one line here. */
+const entries: readonly MechanismEntry[] = [
+  entry(
+    'random',
+    'Random allocation at a protocol-fixed price (Gevulot / ZkCloud): beacon-drawn provers, redundancy, fallback, optional last-resort race',
+    (p) => randomAllocation(p),
+    randomDefaults,
+    randomPresets,
+  ),
+];
+
+/** Every registered mechanism, in registration order. */
+export function mechanisms(): readonly MechanismEntry[] {
+  return entries;
+}
+
+/** Looks a mechanism up by id. */
+export function mechanismById(id: string): MechanismEntry | undefined {
+  return entries.find((e) => e.id === id);
+}

@@ -1,0 +1,189 @@
+import { concentration } from './concentration.js';
+import { LogHistogram } from './log-histogram.js';
+import { RunningStats } from './running-stats.js';
+
+/** Terminal outcomes counted by the collector. */
+export type JobOutcome = 'delivered' | 'failed' | 'expired' | 'rejected';
+
+/** Static facts about the entities of one run. */
+export interface EntityFacts {
+  readonly names: readonly string[];
+  readonly attackers: readonly boolean[];
+  /** Share of delivered work at which attackers count as dominant. */
+  readonly dominanceShare: number;
+}
+
+/** One window of the time series. */
+export interface WindowRow {
+  window: number;
+  t_start_s: number;
+  jobs_submitted: number;
+  jobs_delivered: number;
+  jobs_on_time: number;
+  price_per_mcycle_mean_usd: number;
+  active_operators: number;
+  hhi: number;
+  top1_share: number;
+  attacker_share: number;
+}
+
+/**
+ * Streaming metrics of one market run: counters, a latency histogram, running price statistics and
+ * per-window aggregates. Memory is O(windows × entities), independent of the number of jobs.
+ */
+export class RunMetrics {
+  submitted = 0;
+  delivered = 0;
+  onTime = 0;
+  failed = 0;
+  expired = 0;
+  rejected = 0;
+  readonly latency = new LogHistogram();
+  readonly pricePerJob = new RunningStats();
+  readonly pricePerMcycle = new RunningStats();
+  /** Money counters, micro-USD. */
+  requesterPaid = 0;
+  refunded = 0;
+  burned = 0;
+  protocol = 0;
+  revenue = 0;
+  slashed = 0;
+  emission = 0;
+  compute = 0;
+  useful = 0;
+  cloud = 0;
+  exits: boolean[];
+  readonly windows: WindowRow[] = [];
+  /** Delivered Mcycles per entity, per closed window. */
+  readonly windowWork: Float64Array[] = [];
+  private readonly totalWork: Float64Array;
+  private cur: Float64Array;
+  private curSubmitted = 0;
+  private curDelivered = 0;
+  private curOnTime = 0;
+  private readonly curPrice = new RunningStats();
+  private readonly windowPrice = new RunningStats();
+
+  constructor(
+    private readonly facts: EntityFacts,
+    private readonly window: number,
+  ) {
+    const n = facts.names.length;
+    this.totalWork = new Float64Array(n);
+    this.cur = new Float64Array(n);
+    this.exits = new Array<boolean>(n).fill(false);
+  }
+
+  jobSubmitted(): void {
+    this.submitted++;
+    this.curSubmitted++;
+  }
+
+  /** A job reached its outcome; `entity` is the winner's entity for delivered jobs. */
+  jobDone(outcome: JobOutcome, latency: number, onTime: boolean, entity: number, mcycles: number): void {
+    switch (outcome) {
+      case 'delivered':
+        this.delivered++;
+        this.curDelivered++;
+        this.latency.add(latency);
+        if (onTime) {
+          this.onTime++;
+          this.curOnTime++;
+        }
+        if (entity >= 0) {
+          this.totalWork[entity]! += mcycles;
+          this.cur[entity]! += mcycles;
+        }
+        return;
+      case 'failed':
+        this.failed++;
+        return;
+      case 'expired':
+        this.expired++;
+        return;
+      case 'rejected':
+        this.rejected++;
+        return;
+    }
+  }
+
+  /** A delivered job's money is final: what the requester paid, in micro-USD. */
+  jobPrice(paidMicros: number, mcycles: number): void {
+    const usd = paidMicros / 1e6;
+    this.pricePerJob.add(usd);
+    const per = usd / mcycles;
+    this.pricePerMcycle.add(per);
+    this.curPrice.add(per);
+  }
+
+  /** Closes the window that started at `tStart`; `active` is the count of active entities. */
+  closeWindow(tStart: number, active: number): void {
+    const c = concentration(this.cur);
+    let att = 0;
+    for (let e = 0; e < this.cur.length; e++) if (this.facts.attackers[e]) att += this.cur[e]!;
+    const priceMean = this.curPrice.mean();
+    if (this.curPrice.n > 0) this.windowPrice.add(priceMean);
+    this.windows.push({
+      window: this.windows.length,
+      t_start_s: tStart,
+      jobs_submitted: this.curSubmitted,
+      jobs_delivered: this.curDelivered,
+      jobs_on_time: this.curOnTime,
+      price_per_mcycle_mean_usd: priceMean,
+      active_operators: active,
+      hhi: c.hhi,
+      top1_share: c.top1,
+      attacker_share: this.hasAttackers() ? (c.total > 0 ? att / c.total : NaN) : NaN,
+    });
+    this.windowWork.push(this.cur);
+    this.cur = new Float64Array(this.cur.length);
+    this.curSubmitted = 0;
+    this.curDelivered = 0;
+    this.curOnTime = 0;
+    this.curPrice.reset();
+  }
+
+  hasAttackers(): boolean {
+    return this.facts.attackers.some(Boolean);
+  }
+
+  /** Concentration of all delivered work. */
+  concentration(): { hhi: number; top1: number } {
+    return concentration(this.totalWork);
+  }
+
+  /** Entity indices by total delivered work, largest first (ties by index). */
+  topEntities(k: number): number[] {
+    return [...this.totalWork.keys()]
+      .filter((e) => this.totalWork[e]! > 0)
+      .sort((a, b) => this.totalWork[b]! - this.totalWork[a]! || a - b)
+      .slice(0, k);
+  }
+
+  /** Coefficient of variation of per-window mean price per Mcycle. */
+  priceCv(): number {
+    return this.windowPrice.cv();
+  }
+
+  /** Attack outcome columns (NaN where they do not apply). */
+  attack(): { peak: number; ttd: number; ratio: number } {
+    if (!this.hasAttackers()) return { peak: NaN, ttd: NaN, ratio: NaN };
+    let peak = NaN;
+    let ttd = NaN;
+    for (const w of this.windows) {
+      if (!Number.isNaN(w.attacker_share) && !(w.attacker_share <= peak)) peak = w.attacker_share;
+      if (Number.isNaN(ttd) && w.attacker_share >= this.facts.dominanceShare) ttd = w.t_start_s;
+    }
+    let ratio = NaN;
+    if (!Number.isNaN(ttd)) {
+      const before = new RunningStats();
+      const after = new RunningStats();
+      for (const w of this.windows) {
+        if (Number.isNaN(w.price_per_mcycle_mean_usd)) continue;
+        (w.t_start_s < ttd ? before : after).add(w.price_per_mcycle_mean_usd);
+      }
+      ratio = before.n > 0 && after.n > 0 ? after.mean() / before.mean() : NaN;
+    }
+    return { peak, ttd, ratio };
+  }
+}

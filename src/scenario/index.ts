@@ -1,0 +1,5 @@
+/** Scenario files: schema, parsing, validation with file-and-path errors. */
+export { scenarioSchema, duration, type Scenario, type ScenarioInput, type OperatorGroup, type RequesterGroup, type MechanismRef } from './schema.js';
+export { loadScenarioFile, parseScenario, parseScenarioText, readColumn } from './load.js';
+export { ScenarioError, formatPath, type ScenarioIssue } from './errors.js';
+export { parseDuration, formatDuration } from './duration.js';

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+const DURATION_HINT = 'a duration like 90s, 10m, 12h, 7d or a number of seconds';
+
+/** A duration field: `90s`, `10m`, `12h`, `7d`, or seconds. Parsed to seconds. */
+export const duration = z
+  .union([z.number(), z.string()], { error: `expected ${DURATION_HINT}` })
+  .transform((v, ctx) => {
+    const s = parseDuration(v);
+    if (s === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected ${DURATION_HINT}, got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    return s;
+  })
+  .meta({ description: DURATION_HINT, examples: ['90s', '10m', '12h', '7d'] });
+
+const positive = z.number({ error: 'expected a number' }).positive({ error: 'expected a number > 0' });
+const nonNeg = z.number({ error: 'expected a number' }).min(0, { error: 'expected a number ≥ 0' });
+const share = z.number({ error: 'expected a number' }).min(0, { error: 'expected a share from 0 to 1' }).max(1, { error: 'expected a share from 0 to 1' });
+
+/** Distributions of numbers; `time: true` lets every parameter be a duration. */
+function dist(time: boolean) {
+  const num = time ? duration : nonNeg;
+  const pos = time ? duration : positive;
+  return z.discriminatedUnion(
+    'dist',
+    [
+      z.strictObject({ dist: z.literal('constant'), value: num }),
+      z.strictObject({ dist: z.literal('uniform'), min: num, max: num }),
+      z.strictObject({ dist: z.literal('exponential'), mean: pos }),
+      z.strictObject({ dist: z.literal('normal'), mean: num, sd: nonNeg }),
+      z.strictObject({ dist: z.literal('lognormal'), median: pos, sigma: nonNeg }),
+      z
+        .strictObject({
+          dist: z.literal('empirical'),
+          file: z.string().optional().describe('CSV file, relative to the scenario file'),
+          column: z.union([z.string(), z.number().int().min(0)]).default(0),
+          values: z.array(nonNeg).optional().describe('Inline values (or loaded from `file`)'),
+          mode: z.enum(['sample', 'replay']).default('sample'),
+        })
+        .refine((d) => d.file !== undefined || d.values !== undefined, { error: 'expected `file` or `values`' }),
+    ],
+    { error: 'expected a distribution: {dist: constant|uniform|exponential|normal|lognormal|empirical, ...}' },
+  );
+}
+
+/** A number, or a distribution written as an object. */
+const numOrDist = z.union([nonNeg, dist(false)]);
+const durOrDist = z.union([duration, dist(true)]);
+
+const resources = z.strictObject({
+  cpus: nonNeg.default(0),
+  gpus: nonNeg.default(0),
+  memory_gb: nonNeg.default(0),
+});
+
+const mechanismRef = z.union([
+  z.string({ error: 'expected a mechanism id' }),
+  z.strictObject({
+    id: z.string({ error: 'expected a mechanism id' }),
+    preset: z.string().optional(),
+    label: z.string().optional(),
+    params: z.record(z.string(), z.unknown()).default({}),
+  }),
+]);
+
+const operatorGroup = z.strictObject({
+  name: z.string({ error: 'expected a group name' }),
+  entities: z.number().int().min(1, { error: 'expected at least 1 entity' }).default(1).describe('How many independent owners'),
+  nodes: z.number().int().min(1, { error: 'expected at least 1 node' }).default(1).describe('Nodes per entity'),
+  hardware: z.string({ error: 'expected a hardware id (see `pmsim list`)' }),
+  devices: z.number().int().min(1).default(1).describe('Devices (GPUs) per node'),
+  ownership: z.enum(['owned', 'rented']).default('owned'),
+  strategy: z.string().default('cost-plus'),
+  margin: z.number().min(-1).default(0.2).describe('Markup over cost, as a fraction'),
+  failure_prob: share.optional().describe('Probability that one attempt fails (default: the hardware profile)'),
+  capital_usd: nonNeg.optional(),
+  attacker: z.boolean().default(false),
+  join_at: duration.optional().describe('When the group joins (default: at the start)'),
+  resources: resources.partial().optional().describe('Advertised capacity per node (default: from the hardware)'),
+  params: z.record(z.string(), z.unknown()).default({}).describe('Strategy parameters'),
+});
+
+const requesterGroup = z.strictObject({
+  name: z.string({ error: 'expected a requester name' }),
+  kind: z.string().default('zkvm').describe('Workload kind'),
+  arrival: durOrDist.describe('Time between jobs: a duration (periodic) or a distribution'),
+  size_mcycles: numOrDist.describe('Job size in Mcycles'),
+  deadline: durOrDist.describe('Deadline, relative to submission'),
+  max_price_usd_per_mcycle: nonNeg.optional(),
+  max_price_usd: nonNeg.optional(),
+  redundancy: z.number().int().min(1, { error: 'expected 1, 2 or 3' }).max(3, { error: 'expected 1, 2 or 3' }).default(1),
+  resources: resources.default({ cpus: 0, gpus: 1, memory_gb: 16 }),
+  reference_khz: positive.default(884).describe('Per-GPU speed behind the declared proving time (default RTX 4090); the declared time assumes all requested GPUs'),
+  start: duration.default(0),
+  stop: duration.optional(),
+  max_jobs: z.number().int().min(0).optional(),
+});
+
+/** The scenario file schema. `name`, `seed`, `duration`, `window` and `mechanisms` are fixed keys. */
+export const scenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z.string({ error: 'expected a scenario name' }).min(1),
+    description: z.string().optional(),
+    seed: z.number({ error: 'expected an integer seed' }).int({ error: 'expected an integer seed' }).min(0).default(1),
+    duration: duration,
+    window: duration.default(3600),
+    mechanisms: z.array(mechanismRef, { error: 'expected a list of mechanism ids' }).min(1, { error: 'expected at least one mechanism' }),
+    energy_usd_per_kwh: nonNeg.default(0.12),
+    operators: z.array(operatorGroup, { error: 'expected a list of operator groups' }).min(1, { error: 'expected at least one operator group' }),
+    requesters: z.array(requesterGroup, { error: 'expected a list of requesters' }).min(1, { error: 'expected at least one requester' }),
+  })
+  .superRefine((s, ctx) => {
+    if (s.window > s.duration) ctx.addIssue({ code: 'custom', path: ['window'], message: `expected a window no longer than the duration (${s.duration}s)` });
+    if (s.window <= 0) ctx.addIssue({ code: 'custom', path: ['window'], message: 'expected a window > 0' });
+    if (s.duration <= 0) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'expected a duration > 0' });
+    s.requesters.forEach((r, i) => {
+      if (r.max_price_usd_per_mcycle === undefined && r.max_price_usd === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['requesters', i], message: 'expected a price limit: max_price_usd_per_mcycle or max_price_usd' });
+      }
+    });
+  });
+
+/** A scenario as written (durations already in seconds). */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+/** A parsed scenario with defaults applied. */
+export type Scenario = z.output<typeof scenarioSchema>;
+export type OperatorGroup = Scenario['operators'][number];
+export type RequesterGroup = Scenario['requesters'][number];
+export type MechanismRef = Scenario['mechanisms'][number];
