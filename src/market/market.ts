@@ -8,6 +8,7 @@ import { RunMetrics } from '../metrics/run-metrics.js';
 import type { Scenario } from '../scenario/schema.js';
 import { buildDemand, type Requester } from './demand.js';
 import { BURNED, COMPUTE, EMISSION, Ledger, OPERATOR0, REQUESTERS, TREASURY } from './ledger.js';
+import { createEntryExit } from './entry-exit.js';
 import { buildPopulation, type Node, type Population } from './population.js';
 
 const ARRIVAL = 0;
@@ -117,6 +118,7 @@ export function runMarket(o: MarketOptions): MarketResult {
   let pHead = 0;
   let busy = false;
   const lastCost = new Float64Array(nodes.length);
+  const entryExit = createEntryExit({ entities, nodes, ledger, metrics, window: s.window });
 
   const attemptKey = (jobId: number, node: number): number => jobId * 1048576 + node;
 
@@ -321,6 +323,16 @@ export function runMarket(o: MarketOptions): MarketResult {
       case 'timer':
         sim.at(d.at, TIMER, d.jobId, d.tag);
         return;
+      case 'request-ask': {
+        const node = nodes[d.operator]!;
+        if (!node.active || node.ejected) return;
+        const e = entities[node.info.entity]!;
+        // Cost of one Mcycle of the default workload on this node, at its current speed.
+        const perMcycle = ((node.model.duration(1000, 'zkvm') - node.model.profile.setupSeconds) / 1000) * (node.model.hourlyCostUsd / 3600);
+        const a = e.strategy.ask(perMcycle, e.view, agentRng[e.id]!.next());
+        if (a !== null) feed({ type: 'ask', operator: d.operator, pricePerMcycle: Math.max(0, a), expiresAt: d.expiresAt });
+        return;
+      }
       case 'done': {
         const rec = jobs.get(d.jobId);
         if (!rec || rec.outcome !== '') return;
@@ -371,6 +383,19 @@ export function runMarket(o: MarketOptions): MarketResult {
       entity: rec.winner >= 0 ? entities[nodes[rec.winner]!.info.entity]!.view.name : '',
       attempts: rec.attempts,
     });
+  }
+
+  /** An entity leaves: its nodes stop taking work (work in progress finishes). */
+  function exitEntity(entityId: number): void {
+    const e = entities[entityId]!;
+    if (e.exited) return;
+    e.exited = true;
+    metrics.exits[entityId] = true;
+    for (const n of e.nodes) {
+      if (!nodes[n]!.active) continue;
+      deactivate(n);
+      feed({ type: 'leave', operator: n });
+    }
   }
 
   function deactivate(nodeId: number): void {
@@ -426,6 +451,9 @@ export function runMarket(o: MarketOptions): MarketResult {
     let total = 0;
     for (let i = 0; i < w.length; i++) total += w[i]!;
     for (const e of entities) e.view.share = total > 0 ? w[e.id]! / total : 0;
+    for (const change of entryExit.onWindow(sim.now)) {
+      if (change.type === 'exit') exitEntity(change.entity);
+    }
     windowStart = sim.now;
     if (windowStart < s.duration) sim.at(Math.min(s.duration, windowStart + s.window), WINDOW);
   });

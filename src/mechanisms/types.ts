@@ -129,6 +129,8 @@ export type Decision =
   | { readonly type: 'slash'; readonly jobId: number; readonly operator: number; readonly burn: Micros; readonly toOperator: number; readonly reward: Micros; readonly toTreasury: Micros }
   /** Remove an operator from the network (ZkCloud ejects a prover whose work was re-done by a fallback). */
   | { readonly type: 'eject'; readonly operator: number }
+  /** Ask a node for a standing ask (order book): the shell answers with an `ask` input (or nothing). */
+  | { readonly type: 'request-ask'; readonly operator: number; readonly expiresAt: Seconds }
   /** Ask to be woken with a `timer` input at an absolute time. */
   | { readonly type: 'timer'; readonly jobId: number; readonly at: Seconds; readonly tag: number }
   /** The job reached its terminal state. Emitted exactly once per job. */
