@@ -96,7 +96,17 @@ export type Outcome = 'delivered' | 'failed' | 'expired' | 'rejected';
 /** What the protocol decides: the market shell carries these out. */
 export type Decision =
   /** Give the job to an operator at a price. `committed`: the operator already agreed (bid, lock). */
-  | { readonly type: 'assign'; readonly jobId: number; readonly operator: number; readonly price: Micros; readonly role: AssignRole; readonly committed: boolean }
+  | {
+      readonly type: 'assign';
+      readonly jobId: number;
+      readonly operator: number;
+      readonly price: Micros;
+      readonly role: AssignRole;
+      readonly committed: boolean;
+      /** For beacon-drawn selections: the public beacon and the draw number, so anyone can `audit` it. */
+      readonly beacon?: number;
+      readonly draw?: number;
+    }
   /** Ask operators to respond: `bid` (sealed bids until `until`), `lock` (reverse Dutch), `race` (join an open race). */
   | {
       readonly type: 'solicit';

@@ -39,10 +39,7 @@ export function parseScenario(raw: unknown, file = '<scenario>'): Scenario {
   }
   const r = scenarioSchema.safeParse(raw);
   if (!r.success) {
-    throw new ScenarioError(
-      file,
-      r.error.issues.map((i) => ({ path: formatPath(i.path), message: describe(i) })),
-    );
+    throw new ScenarioError(file, r.error.issues.flatMap((i) => explain(i, [])));
   }
   const s = r.data;
   const issues: ScenarioIssue[] = [];
@@ -50,6 +47,30 @@ export function parseScenario(raw: unknown, file = '<scenario>'): Scenario {
   loadTraces(s, file, issues);
   if (issues.length > 0) throw new ScenarioError(file, issues);
   return s;
+}
+
+interface ZodIssueLike {
+  code: string;
+  message: string;
+  path: PropertyKey[];
+  keys?: string[];
+  errors?: ZodIssueLike[][];
+}
+
+/**
+ * Turns a zod issue into messages a person can act on. A failed union (a number OR a
+ * distribution, say) is explained by the branch that got furthest, not as "Invalid input".
+ */
+function explain(i: ZodIssueLike, prefix: PropertyKey[]): ScenarioIssue[] {
+  const path = [...prefix, ...i.path];
+  if (i.code === 'invalid_union' && i.errors && i.errors.length > 0) {
+    const depth = (b: ZodIssueLike[]): number => Math.max(...b.map((x) => x.path.length + (x.code === 'invalid_type' ? 0 : 0.5)));
+    const best = [...i.errors].sort((a, b) => depth(b) - depth(a))[0]!;
+    if (depth(best) > 0.5) return best.flatMap((x) => explain(x, path));
+    if (i.message && !i.message.startsWith('Invalid input')) return [{ path: formatPath(path), message: i.message }];
+    return [{ path: formatPath(path), message: `expected one of: ${i.errors.map((b) => b.map((x) => x.message.replace('Invalid input: ', '')).join(', ')).join(' | ')}` }];
+  }
+  return [{ path: formatPath(path), message: describe(i) }];
 }
 
 function describe(i: { code: string; message: string; keys?: string[] }): string {

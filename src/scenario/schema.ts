@@ -47,8 +47,8 @@ function dist(time: boolean) {
 }
 
 /** A number, or a distribution written as an object. */
-const numOrDist = z.union([nonNeg, dist(false)]);
-const durOrDist = z.union([duration, dist(true)]);
+const numOrDist = z.union([nonNeg, dist(false)], { error: 'expected a number ≥ 0 or a distribution {dist: constant|uniform|exponential|normal|lognormal|empirical, ...}' });
+const durOrDist = z.union([duration, dist(true)], { error: 'expected a duration (90s, 10m, 12h, 7d) or a distribution {dist: constant|uniform|exponential|normal|lognormal|empirical, ...}' });
 
 const resources = z.strictObject({
   cpus: nonNeg.default(0),

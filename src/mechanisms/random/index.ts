@@ -73,6 +73,9 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
   if (preset && !base) throw new Error(`unknown preset "${preset}" for mechanism random`);
   const p: RandomParams = { ...randomDefaults, ...base, ...rest };
 
+  /** Draw number of the last selection (for the audit trail in `assign`). */
+  let lastDraw = 0;
+
   function select(s: RandomState, rec: JobRec): number {
     const profiles = s.index.eligibleProfiles(rec.job.request, s.scratch);
     // Hide provers that already tried this job, so a re-draw never picks them again.
@@ -87,7 +90,10 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     }
     const n = s.index.countFree(profiles);
     let op = -1;
-    if (n > 0) op = s.index.kth(profiles, selectionIndex(rec.beacon, rec.job.id, rec.draws++, n));
+    if (n > 0) {
+      lastDraw = rec.draws++;
+      op = s.index.kth(profiles, selectionIndex(rec.beacon, rec.job.id, lastDraw, n));
+    }
     for (let i = 0; i < hidden.length; i++) s.index.setFree(hidden[i]!, true);
     return op;
   }
@@ -110,7 +116,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     rec.tried.push(op);
     slot.op = op;
     slot.status = ASSIGNED;
-    out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: slotPay(slot, rec), role, committed: false });
+    out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: slotPay(slot, rec), role, committed: false, beacon: rec.beacon, draw: lastDraw });
   }
 
   /** Assigns every waiting slot it can; returns how many still wait. */

@@ -1,0 +1,82 @@
+import { join, resolve } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { runScenario } from '../../market/run-scenario.js';
+import { AtomicStream } from '../../output/atomic.js';
+import { cell } from '../../output/csv.js';
+import { writeRunOutputs } from '../../output/write-run.js';
+import { loadScenarioFile } from '../../scenario/load.js';
+import { UsageError } from '../errors.js';
+
+const JOB_COLUMNS = ['mechanism', 'seed', 'job_id', 'requester', 'kind', 'mcycles', 'submitted_s', 'deadline_s', 'outcome', 'ended_s', 'on_time', 'latency_s', 'price_usd', 'operator', 'entity', 'attempts'];
+
+interface RunArgs {
+  scenario: string;
+  seed?: number;
+  out: string;
+  mechanism?: string[];
+  jobs: boolean;
+  report: boolean;
+  quiet: boolean;
+}
+
+/** `pmsim run <scenario>`: every mechanism of a scenario on the same demand; writes the output contract. */
+const command: CommandModule<object, RunArgs> = {
+  command: 'run <scenario>',
+  describe: 'Run a scenario under each of its mechanisms and write summary, time series and run metadata',
+  builder: (y) =>
+    y
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (YAML or JSON)' })
+      .option('seed', { type: 'number', describe: "Seed (default: the scenario's seed)" })
+      .option('out', { type: 'string', default: 'results/run', describe: 'Output directory' })
+      .option('mechanism', { type: 'string', array: true, describe: 'Only these mechanisms (id or label); repeatable' })
+      .option('jobs', { type: 'boolean', default: false, describe: 'Also write jobs.csv (one row per job)' })
+      .option('report', { type: 'boolean', default: false, describe: 'Also write report.html and report.md' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors' })
+      .example('$0 run scenarios/default.yaml --out results/default', 'compare every mechanism of the default scenario')
+      .example('$0 run scenarios/default.yaml --seed 7 --mechanism random --jobs', 'one mechanism, another seed, with per-job rows'),
+  handler: async (a) => {
+    const scenario = loadScenarioFile(a.scenario);
+    if (a.seed !== undefined && (!Number.isInteger(a.seed) || a.seed < 0)) throw new UsageError(`--seed expects a whole number ≥ 0, got ${a.seed}`);
+    const seed = a.seed ?? scenario.seed;
+    const out = resolve(a.out);
+    const jobs = a.jobs ? new AtomicStream(join(out, 'jobs.csv')) : undefined;
+    jobs?.write(`${JOB_COLUMNS.join(',')}\n`);
+    try {
+      const result = runScenario(scenario, {
+        seed,
+        mechanisms: a.mechanism,
+        onJob: jobs ? (m, r) => jobs.write(`${JOB_COLUMNS.map((c) => csvCell(c === 'mechanism' ? m : c === 'seed' ? seed : (r as unknown as Record<string, unknown>)[c])).join(',')}\n`) : undefined,
+        onMechanismDone: a.quiet ? undefined : (label, r) => process.stderr.write(`  ${label}: ${r.metrics.submitted} jobs, ${r.events} events\n`),
+      });
+      const cmd = `pmsim run ${a.scenario} --seed ${seed}${a.mechanism ? a.mechanism.map((m) => ` --mechanism ${m}`).join('') : ''}`;
+      writeRunOutputs(result, out, { scenarioFile: a.scenario, command: cmd });
+      jobs?.commit();
+      if (!a.quiet) {
+        for (const r of result.summary) {
+          process.stdout.write(`${String(r.mechanism).padEnd(24)} liveness ${fmt(r.liveness, 3)}  price/job $${fmt(r.price_per_job_mean_usd, 4)}  requester cost $${fmt(r.requester_cost_usd, 2)}  hhi ${fmt(r.hhi, 0)}\n`);
+        }
+        process.stdout.write(`wrote ${out}\n`);
+      }
+      if (a.report) {
+        const reportModule = '../../report/index.js';
+        const { writeReport } = (await import(reportModule)) as { writeReport: (dir: string, out: string, o: { formats: string[] }) => Promise<string[]> };
+        const files = await writeReport(out, out, { formats: ['html', 'md', 'png'] });
+        if (!a.quiet) process.stdout.write(`report: ${files.filter((f) => f.endsWith('.html') || f.endsWith('.md')).join(', ')}\n`);
+      }
+    } catch (e) {
+      jobs?.abort();
+      throw e;
+    }
+  },
+};
+
+function csvCell(v: unknown): string {
+  const s = cell(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function fmt(v: unknown, digits: number): string {
+  return typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
+}
+
+export default command;

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { mean, sampleStandardDeviation } from 'simple-statistics';
+import { sampler } from './distributions.js';
+import { rngStream, seed32 } from './rng.js';
+
+const draw = (n: number, f: () => number): number[] => Array.from({ length: n }, f);
+
+describe('rngStream', () => {
+  it('gives the same numbers for the same (seed, run, name)', () => {
+    const a = rngStream(7, 0, 'demand');
+    const b = rngStream(7, 0, 'demand');
+    expect(draw(100, () => a.next())).toEqual(draw(100, () => b.next()));
+  });
+
+  it('gives different streams for a different seed, run or name', () => {
+    const base = draw(10, rngStream(7, 0, 'demand').next);
+    expect(draw(10, rngStream(8, 0, 'demand').next)).not.toEqual(base);
+    expect(draw(10, rngStream(7, 1, 'demand').next)).not.toEqual(base);
+    expect(draw(10, rngStream(7, 0, 'failures').next)).not.toEqual(base);
+    expect(seed32(7, 0, 'x')).not.toBe(seed32(7, 0, 'y'));
+  });
+});
+
+describe('distributions', () => {
+  const r = rngStream(1, 0, 'dist-test');
+  const N = 40000;
+  it.each([
+    [{ dist: 'constant', value: 3 } as const, 3, 0],
+    [{ dist: 'uniform', min: 2, max: 4 } as const, 3, Math.sqrt(4 / 12)],
+    [{ dist: 'exponential', mean: 5 } as const, 5, 5],
+    [{ dist: 'lognormal', median: 100, sigma: 0.5 } as const, 100 * Math.exp(0.125), 100 * Math.exp(0.125) * Math.sqrt(Math.exp(0.25) - 1)],
+  ])('%o has the stated mean and spread (within 3%)', (spec, mu, sd) => {
+    const xs = draw(N, () => sampler(spec).sample(r));
+    expect(mean(xs)).toBeCloseTo(mu, 0);
+    expect(Math.abs(mean(xs) - mu) / mu).toBeLessThan(0.03);
+    if (sd > 0) expect(Math.abs(sampleStandardDeviation(xs) - sd) / sd).toBeLessThan(0.03);
+  });
+
+  it('truncates the normal at 0: no negative samples', () => {
+    const s = sampler({ dist: 'normal', mean: 1, sd: 2 });
+    const xs = draw(N, () => s.sample(r));
+    expect(Math.min(...xs)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('replays an empirical trace in order, and samples it uniformly', () => {
+    const rep = sampler({ dist: 'empirical', values: [1, 2, 3], mode: 'replay' });
+    expect(draw(7, () => rep.sample(r))).toEqual([1, 2, 3, 1, 2, 3, 1]);
+    const smp = sampler({ dist: 'empirical', values: [1, 2, 3], mode: 'sample' });
+    const xs = draw(30000, () => smp.sample(r));
+    for (const v of [1, 2, 3]) expect(Math.abs(xs.filter((x) => x === v).length / 30000 - 1 / 3)).toBeLessThan(0.015);
+  });
+});

@@ -1,0 +1,238 @@
+import { describe, expect, it } from 'vitest';
+import { audit } from '../beacon.js';
+import type { Decision, Input, Job, OperatorInfo, Random } from '../types.js';
+import { toMicros } from '../types.js';
+import { slotFee } from './fee.js';
+import { randomAllocation, TAG_DEADLINE, type RandomParams } from './index.js';
+
+/** A tiny deterministic uniform source (LCG), enough for beacons in tests. */
+function lcg(seed: number): Random {
+  let x = seed >>> 0;
+  return { next: () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 4294967296) };
+}
+
+const ops = (n: number, gpus = 1): OperatorInfo[] =>
+  Array.from({ length: n }, (_, i) => ({ id: i, entity: i, capacity: { cpus: 16, gpus, memoryGb: 64 }, hardware: 'gpu' }));
+
+function job(id: number, over: Partial<Job> = {}): Job {
+  return {
+    id, requester: 0, kind: 'zkvm', mcycles: 1000, request: { cpus: 0, gpus: 1, memoryGb: 16 }, submittedAt: 0, deadline: 3600,
+    maxPrice: toMicros(10), redundancy: 1, estSeconds: 3600, ...over,
+  };
+}
+
+function driver(params: Partial<RandomParams> & { preset?: string } = {}, operators = ops(10)) {
+  const m = randomAllocation(params);
+  const state = m.init(operators);
+  const rnd = lcg(42);
+  return {
+    m,
+    state,
+    step(input: Input, now = 0): Decision[] {
+      const out: Decision[] = [];
+      m.step(state, input, now, rnd, out);
+      return out;
+    },
+  };
+}
+
+const of = <T extends Decision['type']>(ds: Decision[], t: T) => ds.filter((d): d is Extract<Decision, { type: T }> => d.type === t);
+
+describe('random allocation: fees', () => {
+  it('charges the ZkCloud price per GPU-hour and per CPU-node-hour (ratio 0.84 / 0.61)', () => {
+    const p = { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0 };
+    const gpu = slotFee(job(0, { request: { cpus: 0, gpus: 2, memoryGb: 1 }, estSeconds: 3600 }), p);
+    const cpu = slotFee(job(0, { request: { cpus: 8, gpus: 0, memoryGb: 1 }, estSeconds: 3600 }), p);
+    expect(gpu).toBe(1_680_000);
+    expect(cpu).toBe(610_000);
+    expect(gpu / 2 / cpu).toBeCloseTo(0.84 / 0.61, 10);
+  });
+
+  it('rejects a job whose price limit is below the fixed price times redundancy', () => {
+    const d = driver();
+    const out = d.step({ type: 'submit', job: job(1, { maxPrice: toMicros(1.5), redundancy: 2 }) });
+    expect(of(out, 'done')).toEqual([{ type: 'done', jobId: 1, outcome: 'rejected', operator: -1 }]);
+    expect(of(out, 'close')).toHaveLength(1);
+    expect(of(out, 'assign')).toHaveLength(0);
+  });
+});
+
+describe('random allocation: selection', () => {
+  it('selects uniformly among eligible operators (chi-square, 20 operators, 40,000 jobs, p > 0.001)', () => {
+    const d = driver({}, ops(20));
+    const counts = new Array<number>(20).fill(0);
+    for (let i = 0; i < 40000; i++) {
+      const a = of(d.step({ type: 'submit', job: job(i) }), 'assign')[0]!;
+      counts[a.operator]!++;
+      d.step({ type: 'deliver', jobId: i, operator: a.operator });
+      d.step({ type: 'available', operator: a.operator });
+    }
+    const e = 40000 / 20;
+    const chi2 = counts.reduce((s, c) => s + ((c - e) * (c - e)) / e, 0);
+    expect(chi2).toBeLessThan(43.82); // chi-square critical value, 19 degrees of freedom, alpha = 0.001
+  });
+
+  it('only ever picks free operators that meet the request, and audit() reproduces every pick', () => {
+    const mixed: OperatorInfo[] = ops(30).map((o) => (o.id % 3 === 0 ? { ...o, capacity: { cpus: 64, gpus: 8, memoryGb: 512 } } : o));
+    const d = driver({}, mixed);
+    let checked = 0;
+    for (let i = 0; i < 300; i++) {
+      const big = i % 2 === 0;
+      const j = job(i, { request: { cpus: 0, gpus: big ? 4 : 1, memoryGb: 16 }, redundancy: 1 + (i % 3), maxPrice: toMicros(100) });
+      const profiles = d.state.index.eligibleProfiles(j.request, []);
+      const eligible = d.state.index.listFree(profiles);
+      const assigns = of(d.step({ type: 'submit', job: j }), 'assign');
+      const picked = assigns.map((a) => a.operator);
+      if (eligible.length >= j.redundancy) expect(picked).toHaveLength(j.redundancy);
+      for (const a of assigns) {
+        expect(eligible).toContain(a.operator);
+        expect(mixed[a.operator]!.capacity.gpus).toBeGreaterThanOrEqual(j.request.gpus);
+      }
+      if (assigns.length > 0) {
+        expect(audit(assigns[0]!.beacon!, eligible, i, 0, assigns.length)).toEqual(picked);
+        checked++;
+      }
+      // half the jobs finish at once, so the free set keeps changing
+      if (i % 2 === 1) for (const a of assigns) {
+        d.step({ type: 'deliver', jobId: i, operator: a.operator });
+        d.step({ type: 'available', operator: a.operator });
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+
+  it('puts k distinct provers on a job with redundancy k', () => {
+    const d = driver();
+    const a = of(d.step({ type: 'submit', job: job(0, { redundancy: 3 }) }), 'assign');
+    expect(new Set(a.map((x) => x.operator)).size).toBe(3);
+    expect(a.map((x) => x.role)).toEqual(['primary', 'redundant', 'redundant']);
+  });
+});
+
+describe('random allocation: queue, declines and deadlines', () => {
+  it('queues a job while no eligible operator is free, assigns it FIFO when one frees, and sets a deadline timer', () => {
+    const d = driver({}, ops(1));
+    expect(of(d.step({ type: 'submit', job: job(0) }), 'assign')).toHaveLength(1);
+    const q1 = d.step({ type: 'submit', job: job(1) });
+    const q2 = d.step({ type: 'submit', job: job(2) });
+    expect(of(q1, 'assign')).toHaveLength(0);
+    expect(of(q1, 'timer')).toEqual([{ type: 'timer', jobId: 1, at: 3600, tag: TAG_DEADLINE }]);
+    expect(of(q2, 'timer')).toHaveLength(1);
+    d.step({ type: 'deliver', jobId: 0, operator: 0 }, 10);
+    const next = d.step({ type: 'available', operator: 0 }, 10);
+    expect(of(next, 'assign').map((a) => a.jobId)).toEqual([1]);
+  });
+
+  it('expires a job still queued at its deadline, with no money moved', () => {
+    const d = driver({}, ops(1));
+    d.step({ type: 'submit', job: job(0) });
+    d.step({ type: 'submit', job: job(1) });
+    const out = d.step({ type: 'timer', jobId: 1, tag: TAG_DEADLINE }, 3600);
+    expect(of(out, 'done')).toEqual([{ type: 'done', jobId: 1, outcome: 'expired', operator: -1 }]);
+    expect(of(out, 'settle').length + of(out, 'burn').length + of(out, 'refund').length).toBe(0);
+  });
+
+  it('fails a job at once when no operator is free and onNoCapacity is "fail"', () => {
+    const d = driver({ onNoCapacity: 'fail' }, ops(1));
+    d.step({ type: 'submit', job: job(0) });
+    const out = d.step({ type: 'submit', job: job(1) });
+    expect(of(out, 'done')[0]!.outcome).toBe('failed');
+  });
+
+  it('re-draws after a decline, never offering the job to the decliner again', () => {
+    const d = driver({}, ops(3));
+    let a = of(d.step({ type: 'submit', job: job(0) }), 'assign')[0]!;
+    const declined = new Set<number>();
+    for (let i = 0; i < 2; i++) {
+      declined.add(a.operator);
+      a = of(d.step({ type: 'decline', jobId: 0, operator: a.operator }), 'assign')[0]!;
+      expect(declined.has(a.operator)).toBe(false);
+    }
+    // all three declined: the job waits in the queue
+    expect(of(d.step({ type: 'decline', jobId: 0, operator: a.operator }), 'assign')).toHaveLength(0);
+  });
+
+  it('removes a prover that declines more than maxDeclines times within the window', () => {
+    const d = driver({ maxDeclines: 2, declineWindow: 1000 }, ops(2));
+    const ejected: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const out = d.step({ type: 'submit', job: job(i) }, i);
+      const a = of(out, 'assign').find((x) => x.operator === 0);
+      if (!a) continue;
+      ejected.push(...of(d.step({ type: 'decline', jobId: i, operator: 0 }, i), 'eject').map((e) => e.operator));
+    }
+    expect(ejected).toEqual([0]);
+  });
+});
+
+describe('random allocation: ZkCloud settlement (preset zkcloud)', () => {
+  const fee = slotFee(job(0), { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0 });
+
+  it('pays the prover the full fee on success', () => {
+    const d = driver({ preset: 'zkcloud' });
+    const a = of(d.step({ type: 'submit', job: job(0) }), 'assign')[0]!;
+    const out = d.step({ type: 'deliver', jobId: 0, operator: a.operator });
+    expect(of(out, 'settle')).toEqual([{ type: 'settle', jobId: 0, operator: a.operator, amount: fee, source: 'escrow' }]);
+    expect(of(out, 'done')[0]!.outcome).toBe('delivered');
+    expect(of(out, 'close')).toHaveLength(1);
+  });
+
+  it('on a fallback success refunds 50% to the requester, pays the fallback prover the rest and ejects the first prover', () => {
+    const d = driver({ preset: 'zkcloud' });
+    const first = of(d.step({ type: 'submit', job: job(0) }), 'assign')[0]!;
+    const fb = of(d.step({ type: 'fail', jobId: 0, operator: first.operator }), 'assign')[0]!;
+    expect(fb.role).toBe('fallback');
+    expect(fb.operator).not.toBe(first.operator);
+    const out = d.step({ type: 'deliver', jobId: 0, operator: fb.operator });
+    expect(of(out, 'refund')).toEqual([{ type: 'refund', jobId: 0, amount: fee / 2 }]);
+    expect(of(out, 'settle')[0]!.amount).toBe(fee - fee / 2);
+    expect(of(out, 'eject')).toEqual([{ type: 'eject', operator: first.operator }]);
+  });
+
+  it('burns the whole fee when the prover and the fallback both fail', () => {
+    const d = driver({ preset: 'zkcloud' });
+    const first = of(d.step({ type: 'submit', job: job(0) }), 'assign')[0]!;
+    const fb = of(d.step({ type: 'fail', jobId: 0, operator: first.operator }), 'assign')[0]!;
+    const out = d.step({ type: 'fail', jobId: 0, operator: fb.operator });
+    expect(of(out, 'burn')).toEqual([{ type: 'burn', jobId: 0, amount: fee }]);
+    expect(of(out, 'settle')).toHaveLength(0);
+    expect(of(out, 'done')[0]!.outcome).toBe('failed');
+  });
+
+  it('opens a last-resort race after the fallback rounds when enabled', () => {
+    const d = driver({ fallbackRounds: 0, lastResortRace: true });
+    const first = of(d.step({ type: 'submit', job: job(0) }), 'assign')[0]!;
+    const out = d.step({ type: 'fail', jobId: 0, operator: first.operator });
+    const s = of(out, 'solicit')[0]!;
+    expect(s.mode).toBe('race');
+    expect(s.exclude).toContain(first.operator);
+    const racer = (first.operator + 1) % 10;
+    d.step({ type: 'available', operator: first.operator });
+    const join = of(d.step({ type: 'lock', jobId: 0, operator: racer }), 'assign')[0]!;
+    expect(join).toMatchObject({ role: 'racer', committed: true, operator: racer });
+    const win = d.step({ type: 'deliver', jobId: 0, operator: racer });
+    expect(of(win, 'settle')[0]!.amount).toBe(fee);
+    expect(of(win, 'done')[0]!.outcome).toBe('delivered');
+  });
+});
+
+describe('random allocation: Gevulot 2023 (preset gevulot-2023)', () => {
+  it('opens a declined slot to a race instead of re-drawing', () => {
+    const d = driver({ preset: 'gevulot-2023' });
+    const a = of(d.step({ type: 'submit', job: job(0, { redundancy: 2 }) }), 'assign');
+    const out = d.step({ type: 'decline', jobId: 0, operator: a[0]!.operator });
+    expect(of(out, 'solicit')[0]!.mode).toBe('race');
+    expect(of(out, 'assign')).toHaveLength(0);
+  });
+
+  it('tiers rewards by speed: the first proof gets 50% of the pool, the second 30%', () => {
+    const d = driver({ preset: 'gevulot-2023' });
+    const j = job(0, { redundancy: 3 });
+    const pool = 3 * slotFee(j, { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0 });
+    const a = of(d.step({ type: 'submit', job: j }), 'assign');
+    const s1 = of(d.step({ type: 'deliver', jobId: 0, operator: a[1]!.operator }), 'settle')[0]!;
+    const s2 = of(d.step({ type: 'deliver', jobId: 0, operator: a[0]!.operator }), 'settle')[0]!;
+    expect(s1.amount).toBe(Math.floor(pool * 0.5));
+    expect(s2.amount).toBe(Math.floor(pool * 0.3));
+  });
+});

@@ -1,0 +1,58 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ESCROW } from '../src/market/ledger.js';
+import { runMarket } from '../src/market/market.js';
+import { createMechanism, resolveMechanism } from '../src/market/run-scenario.js';
+import { scenario } from './helpers.js';
+
+const arbScenario = fc.record({
+  seed: fc.integer({ min: 0, max: 1_000_000 }),
+  entities: fc.integer({ min: 1, max: 12 }),
+  failure: fc.double({ min: 0, max: 0.5, noNaN: true }),
+  redundancy: fc.integer({ min: 1, max: 3 }),
+  meanGap: fc.integer({ min: 30, max: 1200 }),
+  deadline: fc.integer({ min: 600, max: 14400 }),
+  priceLimit: fc.double({ min: 0.0001, max: 0.002, noNaN: true }),
+  mechanism: fc.constantFrom(
+    'random',
+    { id: 'random', preset: 'zkcloud' },
+    { id: 'random', preset: 'gevulot-2023' },
+    { id: 'random', params: { onNoCapacity: 'fail', lastResortRace: true, protocolShare: 0.1, txFeeUsd: 0.01 } },
+  ),
+});
+
+describe('the ledger', () => {
+  it('reconciles to zero, escrow matches the per-job escrows, and every closed job leaves no escrow (generated scenarios)', () => {
+    fc.assert(
+      fc.property(arbScenario, (g) => {
+        const s = scenario({
+          seed: g.seed,
+          duration: '12h',
+          mechanisms: [g.mechanism],
+          operators: [{ name: 'gpus', entities: g.entities, hardware: 'gpu-rtx4090', margin: 0.1, failure_prob: g.failure }],
+          requesters: [
+            {
+              name: 'apps',
+              arrival: { dist: 'exponential', mean: g.meanGap },
+              size_mcycles: { dist: 'lognormal', median: 300, sigma: 0.8 },
+              deadline: g.deadline,
+              redundancy: g.redundancy,
+              max_price_usd_per_mcycle: g.priceLimit,
+            },
+          ],
+        });
+        const r = runMarket({ scenario: s, mechanism: createMechanism(resolveMechanism(s.mechanisms[0]!)), seed: g.seed });
+        const m = r.metrics;
+        expect(r.ledger.total()).toBe(0);
+        expect(r.ledger.escrowTotal()).toBe(r.ledger.balance(ESCROW));
+        if (r.openJobs === 0) expect(r.ledger.openEscrows()).toBe(0);
+        // Every dollar a requester paid went to an operator, the protocol, or was burned.
+        expect(m.requesterPaid).toBe(m.revenue - m.emission + m.protocol + m.burned);
+        // Every job ended in exactly one state.
+        expect(m.delivered + m.failed + m.expired + m.rejected + r.openJobs).toBe(m.submitted);
+        expect(m.onTime).toBeLessThanOrEqual(m.delivered);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
