@@ -71,7 +71,12 @@ export class FreeIndex {
     for (let i = id + 1; i <= this.cap; i += i & -i) tree[i]! += d;
   }
 
-  /** Bit mask (as a list) of the profiles that meet a request. */
+  /** Number of distinct capacity profiles seen so far (a version for callers' caches). */
+  get profileCount(): number {
+    return this.profiles.length;
+  }
+
+  /** The profiles that meet a request. */
   eligibleProfiles(request: Resources, out: number[]): number[] {
     out.length = 0;
     for (let p = 0; p < this.profiles.length; p++) if (fits(this.profiles[p]!, request)) out.push(p);

@@ -43,6 +43,9 @@ interface JobRec {
   queued: boolean;
   timerSet: boolean;
   expired: boolean;
+  /** Capacity profiles that meet the request (cached; recomputed when a new profile appears). */
+  profiles: number[];
+  profilesVersion: number;
 }
 
 /** The mechanism-owned state of random allocation. */
@@ -55,7 +58,6 @@ export interface RandomState {
   ejected: Set<number>;
   queue: JobRec[];
   qHead: number;
-  scratch: number[];
   hidden: number[];
   /** Node id → times of its recent declines. */
   declines: Map<number, number[]>;
@@ -77,15 +79,19 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
   let lastDraw = 0;
 
   function select(s: RandomState, rec: JobRec): number {
-    const profiles = s.index.eligibleProfiles(rec.job.request, s.scratch);
+    if (rec.profilesVersion !== s.index.profileCount) {
+      rec.profiles = s.index.eligibleProfiles(rec.job.request, []);
+      rec.profilesVersion = s.index.profileCount;
+    }
+    const profiles = rec.profiles;
     // Hide provers that already tried this job, so a re-draw never picks them again.
     const hidden = s.hidden;
-    hidden.length = 0;
+    let nh = 0;
     for (let i = 0; i < rec.tried.length; i++) {
       const op = rec.tried[i]!;
       if (s.index.isFree(op)) {
         s.index.setFree(op, false);
-        hidden.push(op);
+        hidden[nh++] = op;
       }
     }
     const n = s.index.countFree(profiles);
@@ -94,7 +100,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
       lastDraw = rec.draws++;
       op = s.index.kth(profiles, selectionIndex(rec.beacon, rec.job.id, lastDraw, n));
     }
-    for (let i = 0; i < hidden.length; i++) s.index.setFree(hidden[i]!, true);
+    for (let i = 0; i < nh; i++) s.index.setFree(hidden[i]!, true);
     return op;
   }
 
@@ -306,7 +312,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     for (let i = 0; i < k; i++) slots.push({ status: WAITING, op: -1, round: 0, failedOps: [], racers: [] });
     const rec: JobRec = {
       job, fee, pool: fee * k, beacon: drawBeacon(random), draws: 0, slots, tried: [], deliveries: 0,
-      doneSent: false, closed: false, queued: false, timerSet: false, expired: false,
+      doneSent: false, closed: false, queued: false, timerSet: false, expired: false, profiles: [], profilesVersion: -1,
     };
     s.jobs.set(job.id, rec);
     if (fillSlots(s, rec, out) > 0) park(s, rec, out);
@@ -347,7 +353,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
         index.add(o.id, o.capacity);
         index.setFree(o.id, true);
       }
-      return { index, jobs: new Map(), opJob: [], opSlot: [], ejected: new Set(), queue: [], qHead: 0, scratch: [], hidden: [], declines: new Map() };
+      return { index, jobs: new Map(), opJob: [], opSlot: [], ejected: new Set(), queue: [], qHead: 0, hidden: [], declines: new Map() };
     },
     step(s: RandomState, input: Input, now: Seconds, random: Random, out: Decision[]): void {
       switch (input.type) {
