@@ -9,9 +9,12 @@ const s = loadScenarioFile(file);
 let peak = process.memoryUsage().rss;
 const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
 timer.unref();
+const c0 = process.cpuUsage();
 const t0 = process.hrtime.bigint();
 const r = runMarket({ scenario: s, mechanism: createMechanism(resolveMechanism(s.mechanisms[0])), seed: s.seed });
 const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+const c1 = process.cpuUsage(c0);
+const cpu = (c1.user + c1.system) / 1e6;
 peak = Math.max(peak, process.memoryUsage().rss);
 const nodes = r.population.nodes.length;
 console.log('engine benchmark: random allocation');
@@ -21,4 +24,5 @@ console.log(`  liveness            ${(r.metrics.onTime / r.metrics.submitted).to
 console.log(`  events              ${r.events.toLocaleString('en-US')}`);
 console.log(`  wall time           ${wall.toFixed(2)} s`);
 console.log(`  events per second   ${Math.round(r.events / wall).toLocaleString('en-US')}   (target ≥ 1,000,000)`);
+console.log(`  CPU time            ${cpu.toFixed(2)} s   (${Math.round(r.events / cpu).toLocaleString('en-US')} events per CPU-second)`);
 console.log(`  peak RSS            ${(peak / 2 ** 20).toFixed(0)} MB   (target ≤ 512 MB)`);

@@ -70,6 +70,18 @@ describe('Simulation', () => {
     expect(sim.events).toBe(5);
   });
 
+  it('run() without a limit stops when no event is left', () => {
+    const sim = new Simulation();
+    let n = 0;
+    sim.on(0, () => {
+      if (++n < 100) sim.schedule(1, 0);
+    });
+    sim.schedule(0, 0);
+    sim.run();
+    expect(n).toBe(100);
+    expect(sim.now).toBe(99);
+  });
+
   it('refuses to schedule into the past', () => {
     const sim = new Simulation();
     expect(() => sim.schedule(-1, 0)).toThrow(/past/);

@@ -1,20 +1,24 @@
 /**
  * A binary min-heap of events ordered by (time, seq). `seq` is a monotonic counter, so events at
- * the same time pop in the order they were scheduled, on every run. Events are stored in parallel
- * typed arrays (time, seq, kind, two integer payloads) so scheduling allocates nothing once the
- * arrays have grown; cancelled events are dropped lazily when they reach the top.
+ * the same time pop in the order they were scheduled, on every run.
+ *
+ * The heap keeps each entry's time and seq inline (parallel typed arrays), so comparisons read
+ * contiguous memory instead of chasing slot indices; payloads (kind, a, b) sit in slot arrays.
+ * Scheduling allocates nothing once the arrays have grown. Cancelled events are dropped lazily
+ * when they reach the top; handles carry a generation, so cancelling a reused slot is a no-op.
  */
 export class EventQueue {
-  private times: Float64Array;
-  private seqs: Float64Array;
+  // heap entries
+  private hTime: Float64Array;
+  private hSeq: Float64Array;
+  private hSlot: Int32Array;
+  private n = 0;
+  // slots (payloads)
   private kinds: Int32Array;
   private as: Int32Array;
   private bs: Int32Array;
   private gens: Uint32Array;
   private live: Uint8Array;
-  /** Heap of slot indices. */
-  private heap: Int32Array;
-  private n = 0;
   private freeSlots: Int32Array;
   private nFree = 0;
   private nextSlot = 0;
@@ -23,14 +27,14 @@ export class EventQueue {
 
   constructor(capacity = 1024) {
     this.cap = capacity;
-    this.times = new Float64Array(capacity);
-    this.seqs = new Float64Array(capacity);
+    this.hTime = new Float64Array(capacity);
+    this.hSeq = new Float64Array(capacity);
+    this.hSlot = new Int32Array(capacity);
     this.kinds = new Int32Array(capacity);
     this.as = new Int32Array(capacity);
     this.bs = new Int32Array(capacity);
     this.gens = new Uint32Array(capacity);
     this.live = new Uint8Array(capacity);
-    this.heap = new Int32Array(capacity);
     this.freeSlots = new Int32Array(capacity);
   }
 
@@ -47,25 +51,28 @@ export class EventQueue {
       if (this.nextSlot === this.cap) this.grow();
       slot = this.nextSlot++;
     }
-    this.times[slot] = time;
-    this.seqs[slot] = this.seq++;
     this.kinds[slot] = kind;
     this.as[slot] = a;
     this.bs[slot] = b;
     this.live[slot] = 1;
-    const gen = this.gens[slot]!;
+    const seq = this.seq++;
+    const hT = this.hTime;
+    const hS = this.hSeq;
+    const hI = this.hSlot;
     let i = this.n++;
-    const heap = this.heap;
-    // sift up
     while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const ps = heap[parent]!;
-      if (!this.less(slot, ps)) break;
-      heap[i] = ps;
-      i = parent;
+      const p = (i - 1) >> 1;
+      const pt = hT[p]!;
+      if (pt < time || (pt === time && hS[p]! < seq)) break;
+      hT[i] = pt;
+      hS[i] = hS[p]!;
+      hI[i] = hI[p]!;
+      i = p;
     }
-    heap[i] = slot;
-    return gen * 4194304 + slot;
+    hT[i] = time;
+    hS[i] = seq;
+    hI[i] = slot;
+    return this.gens[slot]! * 4194304 + slot;
   }
 
   /** Cancels a scheduled event by handle. Cancelling twice, or after it ran, is a no-op. */
@@ -77,8 +84,8 @@ export class EventQueue {
 
   /** Time of the next live event, or Infinity when none. */
   peekTime(): number {
-    this.dropCancelled();
-    return this.n > 0 ? this.times[this.heap[0]!]! : Infinity;
+    while (this.n > 0 && this.live[this.hSlot[0]!] === 0) this.release(this.removeTop());
+    return this.n > 0 ? this.hTime[0]! : Infinity;
   }
 
   /**
@@ -86,19 +93,21 @@ export class EventQueue {
    * Writing into a caller-owned array keeps the hot loop free of allocations.
    */
   pop(out: Float64Array): boolean {
-    this.dropCancelled();
-    if (this.n === 0) return false;
-    const slot = this.removeTop();
-    out[0] = this.times[slot]!;
-    out[1] = this.kinds[slot]!;
-    out[2] = this.as[slot]!;
-    out[3] = this.bs[slot]!;
-    this.release(slot);
-    return true;
-  }
-
-  private dropCancelled(): void {
-    while (this.n > 0 && this.live[this.heap[0]!] === 0) this.release(this.removeTop());
+    for (;;) {
+      if (this.n === 0) return false;
+      const time = this.hTime[0]!;
+      const slot = this.removeTop();
+      if (this.live[slot] === 0) {
+        this.release(slot);
+        continue;
+      }
+      out[0] = time;
+      out[1] = this.kinds[slot]!;
+      out[2] = this.as[slot]!;
+      out[3] = this.bs[slot]!;
+      this.release(slot);
+      return true;
+    }
   }
 
   private release(slot: number): void {
@@ -107,29 +116,41 @@ export class EventQueue {
     this.freeSlots[this.nFree++] = slot;
   }
 
-  private less(x: number, y: number): boolean {
-    const tx = this.times[x]!;
-    const ty = this.times[y]!;
-    return tx < ty || (tx === ty && this.seqs[x]! < this.seqs[y]!);
-  }
-
+  /** Removes the top entry and returns its slot. */
   private removeTop(): number {
-    const heap = this.heap;
-    const top = heap[0]!;
-    const last = heap[--this.n]!;
-    const n = this.n;
+    const hT = this.hTime;
+    const hS = this.hSeq;
+    const hI = this.hSlot;
+    const top = hI[0]!;
+    const n = --this.n;
     if (n > 0) {
+      const lt = hT[n]!;
+      const ls = hS[n]!;
+      const li = hI[n]!;
       let i = 0;
       for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && this.less(heap[r]!, heap[l]!) ? r : l;
-        if (!this.less(heap[c]!, last)) break;
-        heap[i] = heap[c]!;
+        let c = 2 * i + 1;
+        if (c >= n) break;
+        let ct = hT[c]!;
+        let cs = hS[c]!;
+        const r = c + 1;
+        if (r < n) {
+          const rt = hT[r]!;
+          if (rt < ct || (rt === ct && hS[r]! < cs)) {
+            c = r;
+            ct = rt;
+            cs = hS[r]!;
+          }
+        }
+        if (lt < ct || (lt === ct && ls < cs)) break;
+        hT[i] = ct;
+        hS[i] = cs;
+        hI[i] = hI[c]!;
         i = c;
       }
-      heap[i] = last;
+      hT[i] = lt;
+      hS[i] = ls;
+      hI[i] = li;
     }
     return top;
   }
@@ -137,20 +158,29 @@ export class EventQueue {
   private grow(): void {
     const cap = this.cap * 2;
     if (cap > 4194304) throw new Error('event queue overflow: more than 4,194,304 pending events');
-    const g = <T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(cap);
+    const f64 = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(cap);
       b.set(a);
       return b;
     };
-    this.times = g(this.times, (n) => new Float64Array(n));
-    this.seqs = g(this.seqs, (n) => new Float64Array(n));
-    this.kinds = g(this.kinds, (n) => new Int32Array(n));
-    this.as = g(this.as, (n) => new Int32Array(n));
-    this.bs = g(this.bs, (n) => new Int32Array(n));
-    this.gens = g(this.gens, (n) => new Uint32Array(n));
-    this.live = g(this.live, (n) => new Uint8Array(n));
-    this.heap = g(this.heap, (n) => new Int32Array(n));
-    this.freeSlots = g(this.freeSlots, (n) => new Int32Array(n));
+    const i32 = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.hTime = f64(this.hTime);
+    this.hSeq = f64(this.hSeq);
+    this.hSlot = i32(this.hSlot);
+    this.kinds = i32(this.kinds);
+    this.as = i32(this.as);
+    this.bs = i32(this.bs);
+    this.freeSlots = i32(this.freeSlots);
+    const g = new Uint32Array(cap);
+    g.set(this.gens);
+    this.gens = g;
+    const l = new Uint8Array(cap);
+    l.set(this.live);
+    this.live = l;
     this.cap = cap;
   }
 }

@@ -60,8 +60,9 @@ export class Simulation {
     const q = this.queue;
     const buf = this.buf;
     const handlers = this.handlers;
+    // pop() skips cancelled events; peekTime() first so that run(until) leaves later events queued.
     while (q.peekTime() <= until) {
-      q.pop(buf);
+      if (!q.pop(buf)) break;
       this.now = buf[0]!;
       this.events++;
       handlers[buf[1]!]!(buf[2]!, buf[3]!);
