@@ -32,7 +32,7 @@ export interface RunOptions {
   readonly seed?: number;
   /** Run index, for sweeps (default 0). */
   readonly run?: number;
-  /** Only these mechanism labels or ids (default: all the scenario lists). */
+  /** Only these mechanisms, by label (or by id, for an id that is no entry's label). Default: all. */
   readonly mechanisms?: readonly string[];
   /** Receives every finished job (for `jobs.csv`). */
   readonly onJob?: (mechanism: string, row: JobRow) => void;
@@ -68,7 +68,8 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   let refs = scenario.mechanisms.map(resolveMechanism);
   if (opts.mechanisms && opts.mechanisms.length > 0) {
     const want = opts.mechanisms;
-    refs = refs.filter((m) => want.includes(m.label) || want.includes(m.id));
+    // A name selects the mechanism with that label; a name that is no label selects every entry with that id.
+    refs = refs.filter((m) => want.includes(m.label) || (want.includes(m.id) && !refs.some((o) => o.label === m.id)));
     if (refs.length === 0) throw new Error(`no mechanism of the scenario matches ${want.join(', ')}`);
   }
   const result: RunResult = { scenario, seed, summary: [], timeseries: [], shares: [], latency: [], timing: [] };
