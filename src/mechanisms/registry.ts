@@ -1,5 +1,10 @@
+import { orderBook, orderBookDefaults, orderBookPresets } from './order-book/index.js';
+import { proofRace, raceDefaults, racePresets } from './race/index.js';
 import { randomAllocation } from './random/index.js';
 import { randomDefaults, randomPresets } from './random/params.js';
+import { reverseDutch, reverseDutchDefaults, reverseDutchPresets } from './reverse-dutch/index.js';
+import { sealedBid, sealedBidDefaults, sealedBidPresets } from './sealed-bid/index.js';
+import { selfHosted, selfHostedDefaults, selfHostedPresets } from './self-hosted/index.js';
 import type { Mechanism } from './types.js';
 
 /** A mechanism the simulator and scenario files can name. */
@@ -53,6 +58,41 @@ const entries: readonly MechanismEntry[] = [
     (p) => randomAllocation(p),
     randomDefaults,
     randomPresets,
+  ),
+  entry(
+    'race',
+    'Proof racing (proof mining): every eligible operator may join, each bears its compute, the first delivery wins the reward (requester price or Aleo-style emission)',
+    (p) => proofRace(p),
+    raceDefaults,
+    racePresets,
+  ),
+  entry(
+    'order-book',
+    'Continuous double auction: jobs are bids, free nodes post asks per Mcycle, price-time priority, expiring/replaceable orders (=nil; Proof Market, Mina Snarketplace)',
+    (p) => orderBook(p),
+    orderBookDefaults,
+    orderBookPresets,
+  ),
+  entry(
+    'reverse-dutch',
+    'Reverse Dutch auction (Boundless): the price ramps up until an operator locks the job with collateral; late lockers are slashed, secondaries fulfil for the collateral',
+    (p) => reverseDutch(p),
+    reverseDutchDefaults,
+    reverseDutchPresets,
+  ),
+  entry(
+    'sealed-bid',
+    'Sealed-bid reverse auction (Succinct SPN, Brevis): bids over an auction period, lowest price wins, first or second price, stake caps concurrent jobs',
+    (p) => sealedBid(p),
+    sealedBidDefaults,
+    sealedBidPresets,
+  ),
+  entry(
+    'self-hosted',
+    'Baseline, not a market: the requester rents a dedicated cluster (nodes x hardware) for the whole run and proves its own jobs first come first served',
+    (p) => selfHosted(p),
+    selfHostedDefaults,
+    selfHostedPresets,
   ),
 ];
 

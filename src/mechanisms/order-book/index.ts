@@ -1,0 +1,441 @@
+import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Resources, Seconds } from '../types.js';
+import { fits, toMicros } from '../types.js';
+import { Heap } from './heap.js';
+import { orderBookDefaults, orderBookPresets, type OrderBookParams } from './params.js';
+
+export { orderBookDefaults, orderBookPresets, type OrderBookParams } from './params.js';
+
+/** Timer tag: the bid's deadline (an unmatched bid expires: a liveness failure). */
+export const BOOK_TAG_DEADLINE = 1;
+/**
+ * Timer tag: post a held bid. A bid is held (kept out of the book) for zero seconds when asks it
+ * should see are still on their way: at the very first step, when every node is asked for its
+ * opening ask, and when matching found expired asks and asked their nodes again. The shell answers
+ * `request-ask` before any timer fires, so the bid then meets the complete book.
+ */
+export const BOOK_TAG_POST = 2;
+
+/** Longest run of live-but-unusable orders (entity over its deposit cap) skipped per side and group. */
+const MAX_SKIP = 256;
+
+const HELD = 0;
+const RESTING = 1;
+const MATCHED = 2;
+const ENDED = 3;
+
+/** A standing ask. Immutable: a replacement is a new object. */
+interface Ask {
+  readonly op: number;
+  readonly entity: number;
+  readonly profile: number;
+  /** USD per Mcycle. */
+  readonly price: number;
+  readonly expiresAt: Seconds;
+  readonly seq: number;
+}
+
+/** A bid = a job. */
+interface Bid {
+  job: Job;
+  /** Price limit per Mcycle (priority key). */
+  limit: number;
+  group: number;
+  status: number;
+  /** Time priority of the bid's current stay in the book. */
+  seq: number;
+  op: number;
+  price: Micros;
+  attempts: number;
+}
+
+/** One entry of a bid heap: a snapshot of the bid's priority when it entered the book. */
+interface BidEntry {
+  readonly bid: Bid;
+  readonly limit: number;
+  readonly seq: number;
+}
+
+/** The mechanism-owned state of the order book. */
+export interface OrderBookState {
+  info: (OperatorInfo | undefined)[];
+  active: boolean[];
+  busy: boolean[];
+  /** Node id → its live ask (undefined: none). */
+  ask: (Ask | undefined)[];
+  /** Capacity profile of each node. */
+  opProfile: number[];
+  profiles: Resources[];
+  profileKeys: Map<string, number>;
+  askHeaps: Heap<Ask>[];
+  /** Request profiles of bids. */
+  groups: Resources[];
+  groupKeys: Map<string, number>;
+  bidHeaps: Heap<BidEntry>[];
+  /** Bid group → ask profiles that can serve it; ask profile → bid groups it can serve. */
+  groupProfiles: number[][];
+  profileGroups: number[][];
+  bids: Map<number, Bid>;
+  /** Entity → value of its open (matched, unfinished) trades, micro-USD. */
+  load: number[];
+  seq: number;
+  seeded: boolean;
+  scratchAsks: Ask[];
+  scratchBids: BidEntry[];
+}
+
+const askFirst = (a: Ask, b: Ask): boolean => a.price < b.price || (a.price === b.price && a.seq < b.seq);
+const bidFirst = (a: BidEntry, b: BidEntry): boolean => a.limit > b.limit || (a.limit === b.limit && a.seq < b.seq);
+const key = (r: Resources): string => `${r.cpus}/${r.gpus}/${r.memoryGb}`;
+
+/**
+ * The continuous double auction (mechanism id `order-book`): requesters' bids are jobs (limit =
+ * `maxPrice`, until the deadline); operators post standing asks (price per Mcycle) whenever a node
+ * is free. A match needs ask × Mcycles ≤ bid, a node that meets the job's request, a finish before
+ * the deadline (estimated) and room under the operator's deposit; matching is price-time priority
+ * on both sides and the trade price rule is a parameter. Rules and sources: docs/mechanisms/order-book.md.
+ */
+export function orderBook(params: Partial<OrderBookParams> & { preset?: string } = {}): Mechanism<OrderBookState> {
+  const { preset, ...rest } = params;
+  const base = preset ? orderBookPresets[preset] : undefined;
+  if (preset && !base) throw new Error(`unknown preset "${preset}" for mechanism order-book`);
+  const p: OrderBookParams = { ...orderBookDefaults, ...base, ...rest };
+  if (!['resting', 'midpoint', 'bid', 'ask'].includes(p.priceRule)) throw new Error(`order-book: priceRule must be resting, midpoint, bid or ask, got "${String(p.priceRule)}"`);
+  if (!(p.askTtl > 0)) throw new Error(`order-book: askTtl must be > 0 seconds, got ${p.askTtl}`);
+  if (!(p.finishFactor >= 0)) throw new Error(`order-book: finishFactor must be ≥ 0, got ${p.finishFactor}`);
+  for (const k of ['commissionShare', 'commissionSplit'] as const) {
+    if (!(p[k] >= 0 && p[k] <= 1)) throw new Error(`order-book: ${k} must be in [0, 1], got ${p[k]}`);
+  }
+  if (!(p.commissionMinUsd >= 0) || !(p.depositUsd >= 0)) throw new Error('order-book: commissionMinUsd and depositUsd must be ≥ 0');
+  if (!(p.penaltyFactor > 0)) throw new Error(`order-book: penaltyFactor must be > 0, got ${p.penaltyFactor}`);
+  const cap: Micros = p.depositUsd > 0 ? Math.floor(toMicros(p.depositUsd) / p.penaltyFactor) : Infinity;
+  const minCommission = toMicros(p.commissionMinUsd);
+  const charges = p.commissionShare > 0 || minCommission > 0;
+
+  // ---- structure ---------------------------------------------------------------------------
+
+  function profileOf(s: OrderBookState, r: Resources): number {
+    const k = key(r);
+    let i = s.profileKeys.get(k);
+    if (i !== undefined) return i;
+    i = s.profiles.length;
+    s.profileKeys.set(k, i);
+    s.profiles.push(r);
+    s.askHeaps.push(new Heap(askFirst));
+    const groups: number[] = [];
+    for (let g = 0; g < s.groups.length; g++) {
+      if (fits(r, s.groups[g]!)) {
+        groups.push(g);
+        s.groupProfiles[g]!.push(i);
+      }
+    }
+    s.profileGroups.push(groups);
+    return i;
+  }
+
+  function groupOf(s: OrderBookState, r: Resources): number {
+    const k = key(r);
+    let g = s.groupKeys.get(k);
+    if (g !== undefined) return g;
+    g = s.groups.length;
+    s.groupKeys.set(k, g);
+    s.groups.push(r);
+    s.bidHeaps.push(new Heap(bidFirst));
+    const profiles: number[] = [];
+    for (let i = 0; i < s.profiles.length; i++) {
+      if (fits(s.profiles[i]!, r)) {
+        profiles.push(i);
+        s.profileGroups[i]!.push(g);
+      }
+    }
+    s.groupProfiles.push(profiles);
+    return g;
+  }
+
+  function addNode(s: OrderBookState, o: OperatorInfo): void {
+    s.info[o.id] = o;
+    s.active[o.id] = true;
+    s.busy[o.id] = false;
+    s.ask[o.id] = undefined;
+    s.opProfile[o.id] = profileOf(s, o.capacity);
+    if (s.load[o.entity] === undefined) s.load[o.entity] = 0;
+  }
+
+  // ---- prices ------------------------------------------------------------------------------
+
+  /** The commission on a trade: max(floor, share × price), never more than the price itself. */
+  const commissionOf = (price: Micros): Micros => Math.min(price, Math.max(minCommission, Math.floor(price * p.commissionShare)));
+
+  const askTotal = (a: Ask, job: Job): Micros => Math.round(a.price * job.mcycles * 1e6);
+
+  function tradePrice(bid: Bid, askValue: Micros, incomingBid: boolean): Micros {
+    const bidValue = bid.job.maxPrice;
+    switch (p.priceRule) {
+      case 'bid':
+        return bidValue;
+      case 'ask':
+        return askValue;
+      case 'midpoint':
+        return Math.floor((bidValue + askValue) / 2);
+      default:
+        return incomingBid ? askValue : bidValue;
+    }
+  }
+
+  const feasible = (job: Job, now: Seconds): boolean => !p.requireFinish || now + p.finishFactor * job.estSeconds <= job.deadline;
+  const room = (s: OrderBookState, entity: number, price: Micros): boolean => cap === Infinity || s.load[entity]! + price <= cap;
+
+  /** Is this ask still the node's live ask, on a free active node? (Expiry is checked apart.) */
+  const askLive = (s: OrderBookState, a: Ask): boolean => s.ask[a.op] === a && s.active[a.op] === true && !s.busy[a.op];
+  const bidLive = (e: BidEntry): boolean => e.bid.status === RESTING && e.bid.seq === e.seq;
+
+  // ---- decisions ---------------------------------------------------------------------------
+
+  function requestAsk(s: OrderBookState, op: number, now: Seconds, out: Decision[]): void {
+    out.push({ type: 'request-ask', operator: op, expiresAt: now + p.askTtl });
+  }
+
+  function endBid(s: OrderBookState, bid: Bid, outcome: 'expired' | 'failed' | 'rejected', out: Decision[]): void {
+    bid.status = ENDED;
+    s.bids.delete(bid.job.id);
+    out.push({ type: 'done', jobId: bid.job.id, outcome: outcome === 'expired' && bid.attempts > 0 ? 'failed' : outcome, operator: -1 });
+    out.push({ type: 'close', jobId: bid.job.id });
+  }
+
+  function trade(s: OrderBookState, bid: Bid, a: Ask, price: Micros, out: Decision[]): void {
+    s.ask[a.op] = undefined;
+    s.busy[a.op] = true;
+    s.load[a.entity]! += price;
+    bid.status = MATCHED;
+    bid.op = a.op;
+    bid.price = price;
+    bid.attempts++;
+    out.push({ type: 'assign', jobId: bid.job.id, operator: a.op, price, role: 'winner', committed: true });
+  }
+
+  /** Puts a bid in the book (resting, with fresh time priority). */
+  function restBid(s: OrderBookState, bid: Bid): void {
+    bid.status = RESTING;
+    bid.seq = s.seq++;
+    s.bidHeaps[bid.group]!.push({ bid, limit: bid.limit, seq: bid.seq });
+  }
+
+  function hold(bid: Bid, now: Seconds, out: Decision[]): void {
+    bid.status = HELD;
+    out.push({ type: 'timer', jobId: bid.job.id, at: now, tag: BOOK_TAG_POST });
+  }
+
+  /** An incoming bid: trade with the best ask it can use, or rest. */
+  function postBid(s: OrderBookState, bid: Bid, now: Seconds, out: Decision[]): void {
+    const job = bid.job;
+    if (!feasible(job, now)) {
+      endBid(s, bid, 'expired', out);
+      return;
+    }
+    let best: Ask | undefined;
+    let bestPrice = 0;
+    let refreshed = false;
+    const skipped = s.scratchAsks;
+    skipped.length = 0;
+    const profiles = s.groupProfiles[bid.group]!;
+    for (let k = 0; k < profiles.length; k++) {
+      const heap = s.askHeaps[profiles[k]!]!;
+      let skips = 0;
+      while (heap.size > 0) {
+        const a = heap.peek()!;
+        if (!askLive(s, a)) {
+          heap.pop();
+          continue;
+        }
+        if (a.expiresAt <= now) {
+          // An expired ask leaves the book; its idle node is asked for a fresh one.
+          heap.pop();
+          s.ask[a.op] = undefined;
+          requestAsk(s, a.op, now, out);
+          refreshed = true;
+          continue;
+        }
+        if (best !== undefined && !askFirst(a, best)) break;
+        const value = askTotal(a, job);
+        if (value > job.maxPrice) break; // every later ask in this heap costs at least as much
+        const price = tradePrice(bid, value, true);
+        if (!room(s, a.entity, price)) {
+          if (++skips > MAX_SKIP) break;
+          skipped.push(heap.pop()!);
+          continue;
+        }
+        best = a;
+        bestPrice = price;
+        break;
+      }
+    }
+    for (let i = 0; i < skipped.length; i++) s.askHeaps[skipped[i]!.profile]!.push(skipped[i]!);
+    if (refreshed) hold(bid, now, out);
+    else if (best !== undefined) trade(s, bid, best, bestPrice, out);
+    else restBid(s, bid);
+  }
+
+  /** An incoming ask: trade with the best bid it can serve, or rest. */
+  function postAsk(s: OrderBookState, a: Ask, now: Seconds, out: Decision[]): void {
+    let best: BidEntry | undefined;
+    let bestPrice = 0;
+    const skipped = s.scratchBids;
+    skipped.length = 0;
+    const groups = s.profileGroups[a.profile]!;
+    for (let k = 0; k < groups.length; k++) {
+      const heap = s.bidHeaps[groups[k]!]!;
+      let skips = 0;
+      while (heap.size > 0) {
+        const e = heap.peek()!;
+        if (!bidLive(e)) {
+          heap.pop();
+          continue;
+        }
+        const job = e.bid.job;
+        if (!feasible(job, now)) {
+          // No one can finish it in time any more: the bid leaves the book (a liveness failure).
+          heap.pop();
+          endBid(s, e.bid, 'expired', out);
+          continue;
+        }
+        if (best !== undefined && !bidFirst(e, best)) break;
+        const value = askTotal(a, job);
+        if (value > job.maxPrice) break; // later bids have lower limits per Mcycle
+        const price = tradePrice(e.bid, value, false);
+        if (!room(s, a.entity, price)) {
+          if (++skips > MAX_SKIP) break;
+          skipped.push(heap.pop()!);
+          continue;
+        }
+        best = e;
+        bestPrice = price;
+        break;
+      }
+    }
+    for (let i = 0; i < skipped.length; i++) s.bidHeaps[skipped[i]!.bid.group]!.push(skipped[i]!);
+    if (best !== undefined) {
+      s.ask[a.op] = a;
+      trade(s, best.bid, a, bestPrice, out);
+    } else {
+      s.ask[a.op] = a;
+      s.askHeaps[a.profile]!.push(a);
+    }
+  }
+
+  function seed(s: OrderBookState, now: Seconds, out: Decision[]): void {
+    s.seeded = true;
+    for (let op = 0; op < s.info.length; op++) if (s.info[op] && s.active[op] && !s.busy[op]) requestAsk(s, op, now, out);
+  }
+
+  function onSubmit(s: OrderBookState, job: Job, now: Seconds, justSeeded: boolean, out: Decision[]): void {
+    const bid: Bid = { job, limit: job.mcycles > 0 ? job.maxPrice / job.mcycles : Infinity, group: groupOf(s, job.request), status: HELD, seq: -1, op: -1, price: 0, attempts: 0 };
+    s.bids.set(job.id, bid);
+    if (!feasible(job, now)) {
+      endBid(s, bid, 'rejected', out);
+      return;
+    }
+    out.push({ type: 'timer', jobId: job.id, at: job.deadline, tag: BOOK_TAG_DEADLINE });
+    if (justSeeded) hold(bid, now, out);
+    else postBid(s, bid, now, out);
+  }
+
+  function finishTrade(s: OrderBookState, bid: Bid): void {
+    const op = bid.op;
+    s.busy[op] = false;
+    s.load[s.info[op]!.entity]! -= bid.price;
+  }
+
+  function onDeliver(s: OrderBookState, bid: Bid, now: Seconds, out: Decision[]): void {
+    finishTrade(s, bid);
+    const id = bid.job.id;
+    const op = bid.op;
+    if (now <= bid.job.deadline || p.payLate) {
+      const commission = charges ? commissionOf(bid.price) : 0;
+      const pay = bid.price - commission;
+      if (pay > 0) out.push({ type: 'settle', jobId: id, operator: op, amount: pay, source: 'escrow' });
+      if (commission > 0) {
+        const first = Math.floor(commission * p.commissionSplit);
+        if (first > 0) out.push({ type: 'fee', jobId: id, amount: first });
+        if (commission - first > 0) out.push({ type: 'fee', jobId: id, amount: commission - first });
+      }
+    }
+    bid.status = ENDED;
+    s.bids.delete(id);
+    out.push({ type: 'done', jobId: id, outcome: 'delivered', operator: op });
+    out.push({ type: 'close', jobId: id });
+  }
+
+  function onFail(s: OrderBookState, bid: Bid, now: Seconds, out: Decision[]): void {
+    finishTrade(s, bid);
+    bid.op = -1;
+    bid.price = 0;
+    if (p.rematchOnFail && now < bid.job.deadline) postBid(s, bid, now, out);
+    else endBid(s, bid, 'failed', out);
+  }
+
+  return {
+    type: 'order-book',
+    params: { ...p, ...(preset ? { preset } : {}) },
+    init(operators: readonly OperatorInfo[]): OrderBookState {
+      const s: OrderBookState = {
+        info: [], active: [], busy: [], ask: [], opProfile: [], profiles: [], profileKeys: new Map(), askHeaps: [],
+        groups: [], groupKeys: new Map(), bidHeaps: [], groupProfiles: [], profileGroups: [], bids: new Map(), load: [],
+        seq: 0, seeded: false, scratchAsks: [], scratchBids: [],
+      };
+      for (const o of operators) addNode(s, o);
+      return s;
+    },
+    step(s: OrderBookState, input: Input, now: Seconds, _random: Random, out: Decision[]): void {
+      const justSeeded = !s.seeded;
+      if (justSeeded) seed(s, now, out);
+      switch (input.type) {
+        case 'submit':
+          onSubmit(s, input.job, now, justSeeded, out);
+          return;
+        case 'ask': {
+          const op = input.operator;
+          const info = s.info[op];
+          if (!info || !s.active[op] || s.busy[op] || !(input.expiresAt > now)) return;
+          // A new ask from the same node replaces its old one (which loses its place in time).
+          s.ask[op] = undefined;
+          postAsk(s, { op, entity: info.entity, profile: s.opProfile[op]!, price: Math.max(0, input.pricePerMcycle), expiresAt: input.expiresAt, seq: s.seq++ }, now, out);
+          return;
+        }
+        case 'cancel-ask':
+          s.ask[input.operator] = undefined;
+          return;
+        case 'available':
+          if (s.info[input.operator] && s.active[input.operator] && !s.busy[input.operator] && !justSeeded) requestAsk(s, input.operator, now, out);
+          return;
+        case 'join':
+          addNode(s, input.operator);
+          requestAsk(s, input.operator.id, now, out);
+          return;
+        case 'leave':
+          s.active[input.operator] = false;
+          s.ask[input.operator] = undefined;
+          return;
+        default:
+          break;
+      }
+      const bid = s.bids.get(input.jobId);
+      if (!bid) return;
+      switch (input.type) {
+        case 'deliver':
+          if (bid.status === MATCHED && bid.op === input.operator) onDeliver(s, bid, now, out);
+          return;
+        case 'fail':
+          if (bid.status === MATCHED && bid.op === input.operator) onFail(s, bid, now, out);
+          return;
+        case 'timer':
+          if (input.tag === BOOK_TAG_POST) {
+            if (bid.status === HELD) postBid(s, bid, now, out);
+          } else if (input.tag === BOOK_TAG_DEADLINE) {
+            if (bid.status === RESTING || bid.status === HELD) endBid(s, bid, 'expired', out);
+          }
+          return;
+        default:
+          return;
+      }
+    },
+  };
+}

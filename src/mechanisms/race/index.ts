@@ -1,0 +1,261 @@
+import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Resources, Seconds } from '../types.js';
+import { fits, toMicros } from '../types.js';
+import { raceDefaults, racePresets, type RaceParams } from './params.js';
+
+export { raceDefaults, racePresets, type RaceParams } from './params.js';
+
+/** Timer tag: the job's deadline. */
+export const RACE_TAG_DEADLINE = 1;
+/**
+ * Timer tag: the joining window of a solicitation closes. Set at the solicitation's own time: the
+ * shell answers a `solicit` synchronously (every joiner's `lock` is fed before any timer fires), so
+ * when it fires every node that wanted to join has joined.
+ */
+export const RACE_TAG_JOIN_CLOSED = 2;
+
+/** Nobody has answered the current solicitation yet. */
+const SOLICITING = 0;
+/** Nobody joined: the job waits for a node to become free. */
+const WAITING = 1;
+/** At least one racer is (or was) at work. */
+const RACING = 2;
+/** The job ended; kept while losers still run to the end. */
+const ENDED = 3;
+
+interface RaceJob {
+  job: Job;
+  reward: Micros;
+  status: number;
+  /** Racers still working (not yet delivered, failed or aborted). */
+  racers: number[];
+  /** Racers admitted so far, over every solicitation. */
+  attempts: number;
+  delivered: boolean;
+  /** The deadline passed. */
+  late: boolean;
+  queued: boolean;
+  /** Which entry of the waiting queue is live (a re-queued job leaves a stale entry behind). */
+  qToken: number;
+}
+
+/** The mechanism-owned state of proof racing. */
+export interface RaceState {
+  jobs: Map<number, RaceJob>;
+  /** Node id → advertised capacity (undefined: unknown or gone). */
+  capacity: (Resources | undefined)[];
+  /** Node id → how many races it is in. */
+  racing: number[];
+  /** Jobs nobody joined, in the order they were queued (stale entries skipped lazily). */
+  waiting: RaceJob[];
+  /** Token of each queue entry: live iff it equals its job's `qToken` while the job is queued. */
+  tokens: number[];
+  wHead: number;
+}
+
+/**
+ * Proof racing (mechanism id `race`): every eligible free node is invited; each decides with its
+ * participation rule (expected profit given the expected number of racers) whether to join; every
+ * racer proves at its own cost; the first valid delivery wins the whole reward; the losers abort at
+ * the announcement or run to the end. The reward is a share of the requester's price (paid from
+ * escrow) or a protocol emission (Aleo preset). Rules and sources: docs/mechanisms/race.md.
+ */
+export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}): Mechanism<RaceState> {
+  const { preset, ...rest } = params;
+  const base = preset ? racePresets[preset] : undefined;
+  if (preset && !base) throw new Error(`unknown preset "${preset}" for mechanism race`);
+  const p: RaceParams = { ...raceDefaults, ...base, ...rest };
+  if (p.rewardSource !== 'price' && p.rewardSource !== 'emission') throw new Error(`race: rewardSource must be "price" or "emission", got "${String(p.rewardSource)}"`);
+  if (p.onNoRacers !== 'wait' && p.onNoRacers !== 'fail') throw new Error(`race: onNoRacers must be "wait" or "fail", got "${String(p.onNoRacers)}"`);
+  if (!(p.rewardShare >= 0 && p.rewardShare <= 1)) throw new Error(`race: rewardShare must be in [0, 1], got ${p.rewardShare}`);
+  if (!(p.emissionUsdPerProof >= 0) || !(p.emissionUsdPerMcycle >= 0)) throw new Error('race: emissions must be ≥ 0');
+  if (!(p.maxRacers >= 0) || !Number.isInteger(p.maxRacers)) throw new Error(`race: maxRacers must be an integer ≥ 0, got ${p.maxRacers}`);
+
+  /** The reward on offer for a job, micro-USD. */
+  function rewardOf(job: Job): Micros {
+    if (p.rewardSource === 'emission') return toMicros(p.emissionUsdPerProof) + toMicros(p.emissionUsdPerMcycle * job.mcycles);
+    return Math.floor(job.maxPrice * p.rewardShare);
+  }
+
+  function solicit(rec: RaceJob, now: Seconds, out: Decision[]): void {
+    rec.status = SOLICITING;
+    out.push({ type: 'solicit', jobId: rec.job.id, mode: 'race', reward: rec.reward, until: rec.job.deadline, exclude: [] });
+    out.push({ type: 'timer', jobId: rec.job.id, at: now, tag: RACE_TAG_JOIN_CLOSED });
+  }
+
+  /** Ends a job without a proof: `failed` if someone tried, `expired` if nobody ever joined. */
+  function endUnproved(s: RaceState, rec: RaceJob, out: Decision[]): void {
+    rec.status = ENDED;
+    rec.queued = false;
+    out.push({ type: 'done', jobId: rec.job.id, outcome: rec.attempts > 0 ? 'failed' : 'expired', operator: -1 });
+    close(s, rec, out);
+  }
+
+  function close(s: RaceState, rec: RaceJob, out: Decision[]): void {
+    s.jobs.delete(rec.job.id);
+    out.push({ type: 'close', jobId: rec.job.id });
+  }
+
+  function enqueue(s: RaceState, rec: RaceJob): void {
+    rec.status = WAITING;
+    if (rec.queued) return;
+    rec.queued = true;
+    rec.qToken++;
+    s.waiting.push(rec);
+    s.tokens.push(rec.qToken);
+  }
+
+  function live(s: RaceState, i: number): boolean {
+    const rec = s.waiting[i]!;
+    return rec.queued && rec.qToken === s.tokens[i];
+  }
+
+  /** A node became free: re-offer the oldest waiting job it could run. */
+  function offerTo(s: RaceState, op: number, now: Seconds, out: Decision[]): void {
+    const cap = s.capacity[op];
+    if (!cap) return;
+    const q = s.waiting;
+    while (s.wHead < q.length && !live(s, s.wHead)) s.wHead++;
+    for (let i = s.wHead; i < q.length; i++) {
+      const rec = q[i]!;
+      if (!live(s, i) || !fits(cap, rec.job.request)) continue;
+      rec.queued = false;
+      solicit(rec, now, out);
+      break;
+    }
+    if (s.wHead > 1024 && s.wHead * 2 > q.length) {
+      s.waiting = q.slice(s.wHead);
+      s.tokens = s.tokens.slice(s.wHead);
+      s.wHead = 0;
+    }
+  }
+
+  function onSubmit(s: RaceState, job: Job, now: Seconds, out: Decision[]): void {
+    const reward = rewardOf(job);
+    if (reward <= 0) {
+      // Nothing to race for (a zero price limit under `price`, or a zero emission).
+      out.push({ type: 'done', jobId: job.id, outcome: 'rejected', operator: -1 });
+      out.push({ type: 'close', jobId: job.id });
+      return;
+    }
+    const rec: RaceJob = { job, reward, status: SOLICITING, racers: [], attempts: 0, delivered: false, late: false, queued: false, qToken: 0 };
+    s.jobs.set(job.id, rec);
+    out.push({ type: 'timer', jobId: job.id, at: job.deadline, tag: RACE_TAG_DEADLINE });
+    solicit(rec, now, out);
+  }
+
+  function onJoin(s: RaceState, rec: RaceJob, op: number, out: Decision[]): void {
+    if (rec.status === ENDED || rec.delivered) return;
+    if (rec.status !== SOLICITING && rec.status !== RACING) return;
+    if (p.maxRacers > 0 && rec.racers.length >= p.maxRacers) return;
+    if (rec.racers.includes(op)) return;
+    const n = s.racing[op] ?? 0;
+    if (p.oneRacePerNode && n > 0) return;
+    s.racing[op] = n + 1;
+    rec.racers.push(op);
+    rec.attempts++;
+    rec.status = RACING;
+    out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: rec.reward, role: 'racer', committed: true });
+  }
+
+  function onJoinClosed(s: RaceState, rec: RaceJob, now: Seconds, out: Decision[]): void {
+    if (rec.status !== SOLICITING) return;
+    if (rec.late || p.onNoRacers === 'fail' || now >= rec.job.deadline) endUnproved(s, rec, out);
+    else enqueue(s, rec);
+  }
+
+  function dropRacer(s: RaceState, rec: RaceJob, op: number): boolean {
+    const i = rec.racers.indexOf(op);
+    if (i < 0) return false;
+    rec.racers[i] = rec.racers[rec.racers.length - 1]!;
+    rec.racers.pop();
+    s.racing[op]!--;
+    return true;
+  }
+
+  function onDeliver(s: RaceState, rec: RaceJob, op: number, out: Decision[]): void {
+    if (!dropRacer(s, rec, op)) return;
+    const id = rec.job.id;
+    if (!rec.delivered) {
+      rec.delivered = true;
+      rec.status = ENDED;
+      out.push({ type: 'settle', jobId: id, operator: op, amount: rec.reward, source: p.rewardSource === 'emission' ? 'emission' : 'escrow' });
+      out.push({ type: 'done', jobId: id, outcome: 'delivered', operator: op });
+      if (p.losersAbort) {
+        for (let i = 0; i < rec.racers.length; i++) {
+          const loser = rec.racers[i]!;
+          s.racing[loser]!--;
+          out.push({ type: 'abort', jobId: id, operator: loser });
+        }
+        rec.racers.length = 0;
+      }
+    }
+    // A loser that ran to the end is paid nothing; close once every racer is resolved.
+    if (rec.racers.length === 0) close(s, rec, out);
+  }
+
+  function onFail(s: RaceState, rec: RaceJob, op: number, now: Seconds, out: Decision[]): void {
+    if (!dropRacer(s, rec, op)) return;
+    if (rec.racers.length > 0) return;
+    if (rec.delivered) close(s, rec, out);
+    else if (rec.late || now >= rec.job.deadline) endUnproved(s, rec, out);
+    else solicit(rec, now, out); // every racer failed before the deadline: open the race again
+  }
+
+  function onDeadline(s: RaceState, rec: RaceJob, out: Decision[]): void {
+    rec.late = true;
+    // Racers at work may still deliver (late, and paid); a job waiting for racers ends now.
+    if (rec.status === WAITING) endUnproved(s, rec, out);
+  }
+
+  return {
+    type: 'race',
+    params: { ...p, ...(preset ? { preset } : {}) },
+    init(operators: readonly OperatorInfo[]): RaceState {
+      const capacity: (Resources | undefined)[] = [];
+      for (const o of operators) capacity[o.id] = o.capacity;
+      return { jobs: new Map(), capacity, racing: [], waiting: [], tokens: [], wHead: 0 };
+    },
+    step(s: RaceState, input: Input, now: Seconds, _random: Random, out: Decision[]): void {
+      switch (input.type) {
+        case 'submit':
+          onSubmit(s, input.job, now, out);
+          return;
+        case 'available':
+          if (s.wHead < s.waiting.length) offerTo(s, input.operator, now, out);
+          return;
+        case 'join':
+          s.capacity[input.operator.id] = input.operator.capacity;
+          if (s.wHead < s.waiting.length) offerTo(s, input.operator.id, now, out);
+          return;
+        case 'leave':
+          // Work in progress still finishes (the shell reports it); the node gets no new offers.
+          s.capacity[input.operator] = undefined;
+          return;
+        case 'ask':
+        case 'cancel-ask':
+          return;
+        default:
+          break;
+      }
+      const rec = s.jobs.get(input.jobId);
+      if (!rec) return;
+      switch (input.type) {
+        case 'lock':
+          onJoin(s, rec, input.operator, out);
+          return;
+        case 'deliver':
+          onDeliver(s, rec, input.operator, out);
+          return;
+        case 'fail':
+          onFail(s, rec, input.operator, now, out);
+          return;
+        case 'timer':
+          if (input.tag === RACE_TAG_JOIN_CLOSED) onJoinClosed(s, rec, now, out);
+          else if (input.tag === RACE_TAG_DEADLINE) onDeadline(s, rec, out);
+          return;
+        default:
+          return;
+      }
+    },
+  };
+}

@@ -1,0 +1,408 @@
+import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Seconds } from '../types.js';
+import { deadline, lockDeadline, priceAt, validateOffer, type Offer } from './offer.js';
+import { reverseDutchDefaults, reverseDutchPresets, type ReverseDutchParams } from './params.js';
+
+export { deadline, lockDeadline, priceAt, timeAtPrice, validateOffer, type Offer } from './offer.js';
+export { reverseDutchDefaults, reverseDutchPresets, type ReverseDutchParams } from './params.js';
+
+/** Timer tags. A lock decision that lands after the reaction delay uses `TAG_INTENT0 + operator`. */
+export const TAG_LOCK_EXPIRED = 1;
+export const TAG_EXPIRED = 2;
+export const TAG_DIRECT = 3;
+export const TAG_INTENT0 = 16;
+
+/** No race; an open race for an unlocked job (fulfil at the current price); secondaries after a lock expired. */
+const NO_RACE = 0;
+const DIRECT = 1;
+const SECONDARY = 2;
+
+interface RdJob {
+  readonly job: Job;
+  readonly offer: Offer;
+  readonly lockDl: Seconds;
+  readonly dl: Seconds;
+  /** The locker (-1: never locked) and the price it locked at. */
+  locker: number;
+  lockPrice: Micros;
+  /** Operators whose lock decision is in flight (reaction delay). */
+  intents: number[];
+  /** Operators proving the job now (the locker and/or racers). */
+  workers: number[];
+  race: number;
+  racers: number;
+  /** Who delivered after the lock deadline (gets the unburned collateral at the slash), -1: nobody. */
+  fulfiller: number;
+  done: boolean;
+  /** Still to be offered to nodes that become free (unlocked, or open to secondaries). */
+  open: boolean;
+  inList: boolean;
+}
+
+/** The mechanism-owned state of the reverse Dutch auction. */
+export interface ReverseDutchState {
+  jobs: Map<number, RdJob>;
+  /** Jobs to re-offer when nodes become free (lazy deletion), and the round-robin cursor. */
+  openList: RdJob[];
+  cursor: number;
+}
+
+/** The Boundless offer pmsim derives for a job submitted at `now` (all prices in micro-USD). */
+export function offerFor(job: Job, now: Seconds, p: ReverseDutchParams): Offer {
+  const maxPrice = Math.max(0, Math.floor(job.maxPrice));
+  const minPrice = Math.min(maxPrice, Math.max(0, Math.floor(maxPrice * p.minPriceShare)));
+  const rampUpStart = Math.ceil(now) + Math.ceil(p.rampUpDelay);
+  let lockTimeout: number;
+  let timeout: number;
+  let rampUpPeriod: number;
+  if (p.timeouts === 'job') {
+    timeout = Math.max(0, Math.floor(job.deadline - rampUpStart));
+    lockTimeout = Math.floor(timeout * p.lockShare);
+    rampUpPeriod = Math.floor(lockTimeout * p.rampShare);
+  } else {
+    lockTimeout = Math.ceil(Math.min(p.lockTimeoutBase + p.lockTimeoutPerMcycle * job.mcycles, p.lockTimeoutMax));
+    timeout = Math.ceil(p.timeoutMultiple * lockTimeout);
+    rampUpPeriod = Math.ceil(Math.min(p.rampUpBase + p.rampUpPerMcycle * job.mcycles, p.rampUpMax));
+  }
+  lockTimeout = Math.min(Math.max(0, lockTimeout), timeout);
+  rampUpPeriod = Math.min(Math.max(0, rampUpPeriod), lockTimeout);
+  const offer: Offer = {
+    minPrice,
+    maxPrice,
+    rampUpStart,
+    rampUpPeriod,
+    lockTimeout,
+    timeout,
+    lockCollateral: Math.max(0, Math.round(maxPrice * p.collateralMultiple)),
+  };
+  validateOffer(offer);
+  return offer;
+}
+
+/** Slash split: `burn` = floor(collateral × burnBps / 10^4), the rest goes to a fulfiller or the treasury. */
+export function slashSplit(collateral: Micros, burnBps: number): { burn: Micros; rest: Micros } {
+  const burn = Math.floor((collateral * burnBps) / 10_000);
+  return { burn, rest: collateral - burn };
+}
+
+/**
+ * The reverse Dutch auction (mechanism id `reverse-dutch`), Boundless semantics:
+ * - each job becomes an offer whose price ramps from minPrice to maxPrice ({@link priceAt});
+ * - the first operator whose strategy accepts the current price locks it (after `lockDelay`) at
+ *   that price, posts `lockCollateral` and proves it exclusively;
+ * - a locker that delivers by the lock deadline is paid the lock price and gets its collateral back;
+ * - after the lock deadline the price is 0 and anyone may fulfil (a `race` of secondaries, whose
+ *   reward is the unburned half of the collateral); the requester gets the lock price back;
+ * - at the request deadline a locker that did not deliver in time is slashed: `slashBurnBps`
+ *   burned, the rest to the secondary who delivered, or to the treasury (and the requester is
+ *   refunded) if nobody did;
+ * - a job nobody locked by its lock deadline expires (optionally it was first opened to a
+ *   fulfil-without-lock race, `directFulfil`).
+ */
+export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: string } = {}): Mechanism<ReverseDutchState> {
+  const { preset, ...rest } = params;
+  const base = preset ? reverseDutchPresets[preset] : undefined;
+  if (preset && !base) throw new Error(`unknown preset "${preset}" for mechanism reverse-dutch`);
+  const p: ReverseDutchParams = { ...reverseDutchDefaults, ...base, ...rest };
+  if (!(p.slashBurnBps >= 0 && p.slashBurnBps <= 10_000)) throw new RangeError('reverse-dutch: slashBurnBps must be 0-10000');
+  if (!(p.marketFeeBps >= 0 && p.marketFeeBps <= 10_000)) throw new RangeError('reverse-dutch: marketFeeBps must be 0-10000');
+  if (!(p.lockDelay >= 0)) throw new RangeError('reverse-dutch: lockDelay must be ≥ 0');
+
+  const secondaryReward = (rec: RdJob): Micros => slashSplit(rec.offer.lockCollateral, p.slashBurnBps).rest;
+
+  function track(s: ReverseDutchState, rec: RdJob): void {
+    rec.open = true;
+    if (!rec.inList) {
+      rec.inList = true;
+      s.openList.push(rec);
+    }
+  }
+
+  function solicitLock(rec: RdJob, now: Seconds, out: Decision[]): void {
+    const o = rec.offer;
+    // With a zero-length ramp the price jumps to maxPrice one second after rampUpStart.
+    const start = o.rampUpPeriod === 0 ? o.rampUpStart + 1 : o.rampUpStart;
+    out.push({
+      type: 'solicit',
+      jobId: rec.job.id,
+      mode: 'lock',
+      reward: priceAt(o, now),
+      // A decision at `until` still lands by the lock deadline.
+      until: rec.lockDl - p.lockDelay,
+      exclude: [],
+      ramp: { start, end: o.rampUpStart + o.rampUpPeriod, from: o.minPrice, to: o.maxPrice },
+    });
+  }
+
+  function solicitRace(rec: RdJob, now: Seconds, out: Decision[]): void {
+    const direct = rec.race === DIRECT;
+    out.push({
+      type: 'solicit',
+      jobId: rec.job.id,
+      mode: 'race',
+      reward: direct ? priceAt(rec.offer, now) : secondaryReward(rec),
+      until: direct ? rec.lockDl : rec.dl,
+      exclude: rec.workers.slice(),
+    });
+  }
+
+  function reoffer(s: ReverseDutchState, rec: RdJob, now: Seconds, out: Decision[]): void {
+    if (rec.race !== NO_RACE) solicitRace(rec, now, out);
+    else if (rec.locker < 0) solicitLock(rec, now, out);
+  }
+
+  /** Offers up to `resolicit` open jobs again, round-robin (nodes that were busy may take them now). */
+  function resolicit(s: ReverseDutchState, now: Seconds, out: Decision[]): void {
+    const list = s.openList;
+    let budget = p.resolicit;
+    let scanned = 0;
+    while (budget > 0 && list.length > 0 && scanned < list.length) {
+      if (s.cursor >= list.length) s.cursor = 0;
+      const rec = list[s.cursor]!;
+      if (!rec.open || rec.done) {
+        rec.inList = false;
+        list[s.cursor] = list[list.length - 1]!;
+        list.pop();
+        continue;
+      }
+      s.cursor++;
+      scanned++;
+      budget--;
+      reoffer(s, rec, now, out);
+    }
+  }
+
+  function pay(rec: RdJob, op: number, price: Micros, out: Decision[]): void {
+    if (price <= 0) return;
+    const fee = Math.floor((price * p.marketFeeBps) / 10_000);
+    if (price - fee > 0) out.push({ type: 'settle', jobId: rec.job.id, operator: op, amount: price - fee, source: 'escrow' });
+    if (fee > 0) out.push({ type: 'fee', jobId: rec.job.id, amount: fee });
+  }
+
+  /** Stops every worker of the job except `keep` (-1: stop all). */
+  function abortAll(rec: RdJob, keep: number, out: Decision[]): void {
+    let kept = false;
+    for (const w of rec.workers) {
+      if (w === keep) kept = true;
+      else out.push({ type: 'abort', jobId: rec.job.id, operator: w });
+    }
+    rec.workers.length = 0;
+    if (kept) rec.workers.push(keep);
+  }
+
+  function finish(rec: RdJob, outcome: 'delivered' | 'failed' | 'expired', op: number, out: Decision[]): void {
+    if (rec.done) return;
+    rec.done = true;
+    rec.open = false;
+    out.push({ type: 'done', jobId: rec.job.id, outcome, operator: op });
+  }
+
+  function close(s: ReverseDutchState, rec: RdJob, out: Decision[]): void {
+    s.jobs.delete(rec.job.id);
+    rec.open = false;
+    out.push({ type: 'close', jobId: rec.job.id });
+  }
+
+  function tryLock(s: ReverseDutchState, rec: RdJob, op: number, now: Seconds, out: Decision[]): void {
+    if (rec.done || rec.locker >= 0 || rec.race === SECONDARY) return;
+    if (Math.floor(now) > rec.lockDl) return; // the contract rejects a lock after the lock deadline
+    const price = priceAt(rec.offer, now);
+    rec.locker = op;
+    rec.lockPrice = price;
+    rec.open = false;
+    const id = rec.job.id;
+    const wasRacing = rec.workers.includes(op);
+    if (rec.race === DIRECT) {
+      // The lock gives exclusivity: open racers stop (only the locker can now be paid).
+      abortAll(rec, op, out);
+      rec.race = NO_RACE;
+    }
+    if (rec.offer.lockCollateral > 0) out.push({ type: 'collateral', jobId: id, operator: op, amount: rec.offer.lockCollateral });
+    if (!wasRacing) {
+      rec.workers.push(op);
+      out.push({ type: 'assign', jobId: id, operator: op, price, role: 'winner', committed: true });
+    }
+  }
+
+  function joinRace(rec: RdJob, op: number, now: Seconds, out: Decision[]): void {
+    if (rec.done || rec.workers.includes(op)) return;
+    if (p.maxRacers > 0 && rec.racers >= p.maxRacers) return;
+    const ts = Math.floor(now);
+    if (rec.race === DIRECT ? ts > rec.lockDl : ts > rec.dl) return;
+    rec.racers++;
+    rec.workers.push(op);
+    const reward = rec.race === DIRECT ? priceAt(rec.offer, now) : secondaryReward(rec);
+    out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: reward, role: 'racer', committed: true });
+  }
+
+  function onLockInput(s: ReverseDutchState, rec: RdJob, op: number, now: Seconds, out: Decision[]): void {
+    if (rec.done) return;
+    if (rec.race !== NO_RACE) {
+      joinRace(rec, op, now, out);
+      return;
+    }
+    if (rec.locker >= 0) return;
+    if (p.lockDelay > 0) {
+      if (rec.intents.includes(op)) return;
+      rec.intents.push(op);
+      out.push({ type: 'timer', jobId: rec.job.id, at: now + p.lockDelay, tag: TAG_INTENT0 + op });
+      return;
+    }
+    tryLock(s, rec, op, now, out);
+  }
+
+  function onDeliver(s: ReverseDutchState, rec: RdJob, op: number, now: Seconds, out: Decision[]): void {
+    const i = rec.workers.indexOf(op);
+    if (i < 0) return;
+    rec.workers.splice(i, 1);
+    if (rec.done) return;
+    const ts = Math.floor(now);
+    const id = rec.job.id;
+    if (ts > rec.dl) return; // too late: the request expired (the expiry timer ends the job)
+    if (rec.locker < 0) {
+      // Fulfilled without a lock: paid the current price.
+      pay(rec, op, priceAt(rec.offer, now), out);
+      abortAll(rec, -1, out);
+      finish(rec, 'delivered', op, out);
+      close(s, rec, out);
+      return;
+    }
+    if (op === rec.locker && ts <= rec.lockDl) {
+      // The locker delivered in time: the lock price, and its collateral back.
+      pay(rec, op, rec.lockPrice, out);
+      if (rec.offer.lockCollateral > 0) out.push({ type: 'release', jobId: id, operator: op, amount: rec.offer.lockCollateral });
+      abortAll(rec, -1, out);
+      finish(rec, 'delivered', op, out);
+      close(s, rec, out);
+      return;
+    }
+    if (ts > rec.lockDl) {
+      // Fulfilled after the lock deadline (by a secondary, or late by the locker): the price is now
+      // 0, so the requester gets the lock price back; the fulfiller waits for the slash at the deadline.
+      rec.fulfiller = op;
+      const price = priceAt(rec.offer, now);
+      if (rec.lockPrice - price > 0) out.push({ type: 'refund', jobId: id, amount: rec.lockPrice - price });
+      pay(rec, op, price, out);
+      abortAll(rec, -1, out);
+      finish(rec, 'delivered', op, out);
+    }
+    // A non-locker delivering before the lock deadline while the job is locked is not paid.
+  }
+
+  function onFail(rec: RdJob, op: number): void {
+    const i = rec.workers.indexOf(op);
+    if (i >= 0) rec.workers.splice(i, 1);
+  }
+
+  function onLockExpired(s: ReverseDutchState, rec: RdJob, now: Seconds, out: Decision[]): void {
+    if (rec.done) return;
+    if (rec.locker >= 0) {
+      // Anyone may now fulfil; the reward is the unburned share of the locker's collateral.
+      rec.race = SECONDARY;
+      track(s, rec);
+      solicitRace(rec, now, out);
+      return;
+    }
+    // Never locked: the offer is now worth 0 and carries no collateral, so nobody will prove it.
+    abortAll(rec, -1, out);
+    finish(rec, 'expired', -1, out);
+    close(s, rec, out);
+  }
+
+  function onExpired(s: ReverseDutchState, rec: RdJob, out: Decision[]): void {
+    abortAll(rec, -1, out);
+    if (rec.locker >= 0) {
+      const { burn, rest } = slashSplit(rec.offer.lockCollateral, p.slashBurnBps);
+      const toFulfiller = rec.fulfiller >= 0;
+      if (burn + rest > 0) {
+        out.push({
+          type: 'slash',
+          jobId: rec.job.id,
+          operator: rec.locker,
+          burn,
+          toOperator: toFulfiller ? rec.fulfiller : -1,
+          reward: toFulfiller ? rest : 0,
+          toTreasury: toFulfiller ? 0 : rest,
+        });
+      }
+      if (!toFulfiller && rec.lockPrice > 0) out.push({ type: 'refund', jobId: rec.job.id, amount: rec.lockPrice });
+      finish(rec, 'failed', -1, out);
+    } else {
+      finish(rec, 'expired', -1, out);
+    }
+    close(s, rec, out);
+  }
+
+  function onDirect(s: ReverseDutchState, rec: RdJob, now: Seconds, out: Decision[]): void {
+    if (rec.done || rec.locker >= 0 || rec.race !== NO_RACE || Math.floor(now) > rec.lockDl) return;
+    rec.race = DIRECT;
+    track(s, rec);
+    solicitRace(rec, now, out);
+  }
+
+  function onSubmit(s: ReverseDutchState, job: Job, now: Seconds, out: Decision[]): void {
+    const offer = offerFor(job, now, p);
+    const rec: RdJob = {
+      job, offer, lockDl: lockDeadline(offer), dl: deadline(offer), locker: -1, lockPrice: 0, intents: [], workers: [],
+      race: NO_RACE, racers: 0, fulfiller: -1, done: false, open: false, inList: false,
+    };
+    s.jobs.set(job.id, rec);
+    const id = job.id;
+    out.push({ type: 'timer', jobId: id, at: rec.lockDl + 1, tag: TAG_LOCK_EXPIRED });
+    out.push({ type: 'timer', jobId: id, at: rec.dl + 1, tag: TAG_EXPIRED });
+    const rampEnd = offer.rampUpStart + offer.rampUpPeriod;
+    if (p.directFulfil && rampEnd + 1 <= rec.lockDl) out.push({ type: 'timer', jobId: id, at: rampEnd + 1, tag: TAG_DIRECT });
+    track(s, rec);
+    solicitLock(rec, now, out);
+  }
+
+  return {
+    type: 'reverse-dutch',
+    params: { ...p, ...(preset ? { preset } : {}) },
+    init(_operators: readonly OperatorInfo[]): ReverseDutchState {
+      return { jobs: new Map(), openList: [], cursor: 0 };
+    },
+    step(s: ReverseDutchState, input: Input, now: Seconds, _random: Random, out: Decision[]): void {
+      switch (input.type) {
+        case 'submit':
+          onSubmit(s, input.job, now, out);
+          return;
+        case 'available':
+        case 'join':
+          if (s.openList.length > 0) resolicit(s, now, out);
+          return;
+        case 'leave':
+        case 'ask':
+        case 'cancel-ask':
+          return;
+        default:
+          break;
+      }
+      const rec = s.jobs.get(input.jobId);
+      if (!rec) return;
+      switch (input.type) {
+        case 'lock':
+          onLockInput(s, rec, input.operator, now, out);
+          return;
+        case 'deliver':
+          onDeliver(s, rec, input.operator, now, out);
+          return;
+        case 'fail':
+        case 'decline':
+          onFail(rec, input.operator);
+          return;
+        case 'timer':
+          if (input.tag >= TAG_INTENT0) {
+            const op = input.tag - TAG_INTENT0;
+            const i = rec.intents.indexOf(op);
+            if (i >= 0) rec.intents.splice(i, 1);
+            tryLock(s, rec, op, now, out);
+          } else if (input.tag === TAG_LOCK_EXPIRED) onLockExpired(s, rec, now, out);
+          else if (input.tag === TAG_EXPIRED) onExpired(s, rec, out);
+          else if (input.tag === TAG_DIRECT) onDirect(s, rec, now, out);
+          return;
+        default:
+          return;
+      }
+    },
+  };
+}

@@ -1,0 +1,193 @@
+import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Seconds } from '../types.js';
+import { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
+
+export { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
+
+/** Timer tags. */
+export const TAG_CLOSE = 1;
+export const TAG_DEADLINE = 2;
+
+export interface Bid {
+  readonly operator: number;
+  readonly price: Micros;
+  /** Arrival order, for ties. */
+  readonly seq: number;
+}
+
+interface SbJob {
+  readonly job: Job;
+  readonly until: Seconds;
+  bids: Bid[];
+  /** -1 while bidding; then the winner. */
+  winner: number;
+  price: Micros;
+  collateral: Micros;
+  done: boolean;
+}
+
+/** The mechanism-owned state of the sealed-bid auction. */
+export interface SealedBidState {
+  jobs: Map<number, SbJob>;
+  /** Node id → jobs it holds (won, not finished). */
+  held: number[];
+  seq: number;
+}
+
+/** The outcome of one auction's clearing. */
+export interface Clearing {
+  /** Index into the bids of the winner, -1: no eligible bid. */
+  readonly winner: number;
+  /** What the winner is paid. */
+  readonly price: Micros;
+}
+
+/**
+ * Clears one sealed-bid reverse auction: the lowest eligible bid wins (ties: the earlier bid);
+ * first price pays the winning bid, second price the lowest other eligible bid, or `limit` (the
+ * requester's price limit, the reserve) when there is no other. Pure; exported for tests.
+ */
+export function clear(bids: readonly Bid[], eligible: (b: Bid) => boolean, settlement: 'first' | 'second', limit: Micros): Clearing {
+  let best = -1;
+  let second = -1;
+  const better = (a: Bid, b: Bid): boolean => a.price < b.price || (a.price === b.price && a.seq < b.seq);
+  for (let i = 0; i < bids.length; i++) {
+    const b = bids[i]!;
+    if (!eligible(b)) continue;
+    if (best < 0 || better(b, bids[best]!)) {
+      second = best;
+      best = i;
+    } else if (second < 0 || better(b, bids[second]!)) {
+      second = i;
+    }
+  }
+  if (best < 0) return { winner: -1, price: 0 };
+  const price = settlement === 'first' ? bids[best]!.price : second >= 0 ? bids[second]!.price : limit;
+  return { winner: best, price };
+}
+
+/**
+ * The sealed-bid reverse auction (mechanism id `sealed-bid`), Succinct SPN / Brevis style: on
+ * submission the job is put to bids for `auctionPeriod` seconds; bids above the job's price limit
+ * are ignored; at the close the lowest price (per Mcycle: one job, so the lowest total) wins among
+ * operators under the stake cap; the winner is paid at first or second price when it delivers. A
+ * job with no eligible bid fails (no re-auction). With `slashOnMiss`, a winner that fails or misses
+ * the deadline loses its collateral (burned / treasury) and the requester gets the price back.
+ */
+export function sealedBid(params: Partial<SealedBidParams> & { preset?: string } = {}): Mechanism<SealedBidState> {
+  const { preset, ...rest } = params;
+  const base = preset ? sealedBidPresets[preset] : undefined;
+  if (preset && !base) throw new Error(`unknown preset "${preset}" for mechanism sealed-bid`);
+  const p: SealedBidParams = { ...sealedBidDefaults, ...base, ...rest };
+  if (p.settlement !== 'first' && p.settlement !== 'second') throw new RangeError('sealed-bid: settlement must be "first" or "second"');
+  if (!(p.auctionPeriod >= 0)) throw new RangeError('sealed-bid: auctionPeriod must be ≥ 0');
+  if (!(p.slashBurnBps >= 0 && p.slashBurnBps <= 10_000)) throw new RangeError('sealed-bid: slashBurnBps must be 0-10000');
+  if (!(p.protocolFeeBps >= 0 && p.protocolFeeBps <= 10_000)) throw new RangeError('sealed-bid: protocolFeeBps must be 0-10000');
+
+  function end(s: SealedBidState, rec: SbJob, outcome: 'delivered' | 'failed', op: number, out: Decision[]): void {
+    rec.done = true;
+    out.push({ type: 'done', jobId: rec.job.id, outcome, operator: op });
+    out.push({ type: 'close', jobId: rec.job.id });
+    s.jobs.delete(rec.job.id);
+  }
+
+  function unhold(s: SealedBidState, op: number): void {
+    if ((s.held[op] ?? 0) > 0) s.held[op]!--;
+  }
+
+  /** The winner failed or missed the deadline. */
+  function miss(s: SealedBidState, rec: SbJob, out: Decision[]): void {
+    const id = rec.job.id;
+    unhold(s, rec.winner);
+    if (rec.collateral > 0) {
+      const burn = Math.floor((rec.collateral * p.slashBurnBps) / 10_000);
+      out.push({ type: 'slash', jobId: id, operator: rec.winner, burn, toOperator: -1, reward: 0, toTreasury: rec.collateral - burn });
+    }
+    if (rec.price > 0) out.push({ type: 'refund', jobId: id, amount: rec.price });
+    end(s, rec, 'failed', -1, out);
+  }
+
+  function onClose(s: SealedBidState, rec: SbJob, now: Seconds, out: Decision[]): void {
+    if (rec.winner >= 0 || rec.done) return;
+    const cap = p.maxConcurrent;
+    const c = clear(rec.bids, (b) => cap <= 0 || (s.held[b.operator] ?? 0) < cap, p.settlement, rec.job.maxPrice);
+    if (c.winner < 0) {
+      // No bid (or none under the price limit and the stake cap): the request fails, no re-auction.
+      end(s, rec, 'failed', -1, out);
+      return;
+    }
+    const op = rec.bids[c.winner]!.operator;
+    const id = rec.job.id;
+    rec.winner = op;
+    rec.price = Math.min(c.price, rec.job.maxPrice);
+    rec.bids = [];
+    s.held[op] = (s.held[op] ?? 0) + 1;
+    if (p.slashOnMiss) {
+      rec.collateral = Math.max(0, Math.round(rec.price * p.collateralMultiple));
+      if (rec.collateral > 0) out.push({ type: 'collateral', jobId: id, operator: op, amount: rec.collateral });
+    }
+    out.push({ type: 'assign', jobId: id, operator: op, price: rec.price, role: 'winner', committed: true });
+    out.push({ type: 'timer', jobId: id, at: Math.max(now, rec.job.deadline), tag: TAG_DEADLINE });
+  }
+
+  function onDeliver(s: SealedBidState, rec: SbJob, op: number, out: Decision[]): void {
+    if (op !== rec.winner || rec.done) return;
+    const id = rec.job.id;
+    unhold(s, op);
+    const fee = Math.floor((rec.price * p.protocolFeeBps) / 10_000);
+    if (rec.price - fee > 0) out.push({ type: 'settle', jobId: id, operator: op, amount: rec.price - fee, source: 'escrow' });
+    if (fee > 0) out.push({ type: 'fee', jobId: id, amount: fee });
+    if (rec.collateral > 0) out.push({ type: 'release', jobId: id, operator: op, amount: rec.collateral });
+    end(s, rec, 'delivered', op, out);
+  }
+
+  return {
+    type: 'sealed-bid',
+    params: { ...p, ...(preset ? { preset } : {}) },
+    init(_operators: readonly OperatorInfo[]): SealedBidState {
+      return { jobs: new Map(), held: [], seq: 0 };
+    },
+    step(s: SealedBidState, input: Input, now: Seconds, _random: Random, out: Decision[]): void {
+      switch (input.type) {
+        case 'submit': {
+          const job = input.job;
+          const rec: SbJob = { job, until: now + p.auctionPeriod, bids: [], winner: -1, price: 0, collateral: 0, done: false };
+          s.jobs.set(job.id, rec);
+          out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [] });
+          out.push({ type: 'timer', jobId: job.id, at: rec.until, tag: TAG_CLOSE });
+          return;
+        }
+        case 'bid': {
+          const rec = s.jobs.get(input.jobId);
+          if (!rec || rec.winner >= 0 || rec.done || now > rec.until) return;
+          // Bids above the price limit are ignored; one sealed bid per operator.
+          if (!(input.price >= 0) || input.price > rec.job.maxPrice) return;
+          for (const b of rec.bids) if (b.operator === input.operator) return;
+          rec.bids.push({ operator: input.operator, price: Math.round(input.price), seq: s.seq++ });
+          return;
+        }
+        case 'deliver': {
+          const rec = s.jobs.get(input.jobId);
+          if (rec) onDeliver(s, rec, input.operator, out);
+          return;
+        }
+        case 'fail': {
+          const rec = s.jobs.get(input.jobId);
+          if (rec && !rec.done && input.operator === rec.winner) miss(s, rec, out);
+          return;
+        }
+        case 'timer': {
+          const rec = s.jobs.get(input.jobId);
+          if (!rec || rec.done) return;
+          if (input.tag === TAG_CLOSE) onClose(s, rec, now, out);
+          else if (input.tag === TAG_DEADLINE && rec.winner >= 0) {
+            out.push({ type: 'abort', jobId: rec.job.id, operator: rec.winner });
+            miss(s, rec, out);
+          }
+          return;
+        }
+        default:
+          return;
+      }
+    },
+  };
+}

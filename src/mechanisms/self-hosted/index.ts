@@ -1,0 +1,171 @@
+import { FreeIndex } from '../free-index.js';
+import type { Decision, Input, Job, Mechanism, OperatorInfo, Random, Seconds } from '../types.js';
+import { fits } from '../types.js';
+import { selfHostedDefaults, selfHostedPresets, type SelfHostedParams } from './params.js';
+
+export { selfHostedDefaults, selfHostedPresets, type SelfHostedParams } from './params.js';
+
+/** Timer tag: the job's deadline (with `dropLate`). */
+export const TAG_DEADLINE = 1;
+
+interface ShJob {
+  readonly job: Job;
+  /** Failed attempts so far. */
+  failures: number;
+  /** The node proving it, -1 while queued. */
+  node: number;
+  queued: boolean;
+  done: boolean;
+}
+
+/** The mechanism-owned state of the self-hosted baseline. */
+export interface SelfHostedState {
+  index: FreeIndex;
+  /** Capacities of the cluster's nodes (to reject a job no node could ever run). */
+  capacities: OperatorInfo['capacity'][];
+  jobs: Map<number, ShJob>;
+  /** FIFO of waiting jobs (lazy deletion), retried jobs first. */
+  queue: ShJob[];
+  qHead: number;
+  retry: ShJob[];
+  /** Node id → the job it proves. */
+  nodeJob: (ShJob | undefined)[];
+  scratch: number[];
+}
+
+/**
+ * The self-hosted baseline (mechanism id `self-hosted`), not a market: the requester's own rented
+ * cluster proves every job, first come first served, at no per-job price (the rent, charged by the
+ * shell for every hour of the run, idle hours included, is the whole cost). A failed attempt is
+ * re-run up to `retries` times ahead of the queue. The shell gives this mechanism only the cluster's
+ * nodes (see `src/market/market.ts`), so it is an M/G/c queue with c = `nodes`.
+ */
+export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string } = {}): Mechanism<SelfHostedState> {
+  const { preset, ...rest } = params;
+  const base = preset ? selfHostedPresets[preset] : undefined;
+  if (preset && !base) throw new Error(`unknown preset "${preset}" for mechanism self-hosted`);
+  const p: SelfHostedParams = { ...selfHostedDefaults, ...base, ...rest };
+  if (!(Number.isInteger(p.nodes) && p.nodes >= 1)) throw new RangeError('self-hosted: nodes must be an integer ≥ 1');
+  if (!(Number.isInteger(p.devices) && p.devices >= 1)) throw new RangeError('self-hosted: devices must be an integer ≥ 1');
+  if (!(p.rentUsdPerHour >= 0)) throw new RangeError('self-hosted: rentUsdPerHour must be ≥ 0');
+
+  function end(s: SelfHostedState, rec: ShJob, outcome: 'delivered' | 'failed' | 'expired' | 'rejected', node: number, out: Decision[]): void {
+    rec.done = true;
+    rec.queued = false;
+    s.jobs.delete(rec.job.id);
+    out.push({ type: 'done', jobId: rec.job.id, outcome, operator: node });
+    out.push({ type: 'close', jobId: rec.job.id });
+  }
+
+  /** Starts `rec` on the lowest-id free node that fits it; false if none is free. */
+  function place(s: SelfHostedState, rec: ShJob, out: Decision[]): boolean {
+    const profiles = s.index.eligibleProfiles(rec.job.request, s.scratch);
+    if (s.index.countFree(profiles) === 0) return false;
+    const node = s.index.kth(profiles, 0);
+    s.index.setFree(node, false);
+    s.nodeJob[node] = rec;
+    rec.node = node;
+    rec.queued = false;
+    out.push({ type: 'assign', jobId: rec.job.id, operator: node, price: 0, role: rec.failures > 0 ? 'fallback' : 'primary', committed: true });
+    return true;
+  }
+
+  function drain(s: SelfHostedState, out: Decision[]): void {
+    for (let i = 0; i < s.retry.length && s.index.freeCount > 0; i++) {
+      const rec = s.retry[i]!;
+      if (!rec.queued || place(s, rec, out)) s.retry.splice(i--, 1);
+    }
+    const q = s.queue;
+    for (let i = s.qHead; i < q.length && s.index.freeCount > 0; i++) {
+      const rec = q[i]!;
+      if (rec.queued) place(s, rec, out);
+    }
+    while (s.qHead < q.length && !q[s.qHead]!.queued) s.qHead++;
+    if (s.qHead > 1024 && s.qHead * 2 > q.length) {
+      s.queue = q.slice(s.qHead);
+      s.qHead = 0;
+    }
+  }
+
+  function freeNode(s: SelfHostedState, node: number): void {
+    s.nodeJob[node] = undefined;
+    s.index.setFree(node, true);
+  }
+
+  return {
+    type: 'self-hosted',
+    params: { ...p, ...(preset ? { preset } : {}) },
+    init(operators: readonly OperatorInfo[]): SelfHostedState {
+      const index = new FreeIndex(operators.length + 1);
+      for (const o of operators) {
+        index.add(o.id, o.capacity);
+        index.setFree(o.id, true);
+      }
+      return { index, capacities: operators.map((o) => o.capacity), jobs: new Map(), queue: [], qHead: 0, retry: [], nodeJob: [], scratch: [] };
+    },
+    step(s: SelfHostedState, input: Input, now: Seconds, _random: Random, out: Decision[]): void {
+      switch (input.type) {
+        case 'submit': {
+          const job = input.job;
+          const rec: ShJob = { job, failures: 0, node: -1, queued: false, done: false };
+          if (!s.capacities.some((c) => fits(c, job.request))) {
+            end(s, rec, 'rejected', -1, out);
+            return;
+          }
+          s.jobs.set(job.id, rec);
+          if (p.dropLate) out.push({ type: 'timer', jobId: job.id, at: Math.max(now, job.deadline), tag: TAG_DEADLINE });
+          if (!place(s, rec, out)) {
+            rec.queued = true;
+            s.queue.push(rec);
+          }
+          return;
+        }
+        case 'deliver': {
+          const rec = s.nodeJob[input.operator];
+          if (!rec || rec.job.id !== input.jobId) return;
+          freeNode(s, input.operator);
+          end(s, rec, 'delivered', input.operator, out);
+          drain(s, out);
+          return;
+        }
+        case 'fail': {
+          const rec = s.nodeJob[input.operator];
+          if (!rec || rec.job.id !== input.jobId) return;
+          freeNode(s, input.operator);
+          rec.node = -1;
+          rec.failures++;
+          if (rec.failures > p.retries) end(s, rec, 'failed', -1, out);
+          else {
+            rec.queued = true;
+            s.retry.push(rec);
+          }
+          drain(s, out);
+          return;
+        }
+        case 'available':
+          if (s.nodeJob[input.operator] === undefined && s.index.has(input.operator)) {
+            s.index.setFree(input.operator, true);
+            drain(s, out);
+          }
+          return;
+        case 'join':
+          s.index.add(input.operator.id, input.operator.capacity);
+          s.index.setFree(input.operator.id, true);
+          s.capacities.push(input.operator.capacity);
+          drain(s, out);
+          return;
+        case 'leave':
+          s.index.remove(input.operator);
+          return;
+        case 'timer': {
+          const rec = s.jobs.get(input.jobId);
+          // Still waiting at its deadline: dropped (with `dropLate`). Work in progress finishes.
+          if (rec && !rec.done && rec.queued && input.tag === TAG_DEADLINE) end(s, rec, 'expired', -1, out);
+          return;
+        }
+        default:
+          return;
+      }
+    },
+  };
+}
