@@ -41,12 +41,28 @@ export interface OperatorStrategy {
   lockPrice(q: Quote, e: EntityView, u: number): number | null;
   /** Join an open race for `rewardUsd`, expecting `racers` competitors in all? */
   joinRace(q: Quote, rewardUsd: number, racers: number, e: EntityView, u: number): boolean;
-  /** Standing ask (order book): price per Mcycle given the node's cost per Mcycle, or null. */
-  ask(costPerMcycleUsd: number, e: EntityView, u: number): number | null;
-  /** Learns from the result of a job it competed for. */
+  /**
+   * Standing ask (order book): price per Mcycle given the node's cost per Mcycle, or null. `now`
+   * (simulated seconds) is passed by the shell; strategies that do not need the clock ignore it.
+   */
+  ask(costPerMcycleUsd: number, e: EntityView, u: number, now?: number): number | null;
+  /**
+   * Learns from the result of a job it competed for, once the job's money is final. `won`: the
+   * entity was paid for the job; `profitUsd`: what it was paid (and got back) minus the compute and
+   * collateral it spent on the job.
+   */
   observe?(won: boolean, profitUsd: number, e: EntityView): void;
   /** Abandon a job it locked/accepted (griefing)? Asked when work would start. */
   abandon?(q: Quote, e: EntityView, u: number): boolean;
+  /** Seconds after taking the job at which an abandoned attempt is reported as failed (default 1). */
+  abandonAfter?(q: Quote, e: EntityView): number;
   /** Take work it cannot finish by the deadline? (capacity-blind strategies say yes) */
   readonly overcommits?: boolean;
+  /** Per-attempt failure probability of the entity's nodes (overrides the hardware profile; `flaky`). */
+  readonly failureProb?: number;
+  /**
+   * Identities advertised per physical node (`sybil`): each identity is a separate node to the
+   * protocol, but the identities of one physical node share its work queue. Default 1.
+   */
+  readonly identities?: number;
 }

@@ -7,18 +7,62 @@ export type Ownership = 'owned' | 'rented';
 export interface NodeModel {
   readonly profile: HardwareProfile;
   readonly devices: number;
-  /** Cost of keeping the node busy for one hour, USD (depreciation + energy, or rent). */
+  /** Cost of keeping the node busy for one hour, USD (depreciation + energy, or rent), now. */
   readonly hourlyCostUsd: number;
-  /** Seconds to prove a job of `mcycles` of workload `kind` (before jitter). */
+  /** Seconds to prove a job of `mcycles` of workload `kind` (before jitter), if started now. */
   duration(mcycles: number, kind: string): number;
 }
 
+/** Seconds in a quarter of a year (365.25 d / 4). */
+export const QUARTER_S = (365.25 / 4) * 86400;
+
 const HOURS_PER_YEAR = 8766;
+
+/** How hardware economics change during a run (scenario keys `software_speedup`, `energy_schedule`). */
+export interface HardwareTimeline {
+  /** Software progress: speed × perQuarter^(t/quarter) (continuous) or ^floor(t/quarter) (step), from `start`. */
+  readonly softwareSpeedup?: { readonly perQuarter: number; readonly start: number; readonly mode: 'continuous' | 'step'; readonly kinds?: readonly string[] };
+  /** Energy price changes, in time order: from `at` on, owned hardware pays `usdPerKwh`. */
+  readonly energy?: readonly { readonly at: number; readonly usdPerKwh: number }[];
+}
+
+/** Extra inputs of a node model: per-kind speed-ups of its group, and a clock for time-dependent economics. */
+export interface NodeModelOptions {
+  /** Parallel efficiency (0-1) of spreading one proof over the node's devices (default 0.9). */
+  readonly efficiency?: number;
+  /** Constant speed multiplier (default 1). */
+  readonly speedFactor?: number;
+  /** Speed multipliers per workload kind, on top of the profile's (a VPU group's claims). */
+  readonly speedup?: Readonly<Record<string, number>>;
+  readonly timeline?: HardwareTimeline;
+  /** Simulated time now, seconds (required for a timeline to take effect). */
+  readonly clock?: () => number;
+}
+
+/** The software speed multiplier at time `t` for workload `kind`. */
+export function softwareFactor(tl: HardwareTimeline | undefined, t: number, kind: string): number {
+  const sw = tl?.softwareSpeedup;
+  if (!sw || t <= sw.start) return 1;
+  if (sw.kinds && !sw.kinds.includes(kind)) return 1;
+  const q = (t - sw.start) / QUARTER_S;
+  return sw.perQuarter ** (sw.mode === 'step' ? Math.floor(q) : q);
+}
+
+/** The energy price at time `t`: the last scheduled change at or before `t`, else `base`. */
+export function energyAt(tl: HardwareTimeline | undefined, t: number, base: number): number {
+  const list = tl?.energy;
+  if (!list) return base;
+  let price = base;
+  for (let i = 0; i < list.length && list[i]!.at <= t; i++) price = list[i]!.usdPerKwh;
+  return price;
+}
 
 /**
  * Builds a node model. Owned hardware costs straight-line depreciation plus energy while busy;
  * rented hardware costs the rental price. `efficiency` (0-1) is the parallel efficiency of
- * spreading one proof over the node's devices; `speedFactor` scales speed (software speed-ups).
+ * spreading one proof over the node's devices; `speedFactor` scales speed. With a timeline and a
+ * clock, speed (software progress) and the energy price follow simulated time: `duration` and
+ * `hourlyCostUsd` are then evaluated at the clock's time.
  */
 export function nodeModel(
   profile: HardwareProfile,
@@ -27,20 +71,38 @@ export function nodeModel(
   energyUsdPerKwh: number,
   efficiency = 0.9,
   speedFactor = 1,
+  opts: NodeModelOptions = {},
 ): NodeModel {
-  const perDevice =
-    ownership === 'rented'
-      ? profile.rentUsdPerHour
-      : profile.capexUsd / (profile.lifetimeYears * HOURS_PER_YEAR) + (profile.powerWatts / 1000) * energyUsdPerKwh;
-  const eff = devices > 1 ? efficiency : 1;
-  const hz = profile.khz * 1000 * devices * eff * speedFactor;
+  const depreciation = profile.capexUsd / (profile.lifetimeYears * HOURS_PER_YEAR);
+  const hourly = (energy: number): number =>
+    (ownership === 'rented' ? profile.rentUsdPerHour : depreciation + (profile.powerWatts / 1000) * energy) * devices;
+  const eff = devices > 1 ? (opts.efficiency ?? efficiency) : 1;
+  const hz = profile.khz * 1000 * devices * eff * (opts.speedFactor ?? speedFactor);
+  const extra = opts.speedup ?? {};
+  const kindSpeed = (kind: string): number => (profile.speedup[kind] ?? 1) * (extra[kind] ?? 1);
+  const tl = opts.timeline;
+  const clock = opts.clock;
+  const timed = clock !== undefined && tl !== undefined && (tl.softwareSpeedup !== undefined || (tl.energy?.length ?? 0) > 0);
+  if (!timed) {
+    return {
+      profile,
+      devices,
+      hourlyCostUsd: hourly(energyUsdPerKwh),
+      duration(mcycles: number, kind: string): number {
+        return profile.setupSeconds + (mcycles * 1e6) / (hz * kindSpeed(kind));
+      },
+    };
+  }
+  const energyTimed = ownership === 'owned' && (tl.energy?.length ?? 0) > 0;
+  const fixedHourly = hourly(energyUsdPerKwh);
   return {
     profile,
     devices,
-    hourlyCostUsd: perDevice * devices,
+    get hourlyCostUsd(): number {
+      return energyTimed ? hourly(energyAt(tl, clock(), energyUsdPerKwh)) : fixedHourly;
+    },
     duration(mcycles: number, kind: string): number {
-      const s = profile.speedup[kind] ?? 1;
-      return profile.setupSeconds + (mcycles * 1e6) / (hz * s);
+      return profile.setupSeconds + (mcycles * 1e6) / (hz * kindSpeed(kind) * softwareFactor(tl, clock(), kind));
     },
   };
 }

@@ -9,47 +9,147 @@ type DistInput = number | { dist: string; [k: string]: unknown };
 /** Turns a scenario number-or-distribution into a sampler (a bare number is a constant). */
 export function toSampler(d: DistInput): Sampler {
   if (typeof d === 'number') return sampler({ dist: 'constant', value: d });
-  if (d.dist === 'empirical') return sampler({ dist: 'empirical', values: d.values as number[], mode: (d.mode as 'sample' | 'replay') ?? 'sample' });
+  if (d.dist === 'empirical') {
+    const mode = (d.mode as string | undefined) ?? 'sample';
+    if (mode === 'timestamps') return sampler({ dist: 'empirical', values: timestampGaps(d.values as number[]), mode: 'replay' });
+    return sampler({ dist: 'empirical', values: d.values as number[], mode: mode as 'sample' | 'replay' });
+  }
   return sampler(d as unknown as DistSpec);
 }
 
+/** Gaps between sorted absolute timestamps (one `Infinity` when there is a single timestamp). */
+function timestampGaps(values: readonly number[]): number[] {
+  const t = [...values].sort((a, b) => a - b);
+  const gaps: number[] = [];
+  for (let i = 1; i < t.length; i++) gaps.push(t[i]! - t[i - 1]!);
+  return gaps.length > 0 ? gaps : [Infinity];
+}
+
+/** A time-varying multiplier of a requester's arrival rate (daily cycle × bursts). */
+export interface RateShape {
+  /** Multiplier at time `t` (≥ 0). */
+  at(t: number): number;
+  /** An upper bound of `at` over all times (> 0 unless the rate is always 0). */
+  readonly max: number;
+}
+
+/** The rate shape of a requester group, or undefined when its rate is constant. */
+export function rateShape(spec: Pick<RequesterGroup, 'cycle' | 'bursts'>): RateShape | undefined {
+  const c = spec.cycle;
+  const bursts = spec.bursts ?? [];
+  if ((!c || c.amplitude === 0) && bursts.length === 0) return undefined;
+  const burstAt = (t: number): number => {
+    let f = 1;
+    for (const b of bursts) if (t >= b.at && t < b.at + b.duration) f *= b.factor;
+    return f;
+  };
+  let burstMax = 1;
+  for (const b of bursts) burstMax = Math.max(burstMax, burstAt(b.at));
+  const amp = c?.amplitude ?? 0;
+  const w = c ? (2 * Math.PI) / c.period : 0;
+  const peak = c?.peak ?? 0;
+  return {
+    at: (t) => (amp > 0 ? 1 + amp * Math.cos(w * (t - peak)) : 1) * burstAt(t),
+    max: (1 + amp) * burstMax,
+  };
+}
+
+/** Most candidate arrivals thinning examines for one gap before giving up (a rate stuck at 0). */
+const MAX_THINNING = 1_000_000;
+
 /**
  * One requester's job stream. Every draw comes from the requester's own named stream, so the
- * demand trace is identical under every mechanism (common random numbers).
+ * demand trace is identical under every mechanism (common random numbers). A daily cycle and
+ * bursts thin a stream of candidates drawn at the peak rate (exact for Poisson arrivals). An
+ * aggregator (`aggregate`) has no arrivals of its own: the shell submits one of its jobs per
+ * `every` proofs delivered to the requester it aggregates ({@link Requester.proofDelivered}).
  */
 export class Requester {
   readonly rng: Rng;
-  private readonly arrival: Sampler;
+  /** The group as the shell sees it (`start` moved to the first timestamp of a timestamp trace). */
+  readonly spec: RequesterGroup;
+  /** Indices of the aggregators that aggregate this requester's proofs. */
+  readonly aggregators: number[] = [];
+  private readonly arrival: Sampler | undefined;
   private readonly size: Sampler;
   private readonly deadline: Sampler;
+  private readonly shape: RateShape | undefined;
+  /** Most jobs the trace holds (timestamp replay). */
+  private readonly limit: number;
+  private lastT = 0;
+  private delivered = 0;
   emitted = 0;
 
   constructor(
     readonly index: number,
-    readonly spec: RequesterGroup,
+    spec: RequesterGroup,
     seed: number,
     run: number,
   ) {
     this.rng = rngStream(seed, run, `requester/${index}/${spec.name}`);
-    this.arrival = toSampler(spec.arrival as DistInput);
+    const arr = spec.arrival as DistInput | undefined;
+    let start = spec.start;
+    let limit = Infinity;
+    if (typeof arr === 'object' && arr.dist === 'empirical' && arr.mode === 'timestamps') {
+      const v = arr.values as number[];
+      start += Math.min(...v);
+      limit = v.length;
+    }
+    this.spec = start === spec.start ? spec : { ...spec, start };
+    this.limit = limit;
+    this.arrival = arr === undefined ? undefined : toSampler(arr);
     this.size = toSampler(spec.size_mcycles as DistInput);
     this.deadline = toSampler(spec.deadline as DistInput);
+    this.shape = rateShape(spec);
   }
 
-  /** Time until the next job, seconds. */
+  /** An aggregator submits only when proofs it aggregates are delivered. */
+  get isAggregator(): boolean {
+    return this.spec.aggregate !== undefined;
+  }
+
+  /** Time until the next job after the last one, seconds (Infinity: no more jobs). */
   nextGap(): number {
-    return this.arrival.sample(this.rng);
+    const a = this.arrival;
+    if (!a) return Infinity;
+    const shape = this.shape;
+    if (!shape) return a.sample(this.rng);
+    if (!(shape.max > 0)) return Infinity;
+    // Thinning: candidates at the peak rate, each kept with probability rate(t) / peak.
+    let t = this.lastT;
+    for (let i = 0; i < MAX_THINNING; i++) {
+      t += a.sample(this.rng) / shape.max;
+      if (!Number.isFinite(t)) return Infinity;
+      if (this.rng.next() * shape.max < shape.at(t)) return t - this.lastT;
+    }
+    return Infinity;
   }
 
-  /** Is the requester still submitting at time `t`? */
+  /** Does the requester schedule its own next job at time `t`? (Aggregators never do.) */
   activeAt(t: number, duration: number): boolean {
+    if (this.isAggregator) return false;
     if (this.spec.max_jobs !== undefined && this.emitted >= this.spec.max_jobs) return false;
+    if (this.emitted >= this.limit) return false;
     return t < (this.spec.stop ?? duration);
+  }
+
+  /**
+   * An aggregator learns that a proof it aggregates was delivered at `now`; true when that
+   * completes a batch of `every` and the aggregator should submit a job now.
+   */
+  proofDelivered(now: number, duration: number): boolean {
+    const agg = this.spec.aggregate;
+    if (!agg) return false;
+    if (++this.delivered < agg.every) return false;
+    this.delivered = 0;
+    if (now < this.spec.start || now >= (this.spec.stop ?? duration)) return false;
+    return this.spec.max_jobs === undefined || this.emitted < this.spec.max_jobs;
   }
 
   /** Draws the next job submitted at `now` with id `id`. */
   makeJob(id: number, now: number): Job {
     this.emitted++;
+    this.lastT = now;
     const s = this.spec;
     const mcycles = Math.max(1e-3, this.size.sample(this.rng));
     const rel = Math.max(1, this.deadline.sample(this.rng));
@@ -69,7 +169,14 @@ export class Requester {
   }
 }
 
-/** Builds the requesters of a scenario for one (seed, run). */
+/** Builds the requesters of a scenario for one (seed, run), and links aggregators to their sources. */
 export function buildDemand(s: Scenario, seed: number, run: number): Requester[] {
-  return s.requesters.map((r, i) => new Requester(i, r, seed, run));
+  const reqs = s.requesters.map((r, i) => new Requester(i, r, seed, run));
+  reqs.forEach((r, i) => {
+    const of = r.spec.aggregate?.of;
+    if (of === undefined) return;
+    const src = reqs.find((x) => x.spec.name === of);
+    if (src && src !== r) src.aggregators.push(i);
+  });
+  return reqs;
 }

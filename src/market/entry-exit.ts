@@ -3,7 +3,57 @@ import { OPERATOR0, type Ledger } from './ledger.js';
 import type { Entity, Node } from './population.js';
 
 /** A change of the operator population decided at a window boundary. */
-export type PopulationChange = { readonly type: 'exit'; readonly entity: number };
+export type PopulationChange = { readonly type: 'exit'; readonly entity: number } | { readonly type: 'enter'; readonly entity: number };
+
+/**
+ * Collateral each entity has posted into job escrows and not yet got back or lost: an asset, not a
+ * loss, when the exit rule and the attack cost read an entity's ledger balance.
+ */
+export class CollateralBook {
+  /** Micro-USD held per entity. */
+  readonly held: Float64Array;
+  private readonly jobs = new Map<number, Map<number, number>>();
+
+  constructor(entities: number) {
+    this.held = new Float64Array(entities);
+  }
+
+  /** `entity` posted `micros` into job `jobId`'s escrow. */
+  post(jobId: number, entity: number, micros: number): void {
+    let m = this.jobs.get(jobId);
+    if (!m) this.jobs.set(jobId, (m = new Map()));
+    m.set(entity, (m.get(entity) ?? 0) + micros);
+    this.held[entity]! += micros;
+  }
+
+  /** `micros` of the entity's collateral came back to it. */
+  release(jobId: number, entity: number, micros: number): void {
+    const m = this.jobs.get(jobId);
+    const h = m?.get(entity);
+    if (!m || h === undefined) return;
+    const r = Math.min(h, micros);
+    this.held[entity]! -= r;
+    if (h - r > 0) m.set(entity, h - r);
+    else m.delete(entity);
+  }
+
+  /** The entity's collateral on the job was slashed: it is gone. */
+  forfeit(jobId: number, entity: number): void {
+    const m = this.jobs.get(jobId);
+    const h = m?.get(entity);
+    if (!m || h === undefined) return;
+    this.held[entity]! -= h;
+    m.delete(entity);
+  }
+
+  /** The job closed: collateral still posted on it will never come back. */
+  close(jobId: number): void {
+    const m = this.jobs.get(jobId);
+    if (!m) return;
+    for (const [e, h] of m) this.held[e]! -= h;
+    this.jobs.delete(jobId);
+  }
+}
 
 /** What the entry/exit rule can see. */
 export interface EntryExitContext {
@@ -12,6 +62,8 @@ export interface EntryExitContext {
   readonly ledger: Ledger;
   readonly metrics: RunMetrics;
   readonly window: number;
+  /** Collateral in escrow per entity (counted as the entity's own money). */
+  readonly collateral?: CollateralBook;
 }
 
 /** The entry/exit rule of a market run, asked once per window. */
@@ -19,18 +71,134 @@ export interface EntryExit {
   onWindow(now: number): PopulationChange[];
 }
 
+/** Cost of proving one Mcycle of the default workload (`zkvm`) on a node, USD, at its current speed and prices. */
+export function costPerMcycleUsd(node: Node): number {
+  const m = node.model;
+  return ((m.duration(1000, 'zkvm') - m.profile.setupSeconds) / 1000) * (m.hourlyCostUsd / 3600);
+}
+
 /**
- * The entry/exit rule: an entity exits when its losses (negative ledger balance: compute and
- * collateral spent beyond revenue) exceed its capital. Entities without a `capital_usd` never exit.
+ * The entry/exit rule. Each window it books every active entity's fixed costs (`fixed_usd_per_hour`
+ * per physical node, busy or idle; they count only here, not in the money columns) and records its
+ * economic profit: ledger balance (revenue − compute − collateral lost) + collateral still posted in
+ * escrow (its own money, not a loss) − fixed costs so far.
+ *
+ * Exit: an active entity leaves when its capital runs out (`capital_usd` + profit < 0) or, with an
+ * `exit` rule, when its profit over the trailing window (once it has been active that long) is below
+ * −`max_loss_usd`. Entities with neither never exit.
+ *
+ * Entry: a potential entrant (a group with `entry`) watches the mean price per Mcycle of the windows
+ * of the last `watch` seconds that delivered work. When that price over its own cost per Mcycle
+ * (its hardware, the `zkvm` workload, now) minus 1 reaches `hurdle`, it orders hardware and joins
+ * `lead_time` later (at the first window boundary after). At most one entity per group waits for
+ * its hardware at a time, so entrants of a group come one by one, each on a fresh signal.
+ *
+ * It also tracks the attackers' deepest cumulative loss (ledger balance + posted collateral) for
+ * `attack_cost_usd`.
  */
 export function createEntryExit(ctx: EntryExitContext): EntryExit {
+  const { entities, ledger, metrics } = ctx;
+  const n = entities.length;
+  const fixedCum = new Float64Array(n);
+  /** Time the entity was first seen active (NaN: not yet). */
+  const activeSince = new Float64Array(n).fill(NaN);
+  const times: number[] = [];
+  const profits: Float64Array[] = [];
+  const enterAt = new Float64Array(n).fill(NaN);
+  const entered = new Uint8Array(n);
+  const waiting = new Set<string>();
+  let last = 0;
+  const hasAttackers = entities.some((e) => e.view.attacker);
+  const needHistory = entities.some((e) => e.exitRule !== undefined);
+
+  function recentPrice(now: number, watch: number): number {
+    let sum = 0;
+    let k = 0;
+    const w = metrics.windows;
+    for (let i = w.length - 1; i >= 0 && w[i]!.t_start_s >= now - watch - 1e-9; i--) {
+      const p = w[i]!.price_per_mcycle_mean_usd;
+      if (Number.isNaN(p)) continue;
+      sum += p;
+      k++;
+    }
+    return k > 0 ? sum / k : NaN;
+  }
+
+  /** Index of the last record at or before time `t` (−1: none). */
+  function recordAt(t: number): number {
+    let lo = 0;
+    let hi = times.length - 1;
+    let ans = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (times[mid]! <= t + 1e-9) {
+        ans = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return ans;
+  }
+
   return {
-    onWindow(): PopulationChange[] {
+    onWindow(now: number): PopulationChange[] {
       const out: PopulationChange[] = [];
-      for (const e of ctx.entities) {
-        if (e.exited || !e.active || !Number.isFinite(e.capitalUsd)) continue;
-        const balanceUsd = ctx.ledger.balance(OPERATOR0 + e.id) / 1e6;
-        if (-balanceUsd > e.capitalUsd) out.push({ type: 'exit', entity: e.id });
+      const dt = Math.max(0, now - last);
+      last = now;
+      const profit = new Float64Array(n);
+      let attackerBalance = 0;
+      for (const e of entities) {
+        if (e.active && Number.isNaN(activeSince[e.id]!)) activeSince[e.id] = now - dt;
+        if (e.active) fixedCum[e.id]! += ((e.fixedUsdPerHour ?? 0) * dt) / 3600;
+        const balance = ledger.balance(OPERATOR0 + e.id) + (ctx.collateral?.held[e.id] ?? 0);
+        if (e.view.attacker) attackerBalance += balance;
+        profit[e.id] = balance / 1e6 - fixedCum[e.id]!;
+      }
+      if (hasAttackers && -attackerBalance > metrics.attackerLossPeak) metrics.attackerLossPeak = -attackerBalance;
+      if (needHistory) {
+        times.push(now);
+        profits.push(profit);
+      }
+
+      for (const e of entities) {
+        if (e.exited || !e.active) continue;
+        const p = profit[e.id]!;
+        if (Number.isFinite(e.capitalUsd) && e.capitalUsd + p < 0) {
+          out.push({ type: 'exit', entity: e.id });
+          continue;
+        }
+        const rule = e.exitRule;
+        if (!rule) continue;
+        const from = now - rule.trailingS;
+        if (from < activeSince[e.id]! - 1e-9) continue;
+        const i = recordAt(from);
+        const before = i >= 0 ? profits[i]![e.id]! : 0;
+        if (p - before < -rule.maxLossUsd) out.push({ type: 'exit', entity: e.id });
+      }
+
+      for (const e of entities) {
+        const rule = e.entryRule;
+        if (!e.potential || !rule || e.active || e.exited || entered[e.id]) continue;
+        if (!Number.isNaN(enterAt[e.id]!)) {
+          if (now + 1e-9 >= enterAt[e.id]!) {
+            entered[e.id] = 1;
+            waiting.delete(e.group);
+            out.push({ type: 'enter', entity: e.id });
+          }
+          continue;
+        }
+        if (waiting.has(e.group)) continue;
+        const price = recentPrice(now, rule.watchS);
+        const node = ctx.nodes[e.nodes[0]!];
+        if (!node || Number.isNaN(price)) continue;
+        const cost = costPerMcycleUsd(node);
+        if (!(cost > 0) || price / cost - 1 < rule.hurdle) continue;
+        if (rule.leadTimeS <= 0) {
+          entered[e.id] = 1;
+          out.push({ type: 'enter', entity: e.id });
+        } else {
+          enterAt[e.id] = now + rule.leadTimeS;
+          waiting.add(e.group);
+        }
       }
       return out;
     },

@@ -1,6 +1,7 @@
 import { Simulation } from '../engine/simulation.js';
 import { rngStream, seed32, type Rng } from '../engine/rng.js';
 import type { Quote } from '../agents/strategy.js';
+import { Feedback } from '../agents/feedback.js';
 import { hashUniform } from '../mechanisms/beacon.js';
 import type { Decision, Input, Job, Mechanism, OperatorInfo } from '../mechanisms/types.js';
 import { fits } from '../mechanisms/types.js';
@@ -8,8 +9,11 @@ import { RunMetrics } from '../metrics/run-metrics.js';
 import type { Scenario } from '../scenario/schema.js';
 import { buildDemand, type Requester } from './demand.js';
 import { BURNED, COMPUTE, EMISSION, Ledger, OPERATOR0, REQUESTERS, TREASURY } from './ledger.js';
-import { createEntryExit } from './entry-exit.js';
-import { buildPopulation, type Node, type Population } from './population.js';
+import { CollateralBook, createEntryExit } from './entry-exit.js';
+import { buildPopulation, timelineOf, type Node, type Population } from './population.js';
+import { createStrategy } from '../agents/registry.js';
+import { hardwareById } from '../hardware-models/catalogue.js';
+import { nodeModel } from '../hardware-models/node-model.js';
 
 const ARRIVAL = 0;
 const COMPLETE = 1;
@@ -20,6 +24,55 @@ const JOIN = 5;
 
 /** How many of the earliest would-be lockers of a reverse-Dutch offer get a lock attempt event. */
 const LOCK_CANDIDATES = 8;
+
+/**
+ * The `self-hosted` baseline's population: the requester's dedicated cluster, `nodes` rented nodes of
+ * `hardware` × `devices` (the mechanism's params) owned by one entity, replacing the scenario's
+ * operators. Each node fits every requester's request (a cluster is sized for its own workload).
+ */
+function buildCluster(s: Scenario, params: Readonly<Record<string, unknown>>, clock: () => number): Population {
+  const base = hardwareById(String(params.hardware));
+  if (!base) throw new Error(`self-hosted: unknown hardware "${String(params.hardware)}"`);
+  const rent = Number(params.rentUsdPerHour ?? 0);
+  const profile = rent > 0 ? { ...base, rentUsdPerHour: rent } : base;
+  const devices = Math.max(1, Math.floor(Number(params.devices ?? 1)));
+  const count = Math.max(1, Math.floor(Number(params.nodes ?? 1)));
+  const fp = Number(params.failureProb ?? -1);
+  // The same software progress as the market's nodes (scenario `software_speedup`), for a fair comparison.
+  const model = nodeModel(profile, devices, 'rented', s.energy_usd_per_kwh, undefined, undefined, { timeline: timelineOf(s), clock });
+  const cap = profile.kind === 'cpu' ? { cpus: 64 * devices, gpus: 0, memoryGb: 256 * devices } : { cpus: 16 * devices, gpus: devices, memoryGb: 64 * devices };
+  for (const r of s.requesters) {
+    cap.cpus = Math.max(cap.cpus, r.resources.cpus);
+    cap.gpus = Math.max(cap.gpus, r.resources.gpus);
+    cap.memoryGb = Math.max(cap.memoryGb, r.resources.memory_gb);
+  }
+  const name = 'self-hosted';
+  const entity: Population['entities'][number] = {
+    id: 0,
+    group: name,
+    strategy: createStrategy('truthful'),
+    view: { id: 0, name, margin: 0, attacker: false, params: {}, share: 0, memory: {} },
+    nodes: [],
+    joinAt: 0,
+    capitalUsd: Infinity,
+    active: true,
+    exited: false,
+  };
+  const nodes: Node[] = [];
+  for (let i = 0; i < count; i++) {
+    entity.nodes.push(i);
+    nodes.push({
+      info: { id: i, entity: 0, capacity: cap, hardware: profile.kind },
+      model,
+      failureProb: fp >= 0 ? fp : profile.failureProb,
+      freeAt: 0,
+      outstanding: 0,
+      active: true,
+      ejected: false,
+    });
+  }
+  return { entities: [entity], nodes };
+}
 
 /** One finished job, for `jobs.csv`. */
 export interface JobRow {
@@ -92,7 +145,9 @@ export function runMarket(o: MarketOptions): MarketResult {
   const s = o.scenario;
   const run = o.run ?? 0;
   const sim = new Simulation();
-  const pop = buildPopulation(s);
+  // The `self-hosted` baseline proves on the requester's own rented cluster instead of the market.
+  const selfHosted = o.mechanism.type === 'self-hosted';
+  const pop = selfHosted ? buildCluster(s, o.mechanism.params, () => sim.now) : buildPopulation(s, () => sim.now);
   const { nodes, entities } = pop;
   const demand: Requester[] = buildDemand(s, o.seed, run);
   const ledger = new Ledger(entities.length);
@@ -105,6 +160,7 @@ export function runMarket(o: MarketOptions): MarketResult {
   const agentRng: Rng[] = entities.map((e) => rngStream(o.seed, run, `entity/${e.view.name}`));
   const failSeed = seed32(o.seed, run, 'hardware-failures');
   const jitterSeed = seed32(o.seed, run, 'hardware-jitter');
+  const raceOrderSeed = seed32(o.seed, run, 'race-order');
   const initial: OperatorInfo[] = nodes.filter((n) => n.active).map((n) => n.info);
   const state = mech.init(initial);
   const jobs = new Map<number, JobRec>();
@@ -113,28 +169,49 @@ export function runMarket(o: MarketOptions): MarketResult {
   let nextDelayed = 0;
   let nextJob = 0;
   let activeEntities = entities.filter((e) => e.active).length;
-  const out: Decision[] = [];
-  const pending: Input[] = [];
+  let pending: Input[] = [];
   let pHead = 0;
   let busy = false;
   const lastCost = new Float64Array(nodes.length);
-  const entryExit = createEntryExit({ entities, nodes, ledger, metrics, window: s.window });
+  const collateralBook = new CollateralBook(entities.length);
+  const entryExit = createEntryExit({ entities, nodes, ledger, metrics, window: s.window, collateral: collateralBook });
+  // Learning strategies (`observe`) hear how each job they competed for ended, once its money is final.
+  const feedback = new Feedback((en, won, p) => entities[en]!.strategy.observe?.(won, p, entities[en]!.view), entities.some((e) => e.strategy.observe !== undefined));
 
   const attemptKey = (jobId: number, node: number): number => jobId * 1048576 + node;
 
+  /**
+   * Gives an input to the mechanism and carries out its decisions. Decisions may produce further
+   * inputs (a decline, an accept): they queue in `pending` and run in order, never re-entrantly.
+   */
   function feed(input: Input): void {
-    pending.push(input);
-    if (busy) return;
-    busy = true;
-    while (pHead < pending.length) {
-      const next = pending[pHead++]!;
-      out.length = 0;
-      mech.step(state, next, sim.now, mechRng, out);
-      for (let i = 0; i < out.length; i++) handle(out[i]!);
+    if (busy) {
+      pending.push(input);
+      return;
     }
-    pending.length = 0;
-    pHead = 0;
+    busy = true;
+    apply(input);
+    if (pending.length > 0) {
+      while (pHead < pending.length) apply(pending[pHead++]!);
+      pending = [];
+      pHead = 0;
+    }
     busy = false;
+  }
+
+  // Decisions of the current step. `apply` never nests (inputs raised while handling decisions wait
+  // in `pending`), so one array serves; it is replaced rather than truncated, because setting
+  // `length = 0` is a slow runtime call in V8, and steps without decisions allocate nothing.
+  let out: Decision[] = [];
+
+  function apply(input: Input): void {
+    if (feedback.enabled && (input.type === 'bid' || input.type === 'lock' || input.type === 'accept') && jobs.has(input.jobId)) feedback.offered(input.jobId, nodes[input.operator]!.info.entity);
+    mech.step(state, input, sim.now, mechRng, out);
+    const n = out.length;
+    if (n === 0) return;
+    const ds = out;
+    out = [];
+    for (let i = 0; i < n; i++) handle(ds[i]!);
   }
 
   function quote(node: Node, job: Job): Quote {
@@ -147,6 +224,14 @@ export function runMarket(o: MarketOptions): MarketResult {
     const node = nodes[nodeId]!;
     const job = rec.job;
     const k = rec.attempts++;
+    const ent = entities[node.info.entity]!;
+    if (ent.strategy.abandon?.(quote(node, job), ent.view, agentRng[ent.id]!.next())) {
+      // Abandoned (griefing): no work starts; the attempt is reported failed after the strategy's delay, at no compute cost.
+      const at = sim.now + Math.max(0, ent.strategy.abandonAfter?.(quote(node, job), ent.view) ?? 1);
+      node.outstanding++;
+      attempts.set(attemptKey(job.id, nodeId), { jobId: job.id, node: nodeId, start: at, end: at, failed: true, handle: sim.at(at, COMPLETE, job.id, nodeId) });
+      return;
+    }
     const start = node.freeAt > sim.now ? node.freeAt : sim.now;
     const dur = node.model.duration(job.mcycles, job.kind) * (0.9 + 0.2 * hashUniform(jitterSeed, job.id, nodeId, k));
     const failed = hashUniform(failSeed, job.id, nodeId, k) < node.failureProb;
@@ -164,6 +249,7 @@ export function runMarket(o: MarketOptions): MarketResult {
     if (micros > 0) ledger.transfer(OPERATOR0 + node.info.entity, COMPUTE, micros);
     metrics.compute += micros;
     if (rec) rec.compute += micros;
+    if (rec && micros > 0) feedback.spent(rec.job.id, node.info.entity, micros);
     return micros;
   }
 
@@ -195,11 +281,28 @@ export function runMarket(o: MarketOptions): MarketResult {
     const job = rec.job;
     const list = candidates(job, d.exclude, d.mode !== 'bid');
     if (d.mode === 'race') {
-      for (const id of list) {
-        const e = entities[nodes[id]!.info.entity]!;
-        if (e.strategy.joinRace(quote(nodes[id]!, job), d.reward / 1e6, list.length, e.view, agentRng[e.id]!.next())) {
-          feed({ type: 'lock', jobId: job.id, operator: id });
-        }
+      // Free-entry participation: each candidate expects k racers, where k is the largest number
+      // such that at least k candidates would join a race they expect k racers in (joinRace is
+      // monotone in the expected number of racers); then k of those join, in a random order.
+      const qs = list.map((id) => quote(nodes[id]!, job));
+      const us = list.map((id) => agentRng[nodes[id]!.info.entity]!.next());
+      const joiners = (k: number): number[] =>
+        list.filter((id, i) => {
+          const e = entities[nodes[id]!.info.entity]!;
+          return e.strategy.joinRace(qs[i]!, d.reward / 1e6, k, e.view, us[i]!);
+        });
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (joiners(mid).length >= mid) lo = mid;
+        else hi = mid - 1;
+      }
+      if (lo > 0) {
+        const js = joiners(lo);
+        const order = js.map((id) => hashUniform(raceOrderSeed, job.id, id, 0));
+        const idx = js.map((_, i) => i).sort((a, b) => order[a]! - order[b]! || js[a]! - js[b]!);
+        for (let i = 0; i < lo; i++) feed({ type: 'lock', jobId: job.id, operator: js[idx[i]!]! });
       }
     } else if (d.mode === 'bid') {
       for (const id of list) {
@@ -215,9 +318,12 @@ export function runMarket(o: MarketOptions): MarketResult {
       const times: number[] = [];
       const who: number[] = [];
       const r = d.ramp;
+      // A lock must be fulfilled by the lock deadline (the solicit's `until`), which may come before
+      // the job's own deadline: would-be lockers judge whether they can make it against that.
+      const lockJob = d.until < job.deadline ? { ...job, deadline: d.until } : job;
       for (const id of list) {
         const e = entities[nodes[id]!.info.entity]!;
-        const p = e.strategy.lockPrice(quote(nodes[id]!, job), e.view, agentRng[e.id]!.next());
+        const p = e.strategy.lockPrice(quote(nodes[id]!, lockJob), e.view, agentRng[e.id]!.next());
         if (p === null) continue;
         const want = Math.round(p * 1e6);
         let t: number;
@@ -278,6 +384,7 @@ export function runMarket(o: MarketOptions): MarketResult {
           metrics.emission += d.amount;
         } else ledger.fromEscrow(d.jobId, to, d.amount);
         metrics.revenue += d.amount;
+        feedback.paid(d.jobId, nodes[d.operator]!.info.entity, d.amount);
         return;
       }
       case 'refund': {
@@ -297,15 +404,21 @@ export function runMarket(o: MarketOptions): MarketResult {
         return;
       case 'collateral':
         ledger.toEscrow(OPERATOR0 + nodes[d.operator]!.info.entity, d.jobId, d.amount);
+        feedback.spent(d.jobId, nodes[d.operator]!.info.entity, d.amount);
+        collateralBook.post(d.jobId, nodes[d.operator]!.info.entity, d.amount);
         return;
       case 'release':
         ledger.fromEscrow(d.jobId, OPERATOR0 + nodes[d.operator]!.info.entity, d.amount);
+        feedback.returned(d.jobId, nodes[d.operator]!.info.entity, d.amount);
+        collateralBook.release(d.jobId, nodes[d.operator]!.info.entity, d.amount);
         return;
       case 'slash': {
+        collateralBook.forfeit(d.jobId, nodes[d.operator]!.info.entity);
         ledger.fromEscrow(d.jobId, BURNED, d.burn);
         if (d.toOperator >= 0 && d.reward > 0) {
           ledger.fromEscrow(d.jobId, OPERATOR0 + nodes[d.toOperator]!.info.entity, d.reward);
           metrics.revenue += d.reward;
+          feedback.paid(d.jobId, nodes[d.toOperator]!.info.entity, d.reward);
         }
         ledger.fromEscrow(d.jobId, TREASURY, d.toTreasury);
         metrics.slashed += d.burn + d.reward + d.toTreasury;
@@ -329,7 +442,7 @@ export function runMarket(o: MarketOptions): MarketResult {
         const e = entities[node.info.entity]!;
         // Cost of one Mcycle of the default workload on this node, at its current speed.
         const perMcycle = ((node.model.duration(1000, 'zkvm') - node.model.profile.setupSeconds) / 1000) * (node.model.hourlyCostUsd / 3600);
-        const a = e.strategy.ask(perMcycle, e.view, agentRng[e.id]!.next());
+        const a = e.strategy.ask(perMcycle, e.view, agentRng[e.id]!.next(), sim.now);
         if (a !== null) feed({ type: 'ask', operator: d.operator, pricePerMcycle: Math.max(0, a), expiresAt: d.expiresAt });
         return;
       }
@@ -346,6 +459,14 @@ export function runMarket(o: MarketOptions): MarketResult {
           rec.useful = lastCost[d.operator]!;
         }
         metrics.jobDone(d.outcome, sim.now - job.submittedAt, sim.now <= job.deadline, entity, job.mcycles);
+        // Aggregators submit one job per `every` delivered proofs of the requester they aggregate.
+        if (d.outcome === 'delivered') for (const a of demand[job.requester]!.aggregators) if (demand[a]!.proofDelivered(sim.now, s.duration)) sim.at(sim.now, ARRIVAL, a, 0);
+        // Reference column `cloud_cost_usd`: the delivering node's hardware rented on demand for the
+        // nominal proving time of the job (no jitter, no failed attempts), for every mechanism.
+        if (entity >= 0) {
+          const m = nodes[d.operator]!.model;
+          metrics.cloud += Math.round((m.duration(job.mcycles, job.kind) * m.profile.rentUsdPerHour * m.devices * 1e6) / 3600);
+        }
         return;
       }
       case 'close': {
@@ -359,6 +480,8 @@ export function runMarket(o: MarketOptions): MarketResult {
         metrics.useful += rec.useful;
         if (rec.outcome === 'delivered') metrics.jobPrice(paid, rec.job.mcycles);
         if (o.onJob) emitRow(rec, paid);
+        feedback.close(d.jobId);
+        collateralBook.close(d.jobId);
         return;
       }
     }
@@ -383,6 +506,26 @@ export function runMarket(o: MarketOptions): MarketResult {
       entity: rec.winner >= 0 ? entities[nodes[rec.winner]!.info.entity]!.view.name : '',
       attempts: rec.attempts,
     });
+  }
+
+  /** When the last attempt ended (the self-hosted cluster is rented at least until then). */
+  let lastActivity = 0;
+
+  /**
+   * Self-hosted rent: the requester pays its cluster's rent for every second from 0 to `end`, idle
+   * time included. The busy part was already booked as compute by {@link bookCompute} (the cluster's
+   * nodes are `rented`, so their hourly cost is the rent); the rest, the idle rent, goes to the
+   * compute account too, so the cluster entity ends at 0 and `requester_cost_usd` is the whole rent.
+   */
+  function chargeClusterRent(end: number): void {
+    let perHour = 0;
+    for (const n of nodes) perHour += n.model.hourlyCostUsd;
+    const rent = Math.round((perHour * end * 1e6) / 3600);
+    const account = OPERATOR0 + 0;
+    ledger.transfer(REQUESTERS, account, rent);
+    metrics.requesterPaid += rent;
+    const idle = ledger.balance(account);
+    if (idle > 0) ledger.transfer(account, COMPUTE, idle);
   }
 
   /** An entity leaves: its nodes stop taking work (work in progress finishes). */
@@ -427,6 +570,7 @@ export function runMarket(o: MarketOptions): MarketResult {
     const node = nodes[nodeId]!;
     node.outstanding--;
     lastCost[nodeId] = bookCompute(nodeId, a.end - a.start, jobs.get(jobId));
+    lastActivity = sim.now;
     feed(a.failed ? { type: 'fail', jobId, operator: nodeId } : { type: 'deliver', jobId, operator: nodeId });
     nodeIdle(nodeId);
   });
@@ -453,6 +597,7 @@ export function runMarket(o: MarketOptions): MarketResult {
     for (const e of entities) e.view.share = total > 0 ? w[e.id]! / total : 0;
     for (const change of entryExit.onWindow(sim.now)) {
       if (change.type === 'exit') exitEntity(change.entity);
+      else sim.at(sim.now, JOIN, change.entity);
     }
     windowStart = sim.now;
     if (windowStart < s.duration) sim.at(Math.min(s.duration, windowStart + s.window), WINDOW);
@@ -478,5 +623,6 @@ export function runMarket(o: MarketOptions): MarketResult {
   sim.run(s.duration);
   // Drain: no new arrivals; let in-flight jobs finish, for at most another `duration`.
   sim.run(s.duration * 2);
+  if (selfHosted) chargeClusterRent(jobs.size > 0 ? sim.now : Math.max(s.duration, lastActivity));
   return { metrics, ledger, population: pop, events: sim.events, openJobs: jobs.size, endTime: sim.now };
 }

@@ -1,9 +1,27 @@
 import { createStrategy } from '../agents/registry.js';
 import type { EntityView, OperatorStrategy } from '../agents/strategy.js';
 import { hardwareById } from '../hardware-models/catalogue.js';
-import { nodeModel, type NodeModel } from '../hardware-models/node-model.js';
+import { nodeModel, type HardwareTimeline, type NodeModel } from '../hardware-models/node-model.js';
 import type { OperatorInfo } from '../mechanisms/types.js';
 import type { Scenario } from '../scenario/schema.js';
+
+/** When an entity leaves on its own (besides running out of capital). */
+export interface ExitRule {
+  /** Trailing profit window, seconds. */
+  readonly trailingS: number;
+  /** Exit when the profit over the trailing window is below −maxLossUsd. */
+  readonly maxLossUsd: number;
+}
+
+/** When a potential entrant joins. */
+export interface EntryRule {
+  /** Enter when recent price per Mcycle / own cost per Mcycle − 1 ≥ hurdle. */
+  readonly hurdle: number;
+  /** Seconds between the decision and joining (buying and installing hardware). */
+  readonly leadTimeS: number;
+  /** How far back the entrant looks at prices, seconds. */
+  readonly watchS: number;
+}
 
 /** One owner of prover nodes. */
 export interface Entity {
@@ -17,6 +35,12 @@ export interface Entity {
   capitalUsd: number;
   active: boolean;
   exited: boolean;
+  /** A potential entrant: starts outside the market, joins when its entry rule says so. */
+  readonly potential?: boolean;
+  /** Fixed cost of the entity's physical nodes, USD per hour, busy or idle (exit/entry decisions only). */
+  readonly fixedUsdPerHour?: number;
+  readonly exitRule?: ExitRule;
+  readonly entryRule?: EntryRule;
 }
 
 /** One prover node: what it advertises, how fast and costly it is, and its work queue. */
@@ -24,7 +48,7 @@ export interface Node {
   readonly info: OperatorInfo;
   readonly model: NodeModel;
   readonly failureProb: number;
-  /** When its queued work ends. */
+  /** When its queued work ends (shared by the identities of one physical node). */
   freeAt: number;
   /** Attempts accepted and not yet finished. */
   outstanding: number;
@@ -44,45 +68,84 @@ function defaultCapacity(kind: string, devices: number): { cpus: number; gpus: n
   return { cpus: 16 * devices, gpus: devices, memoryGb: 64 * devices };
 }
 
-/** Builds entities and nodes from the scenario's operator groups, in file order. */
-export function buildPopulation(s: Scenario): Population {
+/** The hardware timeline of a scenario (software progress, energy prices). */
+export function timelineOf(s: Scenario): HardwareTimeline | undefined {
+  const sw = s.software_speedup;
+  const en = s.energy_schedule;
+  if (!sw && (!en || en.length === 0)) return undefined;
+  return {
+    softwareSpeedup: sw ? { perQuarter: sw.per_quarter, start: sw.start, mode: sw.mode, kinds: sw.kinds } : undefined,
+    energy: en?.map((c) => ({ at: c.at, usdPerKwh: c.usd_per_kwh })),
+  };
+}
+
+/**
+ * Builds entities and nodes from the scenario's operator groups, in file order. `clock` (the
+ * simulation's time) lets node models follow the scenario's hardware timeline.
+ */
+export function buildPopulation(s: Scenario, clock?: () => number): Population {
   const entities: Entity[] = [];
   const nodes: Node[] = [];
+  const timeline = timelineOf(s);
   for (const g of s.operators) {
     const profile = hardwareById(g.hardware);
     if (!profile) throw new Error(`unknown hardware ${g.hardware}`);
-    const model = nodeModel(profile, g.devices, g.ownership, s.energy_usd_per_kwh);
+    const model = nodeModel(profile, g.devices, g.ownership, s.energy_usd_per_kwh, undefined, undefined, { speedup: g.speedup, timeline, clock });
     const cap = { ...defaultCapacity(profile.kind, g.devices) };
     if (g.resources?.cpus !== undefined) cap.cpus = g.resources.cpus;
     if (g.resources?.gpus !== undefined) cap.gpus = g.resources.gpus;
     if (g.resources?.memory_gb !== undefined) cap.memoryGb = g.resources.memory_gb;
+    const potential = g.entry !== undefined;
     for (let i = 0; i < g.entities; i++) {
       const id = entities.length;
       const name = g.entities === 1 ? g.name : `${g.name}-${i + 1}`;
+      const strategy = createStrategy(g.strategy, g.params);
+      const joinAt = g.join_at ?? 0;
+      const active = !potential && joinAt === 0;
       const e: Entity = {
         id,
         group: g.name,
-        strategy: createStrategy(g.strategy, g.params),
+        strategy,
         view: { id, name, margin: g.margin, attacker: g.attacker, params: g.params, share: 0, memory: {} },
         nodes: [],
-        joinAt: g.join_at ?? 0,
+        joinAt,
         capitalUsd: g.capital_usd ?? Infinity,
-        active: (g.join_at ?? 0) === 0,
+        active,
         exited: false,
+        potential,
+        fixedUsdPerHour: (g.fixed_usd_per_hour ?? 0) * g.nodes,
+        exitRule: g.exit ? { trailingS: g.exit.trailing, maxLossUsd: g.exit.max_loss_usd } : undefined,
+        entryRule: g.entry ? { hurdle: g.entry.hurdle, leadTimeS: g.entry.lead_time, watchS: g.entry.watch } : undefined,
       };
       entities.push(e);
+      const failureProb = g.failure_prob ?? strategy.failureProb ?? profile.failureProb;
+      const identities = Math.max(1, Math.floor(strategy.identities ?? 1));
       for (let k = 0; k < g.nodes; k++) {
-        const nid = nodes.length;
-        e.nodes.push(nid);
-        nodes.push({
-          info: { id: nid, entity: id, capacity: cap, hardware: profile.kind },
-          model,
-          failureProb: g.failure_prob ?? profile.failureProb,
-          freeAt: 0,
-          outstanding: 0,
-          active: e.active,
-          ejected: false,
-        });
+        // The identities of one physical node share its work queue (`freeAt`).
+        const machine = { freeAt: 0 };
+        for (let d = 0; d < identities; d++) {
+          const nid = nodes.length;
+          e.nodes.push(nid);
+          const info: OperatorInfo = { id: nid, entity: id, capacity: cap, hardware: profile.kind };
+          if (identities === 1) {
+            nodes.push({ info, model, failureProb, freeAt: 0, outstanding: 0, active, ejected: false });
+          } else {
+            nodes.push({
+              info,
+              model,
+              failureProb,
+              get freeAt(): number {
+                return machine.freeAt;
+              },
+              set freeAt(t: number) {
+                machine.freeAt = t;
+              },
+              outstanding: 0,
+              active,
+              ejected: false,
+            });
+          }
+        }
       }
     }
   }

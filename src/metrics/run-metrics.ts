@@ -53,6 +53,8 @@ export class RunMetrics {
   useful = 0;
   cloud = 0;
   exits: boolean[];
+  /** Attackers' deepest cumulative loss seen at a window boundary (−ledger balance, micro-USD, ≥ 0). */
+  attackerLossPeak = 0;
   readonly windows: WindowRow[] = [];
   /** Delivered Mcycles per entity, per closed window. */
   readonly windowWork: Float64Array[] = [];
@@ -165,25 +167,35 @@ export class RunMetrics {
     return this.windowPrice.cv();
   }
 
-  /** Attack outcome columns (NaN where they do not apply). */
+  /**
+   * Attack outcome columns (NaN where they do not apply).
+   * - `peak`: the highest attackers' share of a window's delivered work (windows that delivered work).
+   * - `ttd`: the END of the first window in which the attackers delivered at least the dominance
+   *   share (the time by which dominance was observed; never 0). NaN: never dominant.
+   * - `ratio`: mean per-window price per Mcycle of the windows after that one, over the mean of the
+   *   windows up to and including it (windows without deliveries skipped). NaN: never dominant, or
+   *   no priced window on one side.
+   */
   attack(): { peak: number; ttd: number; ratio: number } {
     if (!this.hasAttackers()) return { peak: NaN, ttd: NaN, ratio: NaN };
+    const ws = this.windows;
     let peak = NaN;
-    let ttd = NaN;
-    for (const w of this.windows) {
+    let dom = -1;
+    for (let i = 0; i < ws.length; i++) {
+      const w = ws[i]!;
       if (!Number.isNaN(w.attacker_share) && !(w.attacker_share <= peak)) peak = w.attacker_share;
-      if (Number.isNaN(ttd) && w.attacker_share >= this.facts.dominanceShare) ttd = w.t_start_s;
+      if (dom < 0 && w.attacker_share >= this.facts.dominanceShare) dom = i;
     }
-    let ratio = NaN;
-    if (!Number.isNaN(ttd)) {
-      const before = new RunningStats();
-      const after = new RunningStats();
-      for (const w of this.windows) {
-        if (Number.isNaN(w.price_per_mcycle_mean_usd)) continue;
-        (w.t_start_s < ttd ? before : after).add(w.price_per_mcycle_mean_usd);
-      }
-      ratio = before.n > 0 && after.n > 0 ? after.mean() / before.mean() : NaN;
+    if (dom < 0) return { peak, ttd: NaN, ratio: NaN };
+    const ttd = dom + 1 < ws.length ? ws[dom + 1]!.t_start_s : ws[dom]!.t_start_s + this.window;
+    const before = new RunningStats();
+    const after = new RunningStats();
+    for (let i = 0; i < ws.length; i++) {
+      const p = ws[i]!.price_per_mcycle_mean_usd;
+      if (Number.isNaN(p)) continue;
+      (i <= dom ? before : after).add(p);
     }
+    const ratio = before.n > 0 && after.n > 0 && before.mean() > 0 ? after.mean() / before.mean() : NaN;
     return { peak, ttd, ratio };
   }
 }

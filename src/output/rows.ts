@@ -40,7 +40,7 @@ export function summaryRow(key: RunKey, r: MarketResult): Row {
     const b = r.ledger.balance(OPERATOR0 + e.id);
     profit += b;
     if (e.view.attacker) attackerProfit += b;
-    else if (e.exited || (!e.active && e.joinAt === 0 && e.nodes.length > 0 && m.exits[e.id])) honestExits++;
+    else if (e.exited) honestExits++;
   }
   const attack = m.attack();
   const hasAtt = m.hasAttackers();
@@ -77,7 +77,8 @@ export function summaryRow(key: RunKey, r: MarketResult): Row {
     top1_share: c.top1,
     active_operators_end: ents.filter((e) => e.active).length,
     attacker_share_peak: attack.peak,
-    attack_cost_usd: hasAtt ? usd(Math.max(0, -attackerProfit)) : NaN,
+    // The attackers' deepest cumulative loss (at a window boundary or at the end): what the attack cost before any recoupment.
+    attack_cost_usd: hasAtt ? usd(Math.max(0, -attackerProfit, m.attackerLossPeak)) : NaN,
     time_to_dominance_s: attack.ttd,
     price_ratio_after_before: attack.ratio,
     honest_exits: honestExits,

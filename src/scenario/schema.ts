@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkStrategy } from '../agents/registry.js';
 import { parseDuration } from './duration.js';
 
 const DURATION_HINT = 'a duration like 90s, 10m, 12h, 7d or a number of seconds';
@@ -38,7 +39,10 @@ function dist(time: boolean) {
           file: z.string().optional().describe('CSV file, relative to the scenario file'),
           column: z.union([z.string(), z.number().int().min(0)]).default(0),
           values: z.array(nonNeg).optional().describe('Inline values (or loaded from `file`)'),
-          mode: z.enum(['sample', 'replay']).default('sample'),
+          mode: z
+            .enum(['sample', 'replay', 'timestamps'])
+            .default('sample')
+            .describe('sample: draw at random; replay: the values in order (gaps); timestamps (arrival only): absolute submission times, seconds from the requester\'s start'),
         })
         .refine((d) => d.file !== undefined || d.values !== undefined, { error: 'expected `file` or `values`' }),
     ],
@@ -81,12 +85,54 @@ const operatorGroup = z.strictObject({
   join_at: duration.optional().describe('When the group joins (default: at the start)'),
   resources: resources.partial().optional().describe('Advertised capacity per node (default: from the hardware)'),
   params: z.record(z.string(), z.unknown()).default({}).describe('Strategy parameters'),
+  speedup: z
+    .record(z.string(), positive)
+    .optional()
+    .describe('Speed multipliers per workload kind on top of the hardware profile (a VPU: {zkvm: 8})'),
+  fixed_usd_per_hour: nonNeg.optional().describe('Fixed cost per physical node per hour, busy or idle (counts for exit and entry decisions only)'),
+  exit: z
+    .strictObject({
+      trailing: duration.default(86400).describe('Trailing profit window'),
+      max_loss_usd: nonNeg.describe('Exit when the loss over the trailing window exceeds this'),
+    })
+    .optional()
+    .describe('Exit rule besides capital_usd: leave when the trailing loss exceeds a threshold'),
+  entry: z
+    .strictObject({
+      hurdle: z.number().min(-1).default(0.2).describe('Enter when recent price / own cost - 1 reaches this margin'),
+      lead_time: duration.default(14 * 86400).describe('Hardware lead time between the decision and joining'),
+      watch: duration.default(86400).describe('How far back the entrant looks at prices'),
+    })
+    .optional()
+    .describe('Potential entrants: the group starts outside the market and enters when the margin clears the hurdle'),
+});
+
+const burst = z.strictObject({
+  at: duration.describe('Start of the burst'),
+  duration: duration.describe('Length of the burst'),
+  factor: nonNeg.describe('Arrival-rate multiplier during the burst (0: an outage)'),
 });
 
 const requesterGroup = z.strictObject({
   name: z.string({ error: 'expected a requester name' }),
   kind: z.string().default('zkvm').describe('Workload kind'),
-  arrival: durOrDist.describe('Time between jobs: a duration (periodic) or a distribution'),
+  arrival: durOrDist.optional().describe('Time between jobs: a duration (periodic) or a distribution (required unless `aggregate`)'),
+  cycle: z
+    .strictObject({
+      amplitude: share.describe('Relative swing of the arrival rate: rate x (1 + amplitude x cos(2 pi (t - peak) / period))'),
+      period: duration.default(86400),
+      peak: duration.default(14 * 3600).describe('Time of the peak within the period'),
+    })
+    .optional()
+    .describe('Daily (or other) cycle of the arrival rate, by thinning'),
+  bursts: z.array(burst).optional().describe('Windows in which the arrival rate is multiplied'),
+  aggregate: z
+    .strictObject({
+      of: z.string().describe('The requester whose delivered proofs are aggregated'),
+      every: z.number().int().min(1).describe('One aggregation job per this many delivered proofs'),
+    })
+    .optional()
+    .describe('An aggregator: submits one job per `every` delivered proofs of requester `of` (no own arrivals)'),
   size_mcycles: numOrDist.describe('Job size in Mcycles'),
   deadline: durOrDist.describe('Deadline, relative to submission'),
   max_price_usd_per_mcycle: nonNeg.optional(),
@@ -110,6 +156,19 @@ export const scenarioSchema = z
     window: duration.default(3600),
     mechanisms: z.array(mechanismRef, { error: 'expected a list of mechanism ids' }).min(1, { error: 'expected at least one mechanism' }),
     energy_usd_per_kwh: nonNeg.default(0.12),
+    energy_schedule: z
+      .array(z.strictObject({ at: duration, usd_per_kwh: nonNeg }))
+      .optional()
+      .describe('Energy price changes: from `at` on, owned hardware pays `usd_per_kwh`'),
+    software_speedup: z
+      .strictObject({
+        per_quarter: positive.describe('Speed multiplier per quarter (91.3 days) of prover software progress'),
+        start: duration.default(0).describe('When the progress starts'),
+        mode: z.enum(['continuous', 'step']).default('continuous').describe('continuous: per_quarter^(t/quarter); step: per_quarter^floor(t/quarter)'),
+        kinds: z.array(z.string()).optional().describe('Workload kinds it applies to (default: all)'),
+      })
+      .optional()
+      .describe('Software speed-ups over time, for every node'),
     operators: z.array(operatorGroup, { error: 'expected a list of operator groups' }).min(1, { error: 'expected at least one operator group' }),
     requesters: z.array(requesterGroup, { error: 'expected a list of requesters' }).min(1, { error: 'expected at least one requester' }),
   })
@@ -117,10 +176,42 @@ export const scenarioSchema = z
     if (s.window > s.duration) ctx.addIssue({ code: 'custom', path: ['window'], message: `expected a window no longer than the duration (${s.duration}s)` });
     if (s.window <= 0) ctx.addIssue({ code: 'custom', path: ['window'], message: 'expected a window > 0' });
     if (s.duration <= 0) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'expected a duration > 0' });
+    const names = s.requesters.map((r) => r.name);
     s.requesters.forEach((r, i) => {
       if (r.max_price_usd_per_mcycle === undefined && r.max_price_usd === undefined) {
         ctx.addIssue({ code: 'custom', path: ['requesters', i], message: 'expected a price limit: max_price_usd_per_mcycle or max_price_usd' });
       }
+      if (r.arrival === undefined && r.aggregate === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['requesters', i, 'arrival'], message: 'expected an arrival (a duration or a distribution), or `aggregate`' });
+      }
+      if (r.aggregate !== undefined) {
+        if (r.arrival !== undefined) ctx.addIssue({ code: 'custom', path: ['requesters', i, 'arrival'], message: 'an aggregator has no own arrivals: remove `arrival` or `aggregate`' });
+        const j = names.indexOf(r.aggregate.of);
+        if (j < 0) ctx.addIssue({ code: 'custom', path: ['requesters', i, 'aggregate', 'of'], message: `no requester named "${r.aggregate.of}" (expected one of: ${names.join(', ')})` });
+        else if (j === i) ctx.addIssue({ code: 'custom', path: ['requesters', i, 'aggregate', 'of'], message: 'an aggregator cannot aggregate its own proofs' });
+      }
+      for (const key of ['size_mcycles', 'deadline'] as const) {
+        const d = r[key] as unknown;
+        if (typeof d === 'object' && d !== null && (d as { mode?: string }).mode === 'timestamps') {
+          ctx.addIssue({ code: 'custom', path: ['requesters', i, key, 'mode'], message: 'mode "timestamps" applies to `arrival` only' });
+        }
+      }
+      r.bursts?.forEach((b, k) => {
+        if (b.duration <= 0) ctx.addIssue({ code: 'custom', path: ['requesters', i, 'bursts', k, 'duration'], message: 'expected a duration > 0' });
+      });
+      if (r.cycle && r.cycle.period <= 0) ctx.addIssue({ code: 'custom', path: ['requesters', i, 'cycle', 'period'], message: 'expected a period > 0' });
+    });
+    s.operators.forEach((g, i) => {
+      // Unknown strategy ids are reported by the loader (with the list of known ids); here: parameters.
+      for (const msg of checkStrategy(g.strategy, g.params)) {
+        if (!msg.startsWith('unknown strategy')) ctx.addIssue({ code: 'custom', path: ['operators', i, 'params'], message: msg });
+      }
+      if (g.entry !== undefined && g.join_at !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['operators', i, 'entry'], message: 'a group with `entry` decides itself when to join: remove `join_at` or `entry`' });
+      }
+    });
+    s.energy_schedule?.forEach((c, k) => {
+      if (k > 0 && c.at < s.energy_schedule![k - 1]!.at) ctx.addIssue({ code: 'custom', path: ['energy_schedule', k, 'at'], message: 'expected changes in time order' });
     });
   });
 
