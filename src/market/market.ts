@@ -521,6 +521,7 @@ export function runMarket(o: MarketOptions): MarketResult {
     let perHour = 0;
     for (const n of nodes) perHour += n.model.hourlyCostUsd;
     const rent = Math.round((perHour * end * 1e6) / 3600);
+    metrics.amortizedMicrosPerSecond = (perHour * 1e6) / 3600;
     const account = OPERATOR0 + 0;
     ledger.transfer(REQUESTERS, account, rent);
     metrics.requesterPaid += rent;

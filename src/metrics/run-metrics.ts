@@ -52,6 +52,11 @@ export class RunMetrics {
   compute = 0;
   useful = 0;
   cloud = 0;
+  /**
+   * For a baseline paid by time, not per job (self-hosted rent): µUSD per second. Prices are then
+   * amortized: what the requester paid per delivered job and Mcycle, and per window for price_cv.
+   */
+  amortizedMicrosPerSecond = 0;
   exits: boolean[];
   /** Attackers' deepest cumulative loss seen at a window boundary (−ledger balance, micro-USD, ≥ 0). */
   attackerLossPeak = 0;
@@ -164,7 +169,28 @@ export class RunMetrics {
 
   /** Coefficient of variation of per-window mean price per Mcycle. */
   priceCv(): number {
+    if (this.amortizedMicrosPerSecond > 0) return this.amortized().cv;
     return this.windowPrice.cv();
+  }
+
+  /** Prices of a time-paid baseline: total paid over delivered jobs and Mcycles; per-window rent / Mcycles. */
+  amortized(): { perJob: number; perMcycle: number; cv: number } {
+    let mcycles = 0;
+    const perWindow = new RunningStats();
+    this.windows.forEach((w, i) => {
+      const work = this.windowWork[i]!;
+      let total = 0;
+      for (let e = 0; e < work.length; e++) total += work[e]!;
+      mcycles += total;
+      const next = this.windows[i + 1]?.t_start_s ?? w.t_start_s + this.window;
+      if (total > 0) perWindow.add(((next - w.t_start_s) * this.amortizedMicrosPerSecond) / 1e6 / total);
+    });
+    const paid = this.requesterPaid / 1e6;
+    return {
+      perJob: this.delivered > 0 ? paid / this.delivered : NaN,
+      perMcycle: mcycles > 0 ? paid / mcycles : NaN,
+      cv: perWindow.cv(),
+    };
   }
 
   /**
