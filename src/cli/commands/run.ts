@@ -58,8 +58,8 @@ const command: CommandModule<object, RunArgs> = {
         process.stdout.write(`wrote ${out}\n`);
       }
       if (a.report) {
-        const reportModule = '../../report/index.js';
-        const { writeReport } = (await import(reportModule)) as { writeReport: (dir: string, out: string, o: { formats: string[] }) => Promise<string[]> };
+        // Loaded on demand: d3 and resvg are only needed when a report is asked for.
+        const { writeReport } = await import('../../report/index.js');
         const files = await writeReport(out, out, { formats: ['html', 'md', 'png'] });
         if (!a.quiet) process.stdout.write(`report: ${files.filter((f) => f.endsWith('.html') || f.endsWith('.md')).join(', ')}\n`);
       }
