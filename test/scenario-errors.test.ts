@@ -33,7 +33,7 @@ const cases: [string, string | Record<string, unknown>, string, RegExp][] = [
   ['unknown strategy', baseScenario({ operators: op({ strategy: 'yolo' }) }), 'operators[0].strategy', /unknown strategy "yolo"/],
   ['failure probability above 1', baseScenario({ operators: op({ failure_prob: 1.5 }) }), 'operators[0].failure_prob', /share from 0 to 1/],
   ['redundancy 4', baseScenario({ requesters: req({ redundancy: 4 }) }), 'requesters[0].redundancy', /1, 2 or 3/],
-  ['unknown distribution', baseScenario({ requesters: req({ size_mcycles: { dist: 'pareto', alpha: 2 } }) }), 'requesters[0].size_mcycles', /expected/],
+  ['unknown distribution', baseScenario({ requesters: req({ size_mcycles: { dist: 'pareto', alpha: 2 } }) }), 'requesters[0].size_mcycles.dist', /expected a distribution/],
   ['no price limit', baseScenario({ requesters: req({ max_price_usd_per_mcycle: undefined }) }), 'requesters[0]', /price limit/],
   ['missing trace file', baseScenario({ requesters: req({ arrival: { dist: 'empirical', file: 'nope.csv' } }) }), 'requesters[0].arrival.file', /cannot read trace file/],
   ['empty mechanism list', baseScenario({ mechanisms: [] }), 'mechanisms', /at least one mechanism/],
