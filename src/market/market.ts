@@ -291,11 +291,20 @@ export function runMarket(o: MarketOptions): MarketResult {
           const e = entities[nodes[id]!.info.entity]!;
           return e.strategy.joinRace(qs[i]!, d.reward / 1e6, k, e.view, us[i]!);
         });
+      // Do at least k candidates join when k racers are expected? Stops counting at k.
+      const enough = (k: number): boolean => {
+        let c = 0;
+        for (let i = 0; i < list.length && c < k; i++) {
+          const e = entities[nodes[list[i]!]!.info.entity]!;
+          if (e.strategy.joinRace(qs[i]!, d.reward / 1e6, k, e.view, us[i]!)) c++;
+        }
+        return c >= k;
+      };
       let lo = 0;
       let hi = list.length;
       while (lo < hi) {
         const mid = (lo + hi + 1) >> 1;
-        if (joiners(mid).length >= mid) lo = mid;
+        if (enough(mid)) lo = mid;
         else hi = mid - 1;
       }
       if (lo > 0) {

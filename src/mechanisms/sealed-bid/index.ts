@@ -18,6 +18,8 @@ interface SbJob {
   readonly job: Job;
   readonly until: Seconds;
   bids: Bid[];
+  /** Operators that bid (one sealed bid each): a set, as a job may draw a thousand bids. */
+  bidders: Set<number>;
   /** -1 while bidding; then the winner. */
   winner: number;
   price: Micros;
@@ -150,7 +152,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
       switch (input.type) {
         case 'submit': {
           const job = input.job;
-          const rec: SbJob = { job, until: now + p.auctionPeriod, bids: [], winner: -1, price: 0, collateral: 0, done: false };
+          const rec: SbJob = { job, until: now + p.auctionPeriod, bids: [], bidders: new Set(), winner: -1, price: 0, collateral: 0, done: false };
           s.jobs.set(job.id, rec);
           out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [] });
           out.push({ type: 'timer', jobId: job.id, at: rec.until, tag: TAG_CLOSE });
@@ -161,7 +163,8 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
           if (!rec || rec.winner >= 0 || rec.done || now > rec.until) return;
           // Bids above the price limit are ignored; one sealed bid per operator.
           if (!(input.price >= 0) || input.price > rec.job.maxPrice) return;
-          for (const b of rec.bids) if (b.operator === input.operator) return;
+          if (rec.bidders.has(input.operator)) return;
+          rec.bidders.add(input.operator);
           rec.bids.push({ operator: input.operator, price: Math.round(input.price), seq: s.seq++ });
           return;
         }
