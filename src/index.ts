@@ -12,4 +12,5 @@ export { catalogue, hardwareById, nodeModel, type HardwareProfile } from './hard
 export { strategyIds, createStrategy } from './agents/registry.js';
 export { Simulation, rngStream, sampler } from './engine/index.js';
 export { VERSION } from './version.js';
+export { runSweep, mergeShards, loadSweepFile, parseSweep, deriveSeed, SweepError, type SweepOptions, type SweepResult, type SweepProgress } from './sweep/index.js';
 export * as core from './mechanisms/index.js';
