@@ -161,6 +161,7 @@ export function runMarket(o: MarketOptions): MarketResult {
   const failSeed = seed32(o.seed, run, 'hardware-failures');
   const jitterSeed = seed32(o.seed, run, 'hardware-jitter');
   const raceOrderSeed = seed32(o.seed, run, 'race-order');
+  const ignoresAccept = mech.ignores?.includes('accept') ?? false;
   const initial: OperatorInfo[] = nodes.filter((n) => n.active).map((n) => n.info);
   const state = mech.init(initial);
   const jobs = new Map<number, JobRec>();
@@ -365,7 +366,7 @@ export function runMarket(o: MarketOptions): MarketResult {
             feed({ type: 'decline', jobId: d.jobId, operator: d.operator });
             return;
           }
-          feed({ type: 'accept', jobId: d.jobId, operator: d.operator });
+          if (!ignoresAccept) feed({ type: 'accept', jobId: d.jobId, operator: d.operator });
         }
         startAttempt(rec, d.operator);
         return;

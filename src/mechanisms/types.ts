@@ -164,6 +164,11 @@ export interface Mechanism<S = unknown> {
   readonly type: string;
   /** The resolved parameters, for reports and `run.json`. */
   readonly params: Readonly<Record<string, unknown>>;
+  /**
+   * Input types this mechanism never reads (for example `accept`, where an assignment stands until
+   * declined). The shell may skip sending them; the outcome is the same either way.
+   */
+  readonly ignores?: readonly Input['type'][];
   /** Creates the initial state for a set of nodes. */
   init(operators: readonly OperatorInfo[]): S;
   /** Applies one input at time `now` and appends the resulting decisions to `out`. */

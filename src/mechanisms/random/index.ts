@@ -347,6 +347,8 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
   return {
     type: 'random',
     params: { ...p, ...(preset ? { preset } : {}) },
+    // An assignment stands until the prover declines or fails: acceptances carry no information.
+    ignores: ['accept', 'ask', 'cancel-ask', 'bid'],
     init(operators: readonly OperatorInfo[]): RandomState {
       const index = new FreeIndex(operators.length + 1);
       for (const o of operators) {
