@@ -1,6 +1,6 @@
 import { sampler, type DistSpec, type Sampler } from '../engine/distributions.js';
 import { rngStream, type Rng } from '../engine/rng.js';
-import type { Job } from '../mechanisms/types.js';
+import type { Job, Resources } from '../mechanisms/types.js';
 import { toMicros } from '../mechanisms/types.js';
 import type { RequesterGroup, Scenario } from '../scenario/schema.js';
 
@@ -146,6 +146,14 @@ export class Requester {
     return this.spec.max_jobs === undefined || this.emitted < this.spec.max_jobs;
   }
 
+  /** The resources every job of this requester needs (shared: jobs are read-only). */
+  private get request(): Resources {
+    const r = this.spec.resources;
+    return (this.req ??= { cpus: r.cpus, gpus: r.gpus, memoryGb: r.memory_gb });
+  }
+
+  private req: Resources | undefined;
+
   /** Draws the next job submitted at `now` with id `id`. */
   makeJob(id: number, now: number): Job {
     this.emitted++;
@@ -159,7 +167,7 @@ export class Requester {
       requester: this.index,
       kind: s.kind,
       mcycles,
-      request: { cpus: s.resources.cpus, gpus: s.resources.gpus, memoryGb: s.resources.memory_gb },
+      request: this.request,
       submittedAt: now,
       deadline: now + rel,
       maxPrice: toMicros(maxUsd),

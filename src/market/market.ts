@@ -9,6 +9,7 @@ import { RunMetrics } from '../metrics/run-metrics.js';
 import type { Scenario } from '../scenario/schema.js';
 import { buildDemand, type Requester } from './demand.js';
 import { BURNED, COMPUTE, EMISSION, Ledger, OPERATOR0, REQUESTERS, TREASURY } from './ledger.js';
+import { JobTable } from './job-table.js';
 import { CollateralBook, createEntryExit } from './entry-exit.js';
 import { buildPopulation, timelineOf, type Node, type Population } from './population.js';
 import { createStrategy } from '../agents/registry.js';
@@ -164,7 +165,7 @@ export function runMarket(o: MarketOptions): MarketResult {
   const ignoresAccept = mech.ignores?.includes('accept') ?? false;
   const initial: OperatorInfo[] = nodes.filter((n) => n.active).map((n) => n.info);
   const state = mech.init(initial);
-  const jobs = new Map<number, JobRec>();
+  const jobs = new JobTable<JobRec>();
   const attempts = new Map<number, Attempt>();
   const delayed = new Map<number, Input>();
   let nextDelayed = 0;

@@ -8,6 +8,9 @@ import { randomDefaults, randomPresets, type RandomParams } from './params.js';
 export { randomDefaults, randomPresets, type RandomParams } from './params.js';
 export { slotFee } from './fee.js';
 
+/** Shared empty list: most slots never fail or race, so their lists are created on first use. */
+const NONE: number[] = [];
+
 const WAITING = 0;
 const ASSIGNED = 1;
 const RACING = 2;
@@ -242,7 +245,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
         release(s, r);
         out.push({ type: 'abort', jobId: id, operator: r });
       }
-      slot.racers.length = 0;
+      slot.racers = NONE;
     }
     slot.status = DELIVERED;
     slot.op = op;
@@ -256,6 +259,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
   function onFail(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
     const slot = rec.slots[s.opSlot[op]!]!;
     release(s, op);
+    if (slot.failedOps === NONE) slot.failedOps = [];
     slot.failedOps.push(op);
     if (slot.status === RACING) {
       const i = slot.racers.indexOf(op);
@@ -309,7 +313,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
       return;
     }
     const slots: Slot[] = [];
-    for (let i = 0; i < k; i++) slots.push({ status: WAITING, op: -1, round: 0, failedOps: [], racers: [] });
+    for (let i = 0; i < k; i++) slots.push({ status: WAITING, op: -1, round: 0, failedOps: NONE, racers: NONE });
     const rec: JobRec = {
       job, fee, pool: fee * k, beacon: drawBeacon(random), draws: 0, slots, tried: [], deliveries: 0,
       doneSent: false, closed: false, queued: false, timerSet: false, expired: false, profiles: [], profilesVersion: -1,
@@ -338,6 +342,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
       s.opJob[op] = rec;
       s.opSlot[op] = si;
       rec.tried.push(op);
+      if (slot.racers === NONE) slot.racers = [];
       slot.racers.push(op);
       out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: slotPay(slot, rec), role: 'racer', committed: true });
       return;
