@@ -79,7 +79,15 @@ export function nodeModel(
   const eff = devices > 1 ? (opts.efficiency ?? efficiency) : 1;
   const hz = profile.khz * 1000 * devices * eff * (opts.speedFactor ?? speedFactor);
   const extra = opts.speedup ?? {};
-  const kindSpeed = (kind: string): number => (profile.speedup[kind] ?? 1) * (extra[kind] ?? 1);
+  // Jobs of one kind dominate most runs: remember the last kind's multiplier (two keyed lookups saved).
+  let lastKind = '';
+  let lastSpeed = 1;
+  const kindSpeed = (kind: string): number => {
+    if (kind === lastKind) return lastSpeed;
+    lastKind = kind;
+    lastSpeed = (profile.speedup[kind] ?? 1) * (extra[kind] ?? 1);
+    return lastSpeed;
+  };
   const tl = opts.timeline;
   const clock = opts.clock;
   const timed = clock !== undefined && tl !== undefined && (tl.softwareSpeedup !== undefined || (tl.energy?.length ?? 0) > 0);
