@@ -9,6 +9,7 @@ import { RunMetrics } from '../metrics/run-metrics.js';
 import type { Scenario } from '../scenario/schema.js';
 import { buildDemand, type Requester } from './demand.js';
 import { BURNED, COMPUTE, EMISSION, Ledger, OPERATOR0, REQUESTERS, TREASURY } from './ledger.js';
+import { AttemptBook } from './attempt-book.js';
 import { JobTable } from './job-table.js';
 import { CollateralBook, createEntryExit } from './entry-exit.js';
 import { buildPopulation, timelineOf, type Node, type Population } from './population.js';
@@ -128,15 +129,6 @@ interface JobRec {
   winner: number;
 }
 
-interface Attempt {
-  jobId: number;
-  node: number;
-  start: number;
-  end: number;
-  failed: boolean;
-  handle: number;
-}
-
 /**
  * Runs one simulated market: the imperative shell around a mechanism. It owns the clock, the
  * job lifecycle (submitted → assigned → proving → delivered / failed / expired), the agents'
@@ -166,7 +158,9 @@ export function runMarket(o: MarketOptions): MarketResult {
   const initial: OperatorInfo[] = nodes.filter((n) => n.active).map((n) => n.info);
   const state = mech.init(initial);
   const jobs = new JobTable<JobRec>();
-  const attempts = new Map<number, Attempt>();
+  // Attempts in progress, per node (usually zero or one; more for capacity-blind nodes). A small
+  // per-node list beats a Map keyed by (job, node): those keys exceed small-integer range.
+  const attempts = new AttemptBook(nodes.length);
   const delayed = new Map<number, Input>();
   let nextDelayed = 0;
   let nextJob = 0;
@@ -180,7 +174,6 @@ export function runMarket(o: MarketOptions): MarketResult {
   // Learning strategies (`observe`) hear how each job they competed for ended, once its money is final.
   const feedback = new Feedback((en, won, p) => entities[en]!.strategy.observe?.(won, p, entities[en]!.view), entities.some((e) => e.strategy.observe !== undefined));
 
-  const attemptKey = (jobId: number, node: number): number => jobId * 1048576 + node;
 
   /**
    * Gives an input to the mechanism and carries out its decisions. Decisions may produce further
@@ -231,7 +224,7 @@ export function runMarket(o: MarketOptions): MarketResult {
       // Abandoned (griefing): no work starts; the attempt is reported failed after the strategy's delay, at no compute cost.
       const at = sim.now + Math.max(0, ent.strategy.abandonAfter?.(quote(node, job), ent.view) ?? 1);
       node.outstanding++;
-      attempts.set(attemptKey(job.id, nodeId), { jobId: job.id, node: nodeId, start: at, end: at, failed: true, handle: sim.at(at, COMPLETE, job.id, nodeId) });
+      attempts.add({ jobId: job.id, node: nodeId, start: at, end: at, failed: true, handle: sim.at(at, COMPLETE, job.id, nodeId) });
       return;
     }
     const start = node.freeAt > sim.now ? node.freeAt : sim.now;
@@ -240,9 +233,8 @@ export function runMarket(o: MarketOptions): MarketResult {
     const end = start + (failed ? dur * hashUniform(failSeed ^ 0x5bd1e995, job.id, nodeId, k) : dur);
     node.freeAt = end;
     node.outstanding++;
-    const key = attemptKey(job.id, nodeId);
     const handleId = sim.at(end, COMPLETE, job.id, nodeId);
-    attempts.set(key, { jobId: job.id, node: nodeId, start, end, failed, handle: handleId });
+    attempts.add({ jobId: job.id, node: nodeId, start, end, failed, handle: handleId });
   }
 
   function bookCompute(nodeId: number, seconds: number, rec: JobRec | undefined): number {
@@ -376,10 +368,8 @@ export function runMarket(o: MarketOptions): MarketResult {
         solicit(d);
         return;
       case 'abort': {
-        const key = attemptKey(d.jobId, d.operator);
-        const a = attempts.get(key);
+        const a = attempts.take(d.jobId, d.operator);
         if (!a) return;
-        attempts.delete(key);
         sim.cancel(a.handle);
         const node = nodes[a.node]!;
         node.outstanding--;
@@ -576,9 +566,7 @@ export function runMarket(o: MarketOptions): MarketResult {
   });
 
   sim.on(COMPLETE, (jobId, nodeId) => {
-    const key = attemptKey(jobId, nodeId);
-    const a = attempts.get(key)!;
-    attempts.delete(key);
+    const a = attempts.take(jobId, nodeId)!;
     const node = nodes[nodeId]!;
     node.outstanding--;
     lastCost[nodeId] = bookCompute(nodeId, a.end - a.start, jobs.get(jobId));
