@@ -347,6 +347,7 @@ export function runMarket(o: MarketOptions): MarketResult {
   }
 
   function handle(d: Decision): void {
+    // Hot cases first: a switch on strings compares them in order.
     switch (d.type) {
       case 'assign': {
         const rec = jobs.get(d.jobId);
@@ -364,6 +365,55 @@ export function runMarket(o: MarketOptions): MarketResult {
         startAttempt(rec, d.operator);
         return;
       }
+      case 'settle': {
+        const to = OPERATOR0 + nodes[d.operator]!.info.entity;
+        if (d.source === 'emission') {
+          ledger.transfer(EMISSION, to, d.amount);
+          metrics.emission += d.amount;
+        } else ledger.fromEscrow(d.jobId, to, d.amount);
+        metrics.revenue += d.amount;
+        feedback.paid(d.jobId, nodes[d.operator]!.info.entity, d.amount);
+        return;
+      }
+      case 'done': {
+        const rec = jobs.get(d.jobId);
+        if (!rec || rec.outcome !== '') return;
+        rec.outcome = d.outcome;
+        rec.doneAt = sim.now;
+        rec.winner = d.operator;
+        const job = rec.job;
+        let entity = -1;
+        if (d.outcome === 'delivered' && d.operator >= 0) {
+          entity = nodes[d.operator]!.info.entity;
+          rec.useful = lastCost[d.operator]!;
+        }
+        metrics.jobDone(d.outcome, sim.now - job.submittedAt, sim.now <= job.deadline, entity, job.mcycles);
+        // Aggregators submit one job per `every` delivered proofs of the requester they aggregate.
+        if (d.outcome === 'delivered') for (const a of demand[job.requester]!.aggregators) if (demand[a]!.proofDelivered(sim.now, s.duration)) sim.at(sim.now, ARRIVAL, a, 0);
+        // Reference column `cloud_cost_usd`: the delivering node's hardware rented on demand for the
+        // nominal proving time of the job (no jitter, no failed attempts), for every mechanism.
+        if (entity >= 0) {
+          const m = nodes[d.operator]!.model;
+          metrics.cloud += Math.round((m.duration(job.mcycles, job.kind) * m.profile.rentUsdPerHour * m.devices * 1e6) / 3600);
+        }
+        return;
+      }
+      case 'close': {
+        const rec = jobs.get(d.jobId);
+        if (!rec) return;
+        jobs.delete(d.jobId);
+        const left = ledger.held(d.jobId);
+        if (left > 0) ledger.fromEscrow(d.jobId, REQUESTERS, left);
+        const paid = rec.escrowIn - left - rec.refunds;
+        metrics.requesterPaid += paid;
+        metrics.useful += rec.useful;
+        if (rec.outcome === 'delivered') metrics.jobPrice(paid, rec.job.mcycles);
+        if (o.onJob) emitRow(rec, paid);
+        feedback.close(d.jobId);
+        collateralBook.close(d.jobId);
+        return;
+      }
+
       case 'solicit':
         solicit(d);
         return;
@@ -376,16 +426,6 @@ export function runMarket(o: MarketOptions): MarketResult {
         if (sim.now > a.start) bookCompute(a.node, sim.now - a.start, jobs.get(a.jobId));
         if (node.outstanding === 0) node.freeAt = sim.now;
         nodeIdle(a.node);
-        return;
-      }
-      case 'settle': {
-        const to = OPERATOR0 + nodes[d.operator]!.info.entity;
-        if (d.source === 'emission') {
-          ledger.transfer(EMISSION, to, d.amount);
-          metrics.emission += d.amount;
-        } else ledger.fromEscrow(d.jobId, to, d.amount);
-        metrics.revenue += d.amount;
-        feedback.paid(d.jobId, nodes[d.operator]!.info.entity, d.amount);
         return;
       }
       case 'refund': {
@@ -445,44 +485,6 @@ export function runMarket(o: MarketOptions): MarketResult {
         const perMcycle = ((node.model.duration(1000, 'zkvm') - node.model.profile.setupSeconds) / 1000) * (node.model.hourlyCostUsd / 3600);
         const a = e.strategy.ask(perMcycle, e.view, agentRng[e.id]!.next(), sim.now);
         if (a !== null) feed({ type: 'ask', operator: d.operator, pricePerMcycle: Math.max(0, a), expiresAt: d.expiresAt });
-        return;
-      }
-      case 'done': {
-        const rec = jobs.get(d.jobId);
-        if (!rec || rec.outcome !== '') return;
-        rec.outcome = d.outcome;
-        rec.doneAt = sim.now;
-        rec.winner = d.operator;
-        const job = rec.job;
-        let entity = -1;
-        if (d.outcome === 'delivered' && d.operator >= 0) {
-          entity = nodes[d.operator]!.info.entity;
-          rec.useful = lastCost[d.operator]!;
-        }
-        metrics.jobDone(d.outcome, sim.now - job.submittedAt, sim.now <= job.deadline, entity, job.mcycles);
-        // Aggregators submit one job per `every` delivered proofs of the requester they aggregate.
-        if (d.outcome === 'delivered') for (const a of demand[job.requester]!.aggregators) if (demand[a]!.proofDelivered(sim.now, s.duration)) sim.at(sim.now, ARRIVAL, a, 0);
-        // Reference column `cloud_cost_usd`: the delivering node's hardware rented on demand for the
-        // nominal proving time of the job (no jitter, no failed attempts), for every mechanism.
-        if (entity >= 0) {
-          const m = nodes[d.operator]!.model;
-          metrics.cloud += Math.round((m.duration(job.mcycles, job.kind) * m.profile.rentUsdPerHour * m.devices * 1e6) / 3600);
-        }
-        return;
-      }
-      case 'close': {
-        const rec = jobs.get(d.jobId);
-        if (!rec) return;
-        jobs.delete(d.jobId);
-        const left = ledger.held(d.jobId);
-        if (left > 0) ledger.fromEscrow(d.jobId, REQUESTERS, left);
-        const paid = rec.escrowIn - left - rec.refunds;
-        metrics.requesterPaid += paid;
-        metrics.useful += rec.useful;
-        if (rec.outcome === 'delivered') metrics.jobPrice(paid, rec.job.mcycles);
-        if (o.onJob) emitRow(rec, paid);
-        feedback.close(d.jobId);
-        collateralBook.close(d.jobId);
         return;
       }
     }
