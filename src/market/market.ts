@@ -308,7 +308,12 @@ export function runMarket(o: MarketOptions): MarketResult {
         for (let i = 0; i < lo; i++) feed({ type: 'lock', jobId: job.id, operator: js[idx[i]!]! });
       }
     } else if (d.mode === 'bid') {
-      for (const id of list) {
+      // Bids reach the auctioneer in a per-job random order (a hash), not in node-id order: equal
+      // bids are won by the earlier one, and a fixed order would hand every tie to the same nodes.
+      const arrival = list.map((id) => hashUniform(raceOrderSeed ^ 0xb1d, job.id, id, 2));
+      const byArrival = list.map((_, i) => i).sort((a, b) => arrival[a]! - arrival[b]! || list[a]! - list[b]!);
+      for (const k of byArrival) {
+        const id = list[k]!;
         const e = entities[nodes[id]!.info.entity]!;
         const q = quote(nodes[id]!, job);
         const b = e.strategy.bid(q, e.view, agentRng[e.id]!.next());
@@ -338,7 +343,11 @@ export function runMarket(o: MarketOptions): MarketResult {
         times.push(t);
         who.push(id);
       }
-      const order = times.map((_, i) => i).sort((a, b) => times[a]! - times[b]! || who[a]! - who[b]!);
+      // Ties (identical nodes reach their price at the same second) are broken by a per-job hash, not
+      // by node id: otherwise every request targets the same lowest-numbered nodes, which are busy by
+      // the time most of their lock attempts land.
+      const tie = who.map((id) => hashUniform(raceOrderSeed ^ 0x10c4, job.id, id, 1));
+      const order = times.map((_, i) => i).sort((a, b) => times[a]! - times[b]! || tie[a]! - tie[b]! || who[a]! - who[b]!);
       for (let i = 0; i < order.length && i < LOCK_CANDIDATES; i++) {
         const j = order[i]!;
         later(times[j]!, { type: 'lock', jobId: job.id, operator: who[j]! });
