@@ -308,12 +308,12 @@ export function runMarket(o: MarketOptions): MarketResult {
         for (let i = 0; i < lo; i++) feed({ type: 'lock', jobId: job.id, operator: js[idx[i]!]! });
       }
     } else if (d.mode === 'bid') {
-      // Bids reach the auctioneer in a per-job random order (a hash), not in node-id order: equal
-      // bids are won by the earlier one, and a fixed order would hand every tie to the same nodes.
-      const arrival = list.map((id) => hashUniform(raceOrderSeed ^ 0xb1d, job.id, id, 2));
-      const byArrival = list.map((_, i) => i).sort((a, b) => arrival[a]! - arrival[b]! || list[a]! - list[b]!);
-      for (const k of byArrival) {
-        const id = list[k]!;
+      // Bids reach the auctioneer starting from a per-job random node (a hash), not always from node
+      // 0: equal bids are won by the earlier one, and a fixed order would hand every tie to the same nodes.
+      const n = list.length;
+      const first = Math.floor(hashUniform(raceOrderSeed ^ 0xb1d, job.id, 0, 2) * n);
+      for (let k = 0; k < n; k++) {
+        const id = list[(first + k) % n]!;
         const e = entities[nodes[id]!.info.entity]!;
         const q = quote(nodes[id]!, job);
         const b = e.strategy.bid(q, e.view, agentRng[e.id]!.next());
@@ -343,15 +343,22 @@ export function runMarket(o: MarketOptions): MarketResult {
         times.push(t);
         who.push(id);
       }
-      // Ties (identical nodes reach their price at the same second) are broken by a per-job hash, not
-      // by node id: otherwise every request targets the same lowest-numbered nodes, which are busy by
-      // the time most of their lock attempts land.
-      const tie = who.map((id) => hashUniform(raceOrderSeed ^ 0x10c4, job.id, id, 1));
-      const order = times.map((_, i) => i).sort((a, b) => times[a]! - times[b]! || tie[a]! - tie[b]! || who[a]! - who[b]!);
-      for (let i = 0; i < order.length && i < LOCK_CANDIDATES; i++) {
-        const j = order[i]!;
-        later(times[j]!, { type: 'lock', jobId: job.id, operator: who[j]! });
+      // The earliest LOCK_CANDIDATES, kept by insertion (O(N × 8), no full sort). Ties (identical nodes
+      // reach their price at the same second) are broken by a per-job hash, not by node id: otherwise
+      // every request targets the same lowest-numbered nodes, busy by the time their locks land.
+      const best: number[] = [];
+      const tie = (i: number): number => hashUniform(raceOrderSeed ^ 0x10c4, job.id, who[i]!, 1);
+      const before = (a: number, b: number): boolean => times[a]! < times[b]! || (times[a] === times[b] && tie(a) < tie(b));
+      for (let i = 0; i < times.length; i++) {
+        if (best.length === LOCK_CANDIDATES && !before(i, best[best.length - 1]!)) continue;
+        let k = best.length < LOCK_CANDIDATES ? best.length : best.length - 1;
+        while (k > 0 && before(i, best[k - 1]!)) {
+          best[k] = best[k - 1]!;
+          k--;
+        }
+        best[k] = i;
       }
+      for (const j of best) later(times[j]!, { type: 'lock', jobId: job.id, operator: who[j]! });
     }
   }
 
