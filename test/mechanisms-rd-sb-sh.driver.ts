@@ -5,24 +5,12 @@
  * the lifecycle rules: exactly one `done`, then one `close`, collateral settled before `close`.
  */
 import type { Decision, Input, Job, Mechanism, OperatorInfo } from '../src/mechanisms/types.js';
+import { job as baseJob } from './agents-helpers.js';
 
 export const op = (id: number, gpus = 1): OperatorInfo => ({ id, entity: id, capacity: { cpus: 16 * gpus, gpus, memoryGb: 64 * gpus }, hardware: 'gpu' });
 
-export function job(over: Partial<Job> = {}): Job {
-  return {
-    id: 0,
-    requester: 0,
-    kind: 'zkvm',
-    mcycles: 100,
-    request: { cpus: 0, gpus: 1, memoryGb: 16 },
-    submittedAt: 0,
-    deadline: 3600,
-    maxPrice: 1_000_000,
-    redundancy: 1,
-    estSeconds: 100,
-    ...over,
-  };
-}
+/** The shared test job (100 Mcycles, 1 h deadline, $1 limit), with id 0 unless overridden. */
+export const job = (over: Partial<Job> = {}): Job => baseJob({ id: 0, ...over });
 
 /** A deterministic uniform stream (mulberry32) for mechanisms and Monte Carlo tests. */
 export function rng(seed = 1): { next(): number } {

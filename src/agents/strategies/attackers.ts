@@ -11,10 +11,14 @@ import { costPlus } from './cost-plus.js';
  * (it takes work whatever the shared queue holds).
  */
 export function sybil(p: StrategyParams): OperatorStrategy {
+  return { ...capacityBlindCostPlus('sybil'), identities: p.identities! };
+}
+
+/** Cost × (1 + margin) on every decision, whatever the node's queue holds (no deadline check). */
+function capacityBlindCostPlus(type: string): OperatorStrategy {
   const m = (margin: number): number => 1 + margin;
   return {
-    type: 'sybil',
-    identities: p.identities!,
+    type,
     overcommits: true,
     accept: (q, price, e) => price >= q.costUsd * m(e.margin),
     bid: (q, e) => q.costUsd * m(e.margin),
@@ -72,16 +76,7 @@ export function griefer(p: StrategyParams): OperatorStrategy {
  * with ~10 orders locked).
  */
 export function overcommit(): OperatorStrategy {
-  const m = (margin: number): number => 1 + margin;
-  return {
-    type: 'overcommit',
-    overcommits: true,
-    accept: (q, price, e) => price >= q.costUsd * m(e.margin),
-    bid: (q, e) => q.costUsd * m(e.margin),
-    lockPrice: (q, e) => q.costUsd * m(e.margin),
-    joinRace: (q, reward, racers, e) => reward / Math.max(1, racers) >= q.costUsd * m(e.margin),
-    ask: (c, e) => c * m(e.margin),
-  };
+  return capacityBlindCostPlus('overcommit');
 }
 
 /**
