@@ -2,11 +2,11 @@
  * Closed-form validation of the order book (see docs/validation.md, `## order-book`).
  */
 import { describe, expect, it } from 'vitest';
-import { hardwareById, nodeModel } from '../../hardware-models/index.js';
-import { runMarket, type JobRow } from '../../market/market.js';
-import { parseScenario } from '../../scenario/load.js';
-import type { Decision, Job, OperatorInfo, Random } from '../types.js';
-import { orderBook, type OrderBookParams } from './index.js';
+import { hardwareById, nodeModel } from '../src/hardware-models/index.js';
+import { runMarket, type JobRow } from '../src/market/market.js';
+import { parseScenario } from '../src/scenario/load.js';
+import type { Decision, Job, OperatorInfo, Random } from '../src/mechanisms/types.js';
+import { orderBook, type OrderBookParams } from '../src/mechanisms/order-book/index.js';
 
 /** mulberry32: a small seeded uniform source for the order-statistic experiment. */
 function mulberry32(seed: number): Random {

@@ -10,9 +10,9 @@
  * second. Every job is raced by exactly k racers, so `attempts` is k.
  */
 import { describe, expect, it } from 'vitest';
-import { runMarket, type JobRow } from '../../market/market.js';
-import { parseScenario } from '../../scenario/load.js';
-import { proofRace, type RaceParams } from './index.js';
+import { runMarket, type JobRow } from '../src/market/market.js';
+import { parseScenario } from '../src/scenario/load.js';
+import { proofRace, type RaceParams } from '../src/mechanisms/race/index.js';
 
 const K = 5;
 const JOBS = 300;
