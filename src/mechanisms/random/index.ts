@@ -1,6 +1,6 @@
 import { drawBeacon, selectionIndex } from '../beacon.js';
 import { FreeIndex } from '../free-index.js';
-import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Seconds } from '../types.js';
+import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Resources, Seconds } from '../types.js';
 import { toMicros } from '../types.js';
 import { slotFee } from './fee.js';
 import { randomDefaults, randomPresets, type RandomParams } from './params.js';
@@ -64,6 +64,8 @@ export interface RandomState {
   hidden: number[];
   /** Node id → times of its recent declines. */
   declines: Map<number, number[]>;
+  profileCache: WeakMap<Resources, number[]>;
+  profileVersion: number;
 }
 
 /**
@@ -78,12 +80,26 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
   if (preset && !base) throw new Error(`unknown preset "${preset}" for mechanism random`);
   const p: RandomParams = { ...randomDefaults, ...base, ...rest };
 
+  /**
+   * The capacity profiles meeting a request, cached per request object: callers that reuse one
+   * request object for many jobs (the simulator does, per requester) then allocate nothing per job.
+   */
+  function eligibleFor(s: RandomState, request: Resources): number[] {
+    if (s.profileVersion !== s.index.profileCount) {
+      s.profileCache = new WeakMap();
+      s.profileVersion = s.index.profileCount;
+    }
+    let list = s.profileCache.get(request);
+    if (!list) s.profileCache.set(request, (list = s.index.eligibleProfiles(request, [])));
+    return list;
+  }
+
   /** Draw number of the last selection (for the audit trail in `assign`). */
   let lastDraw = 0;
 
   function select(s: RandomState, rec: JobRec): number {
     if (rec.profilesVersion !== s.index.profileCount) {
-      rec.profiles = s.index.eligibleProfiles(rec.job.request, []);
+      rec.profiles = eligibleFor(s, rec.job.request);
       rec.profilesVersion = s.index.profileCount;
     }
     const profiles = rec.profiles;
@@ -122,7 +138,8 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     s.index.setFree(op, false);
     s.opJob[op] = rec;
     s.opSlot[op] = si;
-    rec.tried.push(op);
+    if (rec.tried === NONE) rec.tried = [op];
+    else rec.tried.push(op);
     slot.op = op;
     slot.status = ASSIGNED;
     out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: slotPay(slot, rec), role, committed: false, beacon: rec.beacon, draw: lastDraw });
@@ -312,11 +329,12 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
       out.push({ type: 'close', jobId: job.id });
       return;
     }
-    const slots: Slot[] = [];
-    for (let i = 0; i < k; i++) slots.push({ status: WAITING, op: -1, round: 0, failedOps: NONE, racers: NONE });
+    // An exact-size array: pushing into [] would allocate room for 16 slots.
+    const slots: Slot[] = new Array<Slot>(k);
+    for (let i = 0; i < k; i++) slots[i] = { status: WAITING, op: -1, round: 0, failedOps: NONE, racers: NONE };
     const rec: JobRec = {
-      job, fee, pool: fee * k, beacon: drawBeacon(random), draws: 0, slots, tried: [], deliveries: 0,
-      doneSent: false, closed: false, queued: false, timerSet: false, expired: false, profiles: [], profilesVersion: -1,
+      job, fee, pool: fee * k, beacon: drawBeacon(random), draws: 0, slots, tried: NONE, deliveries: 0,
+      doneSent: false, closed: false, queued: false, timerSet: false, expired: false, profiles: NONE, profilesVersion: -1,
     };
     s.jobs.set(job.id, rec);
     if (fillSlots(s, rec, out) > 0) park(s, rec, out);
@@ -360,7 +378,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
         index.add(o.id, o.capacity);
         index.setFree(o.id, true);
       }
-      return { index, jobs: new Map(), opJob: [], opSlot: [], ejected: new Set(), queue: [], qHead: 0, hidden: [], declines: new Map() };
+      return { index, jobs: new Map(), opJob: [], opSlot: [], ejected: new Set(), queue: [], qHead: 0, hidden: [], declines: new Map(), profileCache: new WeakMap(), profileVersion: -1 };
     },
     step(s: RandomState, input: Input, now: Seconds, random: Random, out: Decision[]): void {
       switch (input.type) {
