@@ -246,9 +246,21 @@ export function runMarket(o: MarketOptions): MarketResult {
     return micros;
   }
 
+  // Reusable input objects for the three inputs every job produces. Mechanisms read an input's fields
+  // during `step` and never keep the object (the contract), so when no input is pending (`busy` is
+  // false: the call is at the top of an event handler) the same object can carry the next input.
+  const submitIn: { type: 'submit'; job: Job } = { type: 'submit', job: undefined as unknown as Job };
+  const deliverIn: { type: 'deliver'; jobId: number; operator: number } = { type: 'deliver', jobId: 0, operator: 0 };
+  const availableIn: { type: 'available'; operator: number } = { type: 'available', operator: 0 };
+
   function nodeIdle(nodeId: number): void {
     const node = nodes[nodeId]!;
-    if (node.outstanding === 0 && node.active && !node.ejected) feed({ type: 'available', operator: nodeId });
+    if (node.outstanding !== 0 || !node.active || node.ejected) return;
+    if (busy) feed({ type: 'available', operator: nodeId });
+    else {
+      availableIn.operator = nodeId;
+      feed(availableIn);
+    }
   }
 
   function candidates(job: Job, exclude: readonly number[], needFree: boolean): number[] {
@@ -579,7 +591,9 @@ export function runMarket(o: MarketOptions): MarketResult {
     metrics.jobSubmitted();
     const gap = req.nextGap();
     if (req.activeAt(sim.now + gap, s.duration)) sim.schedule(gap, ARRIVAL, r, 0);
-    feed({ type: 'submit', job });
+    submitIn.job = job;
+    feed(submitIn);
+    submitIn.job = undefined as unknown as Job;
   });
 
   sim.on(COMPLETE, (jobId, nodeId) => {
@@ -588,7 +602,12 @@ export function runMarket(o: MarketOptions): MarketResult {
     node.outstanding--;
     lastCost[nodeId] = bookCompute(nodeId, a.end - a.start, jobs.get(jobId));
     lastActivity = sim.now;
-    feed(a.failed ? { type: 'fail', jobId, operator: nodeId } : { type: 'deliver', jobId, operator: nodeId });
+    if (a.failed) feed({ type: 'fail', jobId, operator: nodeId });
+    else {
+      deliverIn.jobId = jobId;
+      deliverIn.operator = nodeId;
+      feed(deliverIn);
+    }
     nodeIdle(nodeId);
   });
 

@@ -171,7 +171,10 @@ export interface Mechanism<S = unknown> {
   readonly ignores?: readonly Input['type'][];
   /** Creates the initial state for a set of nodes. */
   init(operators: readonly OperatorInfo[]): S;
-  /** Applies one input at time `now` and appends the resulting decisions to `out`. */
+  /**
+   * Applies one input at time `now` and appends the resulting decisions to `out`. The input object
+   * is only valid during the call (callers may reuse it): keep its fields, never the object.
+   */
   step(state: S, input: Input, now: Seconds, random: Random, out: Decision[]): void;
 }
 
