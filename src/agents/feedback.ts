@@ -45,6 +45,7 @@ export class Feedback {
 
   /** The job's money is final: tell every participant, then forget the job. */
   close(jobId: number): void {
+    if (this.jobs.size === 0) return;
     const m = this.jobs.get(jobId);
     if (!m) return;
     this.jobs.delete(jobId);

@@ -48,6 +48,7 @@ export class CollateralBook {
 
   /** The job closed: collateral still posted on it will never come back. */
   close(jobId: number): void {
+    if (this.jobs.size === 0) return;
     const m = this.jobs.get(jobId);
     if (!m) return;
     for (const [e, h] of m) this.held[e]! -= h;
