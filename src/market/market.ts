@@ -11,11 +11,10 @@ import { buildDemand, type Requester } from './demand.js';
 import { BURNED, COMPUTE, EMISSION, Ledger, OPERATOR0, REQUESTERS, TREASURY } from './ledger.js';
 import { AttemptBook } from './attempt-book.js';
 import { JobTable } from './job-table.js';
+import { createResponder } from './responses.js';
+import { buildCluster } from './self-hosted-cluster.js';
 import { CollateralBook, createEntryExit } from './entry-exit.js';
-import { buildPopulation, timelineOf, type Node, type Population } from './population.js';
-import { createStrategy } from '../agents/registry.js';
-import { hardwareById } from '../hardware-models/catalogue.js';
-import { nodeModel } from '../hardware-models/node-model.js';
+import { buildPopulation, type Node, type Population } from './population.js';
 
 const ARRIVAL = 0;
 const COMPLETE = 1;
@@ -24,57 +23,6 @@ const WINDOW = 3;
 const INPUT = 4;
 const JOIN = 5;
 
-/** How many of the earliest would-be lockers of a reverse-Dutch offer get a lock attempt event. */
-const LOCK_CANDIDATES = 8;
-
-/**
- * The `self-hosted` baseline's population: the requester's dedicated cluster, `nodes` rented nodes of
- * `hardware` × `devices` (the mechanism's params) owned by one entity, replacing the scenario's
- * operators. Each node fits every requester's request (a cluster is sized for its own workload).
- */
-function buildCluster(s: Scenario, params: Readonly<Record<string, unknown>>, clock: () => number): Population {
-  const base = hardwareById(String(params.hardware));
-  if (!base) throw new Error(`self-hosted: unknown hardware "${String(params.hardware)}"`);
-  const rent = Number(params.rentUsdPerHour ?? 0);
-  const profile = rent > 0 ? { ...base, rentUsdPerHour: rent } : base;
-  const devices = Math.max(1, Math.floor(Number(params.devices ?? 1)));
-  const count = Math.max(1, Math.floor(Number(params.nodes ?? 1)));
-  const fp = Number(params.failureProb ?? -1);
-  // The same software progress as the market's nodes (scenario `software_speedup`), for a fair comparison.
-  const model = nodeModel(profile, devices, 'rented', s.energy_usd_per_kwh, undefined, undefined, { timeline: timelineOf(s), clock });
-  const cap = profile.kind === 'cpu' ? { cpus: 64 * devices, gpus: 0, memoryGb: 256 * devices } : { cpus: 16 * devices, gpus: devices, memoryGb: 64 * devices };
-  for (const r of s.requesters) {
-    cap.cpus = Math.max(cap.cpus, r.resources.cpus);
-    cap.gpus = Math.max(cap.gpus, r.resources.gpus);
-    cap.memoryGb = Math.max(cap.memoryGb, r.resources.memory_gb);
-  }
-  const name = 'self-hosted';
-  const entity: Population['entities'][number] = {
-    id: 0,
-    group: name,
-    strategy: createStrategy('truthful'),
-    view: { id: 0, name, margin: 0, attacker: false, params: {}, share: 0, memory: {} },
-    nodes: [],
-    joinAt: 0,
-    capitalUsd: Infinity,
-    active: true,
-    exited: false,
-  };
-  const nodes: Node[] = [];
-  for (let i = 0; i < count; i++) {
-    entity.nodes.push(i);
-    nodes.push({
-      info: { id: i, entity: 0, capacity: cap, hardware: profile.kind },
-      model,
-      failureProb: fp >= 0 ? fp : profile.failureProb,
-      freeAt: 0,
-      outstanding: 0,
-      active: true,
-      ejected: false,
-    });
-  }
-  return { entities: [entity], nodes };
-}
 
 /** One finished job, for `jobs.csv`. */
 export interface JobRow {
@@ -280,97 +228,11 @@ export function runMarket(o: MarketOptions): MarketResult {
     sim.at(at, INPUT, id, 0);
   }
 
+  const responder = createResponder({ nodes, entities, agentRng, raceOrderSeed, now: () => sim.now, quote, feed, later, candidates });
+
   function solicit(d: Extract<Decision, { type: 'solicit' }>): void {
     const rec = jobs.get(d.jobId);
-    if (!rec) return;
-    const job = rec.job;
-    const list = candidates(job, d.exclude, d.mode !== 'bid');
-    if (d.mode === 'race') {
-      // Free-entry participation: each candidate expects k racers, where k is the largest number
-      // such that at least k candidates would join a race they expect k racers in (joinRace is
-      // monotone in the expected number of racers); then k of those join, in a random order.
-      const qs = list.map((id) => quote(nodes[id]!, job));
-      const us = list.map((id) => agentRng[nodes[id]!.info.entity]!.next());
-      const joiners = (k: number): number[] =>
-        list.filter((id, i) => {
-          const e = entities[nodes[id]!.info.entity]!;
-          return e.strategy.joinRace(qs[i]!, d.reward / 1e6, k, e.view, us[i]!);
-        });
-      // Do at least k candidates join when k racers are expected? Stops counting at k.
-      const enough = (k: number): boolean => {
-        let c = 0;
-        for (let i = 0; i < list.length && c < k; i++) {
-          const e = entities[nodes[list[i]!]!.info.entity]!;
-          if (e.strategy.joinRace(qs[i]!, d.reward / 1e6, k, e.view, us[i]!)) c++;
-        }
-        return c >= k;
-      };
-      let lo = 0;
-      let hi = list.length;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (enough(mid)) lo = mid;
-        else hi = mid - 1;
-      }
-      if (lo > 0) {
-        const js = joiners(lo);
-        const order = js.map((id) => hashUniform(raceOrderSeed, job.id, id, 0));
-        const idx = js.map((_, i) => i).sort((a, b) => order[a]! - order[b]! || js[a]! - js[b]!);
-        for (let i = 0; i < lo; i++) feed({ type: 'lock', jobId: job.id, operator: js[idx[i]!]! });
-      }
-    } else if (d.mode === 'bid') {
-      // Bids reach the auctioneer starting from a per-job random node (a hash), not always from node
-      // 0: equal bids are won by the earlier one, and a fixed order would hand every tie to the same nodes.
-      const n = list.length;
-      const first = Math.floor(hashUniform(raceOrderSeed ^ 0xb1d, job.id, 0, 2) * n);
-      for (let k = 0; k < n; k++) {
-        const id = list[(first + k) % n]!;
-        const e = entities[nodes[id]!.info.entity]!;
-        const q = quote(nodes[id]!, job);
-        const b = e.strategy.bid(q, e.view, agentRng[e.id]!.next());
-        if (b !== null && (e.strategy.overcommits || q.finishAt <= job.deadline)) {
-          feed({ type: 'bid', jobId: job.id, operator: id, price: Math.max(0, Math.round(b * 1e6)), finishBy: q.finishAt });
-        }
-      }
-    } else {
-      // Reverse Dutch: each would-be locker locks when the ramp reaches its price; only the earliest few matter.
-      const times: number[] = [];
-      const who: number[] = [];
-      const r = d.ramp;
-      // A lock must be fulfilled by the lock deadline (the solicit's `until`), which may come before
-      // the job's own deadline: would-be lockers judge whether they can make it against that.
-      const lockJob = d.until < job.deadline ? { ...job, deadline: d.until } : job;
-      for (const id of list) {
-        const e = entities[nodes[id]!.info.entity]!;
-        const p = e.strategy.lockPrice(quote(nodes[id]!, lockJob), e.view, agentRng[e.id]!.next());
-        if (p === null) continue;
-        const want = Math.round(p * 1e6);
-        let t: number;
-        if (!r || want <= d.reward) t = sim.now;
-        else if (want > r.to) continue;
-        else t = r.start + (r.to === r.from ? 0 : Math.ceil(((want - r.from) * (r.end - r.start)) / (r.to - r.from)));
-        if (t < sim.now) t = sim.now;
-        if (t > d.until) continue;
-        times.push(t);
-        who.push(id);
-      }
-      // The earliest LOCK_CANDIDATES, kept by insertion (O(N × 8), no full sort). Ties (identical nodes
-      // reach their price at the same second) are broken by a per-job hash, not by node id: otherwise
-      // every request targets the same lowest-numbered nodes, busy by the time their locks land.
-      const best: number[] = [];
-      const tie = (i: number): number => hashUniform(raceOrderSeed ^ 0x10c4, job.id, who[i]!, 1);
-      const before = (a: number, b: number): boolean => times[a]! < times[b]! || (times[a] === times[b] && tie(a) < tie(b));
-      for (let i = 0; i < times.length; i++) {
-        if (best.length === LOCK_CANDIDATES && !before(i, best[best.length - 1]!)) continue;
-        let k = best.length < LOCK_CANDIDATES ? best.length : best.length - 1;
-        while (k > 0 && before(i, best[k - 1]!)) {
-          best[k] = best[k - 1]!;
-          k--;
-        }
-        best[k] = i;
-      }
-      for (const j of best) later(times[j]!, { type: 'lock', jobId: job.id, operator: who[j]! });
-    }
+    if (rec) responder.respond(d, rec.job);
   }
 
   function handle(d: Decision): void {

@@ -1,0 +1,123 @@
+import type { Quote } from '../agents/strategy.js';
+import type { Rng } from '../engine/rng.js';
+import { hashUniform } from '../mechanisms/beacon.js';
+import type { Decision, Input, Job } from '../mechanisms/types.js';
+import type { Entity, Node } from './population.js';
+
+/** How many of the earliest would-be lockers of a reverse-Dutch offer get a lock attempt event. */
+export const LOCK_CANDIDATES = 8;
+
+/** What the agents' side of a solicitation needs from the market shell. */
+export interface ResponderContext {
+  readonly nodes: readonly Node[];
+  readonly entities: readonly Entity[];
+  readonly agentRng: readonly Rng[];
+  readonly raceOrderSeed: number;
+  now(): number;
+  quote(node: Node, job: Job): Quote;
+  /** Gives an input to the mechanism now. */
+  feed(input: Input): void;
+  /** Gives an input to the mechanism at a later time. */
+  later(at: number, input: Input): void;
+  /** Active nodes that fit the job, not excluded (and idle, with `needFree`, unless capacity-blind). */
+  candidates(job: Job, exclude: readonly number[], needFree: boolean): number[];
+}
+
+/**
+ * The agents' answers to a mechanism's `solicit`: who joins a race (free entry), who bids what and
+ * in which order bids arrive, and when would-be lockers lock a reverse-Dutch offer. Strategies decide;
+ * this module only asks them and turns their answers into inputs.
+ */
+export function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void } {
+  return {
+    respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void {
+      const list = ctx.candidates(job, d.exclude, d.mode !== 'bid');
+      if (d.mode === 'race') {
+        // Free-entry participation: each candidate expects k racers, where k is the largest number
+        // such that at least k candidates would join a race they expect k racers in (joinRace is
+        // monotone in the expected number of racers); then k of those join, in a random order.
+        const qs = list.map((id) => ctx.quote(ctx.nodes[id]!, job));
+        const us = list.map((id) => ctx.agentRng[ctx.nodes[id]!.info.entity]!.next());
+        const joiners = (k: number): number[] =>
+          list.filter((id, i) => {
+            const e = ctx.entities[ctx.nodes[id]!.info.entity]!;
+            return e.strategy.joinRace(qs[i]!, d.reward / 1e6, k, e.view, us[i]!);
+          });
+        // Do at least k candidates join when k racers are expected? Stops counting at k.
+        const enough = (k: number): boolean => {
+          let c = 0;
+          for (let i = 0; i < list.length && c < k; i++) {
+            const e = ctx.entities[ctx.nodes[list[i]!]!.info.entity]!;
+            if (e.strategy.joinRace(qs[i]!, d.reward / 1e6, k, e.view, us[i]!)) c++;
+          }
+          return c >= k;
+        };
+        let lo = 0;
+        let hi = list.length;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (enough(mid)) lo = mid;
+          else hi = mid - 1;
+        }
+        if (lo > 0) {
+          const js = joiners(lo);
+          const order = js.map((id) => hashUniform(ctx.raceOrderSeed, job.id, id, 0));
+          const idx = js.map((_, i) => i).sort((a, b) => order[a]! - order[b]! || js[a]! - js[b]!);
+          for (let i = 0; i < lo; i++) ctx.feed({ type: 'lock', jobId: job.id, operator: js[idx[i]!]! });
+        }
+      } else if (d.mode === 'bid') {
+        // Bids reach the auctioneer starting from a per-job random node (a hash), not always from node
+        // 0: equal bids are won by the earlier one, and a fixed order would hand every tie to the same nodes.
+        const n = list.length;
+        const first = Math.floor(hashUniform(ctx.raceOrderSeed ^ 0xb1d, job.id, 0, 2) * n);
+        for (let k = 0; k < n; k++) {
+          const id = list[(first + k) % n]!;
+          const e = ctx.entities[ctx.nodes[id]!.info.entity]!;
+          const q = ctx.quote(ctx.nodes[id]!, job);
+          const b = e.strategy.bid(q, e.view, ctx.agentRng[e.id]!.next());
+          if (b !== null && (e.strategy.overcommits || q.finishAt <= job.deadline)) {
+            ctx.feed({ type: 'bid', jobId: job.id, operator: id, price: Math.max(0, Math.round(b * 1e6)), finishBy: q.finishAt });
+          }
+        }
+      } else {
+        // Reverse Dutch: each would-be locker locks when the ramp reaches its price; only the earliest few matter.
+        const times: number[] = [];
+        const who: number[] = [];
+        const r = d.ramp;
+        // A lock must be fulfilled by the lock deadline (the solicit's `until`), which may come before
+        // the job's own deadline: would-be lockers judge whether they can make it against that.
+        const lockJob = d.until < job.deadline ? { ...job, deadline: d.until } : job;
+        for (const id of list) {
+          const e = ctx.entities[ctx.nodes[id]!.info.entity]!;
+          const p = e.strategy.lockPrice(ctx.quote(ctx.nodes[id]!, lockJob), e.view, ctx.agentRng[e.id]!.next());
+          if (p === null) continue;
+          const want = Math.round(p * 1e6);
+          let t: number;
+          if (!r || want <= d.reward) t = ctx.now();
+          else if (want > r.to) continue;
+          else t = r.start + (r.to === r.from ? 0 : Math.ceil(((want - r.from) * (r.end - r.start)) / (r.to - r.from)));
+          if (t < ctx.now()) t = ctx.now();
+          if (t > d.until) continue;
+          times.push(t);
+          who.push(id);
+        }
+        // The earliest LOCK_CANDIDATES, kept by insertion (O(N × 8), no full sort). Ties (identical nodes
+        // reach their price at the same second) are broken by a per-job hash, not by node id: otherwise
+        // every request targets the same lowest-numbered nodes, busy by the time their locks land.
+        const best: number[] = [];
+        const tie = (i: number): number => hashUniform(ctx.raceOrderSeed ^ 0x10c4, job.id, who[i]!, 1);
+        const before = (a: number, b: number): boolean => times[a]! < times[b]! || (times[a] === times[b] && tie(a) < tie(b));
+        for (let i = 0; i < times.length; i++) {
+          if (best.length === LOCK_CANDIDATES && !before(i, best[best.length - 1]!)) continue;
+          let k = best.length < LOCK_CANDIDATES ? best.length : best.length - 1;
+          while (k > 0 && before(i, best[k - 1]!)) {
+            best[k] = best[k - 1]!;
+            k--;
+          }
+          best[k] = i;
+        }
+        for (const j of best) ctx.later(times[j]!, { type: 'lock', jobId: job.id, operator: who[j]! });
+      }
+    },
+  };
+}
