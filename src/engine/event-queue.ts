@@ -110,6 +110,28 @@ export class EventQueue {
     }
   }
 
+  /**
+   * Pops the next live event into `out` if it is due at or before `until`; returns false otherwise
+   * (leaving later events queued). One call per event for the kernel's run loop.
+   */
+  popUntil(out: Float64Array, until: number): boolean {
+    for (;;) {
+      if (this.n === 0 || this.hTime[0]! > until) return false;
+      const time = this.hTime[0]!;
+      const slot = this.removeTop();
+      if (this.live[slot] === 0) {
+        this.release(slot);
+        continue;
+      }
+      out[0] = time;
+      out[1] = this.kinds[slot]!;
+      out[2] = this.as[slot]!;
+      out[3] = this.bs[slot]!;
+      this.release(slot);
+      return true;
+    }
+  }
+
   private release(slot: number): void {
     this.live[slot] = 0;
     this.gens[slot] = (this.gens[slot]! + 1) % 1048576;

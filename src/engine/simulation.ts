@@ -60,9 +60,7 @@ export class Simulation {
     const q = this.queue;
     const buf = this.buf;
     const handlers = this.handlers;
-    // pop() skips cancelled events; peekTime() first so that run(until) leaves later events queued.
-    while (q.peekTime() <= until) {
-      if (!q.pop(buf)) break;
+    while (q.popUntil(buf, until)) {
       this.now = buf[0]!;
       this.events++;
       handlers[buf[1]!]!(buf[2]!, buf[3]!);
