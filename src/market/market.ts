@@ -259,13 +259,14 @@ export function runMarket(o: MarketOptions): MarketResult {
         return;
       }
       case 'settle': {
-        const to = OPERATOR0 + nodes[d.operator]!.info.entity;
+        const owner = ownerOf[d.operator]!.id;
+        const to = OPERATOR0 + owner;
         if (d.source === 'emission') {
           ledger.transfer(EMISSION, to, d.amount);
           metrics.emission += d.amount;
         } else ledger.fromEscrow(d.jobId, to, d.amount);
         metrics.revenue += d.amount;
-        feedback.paid(d.jobId, nodes[d.operator]!.info.entity, d.amount);
+        feedback.paid(d.jobId, owner, d.amount);
         return;
       }
       case 'done': {
@@ -277,7 +278,7 @@ export function runMarket(o: MarketOptions): MarketResult {
         const job = rec.job;
         let entity = -1;
         if (d.outcome === 'delivered' && d.operator >= 0) {
-          entity = nodes[d.operator]!.info.entity;
+          entity = ownerOf[d.operator]!.id;
           rec.useful = lastCost[d.operator]!;
         }
         metrics.jobDone(d.outcome, sim.now - job.submittedAt, sim.now <= job.deadline, entity, job.mcycles);
