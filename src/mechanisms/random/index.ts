@@ -1,4 +1,5 @@
 import { drawBeacon, selectionIndex } from '../beacon.js';
+import { DenseTable } from '../dense-table.js';
 import { FreeIndex } from '../free-index.js';
 import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Resources, Seconds } from '../types.js';
 import { toMicros } from '../types.js';
@@ -54,7 +55,7 @@ interface JobRec {
 /** The mechanism-owned state of random allocation. */
 export interface RandomState {
   index: FreeIndex;
-  jobs: Map<number, JobRec>;
+  jobs: DenseTable<JobRec>;
   /** Node id → the job it works on (undefined when idle). */
   opJob: (JobRec | undefined)[];
   opSlot: number[];
@@ -378,7 +379,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
         index.add(o.id, o.capacity);
         index.setFree(o.id, true);
       }
-      return { index, jobs: new Map(), opJob: [], opSlot: [], ejected: new Set(), queue: [], qHead: 0, hidden: [], declines: new Map(), profileCache: new WeakMap(), profileVersion: -1 };
+      return { index, jobs: new DenseTable<JobRec>(), opJob: [], opSlot: [], ejected: new Set(), queue: [], qHead: 0, hidden: [], declines: new Map(), profileCache: new WeakMap(), profileVersion: -1 };
     },
     step(s: RandomState, input: Input, now: Seconds, random: Random, out: Decision[]): void {
       switch (input.type) {
