@@ -59,7 +59,8 @@ export interface RandomState {
   /** Node id → the job it works on (undefined when idle). */
   opJob: (JobRec | undefined)[];
   opSlot: number[];
-  ejected: Set<number>;
+  /** Node id → ejected (removed from the prover set for good). */
+  ejected: boolean[];
   queue: JobRec[];
   qHead: number;
   hidden: number[];
@@ -247,8 +248,8 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
         if (refund > 0) out.push({ type: 'refund', jobId: id, amount: refund });
         if (p.ejectOnFallbackSuccess) {
           for (const bad of slot.failedOps) {
-            if (!s.ejected.has(bad)) {
-              s.ejected.add(bad);
+            if (s.ejected[bad] !== true) {
+              s.ejected[bad] = true;
               s.index.remove(bad);
               out.push({ type: 'eject', operator: bad });
             }
@@ -302,7 +303,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     while (list.length > 0 && list[0]! <= now - p.declineWindow) list.shift();
     list.push(now);
     if (list.length <= p.maxDeclines) return false;
-    s.ejected.add(op);
+    s.ejected[op] = true;
     s.index.remove(op);
     out.push({ type: 'eject', operator: op });
     return true;
@@ -311,7 +312,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
   function onDecline(s: RandomState, rec: JobRec, op: number, now: Seconds, out: Decision[]): void {
     const slot = rec.slots[s.opSlot[op]!]!;
     release(s, op);
-    if (!countDecline(s, op, now, out) && !s.ejected.has(op)) s.index.setFree(op, true);
+    if (!countDecline(s, op, now, out) && s.ejected[op] !== true) s.index.setFree(op, true);
     if (p.declineToRace) {
       openRace(rec, slot, out);
     } else {
@@ -379,7 +380,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
         index.add(o.id, o.capacity);
         index.setFree(o.id, true);
       }
-      return { index, jobs: new DenseTable<JobRec>(), opJob: [], opSlot: [], ejected: new Set(), queue: [], qHead: 0, hidden: [], declines: new Map(), profileCache: new WeakMap(), profileVersion: -1 };
+      return { index, jobs: new DenseTable<JobRec>(), opJob: [], opSlot: [], ejected: [], queue: [], qHead: 0, hidden: [], declines: new Map(), profileCache: new WeakMap(), profileVersion: -1 };
     },
     step(s: RandomState, input: Input, now: Seconds, random: Random, out: Decision[]): void {
       switch (input.type) {
@@ -387,7 +388,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
           onSubmit(s, input.job, random, out);
           return;
         case 'available':
-          if (s.ejected.has(input.operator) || s.opJob[input.operator] !== undefined) return;
+          if (s.ejected[input.operator] === true || s.opJob[input.operator] !== undefined) return;
           s.index.setFree(input.operator, true);
           if (s.qHead < s.queue.length) drain(s, out);
           return;
