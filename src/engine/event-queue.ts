@@ -93,21 +93,7 @@ export class EventQueue {
    * Writing into a caller-owned array keeps the hot loop free of allocations.
    */
   pop(out: Float64Array): boolean {
-    for (;;) {
-      if (this.n === 0) return false;
-      const time = this.hTime[0]!;
-      const slot = this.removeTop();
-      if (this.live[slot] === 0) {
-        this.release(slot);
-        continue;
-      }
-      out[0] = time;
-      out[1] = this.kinds[slot]!;
-      out[2] = this.as[slot]!;
-      out[3] = this.bs[slot]!;
-      this.release(slot);
-      return true;
-    }
+    return this.popUntil(out, Infinity);
   }
 
   /**

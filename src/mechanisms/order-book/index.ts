@@ -1,3 +1,4 @@
+import { resolveParams } from '../resolve-params.js';
 import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Resources, Seconds } from '../types.js';
 import { fits, toMicros } from '../types.js';
 import { Heap } from './heap.js';
@@ -95,10 +96,8 @@ const key = (r: Resources): string => `${r.cpus}/${r.gpus}/${r.memoryGb}`;
  * on both sides and the trade price rule is a parameter. Rules and sources: docs/mechanisms/order-book.md.
  */
 export function orderBook(params: Partial<OrderBookParams> & { preset?: string } = {}): Mechanism<OrderBookState> {
-  const { preset, ...rest } = params;
-  const base = preset ? orderBookPresets[preset] : undefined;
-  if (preset && !base) throw new Error(`unknown preset "${preset}" for mechanism order-book`);
-  const p: OrderBookParams = { ...orderBookDefaults, ...base, ...rest };
+  const p: OrderBookParams = resolveParams('order-book', orderBookDefaults, orderBookPresets, params);
+  const preset = params.preset;
   if (!['resting', 'midpoint', 'bid', 'ask'].includes(p.priceRule)) throw new Error(`order-book: priceRule must be resting, midpoint, bid or ask, got "${String(p.priceRule)}"`);
   if (!(p.askTtl > 0)) throw new Error(`order-book: askTtl must be > 0 seconds, got ${p.askTtl}`);
   if (!(p.finishFactor >= 0)) throw new Error(`order-book: finishFactor must be ≥ 0, got ${p.finishFactor}`);

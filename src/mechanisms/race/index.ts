@@ -1,3 +1,4 @@
+import { resolveParams } from '../resolve-params.js';
 import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Resources, Seconds } from '../types.js';
 import { fits, toMicros } from '../types.js';
 import { raceDefaults, racePresets, type RaceParams } from './params.js';
@@ -60,10 +61,8 @@ export interface RaceState {
  * escrow) or a protocol emission (Aleo preset). Rules and sources: docs/mechanisms/race.md.
  */
 export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}): Mechanism<RaceState> {
-  const { preset, ...rest } = params;
-  const base = preset ? racePresets[preset] : undefined;
-  if (preset && !base) throw new Error(`unknown preset "${preset}" for mechanism race`);
-  const p: RaceParams = { ...raceDefaults, ...base, ...rest };
+  const p: RaceParams = resolveParams('race', raceDefaults, racePresets, params);
+  const preset = params.preset;
   if (p.rewardSource !== 'price' && p.rewardSource !== 'emission') throw new Error(`race: rewardSource must be "price" or "emission", got "${String(p.rewardSource)}"`);
   if (p.onNoRacers !== 'wait' && p.onNoRacers !== 'fail') throw new Error(`race: onNoRacers must be "wait" or "fail", got "${String(p.onNoRacers)}"`);
   if (!(p.rewardShare >= 0 && p.rewardShare <= 1)) throw new Error(`race: rewardShare must be in [0, 1], got ${p.rewardShare}`);

@@ -1,3 +1,4 @@
+import { resolveParams } from '../resolve-params.js';
 import { drawBeacon, selectionIndex } from '../beacon.js';
 import { DenseTable } from '../dense-table.js';
 import { FreeIndex } from '../free-index.js';
@@ -77,10 +78,8 @@ export interface RandomState {
  * a FIFO queue while no eligible prover is free.
  */
 export function randomAllocation(params: Partial<RandomParams> & { preset?: string } = {}): Mechanism<RandomState> {
-  const { preset, ...rest } = params;
-  const base = preset ? randomPresets[preset] : undefined;
-  if (preset && !base) throw new Error(`unknown preset "${preset}" for mechanism random`);
-  const p: RandomParams = { ...randomDefaults, ...base, ...rest };
+  const p: RandomParams = resolveParams('random', randomDefaults, randomPresets, params);
+  const preset = params.preset;
 
   /**
    * The capacity profiles meeting a request, cached per request object: callers that reuse one

@@ -1,3 +1,4 @@
+import { resolveParams } from '../resolve-params.js';
 import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Seconds } from '../types.js';
 import { deadline, lockDeadline, priceAt, validateOffer, type Offer } from './offer.js';
 import { reverseDutchDefaults, reverseDutchPresets, type ReverseDutchParams } from './params.js';
@@ -99,10 +100,8 @@ export function slashSplit(collateral: Micros, burnBps: number): { burn: Micros;
  *   fulfil-without-lock race, `directFulfil`).
  */
 export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: string } = {}): Mechanism<ReverseDutchState> {
-  const { preset, ...rest } = params;
-  const base = preset ? reverseDutchPresets[preset] : undefined;
-  if (preset && !base) throw new Error(`unknown preset "${preset}" for mechanism reverse-dutch`);
-  const p: ReverseDutchParams = { ...reverseDutchDefaults, ...base, ...rest };
+  const p: ReverseDutchParams = resolveParams('reverse-dutch', reverseDutchDefaults, reverseDutchPresets, params);
+  const preset = params.preset;
   if (!(p.slashBurnBps >= 0 && p.slashBurnBps <= 10_000)) throw new RangeError('reverse-dutch: slashBurnBps must be 0-10000');
   if (!(p.marketFeeBps >= 0 && p.marketFeeBps <= 10_000)) throw new RangeError('reverse-dutch: marketFeeBps must be 0-10000');
   if (!(p.lockDelay >= 0)) throw new RangeError('reverse-dutch: lockDelay must be ≥ 0');

@@ -1,3 +1,4 @@
+import { resolveParams } from '../resolve-params.js';
 import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Seconds } from '../types.js';
 import { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
 
@@ -76,10 +77,8 @@ export function clear(bids: readonly Bid[], eligible: (b: Bid) => boolean, settl
  * the deadline loses its collateral (burned / treasury) and the requester gets the price back.
  */
 export function sealedBid(params: Partial<SealedBidParams> & { preset?: string } = {}): Mechanism<SealedBidState> {
-  const { preset, ...rest } = params;
-  const base = preset ? sealedBidPresets[preset] : undefined;
-  if (preset && !base) throw new Error(`unknown preset "${preset}" for mechanism sealed-bid`);
-  const p: SealedBidParams = { ...sealedBidDefaults, ...base, ...rest };
+  const p: SealedBidParams = resolveParams('sealed-bid', sealedBidDefaults, sealedBidPresets, params);
+  const preset = params.preset;
   if (p.settlement !== 'first' && p.settlement !== 'second') throw new RangeError('sealed-bid: settlement must be "first" or "second"');
   if (!(p.auctionPeriod >= 0)) throw new RangeError('sealed-bid: auctionPeriod must be ≥ 0');
   if (!(p.slashBurnBps >= 0 && p.slashBurnBps <= 10_000)) throw new RangeError('sealed-bid: slashBurnBps must be 0-10000');

@@ -1,3 +1,4 @@
+import { resolveParams } from '../resolve-params.js';
 import { FreeIndex } from '../free-index.js';
 import type { Decision, Input, Job, Mechanism, OperatorInfo, Random, Seconds } from '../types.js';
 import { fits } from '../types.js';
@@ -41,10 +42,8 @@ export interface SelfHostedState {
  * nodes (see `src/market/market.ts`), so it is an M/G/c queue with c = `nodes`.
  */
 export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string } = {}): Mechanism<SelfHostedState> {
-  const { preset, ...rest } = params;
-  const base = preset ? selfHostedPresets[preset] : undefined;
-  if (preset && !base) throw new Error(`unknown preset "${preset}" for mechanism self-hosted`);
-  const p: SelfHostedParams = { ...selfHostedDefaults, ...base, ...rest };
+  const p: SelfHostedParams = resolveParams('self-hosted', selfHostedDefaults, selfHostedPresets, params);
+  const preset = params.preset;
   if (!(Number.isInteger(p.nodes) && p.nodes >= 1)) throw new RangeError('self-hosted: nodes must be an integer ≥ 1');
   if (!(Number.isInteger(p.devices) && p.devices >= 1)) throw new RangeError('self-hosted: devices must be an integer ≥ 1');
   if (!(p.rentUsdPerHour >= 0)) throw new RangeError('self-hosted: rentUsdPerHour must be ≥ 0');
