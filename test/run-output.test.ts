@@ -52,6 +52,18 @@ describe('pmsim run output contract', () => {
     expect(new Set(jobs.map((j) => j.job_id)).size).toBe(jobs.length);
   });
 
+  it('the self-hosted baseline reports its idle rent: requester cost = compute cost + idle cost', () => {
+    const d = mkdtempSync(join(tmpdir(), 'pmsim-idle-'));
+    const r2 = pmsim(['run', 'scenarios/default.yaml', '--out', d, '--mechanism', 'self-hosted', '--mechanism', 'random', '--quiet']);
+    expect(r2.status, r2.stderr).toBe(0);
+    const rows = csvParse(readFileSync(join(d, 'summary.csv'), 'utf8'));
+    const sh = rows.find((x) => x.mechanism === 'self-hosted')!;
+    const rnd = rows.find((x) => x.mechanism === 'random')!;
+    expect(Number(sh.idle_cost_usd)).toBeGreaterThan(0);
+    expect(Number(sh.compute_cost_usd) + Number(sh.idle_cost_usd)).toBeCloseTo(Number(sh.requester_cost_usd), 4);
+    expect(Number(rnd.idle_cost_usd)).toBe(0);
+  });
+
   it('run.json records the resolved scenario, the version, the seeds and the timing', () => {
     const j = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
     expect(j.pmsim_version).toMatch(/^\d+\.\d+\.\d+/);

@@ -423,7 +423,10 @@ export function runMarket(o: MarketOptions): MarketResult {
     ledger.transfer(REQUESTERS, account, rent);
     metrics.requesterPaid += rent;
     const idle = ledger.balance(account);
-    if (idle > 0) ledger.transfer(account, COMPUTE, idle);
+    if (idle > 0) {
+      ledger.transfer(account, COMPUTE, idle);
+      metrics.idle += idle;
+    }
   }
 
   /** An entity leaves: its nodes stop taking work (work in progress finishes). */

@@ -52,6 +52,8 @@ export class RunMetrics {
   compute = 0;
   useful = 0;
   cloud = 0;
+  /** Rent paid for idle hours (the self-hosted baseline), micro-USD. */
+  idle = 0;
   /**
    * For a baseline paid by time, not per job (self-hosted rent): µUSD per second. Prices are then
    * amortized: what the requester paid per delivered job and Mcycle, and per window for price_cv.

@@ -28,6 +28,7 @@ const KNOWN: Record<string, MetricInfo> = {
   compute_cost_usd: { label: 'compute cost', unit: 'USD', percent: false, fmt: usd, higherIsBetter: false },
   useful_compute_usd: { label: 'useful compute', unit: 'USD', percent: false, fmt: usd, higherIsBetter: null },
   wasted_compute_usd: { label: 'wasted compute', unit: 'USD', percent: false, fmt: usd, higherIsBetter: false },
+  idle_cost_usd: { label: 'idle hours', unit: 'USD', percent: false, fmt: usd, higherIsBetter: false },
   operator_revenue_usd: { label: 'operator revenue', unit: 'USD', percent: false, fmt: usd, higherIsBetter: null },
   operator_profit_usd: { label: 'operator profit', unit: 'USD', percent: false, fmt: usd, higherIsBetter: null },
   protocol_revenue_usd: { label: 'protocol revenue', unit: 'USD', percent: false, fmt: usd, higherIsBetter: null },

@@ -11,6 +11,7 @@ import { categoryColumn, scenarioOf, seedPhrase, seedsIn, seriesOf, widthOf, typ
 export const COST_COMPONENTS = [
   { column: 'useful_compute_usd', label: 'useful compute', color: '#0072B2' },
   { column: 'wasted_compute_usd', label: 'wasted compute', color: '#D55E00' },
+  { column: 'idle_cost_usd', label: 'idle hours', color: '#999999' },
   { column: 'operator_profit_usd', label: 'operator profit', color: '#009E73' },
   { column: 'protocol_revenue_usd', label: 'protocol revenue', color: '#E69F00' },
   { column: 'burned_usd', label: 'burned', color: '#CC79A7' },
