@@ -63,7 +63,11 @@ export function decodeUtf8(bytes: Uint8Array): string {
     for (let step = 1 << 20; step >= 1; step >>= 1) {
       while (ok + step <= bytes.length && validPrefix(bytes.subarray(0, ok + step))) ok += step;
     }
-    throw new InputFileError(`is not UTF-8 text (invalid byte at offset ${ok}); save it as UTF-8`);
+    // The longest valid prefix may end inside the bad sequence: report where that sequence starts.
+    let at = ok;
+    while (at > 0 && at > ok - 3 && (bytes[at - 1]! & 0xc0) === 0x80) at--;
+    if (at > 0 && bytes[at - 1]! >= 0xc0 && ok - at < 3) at--;
+    throw new InputFileError(`is not UTF-8 text (invalid byte at offset ${at}); save it as UTF-8`);
   }
 }
 

@@ -23,7 +23,10 @@ export function parseYamlText(text: string): YamlResult {
     if (doc.errors.length > 0) {
       return {
         ok: false,
-        issues: doc.errors.map((e) => ({ path: '', message: `${e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}: ` : ''}${e.message.split('\n')[0]}` })),
+        issues: doc.errors.slice(0, 20).map((e) => ({
+          path: '',
+          message: `${e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}: ` : ''}${/call stack/i.test(e.message) ? `nesting too deep (at most ${MAX_DEPTH} levels)` : e.message.split('\n')[0]}`,
+        })),
       };
     }
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
