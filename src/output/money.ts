@@ -15,7 +15,8 @@ export const MONEY_COLUMNS: ReadonlySet<string> = new Set([
 
 /**
  * An amount in USD (a whole number of µUSD divided by 1e6) as a decimal with six places:
- * `1234567.000001`, `-0.250000`. Exact up to 2^53 µUSD ($9 billion), where integer µUSD end.
+ * `1234567.000001`, `-0.250000`. Exact up to 2^50 µUSD (about $1.1 billion): beyond, the row's
+ * float (µUSD / 1e6) no longer maps back to one whole µUSD.
  */
 export function usdExact(v: number): string {
   if (!Number.isFinite(v)) return '';
