@@ -47,8 +47,12 @@ export function upperQuantile(d: number | Dist): number {
  */
 export function checkDrawLimits(s: Scenario, issues: ScenarioIssue[]): void {
   s.requesters.forEach((r, i) => {
-    const size = upperQuantile(r.size_mcycles as number | Dist);
     const at = (k: string) => `requesters[${i}].${k}`;
+    for (const k of ['arrival', 'size_mcycles', 'deadline'] as const) {
+      const d = r[k] as number | Dist | undefined;
+      if (typeof d === 'object' && d.dist === 'empirical' && (d.values?.length ?? 0) === 0) issues.push({ path: at(`${k}.values`), message: 'expected at least one value, got none' });
+    }
+    const size = upperQuantile(r.size_mcycles as number | Dist);
     if (!(size <= MAX_SIZE_MCYCLES)) {
       issues.push({ path: at('size_mcycles'), message: `expected sizes up to ${MAX_SIZE_MCYCLES} Mcycles, got a distribution whose one-in-a-billion draw is ${fmt(size)}` });
     }
