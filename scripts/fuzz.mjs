@@ -15,18 +15,19 @@ if (!(Number.isInteger(cases) && cases > 0) || !Number.isInteger(seed)) {
   console.error('usage: node scripts/fuzz.mjs [cases] [seed]');
   process.exit(2);
 }
-rmSync(`${root}test-artifacts/fuzz.json`, { force: true });
+const figures = `${root}test-artifacts/fuzz-${cases}.json`;
+rmSync(figures, { force: true });
 const start = Date.now();
 const r = spawnSync('npx', ['vitest', 'run', 'test/fuzz-scenario.test.ts', '--testTimeout', String(24 * 3600 * 1000)], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, PMSIM_FUZZ_RUNS: String(cases), PMSIM_FUZZ_SEED: String(seed) },
+  env: { ...process.env, PMSIM_FUZZ_RUNS: String(cases), PMSIM_FUZZ_SEED: String(seed), PMSIM_FUZZ_OUT: figures },
 });
-if (!existsSync(`${root}test-artifacts/fuzz.json`)) {
+if (!existsSync(figures)) {
   console.error('fuzz: the campaign stopped at a crash (the counterexample is above)');
   process.exit(1);
 }
-const f = JSON.parse(readFileSync(`${root}test-artifacts/fuzz.json`, 'utf8'));
+const f = JSON.parse(readFileSync(figures, 'utf8'));
 console.log(
   `fuzz: ${f.cases} cases (seed ${f.seed}), ${f.distinct_outcomes} distinct outcomes, ${f.valid} valid / ${f.refused} refused, ` +
     `${r.status === 0 ? 0 : 'some'} crashes, ${f.hangs} hangs, slowest case ${f.slowest_case_ms} ms; ${((Date.now() - start) / 1000).toFixed(0)} s wall`,

@@ -193,7 +193,7 @@ describe('fuzz: every scenario input ends valid or cleanly refused (seeded, stru
     const valid = [...outcomes].filter(([k]) => k.startsWith('valid')).reduce((n, [, c]) => n + c, 0);
     const figures = { cases, seed: SEED, distinct_outcomes: outcomes.size, valid, refused: cases - valid, crashes: 0, hangs, slowest_case_ms: Math.round(slowest) };
     mkdirSync('test-artifacts', { recursive: true });
-    writeFileSync('test-artifacts/fuzz.json', `${JSON.stringify({ ...figures, outcomes: Object.fromEntries([...outcomes].sort((a, b) => b[1] - a[1])) }, null, 2)}\n`);
+    writeFileSync(process.env.PMSIM_FUZZ_OUT ?? 'test-artifacts/fuzz.json', `${JSON.stringify({ ...figures, outcomes: Object.fromEntries([...outcomes].sort((a, b) => b[1] - a[1])) }, null, 2)}\n`);
     console.log(`fuzz: ${JSON.stringify(figures)}`);
     // A campaign that found only one kind of outcome would test nothing.
     expect(valid).toBeGreaterThan(cases / 20);
