@@ -1,8 +1,9 @@
 import type { MarketResult } from '../market/market.js';
 import { OPERATOR0 } from '../market/ledger.js';
 
-/** A CSV/JSON row: numbers (NaN = not applicable), strings and booleans. */
-export type Row = Record<string, number | string | boolean>;
+import type { Row } from '../output/csv.js';
+
+export type { Row } from '../output/csv.js';
 
 /** Identifies a run in every row. */
 export interface RunKey {

@@ -1,8 +1,8 @@
 import { mechanismById } from '../mechanisms/registry.js';
 import type { Mechanism } from '../mechanisms/types.js';
 import type { MechanismRef, Scenario } from '../scenario/schema.js';
-import { latencyRows, sharesRows, summaryRow, timeseriesRows, type Row, type RunKey } from '../output/rows.js';
-import { runMarket, type JobRow, type MarketResult } from './market.js';
+import { runMarket, type JobRow, type MarketResult } from '../market/market.js';
+import { latencyRows, sharesRows, summaryRow, timeseriesRows, type Row, type RunKey } from './rows.js';
 
 /** A mechanism reference with defaults resolved. */
 export interface ResolvedMechanism {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import type { RunResult } from '../market/run-scenario.js';
+import type { RunResult } from './run-scenario.js';
 import { VERSION } from '../version.js';
-import { writeAtomic } from './atomic.js';
-import { jsonRow, toCsv } from './csv.js';
+import { writeAtomic } from '../output/atomic.js';
+import { jsonRow, toCsv } from '../output/csv.js';
 import { SUMMARY_COLUMNS } from './rows.js';
 
 /** Names of the files {@link writeRunOutputs} writes. */
