@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { ScenarioError } from '../../scenario/errors.js';
 import { SweepStateError } from '../../sweep/journal.js';
@@ -7,6 +7,11 @@ import { createProgressReporter } from '../../sweep/progress.js';
 import { runSweep } from '../../sweep/run.js';
 import { ShardError, resolveShard } from '../../sweep/shard.js';
 import { UsageError } from '../errors.js';
+import { slurmSweep } from '../../sweep/cluster.js';
+import { EMIT_TARGETS, defaultEmitOut, imagePath, renderEmit, type EmitTarget } from '../../sweep/emit.js';
+import { CHECKOUT_ROOT, ClusterOptionError, checkSlurmOptions } from '../../sweep/slurm.js';
+import { SlurmError } from '../../sweep/slurm-submit.js';
+import { VERSION } from '../../version.js';
 
 interface SweepArgs {
   sweep: string;
@@ -15,13 +20,84 @@ interface SweepArgs {
   shard?: string;
   shards?: number;
   quiet: boolean;
+  slurm: boolean;
+  'array-size'?: number;
+  partition?: string;
+  time?: string;
+  'cpus-per-task': number;
+  wait: boolean;
+  'sbatch-arg'?: string[];
+  'dry-run': boolean;
+  emit?: EmitTarget;
+  image?: string;
+  'poll-interval': number;
 }
 
 /** Maps the sweep module's input errors to the CLI's (exit 2, no stack). */
 export function asUsageError(e: unknown): unknown {
   if (e instanceof ScenarioError) return new UsageError(`invalid ${e.name === 'SweepError' ? 'sweep' : 'scenario'}\n${e.format()}`);
-  if (e instanceof SweepStateError || e instanceof ShardError) return new UsageError(e.message);
+  if (e instanceof SweepStateError || e instanceof ShardError || e instanceof ClusterOptionError || e instanceof SlurmError) return new UsageError(e.message);
   return e;
+}
+
+/** The flags of `--slurm` and `--emit` (docs/cluster.md). */
+const clusterOptions = {
+  slurm: { type: 'boolean', default: false, describe: 'Submit the shards as a Slurm job array (sbatch); prints the job id' },
+  'array-size': { type: 'number', describe: 'Number of shards = array tasks (--slurm, --emit)' },
+  partition: { type: 'string', describe: 'Slurm partition (--slurm)' },
+  time: { type: 'string', describe: 'Slurm time limit per task, e.g. 02:00:00 (--slurm)' },
+  'cpus-per-task': { type: 'number', default: 1, describe: 'CPUs per task = worker threads per shard (--slurm, --emit)' },
+  wait: { type: 'boolean', default: false, describe: 'Follow the Slurm job, then gather the shards into --out (--slurm)' },
+  'sbatch-arg': { type: 'string', array: true, describe: 'One more sbatch option, e.g. --sbatch-arg=--mem=4G (repeatable; --slurm)' },
+  'dry-run': { type: 'boolean', default: false, describe: 'Only write the sbatch script into --out (--slurm)' },
+  emit: { type: 'string', choices: EMIT_TARGETS, describe: 'Print a Kubernetes Indexed Job or AWS Batch array job for the shards, and a gather step' },
+  image: { type: 'string', describe: 'Container image with pmsim at /app (--emit; default registry.example.com/pmsim:<version>)' },
+  'poll-interval': { type: 'number', default: 5, describe: 'Seconds between squeue polls (--slurm --wait)' },
+} as const;
+
+/** `--slurm` or `--emit`: the sweep goes to a cluster instead of this machine's worker pool. Returns the exit status. */
+async function runClusterCommand(a: SweepArgs, command: string): Promise<number> {
+  if (a.slurm && a.emit !== undefined) throw new UsageError('--slurm and --emit exclude each other: --emit only prints manifests');
+  if (a.shard !== undefined) throw new UsageError('--shard runs one shard here; with --slurm or --emit give the number of shards as --array-size N');
+  if (a.workers !== undefined) throw new UsageError('--workers: a cluster task runs as many workers as --cpus-per-task');
+  const shards = a['array-size'] ?? a.shards;
+  if (shards === undefined) throw new UsageError(`--${a.slurm ? 'slurm' : 'emit'} needs --array-size N, the number of shards (array tasks)`);
+  if (a.shards !== undefined && a['array-size'] !== undefined && a.shards !== a['array-size']) throw new UsageError(`--shards ${a.shards} and --array-size ${a['array-size']} disagree`);
+  const cpus = a['cpus-per-task'];
+  checkSlurmOptions({ shards, cpusPerTask: cpus, partition: a.partition, time: a.time, sbatchArgs: a['sbatch-arg'] });
+  if (!(a['poll-interval'] > 0)) throw new UsageError(`--poll-interval expects a number of seconds > 0, got ${a['poll-interval']}`);
+  const plan = loadSweepFile(a.sweep);
+  const name = plan.definition.name || basename(a.sweep);
+  if (a.emit !== undefined) {
+    const text = renderEmit(a.emit, {
+      sweepFile: imagePath(resolve(a.sweep), CHECKOUT_ROOT),
+      shards,
+      cpusPerTask: cpus,
+      image: a.image ?? `registry.example.com/pmsim:${VERSION}`,
+      out: a.out ?? defaultEmitOut(a.emit, name),
+      name,
+    });
+    process.stdout.write(text);
+    return 0;
+  }
+  const io = { out: (l: string) => process.stdout.write(`${l}\n`), err: (l: string) => process.stderr.write(`${l}\n`) };
+  return slurmSweep(
+    plan,
+    {
+      sweepFile: a.sweep,
+      out: a.out ?? `results/${name}`,
+      shards,
+      cpusPerTask: cpus,
+      partition: a.partition,
+      time: a.time,
+      sbatchArgs: a['sbatch-arg'],
+      wait: a.wait,
+      dryRun: a['dry-run'],
+      pollMs: a['poll-interval'] * 1000,
+      command,
+    },
+    io,
+  );
 }
 
 /**
@@ -42,13 +118,20 @@ const command: CommandModule<object, SweepArgs> = {
         describe: 'Number of shards, the index taken from $JOB_COMPLETION_INDEX, $SLURM_ARRAY_TASK_ID or $AWS_BATCH_JOB_ARRAY_INDEX (or $PMSIM_SHARDS instead of this flag)',
       })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress output' })
+      .options(clusterOptions)
       .example('$0 sweep scenarios/sweeps/liveness-vs-redundancy.yaml --out results/liveness', 'run a sweep on every core')
       .example('$0 sweep sweep.yaml --shard 2/8 --out results/x/shard-{shard}', 'run the third of 8 blocks of runs')
       .example('$0 merge results/x/shard-* --out results/x/all', 'then combine the shards')
+      .example('$0 sweep sweep.yaml --slurm --array-size 8 --cpus-per-task 4 --wait', 'run 8 shards as a Slurm job array, wait, gather (docs/cluster.md)')
+      .example('$0 sweep sweep.yaml --emit k8s --array-size 8 > job.yaml', 'a Kubernetes Indexed Job of 8 shards and a gather Job')
       .epilog('Exit status: 0 every run done, 1 some runs failed, 2 bad input, 130 interrupted (run the same command again to resume).'),
   handler: async (a) => {
     const argv = process.argv.slice(2).join(' ');
     try {
+      if (a.slurm || a.emit !== undefined) {
+        process.exitCode = await runClusterCommand(a, `pmsim ${argv}`);
+        return;
+      }
       if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 0)) throw new UsageError(`--workers expects a whole number ≥ 0, got ${a.workers}`);
       if (a.shards !== undefined && (!Number.isInteger(a.shards) || a.shards < 1)) throw new UsageError(`--shards expects a whole number ≥ 1, got ${a.shards}`);
       const plan = loadSweepFile(a.sweep);
