@@ -112,7 +112,7 @@ export async function slurmSweep(plan: SweepPlan, o: SlurmSweepOptions, io: Clus
     follow.push(id);
     const resumed = states.filter((s) => toSubmit.includes(s.index) && s.state !== 'absent').map((s) => s.index);
     io.out(`submitted slurm job ${id}: shard${toSubmit.length === 1 ? '' : 's'} ${arraySpec(toSubmit)} of ${o.shards} (${script})`);
-    if (resumed.length) io.err(`shard${resumed.length === 1 ? '' : 's'} ${arraySpec(resumed)} resume from their journals`);
+    if (resumed.length) io.err(resumed.length === 1 ? `shard ${resumed[0]} resumes from its journal` : `shards ${arraySpec(resumed)} resume from their journals`);
   } else {
     const done = states.filter(shardDone).map((s) => s.index);
     io.out(`nothing to submit: ${done.length ? `shards ${arraySpec(done)} done` : 'no shard done'}${queuedIdx.size ? `, shards ${arraySpec([...queuedIdx])} still queued (job ${follow.join(', ')})` : ''}`);

@@ -91,7 +91,8 @@ export function slurmTaskCommand(o: SlurmScriptOptions): string[] {
  * node, or slurmd running as root in CI, has neither this PATH nor this working directory), and the
  * shard is given explicitly as `--shard $SLURM_ARRAY_TASK_ID/N`, so no variable from the submitting
  * shell (sbatch exports the environment) can pick another shard. The task runs pmsim as a child,
- * not by exec, to print its CPU times at the end (bench/slurm-sweep.mjs reads them from the log).
+ * not by exec, to print its CPU times at the end (bench/slurm-sweep.mjs reads them from the log),
+ * and passes SIGTERM on to it.
  */
 export function sbatchScript(o: SlurmScriptOptions): string {
   const cmd = slurmTaskCommand(o)
@@ -121,8 +122,16 @@ export function sbatchScript(o: SlurmScriptOptions): string {
     'set -uo pipefail',
     'export PMSIM_PROGRESS_INTERVAL="${PMSIM_PROGRESS_INTERVAL:-30}"',
     'echo "pmsim: shard ${SLURM_ARRAY_TASK_ID}/' + o.shards + ' on $(hostname), job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}, restart ${SLURM_RESTART_COUNT:-0}"',
+    '# pmsim runs in the background so that this shell can pass on the SIGTERM of scancel or a',
+    '# preemption: a shell killed by it would leave pmsim running, orphaned, and with',
+    '# proctrack/linuxproc Slurm may lose track of it. pmsim stops once, however many SIGTERMs come.',
+    `${cmd} &`,
+    'child=$!',
+    `trap 'kill -TERM "$child" 2>/dev/null' TERM INT`,
     'rc=0',
-    `${cmd} || rc=$?`,
+    'wait "$child" || rc=$?',
+    '# A trapped signal ends wait early: wait again until pmsim has stopped (it keeps finished runs).',
+    'while kill -0 "$child" 2>/dev/null; do rc=0; wait "$child" || rc=$?; done',
     '# CPU seconds: this shell (user, system), then its children (pmsim).',
     'echo "pmsim task times (exit $rc):"',
     'times',

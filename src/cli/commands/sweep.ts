@@ -144,7 +144,12 @@ const command: CommandModule<object, SweepArgs> = {
       let signals = 0;
       const onSignal = (sig: NodeJS.Signals) => {
         signals++;
-        if (signals > 1) process.exit(130);
+        // A second Ctrl-C quits at once. A repeated SIGTERM does not: a scheduler may signal both the
+        // batch shell (which passes it on) and pmsim, and the stop must still release the lock.
+        if (signals > 1) {
+          if (sig === 'SIGINT') process.exit(130);
+          return;
+        }
         process.stderr.write(`\n${sig}: stopping; finished runs are kept in the journal (press Ctrl-C again to quit at once)\n`);
         ac.abort();
       };
