@@ -92,6 +92,7 @@ describe('--emit k8s: a Kubernetes Indexed Job of the shards and a gather Job', 
     for (const v of [...SHARD_INDEX_ENV, 'PMSIM_SHARDS']) expect(names).not.toContain(v);
     expect(c.volumeMounts).toEqual([{ name: 'results', mountPath: '/results' }]);
     expect(gather.spec.template.spec.containers[0].args).toEqual(['gather', '/results/liveness-vs-redundancy']);
+    expect(gather.spec.suspend).toBe(true); // resumed by hand once the shard Job is complete
   });
 
   it('its commands, run with JOB_COMPLETION_INDEX = 0..3 and then the gather Job, give the bytes of --workers 1', async () => {
@@ -155,5 +156,16 @@ describe('--emit refuses what the targets cannot run (exit 2, one line, nothing 
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(`${message}\n`);
+  });
+});
+
+describe('docs/cluster.md shows what --emit prints', () => {
+  const doc = readFileSync(join(ROOT, 'docs/cluster.md'), 'utf8');
+  const blocks = [...doc.matchAll(/<!-- emit: (.+?) -->\n```\w+\n([\s\S]*?)```\n/g)];
+  it('has both manifests', () => expect(blocks.map((b) => b[1])).toEqual(['--emit k8s --array-size 4 --cpus-per-task 2', '--emit aws-batch --array-size 4 --cpus-per-task 2']));
+  it.each(blocks.map((b) => [b[1]!, b[2]!]))('%s', (flags, shown) => {
+    const r = pmsim(['sweep', SWEEP, ...flags.split(' ')]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(shown).toBe(r.stdout);
   });
 });

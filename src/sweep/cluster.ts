@@ -136,7 +136,7 @@ export function reportGather(g: GatherResult, io: ClusterIO, withLogs = false): 
   g.unfinished.forEach((index, k) => {
     io.err(lines[k]!);
     const tail = withLogs ? logTail(g.out, index) : undefined;
-    if (tail) io.err(`  logs/${tail.name}: ${tail.text.replaceAll('\n', '\n  ')}`);
+    if (tail) io.err(`  logs/${tail.name}${tail.exit === undefined ? '' : ` (exit ${tail.exit})`}:\n    ${tail.text.replaceAll('\n', '\n    ')}`);
   });
   const m = g.merge;
   if (!m) {

@@ -12,7 +12,8 @@
  * Fields, from the public APIs:
  * - Kubernetes batch/v1 Job, https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/job-v1/
  *   (`completionMode: Indexed`: pods get completion indices 0 .. completions − 1 and the
- *   JOB_COMPLETION_INDEX variable; `backoffLimitPerIndex` needs Indexed mode and restartPolicy Never),
+ *   JOB_COMPLETION_INDEX variable; `backoffLimitPerIndex` needs Indexed mode and restartPolicy Never;
+ *   `suspend: true` creates a Job whose pods start only when it is resumed),
  *   core/v1 PersistentVolumeClaim, https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/persistent-volume-claim-v1/
  * - AWS Batch RegisterJobDefinition, https://docs.aws.amazon.com/batch/latest/APIReference/API_RegisterJobDefinition.html,
  *   and SubmitJob, https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html
@@ -114,6 +115,8 @@ export function k8sManifests(o: EmitOptions): Record<string, unknown>[] {
     kind: 'Job',
     metadata: { name: `${name}-gather`, labels: { 'app.kubernetes.io/name': 'pmsim' } },
     spec: {
+      // Created suspended: it is resumed once the shard Job is complete (see renderEmit's header).
+      suspend: true,
       backoffLimit: 0,
       template: {
         spec: {
@@ -165,7 +168,9 @@ export function renderEmit(target: EmitTarget, o: EmitOptions): string {
   if (target === 'k8s') {
     const head = [
       `# pmsim: ${o.shards} shards of ${o.sweepFile} as a Kubernetes Indexed Job (kubectl apply -f), then a gather Job.`,
-      `# Apply the gather Job once the shards are done: kubectl wait --for=condition=complete job/${jobName(o.name)} --timeout=24h`,
+      `# The gather Job is created suspended; once the shards are done, resume it:`,
+      `#   kubectl wait --for=condition=complete job/${jobName(o.name)} --timeout=24h`,
+      `#   kubectl patch job/${jobName(o.name)}-gather --type=merge -p '{"spec":{"suspend":false}}'`,
       '# The claim needs a storage class that supports ReadWriteMany (NFS, a cloud file store).',
     ];
     return `${head.join('\n')}\n${k8sManifests(o).map((d) => stringify(d, { lineWidth: 0 })).join('---\n')}`;

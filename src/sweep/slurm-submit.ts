@@ -144,8 +144,12 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** The last lines of shard `index`'s newest task log (`logs/<job>_<index>.out`), and its name. */
-export function logTail(out: string, index: number, lines = 3): { name: string; text: string } | undefined {
+/**
+ * The end of shard `index`'s newest task log (`logs/<job>_<index>.out`): its last lines before the
+ * CPU times the script prints, and the exit status it reports (undefined when the task was killed
+ * before printing it).
+ */
+export function logTail(out: string, index: number, lines = 2): { name: string; exit: string | undefined; text: string } | undefined {
   const dir = join(out, 'logs');
   if (!existsSync(dir)) return undefined;
   const logs = readdirSync(dir)
@@ -154,5 +158,9 @@ export function logTail(out: string, index: number, lines = 3): { name: string; 
     .sort((a, b) => b.t - a.t);
   if (!logs.length) return undefined;
   const name = logs[0]!.f;
-  return { name, text: readFileSync(join(dir, name), 'utf8').trimEnd().split('\n').slice(-lines).join('\n') };
+  const all = readFileSync(join(dir, name), 'utf8');
+  const at = all.lastIndexOf('pmsim task times (exit ');
+  const exit = at >= 0 ? /^pmsim task times \(exit (\d+)\)/.exec(all.slice(at))?.[1] : undefined;
+  const body = (at >= 0 ? all.slice(0, at) : all).split('\n').filter((l) => l.trim() !== '');
+  return { name, exit, text: body.slice(-lines).join('\n') };
 }
