@@ -1,6 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { reportGather } from '../../sweep/cluster.js';
-import { gatherShards } from '../../sweep/gather.js';
 import { UsageError } from '../errors.js';
 import { asUsageError } from './sweep.js';
 
@@ -26,7 +24,9 @@ const command: CommandModule<object, GatherArgs> = {
       .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but problems' })
       .example('$0 gather results/liveness', 'merge results/liveness/shard-*/ into results/liveness/runs.csv, ...')
       .epilog('Exit status: 0 every run done, 1 shards missing or runs failed, 2 bad input. Run it again once more shards have finished.'),
-  handler: (a) => {
+  handler: async (a) => {
+    const { reportGather } = await import('../../sweep/cluster.js');
+    const { gatherShards } = await import('../../sweep/gather.js');
     if (a.shards !== undefined && (!Number.isInteger(a.shards) || a.shards < 1)) throw new UsageError(`--shards expects a whole number ≥ 1, got ${a.shards}`);
     let g;
     try {

@@ -1,17 +1,10 @@
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { ScenarioError } from '../../scenario/errors.js';
-import { SweepStateError } from '../../sweep/journal.js';
-import { loadSweepFile } from '../../sweep/plan.js';
-import { createProgressReporter } from '../../sweep/progress.js';
-import { runSweep } from '../../sweep/run.js';
-import { ShardError, resolveShard } from '../../sweep/shard.js';
-import { UsageError } from '../errors.js';
-import { slurmSweep } from '../../sweep/cluster.js';
-import { EMIT_TARGETS, defaultEmitOut, imagePath, renderEmit, type EmitTarget } from '../../sweep/emit.js';
-import { CHECKOUT_ROOT, ClusterOptionError, checkSlurmOptions } from '../../sweep/slurm.js';
-import { SlurmError } from '../../sweep/slurm-submit.js';
 import { VERSION } from '../../version.js';
+import { UsageError } from '../errors.js';
+
+/** The targets of --emit (as EMIT_TARGETS in sweep/emit.ts, not imported: the CLI loads modules lazily). */
+type EmitTarget = 'k8s' | 'aws-batch';
 
 interface SweepArgs {
   sweep: string;
@@ -33,10 +26,12 @@ interface SweepArgs {
   'poll-interval': number;
 }
 
-/** Maps the sweep module's input errors to the CLI's (exit 2, no stack). */
+/**
+ * Maps the sweep module's input errors to the CLI's (exit 2, no stack): reportError knows most of
+ * them by name; the cluster ones (bad --slurm/--emit flags, sbatch missing or refusing) are mapped here.
+ */
 export function asUsageError(e: unknown): unknown {
-  if (e instanceof ScenarioError) return new UsageError(`invalid ${e.name === 'SweepError' ? 'sweep' : 'scenario'}\n${e.format()}`);
-  if (e instanceof SweepStateError || e instanceof ShardError || e instanceof ClusterOptionError || e instanceof SlurmError) return new UsageError(e.message);
+  if (e instanceof Error && (e.name === 'ClusterOptionError' || e.name === 'SlurmError')) return new UsageError(e.message);
   return e;
 }
 
@@ -50,7 +45,7 @@ const clusterOptions = {
   wait: { type: 'boolean', default: false, describe: 'Follow the Slurm job, then gather the shards into --out (--slurm)' },
   'sbatch-arg': { type: 'string', array: true, describe: 'One more sbatch option, e.g. --sbatch-arg=--mem=4G (repeatable; --slurm)' },
   'dry-run': { type: 'boolean', default: false, describe: 'Only write the sbatch script into --out (--slurm)' },
-  emit: { type: 'string', choices: EMIT_TARGETS, describe: 'Print a Kubernetes Indexed Job or AWS Batch array job for the shards, and a gather step' },
+  emit: { type: 'string', choices: ['k8s', 'aws-batch'] as const, describe: 'Print a Kubernetes Indexed Job or AWS Batch array job for the shards, and a gather step' },
   image: { type: 'string', describe: 'Container image with pmsim at /app (--emit; default registry.example.com/pmsim:<version>)' },
   'poll-interval': { type: 'number', default: 5, describe: 'Seconds between squeue polls (--slurm --wait)' },
 } as const;
@@ -63,12 +58,15 @@ async function runClusterCommand(a: SweepArgs, command: string): Promise<number>
   const shards = a['array-size'] ?? a.shards;
   if (shards === undefined) throw new UsageError(`--${a.slurm ? 'slurm' : 'emit'} needs --array-size N, the number of shards (array tasks)`);
   if (a.shards !== undefined && a['array-size'] !== undefined && a.shards !== a['array-size']) throw new UsageError(`--shards ${a.shards} and --array-size ${a['array-size']} disagree`);
+  const { checkSlurmOptions, CHECKOUT_ROOT } = await import('../../sweep/slurm.js');
+  const { loadSweepFile } = await import('../../sweep/plan.js');
   const cpus = a['cpus-per-task'];
   checkSlurmOptions({ shards, cpusPerTask: cpus, partition: a.partition, time: a.time, sbatchArgs: a['sbatch-arg'] });
   if (!(a['poll-interval'] > 0)) throw new UsageError(`--poll-interval expects a number of seconds > 0, got ${a['poll-interval']}`);
   const plan = loadSweepFile(a.sweep);
   const name = plan.definition.name || basename(a.sweep);
   if (a.emit !== undefined) {
+    const { defaultEmitOut, imagePath, renderEmit } = await import('../../sweep/emit.js');
     const text = renderEmit(a.emit, {
       sweepFile: imagePath(resolve(a.sweep), CHECKOUT_ROOT),
       shards,
@@ -80,6 +78,7 @@ async function runClusterCommand(a: SweepArgs, command: string): Promise<number>
     process.stdout.write(text);
     return 0;
   }
+  const { slurmSweep } = await import('../../sweep/cluster.js');
   const io = { out: (l: string) => process.stdout.write(`${l}\n`), err: (l: string) => process.stderr.write(`${l}\n`) };
   return slurmSweep(
     plan,
@@ -127,11 +126,20 @@ const command: CommandModule<object, SweepArgs> = {
       .epilog('Exit status: 0 every run done, 1 some runs failed, 2 bad input, 130 interrupted (run the same command again to resume).'),
   handler: async (a) => {
     const argv = process.argv.slice(2).join(' ');
-    try {
-      if (a.slurm || a.emit !== undefined) {
+    if (a.slurm || a.emit !== undefined) {
+      try {
         process.exitCode = await runClusterCommand(a, `pmsim ${argv}`);
-        return;
+      } catch (e) {
+        throw asUsageError(e);
       }
+      return;
+    }
+    const { loadSweepFile } = await import('../../sweep/plan.js');
+    const { createProgressReporter } = await import('../../sweep/progress.js');
+    const { runSweep } = await import('../../sweep/run.js');
+    const { resolveShard } = await import('../../sweep/shard.js');
+    const { JOURNAL_FILE, scanJournal } = await import('../../sweep/journal.js');
+    try {
       if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 0)) throw new UsageError(`--workers expects a whole number ≥ 0, got ${a.workers}`);
       if (a.shards !== undefined && (!Number.isInteger(a.shards) || a.shards < 1)) throw new UsageError(`--shards expects a whole number ≥ 1, got ${a.shards}`);
       const plan = loadSweepFile(a.sweep);
@@ -139,6 +147,13 @@ const command: CommandModule<object, SweepArgs> = {
       const name = plan.definition.name || basename(a.sweep);
       let out = a.out ?? (shard ? `results/${name}/shard-{shard}` : `results/${name}`);
       out = out.replaceAll('{shard}', shard ? String(shard.index) : 'all');
+      // Look at an existing journal first: a damaged header is refused here, damaged records are named.
+      const old = scanJournal(join(out, JOURNAL_FILE));
+      if (old && old.droppedCount > 0) {
+        process.stderr.write(
+          `warning: ${join(out, JOURNAL_FILE)}: dropped ${old.droppedCount} damaged line${old.droppedCount === 1 ? '' : 's'} (line${old.droppedCount === 1 ? '' : 's'} ${old.droppedLines.join(', ')}${old.droppedCount > old.droppedLines.length ? ', ...' : ''}); their runs are run again\n`,
+        );
+      }
       const reporter = a.quiet ? undefined : createProgressReporter({ label: shard ? `sweep ${shard.index}/${shard.count}` : 'sweep' });
       const ac = new AbortController();
       let signals = 0;
