@@ -125,6 +125,25 @@ describe('pmsim sweep --slurm and pmsim gather refuse bad input (exit 2, one lin
     expect(existsSync(out)).toBe(false);
   });
 
+  it('--slurm takes the sweep directory as --out, not a {shard} pattern', () => {
+    const r = pmsim(['sweep', SMALL, '--slurm', '--dry-run', '--array-size', '4', '--out', `${out}/shard-{shard}`]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`error: --out ${out}/shard-{shard}: with --slurm, --out is the sweep's directory; shard i writes <out>/shard-i/ (no {shard})\n`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('--slurm refuses a directory holding shards of another sweep or of another number of shards', () => {
+    const dir = join(tmp, 'taken');
+    expect(pmsim(['sweep', SMALL, '--shard', '0/2', '--workers', '1', '--quiet', '--out', `${dir}/shard-{shard}`]).status).toBe(0);
+    const n = pmsim(['sweep', SMALL, '--slurm', '--dry-run', '--array-size', '4', '--out', dir]);
+    expect(n.status).toBe(2);
+    expect(n.stderr).toBe(`error: ${dir} holds 2 shards of a sweep, not 4: use --array-size 2, or another --out directory\n`);
+    const o = pmsim(['sweep', 'scenarios/sweeps/liveness-vs-redundancy.yaml', '--slurm', '--dry-run', '--array-size', '2', '--out', dir]);
+    expect(o.status).toBe(2);
+    expect(o.stderr).toMatch(new RegExp(`^error: ${dir}/shard-0 holds results of a different sweep \\(hash [0-9a-f]{12}, this sweep's is [0-9a-f]{12}\\): use another --out directory, or delete that one\n$`));
+    expect(readdirSync(dir)).toEqual(['shard-0']);
+  });
+
   it('gather: a directory without shards, or a missing one', () => {
     const r = pmsim(['gather', base]);
     expect(r.status).toBe(2);

@@ -67,6 +67,7 @@ function checkDirectory(out: string, plan: SweepPlan, shards: number): void {
  */
 export async function slurmSweep(plan: SweepPlan, o: SlurmSweepOptions, io: ClusterIO): Promise<0 | 1> {
   checkSlurmOptions(o);
+  if (o.out.includes('{shard}')) throw new ClusterOptionError(`--out ${o.out}: with --slurm, --out is the sweep's directory; shard i writes <out>/shard-i/ (no {shard})`);
   const out = resolve(o.out);
   if (/\s/.test(out)) throw new ClusterOptionError(`--out ${o.out}: sbatch directives cannot hold a path with spaces; choose another directory`);
   const main = o.main ?? CLI_MAIN;
