@@ -47,7 +47,7 @@ export function buildReport(res: Results, opts: BuildOptions = {}): Report {
     figures.push({
       name: 'comparison',
       title: 'Mechanisms compared',
-      caption: `Cost (${metricInfo(costMetricOf(s)).label}), share of jobs delivered on time, and variability of the price per Mcycle across windows (lower is more predictable).`,
+      caption: `Cost (${metricInfo(costMetricOf(s)).label}${costMetricOf(s) === 'total_cost_per_job_usd' ? ': what requesters paid plus what the protocol minted, per delivered job; the hatched part is emission' : ''}), the share of jobs not delivered on time, and the variability of the price per Mcycle across windows (lower is more predictable).`,
       svg: comparisonChart(s, { mechanisms }),
     });
     figures.push({
@@ -60,7 +60,7 @@ export function buildReport(res: Results, opts: BuildOptions = {}): Report {
       figures.push({
         name: 'price-over-time',
         title: 'Price per Mcycle over time',
-        caption: 'Mean price paid per million cycles of the jobs delivered in each window; gaps are windows with no delivery.',
+        caption: 'Mean price paid per million cycles of the jobs delivered in each window (self-hosted: the window\'s rent over the Mcycles it delivered), one panel per mechanism on a common axis; gaps are windows with no delivery.',
         svg: priceOverTimeChart(res.timeseries, { mechanisms }),
       });
     }

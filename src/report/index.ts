@@ -18,7 +18,7 @@ export { runHeadlines, sweepHeadlines } from './headlines.js';
 export { runTable, sweepTable, tableHtml, tableMarkdown, type Table } from './tables.js';
 export { aggregateRuns } from './aggregate.js';
 export { estimate, tQuantile975, type Estimate } from './stats.js';
-export { OKABE_ITO } from './palette.js';
+export { ENTITY_COLORS, MECHANISM_COLORS, OKABE_ITO } from './palette.js';
 export { num, str, parseCsv, type Row as ReportRow } from './rows.js';
 export { comparisonChart, costMetricOf, type ComparisonOptions } from './charts/comparison.js';
 export { priceOverTimeChart } from './charts/price-over-time.js';

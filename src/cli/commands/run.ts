@@ -48,7 +48,9 @@ const command: CommandModule<object, RunArgs> = {
         onJob: jobs ? (m, r) => jobs.write(`${JOB_COLUMNS.map((c) => csvCell(c === 'mechanism' ? m : c === 'seed' ? seed : (r as unknown as Record<string, unknown>)[c])).join(',')}\n`) : undefined,
         onMechanismDone: a.quiet ? undefined : (label, r) => process.stderr.write(`  ${label}: ${r.metrics.submitted} jobs, ${r.events} events\n`),
       });
-      const cmd = `pmsim run ${a.scenario} --seed ${seed}${a.mechanism ? a.mechanism.map((m) => ` --mechanism ${m}`).join('') : ''}`;
+      // The command as typed (every flag: --out, --report...), plus the seed when it came from the file.
+      const argv = process.argv.slice(2);
+      const cmd = ['pmsim', ...argv, ...(a.seed === undefined ? ['--seed', String(seed)] : [])].map(shellArg).join(' ');
       writeRunOutputs(result, out, { scenarioFile: a.scenario, command: cmd });
       jobs?.commit();
       if (!a.quiet) {
@@ -73,6 +75,10 @@ const command: CommandModule<object, RunArgs> = {
 function csvCell(v: unknown): string {
   const s = cell(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function shellArg(s: string): string {
+  return /^[\w./:@=,+-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }
 
 function fmt(v: unknown, digits: number): string {
