@@ -15,6 +15,7 @@ import { createResponder } from './responses.js';
 import { buildCluster } from './self-hosted-cluster.js';
 import { CollateralBook, createEntryExit } from './entry-exit.js';
 import { buildPopulation, type Node, type Population } from './population.js';
+import { canEverServe } from '../scenario/feasibility.js';
 
 const ARRIVAL = 0;
 const COMPLETE = 1;
@@ -121,6 +122,9 @@ export function runMarket(o: MarketOptions): MarketResult {
   const ownerOf = nodes.map((n) => entities[n.info.entity]!);
   const rngOf = nodes.map((n) => agentRng[n.info.entity]!);
   const collateralBook = new CollateralBook(entities.length);
+  // Requesters whose jobs no node of this run could ever serve: rejected at submission, the same under every mechanism.
+  const caps = nodes.map((n) => n.info.capacity);
+  const unservable = demand.map((d) => !canEverServe({ cpus: d.spec.resources.cpus, gpus: d.spec.resources.gpus, memoryGb: d.spec.resources.memory_gb }, caps));
   const entryExit = createEntryExit({ entities, nodes, ledger, metrics, window: s.window, collateral: collateralBook });
   // Learning strategies (`observe`) hear how each job they competed for ended, once its money is final.
   const feedback = new Feedback((en, won, p) => entities[en]!.strategy.observe?.(won, p, entities[en]!.view), entities.some((e) => e.strategy.observe !== undefined));
@@ -461,6 +465,12 @@ export function runMarket(o: MarketOptions): MarketResult {
     metrics.jobSubmitted();
     const gap = req.nextGap();
     if (req.activeAt(sim.now + gap, s.duration)) sim.schedule(gap, ARRIVAL, r, 0);
+    if (unservable[r]) {
+      metrics.unservable++;
+      handle({ type: 'done', jobId: job.id, outcome: 'rejected', operator: -1 });
+      handle({ type: 'close', jobId: job.id });
+      return;
+    }
     submitIn.job = job;
     feed(submitIn);
     submitIn.job = undefined as unknown as Job;

@@ -38,6 +38,8 @@ export class RunMetrics {
   failed = 0;
   expired = 0;
   rejected = 0;
+  /** Of the rejected jobs: those no node of the run could ever serve (rejected at submission by the shell). */
+  unservable = 0;
   readonly latency = new LogHistogram();
   readonly pricePerJob = new RunningStats();
   readonly pricePerMcycle = new RunningStats();

@@ -12,6 +12,8 @@ export const RUN_FILES = ['summary.csv', 'summary.json', 'timeseries.csv', 'shar
 export interface RunMeta {
   readonly scenarioFile?: string;
   readonly command?: string;
+  /** Feasibility and end-of-run warnings (also printed on stderr). */
+  readonly warnings?: readonly string[];
 }
 
 /**
@@ -32,6 +34,7 @@ export function writeRunOutputs(result: RunResult, dir: string, meta: RunMeta = 
           pmsim_version: VERSION,
           scenario_file: meta.scenarioFile ?? null,
           command: meta.command ?? null,
+          warnings: meta.warnings ?? [],
           seeds: [result.seed],
           scenario: result.scenario,
           timing: result.timing,

@@ -5,6 +5,7 @@ import { AtomicStream } from '../../output/atomic.js';
 import { cell } from '../../output/csv.js';
 import { writeRunOutputs } from '../../output/write-run.js';
 import { loadScenarioFile } from '../../scenario/load.js';
+import { checkFeasibility, endOfRunWarnings, formatWarning, type RunEnd } from '../../scenario/feasibility.js';
 import { UsageError } from '../errors.js';
 
 const JOB_COLUMNS = ['mechanism', 'seed', 'job_id', 'requester', 'kind', 'mcycles', 'submitted_s', 'deadline_s', 'outcome', 'ended_s', 'on_time', 'latency_s', 'price_usd', 'operator', 'entity', 'attempts'];
@@ -38,6 +39,10 @@ const command: CommandModule<object, RunArgs> = {
     const scenario = loadScenarioFile(a.scenario);
     if (a.seed !== undefined && (!Number.isInteger(a.seed) || a.seed < 0)) throw new UsageError(`--seed expects a whole number ≥ 0, got ${a.seed}`);
     const seed = a.seed ?? scenario.seed;
+    // Impossible cases (no operator fits, deadlines below any node's time, overload): said before running.
+    const warnings = checkFeasibility(scenario).map((w) => formatWarning(a.scenario, w));
+    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+    const ends: RunEnd[] = [];
     const out = resolve(a.out);
     const jobs = a.jobs ? new AtomicStream(join(out, 'jobs.csv')) : undefined;
     jobs?.write(`${JOB_COLUMNS.join(',')}\n`);
@@ -46,12 +51,17 @@ const command: CommandModule<object, RunArgs> = {
         seed,
         mechanisms: a.mechanism,
         onJob: jobs ? (m, r) => jobs.write(`${JOB_COLUMNS.map((c) => csvCell(c === 'mechanism' ? m : c === 'seed' ? seed : (r as unknown as Record<string, unknown>)[c])).join(',')}\n`) : undefined,
-        onMechanismDone: a.quiet ? undefined : (label, r) => process.stderr.write(`  ${label}: ${r.metrics.submitted} jobs, ${r.events} events\n`),
+        onMechanismDone: (label, r) => {
+          ends.push({ mechanism: label, submitted: r.metrics.submitted, open: r.openJobs, unservable: r.metrics.unservable });
+          if (!a.quiet) process.stderr.write(`  ${label}: ${r.metrics.submitted} jobs, ${r.events} events\n`);
+        },
       });
       // The command as typed (every flag: --out, --report...), plus the seed when it came from the file.
       const argv = process.argv.slice(2);
       const cmd = ['pmsim', ...argv, ...(a.seed === undefined ? ['--seed', String(seed)] : [])].map(shellArg).join(' ');
-      writeRunOutputs(result, out, { scenarioFile: a.scenario, command: cmd });
+      const endWarnings = endOfRunWarnings(ends);
+      for (const w of endWarnings) process.stderr.write(`warning: ${w}\n`);
+      writeRunOutputs(result, out, { scenarioFile: a.scenario, command: cmd, warnings: [...warnings, ...endWarnings] });
       jobs?.commit();
       if (!a.quiet) {
         for (const r of result.summary) {
