@@ -181,14 +181,35 @@ describe('time, latency, cost and share charts', () => {
 });
 
 describe('sweep chart', () => {
-  it('draws liveness against the first grid parameter with CI bands, other parameters fixed', () => {
+  it('draws liveness against the first grid parameter with CI bands, one panel per value of the other grid parameter', () => {
     const svg = sweepChart(aggregate);
     commonChecks(svg, 'sweep-liveness');
-    expect((svg.match(/class="series"/g) ?? []).length).toBe(3);
-    expect((svg.match(/class="band"/g) ?? []).length).toBe(3);
-    expect(count(svg, 'circle')).toBe(3 * 4);
+    // 2 values of requesters.load × 3 mechanisms × 4 redundancy values: every grid point is drawn.
+    expect((svg.match(/class="series"/g) ?? []).length).toBe(2 * 3);
+    expect((svg.match(/class="band"/g) ?? []).length).toBe(2 * 3);
+    expect(count(svg, 'circle')).toBe(2 * 3 * 4);
     expect(svg).toContain('>market.redundancy</text>');
-    expect(svg).toContain('fixed: load = low');
+    expect(svg).toContain('>load = low</text>');
+    expect(svg).toContain('>load = high</text>');
+    expect(svg).toContain('one panel per load');
+  });
+
+  it('facets every grid dimension: a 3 × 3 grid with a third parameter held fixed shows all nine points per mechanism', () => {
+    const base = aggregate.filter((r) => r['market.redundancy'] === '1' && r['requesters.load'] === 'low');
+    const rows = [1, 2, 3].flatMap((a) => [0.05, 0.2, 0.4].flatMap((b) => base.map((r) => ({ 'p.a': String(a), 'p.b': String(b), 'p.c': 'x', mechanism: r.mechanism, n: r.n, liveness_mean: String(0.5 + a / 10 - b), liveness_ci95_lo: String(0.4 + a / 10 - b), liveness_ci95_hi: String(0.6 + a / 10 - b) }))));
+    const svg = sweepChart(rows, { gridColumns: ['p.a', 'p.b', 'p.c'] });
+    expect(count(svg, 'circle')).toBe(9 * 3);
+    expect((svg.match(/class="panel-title"/g) ?? []).length).toBe(3);
+  });
+
+  it('clips CI bands at the metric bounds: a CV or a cost never below 0, a share never above 100%', () => {
+    const rows = aggregate.map((r) => ({ ...r, price_cv_ci95_lo: '-0.5', liveness_ci95_hi: '1.4' }));
+    for (const metric of ['price_cv', 'liveness']) {
+      const svg = sweepChart(rows, { metric });
+      const ticks = [...svg.matchAll(/class="axis axis-y"[\s\S]*?<\/g>/g)][0]![0];
+      expect(ticks, metric).not.toMatch(/>−/); // no negative tick
+      expect(ticks, metric).not.toMatch(/>1[1-9]0%</);
+    }
   });
 
   it('takes another metric, parameter and slice', () => {
@@ -231,7 +252,7 @@ describe('determinism and robustness', () => {
     const order = ['random', 'order-book', 'race'];
     const onlyRace = multi.timeseries.filter((r) => r.mechanism === 'race');
     const svg = priceOverTimeChart(onlyRace, { mechanisms: order });
-    expect(svg).toContain('stroke="#009E73"'); // third Okabe-Ito colour
+    expect(svg).toContain('stroke="#009E73"'); // third mechanism colour
     expect(svg).not.toContain('stroke="#0072B2"');
   });
 

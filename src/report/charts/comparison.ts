@@ -11,7 +11,7 @@
 import { drawXAxis, fitTicks, zeroBasedScale } from '../axes.js';
 import { r2, textWidth } from '../format.js';
 import { drawLegend, type LegendItem } from '../legend.js';
-import { axisLabel, metricInfo } from '../metrics.js';
+import { axisLabel, capitalize, metricInfo } from '../metrics.js';
 import { groupBy, hasValues, num, values, type Row } from '../rows.js';
 import { estimate, type Estimate } from '../stats.js';
 import { createChart, drawHeader, INK, MUTED, serialize, type Sel } from '../svg.js';
@@ -24,6 +24,13 @@ export interface ComparisonOptions extends ChartOptions {
    * job, derived by {@link withTotalCost}), or `requester_cost_usd` when no job count is known.
    */
   readonly costMetric?: string;
+  /**
+   * Summary columns to compare instead of cost, liveness shortfall and CV (`pmsim report
+   * --metrics`); best up to three, one panel each. Derived cost columns work too.
+   */
+  readonly columns?: readonly string[];
+  /** `data-chart` name (default `comparison`). */
+  readonly name?: string;
 }
 
 /**
@@ -86,18 +93,25 @@ export function comparisonChart(summaryIn: readonly Row[], opts: ComparisonOptio
     { column: 'liveness_shortfall', title: 'Liveness shortfall', axis: 'not on time (%)', pct: true, max: 1, fmt: (x) => pctLabel(x) },
     { column: 'price_cv', title: 'Predictability', axis: 'price CV (sd / mean)', pct: false, max: Infinity, fmt: (x) => x.toFixed(3) },
   ];
+  if (opts.columns && opts.columns.length) {
+    panels.length = 0;
+    for (const c of opts.columns) {
+      const info = metricInfo(c);
+      panels.push({ column: c, title: capitalize(info.label), axis: axisLabel(info), pct: info.percent, max: info.percent ? 1 : Infinity, fmt: (x) => info.fmt(x) });
+    }
+  }
   const est: Array<Array<Estimate | null>> = panels.map((m) => series.map((s) => estimate(values(byMech.get(s.name) ?? [], m.column))));
   const emission = series.map((s) => estimate(values(byMech.get(s.name) ?? [], 'emission_per_job_usd')));
-  const anyEmission = cost === 'total_cost_per_job_usd' && emission.some((e) => e !== null && e.mean > 0);
+  const anyEmission = panels.some((p) => p.column === 'total_cost_per_job_usd') && emission.some((e) => e !== null && e.mean > 0);
   const maxN = Math.max(0, ...est.flat().map((e) => e?.n ?? 0));
   const seeds = seedsIn(summary);
 
-  const title = opts.title ?? 'Mechanisms compared: cost, liveness, predictability';
+  const title = opts.title ?? (opts.columns?.length ? `Mechanisms compared: ${opts.columns.map((c) => metricInfo(c).label).join(', ')}` : 'Mechanisms compared: cost, liveness, predictability');
   const scen = scenarioOf(summary);
   const ci = maxN >= 2 ? '; whiskers: 95% CI (t)' : '';
-  const costNote = cost === 'total_cost_per_job_usd' ? '; cost = requester payments + protocol emission, per delivered job' : '';
+  const costNote = !opts.columns?.length && cost === 'total_cost_per_job_usd' ? '; cost = requester payments + protocol emission, per delivered job' : '';
   const subtitle = `${scen ? `${scen}: ` : ''}${seeds.length > 1 ? 'bars are means over seeds' : seedPhrase(seeds) || 'single run'}${ci}${costNote}`;
-  const root = createChart('comparison', W, 0, title);
+  const root = createChart(opts.name ?? 'comparison', W, 0, title);
   const { svg } = root;
   let y = drawHeader(svg, title, subtitle);
   const items: LegendItem[] = boxLegend(series);
@@ -160,7 +174,7 @@ export function comparisonChart(summaryIn: readonly Row[], opts: ComparisonOptio
         .append('title')
         .text(`${s.name}: ${m.fmt(e.mean)}${e.n >= 2 ? ` (95% CI ${info.fmt(Math.max(0, e.lo))} to ${info.fmt(Math.min(e.hi, m.max))}, n=${e.n})` : ''}`);
       const em = emission[i];
-      if (k === 0 && anyEmission && em && em.mean > 0) {
+      if (m.column === 'total_cost_per_job_usd' && anyEmission && em && em.mean > 0) {
         const ea = x(Math.max(0, e.mean - em.mean));
         g.append('rect').attr('class', 'bar-emission').attr('x', r2(ea)).attr('y', r2(cy - BAR_H / 2)).attr('width', r2(Math.max(b - ea, 0.5))).attr('height', BAR_H).attr('fill', `url(#${HATCH_ID})`);
       }
