@@ -80,7 +80,8 @@ export function priceDistributionChart(jobs: readonly Row[], timeseries: readonl
   const labels = series.map((s, i) => (anyJobs && boxes[i]?.source === 'windows' ? `${s.name} *` : s.name));
   const cat = categoryColumn(labels, FONT, 40);
   const left = 12 + cat.width + 12;
-  const plotW = W - left - 20;
+  // Room on the right for half the last tick label.
+  const plotW = W - left - 36;
   const plotH = Math.max(1, series.length) * ROW_H + 6;
   const xLog = logScaleOf(positive, [0, plotW]);
   const xLin = zeroBasedScale(vals, [0, plotW]);
