@@ -95,7 +95,9 @@ export function runHeadlines(summaryIn: readonly Row[], opts: { mechanisms?: rea
     if (ve && ve.best.name !== ve.worst.name && ve.worst.e.mean < ve.best.e.mean * 1.25 + 0.005) {
       out.push(`Prices were about equally steady under ${cv.length === 2 ? 'both mechanisms' : 'every mechanism'} (price CV ${ve.best.e.mean.toFixed(3)} to ${ve.worst.e.mean.toFixed(3)}).`);
     } else if (ve && ve.best.name !== ve.worst.name) {
-      out.push(`Prices were steadiest under ${P(ve.best.name)} (price CV ${ve.best.e.mean.toFixed(3)}) and most volatile under ${P(ve.worst.name)} (${ve.worst.e.mean.toFixed(3)}).`);
+      // Self-hosting pays a fixed rent: its price per Mcycle moves with how much work each window brought.
+      const rent = summary.some((r) => str(r, 'mechanism') === ve.worst.name && str(r, 'mechanism_id') === 'self-hosted') ? ': a fixed rent spread over more or less work per window' : '';
+      out.push(`Prices were steadiest under ${P(ve.best.name)} (price CV ${ve.best.e.mean.toFixed(3)}) and most volatile under ${P(ve.worst.name)} (${ve.worst.e.mean.toFixed(3)}${rent}).`);
     }
     const pe = extremes(p95, false);
     if (pe && pe.best.name !== pe.worst.name) {
