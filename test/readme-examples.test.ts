@@ -49,10 +49,10 @@ describe("README's library examples", () => {
     expect(r.stdout).toMatch(/^order-book: 28 windows, first price \d/m);
   });
 
-  it('the pmsim/core example runs an auction to its close: the lowest bid wins and is paid', () => {
+  it('the pmsim/core example runs an auction to its close: the lowest bid wins and is paid once, a retried input is refused', () => {
     const r = spawnSync(process.execPath, [join(dir, 'js', 'example-2.js')], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('"type":"assign","jobId":0,"operator":1,"price":90000');
-    expect(r.stdout).toMatch(/^settle, done, close$/m);
+    expect(r.stdout).toMatch(/^settle, done, close, refused \(duplicate\)$/m);
   });
 });
