@@ -72,8 +72,11 @@ export function priceDistributionChart(jobs: readonly Row[], timeseries: readonl
   const scen = scenarioOf(timeseries);
   const vals = boxes.flatMap((b) => (b ? [b.q.p1, b.q.p99] : []));
   const positive = vals.filter((v) => v > 0);
-  const log = wantsLog(positive) && boxes.every((b) => !b || b.q.p1 > 0);
-  const subtitle = `${scen ? `${scen}: ` : ''}${anyJobs ? 'one value per delivered job (jobs.csv)' : 'one value per window (timeseries.csv)'}; box: quartiles, bar: median, whiskers: 5th–95th percentile, dots: 1st and 99th${boxes.some((b) => b?.source === 'windows') && anyJobs ? '; * per-window prices (nothing paid per job)' : ''}${log ? '; log scale' : ''}`;
+  // Log when the positive prices span more than a decade (markets at 4e-5 beside a race at 5e-4);
+  // a quantile at 0 (a job paid nothing) then sits at the axis' left end, and the subtitle says so.
+  const log = wantsLog(positive);
+  const zeros = log && boxes.some((b) => b !== null && b.q.p1 <= 0);
+  const subtitle = `${scen ? `${scen}: ` : ''}${anyJobs ? 'one value per delivered job (jobs.csv)' : 'one value per window (timeseries.csv)'}; box: quartiles, bar: median, whiskers: 5th–95th percentile, dots: 1st and 99th${boxes.some((b) => b?.source === 'windows') && anyJobs ? '; * per-window prices (nothing paid per job)' : ''}${log ? '; log scale' : ''}${zeros ? ' (prices of 0 at its left end)' : ''}`;
   const root = createChart('price-distribution', W, 0, title);
   const { svg } = root;
   const y = drawHeader(svg, title, subtitle) + 10;
@@ -85,7 +88,7 @@ export function priceDistributionChart(jobs: readonly Row[], timeseries: readonl
   const plotH = Math.max(1, series.length) * ROW_H + 6;
   const xLog = logScaleOf(positive, [0, plotW]);
   const xLin = zeroBasedScale(vals, [0, plotW]);
-  const x = (v: number) => (log ? xLog(v) : xLin(v));
+  const x = (v: number) => (log ? xLog(Math.max(v, xLog.domain()[0]!)) : xLin(v));
   const ticks: Tick[] = log ? fitLogTicks(xLog, plotW, 'x', (v) => fmtUsd(v)) : fitTicks(xLin, plotW, 'x');
   const height = Math.ceil(y + plotH + 50);
   svg.attr('height', height).attr('viewBox', `0 0 ${W} ${height}`);
