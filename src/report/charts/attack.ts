@@ -30,7 +30,7 @@ export function attackChart(timeseries: readonly Row[], summary: readonly Row[],
   const seeds = seedsIn(timeseries);
   const title = opts.title ?? 'Attack: attackers\' share and the price';
   const scen = scenarioOf(timeseries);
-  const subtitle = `${scen ? `${scen}: ` : ''}filled: attackers' share of each window's delivered work (left axis); line: mean price per Mcycle (right axis); dashed: first window of dominance${seeds.length > 1 ? `; means over ${seeds.length} seeds` : ''}`;
+  const subtitle = `${scen ? `${scen}: ` : ''}filled: attackers' share of each window's delivered work (left axis); line: mean price per Mcycle (right axis, one scale per panel); dashed: first window of dominance${seeds.length > 1 ? `; means over ${seeds.length} seeds` : ''}`;
   const root = createChart('attack', W, 0, title);
   const { svg } = root;
   let y = drawHeader(svg, title, subtitle);
@@ -51,10 +51,15 @@ export function attackChart(timeseries: readonly Row[], summary: readonly Row[],
   const gapX = 20;
   const shareScale = scaleLinear().domain([0, 1]).range([PLOT_H, 0]);
   const shareTicks = fitTicks(shareScale, PLOT_H, 'y', 'percent').filter((_, i, a) => a.length <= 6 || i % 2 === 0);
-  const priceScale = zeroBasedScale(prices.length ? prices : [1], [PLOT_H, 0]);
-  const priceTicks = fitTicks(priceScale, PLOT_H, 'y');
+  // Each panel's price gets its own axis: the markets' prices are a tenth of a race's, and a shared
+  // axis would flatten exactly the before/after change the panel is for.
+  const priceAxis = (name: string) => {
+    const ps = (price.get(name) ?? []).flatMap((p) => (p.v === null ? [] : [p.v]));
+    const scale = zeroBasedScale(ps.length ? ps : prices.length ? prices : [1], [PLOT_H, 0]);
+    return { scale, ticks: fitTicks(scale, PLOT_H, 'y') };
+  };
   const leftW = yAxisWidth(shareTicks);
-  const rightW = yAxisWidth(priceTicks);
+  const rightW = Math.max(...series.map((s) => yAxisWidth(priceAxis(s.name).ticks)), 20);
   const panelW = (W - 24 - gapX * (cols - 1)) / cols;
   const plotW = panelW - leftW - rightW;
   const panelH = 40 + PLOT_H + 46;
@@ -68,6 +73,7 @@ export function attackChart(timeseries: readonly Row[], summary: readonly Row[],
     const px = 12 + (i % cols) * (panelW + gapX) + leftW;
     const py = y + Math.floor(i / cols) * panelH + 40;
     const g = svg.append('g').attr('class', 'panel').attr('data-series', s.name).attr('transform', `translate(${r2(px)},${r2(py)})`);
+    const { scale: priceScale, ticks: priceTicks } = priceAxis(s.name);
     const sh = (share.get(s.name) ?? []).map((p) => ({ t: p.t / unit.seconds, v: p.v }));
     const pr = (price.get(s.name) ?? []).map((p) => ({ t: p.t / unit.seconds, v: p.v }));
     const x = extentScale([...sh.map((p) => p.t), ...sh.map((p) => p.t + step / unit.seconds)], [0, plotW]);
