@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import type { RunResult } from '../market/run-scenario.js';
 import { VERSION } from '../version.js';
 import { writeAtomic } from './atomic.js';
-import { jsonRow, toCsv } from './csv.js';
-import { SUMMARY_COLUMNS } from './rows.js';
+import { runTableTexts } from './csv-text.js';
 
 /** Names of the files {@link writeRunOutputs} writes. */
 export const RUN_FILES = ['summary.csv', 'summary.json', 'timeseries.csv', 'shares.csv', 'latency.csv', 'run.json'] as const;
@@ -20,11 +19,7 @@ export interface RunMeta {
  */
 export function writeRunOutputs(result: RunResult, dir: string, meta: RunMeta = {}): string[] {
   const files: [string, string][] = [
-    ['summary.csv', toCsv(result.summary, SUMMARY_COLUMNS)],
-    ['summary.json', `${JSON.stringify(result.summary.map(jsonRow), null, 2)}\n`],
-    ['timeseries.csv', toCsv(result.timeseries)],
-    ['shares.csv', toCsv(result.shares)],
-    ['latency.csv', toCsv(result.latency)],
+    ...runTableTexts(result),
     [
       'run.json',
       `${JSON.stringify(
