@@ -71,8 +71,12 @@ const pickedTraces: Record<string, string> = {};
 
 /** New scenario text (from the text area or a load): re-parse the document and redraw the form. */
 function setText(text: string, opts: { resetSelection?: boolean; selected?: readonly string[]; keepTextarea?: boolean } = {}): void {
+  const before = state.doc.get('seed');
   state.text = text;
   state.doc = parseDocument(text, { uniqueKeys: false });
+  // The seed field follows an edit of the scenario's own `seed:` (otherwise it is a --seed override).
+  const after = state.doc.get('seed');
+  if (opts.keepTextarea && after !== before && typeof after === 'number') setSeed(String(after));
   if (!opts.keepTextarea) ($('yaml') as HTMLTextAreaElement).value = text;
   const labels = mechanismLabels(state.doc);
   if (opts.resetSelection) state.selected = new Set(opts.selected ? labels.filter((l) => opts.selected!.includes(l)) : labels);
