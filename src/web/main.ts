@@ -181,6 +181,7 @@ function validate(): void {
   state.issues = issues;
   showIssues(issues);
   ($('run') as HTMLButtonElement).disabled = issues.length > 0 || worker !== null;
+  $('problems').textContent = issues.length === 0 ? '' : `${issues.length} problem${issues.length === 1 ? '' : 's'} in the scenario (shown beside the fields)`;
   $('cli').textContent = cliLine();
   void updateShare();
 }
