@@ -119,8 +119,16 @@ describe.skipIf(!HAVE)('the explorer in headless Chromium', () => {
     expect(await page.inputValue('#bundled')).toBe('default');
     expect(await page.inputValue('#seed')).toBe('42');
     expect(await page.textContent('#cli')).toBe('pmsim run scenarios/default.yaml --seed 42');
+    // Count the table's rows as they appear: the page draws each mechanism when it finishes.
+    await page.evaluate(() => {
+      const seen: number[] = [];
+      (window as unknown as { seen: number[] }).seen = seen;
+      new MutationObserver(() => seen.push(document.querySelectorAll('#summary tbody tr').length)).observe(document.getElementById('summary')!, { childList: true, subtree: true });
+    });
     await page.click('#run');
     await waitRun(page);
+    const seen = await page.evaluate(() => (window as unknown as { seen: number[] }).seen);
+    expect(seen.filter((n) => n > 0 && n < 6).length, 'partial results shown during the run').toBeGreaterThan(0);
     const charts = await page.$$eval('#charts svg.pmsim-chart', (s) => s.map((x) => ({ name: x.getAttribute('data-chart'), marks: x.querySelectorAll('path, rect:not(.background), circle').length })));
     expect(charts.map((c) => c.name)).toEqual(CHARTS);
     for (const c of charts) expect(c.marks, c.name ?? '').toBeGreaterThan(0);
@@ -163,6 +171,37 @@ describe.skipIf(!HAVE)('the explorer in headless Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('the form edits the YAML (operators, an attacker group, a burst, the mechanisms to run) and the run matches pmsim run on that YAML', async () => {
+    const page = await open();
+    await page.fill('[data-path="operators[1].entities"]', '10');
+    await page.click('text=Add an attacker group');
+    await page.click('#requesters button:has-text("Add a burst")');
+    await page.fill('[data-path="requesters[0].bursts[0].factor"]', '6');
+    await page.uncheck('[aria-label="run race"]');
+    await page.uncheck('[aria-label="run self-hosted"]');
+    const yaml = await page.inputValue('#yaml');
+    expect(yaml).toContain('entities: 10');
+    expect(yaml).toMatch(/name: attacker\n\s+entities: 1\n[\s\S]*strategy: predatory[\s\S]*attacker: true/);
+    expect(yaml).toMatch(/bursts:\n\s+- at: 1d\n\s+duration: 2h\n\s+factor: 6/);
+    expect(yaml).toContain('# Gevulot / ZkCloud: fixed price, random prover'); // comments survive
+    expect(await page.textContent('#problems')).toBe('');
+    const cmd = (await page.textContent('#cli'))!;
+    expect(cmd).toBe('pmsim run scenarios/default.yaml --seed 42 --mechanism random --mechanism order-book --mechanism reverse-dutch:boundless --mechanism sealed-bid:succinct');
+    await page.click('#run');
+    await waitRun(page);
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#downloads a[data-file="summary.csv"]')]);
+    const got = readFileSync((await dl.path())!, 'utf8');
+    const dir = tmp('web-form');
+    writeFileSync(join(dir, 'edited.yaml'), yaml);
+    const r = pmsim(['run', join(dir, 'edited.yaml'), '--out', dir, '--quiet', ...cmd.split(' ').slice(3)]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(got === readFileSync(join(dir, 'summary.csv'), 'utf8'), 'summary.csv is byte-identical to pmsim run on the edited YAML').toBe(true);
+    expect(parseCsv(got).length).toBe(4);
+    expect(Number(parseCsv(got)[0]!.attacker_share_peak)).toBeGreaterThanOrEqual(0);
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
   it('a share link opened in a new page runs the same scenario and seed and shows the same numbers', async () => {
     const cli = cliRun('scenarios/default.yaml', 7);
     const page = await open();
@@ -199,6 +238,23 @@ describe.skipIf(!HAVE)('the explorer in headless Chromium', () => {
     const cli = cliRun('scenarios/demand/trace-replay.yaml');
     expectTableMatches(await tableValues(page), cli.get('summary.csv')!);
     await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('opens the scenario given to pmsim explore, with its trace file, and runs it like pmsim run', async () => {
+    const other = spawn(process.execPath, [BIN, 'explore', '--port', '0', 'scenarios/demand/trace-replay.yaml'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const at = await new Promise<string>((ok) => other.stdout!.on('data', (d: Buffer) => { const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(d)); if (m) ok(m[0]); }));
+      const page = await open(at);
+      expect(page.url()).toBe(`${at}?scenario=scenario.json`);
+      expect(await page.textContent('#cli')).toBe('pmsim run scenarios/demand/trace-replay.yaml --seed 1');
+      await page.click('#run');
+      await waitRun(page);
+      expectTableMatches(await tableValues(page), cliRun('scenarios/demand/trace-replay.yaml').get('summary.csv')!);
+      await page.close();
+    } finally {
+      other.kill('SIGTERM');
+    }
     expect(errors).toEqual([]);
   });
 

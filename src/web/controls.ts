@@ -149,7 +149,7 @@ function paramDetails(host: FormHost, ref: MechanismRef, i: number): HTMLDetails
     resolved = given; // an unknown parameter or preset: the error shows beside the mechanism
   }
   const money = /fee|collateral|stake|slash|deposit|price|reward|usd/i;
-  const names = Object.keys(resolved).filter((k) => ['number', 'boolean', 'string'].includes(typeof resolved[k]));
+  const names = Object.keys(resolved).filter((k) => k !== 'preset' && ['number', 'boolean', 'string'].includes(typeof resolved[k]));
   names.sort((a, b) => Number(!money.test(a)) - Number(!money.test(b)));
   const grid = el('div', { class: 'params' });
   for (const k of names) {

@@ -106,10 +106,12 @@ function setField(path: Path, value: unknown, structural = false): void {
     const node = doc.getIn(at, true);
     if (path[2] === 'id') {
       // A new mechanism id drops the old one's preset and parameters (they are per mechanism).
-      if (isScalar(node)) doc.setIn(at, value);
+      if (isScalar(node)) node.value = value;
       else doc.setIn(at, flowMap(doc, { id: value }));
-      structural = true;
-    } else if (isScalar(node)) {
+      commit(true);
+      return;
+    }
+    if (isScalar(node)) {
       doc.setIn(at, flowMap(doc, { id: node.value }));
     }
   }
@@ -132,7 +134,8 @@ function appendItem(path: Path, item: unknown): void {
 }
 
 function commit(structural: boolean): void {
-  const text = state.doc.toString();
+  // lineWidth 0: long strings stay on one line, as people write them.
+  const text = state.doc.toString({ lineWidth: 0 });
   state.text = text;
   ($('yaml') as HTMLTextAreaElement).value = text;
   const labels = mechanismLabels(state.doc);
