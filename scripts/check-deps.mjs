@@ -12,6 +12,8 @@ const rules = [
   { dir: 'agents', may: ['agents', 'mechanisms', 'engine'] },
   { dir: 'scenario', may: ['scenario', 'mechanisms', 'agents', 'hardware-models', 'engine'] },
   { dir: 'market', may: ['market', 'mechanisms', 'agents', 'hardware-models', 'metrics', 'engine', 'scenario', 'output'] },
+  // The browser explorer: the simulation and the charts, never the CLI's or the sweeps' Node code.
+  { dir: 'web', may: ['web', 'market', 'mechanisms', 'agents', 'hardware-models', 'metrics', 'engine', 'scenario', 'output', 'report'] },
 ];
 
 // Tests beside the allocation core and the kernel are held to the same rule: they must run without

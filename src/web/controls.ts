@@ -3,16 +3,17 @@
  * and writing back into it (comments survive). Every field carries the scenario path its errors use
  * (`operators[0].entities`), so the parser's messages land beside it.
  */
-import { isMap, isScalar, type Document } from 'yaml';
+import type { Document } from 'yaml';
 import { strategyIds } from '../agents/registry.js';
 import { hardwareIds } from '../hardware-models/catalogue.js';
 import { mechanismById, mechanisms } from '../mechanisms/registry.js';
 import { formatPath } from '../scenario/errors.js';
 import { resolveMechanism } from '../market/run-scenario.js';
 import type { MechanismRef } from '../scenario/schema.js';
+import type { Path } from './editor.js';
 
-/** A path into the scenario document: keys and list indices. */
-export type Path = ReadonlyArray<string | number>;
+export type { Path };
+
 
 /** What the form asks of the page. */
 export interface FormHost {
@@ -92,7 +93,14 @@ function button(text: string, onClick: () => void): HTMLButtonElement {
 
 /** Draws the whole form for the scenario document into `root`. */
 export function renderForm(root: HTMLElement, doc: Document, host: FormHost): void {
-  const raw = (doc.toJS() ?? {}) as Raw;
+  let raw: Raw;
+  try {
+    const js: unknown = doc.toJS();
+    raw = js !== null && typeof js === 'object' && !Array.isArray(js) ? (js as Raw) : {};
+  } catch {
+    root.replaceChildren(el('p', { class: 'hint' }, 'The YAML cannot be read (see the errors below); fix it in the text area to use the form.'));
+    return;
+  }
   root.replaceChildren(mechanismSet(host, raw), operatorSet(host, raw), requesterSet(host, raw));
 }
 
@@ -229,14 +237,4 @@ function requesterSet(host: FormHost, raw: Raw): HTMLFieldSetElement {
   });
   f.append(errorSpan(['requesters']));
   return f;
-}
-
-/** True when a YAML node at `path` is a plain mapping (so keys can be set inside it). */
-export function isMapAt(doc: Document, path: Path): boolean {
-  return isMap(doc.getIn(path, true));
-}
-
-/** True when a YAML node at `path` is a scalar (a bare mechanism id, say). */
-export function isScalarAt(doc: Document, path: Path): boolean {
-  return isScalar(doc.getIn(path, true));
 }

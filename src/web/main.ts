@@ -3,13 +3,13 @@
  * share link and the downloads all read and write; validation by the CLI's own parser; runs in a
  * Web Worker; results drawn with the report's charts.
  */
-import { isScalar, parseDocument, type Document } from 'yaml';
-import { resolveMechanism } from '../market/run-scenario.js';
+import { parseDocument, type Document } from 'yaml';
 import { parseCsv, type Row } from '../report/rows.js';
 import { ScenarioError, type ScenarioIssue } from '../scenario/errors.js';
 import { parseScenarioTextWith } from '../scenario/parse.js';
 import type { Scenario } from '../scenario/schema.js';
 import { renderForm, type Path } from './controls.js';
+import { appendTo, editField, fieldFor, mechanismLabels } from './editor.js';
 import type { RunRequest, WorkerMessage } from './protocol.js';
 import { renderCharts, renderTable } from './results.js';
 import { BUNDLED, bundled } from './scenarios.js';
@@ -86,50 +86,13 @@ function setText(text: string, opts: { resetSelection?: boolean; selected?: read
   validate();
 }
 
-function mechanismLabels(doc: Document): string[] {
-  const list = (doc.toJS() as { mechanisms?: unknown } | null)?.mechanisms;
-  if (!Array.isArray(list)) return [];
-  const out: string[] = [];
-  for (const m of list) {
-    if (typeof m !== 'string' && (m === null || typeof m !== 'object' || typeof (m as { id?: unknown }).id !== 'string')) continue;
-    const l = resolveMechanism(typeof m === 'string' ? m : { params: {}, ...(m as object) } as never).label;
-    if (!out.includes(l)) out.push(l);
-  }
-  return out;
-}
-
 /** A form field changed: edit the YAML document in place (comments survive), then re-validate. */
 function setField(path: Path, value: unknown, structural = false): void {
-  const doc = state.doc;
-  if (path[0] === 'mechanisms' && typeof path[1] === 'number' && path.length >= 3) {
-    const at = ['mechanisms', path[1]];
-    const node = doc.getIn(at, true);
-    if (path[2] === 'id') {
-      // A new mechanism id drops the old one's preset and parameters (they are per mechanism).
-      if (isScalar(node)) node.value = value;
-      else doc.setIn(at, flowMap(doc, { id: value }));
-      commit(true);
-      return;
-    }
-    if (isScalar(node)) {
-      doc.setIn(at, flowMap(doc, { id: node.value }));
-    }
-  }
-  if (value === undefined) doc.deleteIn(path);
-  else doc.setIn(path, value);
-  commit(structural);
-}
-
-function flowMap(doc: Document, value: object): unknown {
-  const n = doc.createNode(value) as { flow?: boolean };
-  n.flow = true;
-  return n;
+  commit(editField(state.doc, path, value) || structural);
 }
 
 function appendItem(path: Path, item: unknown): void {
-  const list = state.doc.getIn(path, true) as { items?: unknown[] } | undefined;
-  if (list && Array.isArray(list.items)) list.items.push(state.doc.createNode(item));
-  else state.doc.setIn(path, state.doc.createNode([item]));
+  appendTo(state.doc, path, item);
   commit(true);
 }
 
@@ -194,7 +157,8 @@ function showIssues(issues: readonly ScenarioIssue[]): void {
   for (const i of document.querySelectorAll('.invalid')) i.classList.remove('invalid');
   const spans = new Map([...document.querySelectorAll<HTMLElement>('[data-error-for]')].map((s) => [s.dataset.errorFor!, s]));
   for (const issue of issues) {
-    const span = spanFor(spans, issue.path);
+    const at = fieldFor(spans, issue.path);
+    const span = at === undefined ? undefined : spans.get(at);
     if (span) span.textContent = span.textContent ? `${span.textContent}; ${issue.message}` : issue.message;
     const input = document.querySelector(`[data-path="${CSS.escape(issue.path)}"]`);
     input?.classList.add('invalid');
@@ -202,18 +166,6 @@ function showIssues(issues: readonly ScenarioIssue[]): void {
   $('errors').replaceChildren(
     ...issues.map((i) => Object.assign(document.createElement('li'), { textContent: i.path === 'seed' ? i.message : new ScenarioError(state.file, [i]).format() })),
   );
-}
-
-/** The error span of the field at `path`, or of its nearest ancestor on the form. */
-function spanFor(spans: Map<string, HTMLElement>, path: string): HTMLElement | undefined {
-  let p = path;
-  while (p) {
-    const s = spans.get(p);
-    if (s) return s;
-    const cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
-    p = cut > 0 ? p.slice(0, cut) : '';
-  }
-  return undefined;
 }
 
 function selection(): string[] | undefined {
