@@ -3,13 +3,15 @@
  * simulator in a browser: no module of the page's or the worker's bundle is a Node built-in, the
  * simulation path really is in the worker, and no chunk imports or requires a built-in.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './cli.js';
 
 const WEB = join(ROOT, 'dist/web');
+const BUILD_ERROR = join(ROOT, 'dist/web-build-error.txt');
+if (existsSync(BUILD_ERROR)) throw new Error(`the explorer's bundle did not build:\n${readFileSync(BUILD_ERROR, 'utf8')}`);
 const modules = JSON.parse(readFileSync(join(WEB, 'modules.json'), 'utf8')) as string[];
 const chunks = readdirSync(join(WEB, 'assets')).filter((f) => f.endsWith('.js'));
 const BUILTIN = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
