@@ -2,7 +2,7 @@ import { Simulation } from '../engine/simulation.js';
 import { rngStream, seed32, type Rng } from '../engine/rng.js';
 import type { Quote } from '../agents/strategy.js';
 import { Feedback } from '../agents/feedback.js';
-import { hashUniform } from '../mechanisms/beacon.js';
+import { hash4, hashUniform } from '../mechanisms/beacon.js';
 import type { Decision, Input, InputDraft, Job, Mechanism, OperatorInfo } from '../mechanisms/types.js';
 import { fits } from '../mechanisms/types.js';
 import { RunMetrics } from '../metrics/run-metrics.js';
@@ -22,6 +22,9 @@ const TIMER = 2;
 const WINDOW = 3;
 const INPUT = 4;
 const JOIN = 5;
+
+/** Seconds between two beacon rounds (drand's default network emits one every 30 s). */
+const BEACON_PERIOD_S = 30;
 
 
 /** One finished job, for `jobs.csv`. */
@@ -102,6 +105,7 @@ export function runMarket(o: MarketOptions): MarketResult {
   const failSeed = seed32(o.seed, run, 'hardware-failures');
   const jitterSeed = seed32(o.seed, run, 'hardware-jitter');
   const raceOrderSeed = seed32(o.seed, run, 'race-order');
+  const beaconSeed = seed32(o.seed, run, 'beacon');
   const initial: OperatorInfo[] = nodes.filter((n) => n.active).map((n) => n.info);
   // `init` may decide (the order book asks every node for its opening ask): carried out before the clock starts.
   const initOut: Decision[] = [];
@@ -212,9 +216,30 @@ export function runMarket(o: MarketOptions): MarketResult {
   // Reusable input objects for the three inputs every job produces. Mechanisms read an input's fields
   // during `step` and never keep the object (the contract), so when no input is pending (`busy` is
   // false: the call is at the top of an event handler) the same object can carry the next input.
-  const submitIn: { type: 'submit'; job: Job } = { type: 'submit', job: undefined as unknown as Job };
+  const submitIn: { type: 'submit'; job: Job; beacon: Uint8Array } = { type: 'submit', job: undefined as unknown as Job, beacon: new Uint8Array(32) };
+
+  /**
+   * The public beacon of a job, drand-style: a live network would take the first drand round after
+   * the submission (one every 30 s; drand's default network) or a block hash. The simulator derives
+   * each round's 32 bytes from (seed, run, round), so every mechanism sees the same beacons (common
+   * random numbers), results stay deterministic, and jobs of one round share a beacon (their draws
+   * still differ: the job id is hashed in).
+   */
+  let beaconRound = -1;
   const deliverIn: { type: 'deliver'; jobId: number; operator: number } = { type: 'deliver', jobId: 0, operator: 0 };
   const availableIn: { type: 'available'; operator: number } = { type: 'available', operator: 0 };
+  function seededBeacon(at: number, out: Uint8Array): void {
+    const round = Math.floor(at / BEACON_PERIOD_S) + 1;
+    if (round === beaconRound) return;
+    beaconRound = round;
+    for (let i = 0; i < 8; i++) {
+      const w = hash4(beaconSeed, round, i, 0xbeac);
+      out[i * 4] = w >>> 24;
+      out[i * 4 + 1] = (w >>> 16) & 255;
+      out[i * 4 + 2] = (w >>> 8) & 255;
+      out[i * 4 + 3] = w & 255;
+    }
+  }
 
   function nodeIdle(nodeId: number): void {
     const node = nodes[nodeId]!;
@@ -476,6 +501,7 @@ export function runMarket(o: MarketOptions): MarketResult {
     const gap = req.nextGap();
     if (req.activeAt(sim.now + gap, s.duration)) sim.schedule(gap, ARRIVAL, r, 0);
     submitIn.job = job;
+    seededBeacon(sim.now, submitIn.beacon);
     feed(submitIn);
     submitIn.job = undefined as unknown as Job;
   });

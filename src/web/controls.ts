@@ -8,7 +8,7 @@ import { strategyIds } from '../agents/registry.js';
 import { hardwareIds } from '../hardware-models/catalogue.js';
 import { mechanismById, mechanisms } from '../mechanisms/registry.js';
 import { formatPath } from '../scenario/errors.js';
-import { resolveMechanism } from '../market/run-scenario.js';
+import { resolveMechanism } from '../comparison/run-scenario.js';
 import type { MechanismRef } from '../scenario/schema.js';
 import type { Path } from './editor.js';
 

@@ -3,7 +3,7 @@
  * browser. Edits happen in place on the `yaml` Document, so comments and layout elsewhere survive.
  */
 import { isScalar, type Document } from 'yaml';
-import { resolveMechanism } from '../market/run-scenario.js';
+import { resolveMechanism } from '../comparison/run-scenario.js';
 import type { MechanismRef } from '../scenario/schema.js';
 
 /** A path into the scenario document: keys and list indices. */

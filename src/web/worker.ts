@@ -4,9 +4,9 @@
  * text. Progress comes from finished jobs; each finished mechanism's rows go to the page at once so
  * the charts grow during the run. The page cancels by terminating the worker.
  */
-import { resolveMechanism, runScenario } from '../market/run-scenario.js';
-import { runTableTexts } from '../output/csv-text.js';
-import { latencyRows, sharesRows, summaryRow, timeseriesRows } from '../output/rows.js';
+import { runTableTexts } from '../comparison/csv-text.js';
+import { latencyRows, sharesRows, summaryRow, timeseriesRows } from '../comparison/rows.js';
+import { resolveMechanism, runScenario } from '../comparison/run-scenario.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { parseScenarioTextWith, type TraceReader } from '../scenario/parse.js';
 import type { RunRequest, WorkerMessage } from './protocol.js';

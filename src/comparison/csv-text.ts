@@ -1,5 +1,5 @@
-import type { RunResult } from '../market/run-scenario.js';
-import { jsonRow, toCsv } from './csv.js';
+import { jsonRow, toCsv } from '../output/csv.js';
+import type { RunResult } from './run-scenario.js';
 import { SUMMARY_COLUMNS } from './rows.js';
 
 /** Names of the result tables {@link runTableTexts} renders (every run file but run.json). */
