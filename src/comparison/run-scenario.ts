@@ -75,7 +75,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   const result: RunResult = { scenario, seed, summary: [], timeseries: [], shares: [], latency: [], timing: [] };
   for (const ref of refs) {
     const key: RunKey = { scenario: scenario.name, mechanism: ref.label, mechanism_id: ref.id, preset: ref.preset, seed };
-    const t0 = process.hrtime.bigint();
+    const t0 = performance.now(); // (not process.hrtime: the explorer runs this in a browser)
     const r = runMarket({
       scenario,
       mechanism: createMechanism(ref),
@@ -83,7 +83,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
       run: opts.run ?? 0,
       onJob: opts.onJob ? (row) => opts.onJob!(ref.label, row) : undefined,
     });
-    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+    const wall = (performance.now() - t0) / 1e3;
     result.summary.push(summaryRow(key, r));
     // Not push(...rows): a spread passes every row as an argument and overflows the stack at ~100k windows.
     for (const row of timeseriesRows(key, r)) result.timeseries.push(row);

@@ -2,9 +2,7 @@ import { join } from 'node:path';
 import type { RunResult } from './run-scenario.js';
 import { VERSION } from '../version.js';
 import { writeAtomic } from '../output/atomic.js';
-import { toCsv } from '../output/csv.js';
-import { summaryCell, summaryJsonRow } from './money.js';
-import { SUMMARY_COLUMNS } from './rows.js';
+import { runTableTexts } from './csv-text.js';
 
 /** Names of the files {@link writeRunOutputs} writes. */
 export const RUN_FILES = ['summary.csv', 'summary.json', 'timeseries.csv', 'shares.csv', 'latency.csv', 'run.json'] as const;
@@ -24,11 +22,7 @@ export interface RunMeta {
  */
 export function writeRunOutputs(result: RunResult, dir: string, meta: RunMeta = {}): string[] {
   const files: [string, string][] = [
-    ['summary.csv', toCsv(result.summary, SUMMARY_COLUMNS, summaryCell)],
-    ['summary.json', result.summary.length === 0 ? '[]\n' : `[\n${result.summary.map((r) => summaryJsonRow(r, '  ')).join(',\n')}\n]\n`],
-    ['timeseries.csv', toCsv(result.timeseries)],
-    ['shares.csv', toCsv(result.shares)],
-    ['latency.csv', toCsv(result.latency)],
+    ...runTableTexts(result),
     [
       'run.json',
       `${JSON.stringify(
