@@ -53,6 +53,18 @@ export interface MarketOptions {
   readonly onJob?: (row: JobRow) => void;
   /** Share of delivered work at which attackers count as dominant. */
   readonly dominanceShare?: number;
+  /** Hears every input the mechanism receives (`pmsim run --record`). */
+  readonly record?: StepRecorder;
+}
+
+/**
+ * The recording hook: the nodes (all, and those in the initial state), then each input with its
+ * time, the uniforms it drew from the mechanism's stream and its decisions. Inputs and decisions
+ * are valid only during the call (the shell reuses objects).
+ */
+export interface StepRecorder {
+  init(all: readonly OperatorInfo[], initial: readonly OperatorInfo[]): void;
+  step(input: Input, now: number, draws: readonly number[], decisions: readonly Decision[]): void;
 }
 
 /** What a market run leaves behind. */
@@ -97,7 +109,9 @@ export function runMarket(o: MarketOptions): MarketResult {
     s.window,
   );
   const mech = o.mechanism;
-  const mechRng = rngStream(o.seed, run, `mechanism/${mech.type}`);
+  const draws: number[] = [];
+  const mechStream = rngStream(o.seed, run, `mechanism/${mech.type}`);
+  const mechRng = o.record ? { next: () => draws[draws.push(mechStream.next()) - 1]! } : mechStream;
   const agentRng: Rng[] = entities.map((e) => rngStream(o.seed, run, `entity/${e.view.name}`));
   const failSeed = seed32(o.seed, run, 'hardware-failures');
   const jitterSeed = seed32(o.seed, run, 'hardware-jitter');
@@ -105,6 +119,7 @@ export function runMarket(o: MarketOptions): MarketResult {
   const ignoresAccept = mech.ignores?.includes('accept') ?? false;
   const initial: OperatorInfo[] = nodes.filter((n) => n.active).map((n) => n.info);
   const state = mech.init(initial);
+  o.record?.init(nodes.map((n) => n.info), initial);
   const jobs = new JobTable<JobRec>();
   // Attempts in progress, per node (usually zero or one; more for capacity-blind nodes). A small
   // per-node list beats a Map keyed by (job, node): those keys exceed small-integer range.
@@ -153,6 +168,10 @@ export function runMarket(o: MarketOptions): MarketResult {
   function apply(input: Input): void {
     if (feedback.enabled && (input.type === 'bid' || input.type === 'lock' || input.type === 'accept') && jobs.has(input.jobId)) feedback.offered(input.jobId, nodes[input.operator]!.info.entity);
     mech.step(state, input, sim.now, mechRng, out);
+    if (o.record) {
+      o.record.step(input, sim.now, draws, out);
+      draws.length = 0;
+    }
     const n = out.length;
     if (n === 0) return;
     for (let i = 0; i < n; i++) handle(out[i]!);
