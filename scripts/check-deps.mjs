@@ -12,6 +12,8 @@ const rules = [
   { dir: 'agents', may: ['agents', 'mechanisms', 'engine'] },
   { dir: 'scenario', may: ['scenario', 'mechanisms', 'agents', 'hardware-models', 'engine'] },
   { dir: 'market', may: ['market', 'mechanisms', 'agents', 'hardware-models', 'metrics', 'engine', 'scenario', 'output'] },
+  // The live coordinator runs the core and nothing of the simulator.
+  { dir: 'service', may: ['service', 'mechanisms', 'scenario'] },
 ];
 
 // Tests beside the allocation core and the kernel are held to the same rule: they must run without

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Decision, Input, MechanismConfig, OperatorInfo, Selection } from './core-adapter.js';
 
 /**
@@ -106,6 +107,7 @@ export class RecordWriter {
   private size = 0;
 
   constructor(private readonly file: string) {
+    mkdirSync(dirname(file), { recursive: true });
     this.tmp = `${file}.tmp-${process.pid}`;
     this.fd = openSync(this.tmp, 'w');
   }

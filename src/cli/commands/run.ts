@@ -5,6 +5,7 @@ import { AtomicStream } from '../../output/atomic.js';
 import { cell } from '../../output/csv.js';
 import { writeRunOutputs } from '../../output/write-run.js';
 import { loadScenarioFile } from '../../scenario/load.js';
+import { RecordWriter, sectionRecorder } from '../../service/record.js';
 import { UsageError } from '../errors.js';
 
 const JOB_COLUMNS = ['mechanism', 'seed', 'job_id', 'requester', 'kind', 'mcycles', 'submitted_s', 'deadline_s', 'outcome', 'ended_s', 'on_time', 'latency_s', 'price_usd', 'operator', 'entity', 'attempts'];
@@ -17,6 +18,7 @@ interface RunArgs {
   jobs: boolean;
   report: boolean;
   quiet: boolean;
+  record?: string;
 }
 
 /** `pmsim run <scenario>`: every mechanism of a scenario on the same demand; writes the output contract. */
@@ -32,6 +34,7 @@ const command: CommandModule<object, RunArgs> = {
       .option('jobs', { type: 'boolean', default: false, describe: 'Also write jobs.csv (one row per job)' })
       .option('report', { type: 'boolean', default: false, describe: 'Also write report.html and report.md' })
       .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors' })
+      .option('record', { type: 'string', describe: 'Also write every input the core received, with its time, id, beacon and decisions (JSON lines, for pmsim replay / audit)' })
       .example('$0 run scenarios/default.yaml --out results/default', 'compare every mechanism of the default scenario')
       .example('$0 run scenarios/default.yaml --seed 7 --mechanism random --jobs', 'one mechanism, another seed, with per-job rows'),
   handler: async (a) => {
@@ -41,16 +44,19 @@ const command: CommandModule<object, RunArgs> = {
     const out = resolve(a.out);
     const jobs = a.jobs ? new AtomicStream(join(out, 'jobs.csv')) : undefined;
     jobs?.write(`${JOB_COLUMNS.join(',')}\n`);
+    const record = a.record ? new RecordWriter(resolve(a.record)) : undefined;
     try {
       const result = runScenario(scenario, {
         seed,
         mechanisms: a.mechanism,
         onJob: jobs ? (m, r) => jobs.write(`${JOB_COLUMNS.map((c) => csvCell(c === 'mechanism' ? m : c === 'seed' ? seed : (r as unknown as Record<string, unknown>)[c])).join(',')}\n`) : undefined,
+        record: record ? (ref, m) => sectionRecorder(record, { scenario: scenario.name, seed, config: ref, params: m.params }) : undefined,
         onMechanismDone: a.quiet ? undefined : (label, r) => process.stderr.write(`  ${label}: ${r.metrics.submitted} jobs, ${r.events} events\n`),
       });
       const cmd = `pmsim run ${a.scenario} --seed ${seed}${a.mechanism ? a.mechanism.map((m) => ` --mechanism ${m}`).join('') : ''}`;
       writeRunOutputs(result, out, { scenarioFile: a.scenario, command: cmd });
       jobs?.commit();
+      record?.commit();
       if (!a.quiet) {
         for (const r of result.summary) {
           process.stdout.write(`${String(r.mechanism).padEnd(24)} liveness ${fmt(r.liveness, 3)}  price/job $${fmt(r.price_per_job_mean_usd, 4)}  requester cost $${fmt(r.requester_cost_usd, 2)}  hhi ${fmt(r.hhi, 0)}\n`);
@@ -65,6 +71,7 @@ const command: CommandModule<object, RunArgs> = {
       }
     } catch (e) {
       jobs?.abort();
+      record?.abort();
       throw e;
     }
   },
