@@ -135,7 +135,13 @@ export class ServiceLedger {
   private move(from: Account, to: Account, amount: number): void {
     if (amount === 0) return;
     if (!Number.isInteger(amount) || amount < 0) throw new Error(`ledger: bad amount ${amount} from ${from} to ${to}`);
-    this.balances.set(from, this.balance(from) - amount);
-    this.balances.set(to, this.balance(to) + amount);
+    this.set(from, this.balance(from) - amount);
+    this.set(to, this.balance(to) + amount);
+  }
+
+  /** Empty escrow accounts are dropped, so reads stay proportional to the open jobs. */
+  private set(a: Account, v: number): void {
+    if (v === 0 && a.startsWith('escrow:')) this.balances.delete(a);
+    else this.balances.set(a, v);
   }
 }
