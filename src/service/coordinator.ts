@@ -255,7 +255,8 @@ export class Coordinator {
       deadline,
       maxPrice: b.max_price_micros,
       redundancy: b.redundancy,
-      estSeconds: b.est_seconds ?? 0,
+      // As the simulator declares it: the work at the scenario default of 884 kHz per GPU (`reference_khz`).
+      estSeconds: b.est_seconds ?? (b.mcycles * 1e6) / (884 * 1000 * Math.max(1, b.resources.gpus)),
     };
     this.logInput(b.id, at, { type: 'submit', job }, b.beacon, batch);
     return this.ok({ job_id: job.id }, first, 201);
