@@ -1,4 +1,4 @@
-import { Core, checkSelection, publishedBeacon, type Decision, type Selection } from './core-adapter.js';
+import { Core, checkSelection, publishedBeacon, type Decision, type InputDraft, type Selection } from './core-adapter.js';
 import type { RecordSection } from './record.js';
 
 /** The audit of one random selection. */
@@ -51,11 +51,13 @@ export function auditSection(section: RecordSection): AuditResult {
 function rebuildSelections(section: RecordSection, problems: string[]): Selection[] {
   const h = section.header;
   const core = new Core({ id: h.mechanism_id, label: h.mechanism, preset: h.preset, params: withoutPreset(h.params) });
-  core.start(h.operators.filter((o) => o.online).map(({ online: _online, ...info }) => info));
+  const init = core.start(h.operators.filter((o) => o.online).map(({ online: _online, ...info }) => info), 0);
+  if (JSON.stringify(init) !== JSON.stringify(h.init ?? [])) problems.push('the core\'s init decisions differ from the recorded ones');
   const out: Selection[] = [];
   for (const [i, s] of section.steps.entries()) {
     let k = 0;
-    const r = core.step(s.input, s.at, () => {
+    const { id: _id, ...draft } = s.input;
+    const r = core.step(draft as InputDraft, s.at, () => {
       if (k >= s.beacon.length) throw new Error(`step ${i + 1} (seq ${s.seq}) draws more than its recorded beacon`);
       return s.beacon[k++]!;
     });

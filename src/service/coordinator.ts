@@ -1,15 +1,15 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { importPublicKey } from './auth.js';
 import type { Clock } from './clock.js';
-import { Core, inputJob, type Decision, type Input, type Job, type MechanismConfig, type OperatorInfo, type Selection } from './core-adapter.js';
+import { Core, JOB_INPUT_TYPE, inputJob, refusal, type Decision, type Input, type InputDraft, type Job, type MechanismConfig, type OperatorInfo, type Selection } from './core-adapter.js';
 import { RequestError } from './errors.js';
 import { ServiceLedger } from './ledger.js';
 import type { ClockBody, JobInputBody, NodeInputBody, RegisterBody, SubmitBody } from './schemas.js';
 import type { InputStore, LogEntry } from './store.js';
 import { TimerQueue } from './timers.js';
 
-/** Operator requests about a job. `join` joins a race (the core calls it `lock` today). */
-export type JobInputType = 'accept' | 'decline' | 'bid' | 'lock' | 'join' | 'deliver' | 'fail';
+/** Operator requests about a job. `join` joins a race. */
+export type JobInputType = keyof typeof JOB_INPUT_TYPE;
 /** Operator requests about the node itself. */
 export type NodeInputType = 'ask' | 'cancel-ask' | 'available' | 'join' | 'leave';
 
@@ -236,7 +236,7 @@ export class Coordinator {
     this.operators.push({ info: b.operator, key: importPublicKey(b.public_key), publicKey: b.public_key, stake: b.stake_micros, online: b.online, ejected: false, work: new Map() });
     if (b.stake_micros > 0) this.ledger.stake(b.operator.id, b.stake_micros);
     if (!this.core.isStarted || !b.online) return [];
-    return this.step({ type: 'join', operator: b.operator }, seq, at, tape);
+    return [...this.step({ type: 'join', operator: b.operator }, seq, at, tape).beacon];
   }
 
   private submit(b: SubmitBody, batch: LogEntry[]): Reply {
@@ -258,8 +258,8 @@ export class Coordinator {
       // As the simulator declares it: the work at the scenario default of 884 kHz per GPU (`reference_khz`).
       estSeconds: b.est_seconds ?? (b.mcycles * 1e6) / (884 * 1000 * Math.max(1, b.resources.gpus)),
     };
-    this.logInput(b.id, at, { type: 'submit', job }, b.beacon, batch);
-    return this.ok({ job_id: job.id }, first, 201);
+    const step = this.logInput(b.id, at, { type: 'submit', job }, b.beacon, batch);
+    return refusal(step.decisionObjects) ? this.refusedOr(step, first) : this.ok({ job_id: job.id }, first, 201);
   }
 
   private jobInput(c: Extract<Command, { kind: 'job' }>, batch: LogEntry[]): Reply {
@@ -267,7 +267,7 @@ export class Coordinator {
     const rec = this.jobs[c.jobId];
     if (!rec) throw new RequestError(404, 'job_id', `expected a submitted job, got ${c.jobId} (${this.jobs.length} jobs so far)`);
     // An ejected operator may still finish (or give up) work it holds; it may not take new work.
-    const op = this.liveOperator(c.operator, c.type === 'deliver' || c.type === 'fail' || c.type === 'decline' || c.type === 'accept');
+    const op = this.liveOperator(c.operator, c.type === 'deliver' || c.type === 'fail' || c.type === 'decline');
     const at = this.inputTime(b.at, b.beacon);
     if (c.type === 'deliver') {
       if (rec.delivered.has(op.info.id)) throw new RequestError(409, 'job_id', `expected one delivery per operator, got a second delivery of job ${c.jobId} by operator ${op.info.id}`);
@@ -282,12 +282,8 @@ export class Coordinator {
     this.advance(at, batch);
     const jobId = c.jobId;
     const operator = op.info.id;
-    let input: Input;
-    if (c.type === 'bid') input = { type: 'bid', jobId, operator, price: b.price_micros!, finishBy: b.finish_by ?? rec.job.deadline };
-    else if (c.type === 'join') input = { type: 'lock', jobId, operator };
-    else input = { type: c.type, jobId, operator };
-    this.logInput(b.id, at, input, b.beacon, batch);
-    return this.ok({}, first);
+    const input: InputDraft = c.type === 'bid' ? { type: 'bid', jobId, operator, price: b.price_micros! } : { type: JOB_INPUT_TYPE[c.type], jobId, operator };
+    return this.refusedOr(this.logInput(b.id, at, input, b.beacon, batch), first);
   }
 
   private nodeInput(c: Extract<Command, { kind: 'node' }>, batch: LogEntry[]): Reply {
@@ -303,12 +299,11 @@ export class Coordinator {
     const first = this.steps.length;
     this.advance(at, batch);
     const operator = c.operator;
-    let input: Input;
+    let input: InputDraft;
     if (c.type === 'ask') input = { type: 'ask', operator, pricePerMcycle: b.price_per_mcycle!, expiresAt: b.expires_at! };
     else if (c.type === 'join') input = { type: 'join', operator: op.info };
     else input = { type: c.type, operator };
-    this.logInput(b.id, at, input, b.beacon, batch);
-    return this.ok({}, first);
+    return this.refusedOr(this.logInput(b.id, at, input, b.beacon, batch), first);
   }
 
   private moveClock(b: ClockBody, batch: LogEntry[]): Reply {
@@ -347,21 +342,28 @@ export class Coordinator {
     return t === undefined ? undefined : Math.max(this.now, t);
   }
 
-  /** Genesis (the state is built from the operators online) happens before the first entry that is not a registration. */
-  private genesis(): void {
-    if (!this.core.isStarted) this.core.start(this.operators.filter((o) => o.online).map((o) => o.info));
+  /**
+   * Genesis, before the first entry that is not a registration: the state is built from the
+   * operators online, at the current time. It is a log entry and a step (`init` may decide).
+   */
+  private genesis(batch: LogEntry[] | undefined, seq?: number): void {
+    if (this.core.isStarted) return;
+    const entry = seq === undefined ? this.entry(null, this.now, 'genesis', '{}') : { seq, at: this.now };
+    const decisions = this.core.start(this.operators.filter((o) => o.online).map((o) => o.info), this.now);
+    this.record(entry.seq, this.now, GENESIS, [], decisions, [], -1);
+    if (seq === undefined) batch?.push({ ...(entry as Omit<LogEntry, 'beacon'>), beacon: '[]' });
   }
 
   /** Moves time to `to`, firing every timer due before it (each at its own time). */
   private advance(to: number, batch: LogEntry[] | undefined): void {
-    this.genesis();
+    this.genesis(batch);
     this.fireDue(to, false, batch);
   }
 
   /** Fires due timers: those before `to`, and (if `inclusive`) up to `limit` due exactly at `to`. */
   private fireDue(to: number | undefined, inclusive: boolean, batch: LogEntry[] | undefined, limit = Infinity): void {
     if (to === undefined) return;
-    this.genesis();
+    this.genesis(batch);
     let atTo = 0;
     for (let t = this.timers.peek(); t && (t.at < to || (inclusive && t.at === to && atTo < limit)); t = this.timers.peek()) {
       if (t.at === to) atTo++;
@@ -370,11 +372,21 @@ export class Coordinator {
     }
   }
 
-  private logInput(id: string | null, at: number, input: Input, tape: readonly number[] | undefined, batch: LogEntry[] | undefined): void {
-    const body = JSON.stringify(input);
-    const entry = this.entry(id, at, 'input', body);
-    const beacon = this.step(input, entry.seq, at, tape);
-    batch?.push({ ...entry, beacon: JSON.stringify(beacon) });
+  private logInput(id: string | null, at: number, draft: InputDraft, tape: readonly number[] | undefined, batch: LogEntry[] | undefined): StepRecord & { decisionObjects: Decision[] } {
+    const entry = this.entry(id, at, 'input', '');
+    const step = this.step(draft, entry.seq, at, tape);
+    batch?.push({ ...entry, body: step.input, beacon: JSON.stringify(step.beacon) });
+    return step;
+  }
+
+  /** A step the core refused (its only decision is `refused`): a 4xx naming the field, the step included. */
+  private refusedOr(step: StepRecord & { decisionObjects: Decision[] }, first: number): Reply {
+    const reason = refusal(step.decisionObjects);
+    if (!reason) return this.ok({}, first);
+    const [status, field] = REFUSAL_STATUS[reason] ?? [409, 'body'];
+    const e = new RequestError(status, field, `the core refused the input: ${reason}`).toJSON();
+    const r = this.ok({}, first);
+    return { status, json: `${JSON.stringify({ ...e, ok: false }).slice(0, -1)},${r.json.slice(1)}` };
   }
 
   private entry(id: string | null, at: number, kind: LogEntry['kind'], body: string): Omit<LogEntry, 'beacon'> {
@@ -384,30 +396,36 @@ export class Coordinator {
   }
 
   /** One core step: beacon draws, decisions, and their effects on the coordinator's books. */
-  private step(input: Input, seq: number, at: number, tape: readonly number[] | undefined): number[] {
+  private step(draft: InputDraft, seq: number, at: number, tape: readonly number[] | undefined): StepRecord & { decisionObjects: Decision[] } {
     this.now = at;
     let k = 0;
     const draw = (): number => (tape && k < tape.length ? tape[k++]! : beaconUniform(this.o.beaconSeed, seq, k++));
-    if (input.type === 'submit') {
+    const r = this.core.step(draft, at, draw);
+    const input = r.input;
+    const refused = refusal(r.decisions) !== undefined;
+    if (input.type === 'submit' && !refused) {
       this.jobs.push({ job: input.job, submitSeq: seq, outcome: '', operator: -1, closed: false, solicit: undefined, delivered: new Set(), steps: [], selections: [] });
       this.ledger.submit(input.job.id, input.job.requester, input.job.maxPrice);
     }
-    const r = this.core.step(input, at, draw);
-    this.afterInput(input);
-    const decisions = r.decisions.map((d) => JSON.stringify(d));
-    const rec: StepRecord = { seq, at, input: JSON.stringify(input), beacon: r.beacon, decisions, selections: r.selections };
-    this.steps.push(rec);
-    this.counters.decisions += decisions.length;
-    const touched = new Set<number>();
-    const j = inputJob(input);
-    if (j >= 0) touched.add(j);
-    for (const d of r.decisions) this.carryOut(d, touched);
-    for (const s of r.selections) this.jobs[s.job_id]?.selections.push(s);
-    for (const t of touched) this.jobs[t]?.steps.push(seq);
-    return r.beacon;
+    if (!refused) this.afterInput(input);
+    const rec = this.record(seq, at, JSON.stringify(input), r.beacon, r.decisions, r.selections, inputJob(input));
+    return { ...rec, decisionObjects: r.decisions };
   }
 
-  private afterInput(input: Input): void {
+  /** Keeps a step and carries out its decisions on the coordinator's books. */
+  private record(seq: number, at: number, input: string, beacon: number[], ds: readonly Decision[], selections: readonly Selection[], job: number): StepRecord {
+    const rec: StepRecord = { seq, at, input, beacon, decisions: ds.map((d) => JSON.stringify(d)), selections };
+    this.steps.push(rec);
+    this.counters.decisions += ds.length;
+    const touched = new Set<number>();
+    if (job >= 0 && this.jobs[job]) touched.add(job);
+    for (const d of ds) this.carryOut(d, touched);
+    for (const s of selections) this.jobs[s.job_id]?.selections.push(s);
+    for (const t of touched) this.jobs[t]?.steps.push(seq);
+    return rec;
+  }
+
+  private afterInput(input: InputDraft): void {
     if (input.type === 'join') this.operators[input.operator.id]!.online = true;
     else if (input.type === 'leave') this.operators[input.operator]!.online = false;
     else if (input.type === 'deliver' || input.type === 'fail' || input.type === 'decline') {
@@ -464,17 +482,21 @@ export class Coordinator {
       this.applyRegister(JSON.parse(e.body), e.seq, e.at, tape);
       return;
     }
-    this.genesis();
+    if (e.kind === 'genesis') {
+      this.now = e.at;
+      this.genesis(undefined, e.seq);
+      return;
+    }
     if (e.kind === 'clock') {
       this.now = e.at;
       return;
     }
-    const input = JSON.parse(e.body) as Input;
+    const { id: _id, ...input } = JSON.parse(e.body) as Input;
     if (input.type === 'timer') {
       const t = this.timers.pop();
       if (!t || t.jobId !== input.jobId || t.tag !== input.tag || t.at !== e.at) throw new Error(`log entry ${e.seq}: a timer (job ${input.jobId}, tag ${input.tag}) that is not the one due`);
     }
-    this.step(input, e.seq, e.at, tape);
+    this.step(input as InputDraft, e.seq, e.at, tape);
   }
 
   /** Wall clock: wakes up when the next timer is due. */
@@ -493,6 +515,20 @@ export class Coordinator {
     return { status, json: `${head.slice(0, -1)},"steps":[${steps}]}` };
   }
 }
+
+/** The input of the genesis step, in replies and streams. */
+export const GENESIS = '{"type":"init"}';
+
+/** HTTP status and field of each reason the core gives for refusing an input. */
+const REFUSAL_STATUS: Record<string, [number, string]> = {
+  late: [409, 'job_id'],
+  'unknown-job': [404, 'job_id'],
+  'not-assigned': [409, 'operator'],
+  taken: [409, 'job_id'],
+  already: [409, 'job_id'],
+  invalid: [400, 'body'],
+  duplicate: [409, 'id'],
+};
 
 /** A step as JSON, with its decisions embedded exactly as the core emitted them. */
 export function stepJson(s: StepRecord): string {

@@ -6,8 +6,11 @@
  * talks to the core through this adapter, so following that change is an edit of this file only.
  *
  * Today's contract, as the adapter sees it:
- * - inputs and decisions are the plain objects of `types.ts`; the core sees no input id (the
- *   coordinator keeps ids and drops duplicates itself);
+ * - inputs and decisions are the plain objects of `types.ts`. Every input carries a numeric id; the
+ *   adapter numbers the inputs it gives the core 0, 1, 2, ... as the simulator's shell does, so a
+ *   replay gives the core the same ids (its `refused` decisions name them). The coordinator keeps the
+ *   callers' string ids and drops their duplicates before the core sees them;
+ * - `init` may decide (the order book asks every node for an opening ask): genesis is a step;
  * - randomness is a `Random` the core pulls uniforms from; only random allocation pulls, one
  *   uniform per submitted job, which becomes the job's published 32-bit beacon (`drawBeacon`). The
  *   "beacon" of an input is therefore the list of uniforms it consumed, logged with the input, so a
@@ -19,10 +22,10 @@
 import { audit, drawBeacon } from '../mechanisms/beacon.js';
 import type { FreeIndex } from '../mechanisms/free-index.js';
 import { mechanismById } from '../mechanisms/registry.js';
-import type { Decision, Input, Job, Mechanism, OperatorInfo, Random, Resources } from '../mechanisms/types.js';
+import type { Decision, Input, InputDraft, Job, Mechanism, OperatorInfo, ProtocolState, Random, Resources } from '../mechanisms/types.js';
 import type { MechanismRef, Scenario } from '../scenario/schema.js';
 
-export type { Decision, Input, Job, OperatorInfo, Resources };
+export type { Decision, Input, InputDraft, Job, OperatorInfo, Resources };
 
 /** A mechanism entry of a scenario with its defaults resolved (the same rule as `pmsim run`). */
 export interface MechanismConfig {
@@ -35,11 +38,8 @@ export interface MechanismConfig {
 /** The input types of the core, as they appear in the log, the record and the HTTP API. */
 export type InputType = Input['type'];
 
-/** Input types that name a job (`jobId`). */
-export const JOB_INPUTS: readonly InputType[] = ['accept', 'decline', 'bid', 'lock', 'deliver', 'fail', 'timer'];
-
-/** Input types an operator sends about a job, and the window (`solicit` mode) each answers. */
-export const WINDOW_OF: Partial<Record<InputType, 'bid' | 'lock' | 'race'>> = { bid: 'bid', lock: 'lock' };
+/** The core's input type for an operator's request about a job (`join` is joining a race). */
+export const JOB_INPUT_TYPE = { decline: 'decline', bid: 'bid', lock: 'lock', join: 'join-race', deliver: 'deliver', fail: 'fail' } as const;
 
 /** One random selection with everything an auditor needs to recompute it from the published beacon. */
 export interface Selection {
@@ -97,8 +97,10 @@ export interface StepResult {
  */
 export class Core {
   private readonly mech: Mechanism;
-  private state: unknown;
+  private state: ProtocolState | undefined;
   private started = false;
+  /** The id of the next input (the simulator's shell numbers its inputs the same way). */
+  private nextId = 0;
   private captured: number[][] = [];
 
   constructor(readonly config: MechanismConfig) {
@@ -114,18 +116,21 @@ export class Core {
     return this.started;
   }
 
-  /** Genesis: builds the state from the operators online now. */
-  start(operators: readonly OperatorInfo[]): void {
-    this.state = this.mech.init(operators);
+  /** Genesis: builds the state from the operators online now; returns `init`'s decisions. */
+  start(operators: readonly OperatorInfo[], now: number): Decision[] {
+    const out: Decision[] = [];
+    this.state = this.mech.init(operators, out, now);
     this.started = true;
     this.instrument();
+    return out;
   }
 
   /**
    * Applies one input at `now`. `draw` supplies uniforms: from the input's logged beacon on
    * replay, or fresh ones from the coordinator's beacon source.
    */
-  step(input: Input, now: number, draw: () => number): StepResult {
+  step(draft: InputDraft, now: number, draw: () => number): StepResult & { input: Input } {
+    const input = { ...draft, id: this.nextId++ } as Input;
     const beacon: number[] = [];
     const random: Random = {
       next: () => {
@@ -136,8 +141,8 @@ export class Core {
     };
     const decisions: Decision[] = [];
     this.captured = [];
-    this.mech.step(this.state, input, now, random, decisions);
-    return { decisions, selections: this.pairSelections(decisions), beacon };
+    this.mech.step(this.state!, input, now, random, decisions);
+    return { input, decisions, selections: this.pairSelections(decisions), beacon };
   }
 
   /** Random allocation draws with `FreeIndex.kth`: capture the free eligible set at each draw. */
@@ -158,19 +163,25 @@ export class Core {
     for (const d of decisions) {
       if (d.type !== 'assign' || d.beacon === undefined || d.draw === undefined) continue;
       const eligible = this.captured[c++];
-      if (eligible) out.push({ job_id: d.jobId, draw: d.draw, beacon: d.beacon, eligible, operator: d.operator });
+      if (eligible) out.push({ job_id: d.jobId, draw: d.draw, beacon: d.beacon as number, eligible, operator: d.operator });
     }
     return out;
   }
 }
 
+/** Is this step's only decision the core's refusal of the input? Returns the reason. */
+export function refusal(decisions: readonly Decision[]): string | undefined {
+  const d = decisions[0];
+  return decisions.length === 1 && d?.type === 'refused' ? d.reason : undefined;
+}
+
 /** The job id an input names, or -1. */
-export function inputJob(input: Input): number {
+export function inputJob(input: Input | InputDraft): number {
   return 'jobId' in input ? input.jobId : input.type === 'submit' ? input.job.id : -1;
 }
 
 /** The operator an input comes from, or -1. */
-export function inputOperator(input: Input): number {
+export function inputOperator(input: Input | InputDraft): number {
   if (input.type === 'join') return input.operator.id;
   return 'operator' in input && typeof input.operator === 'number' ? input.operator : -1;
 }

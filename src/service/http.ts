@@ -16,7 +16,7 @@ export interface HttpOptions {
   readonly maxBody?: number;
 }
 
-const JOB_INPUTS: readonly JobInputType[] = ['accept', 'decline', 'bid', 'lock', 'join', 'deliver', 'fail'];
+const JOB_INPUTS: readonly JobInputType[] = ['decline', 'bid', 'lock', 'join', 'deliver', 'fail'];
 const NODE_INPUTS: readonly NodeInputType[] = ['ask', 'cancel-ask', 'available', 'join', 'leave'];
 const MAX_WAIT_MS = 30_000;
 

@@ -8,10 +8,11 @@ import type { Decision, Input, MechanismConfig, OperatorInfo, Selection } from '
  *
  *   {"kind":"header","format":"pmsim-record/1","scenario":…,"seed":…,"mechanism":LABEL,"mechanism_id":…,
  *    "preset":…,"params":{…},"operators":[{"id":0,"entity":0,"capacity":{…},"hardware":"gpu","online":true},…]}
- *   {"kind":"step","id":"s1","seq":1,"at":12.5,"input":{…},"beacon":[0.42],"decisions":[{…},…]}
+ *   {"kind":"step","id":"sim/0","seq":1,"at":12.5,"input":{"type":…,"id":0,…},"beacon":[0.42],"decisions":[{…},…]}
  *
  * `operators` lists every node in id order, `online` telling whether it was part of the initial
- * state (the others join later with a `join` input). `beacon` is what the input consumed from the
+ * state (the others join later with a `join` input); `init` holds the decisions of the core's `init`,
+ * if any. `id` is the input's id for the coordinator. `beacon` is what the input consumed from the
  * randomness source. A service export also lists each step's random `selections` with their
  * eligible sets.
  */
@@ -28,6 +29,8 @@ export interface RecordHeader {
   readonly preset: string;
   readonly params: Record<string, unknown>;
   readonly operators: readonly (OperatorInfo & { readonly online: boolean })[];
+  /** The decisions of `init` (genesis), if any. */
+  readonly init?: readonly Decision[];
 }
 
 /** One recorded step. */
@@ -48,7 +51,7 @@ export interface RecordSection {
   readonly steps: RecordStep[];
 }
 
-export function recordHeader(h: { scenario: string; seed: number; config: MechanismConfig; params: Readonly<Record<string, unknown>>; operators: RecordHeader['operators'] }): string {
+export function recordHeader(h: { scenario: string; seed: number; config: MechanismConfig; params: Readonly<Record<string, unknown>>; operators: RecordHeader['operators']; init?: readonly Decision[] }): string {
   const line: RecordHeader = {
     kind: 'header',
     format: RECORD_FORMAT,
@@ -59,6 +62,7 @@ export function recordHeader(h: { scenario: string; seed: number; config: Mechan
     preset: h.config.preset,
     params: { ...h.params },
     operators: h.operators,
+    ...(h.init && h.init.length > 0 ? { init: h.init } : {}),
   };
   return JSON.stringify(line);
 }
@@ -145,13 +149,13 @@ export class RecordWriter {
 export function sectionRecorder(w: RecordWriter, h: { scenario: string; seed: number; config: MechanismConfig; params: Readonly<Record<string, unknown>> }) {
   let seq = 0;
   return {
-    init(all: readonly OperatorInfo[], initial: readonly OperatorInfo[]): void {
+    init(all: readonly OperatorInfo[], initial: readonly OperatorInfo[], decisions: readonly Decision[]): void {
       const on = new Set(initial.map((o) => o.id));
-      w.line(recordHeader({ ...h, operators: all.map((o) => ({ ...o, online: on.has(o.id) })) }));
+      w.line(recordHeader({ ...h, operators: all.map((o) => ({ ...o, online: on.has(o.id) })), init: decisions }));
     },
     step(input: Input, now: number, draws: readonly number[], decisions: readonly Decision[]): void {
       seq++;
-      w.line(recordStepLine(seq, now, JSON.stringify(input), draws, decisions.map((d) => JSON.stringify(d)), undefined, `s${seq}`));
+      w.line(recordStepLine(seq, now, JSON.stringify(input), draws, decisions.map((d) => JSON.stringify(d)), undefined, `sim/${input.id}`));
     },
   };
 }

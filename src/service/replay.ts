@@ -66,10 +66,17 @@ export async function replayRecord(section: RecordSection, url: string): Promise
       requests++;
       const expected = `[${step.decisions.map((d) => JSON.stringify(d)).join(',')}]`;
       const diff = (got: string): ReplayDifference => ({ index: i, seq: step.seq, at: step.at, input: step.input, expected, got });
-      if (r.status >= 300 || !r.body?.ok) return result(diff(`refused: ${r.status} ${r.text}`));
-      const got = r.body.steps as { input: Input; decisions: unknown[] }[];
+      // A 4xx with steps is the core refusing the input (logged, like the simulation's); without, the coordinator refused it.
+      if (!Array.isArray(r.body?.steps)) return result(diff(`refused: ${r.status} ${r.text}`));
+      const got = [...(r.body.steps as { input: { type: string }; decisions: unknown[] }[])];
+      if (got[0]?.input.type === 'init') {
+        const init = `[${(section.header.init ?? []).map((d) => JSON.stringify(d)).join(',')}]`;
+        const gotInit = JSON.stringify(got.shift()!.decisions);
+        if (gotInit !== init) return result({ index: -1, seq: 0, at: 0, input: { type: 'init' } as unknown as Input, expected: init, got: gotInit });
+        hash.update(gotInit);
+      }
       if (got.length !== 1) return result(diff(`${got.length} steps: ${JSON.stringify(got.map((s) => s.input))}`));
-      if (canonical(got[0]!.input, step.input) === false) return result(diff(`a step for another input: ${JSON.stringify(got[0]!.input)}`));
+      if (canonical(got[0]!.input as Input, step.input) === false) return result(diff(`a step for another input: ${JSON.stringify(got[0]!.input)}`));
       const gotText = JSON.stringify(got[0]!.decisions);
       hash.update(gotText);
       decisions += got[0]!.decisions.length;
@@ -98,6 +105,7 @@ function sortedJson(v: unknown): string {
 function requestFor(step: RecordStep, keys: readonly OperatorKey[]): { path: string; body: Record<string, unknown>; key?: OperatorKey } {
   const input = step.input;
   const id = step.id ?? `replay/${step.seq}`;
+  // The core numbers its inputs itself (the coordinator's adapter counts them as the shell does).
   const base = { id, at: step.at, ...(step.beacon.length > 0 ? { beacon: step.beacon } : {}) };
   switch (input.type) {
     case 'submit': {
@@ -110,8 +118,9 @@ function requestFor(step: RecordStep, keys: readonly OperatorKey[]): { path: str
     case 'timer':
       return { path: '/v1/clock', body: { id, to: step.at, fire: 1 } };
     case 'bid':
-      return { path: `/v1/jobs/${input.jobId}/bid`, body: { ...base, operator: input.operator, price_micros: input.price, finish_by: input.finishBy }, key: keys[input.operator] };
-    case 'accept':
+      return { path: `/v1/jobs/${input.jobId}/bid`, body: { ...base, operator: input.operator, price_micros: input.price }, key: keys[input.operator] };
+    case 'join-race':
+      return { path: `/v1/jobs/${input.jobId}/join`, body: { ...base, operator: input.operator }, key: keys[input.operator] };
     case 'decline':
     case 'lock':
     case 'deliver':

@@ -50,7 +50,6 @@ export const jobInputSchema = z.strictObject({
   /** The operator sending the input (it signs the request). */
   operator: z.number().int().min(0),
   price_micros: micros.optional(),
-  finish_by: seconds.optional(),
   /** The proof, an opaque blob in base64 (deliveries only). */
   proof: z.string().max(65536).optional(),
 });

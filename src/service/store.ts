@@ -8,8 +8,8 @@ export interface LogEntry {
   readonly id: string | null;
   /** Coordinator time of the input, in seconds. */
   readonly at: number;
-  /** `register`, `input` (an input the core received) or `clock` (a manual clock move). */
-  readonly kind: 'register' | 'input' | 'clock';
+  /** `register`, `genesis` (the core's state is built), `input` (an input the core received) or `clock` (a manual clock move). */
+  readonly kind: 'register' | 'genesis' | 'input' | 'clock';
   /** The entry's payload as JSON. */
   readonly body: string;
   /** The beacon the input consumed, as JSON (`[]` when none). */

@@ -1,5 +1,5 @@
-import { checkSelection, publishedBeacon } from './core-adapter.js';
-import type { Coordinator, StepRecord } from './coordinator.js';
+import { checkSelection, publishedBeacon, type Decision } from './core-adapter.js';
+import { GENESIS, type Coordinator, type StepRecord } from './coordinator.js';
 import { recordHeader, recordStepLine } from './record.js';
 
 /** `GET /v1/jobs/:id`: the job as submitted, its status and outcome, its settlement. */
@@ -63,8 +63,9 @@ export function beaconView(c: Coordinator, seq: number): Record<string, unknown>
 /** `GET /v1/record`: the coordinator's steps as a record (the format `pmsim run --record` writes). */
 export function* recordLines(c: Coordinator, scenario: string, seed: number): IterableIterator<string> {
   const operators = c.operators.map((o) => ({ ...o.info, online: o.online }));
-  yield recordHeader({ scenario, seed, config: c.core.config, params: c.core.params, operators });
-  for (const s of c.steps) yield recordStepLine(s.seq, s.at, s.input, s.beacon, s.decisions, s.selections);
+  const genesis = c.steps.find((s) => s.input === GENESIS);
+  yield recordHeader({ scenario, seed, config: c.core.config, params: c.core.params, operators, init: genesis?.decisions.map((d) => JSON.parse(d) as Decision) });
+  for (const s of c.steps) if (s !== genesis) yield recordStepLine(s.seq, s.at, s.input, s.beacon, s.decisions, s.selections);
 }
 
 /** The step with a given log position (binary search: steps are in log order). */
