@@ -78,8 +78,45 @@ describe('malformed requests get a 4xx with a JSON error naming the field, and c
     expect(await snapshot()).toBe(before);
   });
 
+  it("an input the core itself refuses (a second join by the same operator) gets its 4xx naming the field; jobs and ledger are unchanged and the core's refusal is logged as its step", async () => {
+    expect((await c.post('/v1/jobs', { id: 'j1', at: 200, mcycles: 300, deadline_s: 7200, max_price_micros: 500_000 })).status).toBe(201);
+    expect((await c.post('/v1/jobs/1/join', { id: 'l1', operator: 1 }, k1)).status).toBe(200);
+    const before = [(await c.get('/v1/jobs/1')).text, (await c.get('/v1/ledger')).text, (await c.get('/v1/operators/1')).text];
+    const r = await c.post('/v1/jobs/1/join', { id: 'l2', operator: 1 }, k1);
+    expect(r.status).toBe(409);
+    expect(r.body.field).toBe('job_id');
+    expect(r.body.error).toBe('job_id: the core refused the input: already');
+    expect(r.body.steps[0].decisions).toEqual([{ type: 'refused', inputId: r.body.steps[0].input.id, input: 'join-race', reason: 'already' }]);
+    expect([(await c.get('/v1/jobs/1')).text, (await c.get('/v1/ledger')).text, (await c.get('/v1/operators/1')).text]).toEqual(before);
+  });
+
   it('the refusals are counted in the metrics', async () => {
     const m = await c.get('/metrics');
     expect(m.text).toMatch(/pmsim_refused_total [1-9]/);
+  });
+});
+
+describe('the pluggable verify hook', () => {
+  it('a proof the hook rejects gets 422 naming `proof` and changes nothing; the hook sees the job, the operator and the blob', async () => {
+    const seen: string[] = [];
+    const v = await startService({ scenario: s, mechanism: 'race', db: ':memory:', clock: 'manual', verify: (job, op, proof) => (seen.push(`${job}/${op}/${proof.toString()}`), proof.toString() === 'good') });
+    const cl = new ServiceClient(v.url);
+    try {
+      await cl.post('/v1/operators', { id: 'r0', public_key: k0.publicKey, capacity }, k0);
+      await cl.post('/v1/jobs', { id: 'j0', at: 0, mcycles: 300, deadline_s: 7200, max_price_micros: 500_000 });
+      expect((await cl.post('/v1/jobs/0/join', { id: 'l0', operator: 0 }, k0)).status).toBe(200);
+      const before = (await cl.get('/v1/record')).text;
+      const bad = await cl.post('/v1/jobs/0/deliver', { id: 'd0', operator: 0, proof: Buffer.from('bad').toString('base64') }, k0);
+      expect(bad.status).toBe(422);
+      expect(bad.body.field).toBe('proof');
+      expect((await cl.get('/v1/record')).text).toBe(before);
+      const good = await cl.post('/v1/jobs/0/deliver', { id: 'd1', operator: 0, proof: Buffer.from('good').toString('base64') }, k0);
+      expect(good.status).toBe(200);
+      expect(good.body.steps[0].decisions.some((d: { type: string }) => d.type === 'done')).toBe(true);
+      expect(seen).toEqual(['0/0/bad', '0/0/good']);
+    } finally {
+      cl.close();
+      await v.close();
+    }
   });
 });

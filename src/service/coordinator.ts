@@ -92,7 +92,7 @@ export class Coordinator {
   readonly operators: OperatorRecord[] = [];
   readonly jobs: JobRecord[] = [];
   readonly steps: StepRecord[] = [];
-  readonly counters = { requests: 0, refused: 0, duplicates: 0, commits: 0, entries: 0, decisions: 0, commitSeconds: 0 };
+  readonly counters = { requests: 0, refused: 0, coreRefused: 0, duplicates: 0, commits: 0, entries: 0, decisions: 0, commitSeconds: 0 };
   now = 0;
   private seq = 0;
   private readonly timers = new TimerQueue();
@@ -383,6 +383,7 @@ export class Coordinator {
   private refusedOr(step: StepRecord & { decisionObjects: Decision[] }, first: number): Reply {
     const reason = refusal(step.decisionObjects);
     if (!reason) return this.ok({}, first);
+    this.counters.coreRefused++;
     const [status, field] = REFUSAL_STATUS[reason] ?? [409, 'body'];
     const e = new RequestError(status, field, `the core refused the input: ${reason}`).toJSON();
     const r = this.ok({}, first);

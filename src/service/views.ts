@@ -94,6 +94,7 @@ export function metricsText(c: Coordinator): string {
   const lines: [string, string, number][] = [
     ['pmsim_requests_total', 'requests to write endpoints', k.requests],
     ['pmsim_refused_total', 'requests refused with a 4xx', k.refused],
+    ['pmsim_core_refused_total', 'inputs the core refused (logged, with the reason)', k.coreRefused],
     ['pmsim_duplicates_total', 'requests whose input id was already logged (no-ops)', k.duplicates],
     ['pmsim_log_entries_total', 'entries appended to the input log', k.entries],
     ['pmsim_commits_total', 'log transactions (group commits)', k.commits],
