@@ -89,7 +89,8 @@ describe('pmsim run --record, pmsim replay, pmsim audit', () => {
   });
 
   it('audit exits 1 when one byte of a beacon was changed', () => {
-    const f = tampered('beacon.jsonl', (l) => (l.includes('"type":"submit"') && /"beacon":\[0\.\d+/.test(l) ? l.replace(/"beacon":\[0\.(\d)/, (_, d) => `"beacon":[0.${(Number(d) + 1) % 10}`) : undefined));
+    // One byte of the first submitted job's beacon (two hex digits), in the record's input.
+    const f = tampered('beacon.jsonl', (l) => (l.includes('"type":"submit"') ? l.replace(/"beacon":"([0-9a-f]{2})/, (_, b) => `"beacon":"${((parseInt(b, 16) + 1) % 256).toString(16).padStart(2, '0')}`) : undefined));
     const r = pmsim(['audit', f, '--quiet']);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/MISMATCH|differ/);

@@ -2,7 +2,7 @@ import { Simulation } from '../engine/simulation.js';
 import { rngStream, seed32, type Rng } from '../engine/rng.js';
 import type { Quote } from '../agents/strategy.js';
 import { Feedback } from '../agents/feedback.js';
-import { hashUniform } from '../mechanisms/beacon.js';
+import { hash4, hashUniform } from '../mechanisms/beacon.js';
 import type { Decision, Input, InputDraft, Job, Mechanism, OperatorInfo } from '../mechanisms/types.js';
 import { fits } from '../mechanisms/types.js';
 import { RunMetrics } from '../metrics/run-metrics.js';
@@ -22,6 +22,9 @@ const TIMER = 2;
 const WINDOW = 3;
 const INPUT = 4;
 const JOIN = 5;
+
+/** Seconds between two beacon rounds (drand's default network emits one every 30 s). */
+const BEACON_PERIOD_S = 30;
 
 
 /** One finished job, for `jobs.csv`. */
@@ -58,13 +61,13 @@ export interface MarketOptions {
 }
 
 /**
- * The recording hook: the nodes (all, and those in the initial state), then each input with its
- * time, the uniforms it drew from the mechanism's stream and its decisions. Inputs and decisions
- * are valid only during the call (the shell reuses objects).
+ * The recording hook: the nodes (all, and those in the initial state) with `init`'s decisions,
+ * then each input (its id and beacon included) with its time and its decisions. Inputs and
+ * decisions are valid only during the call (the shell reuses objects).
  */
 export interface StepRecorder {
   init(all: readonly OperatorInfo[], initial: readonly OperatorInfo[], decisions: readonly Decision[]): void;
-  step(input: Input, now: number, draws: readonly number[], decisions: readonly Decision[]): void;
+  step(input: Input, now: number, decisions: readonly Decision[]): void;
 }
 
 /** What a market run leaves behind. */
@@ -109,13 +112,12 @@ export function runMarket(o: MarketOptions): MarketResult {
     s.window,
   );
   const mech = o.mechanism;
-  const draws: number[] = [];
-  const mechStream = rngStream(o.seed, run, `mechanism/${mech.type}`);
-  const mechRng = o.record ? { next: () => draws[draws.push(mechStream.next()) - 1]! } : mechStream;
+  const mechRng = rngStream(o.seed, run, `mechanism/${mech.type}`);
   const agentRng: Rng[] = entities.map((e) => rngStream(o.seed, run, `entity/${e.view.name}`));
   const failSeed = seed32(o.seed, run, 'hardware-failures');
   const jitterSeed = seed32(o.seed, run, 'hardware-jitter');
   const raceOrderSeed = seed32(o.seed, run, 'race-order');
+  const beaconSeed = seed32(o.seed, run, 'beacon');
   const initial: OperatorInfo[] = nodes.filter((n) => n.active).map((n) => n.info);
   // `init` may decide (the order book asks every node for its opening ask): carried out before the clock starts.
   const initOut: Decision[] = [];
@@ -179,10 +181,7 @@ export function runMarket(o: MarketOptions): MarketResult {
     input.id = nextInputId++;
     if (feedback.enabled && (input.type === 'bid' || input.type === 'lock' || input.type === 'join-race') && jobs.has(input.jobId)) feedback.offered(input.jobId, nodes[input.operator]!.info.entity);
     mech.step(state, input, sim.now, mechRng, out);
-    if (o.record) {
-      o.record.step(input, sim.now, draws, out);
-      draws.length = 0;
-    }
+    o.record?.step(input, sim.now, out);
     const n = out.length;
     if (n === 0) return;
     for (let i = 0; i < n; i++) handle(out[i]!);
@@ -231,9 +230,30 @@ export function runMarket(o: MarketOptions): MarketResult {
   // Reusable input objects for the three inputs every job produces. Mechanisms read an input's fields
   // during `step` and never keep the object (the contract), so when no input is pending (`busy` is
   // false: the call is at the top of an event handler) the same object can carry the next input.
-  const submitIn: { type: 'submit'; job: Job } = { type: 'submit', job: undefined as unknown as Job };
+  const submitIn: { type: 'submit'; job: Job; beacon: Uint8Array } = { type: 'submit', job: undefined as unknown as Job, beacon: new Uint8Array(32) };
+
+  /**
+   * The public beacon of a job, drand-style: a live network would take the first drand round after
+   * the submission (one every 30 s; drand's default network) or a block hash. The simulator derives
+   * each round's 32 bytes from (seed, run, round), so every mechanism sees the same beacons (common
+   * random numbers), results stay deterministic, and jobs of one round share a beacon (their draws
+   * still differ: the job id is hashed in).
+   */
+  let beaconRound = -1;
   const deliverIn: { type: 'deliver'; jobId: number; operator: number } = { type: 'deliver', jobId: 0, operator: 0 };
   const availableIn: { type: 'available'; operator: number } = { type: 'available', operator: 0 };
+  function seededBeacon(at: number, out: Uint8Array): void {
+    const round = Math.floor(at / BEACON_PERIOD_S) + 1;
+    if (round === beaconRound) return;
+    beaconRound = round;
+    for (let i = 0; i < 8; i++) {
+      const w = hash4(beaconSeed, round, i, 0xbeac);
+      out[i * 4] = w >>> 24;
+      out[i * 4 + 1] = (w >>> 16) & 255;
+      out[i * 4 + 2] = (w >>> 8) & 255;
+      out[i * 4 + 3] = w & 255;
+    }
+  }
 
   function nodeIdle(nodeId: number): void {
     const node = nodes[nodeId]!;
@@ -495,6 +515,7 @@ export function runMarket(o: MarketOptions): MarketResult {
     const gap = req.nextGap();
     if (req.activeAt(sim.now + gap, s.duration)) sim.schedule(gap, ARRIVAL, r, 0);
     submitIn.job = job;
+    seededBeacon(sim.now, submitIn.beacon);
     feed(submitIn);
     submitIn.job = undefined as unknown as Job;
   });

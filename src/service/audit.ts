@@ -1,4 +1,4 @@
-import { Core, checkSelection, publishedBeacon, type Decision, type InputDraft, type Selection } from './core-adapter.js';
+import { Core, checkSelection, inputFromJson, submitBeacon, toJson, type Decision, type Selection } from './core-adapter.js';
 import type { RecordSection } from './record.js';
 
 /** The audit of one random selection. */
@@ -19,8 +19,8 @@ export interface AuditResult {
 
 /**
  * Recomputes every random selection of a record from the published beacon. For each assignment
- * drawn from a beacon it checks that (1) the beacon in the decision is the one derived from the
- * beacon its job's submission consumed, (2) `audit(beacon, eligible, job, draw)` picks the
+ * drawn from a beacon it checks that (1) the beacon in the decision is the one its job's
+ * submission carried, (2) `audit(beacon, eligible, job, draw)` picks the
  * assigned operator. The eligible sets come from the record when it lists them (a service
  * export) and are otherwise rebuilt by running the record's inputs through the core, which must
  * then reproduce the recorded decisions.
@@ -29,10 +29,10 @@ export function auditSection(section: RecordSection): AuditResult {
   const problems: string[] = [];
   const listed = section.steps.some((s) => s.selections !== undefined);
   const selections = listed ? section.steps.flatMap((s) => s.selections ?? []) : rebuildSelections(section, problems);
-  const beacons = new Map<number, number | undefined>();
-  for (const s of section.steps) if (s.input.type === 'submit') beacons.set(s.input.job.id, publishedBeacon(s.beacon));
-  const assigned = new Map<string, Decision & { type: 'assign' }>();
-  for (const s of section.steps) for (const d of s.decisions) if (d.type === 'assign' && d.beacon !== undefined) assigned.set(`${d.jobId}/${d.draw}`, d);
+  const beacons = new Map<number, string | undefined>();
+  for (const s of section.steps) if (s.input.type === 'submit') beacons.set(s.input.job.id, submitBeacon(s.input));
+  const assigned = new Map<string, { operator: number; beacon: string }>();
+  for (const s of section.steps) for (const d of s.decisions) if (d.type === 'assign' && d.beacon !== undefined) assigned.set(`${d.jobId}/${d.draw}`, { operator: d.operator, beacon: String(d.beacon) });
   const items = selections.map((sel): AuditItem => {
     const published = beacons.get(sel.job_id);
     const d = assigned.get(`${sel.job_id}/${sel.draw}`);
@@ -52,16 +52,11 @@ function rebuildSelections(section: RecordSection, problems: string[]): Selectio
   const h = section.header;
   const core = new Core({ id: h.mechanism_id, label: h.mechanism, preset: h.preset, params: withoutPreset(h.params) });
   const init = core.start(h.operators.filter((o) => o.online).map(({ online: _online, ...info }) => info), 0);
-  if (JSON.stringify(init) !== JSON.stringify(h.init ?? [])) problems.push('the core\'s init decisions differ from the recorded ones');
+  if (toJson(init) !== JSON.stringify(h.init ?? [])) problems.push("the core's init decisions differ from the recorded ones");
   const out: Selection[] = [];
   for (const [i, s] of section.steps.entries()) {
-    let k = 0;
-    const { id: _id, ...draft } = s.input;
-    const r = core.step(draft as InputDraft, s.at, () => {
-      if (k >= s.beacon.length) throw new Error(`step ${i + 1} (seq ${s.seq}) draws more than its recorded beacon`);
-      return s.beacon[k++]!;
-    });
-    if (JSON.stringify(r.decisions) !== JSON.stringify(s.decisions)) {
+    const r = core.step(inputFromJson(s.input), s.at);
+    if (toJson(r.decisions) !== JSON.stringify(s.decisions)) {
       problems.push(`step ${i + 1} (seq ${s.seq}, ${s.input.type}): the core's decisions differ from the recorded ones`);
       break;
     }

@@ -1,7 +1,7 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { importPublicKey } from './auth.js';
 import type { Clock } from './clock.js';
-import { Core, JOB_INPUT_TYPE, inputJob, refusal, type Decision, type Input, type InputDraft, type Job, type MechanismConfig, type OperatorInfo, type Selection } from './core-adapter.js';
+import { Core, JOB_INPUT_TYPE, fromHex, inputFromJson, inputJob, refusal, submitBeacon, toJson, type Decision, type Input, type InputDraft, type Job, type MechanismConfig, type OperatorInfo, type Selection } from './core-adapter.js';
 import { RequestError } from './errors.js';
 import { ServiceLedger } from './ledger.js';
 import type { ClockBody, JobInputBody, NodeInputBody, RegisterBody, SubmitBody } from './schemas.js';
@@ -25,13 +25,14 @@ export type Command =
 /** Checks a delivered proof. The default accepts every proof (the simulator's proofs are always valid). */
 export type VerifyHook = (jobId: number, operator: number, proof: Buffer) => boolean;
 
-/** One step of the core: an input, its beacon, and the decisions it produced. */
+/** One step of the core: an input (its beacon included), and the decisions it produced. */
 export interface StepRecord {
   readonly seq: number;
   readonly at: number;
   /** The input as JSON. */
   readonly input: string;
-  readonly beacon: readonly number[];
+  /** The beacon the input carried (a submission's), hex, or '' when none. */
+  readonly beacon: string;
   /** Each decision as JSON, exactly as the core emitted it. */
   readonly decisions: readonly string[];
   readonly selections: readonly Selection[];
@@ -227,20 +228,20 @@ export class Coordinator {
     const first = this.steps.length;
     const at = this.wallNow() ?? this.now;
     const entry = this.entry(b.id, at, 'register', body);
-    const beacon = this.applyRegister(JSON.parse(body), entry.seq, at, undefined);
-    batch.push({ ...entry, beacon: JSON.stringify(beacon) });
+    this.applyRegister(JSON.parse(body), entry.seq, at);
+    batch.push({ ...entry, beacon: '' });
     return this.ok({ operator: id }, first, 201);
   }
 
-  private applyRegister(b: { operator: OperatorInfo; public_key: string; stake_micros: number; online: boolean }, seq: number, at: number, tape: readonly number[] | undefined): number[] {
+  private applyRegister(b: { operator: OperatorInfo; public_key: string; stake_micros: number; online: boolean }, seq: number, at: number): void {
     this.operators.push({ info: b.operator, key: importPublicKey(b.public_key), publicKey: b.public_key, stake: b.stake_micros, online: b.online, ejected: false, work: new Map() });
     if (b.stake_micros > 0) this.ledger.stake(b.operator.id, b.stake_micros);
-    if (!this.core.isStarted || !b.online) return [];
-    return [...this.step({ type: 'join', operator: b.operator }, seq, at, tape).beacon];
+    if (this.core.isStarted && b.online) this.step({ type: 'join', operator: b.operator }, seq, at);
   }
 
   private submit(b: SubmitBody, batch: LogEntry[]): Reply {
     const at = this.inputTime(b.at, b.beacon);
+    const beacon = b.beacon !== undefined ? fromHex(b.beacon) : roundBeacon(this.o.beaconSeed, at);
     const deadline = b.deadline_at ?? at + b.deadline_s!;
     if (!(deadline > at)) throw new RequestError(400, b.deadline_at !== undefined ? 'deadline_at' : 'deadline_s', `expected a deadline after the submission time ${at} s, got ${deadline} s`);
     const first = this.steps.length;
@@ -258,7 +259,7 @@ export class Coordinator {
       // As the simulator declares it: the work at the scenario default of 884 kHz per GPU (`reference_khz`).
       estSeconds: b.est_seconds ?? (b.mcycles * 1e6) / (884 * 1000 * Math.max(1, b.resources.gpus)),
     };
-    const step = this.logInput(b.id, at, { type: 'submit', job }, b.beacon, batch);
+    const step = this.logInput(b.id, at, { type: 'submit', job, beacon }, batch);
     return refusal(step.decisionObjects) ? this.refusedOr(step, first) : this.ok({ job_id: job.id }, first, 201);
   }
 
@@ -268,7 +269,7 @@ export class Coordinator {
     if (!rec) throw new RequestError(404, 'job_id', `expected a submitted job, got ${c.jobId} (${this.jobs.length} jobs so far)`);
     // An ejected operator may still finish (or give up) work it holds; it may not take new work.
     const op = this.liveOperator(c.operator, c.type === 'deliver' || c.type === 'fail' || c.type === 'decline');
-    const at = this.inputTime(b.at, b.beacon);
+    const at = this.inputTime(b.at, undefined);
     if (c.type === 'deliver') {
       if (rec.delivered.has(op.info.id)) throw new RequestError(409, 'job_id', `expected one delivery per operator, got a second delivery of job ${c.jobId} by operator ${op.info.id}`);
       const proof = Buffer.from(b.proof ?? '', 'base64');
@@ -283,7 +284,7 @@ export class Coordinator {
     const jobId = c.jobId;
     const operator = op.info.id;
     const input: InputDraft = c.type === 'bid' ? { type: 'bid', jobId, operator, price: b.price_micros! } : { type: JOB_INPUT_TYPE[c.type], jobId, operator };
-    return this.refusedOr(this.logInput(b.id, at, input, b.beacon, batch), first);
+    return this.refusedOr(this.logInput(b.id, at, input, batch), first);
   }
 
   private nodeInput(c: Extract<Command, { kind: 'node' }>, batch: LogEntry[]): Reply {
@@ -291,7 +292,7 @@ export class Coordinator {
     const op = this.operators[c.operator];
     if (!op) throw new RequestError(404, 'operator', `expected a registered operator, got ${c.operator}`);
     if (op.ejected) throw new RequestError(403, 'operator', `expected an operator in the network, got ${c.operator}, which was ejected`);
-    const at = this.inputTime(b.at, b.beacon);
+    const at = this.inputTime(b.at, undefined);
     if (c.type === 'join' && op.online) throw new RequestError(409, 'operator', `expected an offline operator, got ${c.operator}, which is online`);
     if (c.type === 'leave' && !op.online) throw new RequestError(409, 'operator', `expected an online operator, got ${c.operator}, which is offline`);
     if (c.type === 'ask' && b.price_per_mcycle === undefined) throw new RequestError(400, 'price_per_mcycle', 'expected a price per Mcycle, got nothing');
@@ -303,7 +304,7 @@ export class Coordinator {
     if (c.type === 'ask') input = { type: 'ask', operator, pricePerMcycle: b.price_per_mcycle!, expiresAt: b.expires_at! };
     else if (c.type === 'join') input = { type: 'join', operator: op.info };
     else input = { type: c.type, operator };
-    return this.refusedOr(this.logInput(b.id, at, input, b.beacon, batch), first);
+    return this.refusedOr(this.logInput(b.id, at, input, batch), first);
   }
 
   private moveClock(b: ClockBody, batch: LogEntry[]): Reply {
@@ -313,16 +314,16 @@ export class Coordinator {
     this.advance(b.to, batch);
     this.now = b.to;
     this.fireDue(b.to, true, batch, b.fire ?? Infinity);
-    batch.push({ ...this.entry(b.id, b.to, 'clock', JSON.stringify({ to: b.to })), beacon: '[]' });
+    batch.push({ ...this.entry(b.id, b.to, 'clock', JSON.stringify({ to: b.to })), beacon: '' });
     return this.ok({ now: this.now }, first);
   }
 
   /** The time of an input: the wall clock, or (manual clock) the request's `at`, never before now. */
-  private inputTime(at: number | undefined, beacon: readonly number[] | undefined): number {
+  private inputTime(at: number | undefined, beacon: string | undefined): number {
     const wall = this.wallNow();
     if (wall !== undefined) {
       if (at !== undefined) throw new RequestError(400, 'at', 'expected no time (the coordinator runs on wall time; `at` needs --clock manual), got one');
-      if (beacon !== undefined) throw new RequestError(400, 'beacon', 'expected no beacon (the coordinator draws its own on wall time; `beacon` needs --clock manual), got one');
+      if (beacon !== undefined) throw new RequestError(400, 'beacon', 'expected no beacon (on wall time the coordinator takes the beacon of the round; `beacon` needs --clock manual), got one');
       return Math.max(this.now, wall);
     }
     if (at === undefined) return this.now;
@@ -350,8 +351,8 @@ export class Coordinator {
     if (this.core.isStarted) return;
     const entry = seq === undefined ? this.entry(null, this.now, 'genesis', '{}') : { seq, at: this.now };
     const decisions = this.core.start(this.operators.filter((o) => o.online).map((o) => o.info), this.now);
-    this.record(entry.seq, this.now, GENESIS, [], decisions, [], -1);
-    if (seq === undefined) batch?.push({ ...(entry as Omit<LogEntry, 'beacon'>), beacon: '[]' });
+    this.record(entry.seq, this.now, GENESIS, '', decisions, [], -1);
+    if (seq === undefined) batch?.push({ ...(entry as Omit<LogEntry, 'beacon'>), beacon: '' });
   }
 
   /** Moves time to `to`, firing every timer due before it (each at its own time). */
@@ -368,14 +369,14 @@ export class Coordinator {
     for (let t = this.timers.peek(); t && (t.at < to || (inclusive && t.at === to && atTo < limit)); t = this.timers.peek()) {
       if (t.at === to) atTo++;
       this.timers.pop();
-      this.logInput(null, t.at, { type: 'timer', jobId: t.jobId, tag: t.tag }, undefined, batch);
+      this.logInput(null, t.at, { type: 'timer', jobId: t.jobId, tag: t.tag }, batch);
     }
   }
 
-  private logInput(id: string | null, at: number, draft: InputDraft, tape: readonly number[] | undefined, batch: LogEntry[] | undefined): StepRecord & { decisionObjects: Decision[] } {
+  private logInput(id: string | null, at: number, draft: InputDraft, batch: LogEntry[] | undefined): StepRecord & { decisionObjects: Decision[] } {
     const entry = this.entry(id, at, 'input', '');
-    const step = this.step(draft, entry.seq, at, tape);
-    batch?.push({ ...entry, body: step.input, beacon: JSON.stringify(step.beacon) });
+    const step = this.step(draft, entry.seq, at);
+    batch?.push({ ...entry, body: step.input, beacon: step.beacon });
     return step;
   }
 
@@ -396,12 +397,11 @@ export class Coordinator {
     return { seq, id, at, kind, body };
   }
 
-  /** One core step: beacon draws, decisions, and their effects on the coordinator's books. */
-  private step(draft: InputDraft, seq: number, at: number, tape: readonly number[] | undefined): StepRecord & { decisionObjects: Decision[] } {
+  /** One core step: its decisions, and their effects on the coordinator's books. */
+  private step(draft: InputDraft, seq: number, at: number): StepRecord & { decisionObjects: Decision[] } {
     this.now = at;
     let k = 0;
-    const draw = (): number => (tape && k < tape.length ? tape[k++]! : beaconUniform(this.o.beaconSeed, seq, k++));
-    const r = this.core.step(draft, at, draw);
+    const r = this.core.step(draft, at);
     const input = r.input;
     const refused = refusal(r.decisions) !== undefined;
     if (input.type === 'submit' && !refused) {
@@ -409,13 +409,13 @@ export class Coordinator {
       this.ledger.submit(input.job.id, input.job.requester, input.job.maxPrice);
     }
     if (!refused) this.afterInput(input);
-    const rec = this.record(seq, at, JSON.stringify(input), r.beacon, r.decisions, r.selections, inputJob(input));
+    const rec = this.record(seq, at, toJson(input), submitBeacon(input) ?? '', r.decisions, r.selections, inputJob(input));
     return { ...rec, decisionObjects: r.decisions };
   }
 
   /** Keeps a step and carries out its decisions on the coordinator's books. */
-  private record(seq: number, at: number, input: string, beacon: number[], ds: readonly Decision[], selections: readonly Selection[], job: number): StepRecord {
-    const rec: StepRecord = { seq, at, input, beacon, decisions: ds.map((d) => JSON.stringify(d)), selections };
+  private record(seq: number, at: number, input: string, beacon: string, ds: readonly Decision[], selections: readonly Selection[], job: number): StepRecord {
+    const rec: StepRecord = { seq, at, input, beacon, decisions: ds.map(toJson), selections };
     this.steps.push(rec);
     this.counters.decisions += ds.length;
     const touched = new Set<number>();
@@ -478,9 +478,8 @@ export class Coordinator {
   private replayEntry(e: LogEntry): void {
     this.seq = e.seq;
     if (e.id !== null) this.ids.set(e.id, e.seq);
-    const tape = JSON.parse(e.beacon) as number[];
     if (e.kind === 'register') {
-      this.applyRegister(JSON.parse(e.body), e.seq, e.at, tape);
+      this.applyRegister(JSON.parse(e.body), e.seq, e.at);
       return;
     }
     if (e.kind === 'genesis') {
@@ -492,12 +491,12 @@ export class Coordinator {
       this.now = e.at;
       return;
     }
-    const { id: _id, ...input } = JSON.parse(e.body) as Input;
+    const input = inputFromJson(JSON.parse(e.body) as Input);
     if (input.type === 'timer') {
       const t = this.timers.pop();
       if (!t || t.jobId !== input.jobId || t.tag !== input.tag || t.at !== e.at) throw new Error(`log entry ${e.seq}: a timer (job ${input.jobId}, tag ${input.tag}) that is not the one due`);
     }
-    this.step(input as InputDraft, e.seq, e.at, tape);
+    this.step(input, e.seq, e.at);
   }
 
   /** Wall clock: wakes up when the next timer is due. */
@@ -533,15 +532,18 @@ const REFUSAL_STATUS: Record<string, [number, string]> = {
 
 /** A step as JSON, with its decisions embedded exactly as the core emitted them. */
 export function stepJson(s: StepRecord): string {
-  return `{"seq":${s.seq},"at":${JSON.stringify(s.at)},"input":${s.input},"beacon":${JSON.stringify(s.beacon)},"decisions":[${s.decisions.join(',')}]}`;
+  return `{"seq":${s.seq},"at":${JSON.stringify(s.at)},"input":${s.input},"decisions":[${s.decisions.join(',')}]}`;
 }
 
+/** Seconds between two beacon rounds (drand's default network: one every 30 s, as the simulator). */
+export const BEACON_PERIOD_S = 30;
+
 /**
- * The coordinator's own beacon when an input brings none: uniform k of entry `seq` is the first
- * 53 bits of SHA-256(`pmsim-beacon/<seed>/<seq>/<k>`). A live network would take the beacon from an
- * external source (a drand round, a block hash) instead, through the input's `beacon`.
+ * The coordinator's stand-in for an external beacon when a submission brings none: the first round
+ * after the submission, SHA-256(`pmsim-beacon/<seed>/<round>`). A live network takes the round's
+ * value from drand (or a block hash) instead; with `--clock manual` a submission may bring it.
  */
-export function beaconUniform(seed: string, seq: number, k: number): number {
-  const h = createHash('sha256').update(`pmsim-beacon/${seed}/${seq}/${k}`).digest();
-  return (h.readUInt32BE(0) * 2 ** 21 + (h.readUInt32BE(4) >>> 11)) / 2 ** 53;
+export function roundBeacon(seed: string, at: number): Uint8Array {
+  const round = Math.floor(at / BEACON_PERIOD_S) + 1;
+  return new Uint8Array(createHash('sha256').update(`pmsim-beacon/${seed}/${round}`).digest());
 }

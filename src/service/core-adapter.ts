@@ -11,15 +11,15 @@
  *   replay gives the core the same ids (its `refused` decisions name them). The coordinator keeps the
  *   callers' string ids and drops their duplicates before the core sees them;
  * - `init` may decide (the order book asks every node for an opening ask): genesis is a step;
- * - randomness is a `Random` the core pulls uniforms from; only random allocation pulls, one
- *   uniform per submitted job, which becomes the job's published 32-bit beacon (`drawBeacon`). The
- *   "beacon" of an input is therefore the list of uniforms it consumed, logged with the input, so a
- *   replay of the log (or of a simulation's record) feeds the core exactly the same numbers;
- * - a random selection is audited by `audit(beacon, eligible, jobId, draw, 1)`; the eligible set is
- *   not part of the decision, so the adapter captures it from the state's free index at the moment
- *   of the draw.
+ * - a submission carries the job's external beacon (32 bytes: a drand round, a block hash); random
+ *   allocation draws each prover with SHA-256(beacon, job id, draw) and `audit` recomputes a draw
+ *   from the beacon and the eligible set. On the wire and in records byte arrays are lowercase hex;
+ * - no mechanism draws from the injected `Random` any more: the adapter hands the core one that
+ *   refuses, so a mechanism that started drawing would fail loudly instead of replaying wrongly;
+ * - the eligible set of a draw is not part of the decision: the adapter captures it from the
+ *   state's free index at the moment of the draw.
  */
-import { audit, drawBeacon } from '../mechanisms/beacon.js';
+import { audit, BEACON_BYTES } from '../mechanisms/beacon.js';
 import type { FreeIndex } from '../mechanisms/free-index.js';
 import { mechanismById } from '../mechanisms/registry.js';
 import type { Decision, Input, InputDraft, Job, Mechanism, OperatorInfo, ProtocolState, Random, Resources } from '../mechanisms/types.js';
@@ -45,8 +45,8 @@ export const JOB_INPUT_TYPE = { decline: 'decline', bid: 'bid', lock: 'lock', jo
 export interface Selection {
   readonly job_id: number;
   readonly draw: number;
-  /** The job's published beacon (derived from the beacon of the job's submission). */
-  readonly beacon: number;
+  /** The job's public beacon (the one its submission carried), hex. */
+  readonly beacon: string;
   /** Eligible node ids at the draw, ascending. */
   readonly eligible: readonly number[];
   readonly operator: number;
@@ -71,25 +71,56 @@ export function createMechanism(cfg: MechanismConfig): Mechanism {
   return entry.create({ ...cfg.params, ...(cfg.preset ? { preset: cfg.preset } : {}) });
 }
 
-/** The job's published beacon, given the uniforms its submission consumed (undefined if none). */
-export function publishedBeacon(draws: readonly number[]): number | undefined {
-  if (draws.length === 0) return undefined;
-  let i = 0;
-  return drawBeacon({ next: () => draws[i++]! });
+/** Bytes of a beacon, as many as the core expects. */
+export const BEACON_LENGTH = BEACON_BYTES;
+
+/** Lowercase hex of bytes. */
+export function toHex(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+}
+
+/** Bytes of a hex string (validated by the request schema or the record). */
+export function fromHex(h: string): Uint8Array {
+  return new Uint8Array(Buffer.from(h, 'hex'));
+}
+
+/** JSON of an input or a decision, byte arrays (beacons) as hex: the form of logs, replies and records. */
+export function toJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? toHex(x) : x));
+}
+
+/** An input read back from JSON (a log entry, a record): its beacon becomes bytes again. */
+export function inputFromJson(v: Input | InputDraft): InputDraft {
+  const { id: _id, ...draft } = v as Input;
+  if (draft.type === 'submit' && typeof draft.beacon === 'string') return { ...draft, beacon: fromHex(draft.beacon) } as InputDraft;
+  return draft as InputDraft;
+}
+
+/** The beacon a submission carries, hex (undefined for other inputs, or a submission without one). */
+export function submitBeacon(input: Input | InputDraft): string | undefined {
+  if (input.type !== 'submit' || input.beacon === undefined) return undefined;
+  return typeof input.beacon === 'string' ? input.beacon : toHex(input.beacon);
 }
 
 /** Recomputes one selection from its beacon and eligible set. */
 export function checkSelection(s: Selection): boolean {
-  return audit(s.beacon, s.eligible, s.job_id, s.draw, 1)[0] === s.operator;
+  return /^[0-9a-f]+$/.test(s.beacon) && s.beacon.length === 2 * BEACON_BYTES && audit(fromHex(s.beacon), s.eligible, s.job_id, s.draw, 1)[0] === s.operator;
 }
 
 /** The result of one core step. */
 export interface StepResult {
+  /** The input as the core received it (with its id). */
+  readonly input: Input;
   readonly decisions: Decision[];
   readonly selections: Selection[];
-  /** The uniforms the step consumed: the input's beacon, to be logged with it. */
-  readonly beacon: number[];
 }
+
+/** The `Random` the core gets: no mechanism draws from it (randomness comes from beacons). */
+const NO_RANDOM: Random = {
+  next: () => {
+    throw new Error('the core drew from its Random: the coordinator passes randomness only as beacons');
+  },
+};
 
 /**
  * One running core: a mechanism and its state. The state is built at genesis from the operators
@@ -125,24 +156,13 @@ export class Core {
     return out;
   }
 
-  /**
-   * Applies one input at `now`. `draw` supplies uniforms: from the input's logged beacon on
-   * replay, or fresh ones from the coordinator's beacon source.
-   */
-  step(draft: InputDraft, now: number, draw: () => number): StepResult & { input: Input } {
+  /** Applies one input at `now`, numbering it. */
+  step(draft: InputDraft, now: number): StepResult {
     const input = { ...draft, id: this.nextId++ } as Input;
-    const beacon: number[] = [];
-    const random: Random = {
-      next: () => {
-        const u = draw();
-        beacon.push(u);
-        return u;
-      },
-    };
     const decisions: Decision[] = [];
     this.captured = [];
-    this.mech.step(this.state!, input, now, random, decisions);
-    return { input, decisions, selections: this.pairSelections(decisions), beacon };
+    this.mech.step(this.state!, input, now, NO_RANDOM, decisions);
+    return { input, decisions, selections: this.pairSelections(decisions) };
   }
 
   /** Random allocation draws with `FreeIndex.kth`: capture the free eligible set at each draw. */
@@ -163,7 +183,7 @@ export class Core {
     for (const d of decisions) {
       if (d.type !== 'assign' || d.beacon === undefined || d.draw === undefined) continue;
       const eligible = this.captured[c++];
-      if (eligible) out.push({ job_id: d.jobId, draw: d.draw, beacon: d.beacon as number, eligible, operator: d.operator });
+      if (eligible) out.push({ job_id: d.jobId, draw: d.draw, beacon: typeof d.beacon === 'number' ? String(d.beacon) : toHex(d.beacon), eligible, operator: d.operator });
     }
     return out;
   }

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Decision, Input, MechanismConfig, OperatorInfo, Selection } from './core-adapter.js';
+import { toJson, type Decision, type Input, type MechanismConfig, type OperatorInfo, type Selection } from './core-adapter.js';
 
 /**
  * Records: what `pmsim run --record FILE` writes and `GET /v1/record` exports. JSON lines; each
@@ -8,13 +8,13 @@ import type { Decision, Input, MechanismConfig, OperatorInfo, Selection } from '
  *
  *   {"kind":"header","format":"pmsim-record/1","scenario":…,"seed":…,"mechanism":LABEL,"mechanism_id":…,
  *    "preset":…,"params":{…},"operators":[{"id":0,"entity":0,"capacity":{…},"hardware":"gpu","online":true},…]}
- *   {"kind":"step","id":"sim/0","seq":1,"at":12.5,"input":{"type":…,"id":0,…},"beacon":[0.42],"decisions":[{…},…]}
+ *   {"kind":"step","id":"sim/0","seq":1,"at":12.5,"input":{"type":"submit","id":0,"job":{…},"beacon":"9f…"},"decisions":[{…},…]}
  *
  * `operators` lists every node in id order, `online` telling whether it was part of the initial
  * state (the others join later with a `join` input); `init` holds the decisions of the core's `init`,
- * if any. `id` is the input's id for the coordinator. `beacon` is what the input consumed from the
- * randomness source. A service export also lists each step's random `selections` with their
- * eligible sets.
+ * if any. `id` is the input's id for the coordinator; the input carries the core's numeric id and,
+ * for a submission, the job's beacon (32 bytes, hex). A service export also lists each step's random
+ * `selections` with their eligible sets.
  */
 export const RECORD_FORMAT = 'pmsim-record/1';
 
@@ -39,8 +39,8 @@ export interface RecordStep {
   readonly id?: string;
   readonly seq: number;
   readonly at: number;
+  /** The input as JSON (byte arrays as hex: read it back with `inputFromJson`). */
   readonly input: Input;
-  readonly beacon: readonly number[];
   readonly decisions: readonly Decision[];
   readonly selections?: readonly Selection[];
 }
@@ -68,9 +68,9 @@ export function recordHeader(h: { scenario: string; seed: number; config: Mechan
 }
 
 /** A step line; `input` and each decision are already JSON. */
-export function recordStepLine(seq: number, at: number, input: string, beacon: readonly number[], decisions: readonly string[], selections?: readonly Selection[], id?: string): string {
+export function recordStepLine(seq: number, at: number, input: string, decisions: readonly string[], selections?: readonly Selection[], id?: string): string {
   const sel = selections && selections.length > 0 ? `,"selections":${JSON.stringify(selections)}` : '';
-  return `{"kind":"step"${id ? `,"id":${JSON.stringify(id)}` : ''},"seq":${seq},"at":${JSON.stringify(at)},"input":${input},"beacon":${JSON.stringify(beacon)},"decisions":[${decisions.join(',')}]${sel}}`;
+  return `{"kind":"step"${id ? `,"id":${JSON.stringify(id)}` : ''},"seq":${seq},"at":${JSON.stringify(at)},"input":${input},"decisions":[${decisions.join(',')}]${sel}}`;
 }
 
 /** Parses a record (the text of a file). Throws with the line number on a malformed line. */
@@ -142,20 +142,20 @@ export class RecordWriter {
 }
 
 /**
- * The simulator's side of `--record`: receives what the shell's `record` hook reports (the initial
- * operators, then every input with its time, the uniforms it consumed and its decisions) and writes
- * one section. Inputs are serialised at once: the shell reuses input objects.
+ * The simulator's side of `--record`: receives what the shell's `record` hook reports (the nodes and
+ * `init`'s decisions, then every input with its time and its decisions) and writes one section.
+ * Inputs are serialised at once: the shell reuses input objects (and the beacon's bytes).
  */
 export function sectionRecorder(w: RecordWriter, h: { scenario: string; seed: number; config: MechanismConfig; params: Readonly<Record<string, unknown>> }) {
   let seq = 0;
   return {
     init(all: readonly OperatorInfo[], initial: readonly OperatorInfo[], decisions: readonly Decision[]): void {
       const on = new Set(initial.map((o) => o.id));
-      w.line(recordHeader({ ...h, operators: all.map((o) => ({ ...o, online: on.has(o.id) })), init: decisions }));
+      w.line(recordHeader({ ...h, operators: all.map((o) => ({ ...o, online: on.has(o.id) })), init: JSON.parse(toJson(decisions)) as Decision[] }));
     },
-    step(input: Input, now: number, draws: readonly number[], decisions: readonly Decision[]): void {
+    step(input: Input, now: number, decisions: readonly Decision[]): void {
       seq++;
-      w.line(recordStepLine(seq, now, JSON.stringify(input), draws, decisions.map((d) => JSON.stringify(d)), undefined, `sim/${input.id}`));
+      w.line(recordStepLine(seq, now, toJson(input), decisions.map(toJson), undefined, `sim/${input.id}`));
     },
   };
 }

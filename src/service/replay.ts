@@ -106,13 +106,13 @@ function requestFor(step: RecordStep, keys: readonly OperatorKey[]): { path: str
   const input = step.input;
   const id = step.id ?? `replay/${step.seq}`;
   // The core numbers its inputs itself (the coordinator's adapter counts them as the shell does).
-  const base = { id, at: step.at, ...(step.beacon.length > 0 ? { beacon: step.beacon } : {}) };
+  const base = { id, at: step.at };
   switch (input.type) {
     case 'submit': {
       const j = input.job;
       return {
         path: '/v1/jobs',
-        body: { ...base, requester: j.requester, kind: j.kind, mcycles: j.mcycles, resources: { cpus: j.request.cpus, gpus: j.request.gpus, memory_gb: j.request.memoryGb }, deadline_at: j.deadline, max_price_micros: j.maxPrice, redundancy: j.redundancy, est_seconds: j.estSeconds },
+        body: { ...base, ...(input.beacon !== undefined ? { beacon: input.beacon as unknown as string } : {}), requester: j.requester, kind: j.kind, mcycles: j.mcycles, resources: { cpus: j.request.cpus, gpus: j.request.gpus, memory_gb: j.request.memoryGb }, deadline_at: j.deadline, max_price_micros: j.maxPrice, redundancy: j.redundancy, est_seconds: j.estSeconds },
       };
     }
     case 'timer':

@@ -4,13 +4,15 @@ import { z } from 'zod';
  * The request bodies of the coordinator's HTTP API. Every body carries `id`: the caller's input id.
  * A second request with the same id is a no-op that says so, so clients may retry safely.
  * Money is integer micro-USD (`*_micros`), times are coordinator seconds. With `--clock manual`
- * an input may carry `at` (the clock moves there first) and `beacon` (the uniforms the core draws,
- * for replaying a recorded simulation).
+ * an input may carry `at` (the clock moves there first), and a submission its `beacon` (for
+ * replaying a recorded simulation).
  */
 const id = z.string().min(1).max(128).describe('the caller’s input id');
 const micros = z.number().int().min(0);
 const seconds = z.number().finite();
-const common = { id, at: seconds.min(0).optional(), beacon: z.array(z.number().min(0).lt(1)).max(64).optional() };
+const common = { id, at: seconds.min(0).optional() };
+/** A job's external beacon: 32 bytes, lowercase hex (a drand round value, a block hash). */
+const beacon = z.string().regex(/^[0-9a-f]{64}$/, 'expected 32 bytes as 64 lowercase hex digits');
 
 export const resourcesSchema = z.strictObject({
   cpus: z.number().min(0).default(0),
@@ -33,6 +35,7 @@ export const registerSchema = z.strictObject({
 export const submitSchema = z
   .strictObject({
     ...common,
+    beacon: beacon.optional(),
     requester: z.number().int().min(0).default(0),
     kind: z.string().min(1).max(32).default('zkvm'),
     mcycles: z.number().positive().finite(),

@@ -1,4 +1,4 @@
-import { checkSelection, publishedBeacon, type Decision } from './core-adapter.js';
+import { checkSelection, type Decision } from './core-adapter.js';
 import { GENESIS, type Coordinator, type StepRecord } from './coordinator.js';
 import { recordHeader, recordStepLine } from './record.js';
 
@@ -41,23 +41,23 @@ export function operatorView(c: Coordinator, id: number): Record<string, unknown
 }
 
 /**
- * `GET /v1/jobs/:id/audit`: the job's published beacon (from the beacon its submission consumed)
- * and every random selection with its eligible set, each recomputed here.
+ * `GET /v1/jobs/:id/audit`: the job's public beacon (the one its submission carried) and every
+ * random selection with its eligible set, each recomputed here.
  */
 export function auditView(c: Coordinator, id: number): Record<string, unknown> | undefined {
   const r = c.jobs[id];
   if (!r) return undefined;
   const submit = stepBySeq(c, r.submitSeq);
-  const beacon = submit ? publishedBeacon(submit.beacon) : undefined;
+  const beacon = submit?.beacon || undefined;
   const selections = r.selections.map((s) => ({ ...s, beacon_matches: s.beacon === beacon, ok: s.beacon === beacon && checkSelection(s) }));
-  return { job_id: id, submit_seq: r.submitSeq, input_beacon: submit?.beacon ?? [], beacon: beacon ?? null, selections, ok: selections.every((s) => s.ok) };
+  return { job_id: id, submit_seq: r.submitSeq, beacon: beacon ?? null, selections, ok: selections.every((s) => s.ok) };
 }
 
-/** `GET /v1/beacon/:seq`: the beacon an input consumed. */
+/** `GET /v1/beacon/:seq`: the beacon the input at log position `seq` carried. */
 export function beaconView(c: Coordinator, seq: number): Record<string, unknown> | undefined {
   const s = stepBySeq(c, seq);
   if (!s) return undefined;
-  return { seq, at: s.at, input: JSON.parse(s.input), beacon: s.beacon, published: publishedBeacon(s.beacon) ?? null };
+  return { seq, at: s.at, input: JSON.parse(s.input), beacon: s.beacon || null };
 }
 
 /** `GET /v1/record`: the coordinator's steps as a record (the format `pmsim run --record` writes). */
@@ -65,7 +65,7 @@ export function* recordLines(c: Coordinator, scenario: string, seed: number): It
   const operators = c.operators.map((o) => ({ ...o.info, online: o.online }));
   const genesis = c.steps.find((s) => s.input === GENESIS);
   yield recordHeader({ scenario, seed, config: c.core.config, params: c.core.params, operators, init: genesis?.decisions.map((d) => JSON.parse(d) as Decision) });
-  for (const s of c.steps) if (s !== genesis) yield recordStepLine(s.seq, s.at, s.input, s.beacon, s.decisions, s.selections);
+  for (const s of c.steps) if (s !== genesis) yield recordStepLine(s.seq, s.at, s.input, s.decisions, s.selections);
 }
 
 /** The step with a given log position (binary search: steps are in log order). */

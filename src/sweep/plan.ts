@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { SUMMARY_COLUMNS } from '../output/rows.js';
+import { SUMMARY_COLUMNS } from '../comparison/rows.js';
 import { ScenarioError, formatPath, type ScenarioIssue } from '../scenario/errors.js';
 import { parseScenario } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';

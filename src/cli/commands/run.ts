@@ -1,14 +1,12 @@
 import { join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { runScenario } from '../../market/run-scenario.js';
+import { runScenario } from '../../comparison/run-scenario.js';
 import { AtomicStream } from '../../output/atomic.js';
-import { cell } from '../../output/csv.js';
-import { writeRunOutputs } from '../../output/write-run.js';
+import { writeRunOutputs } from '../../comparison/write-run.js';
+import { jobsHeader, jobsLine } from '../../comparison/jobs-file.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { RecordWriter, sectionRecorder } from '../../service/record.js';
 import { UsageError } from '../errors.js';
-
-const JOB_COLUMNS = ['mechanism', 'seed', 'job_id', 'requester', 'kind', 'mcycles', 'submitted_s', 'deadline_s', 'outcome', 'ended_s', 'on_time', 'latency_s', 'price_usd', 'operator', 'entity', 'attempts'];
 
 interface RunArgs {
   scenario: string;
@@ -43,13 +41,13 @@ const command: CommandModule<object, RunArgs> = {
     const seed = a.seed ?? scenario.seed;
     const out = resolve(a.out);
     const jobs = a.jobs ? new AtomicStream(join(out, 'jobs.csv')) : undefined;
-    jobs?.write(`${JOB_COLUMNS.join(',')}\n`);
+    jobs?.write(jobsHeader());
     const record = a.record ? new RecordWriter(resolve(a.record)) : undefined;
     try {
       const result = runScenario(scenario, {
         seed,
         mechanisms: a.mechanism,
-        onJob: jobs ? (m, r) => jobs.write(`${JOB_COLUMNS.map((c) => csvCell(c === 'mechanism' ? m : c === 'seed' ? seed : (r as unknown as Record<string, unknown>)[c])).join(',')}\n`) : undefined,
+        onJob: jobs ? (m, r) => jobs.write(jobsLine(m, seed, r)) : undefined,
         record: record ? (ref, m) => sectionRecorder(record, { scenario: scenario.name, seed, config: ref, params: m.params }) : undefined,
         onMechanismDone: a.quiet ? undefined : (label, r) => process.stderr.write(`  ${label}: ${r.metrics.submitted} jobs, ${r.events} events\n`),
       });
@@ -76,11 +74,6 @@ const command: CommandModule<object, RunArgs> = {
     }
   },
 };
-
-function csvCell(v: unknown): string {
-  const s = cell(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 function fmt(v: unknown, digits: number): string {
   return typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
