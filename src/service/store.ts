@@ -12,7 +12,7 @@ export interface LogEntry {
   readonly kind: 'register' | 'genesis' | 'input' | 'clock';
   /** The entry's payload as JSON. */
   readonly body: string;
-  /** The beacon the input consumed, as JSON (`[]` when none). */
+  /** The beacon a submission carried (32 bytes, hex), or '' for other entries. */
   readonly beacon: string;
 }
 
