@@ -28,7 +28,9 @@ const rules = {
   report: ['output', 'comparison'],
   // The browser explorer: the simulation and the charts, never the CLI's or the sweeps' Node code.
   web: ['comparison', 'report', 'output', 'scenario', 'market', 'mechanisms', 'agents', 'hardware-models', 'metrics', 'engine'],
-  cli: ['comparison', 'sweep', 'report', 'output', 'scenario', 'mechanisms', 'agents', 'hardware-models', 'market', 'engine', 'metrics'],
+  // The live coordinator runs the core and nothing of the simulator.
+  service: ['mechanisms', 'scenario'],
+  cli: ['comparison', 'sweep', 'report', 'output', 'scenario', 'mechanisms', 'agents', 'hardware-models', 'market', 'engine', 'metrics', 'service'],
   '.': ['*'],
 };
 /** Root files any folder may import. */

@@ -1,7 +1,7 @@
 import { mechanismById } from '../mechanisms/registry.js';
 import type { Mechanism } from '../mechanisms/types.js';
 import type { MechanismRef, Scenario } from '../scenario/schema.js';
-import { runMarket, type JobRow, type MarketResult } from '../market/market.js';
+import { runMarket, type JobRow, type MarketResult, type StepRecorder } from '../market/market.js';
 import { latencyRows, sharesRows, summaryRow, timeseriesRows, type Row, type RunKey } from './rows.js';
 
 /** A mechanism reference with defaults resolved. */
@@ -36,6 +36,8 @@ export interface RunOptions {
   readonly mechanisms?: readonly string[];
   /** Receives every finished job (for `jobs.csv`). */
   readonly onJob?: (mechanism: string, row: JobRow) => void;
+  /** Gives each mechanism's run a recording hook (`pmsim run --record`). */
+  readonly record?: (ref: ResolvedMechanism, mechanism: Mechanism) => StepRecorder;
   /** Called after each mechanism's run. */
   readonly onMechanismDone?: (label: string, result: MarketResult) => void;
 }
@@ -76,12 +78,14 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   for (const ref of refs) {
     const key: RunKey = { scenario: scenario.name, mechanism: ref.label, mechanism_id: ref.id, preset: ref.preset, seed };
     const t0 = performance.now(); // (not process.hrtime: the explorer runs this in a browser)
+    const mechanism = createMechanism(ref);
     const r = runMarket({
       scenario,
-      mechanism: createMechanism(ref),
+      mechanism,
       seed,
       run: opts.run ?? 0,
       onJob: opts.onJob ? (row) => opts.onJob!(ref.label, row) : undefined,
+      record: opts.record?.(ref, mechanism),
     });
     const wall = (performance.now() - t0) / 1e3;
     result.summary.push(summaryRow(key, r));

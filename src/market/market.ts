@@ -32,6 +32,18 @@ export interface MarketOptions {
   readonly onJob?: (row: JobRow) => void;
   /** Share of delivered work at which attackers count as dominant. */
   readonly dominanceShare?: number;
+  /** Hears every input the mechanism receives (`pmsim run --record`). */
+  readonly record?: StepRecorder;
+}
+
+/**
+ * The recording hook: the nodes (all, and those in the initial state) with `init`'s decisions,
+ * then each input (its id and beacon included) with its time and its decisions. Inputs and
+ * decisions are valid only during the call (the shell reuses objects).
+ */
+export interface StepRecorder {
+  init(all: readonly OperatorInfo[], initial: readonly OperatorInfo[], decisions: readonly Decision[]): void;
+  step(input: Input, now: number, decisions: readonly Decision[]): void;
 }
 
 /** What a market run leaves behind. */
@@ -126,12 +138,14 @@ export function runMarket(o: MarketOptions): MarketResult {
   // `init` may decide (the order book asks every node for its opening ask): carried out before the clock starts.
   const initial: OperatorInfo[] = nodes.filter((n) => n.active).map((n) => n.info);
   const initOut: Decision[] = [];
-  pump.connect(mech, mech.init(initial, initOut, sim.now), (input) => {
+  const state = mech.init(initial, initOut, sim.now);
+  o.record?.init(nodes.map((n) => n.info), initial, initOut);
+  pump.connect(mech, state, (input) => {
     if (ctx.feedback.enabled && (input.type === 'bid' || input.type === 'lock' || input.type === 'join-race') && ctx.jobs.has(input.jobId)) {
       ctx.feedback.offered(input.jobId, nodes[input.operator]!.info.entity);
     }
     return input;
-  }, () => sim.now, mechRng, handle);
+  }, () => sim.now, mechRng, handle, o.record);
   pump.decideAll(initOut);
 
   const reject = (jobId: number): void => {
@@ -177,6 +191,7 @@ function inputPump() {
   let now: () => number;
   let random: { next(): number };
   let handle: (d: Decision) => void;
+  let recorder: StepRecorder | undefined;
   let pending: InputDraft[] = [];
   let pHead = 0;
   let nextInputId = 0;
@@ -189,6 +204,7 @@ function inputPump() {
     const input = draft as Input & { id: number };
     input.id = nextInputId++;
     mech.step(state as never, observe(input), now(), random, out);
+    recorder?.step(input, now(), out);
     const n = out.length;
     if (n === 0) return;
     for (let i = 0; i < n; i++) handle(out[i]!);
@@ -198,7 +214,8 @@ function inputPump() {
 
   const pump = {
     busy: false,
-    connect(m: Mechanism, s: unknown, obs: (input: Input) => Input, clock: () => number, rng: { next(): number }, h: (d: Decision) => void): void {
+    connect(m: Mechanism, s: unknown, obs: (input: Input) => Input, clock: () => number, rng: { next(): number }, h: (d: Decision) => void, rec?: StepRecorder): void {
+      recorder = rec;
       mech = m;
       state = s;
       observe = obs;

@@ -12,6 +12,7 @@ interface RunArgs extends WorkArgs {
   report: boolean;
   quiet: boolean;
   'allow-outside-traces': boolean;
+  record?: string;
 }
 
 /** Parses `--seed`: a whole number ≥ 0, quoted back as given when it is not one. */
@@ -51,7 +52,8 @@ const command: CommandModule<object, RunArgs> = {
         .option('jobs', { type: 'boolean', default: false, describe: 'Also write jobs.csv (one row per job)' })
         .option('report', { type: 'boolean', default: false, describe: 'Also write report.html and report.md' })
         .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors' })
-        .option('allow-outside-traces', { type: 'boolean', default: false, describe: "Let trace files lie outside the scenario's folder" }),
+        .option('allow-outside-traces', { type: 'boolean', default: false, describe: "Let trace files lie outside the scenario's folder" })
+        .option('record', { type: 'string', describe: 'Also write every input the core received, with its time, id, beacon and decisions (JSON lines, for pmsim replay / audit)' }),
     )
       .example('$0 run scenarios/default.yaml --out results/default', 'compare every mechanism of the default scenario')
       .example('$0 run scenarios/default.yaml --seed 7 --mechanism random --jobs', 'one mechanism, another seed, with per-job rows')
@@ -91,6 +93,8 @@ async function runInto(dir: import('../../output/run-dir.js').RunOutputDir, a: R
   const { writeRunOutputs } = await import('../../comparison/write-run.js');
   const { supplyWarning } = await import('../../comparison/warnings.js');
   const jobs = a.jobs ? new AtomicStream(dir.path('jobs.csv')) : undefined;
+  const { RecordWriter, sectionRecorder } = await import('../../service/record.js');
+  const record = a.record ? new RecordWriter(resolve(a.record)) : undefined;
   jobs?.write(jobsHeader());
   const { endOfRunWarnings } = await import('../../scenario/feasibility.js');
   const warnings: string[] = [];
@@ -103,6 +107,7 @@ async function runInto(dir: import('../../output/run-dir.js').RunOutputDir, a: R
       seed,
       mechanisms: a.mechanism,
       onJob: jobs ? (m, r) => jobs.write(jobsLine(m, seed, r)) : undefined,
+      record: record ? (ref, m) => sectionRecorder(record, { scenario: scenario.name, seed, config: ref, params: m.params }) : undefined,
       onMechanismDone: (label, r) => {
         k++;
         ends.push({ mechanism: label, submitted: r.metrics.submitted, open: r.openJobs, unservable: r.metrics.unservable });
@@ -120,6 +125,7 @@ async function runInto(dir: import('../../output/run-dir.js').RunOutputDir, a: R
     const cmd = ['pmsim', ...argv, ...(a.seed === undefined ? ['--seed', String(seed)] : [])].map(shellArg).join(' ');
     for (const w of endOfRunWarnings(ends)) warnings.push(w);
     jobs?.commit();
+    record?.commit();
     writeRunOutputs(result, dir.staging, { scenarioFile: a.scenario, command: cmd, warnings: [...before, ...warnings] });
     if (!a.quiet) {
       for (const r of result.summary) {
@@ -136,6 +142,7 @@ async function runInto(dir: import('../../output/run-dir.js').RunOutputDir, a: R
     }
   } catch (e) {
     jobs?.abort();
+    record?.abort();
     throw e;
   }
 }
