@@ -3,3 +3,7 @@ export { scenarioSchema, duration, type Scenario, type ScenarioInput, type Opera
 export { loadScenarioFile, parseScenario, parseScenarioText, readColumn } from './load.js';
 export { ScenarioError, formatPath, type ScenarioIssue } from './errors.js';
 export { parseDuration, formatDuration } from './duration.js';
+export { estimateWork, checkWork, formatEstimate, WORK_LIMITS, WorkLimitError, type WorkEstimate } from './estimate.js';
+export { MECHANISM_PARAMS, checkMechanismParams } from './mechanism-params.js';
+export { readInputText, InputFileError, MAX_INPUT_BYTES } from './read-file.js';
+export type { LoadOptions } from './load.js';
