@@ -81,10 +81,12 @@ export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, z
     maxRacers: count(1e6),
     oneRacePerNode: bool,
     onNoRacers: oneOf('wait', 'fail'),
+    joinWindow: positiveSeconds,
   },
   'order-book': {
     priceRule: oneOf('resting', 'midpoint', 'bid', 'ask'),
     askTtl: positiveSeconds,
+    askWait: positiveSeconds,
     requireFinish: bool,
     finishFactor: factor(0, 1000),
     commissionShare: share,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Decision, Input, Job, OperatorInfo, Random } from '../types.js';
+import type { Decision, Input, InputDraft, Job, OperatorInfo, Random } from '../types.js';
 import { orderBook } from './index.js';
 import { compareLimitPerMcycle } from './priority.js';
 
@@ -56,15 +56,19 @@ function serviceOrder(jobs: { mcycles: number; maxPrice: number }[]): number[] {
   const state = m.init(operators);
   const served: number[] = [];
   const prices = new Map<number, number>();
-  const step = (input: Input, now: number) => {
-    let queue: Input[] = [input];
+  let nextId = 0;
+  // Answers every request-ask at once (an ask where the node has a price, else "no ask"), as the
+  // shell does, so a held bid is posted without waiting for askWait.
+  const step = (input: InputDraft, now: number) => {
+    let queue: InputDraft[] = [input];
     while (queue.length > 0) {
-      const next: Input[] = [];
+      const next: InputDraft[] = [];
       for (const i of queue) {
         const out: Decision[] = [];
-        m.step(state, i, now, noRandom, out);
+        m.step(state, { ...i, id: nextId++ } as Input, now, noRandom, out);
         for (const d of out) {
           if (d.type === 'request-ask' && prices.has(d.operator)) next.push({ type: 'ask', operator: d.operator, pricePerMcycle: prices.get(d.operator)!, expiresAt: d.expiresAt });
+          else if (d.type === 'request-ask') next.push({ type: 'cancel-ask', operator: d.operator });
           else if (d.type === 'timer' && d.at === now) next.push({ type: 'timer', jobId: d.jobId, tag: d.tag });
           else if (d.type === 'assign') served.push(d.jobId);
         }
