@@ -173,6 +173,7 @@ describe('fuzz: every scenario input ends valid or cleanly refused (seeded, stru
     let slowest = 0;
     let cases = 0;
     let hangs = 0;
+    let slowestCase: { outcome: string; ms: number; input: string } | undefined;
     fc.assert(
       fc.property(scenarioA, fc.oneof(fc.constant([]), fc.array(mutationA, { minLength: 1, maxLength: 3 })), fc.constantFrom('object', 'object', 'yaml', 'json') as fc.Arbitrary<'object' | 'yaml' | 'json'>, (base, ms, via) => {
         // A deep copy: fast-check's constants are shared between cases, and mutations must not leak.
@@ -181,6 +182,7 @@ describe('fuzz: every scenario input ends valid or cleanly refused (seeded, stru
         const t0 = performance.now();
         const o = outcome(raw, via);
         const took = performance.now() - t0;
+        if (took > slowest) slowestCase = { outcome: o, ms: Math.round(took), input: JSON.stringify(raw, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)) };
         slowest = Math.max(slowest, took);
         if (took > HANG_MS) hangs++;
         cases++;
@@ -193,7 +195,7 @@ describe('fuzz: every scenario input ends valid or cleanly refused (seeded, stru
     const valid = [...outcomes].filter(([k]) => k.startsWith('valid')).reduce((n, [, c]) => n + c, 0);
     const figures = { cases, seed: SEED, distinct_outcomes: outcomes.size, valid, refused: cases - valid, crashes: 0, hangs, slowest_case_ms: Math.round(slowest) };
     mkdirSync('test-artifacts', { recursive: true });
-    writeFileSync(process.env.PMSIM_FUZZ_OUT ?? 'test-artifacts/fuzz.json', `${JSON.stringify({ ...figures, outcomes: Object.fromEntries([...outcomes].sort((a, b) => b[1] - a[1])) }, null, 2)}\n`);
+    writeFileSync(process.env.PMSIM_FUZZ_OUT ?? 'test-artifacts/fuzz.json', `${JSON.stringify({ ...figures, slowest_case: slowestCase, outcomes: Object.fromEntries([...outcomes].sort((a, b) => b[1] - a[1])) }, null, 2)}\n`);
     console.log(`fuzz: ${JSON.stringify(figures)}`);
     // A campaign that found only one kind of outcome would test nothing.
     expect(valid).toBeGreaterThan(cases / 20);
