@@ -3,6 +3,7 @@ import list from './list.js';
 import run from './run.js';
 import sweep from './sweep.js';
 import merge from './merge.js';
+import gather from './gather.js';
 import report from './report.js';
 import validate from './validate.js';
 
@@ -22,4 +23,4 @@ const schema: CommandModule<object, { out?: string }> = {
  * heavy at the top: their handlers load what they need, so `pmsim --help` stays fast.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [run, validate, list, schema, sweep, merge, report];
+export const commands: CommandModule<any, any>[] = [run, validate, list, schema, sweep, merge, gather, report];

@@ -3,8 +3,6 @@ import type { CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
 import { workOptions, type WorkArgs } from './work-options.js';
 
-const JOB_COLUMNS = ['mechanism', 'seed', 'job_id', 'requester', 'kind', 'mcycles', 'submitted_s', 'deadline_s', 'outcome', 'ended_s', 'on_time', 'latency_s', 'price_usd', 'operator', 'entity', 'attempts'];
-
 interface RunArgs extends WorkArgs {
   scenario: string;
   seed?: string;
@@ -62,7 +60,7 @@ const command: CommandModule<object, RunArgs> = {
     const seedArg = parseSeed(a.seed);
     const { loadScenarioFile } = await import('../../scenario/load.js');
     const { checkWork } = await import('../../scenario/estimate.js');
-    const { resolveMechanism } = await import('../../market/run-scenario.js');
+    const { resolveMechanism } = await import('../../comparison/run-scenario.js');
     const scenario = loadScenarioFile(a.scenario, { allowOutsideTraces: a['allow-outside-traces'] });
     checkMechanismNames(a.mechanism, scenario.mechanisms.map(resolveMechanism));
     const est = checkWork(scenario, a.scenario, { force: a.force, maxEvents: a['max-events'] });
@@ -83,13 +81,13 @@ const command: CommandModule<object, RunArgs> = {
 };
 
 async function runInto(dir: import('../../output/run-dir.js').RunOutputDir, a: RunArgs, scenario: import('../../scenario/schema.js').Scenario, seed: number, total: number): Promise<void> {
-  const { runScenario } = await import('../../market/run-scenario.js');
+  const { runScenario } = await import('../../comparison/run-scenario.js');
   const { AtomicStream } = await import('../../output/atomic.js');
-  const { cell } = await import('../../output/csv.js');
-  const { writeRunOutputs } = await import('../../output/write-run.js');
-  const { supplyWarning } = await import('../../output/warnings.js');
+  const { jobsHeader, jobsLine } = await import('../../comparison/jobs-file.js');
+  const { writeRunOutputs } = await import('../../comparison/write-run.js');
+  const { supplyWarning } = await import('../../comparison/warnings.js');
   const jobs = a.jobs ? new AtomicStream(dir.path('jobs.csv')) : undefined;
-  jobs?.write(`${JOB_COLUMNS.join(',')}\n`);
+  jobs?.write(jobsHeader());
   const warnings: string[] = [];
   const tty = !a.quiet && Boolean(process.stderr.isTTY);
   const t0 = Date.now();
@@ -98,7 +96,7 @@ async function runInto(dir: import('../../output/run-dir.js').RunOutputDir, a: R
     const result = runScenario(scenario, {
       seed,
       mechanisms: a.mechanism,
-      onJob: jobs ? (m, r) => jobs.write(`${JOB_COLUMNS.map((c) => csvCell(cell, c === 'mechanism' ? m : c === 'seed' ? seed : (r as unknown as Record<string, unknown>)[c])).join(',')}\n`) : undefined,
+      onJob: jobs ? (m, r) => jobs.write(jobsLine(m, seed, r)) : undefined,
       onMechanismDone: (label, r) => {
         k++;
         const w = supplyWarning(label, r);
@@ -130,11 +128,6 @@ async function runInto(dir: import('../../output/run-dir.js').RunOutputDir, a: R
     jobs?.abort();
     throw e;
   }
-}
-
-function csvCell(cell: (v: unknown) => string, v: unknown): string {
-  const s = cell(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 function fmt(v: unknown, digits: number): string {
