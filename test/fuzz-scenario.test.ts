@@ -122,7 +122,7 @@ const mutationA: fc.Arbitrary<Mutation> = fc.record({
   key: fc.constantFrom('params', 'extra', 'preset', 'label', 'dist', 'hardware', 'strategy', 'rampUpBase', 'txFeeUsd', 'spread', 'window'),
 });
 
-function mutate(s: Record<string, unknown>, ms: Mutation[]): void {
+function mutate(s: Record<string, unknown>, ms: readonly Mutation[]): void {
   for (const m of ms) {
     const ps = places(s);
     if (ps.length === 0) return;
