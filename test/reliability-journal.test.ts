@@ -102,3 +102,11 @@ describe('sweep lock and pid reuse', () => {
     }
   });
 });
+
+describe('sweep plans', () => {
+  it('refuse a grid point beyond the work limits before any run starts', async () => {
+    const { parseSweep, validatePlan } = await import('../src/sweep/plan.js');
+    const plan = parseSweep({ scenario: `${FIX}base.yaml`, grid: { duration: ['6h', '52w'], 'requesters[0].arrival': ['10m', '1ms'] } }, 'big.yaml');
+    expect(() => validatePlan(plan)).toThrow(/grid: grid point 1: the scenario asks for too much work: .*--max-events N or --force/);
+  });
+});

@@ -69,3 +69,22 @@ describe('kill -9 of `pmsim run` at random moments, the write phase included', (
     expect(readdirSync(dir).sort()).toEqual(['out', 's.yaml']);
   });
 });
+
+describe('two runs into one --out at once', () => {
+  it('one writes, the other is refused with exit 2 (both exited 0 before)', async () => {
+    const scenario = join(dir, 'long.yaml');
+    writeFileSync(scenario, stringify(baseScenario({ duration: '14d', mechanisms: ['random', 'order-book', 'race', 'sealed-bid'] })));
+    const out = join(dir, 'shared');
+    const start = () =>
+      new Promise<{ code: number | null; stderr: string }>((done) => {
+        const p = spawn(process.execPath, [BIN, 'run', scenario, '--out', out, '--quiet'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        p.stderr.on('data', (d) => (stderr += d));
+        p.on('close', (code) => done({ code, stderr }));
+      });
+    const [a, b] = await Promise.all([start(), start()]);
+    expect([a.code, b.code].sort()).toEqual([0, 2]);
+    expect((a.code === 2 ? a : b).stderr).toMatch(/^error: --out .* is in use by another pmsim run \(pid \d+/);
+    expect(readdirSync(out).sort()).toEqual(FILES.filter((f) => f !== 'jobs.csv'));
+  });
+});

@@ -136,7 +136,7 @@ describe('pmsim sweep: interruption, failures and bad input', () => {
     const r = pmsim(['sweep', `${FIX}/failing.yaml`, '--out', out, '--workers', '2']);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('6 runs: 4 done, 2 failed');
-    expect(r.stderr).toMatch(/run 2 failed: empirical distribution needs at least one value/);
+    expect(r.stderr).toMatch(/run 2 failed: no mechanism of the scenario matches random/);
     const m = JSON.parse(read(out, 'manifest.json')) as { counts: { done: number; failed: number }; runs: { run: number; status: string; error?: string }[] };
     expect(m.counts).toMatchObject({ done: 4, failed: 2 });
     expect(m.runs.map((x) => x.status)).toEqual(['done', 'done', 'failed', 'failed', 'done', 'done']);

@@ -179,7 +179,7 @@ describe('journal, failures and resume (in-process, workers: 0)', () => {
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { counts: { failed: number }; runs: { run: number; status: string; error?: string }[] };
     expect(m.counts.failed).toBe(2);
     expect(m.runs.filter((x) => x.status === 'failed').map((x) => x.run)).toEqual([2, 3]);
-    expect(m.runs[2]!.error).toMatch(/empirical distribution needs at least one value/);
+    expect(m.runs[2]!.error).toMatch(/no mechanism of the scenario matches random/);
     const runIdx = readFileSync(join(out, 'runs.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
     expect([...new Set(runIdx)]).toEqual([0, 1, 4, 5]);
   });

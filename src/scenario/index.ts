@@ -4,3 +4,7 @@ export { loadScenarioFile, parseScenario, parseScenarioText, readColumn } from '
 export { parseScenarioTextWith, parseScenarioWith, parseColumn, traceFiles, noTraces, type TraceReader, type TraceText } from './parse.js';
 export { ScenarioError, formatPath, type ScenarioIssue } from './errors.js';
 export { parseDuration, formatDuration } from './duration.js';
+export { estimateWork, checkWork, formatEstimate, WORK_LIMITS, WorkLimitError, type WorkEstimate } from './estimate.js';
+export { MECHANISM_PARAMS, checkMechanismParams } from './mechanism-params.js';
+export { readInputText, InputFileError, MAX_INPUT_BYTES } from './read-file.js';
+export type { LoadOptions } from './load.js';

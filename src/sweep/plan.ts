@@ -3,6 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { SUMMARY_COLUMNS } from '../comparison/rows.js';
 import { ScenarioError, formatPath, type ScenarioIssue } from '../scenario/errors.js';
 import { parseScenario } from '../scenario/load.js';
+import { WorkLimitError, checkWork } from '../scenario/estimate.js';
 import { readInputText } from '../scenario/read-file.js';
 import { checkPlainData, parseYamlText } from '../scenario/yaml.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -307,7 +308,16 @@ export function buildScenario(
  */
 export function validatePlan(plan: SweepPlan, limit = 5000): void {
   const d = plan.definition;
-  const check = (point: number) => buildScenario(d.scenario, pointOverrides(plan, point), plan.scenarioPath, plan.file, point);
+  const check = (point: number) => {
+    const s = buildScenario(d.scenario, pointOverrides(plan, point), plan.scenarioPath, plan.file, point);
+    // The work estimate of `pmsim run`, per grid point: a point that would run for hours is refused up front.
+    try {
+      checkWork(s, plan.file);
+    } catch (e) {
+      if (!(e instanceof WorkLimitError)) throw e;
+      throw new SweepError(plan.file, [{ path: 'grid', message: `grid point ${point}: ${e.message.replace(`${plan.file}: `, '')}` }]);
+    }
+  };
   if (plan.points <= limit) {
     for (let p = 0; p < plan.points; p++) check(p);
     return;
