@@ -85,7 +85,8 @@ export async function slurmSweep(plan: SweepPlan, o: SlurmSweepOptions, io: Clus
     shards: o.shards,
     jobName: jobName(plan.definition.name || 'sweep'),
     cpusPerTask: o.cpusPerTask,
-    workdir: process.cwd(),
+    // Every path in the script is absolute; the working directory only matters to a user's --sbatch-arg.
+    workdir: /\s/.test(process.cwd()) ? out : process.cwd(),
     partition: o.partition,
     time: o.time,
     sbatchArgs: o.sbatchArgs,
