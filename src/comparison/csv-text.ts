@@ -1,4 +1,5 @@
-import { jsonRow, toCsv } from '../output/csv.js';
+import { toCsv } from '../output/csv.js';
+import { summaryCell, summaryJsonRow } from './money.js';
 import type { RunResult } from './run-scenario.js';
 import { SUMMARY_COLUMNS } from './rows.js';
 
@@ -11,8 +12,9 @@ export const RUN_TABLE_FILES = ['summary.csv', 'summary.json', 'timeseries.csv',
  */
 export function runTableTexts(result: RunResult): [(typeof RUN_TABLE_FILES)[number], string][] {
   return [
-    ['summary.csv', toCsv(result.summary, SUMMARY_COLUMNS)],
-    ['summary.json', `${JSON.stringify(result.summary.map(jsonRow), null, 2)}\n`],
+    // Money exact to the µUSD (money.ts): the ledger's identities can be checked from the files.
+    ['summary.csv', toCsv(result.summary, SUMMARY_COLUMNS, summaryCell)],
+    ['summary.json', result.summary.length === 0 ? '[]\n' : `[\n${result.summary.map((r) => summaryJsonRow(r, '  ')).join(',\n')}\n]\n`],
     ['timeseries.csv', toCsv(result.timeseries)],
     ['shares.csv', toCsv(result.shares)],
     ['latency.csv', toCsv(result.latency)],

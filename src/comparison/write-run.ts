@@ -11,11 +11,14 @@ export const RUN_FILES = ['summary.csv', 'summary.json', 'timeseries.csv', 'shar
 export interface RunMeta {
   readonly scenarioFile?: string;
   readonly command?: string;
+  /** Warnings about the run's results (a protocol rule removed most honest supply, ...). */
+  readonly warnings?: readonly string[];
 }
 
 /**
- * Writes a run's result files into `dir`, each atomically. Everything is rendered in memory first,
- * so a failure leaves no half-written set behind.
+ * Writes a run's result files into `dir`, each atomically, run.json last. Everything is rendered in
+ * memory first. The CLI writes into a staging directory that replaces `--out` as a whole
+ * (output/run-dir.ts), so a reader never sees files of two runs.
  */
 export function writeRunOutputs(result: RunResult, dir: string, meta: RunMeta = {}): string[] {
   const files: [string, string][] = [
@@ -30,6 +33,7 @@ export function writeRunOutputs(result: RunResult, dir: string, meta: RunMeta = 
           seeds: [result.seed],
           scenario: result.scenario,
           timing: result.timing,
+          warnings: meta.warnings ?? [],
           node: process.version,
         },
         null,

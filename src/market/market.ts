@@ -134,7 +134,11 @@ export function runMarket(o: MarketOptions): MarketResult {
   }, () => sim.now, mechRng, handle);
   pump.decideAll(initOut);
 
-  events = createEvents(ctx, work, createEntryExit({ entities, nodes, ledger, metrics, window: s.window, collateral: ctx.collateral }));
+  const reject = (jobId: number): void => {
+    handle({ type: 'done', jobId, outcome: 'rejected', operator: -1 });
+    handle({ type: 'close', jobId });
+  };
+  events = createEvents(ctx, work, createEntryExit({ entities, nodes, ledger, metrics, window: s.window, collateral: ctx.collateral }), reject);
   events.start();
   sim.run(s.duration);
   // Drain: no new arrivals; let in-flight jobs finish, for at most another `duration`.

@@ -2,17 +2,21 @@
  * Scenario parsing and validation on text and plain objects, with no file system: the browser
  * explorer and the CLI (through `load.ts`) share it, so both give the same scenario and the same
  * error messages. Trace files (`{dist: empirical, file: ...}`) are read through a {@link TraceReader}
- * the caller passes in.
+ * the caller passes in (the CLI's refuses files outside the scenario's folder, the browser's asks
+ * the user for them).
  */
-import { csvParseRows } from 'd3';
-import { parseDocument } from 'yaml';
 import { strategyIds } from '../agents/registry.js';
 import { hardwareIds } from '../hardware-models/catalogue.js';
 import { mechanismById, mechanisms } from '../mechanisms/registry.js';
+import { csvRows } from './csv-rows.js';
 import { ScenarioError, formatPath, type ScenarioIssue } from './errors.js';
+import { checkDrawLimits } from './limits.js';
+import { checkMechanismParams } from './mechanism-params.js';
 import { scenarioSchema, type Scenario } from './schema.js';
+import { checkStrategyParamValues, isStrategyId } from './strategy-params.js';
+import { checkPlainData, parseYamlText } from './yaml.js';
 
-/** A trace file's text, and the name its errors show (the CLI: the resolved path). */
+/** A trace file's text, and the name its errors show (as the scenario wrote it). */
 export interface TraceText {
   readonly name: string;
   readonly text: string;
@@ -31,14 +35,9 @@ export function noTraces(file: string): TraceText {
 
 /** Parses scenario text (YAML or JSON). `file` names it in errors; traces come from `readTrace`. */
 export function parseScenarioTextWith(text: string, file: string, readTrace: TraceReader): Scenario {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ScenarioError(
-      file,
-      doc.errors.map((e) => ({ path: '', message: `${e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}: ` : ''}${e.message.split('\n')[0]}` })),
-    );
-  }
-  return parseScenarioWith(doc.toJS(), file, readTrace);
+  const r = parseYamlText(text);
+  if (!r.ok) throw new ScenarioError(file, r.issues);
+  return parseScenarioWith(r.value, file, readTrace);
 }
 
 /** Validates a plain object as a scenario, applies defaults and loads trace files through `readTrace`. */
@@ -46,6 +45,8 @@ export function parseScenarioWith(raw: unknown, file: string, readTrace: TraceRe
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ScenarioError(file, [{ path: '', message: 'expected a mapping of scenario keys (name, seed, duration, window, mechanisms, operators, requesters)' }]);
   }
+  const hostile = checkPlainData(raw);
+  if (hostile.length > 0) throw new ScenarioError(file, hostile);
   const r = scenarioSchema.safeParse(raw);
   if (!r.success) {
     throw new ScenarioError(file, r.error.issues.flatMap((i) => explain(i, [])));
@@ -53,7 +54,9 @@ export function parseScenarioWith(raw: unknown, file: string, readTrace: TraceRe
   const s = r.data;
   const issues: ScenarioIssue[] = [];
   checkNames(s, issues);
+  if (issues.length > 0) throw new ScenarioError(file, issues);
   loadTraces(s, readTrace, issues);
+  if (issues.length === 0) checkDrawLimits(s, issues);
   if (issues.length > 0) throw new ScenarioError(file, issues);
   return s;
 }
@@ -92,11 +95,14 @@ function checkNames(s: Scenario, issues: ScenarioIssue[]): void {
   const ids = mechanisms().map((m) => m.id);
   s.mechanisms.forEach((m, i) => {
     const ref = typeof m === 'string' ? { id: m, params: {} as Record<string, unknown>, preset: undefined } : m;
-    const entry = mechanismById(ref.id);
+    const entry = ids.includes(ref.id) ? mechanismById(ref.id) : undefined;
     if (!entry) {
       issues.push({ path: `mechanisms[${i}]`, message: `unknown mechanism "${ref.id}" (expected one of: ${ids.join(', ')})` });
       return;
     }
+    const bad = checkMechanismParams(ref.id, ref.params, entry.presets, ref.preset);
+    for (const b of bad) issues.push({ path: `mechanisms[${i}].${b.path}`, message: b.message });
+    if (bad.length > 0) return;
     try {
       entry.create({ ...ref.params, ...(ref.preset ? { preset: ref.preset } : {}) });
     } catch (e) {
@@ -107,7 +113,8 @@ function checkNames(s: Scenario, issues: ScenarioIssue[]): void {
   const st = strategyIds();
   s.operators.forEach((g, i) => {
     if (!hw.includes(g.hardware)) issues.push({ path: `operators[${i}].hardware`, message: `unknown hardware "${g.hardware}" (expected one of: ${hw.join(', ')})` });
-    if (!st.includes(g.strategy)) issues.push({ path: `operators[${i}].strategy`, message: `unknown strategy "${g.strategy}" (expected one of: ${st.join(', ')})` });
+    if (!isStrategyId(g.strategy)) issues.push({ path: `operators[${i}].strategy`, message: `unknown strategy "${g.strategy}" (expected one of: ${st.join(', ')})` });
+    else for (const b of checkStrategyParamValues(g.strategy, g.params)) issues.push({ path: `operators[${i}].${b.path}`, message: b.message });
   });
   const seen = new Set<string>();
   s.operators.forEach((g, i) => {
@@ -147,9 +154,13 @@ function loadTraces(s: Scenario, readTrace: TraceReader, issues: ScenarioIssue[]
   });
 }
 
-/** One numeric column of CSV text (by header name or index); a header row is skipped. `name` is for errors. */
+/**
+ * One numeric column of CSV text (by header name or index); a header row is skipped. `name` names
+ * the file in messages. A bad cell is quoted, cut to 24 characters, so a wrong file is
+ * recognisable without echoing its content.
+ */
 export function parseColumn(text: string, name: string, column: string | number): number[] {
-  const rows = csvParseRows(text);
+  const rows = csvRows(text);
   let col = typeof column === 'number' ? column : -1;
   let start = 0;
   if (rows.length > 0 && rows[0]!.some((c) => c.trim() !== '' && !Number.isFinite(Number(c)))) {
@@ -162,7 +173,7 @@ export function parseColumn(text: string, name: string, column: string | number)
     const cell = rows[i]![col];
     if (cell === undefined || cell.trim() === '') continue;
     const v = Number(cell);
-    if (!Number.isFinite(v) || v < 0) throw new Error(`row ${i + 1} of ${name}: expected a number ≥ 0, got "${cell}"`);
+    if (!Number.isFinite(v) || v < 0) throw new Error(`row ${i + 1} of ${name}: expected a number ≥ 0, got "${cell.length > 24 ? `${cell.slice(0, 21)}...` : cell}"`);
     out.push(v);
   }
   return out;
