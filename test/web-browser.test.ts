@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { runFigures } from '../src/report/figures.js';
 import { parseCsv } from '../src/report/rows.js';
 import { BIN, ROOT, pmsim } from './cli.js';
 import { tmp } from './fixtures/report/helpers.js';
@@ -130,7 +131,11 @@ describe.skipIf(!HAVE)('the explorer in headless Chromium', () => {
     const seen = await page.evaluate(() => (window as unknown as { seen: number[] }).seen);
     expect(seen.filter((n) => n > 0 && n < 6).length, 'partial results shown during the run').toBeGreaterThan(0);
     const charts = await page.$$eval('#charts svg.pmsim-chart', (s) => s.map((x) => ({ name: x.getAttribute('data-chart'), marks: x.querySelectorAll('path, rect:not(.background), circle').length })));
-    expect(charts.map((c) => c.name)).toEqual(CHARTS);
+    // The report's run figures for the same files (src/report/figures.ts), in the same order.
+    const tables = { summary: parseCsv(cli.get('summary.csv')!), timeseries: parseCsv(cli.get('timeseries.csv')!), shares: parseCsv(cli.get('shares.csv')!), latency: parseCsv(cli.get('latency.csv')!) };
+    const mechanisms = tables.summary.map((r) => String(r.mechanism));
+    expect(charts.map((c) => c.name)).toEqual(runFigures(tables, mechanisms).map((f) => f.name));
+    expect(charts.map((c) => c.name)).toEqual(expect.arrayContaining(CHARTS));
     for (const c of charts) expect(c.marks, c.name ?? '').toBeGreaterThan(0);
     expect(expectTableMatches(await tableValues(page), cli.get('summary.csv')!)).toBeGreaterThanOrEqual(54);
     for (const f of FILES) {
@@ -193,9 +198,9 @@ describe.skipIf(!HAVE)('the explorer in headless Chromium', () => {
     const got = readFileSync((await dl.path())!, 'utf8');
     const dir = tmp('web-form');
     writeFileSync(join(dir, 'edited.yaml'), yaml);
-    const r = pmsim(['run', join(dir, 'edited.yaml'), '--out', dir, '--quiet', ...cmd.split(' ').slice(3)]);
+    const r = pmsim(['run', join(dir, 'edited.yaml'), '--out', join(dir, 'out'), '--quiet', ...cmd.split(' ').slice(3)]);
     expect(r.status, r.stderr).toBe(0);
-    expect(got === readFileSync(join(dir, 'summary.csv'), 'utf8'), 'summary.csv is byte-identical to pmsim run on the edited YAML').toBe(true);
+    expect(got === readFileSync(join(dir, 'out', 'summary.csv'), 'utf8'), 'summary.csv is byte-identical to pmsim run on the edited YAML').toBe(true);
     expect(parseCsv(got).length).toBe(4);
     expect(Number(parseCsv(got)[0]!.attacker_share_peak)).toBeGreaterThanOrEqual(0);
     await page.close();

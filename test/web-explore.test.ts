@@ -61,7 +61,7 @@ describe('pmsim explore', () => {
   it('rejects a broken scenario and a bad port with one line and exit status 2', () => {
     const bad = pmsim(['explore', 'test/fixtures/does-not-exist.yaml', '--port', '0']);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toBe('error: invalid scenario\ntest/fixtures/does-not-exist.yaml: file not found\n');
+    expect(bad.stderr).toBe('test/fixtures/does-not-exist.yaml: file not found\n');
     const port = pmsim(['explore', '--port', '70000']);
     expect(port.status).toBe(2);
     expect(port.stderr).toBe('error: --port expects a whole number from 0 to 65535, got 70000\n');

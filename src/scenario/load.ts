@@ -15,13 +15,16 @@ export interface LoadOptions {
 
 /** Reads, parses and validates a scenario file (YAML or JSON). Throws {@link ScenarioError}. */
 export function loadScenarioFile(file: string, opts: LoadOptions = {}): Scenario {
-  let text: string;
+  return parseScenarioText(readScenarioText(file), file, opts);
+}
+
+/** A scenario file's text; an unreadable file is a {@link ScenarioError} naming it. */
+export function readScenarioText(file: string): string {
   try {
-    text = readInputText(file);
+    return readInputText(file);
   } catch (e) {
     throw new ScenarioError(file, [{ path: '', message: (e as Error).message }]);
   }
-  return parseScenarioText(text, file, opts);
 }
 
 /** Parses scenario text. `file` names it in errors and anchors relative paths (trace files). */
@@ -38,7 +41,7 @@ export function parseScenario(raw: unknown, file = '<scenario>', opts: LoadOptio
  * Trace files are read from disk, relative to the scenario file's folder, and (unless allowed)
  * only from inside it; errors name the file as the scenario wrote it.
  */
-function traceReaderFor(file: string, opts: LoadOptions): TraceReader {
+export function traceReaderFor(file: string, opts: LoadOptions = {}): TraceReader {
   const base = dirname(resolve(file));
   return (name) => {
     const abs = resolve(base, name);

@@ -2,7 +2,7 @@
  * The results view: the key-figures table and the report's charts (src/report, the same d3 code
  * and palette as `pmsim report`), drawn on the page's DOM.
  */
-import { cell } from '../output/csv.js';
+import { summaryCell } from '../comparison/money.js';
 import { runFigures, type RunTables } from '../report/figures.js';
 import { runHeadlines } from '../report/headlines.js';
 import { metricInfo } from '../report/metrics.js';
@@ -30,7 +30,7 @@ export function renderTable(table: HTMLTableElement, summary: readonly Row[]): v
   const body = summary
     .map((r) => {
       const tds = cols.map((c) => {
-        const exact = cell(r[c]);
+        const exact = summaryCell(c, r[c]); // exactly as summary.csv writes it (money with six decimals)
         const v = num(r, c);
         const shown = c.startsWith('jobs_') ? exact : metricInfo(c).fmt(v);
         return `<td data-column="${c}" data-value="${exact}">${escape(shown)}</td>`;

@@ -1,15 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
-import { parseScenarioTextWith } from '../../scenario/parse.js';
 import { UsageError } from '../errors.js';
-import { ScenarioError } from '../../scenario/errors.js';
 
 interface ExploreArgs {
   scenario?: string;
   port: number;
+  'allow-outside-traces': boolean;
 }
 
 /** The built explorer (`npm run build:web`), beside the compiled CLI: dist/web. */
@@ -32,29 +31,20 @@ export interface ServedScenario {
 }
 
 /**
- * Reads and validates a scenario file as `pmsim validate` does (same messages), keeping the text of
- * every trace file it names so the browser gets them too.
+ * Reads and validates a scenario file as `pmsim validate` does (same messages, same trace-folder
+ * rule), keeping the text of every trace file it names so the browser gets them too. The parser is
+ * loaded on demand, so that `pmsim --help` does not pay for it.
  */
-export function readServedScenario(file: string): ServedScenario {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ScenarioError(file, [{ path: '', message: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(e)})` }]);
-  }
+export async function readServedScenario(file: string, allowOutsideTraces = false): Promise<ServedScenario> {
+  const { readScenarioText, traceReaderFor } = await import('../../scenario/load.js');
+  const { parseScenarioTextWith } = await import('../../scenario/parse.js');
+  const text = readScenarioText(file);
+  const read = traceReaderFor(file, { allowOutsideTraces });
   const traces: Record<string, string> = {};
-  const base = dirname(resolve(file));
   parseScenarioTextWith(text, file, (name) => {
-    const path = resolve(base, name);
-    let t: string;
-    try {
-      t = readFileSync(path, 'utf8');
-    } catch {
-      throw new Error(`cannot read trace file ${path}`);
-    }
-    traces[name] = t;
-    return { name: path, text: t };
+    const t = read(name);
+    traces[name] = t.text;
+    return t;
   });
   return { file, text, traces };
 }
@@ -96,12 +86,13 @@ const command: CommandModule<object, ExploreArgs> = {
     y
       .positional('scenario', { type: 'string', describe: 'Scenario file to open (default: the bundled default scenario)' })
       .option('port', { type: 'number', default: 5317, describe: 'Port on 127.0.0.1 (0: any free port)' })
+      .option('allow-outside-traces', { type: 'boolean', default: false, describe: "Let trace files lie outside the scenario's folder" })
       .example('$0 explore', 'open http://127.0.0.1:5317/ in a browser')
       .example('$0 explore scenarios/attacks/cartel.yaml --port 8080', 'start from a scenario file'),
   handler: async (a) => {
     if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535) throw new UsageError(`--port expects a whole number from 0 to 65535, got ${a.port}`);
     if (!existsSync(join(WEB_DIR, 'index.html'))) throw new UsageError(`the explorer is not built (no ${join(WEB_DIR, 'index.html')}): run npm run build:web`);
-    const scenario = a.scenario === undefined ? undefined : readServedScenario(a.scenario);
+    const scenario = a.scenario === undefined ? undefined : await readServedScenario(a.scenario, a['allow-outside-traces']);
     const server = exploreServer(WEB_DIR, scenario);
     await new Promise<void>((ok, fail) => {
       server.once('error', (e: NodeJS.ErrnoException) =>
