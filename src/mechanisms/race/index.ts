@@ -75,6 +75,56 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
   if (!(p.maxRacers >= 0) || !Number.isInteger(p.maxRacers)) throw new Error(`race: maxRacers must be an integer ≥ 0, got ${p.maxRacers}`);
   if (!(p.joinWindow > 0)) throw new Error(`race: joinWindow must be > 0 seconds, got ${p.joinWindow}`);
 
+  const { rewardOf, solicit, endUnproved, close, enqueue, live, offerTo, onSubmit } = raceQueue(p);
+  const { onJoin, onJoinClosed, dropRacer, onDeliver, onFail, onDeadline } = raceOutcomes(p, { rewardOf, solicit, endUnproved, close, enqueue, live, offerTo, onSubmit });
+
+  const handlers: Handlers<RaceState> = {
+    submit: (s, input, now, _r, out) => onSubmit(s, input.job, now, out),
+    available: (s, input, now, _r, out) => {
+      if (s.wHead < s.waiting.length) offerTo(s, input.operator, now, out);
+    },
+    join: (s, input, now, _r, out) => {
+      s.capacity[input.operator.id] = input.operator.capacity;
+      if (s.wHead < s.waiting.length) offerTo(s, input.operator.id, now, out);
+    },
+    // Work in progress still finishes (the shell reports it); the node gets no new offers.
+    leave: (s, input) => {
+      s.capacity[input.operator] = undefined;
+    },
+    'join-race': (s, input, _now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? onJoin(s, rec, input.operator, out) : 'unknown-job';
+    },
+    deliver: (s, input, _now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? onDeliver(s, rec, input.operator, out) : 'unknown-job';
+    },
+    fail: (s, input, now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? onFail(s, rec, input.operator, now, out) : 'unknown-job';
+    },
+    timer: (s, input, now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      if (!rec) return;
+      if (input.tag === RACE_TAG_JOIN_CLOSED) onJoinClosed(s, rec, now, out);
+      else if (input.tag === RACE_TAG_DEADLINE) onDeadline(s, rec, now, out);
+    },
+  };
+
+  return defineMechanism<RaceState>({
+    type: 'race',
+    params: { ...p, ...(preset ? { preset } : {}) },
+    init(operators: readonly OperatorInfo[]): RaceState {
+      const capacity: (Resources | undefined)[] = [];
+      for (const o of operators) capacity[o.id] = o.capacity;
+      return { seen: seenIds(), jobs: new Map(), capacity, racing: [], waiting: [], tokens: [], wHead: 0 };
+    },
+    handlers,
+  });
+}
+
+/** Race rules, part 1: rewards, solicitations (join windows) and the waiting queue. */
+function raceQueue(p: RaceParams) {
   /** The reward on offer for a job, micro-USD. */
   function rewardOf(job: Job): Micros {
     if (p.rewardSource === 'emission') return toMicros(p.emissionUsdPerProof) + toMicros(p.emissionUsdPerMcycle * job.mcycles);
@@ -157,6 +207,12 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
     solicit(s, rec, now, out);
   }
 
+  return { rewardOf, solicit, endUnproved, close, enqueue, live, offerTo, onSubmit };
+}
+
+/** Race rules, part 2: joins, deliveries, failures, the end of a join window and the deadline. */
+function raceOutcomes(p: RaceParams, prior: ReturnType<typeof raceQueue>) {
+  const { rewardOf, solicit, endUnproved, close, enqueue, live, offerTo, onSubmit } = prior;
   function onJoin(s: RaceState, rec: RaceJob, op: number, out: Decision[]): RefusalReason | undefined {
     if (rec.status === ENDED || rec.delivered) return 'late';
     if (!rec.joinOpen) return 'late';
@@ -226,48 +282,5 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
     // Racers at work may still deliver (late, and paid); a job waiting for racers ends now.
     if (rec.status === WAITING || (rec.status === SOLICITING && rec.joinFrom < now)) endUnproved(s, rec, out);
   }
-
-  const handlers: Handlers<RaceState> = {
-    submit: (s, input, now, _r, out) => onSubmit(s, input.job, now, out),
-    available: (s, input, now, _r, out) => {
-      if (s.wHead < s.waiting.length) offerTo(s, input.operator, now, out);
-    },
-    join: (s, input, now, _r, out) => {
-      s.capacity[input.operator.id] = input.operator.capacity;
-      if (s.wHead < s.waiting.length) offerTo(s, input.operator.id, now, out);
-    },
-    // Work in progress still finishes (the shell reports it); the node gets no new offers.
-    leave: (s, input) => {
-      s.capacity[input.operator] = undefined;
-    },
-    'join-race': (s, input, _now, _r, out) => {
-      const rec = s.jobs.get(input.jobId);
-      return rec ? onJoin(s, rec, input.operator, out) : 'unknown-job';
-    },
-    deliver: (s, input, _now, _r, out) => {
-      const rec = s.jobs.get(input.jobId);
-      return rec ? onDeliver(s, rec, input.operator, out) : 'unknown-job';
-    },
-    fail: (s, input, now, _r, out) => {
-      const rec = s.jobs.get(input.jobId);
-      return rec ? onFail(s, rec, input.operator, now, out) : 'unknown-job';
-    },
-    timer: (s, input, now, _r, out) => {
-      const rec = s.jobs.get(input.jobId);
-      if (!rec) return;
-      if (input.tag === RACE_TAG_JOIN_CLOSED) onJoinClosed(s, rec, now, out);
-      else if (input.tag === RACE_TAG_DEADLINE) onDeadline(s, rec, now, out);
-    },
-  };
-
-  return defineMechanism<RaceState>({
-    type: 'race',
-    params: { ...p, ...(preset ? { preset } : {}) },
-    init(operators: readonly OperatorInfo[]): RaceState {
-      const capacity: (Resources | undefined)[] = [];
-      for (const o of operators) capacity[o.id] = o.capacity;
-      return { seen: seenIds(), jobs: new Map(), capacity, racing: [], waiting: [], tokens: [], wHead: 0 };
-    },
-    handlers,
-  });
+  return { onJoin, onJoinClosed, dropRacer, onDeliver, onFail, onDeadline };
 }

@@ -103,6 +103,83 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
   const p: RandomParams = resolveParams('random', randomDefaults, randomPresets, params);
   const preset = params.preset;
 
+  const { eligibleFor, select, slotPay, protocolCut, assign, fillSlots } = randomSelection(p);
+  const { ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release } = randomSlots(p, { eligibleFor, select, slotPay, protocolCut, assign, fillSlots });
+  const { onDeliver, onFail } = randomReports(p, { eligibleFor, select, slotPay, protocolCut, assign, fillSlots, ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release });
+  const { countDecline, onDecline, onSubmit, onTimer, onJoinRace, heldBy } = randomDeclines(p, { eligibleFor, select, slotPay, protocolCut, assign, fillSlots, ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release, onDeliver, onFail });
+
+  const handlers: Handlers<RandomState> = {
+    // The beacon comes from outside (drand, a block hash): the coordinator cannot grind it.
+    submit: (s, input, _now, _r, out) => {
+      const b = input.beacon;
+      if (b === undefined || b.length !== BEACON_BYTES) return 'invalid';
+      if (!sameBytes(b, s.lastBeacon)) {
+        s.lastBeacon = b.slice();
+        s.lastBeaconWords = beaconWords(b);
+      }
+      onSubmit(s, input.job, out);
+      return undefined;
+    },
+    available: (s, input, _now, _r, out) => {
+      if (s.ejected[input.operator] === true || s.opJob[input.operator] !== undefined) return;
+      s.index.setFree(input.operator, true);
+      if (s.qHead < s.queue.length) drain(s, out);
+    },
+    join: (s, input, _now, _r, out) => {
+      s.index.add(input.operator.id, input.operator.capacity);
+      s.index.setFree(input.operator.id, true);
+      drain(s, out);
+    },
+    leave: (s, input) => {
+      s.index.remove(input.operator);
+    },
+    deliver: (s, input, _now, _r, out) => {
+      const rec = heldBy(s, input.jobId, input.operator);
+      if (typeof rec === 'string') return rec;
+      onDeliver(s, rec, input.operator, out);
+    },
+    fail: (s, input, _now, _r, out) => {
+      const rec = heldBy(s, input.jobId, input.operator);
+      if (typeof rec === 'string') return rec;
+      onFail(s, rec, input.operator, out);
+    },
+    // An assignment stands until the prover declines or fails: there is no acceptance input.
+    decline: (s, input, now, _r, out) => {
+      const rec = heldBy(s, input.jobId, input.operator);
+      if (typeof rec === 'string') return rec;
+      onDecline(s, rec, input.operator, now, out);
+    },
+    'join-race': (s, input, _now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      if (!rec || rec.closed) return 'unknown-job';
+      return onJoinRace(s, rec, input.operator, out);
+    },
+    timer: (s, input, _now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      if (rec && !rec.closed && input.tag === TAG_DEADLINE) onTimer(s, rec, out);
+    },
+  };
+
+  return defineMechanism<RandomState>({
+    type: 'random',
+    params: { ...p, ...(preset ? { preset } : {}) },
+    init(operators: readonly OperatorInfo[]): RandomState {
+      const index = new FreeIndex(operators.length + 1);
+      for (const o of operators) {
+        index.add(o.id, o.capacity);
+        index.setFree(o.id, true);
+      }
+      return {
+        seen: seenIds(), index, jobs: new DenseTable<JobRec>(), opJob: [], opSlot: [], ejected: [], queue: [], qHead: 0, hidden: [],
+        declines: new Map(), profileCache: { requests: [], lists: [] }, profileVersion: -1, lastBeacon: new Uint8Array(0), lastBeaconWords: new Int32Array(8),
+      };
+    },
+    handlers,
+  });
+}
+
+/** Random allocation rules, part 1: eligible profiles, the beacon draw, prices and filling slots. */
+function randomSelection(p: RandomParams) {
   /** The capacity profiles meeting a request, from the state's cache (by value) when it has them. */
   function eligibleFor(s: RandomState, request: Resources): number[] {
     const c = s.profileCache;
@@ -187,6 +264,12 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     return waiting;
   }
 
+  return { eligibleFor, select, slotPay, protocolCut, assign, fillSlots };
+}
+
+/** Random allocation rules, part 2: the queue, last-resort races, exhausted slots and closing a job. */
+function randomSlots(p: RandomParams, prior: ReturnType<typeof randomSelection>) {
+  const { eligibleFor, select, slotPay, protocolCut, assign, fillSlots } = prior;
   function ensureDeadlineTimer(rec: JobRec, out: Decision[]): void {
     if (rec.timerSet) return;
     rec.timerSet = true;
@@ -254,6 +337,12 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     s.opJob[op] = undefined;
   }
 
+  return { ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release };
+}
+
+/** Random allocation rules, part 3: deliveries and failed attempts (fallback rounds, ejections). */
+function randomReports(p: RandomParams, prior: ReturnType<typeof randomSelection> & ReturnType<typeof randomSlots>) {
+  const { eligibleFor, select, slotPay, protocolCut, assign, fillSlots, ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release } = prior;
   function onDeliver(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
     const si = s.opSlot[op]!;
     const slot = rec.slots[si]!;
@@ -320,6 +409,12 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     finishIfDone(s, rec, out);
   }
 
+  return { onDeliver, onFail };
+}
+
+/** Random allocation rules, part 4: declines, submissions, the deadline and race joins. */
+function randomDeclines(p: RandomParams, prior: ReturnType<typeof randomSelection> & ReturnType<typeof randomSlots> & ReturnType<typeof randomReports>) {
+  const { eligibleFor, select, slotPay, protocolCut, assign, fillSlots, ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release, onDeliver, onFail } = prior;
   /** Counts a decline; a prover over the limit is removed from the prover set. */
   function countDecline(s: RandomState, op: number, now: Seconds, out: Decision[]): boolean {
     let list = s.declines.get(op);
@@ -401,73 +496,5 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     if (!rec || rec.closed) return 'unknown-job';
     return s.opJob[op] === rec ? rec : 'not-assigned';
   }
-
-  const handlers: Handlers<RandomState> = {
-    // The beacon comes from outside (drand, a block hash): the coordinator cannot grind it.
-    submit: (s, input, _now, _r, out) => {
-      const b = input.beacon;
-      if (b === undefined || b.length !== BEACON_BYTES) return 'invalid';
-      if (!sameBytes(b, s.lastBeacon)) {
-        s.lastBeacon = b.slice();
-        s.lastBeaconWords = beaconWords(b);
-      }
-      onSubmit(s, input.job, out);
-      return undefined;
-    },
-    available: (s, input, _now, _r, out) => {
-      if (s.ejected[input.operator] === true || s.opJob[input.operator] !== undefined) return;
-      s.index.setFree(input.operator, true);
-      if (s.qHead < s.queue.length) drain(s, out);
-    },
-    join: (s, input, _now, _r, out) => {
-      s.index.add(input.operator.id, input.operator.capacity);
-      s.index.setFree(input.operator.id, true);
-      drain(s, out);
-    },
-    leave: (s, input) => {
-      s.index.remove(input.operator);
-    },
-    deliver: (s, input, _now, _r, out) => {
-      const rec = heldBy(s, input.jobId, input.operator);
-      if (typeof rec === 'string') return rec;
-      onDeliver(s, rec, input.operator, out);
-    },
-    fail: (s, input, _now, _r, out) => {
-      const rec = heldBy(s, input.jobId, input.operator);
-      if (typeof rec === 'string') return rec;
-      onFail(s, rec, input.operator, out);
-    },
-    // An assignment stands until the prover declines or fails: there is no acceptance input.
-    decline: (s, input, now, _r, out) => {
-      const rec = heldBy(s, input.jobId, input.operator);
-      if (typeof rec === 'string') return rec;
-      onDecline(s, rec, input.operator, now, out);
-    },
-    'join-race': (s, input, _now, _r, out) => {
-      const rec = s.jobs.get(input.jobId);
-      if (!rec || rec.closed) return 'unknown-job';
-      return onJoinRace(s, rec, input.operator, out);
-    },
-    timer: (s, input, _now, _r, out) => {
-      const rec = s.jobs.get(input.jobId);
-      if (rec && !rec.closed && input.tag === TAG_DEADLINE) onTimer(s, rec, out);
-    },
-  };
-
-  return defineMechanism<RandomState>({
-    type: 'random',
-    params: { ...p, ...(preset ? { preset } : {}) },
-    init(operators: readonly OperatorInfo[]): RandomState {
-      const index = new FreeIndex(operators.length + 1);
-      for (const o of operators) {
-        index.add(o.id, o.capacity);
-        index.setFree(o.id, true);
-      }
-      return {
-        seen: seenIds(), index, jobs: new DenseTable<JobRec>(), opJob: [], opSlot: [], ejected: [], queue: [], qHead: 0, hidden: [],
-        declines: new Map(), profileCache: { requests: [], lists: [] }, profileVersion: -1, lastBeacon: new Uint8Array(0), lastBeaconWords: new Int32Array(8),
-      };
-    },
-    handlers,
-  });
+  return { countDecline, onDecline, onSubmit, onTimer, onJoinRace, heldBy };
 }
