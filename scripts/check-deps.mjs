@@ -26,6 +26,8 @@ const rules = {
   comparison: ['market', 'mechanisms', 'agents', 'hardware-models', 'metrics', 'engine', 'scenario', 'output'],
   sweep: ['comparison', 'output', 'scenario', 'mechanisms', 'engine'],
   report: ['output', 'comparison'],
+  // The browser explorer: the simulation and the charts, never the CLI's or the sweeps' Node code.
+  web: ['comparison', 'report', 'output', 'scenario', 'market', 'mechanisms', 'agents', 'hardware-models', 'metrics', 'engine'],
   // The live coordinator runs the core and nothing of the simulator.
   service: ['mechanisms', 'scenario'],
   cli: ['comparison', 'sweep', 'report', 'output', 'scenario', 'mechanisms', 'agents', 'hardware-models', 'market', 'engine', 'metrics', 'service'],

@@ -77,7 +77,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   const result: RunResult = { scenario, seed, summary: [], timeseries: [], shares: [], latency: [], timing: [] };
   for (const ref of refs) {
     const key: RunKey = { scenario: scenario.name, mechanism: ref.label, mechanism_id: ref.id, preset: ref.preset, seed };
-    const t0 = process.hrtime.bigint();
+    const t0 = performance.now(); // (not process.hrtime: the explorer runs this in a browser)
     const mechanism = createMechanism(ref);
     const r = runMarket({
       scenario,
@@ -87,11 +87,12 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
       onJob: opts.onJob ? (row) => opts.onJob!(ref.label, row) : undefined,
       record: opts.record?.(ref, mechanism),
     });
-    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+    const wall = (performance.now() - t0) / 1e3;
     result.summary.push(summaryRow(key, r));
-    result.timeseries.push(...timeseriesRows(key, r));
-    result.shares.push(...sharesRows(key, r));
-    result.latency.push(...latencyRows(key, r));
+    // Not push(...rows): a spread passes every row as an argument and overflows the stack at ~100k windows.
+    for (const row of timeseriesRows(key, r)) result.timeseries.push(row);
+    for (const row of sharesRows(key, r)) result.shares.push(row);
+    for (const row of latencyRows(key, r)) result.latency.push(row);
     result.timing.push({ mechanism: ref.label, events: r.events, wall_s: wall, events_per_s: wall > 0 ? r.events / wall : 0 });
     opts.onMechanismDone?.(ref.label, r);
   }

@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import type { RunResult } from './run-scenario.js';
 import { VERSION } from '../version.js';
 import { writeAtomic } from '../output/atomic.js';
-import { jsonRow, toCsv } from '../output/csv.js';
-import { SUMMARY_COLUMNS } from './rows.js';
+import { runTableTexts } from './csv-text.js';
 
 /** Names of the files {@link writeRunOutputs} writes. */
 export const RUN_FILES = ['summary.csv', 'summary.json', 'timeseries.csv', 'shares.csv', 'latency.csv', 'run.json'] as const;
@@ -12,19 +11,18 @@ export const RUN_FILES = ['summary.csv', 'summary.json', 'timeseries.csv', 'shar
 export interface RunMeta {
   readonly scenarioFile?: string;
   readonly command?: string;
+  /** Warnings about the run's results (a protocol rule removed most honest supply, ...). */
+  readonly warnings?: readonly string[];
 }
 
 /**
- * Writes a run's result files into `dir`, each atomically. Everything is rendered in memory first,
- * so a failure leaves no half-written set behind.
+ * Writes a run's result files into `dir`, each atomically, run.json last. Everything is rendered in
+ * memory first. The CLI writes into a staging directory that replaces `--out` as a whole
+ * (output/run-dir.ts), so a reader never sees files of two runs.
  */
 export function writeRunOutputs(result: RunResult, dir: string, meta: RunMeta = {}): string[] {
   const files: [string, string][] = [
-    ['summary.csv', toCsv(result.summary, SUMMARY_COLUMNS)],
-    ['summary.json', `${JSON.stringify(result.summary.map(jsonRow), null, 2)}\n`],
-    ['timeseries.csv', toCsv(result.timeseries)],
-    ['shares.csv', toCsv(result.shares)],
-    ['latency.csv', toCsv(result.latency)],
+    ...runTableTexts(result),
     [
       'run.json',
       `${JSON.stringify(
@@ -35,6 +33,7 @@ export function writeRunOutputs(result: RunResult, dir: string, meta: RunMeta = 
           seeds: [result.seed],
           scenario: result.scenario,
           timing: result.timing,
+          warnings: meta.warnings ?? [],
           node: process.version,
         },
         null,

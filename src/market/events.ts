@@ -4,6 +4,7 @@ import { ARRIVAL, COMPLETE, INPUT, JOIN, TIMER, WINDOW, type JobRec, type Market
 import type { EntryExit } from './entry-exit.js';
 import { REQUESTERS } from './ledger.js';
 import type { WorkRoom } from './work.js';
+import { canEverServe } from '../scenario/feasibility.js';
 
 /** Seconds between two beacon rounds (drand's default network emits one every 30 s). */
 const BEACON_PERIOD_S = 30;
@@ -16,10 +17,16 @@ export interface MarketEvents {
   start(): void;
 }
 
-/** Registers the event handlers of a market run on its kernel. */
-export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: EntryExit): MarketEvents {
+/**
+ * Registers the event handlers of a market run on its kernel. `reject` ends a job that no node of
+ * the run could ever serve (`rejected` at submission, the same under every mechanism).
+ */
+export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: EntryExit, reject: (jobId: number) => void): MarketEvents {
   const { sim, nodes, entities, demand, jobs, ledger, metrics, attempts, lastCost } = ctx;
   const s = ctx.scenario;
+  // Requesters whose jobs no node of this run could ever serve (issue 15): never shown to the mechanism.
+  const caps = nodes.map((n) => n.info.capacity);
+  const unservable = demand.map((d) => !canEverServe({ cpus: d.spec.resources.cpus, gpus: d.spec.resources.gpus, memoryGb: d.spec.resources.memory_gb }, caps));
   const delayed = new Map<number, InputDraft>();
   let nextDelayed = 0;
   let nextJob = 0;
@@ -73,6 +80,11 @@ export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: Entr
     metrics.jobSubmitted();
     const gap = req.nextGap();
     if (req.activeAt(sim.now + gap, s.duration)) sim.schedule(gap, ARRIVAL, r, 0);
+    if (unservable[r]) {
+      metrics.unservable++;
+      reject(job.id);
+      return;
+    }
     submitIn.job = job;
     seededBeacon(sim.now, submitIn.beacon);
     ctx.feed(submitIn);

@@ -138,16 +138,21 @@ export function runMarket(o: MarketOptions): MarketResult {
   // `init` may decide (the order book asks every node for its opening ask): carried out before the clock starts.
   const initial: OperatorInfo[] = nodes.filter((n) => n.active).map((n) => n.info);
   const initOut: Decision[] = [];
-  pump.connect(mech, mech.init(initial, initOut, sim.now), (input) => {
+  const state = mech.init(initial, initOut, sim.now);
+  o.record?.init(nodes.map((n) => n.info), initial, initOut);
+  pump.connect(mech, state, (input) => {
     if (ctx.feedback.enabled && (input.type === 'bid' || input.type === 'lock' || input.type === 'join-race') && ctx.jobs.has(input.jobId)) {
       ctx.feedback.offered(input.jobId, nodes[input.operator]!.info.entity);
     }
     return input;
   }, () => sim.now, mechRng, handle, o.record);
-  o.record?.init(nodes.map((n) => n.info), initial, initOut);
   pump.decideAll(initOut);
 
-  events = createEvents(ctx, work, createEntryExit({ entities, nodes, ledger, metrics, window: s.window, collateral: ctx.collateral }));
+  const reject = (jobId: number): void => {
+    handle({ type: 'done', jobId, outcome: 'rejected', operator: -1 });
+    handle({ type: 'close', jobId });
+  };
+  events = createEvents(ctx, work, createEntryExit({ entities, nodes, ledger, metrics, window: s.window, collateral: ctx.collateral }), reject);
   events.start();
   sim.run(s.duration);
   // Drain: no new arrivals; let in-flight jobs finish, for at most another `duration`.
@@ -186,7 +191,7 @@ function inputPump() {
   let now: () => number;
   let random: { next(): number };
   let handle: (d: Decision) => void;
-  let record: StepRecorder | undefined;
+  let recorder: StepRecorder | undefined;
   let pending: InputDraft[] = [];
   let pHead = 0;
   let nextInputId = 0;
@@ -199,7 +204,7 @@ function inputPump() {
     const input = draft as Input & { id: number };
     input.id = nextInputId++;
     mech.step(state as never, observe(input), now(), random, out);
-    record?.step(input, now(), out);
+    recorder?.step(input, now(), out);
     const n = out.length;
     if (n === 0) return;
     for (let i = 0; i < n; i++) handle(out[i]!);
@@ -210,7 +215,7 @@ function inputPump() {
   const pump = {
     busy: false,
     connect(m: Mechanism, s: unknown, obs: (input: Input) => Input, clock: () => number, rng: { next(): number }, h: (d: Decision) => void, rec?: StepRecorder): void {
-      record = rec;
+      recorder = rec;
       mech = m;
       state = s;
       observe = obs;
