@@ -1,6 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { auditSection } from '../../service/audit.js';
-import { readRecord } from '../../service/record.js';
 import { UsageError } from '../errors.js';
 
 interface AuditArgs {
@@ -17,7 +15,10 @@ const command: CommandModule<object, AuditArgs> = {
       .positional('record', { type: 'string', demandOption: true, describe: 'Record file (JSON lines)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'Print only mismatches and the summary' })
       .example('$0 audit events.jsonl', ''),
-  handler: (a) => {
+  handler: async (a) => {
+    // Loaded on demand (the core's mechanisms), so `pmsim --help` stays fast.
+    const { auditSection } = await import('../../service/audit.js');
+    const { readRecord } = await import('../../service/record.js');
     let sections;
     try {
       sections = readRecord(a.record);

@@ -1,7 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { readRecord } from '../../service/record.js';
-import { replayRecord, sectionFor } from '../../service/replay.js';
-import { ServiceClient } from '../../service/client.js';
 import { UsageError } from '../errors.js';
 
 interface ReplayArgs {
@@ -19,6 +16,10 @@ const command: CommandModule<object, ReplayArgs> = {
       .option('against', { type: 'string', demandOption: true, describe: 'Coordinator URL (loopback), e.g. http://127.0.0.1:8787' })
       .example('$0 replay events.jsonl --against http://127.0.0.1:8787', ''),
   handler: async (a) => {
+    // Loaded on demand, so `pmsim --help` stays fast.
+    const { readRecord } = await import('../../service/record.js');
+    const { replayRecord, sectionFor } = await import('../../service/replay.js');
+    const { ServiceClient } = await import('../../service/client.js');
     let sections;
     try {
       sections = readRecord(a.record);
