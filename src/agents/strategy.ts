@@ -12,6 +12,40 @@ export interface Quote {
   /** Is the node working on something now? */
   readonly busy: boolean;
   readonly now: number;
+  /**
+   * How many nodes the solicitation reached, this one included (sealed bids, reverse-Dutch locks):
+   * what a bidder can observe of how many rivals it faces. Undefined where the shell does not know.
+   */
+  readonly bidders?: number;
+  /** The node's capital cost per wall hour, USD (0 or undefined under the `marginal` cost basis). */
+  readonly capitalUsdPerHour?: number;
+}
+
+/**
+ * A public prior over the cost of one job on a random eligible node: the distribution F that
+ * auction theory's bidders share. `cdf` is right-continuous, 0 below `lo` and 1 from `hi` on.
+ */
+export interface CostPrior {
+  readonly lo: number;
+  readonly hi: number;
+  /** Eligible nodes behind the prior. */
+  readonly count: number;
+  cdf(t: number): number;
+}
+
+/**
+ * What an entity can observe of the market (public information): the network's nodes' hardware
+ * and each group's published cost-factor distribution, and the mechanism's published rules.
+ */
+export interface MarketView {
+  /** The prior of the job's marginal cost on a random active node that fits it (null: none fits). */
+  costPrior(job: Job): CostPrior | null;
+  /** The prior of the marginal cost of one Mcycle of the default workload on a random active node (standing asks). */
+  mcyclePrior(): CostPrior | null;
+  /** Expected proving times of the job (before jitter) on the active nodes that fit it. */
+  durations(job: Job): Float64Array;
+  /** The sealed-bid settlement rule of the mechanism being run, when it has one. */
+  settlement?: 'first' | 'second';
 }
 
 /** The per-entity state a strategy may read and update (learning, predation targets). */
@@ -25,6 +59,8 @@ export interface EntityView {
   share: number;
   /** Free-form memory owned by the strategy (markups, counters). */
   memory: Record<string, number>;
+  /** Public market information (set by the shell; absent in bare unit tests). */
+  market?: MarketView;
 }
 
 /**
@@ -49,9 +85,9 @@ export interface OperatorStrategy {
   /**
    * Learns from the result of a job it competed for, once the job's money is final. `won`: the
    * entity was paid for the job; `profitUsd`: what it was paid (and got back) minus the compute and
-   * collateral it spent on the job.
+   * collateral it spent on the job. `jobId` says which job (learners that remember their action per job).
    */
-  observe?(won: boolean, profitUsd: number, e: EntityView): void;
+  observe?(won: boolean, profitUsd: number, e: EntityView, jobId?: number): void;
   /** Abandon a job it locked/accepted (griefing)? Asked when work would start. */
   abandon?(q: Quote, e: EntityView, u: number): boolean;
   /** Seconds after taking the job at which an abandoned attempt is reported as failed (default 1). */

@@ -88,8 +88,11 @@ export function runMarket(o: MarketOptions): MarketResult {
   const sim = new Simulation();
   // The `self-hosted` baseline proves on the requester's own rented cluster instead of the market.
   const selfHosted = o.mechanism.type === 'self-hosted';
-  const pop = selfHosted ? buildCluster(s, o.mechanism.params, () => sim.now) : buildPopulation(s, () => sim.now);
+  const pop = selfHosted ? buildCluster(s, o.mechanism.params, () => sim.now) : buildPopulation(s, () => sim.now, o.seed, run);
   const { nodes, entities } = pop;
+  // Strategies read the published settlement rule of a sealed-bid auction (first or second price).
+  const settlement = o.mechanism.params.settlement;
+  if (pop.market && (settlement === 'first' || settlement === 'second')) pop.market.settlement = settlement;
   const demand: Requester[] = buildDemand(s, o.seed, run);
   const ledger = new Ledger(entities.length);
   const metrics = new RunMetrics(
@@ -123,7 +126,7 @@ export function runMarket(o: MarketOptions): MarketResult {
   const collateralBook = new CollateralBook(entities.length);
   const entryExit = createEntryExit({ entities, nodes, ledger, metrics, window: s.window, collateral: collateralBook });
   // Learning strategies (`observe`) hear how each job they competed for ended, once its money is final.
-  const feedback = new Feedback((en, won, p) => entities[en]!.strategy.observe?.(won, p, entities[en]!.view), entities.some((e) => e.strategy.observe !== undefined));
+  const feedback = new Feedback((en, won, p, jobId) => entities[en]!.strategy.observe?.(won, p, entities[en]!.view, jobId), entities.some((e) => e.strategy.observe !== undefined));
 
 
   /**
@@ -160,10 +163,11 @@ export function runMarket(o: MarketOptions): MarketResult {
     for (let i = 0; i < n; i++) out.pop();
   }
 
-  function quote(node: Node, job: Job): Quote {
+  function quote(node: Node, job: Job, bidders?: number): Quote {
     const dur = node.model.duration(job.mcycles, job.kind);
     const start = node.freeAt > sim.now ? node.freeAt : sim.now;
-    return { job, costUsd: (dur * node.model.hourlyCostUsd) / 3600, durationS: dur, finishAt: start + dur, busy: node.outstanding > 0, now: sim.now };
+    const m = node.model;
+    return { job, costUsd: (dur * m.hourlyCostUsd) / 3600, durationS: dur, finishAt: start + dur, busy: node.outstanding > 0, now: sim.now, bidders, capitalUsdPerHour: m.capitalUsdPerHour };
   }
 
   function startAttempt(rec: JobRec, nodeId: number): void {
@@ -193,6 +197,7 @@ export function runMarket(o: MarketOptions): MarketResult {
     const micros = Math.round((seconds * node.model.hourlyCostUsd * 1e6) / 3600);
     if (micros > 0) ledger.transfer(OPERATOR0 + node.info.entity, COMPUTE, micros);
     metrics.compute += micros;
+    metrics.busySeconds += seconds;
     if (rec) rec.compute += micros;
     if (rec && micros > 0) feedback.spent(rec.job.id, node.info.entity, micros);
     return micros;

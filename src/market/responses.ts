@@ -14,7 +14,8 @@ export interface ResponderContext {
   readonly agentRng: readonly Rng[];
   readonly raceOrderSeed: number;
   now(): number;
-  quote(node: Node, job: Job): Quote;
+  /** `bidders`: how many nodes the solicitation reached (told to bidders). */
+  quote(node: Node, job: Job, bidders?: number): Quote;
   /** Gives an input to the mechanism now. */
   feed(input: Input): void;
   /** Gives an input to the mechanism at a later time. */
@@ -73,7 +74,7 @@ export function createResponder(ctx: ResponderContext): { respond(d: Extract<Dec
         for (let k = 0; k < n; k++) {
           const id = list[(first + k) % n]!;
           const e = ctx.entities[ctx.nodes[id]!.info.entity]!;
-          const q = ctx.quote(ctx.nodes[id]!, job);
+          const q = ctx.quote(ctx.nodes[id]!, job, n);
           const b = e.strategy.bid(q, e.view, ctx.agentRng[e.id]!.next());
           if (b !== null && (e.strategy.overcommits || q.finishAt <= job.deadline)) {
             ctx.feed({ type: 'bid', jobId: job.id, operator: id, price: Math.max(0, Math.round(b * 1e6)), finishBy: q.finishAt });
@@ -89,7 +90,7 @@ export function createResponder(ctx: ResponderContext): { respond(d: Extract<Dec
         const lockJob = d.until < job.deadline ? { ...job, deadline: d.until } : job;
         for (const id of list) {
           const e = ctx.entities[ctx.nodes[id]!.info.entity]!;
-          const p = e.strategy.lockPrice(ctx.quote(ctx.nodes[id]!, lockJob), e.view, ctx.agentRng[e.id]!.next());
+          const p = e.strategy.lockPrice(ctx.quote(ctx.nodes[id]!, lockJob, list.length), e.view, ctx.agentRng[e.id]!.next());
           if (p === null) continue;
           const want = Math.round(p * 1e6);
           let t: number;

@@ -54,6 +54,14 @@ export class RunMetrics {
   cloud = 0;
   /** Rent paid for idle hours (the self-hosted baseline), micro-USD. */
   idle = 0;
+  /** Capital booked per wall hour of active nodes (`cost_basis: full`), USD. */
+  capitalUsd = 0;
+  /** Fixed costs (`fixed_usd_per_hour`) booked for active nodes, USD. */
+  fixedUsd = 0;
+  /** Seconds of attempts run on nodes (busy time, wasted attempts included). */
+  busySeconds = 0;
+  /** Wall seconds of active physical nodes (the denominator of utilisation). */
+  nodeSeconds = 0;
   /**
    * For a baseline paid by time, not per job (self-hosted rent): µUSD per second. Prices are then
    * amortized: what the requester paid per delivered job and Mcycle, and per window for price_cv.

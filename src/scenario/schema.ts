@@ -89,7 +89,14 @@ const operatorGroup = z.strictObject({
     .record(z.string(), positive)
     .optional()
     .describe('Speed multipliers per workload kind on top of the hardware profile (a VPU: {zkvm: 8})'),
-  fixed_usd_per_hour: nonNeg.optional().describe('Fixed cost per physical node per hour, busy or idle (counts for exit and entry decisions only)'),
+  fixed_usd_per_hour: nonNeg.optional().describe('Fixed cost per physical node per hour, busy or idle (counts for exit and entry decisions and the full-cost columns)'),
+  cost_basis: z
+    .enum(['marginal', 'full'])
+    .default('marginal')
+    .describe('marginal: capital is charged per busy hour (the original model); full: capital (depreciation, or rent) per wall hour, busy or idle, and only energy per busy hour'),
+  cost_factor: numOrDist
+    .optional()
+    .describe('Per-node cost factor, drawn once per physical node: multiplies its energy cost (owned) or rent (rented); private i.i.d. costs for auction theory. Inline values only for `empirical`'),
   exit: z
     .strictObject({
       trailing: duration.default(86400).describe('Trailing profit window'),
