@@ -35,6 +35,8 @@ export function noRegret(p: StrategyParams): OperatorStrategy {
   const C = Math.max(1, Math.round(p.contexts!));
   const top = p.max_markup!;
   const gamma = p.gamma!;
+  // Learning rate: Auer et al.'s γ/K unless `eta` is set (the Exp3 variant with a separate rate, Bubeck & Cesa-Bianchi 2012, §3.1).
+  const eta = p.eta! > 0 ? p.eta! : gamma / K;
   const cap = p.scarcity_cap!;
   const scarce = p.scarcity! > 0;
   const markups = Float64Array.from({ length: K }, (_, i) => (top * i) / (K - 1));
@@ -60,7 +62,7 @@ export function noRegret(p: StrategyParams): OperatorStrategy {
   };
   const update = (l: Learner, a: { arm: number; ctx: number; prob: number; scale: number }, profit: number): void => {
     const x = a.scale > 0 ? Math.min(1, Math.max(0, profit / a.scale)) : 0;
-    l.logW[a.ctx]![a.arm]! += (gamma * (x / a.prob)) / K;
+    l.logW[a.ctx]![a.arm]! += eta * (x / a.prob);
   };
   const context = (q: Quote, e: EntityView): number => {
     if (C === 1) return 0;
