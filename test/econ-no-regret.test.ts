@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { createStrategy } from '../src/agents/registry.js';
 import { entity, fixedView, job, rng, sealedBidAuction, uniformPrior, type Bidder } from './econ-driver.js';
 
-function repeatedFirstPrice(n: number, rounds: number, seed: number): { learned: number; equilibrium: number; price: number } {
+export function repeatedFirstPrice(n: number, rounds: number, seed: number): { learned: number; equilibrium: number; price: number } {
   const draw = rng(seed);
   const u = rng(seed + 1);
   const view = fixedView(uniformPrior(1, 2, n), 'first');

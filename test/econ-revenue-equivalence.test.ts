@@ -18,7 +18,7 @@ const HI = 2;
 const REPS = 3000;
 
 /** Mean price over REPS auctions of `format` with n bidders of strategy `id`; also the first-price shading error. */
-function run(format: 'first' | 'second' | 'dutch', id: string, n: number, seed: number): { mean: number; maxShadingError: number; meanShading: number; meanShadingTarget: number } {
+export function run(format: 'first' | 'second' | 'dutch', id: string, n: number, seed: number): { mean: number; maxShadingError: number; meanShading: number; meanShadingTarget: number } {
   const draw = rng(seed);
   const u = rng(seed ^ 0x5eed);
   const prior = uniformPrior(LO, HI, n);
