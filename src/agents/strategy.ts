@@ -19,6 +19,10 @@ export interface Quote {
   readonly bidders?: number;
   /** The node's capital cost per wall hour, USD (0 or undefined under the `marginal` cost basis). */
   readonly capitalUsdPerHour?: number;
+  /** Probability that one attempt of the node fails. */
+  readonly failureProb?: number;
+  /** Collateral taking the job would post, USD (known before the lock: reverse Dutch). */
+  readonly collateralUsd?: number;
 }
 
 /**

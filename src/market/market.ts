@@ -12,6 +12,7 @@ import { BURNED, COMPUTE, EMISSION, Ledger, OPERATOR0, REQUESTERS, TREASURY } fr
 import { AttemptBook } from './attempt-book.js';
 import { JobTable } from './job-table.js';
 import { createResponder } from './responses.js';
+import { collateralRule } from './collateral-limits.js';
 import { buildCluster } from './self-hosted-cluster.js';
 import { CollateralBook, createEntryExit } from './entry-exit.js';
 import { buildPopulation, type Node, type Population } from './population.js';
@@ -67,6 +68,9 @@ export interface MarketResult {
 
 interface JobRec {
   job: Job;
+  /** The committed winner (a locker), -1: none; and how many of its failed attempts it retried. */
+  locker?: number;
+  retries?: number;
   escrowIn: number;
   refunds: number;
   compute: number;
@@ -163,11 +167,19 @@ export function runMarket(o: MarketOptions): MarketResult {
     for (let i = 0; i < n; i++) out.pop();
   }
 
+  // Capital bounds collateral: a lock or bid whose collateral exceeds what the entity holds is refused.
+  const collateralFor = collateralRule(o.mechanism);
+  function canPost(entity: number, micros: number): boolean {
+    const cap = entities[entity]!.capitalUsd;
+    return !Number.isFinite(cap) || micros <= 0 || Math.round(cap * 1e6) + ledger.balance(OPERATOR0 + entity) >= micros;
+  }
+
   function quote(node: Node, job: Job, bidders?: number): Quote {
     const dur = node.model.duration(job.mcycles, job.kind);
     const start = node.freeAt > sim.now ? node.freeAt : sim.now;
     const m = node.model;
-    return { job, costUsd: (dur * m.hourlyCostUsd) / 3600, durationS: dur, finishAt: start + dur, busy: node.outstanding > 0, now: sim.now, bidders, capitalUsdPerHour: m.capitalUsdPerHour };
+    return { job, costUsd: (dur * m.hourlyCostUsd) / 3600, durationS: dur, finishAt: start + dur, busy: node.outstanding > 0, now: sim.now, bidders, capitalUsdPerHour: m.capitalUsdPerHour,
+      failureProb: node.failureProb, collateralUsd: collateralFor && o.mechanism.type === 'reverse-dutch' ? collateralFor(job, 0) / 1e6 : 0 };
   }
 
   function startAttempt(rec: JobRec, nodeId: number): void {
@@ -237,7 +249,7 @@ export function runMarket(o: MarketOptions): MarketResult {
     sim.at(at, INPUT, id, 0);
   }
 
-  const responder = createResponder({ nodes, entities, agentRng, raceOrderSeed, now: () => sim.now, quote, feed, later, candidates });
+  const responder = createResponder({ nodes, entities, agentRng, raceOrderSeed, now: () => sim.now, quote, feed, later, candidates, raceEntry: s.race_entry, canPost: collateralFor ? (entity, job, price) => canPost(entity, collateralFor(job, price)) : undefined });
 
   function solicit(d: Extract<Decision, { type: 'solicit' }>): void {
     const rec = jobs.get(d.jobId);
@@ -259,7 +271,7 @@ export function runMarket(o: MarketOptions): MarketResult {
             return;
           }
           if (!ignoresAccept) feed({ type: 'accept', jobId: d.jobId, operator: d.operator });
-        }
+        } else if (d.role === 'winner') rec.locker = d.operator;
         startAttempt(rec, d.operator);
         return;
       }
@@ -310,6 +322,7 @@ export function runMarket(o: MarketOptions): MarketResult {
         if (o.onJob) emitRow(rec, paid);
         feedback.close(d.jobId);
         collateralBook.close(d.jobId);
+        responder.forget(d.jobId);
         return;
       }
 
@@ -477,6 +490,16 @@ export function runMarket(o: MarketOptions): MarketResult {
     node.outstanding--;
     lastCost[nodeId] = bookCompute(nodeId, a.end - a.start, jobs.get(jobId));
     lastActivity = sim.now;
+    const rec = a.failed ? jobs.get(jobId) : undefined;
+    // A locker retries a failed proof once while the deadline allows (Boundless broker
+    // `proof_retry_count = 1`, crates/boundless-market/src/prover_utils/config.rs:215 @3835bc4). An
+    // abandoned attempt (griefing: no work done) is not retried.
+    if (rec && rec.locker === nodeId && (rec.retries ?? 0) < 1 && a.end > a.start && node.active && sim.now + node.model.duration(rec.job.mcycles, rec.job.kind) <= rec.job.deadline) {
+      rec.retries = (rec.retries ?? 0) + 1;
+      metrics.retries++;
+      startAttempt(rec, nodeId);
+      return;
+    }
     if (a.failed) feed({ type: 'fail', jobId, operator: nodeId });
     else {
       deliverIn.jobId = jobId;
@@ -495,6 +518,11 @@ export function runMarket(o: MarketOptions): MarketResult {
       const node = nodes[input.operator]!;
       if (!node.active || node.ejected) return;
       if (node.outstanding > 0 && !entities[node.info.entity]!.strategy.overcommits) return;
+      const rec = collateralFor ? jobs.get(input.jobId) : undefined;
+      if (rec && !canPost(node.info.entity, collateralFor!(rec.job, 0))) {
+        metrics.refusedForCollateral++;
+        return;
+      }
     }
     feed(input);
   });

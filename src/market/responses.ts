@@ -22,6 +22,13 @@ export interface ResponderContext {
   later(at: number, input: Input): void;
   /** Active nodes that fit the job, not excluded (and idle, with `needFree`, unless capacity-blind). */
   candidates(job: Job, exclude: readonly number[], needFree: boolean): number[];
+  /**
+   * Race entry: `rational` (default) spreads the free provers over the open races (see
+   * {@link createResponder}); `herd` is pmsim's original rule (every solicitation decided alone).
+   */
+  readonly raceEntry?: 'rational' | 'herd';
+  /** Can the entity post the collateral a bid at `price` (micro-USD) would need? (undefined: no collateral) */
+  readonly canPost?: (entity: number, job: Job, price: number) => boolean;
 }
 
 /**
@@ -29,8 +36,16 @@ export interface ResponderContext {
  * in which order bids arrive, and when would-be lockers lock a reverse-Dutch offer. Strategies decide;
  * this module only asks them and turns their answers into inputs.
  */
-export function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void } {
+export function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void; forget(jobId: number): void } {
+  // Race jobs whose last solicitation drew no racer: they wait for a free node (public: open requests are visible).
+  const raceWaiting = new Set<number>();
+  const rational = (ctx.raceEntry ?? 'rational') === 'rational';
+  const announced = new Set<number>();
+  let announcedAt = -1;
   return {
+    forget(jobId: number): void {
+      raceWaiting.delete(jobId);
+    },
     respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void {
       const list = ctx.candidates(job, d.exclude, d.mode !== 'bid');
       if (d.mode === 'race') {
@@ -60,12 +75,38 @@ export function createResponder(ctx: ResponderContext): { respond(d: Extract<Dec
           if (enough(mid)) lo = mid;
           else hi = mid - 1;
         }
+        // Rational entry: a prover chooses among all open races, not this one alone. With W races
+        // open (this one and those waiting) and F free candidates, a free-entry equilibrium spreads
+        // the provers over the races, at most ceil(F / W) to each: one more racer here lowers every
+        // racer's win probability, while an uncontested waiting race pays its whole reward.
+        const open = raceWaiting.size + (raceWaiting.has(job.id) ? 0 : 1);
+        if (rational && open > 1 && lo > 0) lo = Math.min(lo, Math.max(1, Math.ceil(list.length / open)));
         if (lo > 0) {
+          raceWaiting.delete(job.id);
           const js = joiners(lo);
           const order = js.map((id) => hashUniform(ctx.raceOrderSeed, job.id, id, 0));
           const idx = js.map((_, i) => i).sort((a, b) => order[a]! - order[b]! || js[a]! - js[b]!);
-          for (let i = 0; i < lo; i++) ctx.feed({ type: 'lock', jobId: job.id, operator: js[idx[i]!]! });
-        }
+          const joined = new Set<number>();
+          for (let i = 0; i < lo; i++) {
+            joined.add(js[idx[i]!]!);
+            ctx.feed({ type: 'lock', jobId: job.id, operator: js[idx[i]!]! });
+          }
+          // The free provers that stayed out announce themselves again, so the mechanism offers them
+          // the next waiting race (it re-offers waiting jobs only to nodes that become available).
+          // Each node is re-announced at most once per instant: the cascade ends even when the
+          // mechanism refuses a join (a capacity-blind node already racing).
+          if (rational && raceWaiting.size > 0) {
+            if (ctx.now() !== announcedAt) {
+              announcedAt = ctx.now();
+              announced.clear();
+            }
+            for (const id of list) {
+              if (joined.has(id) || ctx.nodes[id]!.outstanding !== 0 || announced.has(id)) continue;
+              announced.add(id);
+              ctx.feed({ type: 'available', operator: id });
+            }
+          }
+        } else raceWaiting.add(job.id);
       } else if (d.mode === 'bid') {
         // Bids reach the auctioneer starting from a per-job random node (a hash), not always from node
         // 0: equal bids are won by the earlier one, and a fixed order would hand every tie to the same nodes.
@@ -76,8 +117,9 @@ export function createResponder(ctx: ResponderContext): { respond(d: Extract<Dec
           const e = ctx.entities[ctx.nodes[id]!.info.entity]!;
           const q = ctx.quote(ctx.nodes[id]!, job, n);
           const b = e.strategy.bid(q, e.view, ctx.agentRng[e.id]!.next());
-          if (b !== null && (e.strategy.overcommits || q.finishAt <= job.deadline)) {
-            ctx.feed({ type: 'bid', jobId: job.id, operator: id, price: Math.max(0, Math.round(b * 1e6)), finishBy: q.finishAt });
+          const price = b === null ? 0 : Math.max(0, Math.round(b * 1e6));
+          if (b !== null && (e.strategy.overcommits || q.finishAt <= job.deadline) && (!ctx.canPost || ctx.canPost(e.id, job, price))) {
+            ctx.feed({ type: 'bid', jobId: job.id, operator: id, price, finishBy: q.finishAt });
           }
         }
       } else {

@@ -62,6 +62,10 @@ export class RunMetrics {
   busySeconds = 0;
   /** Wall seconds of active physical nodes (the denominator of utilisation). */
   nodeSeconds = 0;
+  /** Failed attempts a locker retried (once per job). */
+  retries = 0;
+  /** Locks and bids refused because the entity's capital could not cover the collateral. */
+  refusedForCollateral = 0;
   /**
    * For a baseline paid by time, not per job (self-hosted rent): µUSD per second. Prices are then
    * amortized: what the requester paid per delivered job and Mcycle, and per window for price_cv.

@@ -163,6 +163,10 @@ export const scenarioSchema = z
     window: duration.default(3600),
     mechanisms: z.array(mechanismRef, { error: 'expected a list of mechanism ids' }).min(1, { error: 'expected at least one mechanism' }),
     energy_usd_per_kwh: nonNeg.default(0.12),
+    race_entry: z
+      .enum(['rational', 'herd'])
+      .default('rational')
+      .describe('Race entry: rational (provers spread over the open races, at most ceil(free / open) per race) or herd (every solicitation decided alone, the original rule)'),
     energy_schedule: z
       .array(z.strictObject({ at: duration, usd_per_kwh: nonNeg }))
       .optional()

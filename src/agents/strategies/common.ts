@@ -24,3 +24,14 @@ export function opportunityCostUsd(q: Quote, marginUsd: number, cap: number): nu
   if (!(q.durationS > 0) || !(marginUsd > 0)) return 0;
   return Math.min(cap, backlogS(q) / q.durationS) * marginUsd;
 }
+
+/**
+ * Expected collateral loss of taking the job: collateral × P(the job fails), where a failed proof
+ * is retried once (Boundless broker `proof_retry_count = 1`), so P = p² for an attempt failure
+ * probability p.
+ */
+export function collateralRiskUsd(q: Quote): number {
+  const p = q.failureProb ?? 0;
+  const c = q.collateralUsd ?? 0;
+  return c > 0 && p > 0 ? c * p * p : 0;
+}

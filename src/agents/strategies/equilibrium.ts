@@ -1,7 +1,7 @@
 import { bidTableFor, raceWinProbability } from '../bne.js';
 import type { StrategyParams } from '../params.js';
 import type { CostPrior, EntityView, OperatorStrategy, Quote } from '../strategy.js';
-import { canFinish, limitUsd, opportunityCostUsd } from './common.js';
+import { canFinish, collateralRiskUsd, limitUsd, opportunityCostUsd } from './common.js';
 
 /**
  * `equilibrium`: the textbook rational bidder.
@@ -20,7 +20,8 @@ import { canFinish, limitUsd, opportunityCostUsd } from './common.js';
  *   beating one eligible rival given both nodes' speeds and the attempt-time jitter.
  * - **Random allocation**: accepts when the price covers its marginal cost and it can finish.
  *
- * With `scarcity` on (default) a node with queued work prices with cost + opportunity cost
+ * Its cost includes the collateral risk (collateral × p², p the attempt failure probability, one
+ * retry). With `scarcity` on (default) a node with queued work prices with cost + opportunity cost
  * (min(`scarcity_cap`, queued s / duration) × its equilibrium margin) as its cost.
  * `full_cost_utilisation` u > 0 adds capital per hour × duration / u to the cost (full-cost
  * recovery at utilisation u, as Succinct's reference bidder prices); 0 prices on marginal cost.
@@ -31,7 +32,7 @@ export function equilibrium(p: StrategyParams): OperatorStrategy {
   const util = p.full_cost_utilisation!;
   const nOf = (q: Quote, prior: CostPrior): number => (p.n! > 0 ? p.n! : (q.bidders ?? prior.count));
   /** The node's own cost of the job: marginal, plus capital at the target utilisation when asked. */
-  const own = (q: Quote): number => q.costUsd + (util > 0 ? ((q.capitalUsdPerHour ?? 0) * q.durationS) / 3600 / util : 0);
+  const own = (q: Quote): number => q.costUsd + collateralRiskUsd(q) + (util > 0 ? ((q.capitalUsdPerHour ?? 0) * q.durationS) / 3600 / util : 0);
 
   /** The first-price equilibrium bid, opportunity cost included; null when it cannot beat the limit. */
   function firstPrice(q: Quote, e: EntityView): number | null {

@@ -1,7 +1,7 @@
 import { raceWinProbability } from '../bne.js';
 import type { StrategyParams } from '../params.js';
 import type { EntityView, OperatorStrategy, Quote } from '../strategy.js';
-import { canFinish, limitUsd, opportunityCostUsd } from './common.js';
+import { canFinish, collateralRiskUsd, limitUsd, opportunityCostUsd } from './common.js';
 
 /** Jobs a learner remembers its arm for at most. */
 const PENDING_MAX = 256;
@@ -73,7 +73,7 @@ export function noRegret(p: StrategyParams): OperatorStrategy {
   /** Prices the job with a drawn arm and remembers the arm under the job's id. */
   function offer(q: Quote, e: EntityView, u: number): number | null {
     if (!canFinish(q)) return null;
-    const c = q.costUsd;
+    const c = q.costUsd + collateralRiskUsd(q);
     const lim = limitUsd(q);
     if (lim > 0 && c >= lim) return null;
     const l = learner(e);
