@@ -71,6 +71,8 @@ interface JobRec {
   /** The committed winner (a locker), -1: none; and how many of its failed attempts it retried. */
   locker?: number;
   retries?: number;
+  /** The requester's value of a proof by the deadline, USD. */
+  value: number;
   escrowIn: number;
   refunds: number;
   compute: number;
@@ -243,6 +245,26 @@ export function runMarket(o: MarketOptions): MarketResult {
     return list;
   }
 
+  /**
+   * The most surplus any allocation could get from a job: its value minus the cheapest marginal
+   * cost among the active nodes that fit it and could prove it by the deadline if idle now (0 if
+   * none or negative). Summed over jobs it bounds every allocation's surplus from above (capacity
+   * conflicts between jobs are ignored), so `allocative_efficiency` is a lower bound.
+   */
+  function bestSurplus(job: Job, value: number): number {
+    if (!(value > 0)) return 0;
+    let best = Infinity;
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      if (!n.active || n.ejected || !fits(n.info.capacity, job.request)) continue;
+      const dur = n.model.duration(job.mcycles, job.kind);
+      if (sim.now + dur > job.deadline) continue;
+      const c = (dur * n.model.hourlyCostUsd) / 3600;
+      if (c < best) best = c;
+    }
+    return Number.isFinite(best) && value > best ? value - best : 0;
+  }
+
   function later(at: number, input: Input): void {
     const id = nextDelayed++;
     delayed.set(id, input);
@@ -299,6 +321,7 @@ export function runMarket(o: MarketOptions): MarketResult {
           rec.useful = lastCost[d.operator]!;
         }
         metrics.jobDone(d.outcome, sim.now - job.submittedAt, sim.now <= job.deadline, entity, job.mcycles);
+        if (d.outcome === 'delivered' && sim.now <= job.deadline) metrics.valueDeliveredUsd += rec.value;
         // Aggregators submit one job per `every` delivered proofs of the requester they aggregate.
         if (d.outcome === 'delivered') for (const a of demand[job.requester]!.aggregators) if (demand[a]!.proofDelivered(sim.now, s.duration)) sim.at(sim.now, ARRIVAL, a, 0);
         // Reference column `cloud_cost_usd`: the delivering node's hardware rented on demand for the
@@ -473,7 +496,8 @@ export function runMarket(o: MarketOptions): MarketResult {
   sim.on(ARRIVAL, (r) => {
     const req = demand[r]!;
     const job = req.makeJob(nextJob++, sim.now);
-    const rec: JobRec = { job, escrowIn: job.maxPrice, refunds: 0, compute: 0, useful: 0, attempts: 0, outcome: '', doneAt: NaN, winner: -1 };
+    const rec: JobRec = { job, escrowIn: job.maxPrice, refunds: 0, compute: 0, useful: 0, attempts: 0, outcome: '', doneAt: NaN, winner: -1, value: req.lastValueUsd };
+    metrics.bestSurplusUsd += bestSurplus(job, rec.value);
     jobs.set(job.id, rec);
     if (job.maxPrice > 0) ledger.toEscrow(REQUESTERS, job.id, job.maxPrice);
     metrics.jobSubmitted();

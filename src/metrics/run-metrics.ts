@@ -62,6 +62,10 @@ export class RunMetrics {
   busySeconds = 0;
   /** Wall seconds of active physical nodes (the denominator of utilisation). */
   nodeSeconds = 0;
+  /** Requesters' values of the jobs delivered by their deadline, USD. */
+  valueDeliveredUsd = 0;
+  /** Σ over submitted jobs of max(0, value − cheapest eligible marginal cost), USD: an upper bound on surplus. */
+  bestSurplusUsd = 0;
   /** Failed attempts a locker retried (once per job). */
   retries = 0;
   /** Locks and bids refused because the entity's capital could not cover the collateral. */
