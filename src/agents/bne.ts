@@ -91,19 +91,33 @@ export function beatProbability(d0: number, d1: number): number {
   return p / 32;
 }
 
+/** Grid of the racer's own jitter for {@link raceWinProbability} (midpoints of 32 cells of U(0.9, 1.1)). */
+const JITTER = Array.from({ length: 32 }, (_, i) => 0.9 + (0.2 * (i + 0.5)) / 32);
+
 /**
- * Win probability of a racer of expected duration `own` against `k − 1` rivals drawn from the
- * eligible nodes' durations `all` (which include the racer itself once): p̄^(k−1), where p̄ is the
- * mean probability of beating one rival. Independent draws: an approximation that ignores that
- * rivals are distinct nodes and that the racer's own jitter is shared across rivals.
+ * Win probability of a racer of expected duration `own` against `k − 1` rivals drawn at random from
+ * the eligible nodes' durations `all` (which include the racer itself once), each attempt taking
+ * d × J, J ~ U(0.9, 1.1) i.i.d. (the shell's jitter). Conditioning on the racer's own jitter j,
+ * rivals beat it independently, so P(win) = E_j[q(j)^(k−1)] with q(j) the probability that one
+ * random rival is slower than own × j. Among equally fast nodes this is 1/k exactly; a slow node
+ * against fast rivals gets 0.
  */
 export function raceWinProbability(own: number, all: Float64Array, k: number): number {
   if (k <= 1) return 1;
   const n = all.length;
-  if (n <= 1) return 1 / k;
-  let sum = 0;
-  for (let j = 0; j < n; j++) sum += beatProbability(own, all[j]!);
-  // Remove the racer itself (it beats itself with probability 1/2).
-  const pbar = Math.min(1, Math.max(0, (sum - 0.5) / (n - 1)));
-  return pbar ** (k - 1);
+  if (n <= 1 || !(own > 0)) return 1 / k;
+  let p = 0;
+  for (const j of JITTER) {
+    const t = own * j;
+    let sum = 0;
+    for (let r = 0; r < n; r++) {
+      const x = (1.1 - t / all[r]!) / 0.2; // P(rival's jitter > t / d_r)
+      sum += x <= 0 ? 0 : x >= 1 ? 1 : x;
+    }
+    // Remove the racer itself from the rivals.
+    const self = Math.min(1, Math.max(0, (1.1 - j) / 0.2));
+    const q = Math.min(1, Math.max(0, (sum - self) / (n - 1)));
+    p += q ** (k - 1);
+  }
+  return p / JITTER.length;
 }

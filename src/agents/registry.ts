@@ -47,6 +47,7 @@ const strategies: Record<string, StrategyEntry> = {
       eta: { default: 0.05, min: 0, description: 'Learning rate (0: gamma / arms, as in Auer et al.)' },
       contexts: { default: 8, min: 1, description: 'Buckets of the own cost\'s quantile in the public prior (one learner each)' },
       scarcity: share(1, '1: prices in the opportunity cost of queued work'),
+      full_cost_utilisation: share(0, 'Marks up capital per hour x duration / this utilisation on top of marginal cost (0: marginal cost only)'),
       scarcity_cap: { default: 4, min: 0, description: 'Most jobs of displaced work counted in the opportunity cost' },
     },
     create: (p) => noRegret(p),

@@ -28,7 +28,8 @@ interface Learner {
  * public prior (one bucket without a market view), as the contextual learners of Feng et al.
  * (2021, "Convergence analysis of no-regret bidding algorithms in repeated auctions", AAAI) do
  * per value. The arm is drawn with the entity's own uniform `u` (its seeded stream), so two
- * entities never share randomness. Random allocation: accepts any price covering its cost.
+ * entities never share randomness. Random allocation: accepts any price covering its cost. Its cost
+ * includes the collateral risk and, with `full_cost_utilisation` u > 0, capital per hour × duration / u.
  */
 export function noRegret(p: StrategyParams): OperatorStrategy {
   const K = Math.max(2, Math.round(p.arms!));
@@ -39,6 +40,7 @@ export function noRegret(p: StrategyParams): OperatorStrategy {
   const eta = p.eta! > 0 ? p.eta! : gamma / K;
   const cap = p.scarcity_cap!;
   const scarce = p.scarcity! > 0;
+  const util = p.full_cost_utilisation!;
   const markups = Float64Array.from({ length: K }, (_, i) => (top * i) / (K - 1));
   const learners = new Map<number, Learner>();
   const learner = (e: EntityView): Learner => {
@@ -73,7 +75,7 @@ export function noRegret(p: StrategyParams): OperatorStrategy {
   /** Prices the job with a drawn arm and remembers the arm under the job's id. */
   function offer(q: Quote, e: EntityView, u: number): number | null {
     if (!canFinish(q)) return null;
-    const c = q.costUsd + collateralRiskUsd(q);
+    const c = q.costUsd + collateralRiskUsd(q) + (util > 0 ? ((q.capitalUsdPerHour ?? 0) * q.durationS) / 3600 / util : 0);
     const lim = limitUsd(q);
     if (lim > 0 && c >= lim) return null;
     const l = learner(e);
