@@ -84,8 +84,10 @@ export interface OperatorStrategy {
   /**
    * Standing ask (order book): price per Mcycle given the node's cost per Mcycle, or null. `now`
    * (simulated seconds) is passed by the shell; strategies that do not need the clock ignore it.
+   * `capitalPerMcycleUsd`: the node's capital per wall hour spread over one Mcycle of busy time
+   * (full-cost strategies divide it by their target utilisation).
    */
-  ask(costPerMcycleUsd: number, e: EntityView, u: number, now?: number): number | null;
+  ask(costPerMcycleUsd: number, e: EntityView, u: number, now?: number, capitalPerMcycleUsd?: number): number | null;
   /**
    * Learns from the result of a job it competed for, once the job's money is final. `won`: the
    * entity was paid for the job; `profitUsd`: what it was paid (and got back) minus the compute and

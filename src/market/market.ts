@@ -418,7 +418,8 @@ export function runMarket(o: MarketOptions): MarketResult {
         const e = entities[node.info.entity]!;
         // Cost of one Mcycle of the default workload on this node, at its current speed.
         const perMcycle = ((node.model.duration(1000, 'zkvm') - node.model.profile.setupSeconds) / 1000) * (node.model.hourlyCostUsd / 3600);
-        const a = e.strategy.ask(perMcycle, e.view, agentRng[e.id]!.next(), sim.now);
+        const capPerMcycle = ((node.model.duration(1000, 'zkvm') - node.model.profile.setupSeconds) / 1000) * (node.model.capitalUsdPerHour / 3600);
+        const a = e.strategy.ask(perMcycle, e.view, agentRng[e.id]!.next(), sim.now, capPerMcycle);
         if (a !== null) feed({ type: 'ask', operator: d.operator, pricePerMcycle: Math.max(0, a), expiresAt: d.expiresAt });
         return;
       }

@@ -18,7 +18,8 @@ import { canFinish, collateralRiskUsd, limitUsd, opportunityCostUsd } from './co
  *   nodes, with n = that prior's node count (or param `n`).
  * - **Race**: joins when P(win) × reward ≥ cost, P(win) = p̄^(k−1) with p̄ its mean probability of
  *   beating one eligible rival given both nodes' speeds and the attempt-time jitter.
- * - **Random allocation**: accepts when the price covers its marginal cost and it can finish.
+ * - **Random allocation**: accepts when the price covers its marginal cost, even if it may finish
+ *   late (declines count toward ZkCloud's ejection limit, which costs all future work).
  *
  * Its cost includes the collateral risk (collateral × p², p the attempt failure probability, one
  * retry). With `scarcity` on (default) a node with queued work prices with cost + opportunity cost
@@ -64,7 +65,8 @@ export function equilibrium(p: StrategyParams): OperatorStrategy {
 
   return {
     type: 'equilibrium',
-    accept: (q, price) => canFinish(q) && price >= own(q),
+    // Not `canFinish`: ZkCloud ejects a prover after a few declines, a loss far above one late job.
+    accept: (q, price) => price >= own(q),
     bid: (q, e) => (e.market?.settlement === 'second' ? secondPrice(q, e) : firstPrice(q, e)),
     lockPrice: (q, e) => firstPrice(q, e),
     joinRace: (q, reward, racers, e) => {
@@ -73,7 +75,8 @@ export function equilibrium(p: StrategyParams): OperatorStrategy {
       const win = all && all.length > 0 ? raceWinProbability(q.durationS, all, racers) : 1 / Math.max(1, racers);
       return win * reward >= own(q);
     },
-    ask: (c, e) => {
+    ask: (c0, e, _u, _now, capital) => {
+      const c = c0 + (util > 0 ? (capital ?? 0) / util : 0);
       const prior = e.market?.mcyclePrior() ?? null;
       if (!prior) return c;
       return bidTableFor(prior, p.n! > 0 ? p.n! : prior.count).bid(c) ?? c;

@@ -96,7 +96,7 @@ export function noRegret(p: StrategyParams): OperatorStrategy {
   }
   return {
     type: 'no-regret',
-    accept: (q, price) => canFinish(q) && price >= q.costUsd,
+    accept: (q, price) => price >= q.costUsd, // as `equilibrium`: a decline risks ejection
     bid: offer,
     lockPrice: offer,
     joinRace: (q, reward, racers, e, u) => {
@@ -106,7 +106,8 @@ export function noRegret(p: StrategyParams): OperatorStrategy {
       const want = offer(q, e, u);
       return want !== null && win * reward >= want;
     },
-    ask: (c, e, u) => {
+    ask: (c0, e, u, _now, capital) => {
+      const c = c0 + (util > 0 ? (capital ?? 0) / util : 0);
       const l = learner(e);
       if (l.lastAsk) update(l, l.lastAsk, 0);
       const pr = probs(l.logW[0]!);
