@@ -1,6 +1,5 @@
 import type { Job, Resources } from '../mechanisms/types.js';
 import { fits } from '../mechanisms/types.js';
-import type { NodeModel } from '../hardware-models/node-model.js';
 import type { CostPrior, MarketView } from './strategy.js';
 
 /** A cost-factor distribution as the scenario writes it: a number, or `{dist: ...}` (inline values only). */
@@ -108,9 +107,16 @@ export function mixturePrior(bases: readonly number[], factors: readonly Cdf[]):
   };
 }
 
+/** What the market view needs of a node's hardware model (a `NodeModel` fits). */
+export interface ViewModel {
+  readonly hourlyCostUsd: number;
+  readonly profile: { readonly setupSeconds: number };
+  duration(mcycles: number, kind: string): number;
+}
+
 /** One node as the market view sees it. */
 export interface ViewNode {
-  readonly model: NodeModel;
+  readonly model: ViewModel;
   readonly capacity: Resources;
   /** The node's drawn cost factor (its marginal cost is base × factor). */
   readonly factor: number;
