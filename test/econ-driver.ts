@@ -6,7 +6,7 @@
  * touches this file only.
  */
 import type { CostPrior, EntityView, MarketView, OperatorStrategy, Quote } from '../src/agents/strategy.js';
-import type { Decision, Input, Job, Mechanism, OperatorInfo } from '../src/mechanisms/types.js';
+import type { Decision, Input, InputDraft, Job, Mechanism, OperatorInfo } from '../src/mechanisms/types.js';
 import { reverseDutch } from '../src/mechanisms/reverse-dutch/index.js';
 import { sealedBid, TAG_CLOSE } from '../src/mechanisms/sealed-bid/index.js';
 import { orderBook } from '../src/mechanisms/order-book/index.js';
@@ -79,8 +79,15 @@ export interface AuctionResult {
   readonly bids: (number | null)[];
 }
 
-function step(m: Mechanism, s: unknown, input: Input, now: number, out: Decision[]): void {
-  m.step(s, input, now, rng(1), out);
+/** Input ids: one sequence for the whole test process (the core refuses a repeated id within a state). */
+let nextInputId = 0;
+
+function step(m: Mechanism, s: unknown, input: InputDraft, now: number, out: Decision[]): void {
+  m.step(s as never, { ...input, id: nextInputId++ } as Input, now, rng(1), out);
+}
+
+function init(m: Mechanism, n: number): unknown {
+  return m.init(operators(n), [], 0);
 }
 
 function assigned(out: Decision[]): Extract<Decision, { type: 'assign' }> | undefined {
@@ -90,12 +97,12 @@ function assigned(out: Decision[]): Extract<Decision, { type: 'assign' }> | unde
 /** A sealed-bid auction (first or second price) of one job among `bidders`. */
 export function sealedBidAuction(settlement: 'first' | 'second', j: Job, bidders: readonly Bidder[], u: () => number): AuctionResult {
   const m = sealedBid({ auctionPeriod: 10, settlement, maxConcurrent: 0 });
-  const s = m.init(operators(bidders.length));
+  const s = init(m, bidders.length);
   const out: Decision[] = [];
   step(m, s, { type: 'submit', job: j }, 0, out);
   const bids = bidders.map((b, i) => {
     const x = b.strategy.bid(quote(j, b.cost, bidders.length), b.view, u());
-    if (x !== null) step(m, s, { type: 'bid', jobId: j.id, operator: i, price: Math.max(0, Math.round(x * 1e6)), finishBy: 100 }, 1, out);
+    if (x !== null) step(m, s, { type: 'bid', jobId: j.id, operator: i, price: Math.max(0, Math.round(x * 1e6)) }, 1, out);
     return x;
   });
   out.length = 0;
@@ -125,7 +132,7 @@ export function reverseDutchAuction(j: Job, bidders: readonly Bidder[], u: () =>
     lockDelay: 0,
     resolicit: 0,
   });
-  const s = m.init(operators(bidders.length));
+  const s = init(m, bidders.length);
   const out: Decision[] = [];
   step(m, s, { type: 'submit', job: j }, 0, out);
   const sol = out.find((d): d is Extract<Decision, { type: 'solicit' }> => d.type === 'solicit');
@@ -151,11 +158,11 @@ export function reverseDutchAuction(j: Job, bidders: readonly Bidder[], u: () =>
 }
 
 /** Order book of one period: the mechanism, its state and the decisions of the last step. */
-export function orderBookExchange(n: number): { step(input: Input, now: number): Decision[] } {
+export function orderBookExchange(n: number): { step(input: InputDraft, now: number): Decision[] } {
   const m = orderBook({});
-  const s = m.init(operators(n));
+  const s = init(m, n);
   return {
-    step(input: Input, now: number): Decision[] {
+    step(input: InputDraft, now: number): Decision[] {
       const out: Decision[] = [];
       step(m, s, input, now, out);
       return out;

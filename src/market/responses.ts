@@ -1,34 +1,80 @@
-import type { Quote } from '../agents/strategy.js';
-import type { Rng } from '../engine/rng.js';
 import { hashUniform } from '../mechanisms/beacon.js';
-import type { Decision, Input, Job } from '../mechanisms/types.js';
-import type { Entity, Node } from './population.js';
+import type { Decision, Job } from '../mechanisms/types.js';
+import { fits } from '../mechanisms/types.js';
+import type { DecisionHandler, MarketContext } from './context.js';
 
 /** How many of the earliest would-be lockers of a reverse-Dutch offer get a lock attempt event. */
 export const LOCK_CANDIDATES = 8;
 
-/** What the agents' side of a solicitation needs from the market shell. */
-export interface ResponderContext {
-  readonly nodes: readonly Node[];
-  readonly entities: readonly Entity[];
-  readonly agentRng: readonly Rng[];
+/**
+ * The agents' room: every question the protocol asks the operators is answered here, and only
+ * here. Strategies decide; this module asks them and turns their answers into inputs.
+ */
+export interface Agents {
+  /** Who joins a race, who bids what (and in which order bids arrive), when would-be lockers lock. */
+  readonly solicit: DecisionHandler<'solicit'>;
+  /** A node's standing ask (or "no ask": `cancel-ask`). */
+  readonly 'request-ask': DecisionHandler<'request-ask'>;
+  /** Does the owner of the assigned node take an uncommitted assignment at its price? */
+  acceptsAssignment(d: Extract<Decision, { type: 'assign' }>, job: Job): boolean;
+}
+
+/** Builds the agents' room of a market run. */
+export function createAgents(ctx: MarketContext): Agents {
+  const { nodes, entities, ownerOf, rngOf, agentRng, feedback, sim } = ctx;
+
+  /** Active nodes that fit the job, not excluded (and idle, with `needFree`, unless capacity-blind). */
+  function candidates(job: Job, exclude: readonly number[], needFree: boolean): number[] {
+    const list: number[] = [];
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      if (!n.active || n.ejected || !fits(n.info.capacity, job.request) || exclude.includes(i)) continue;
+      if (needFree && n.outstanding > 0 && !entities[n.info.entity]!.strategy.overcommits) continue;
+      list.push(i);
+    }
+    return list;
+  }
+
+  const responder = createResponder({ ...ctx, raceOrderSeed: ctx.seeds.raceOrder, now: () => sim.now, candidates, raceEntry: ctx.scenario.race_entry });
+
+  return {
+    solicit(d) {
+      const rec = ctx.jobs.get(d.jobId);
+      if (rec) responder.respond(d, rec.job);
+    },
+    'request-ask'(d) {
+      const node = nodes[d.operator]!;
+      if (!node.active || node.ejected) return;
+      const e = entities[node.info.entity]!;
+      // Cost of one Mcycle of the default workload on this node, at its current speed.
+      const secondsPerMcycle = (node.model.duration(1000, 'zkvm') - node.model.profile.setupSeconds) / 1000;
+      const perMcycle = secondsPerMcycle * (node.model.hourlyCostUsd / 3600);
+      const a = e.strategy.ask(perMcycle, e.view, agentRng[e.id]!.next(), sim.now, secondsPerMcycle * (node.model.capitalUsdPerHour / 3600));
+      // "No ask" is an answer too (`cancel-ask`): a bid held for this node's answer need not wait longer.
+      if (a !== null) ctx.feed({ type: 'ask', operator: d.operator, pricePerMcycle: Math.max(0, a), expiresAt: d.expiresAt });
+      else ctx.feed({ type: 'cancel-ask', operator: d.operator });
+    },
+    acceptsAssignment(d, job) {
+      const node = nodes[d.operator]!;
+      const e = ownerOf[d.operator]!;
+      const ok = node.active && !node.ejected && e.strategy.accept(ctx.quote(node, job), d.price / 1e6, e.view, rngOf[d.operator]!.next());
+      // An assignment stands until declined: the owner's acceptance is an offer taken, not an input.
+      if (ok && feedback.enabled) feedback.offered(d.jobId, e.id);
+      return ok;
+    },
+  };
+}
+
+/** What the answers to a solicitation need from the market shell. */
+interface ResponderContext extends Pick<MarketContext, 'nodes' | 'entities' | 'agentRng' | 'quote' | 'feed' | 'later' | 'jobs' | 'collateralFor' | 'canPost'> {
   readonly raceOrderSeed: number;
   now(): number;
-  /** `bidders`: how many nodes the solicitation reached (told to bidders). */
-  quote(node: Node, job: Job, bidders?: number): Quote;
-  /** Gives an input to the mechanism now. */
-  feed(input: Input): void;
-  /** Gives an input to the mechanism at a later time. */
-  later(at: number, input: Input): void;
-  /** Active nodes that fit the job, not excluded (and idle, with `needFree`, unless capacity-blind). */
   candidates(job: Job, exclude: readonly number[], needFree: boolean): number[];
   /**
-   * Race entry: `rational` (default) spreads the free provers over the open races (see
-   * {@link createResponder}); `herd` is pmsim's original rule (every solicitation decided alone).
+   * Race entry: `rational` (default) spreads the free provers over the open races; `herd` is
+   * pmsim's original rule (every solicitation decided alone).
    */
   readonly raceEntry?: 'rational' | 'herd';
-  /** Can the entity post the collateral a bid at `price` (micro-USD) would need? (undefined: no collateral) */
-  readonly canPost?: (entity: number, job: Job, price: number) => boolean;
 }
 
 /**
@@ -36,16 +82,18 @@ export interface ResponderContext {
  * in which order bids arrive, and when would-be lockers lock a reverse-Dutch offer. Strategies decide;
  * this module only asks them and turns their answers into inputs.
  */
-export function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void; forget(jobId: number): void } {
-  // Race jobs whose last solicitation drew no racer: they wait for a free node (public: open requests are visible).
+function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void } {
+  // Race jobs whose last solicitation drew no racer: they wait for a free node (open requests are public).
   const raceWaiting = new Set<number>();
   const rational = (ctx.raceEntry ?? 'rational') === 'rational';
   const announced = new Set<number>();
   let announcedAt = -1;
+  /** Waiting races still open (jobs that ended are forgotten here, lazily). */
+  const waitingOpen = (): number => {
+    for (const id of raceWaiting) if (!ctx.jobs.has(id)) raceWaiting.delete(id);
+    return raceWaiting.size;
+  };
   return {
-    forget(jobId: number): void {
-      raceWaiting.delete(jobId);
-    },
     respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void {
       const list = ctx.candidates(job, d.exclude, d.mode !== 'bid');
       if (d.mode === 'race') {
@@ -79,8 +127,8 @@ export function createResponder(ctx: ResponderContext): { respond(d: Extract<Dec
         // open (this one and those waiting) and F free candidates, a free-entry equilibrium spreads
         // the provers over the races, at most ceil(F / W) to each: one more racer here lowers every
         // racer's win probability, while an uncontested waiting race pays its whole reward.
-        const open = raceWaiting.size + (raceWaiting.has(job.id) ? 0 : 1);
-        if (rational && open > 1 && lo > 0) lo = Math.min(lo, Math.max(1, Math.ceil(list.length / open)));
+        const open = rational ? waitingOpen() + (raceWaiting.has(job.id) ? 0 : 1) : 1;
+        if (open > 1 && lo > 0) lo = Math.min(lo, Math.max(1, Math.ceil(list.length / open)));
         if (lo > 0) {
           raceWaiting.delete(job.id);
           const js = joiners(lo);
@@ -89,12 +137,11 @@ export function createResponder(ctx: ResponderContext): { respond(d: Extract<Dec
           const joined = new Set<number>();
           for (let i = 0; i < lo; i++) {
             joined.add(js[idx[i]!]!);
-            ctx.feed({ type: 'lock', jobId: job.id, operator: js[idx[i]!]! });
+            ctx.feed({ type: 'join-race', jobId: job.id, operator: js[idx[i]!]! });
           }
           // The free provers that stayed out announce themselves again, so the mechanism offers them
           // the next waiting race (it re-offers waiting jobs only to nodes that become available).
-          // Each node is re-announced at most once per instant: the cascade ends even when the
-          // mechanism refuses a join (a capacity-blind node already racing).
+          // Each node at most once per instant: the cascade ends even when a join is refused.
           if (rational && raceWaiting.size > 0) {
             if (ctx.now() !== announcedAt) {
               announcedAt = ctx.now();
@@ -118,8 +165,10 @@ export function createResponder(ctx: ResponderContext): { respond(d: Extract<Dec
           const q = ctx.quote(ctx.nodes[id]!, job, n);
           const b = e.strategy.bid(q, e.view, ctx.agentRng[e.id]!.next());
           const price = b === null ? 0 : Math.max(0, Math.round(b * 1e6));
-          if (b !== null && (e.strategy.overcommits || q.finishAt <= job.deadline) && (!ctx.canPost || ctx.canPost(e.id, job, price))) {
-            ctx.feed({ type: 'bid', jobId: job.id, operator: id, price, finishBy: q.finishAt });
+          // Capital bounds collateral (sealed bid with slashOnMiss): a bid the entity cannot back is not sent.
+          const backed = !ctx.collateralFor || ctx.canPost(e.id, ctx.collateralFor(job, price));
+          if (b !== null && (e.strategy.overcommits || q.finishAt <= job.deadline) && backed) {
+            ctx.feed({ type: 'bid', jobId: job.id, operator: id, price });
           }
         }
       } else {

@@ -1,14 +1,18 @@
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { REPORT_FORMATS, ResultsDirError, writeReport, type ReportFormat } from '../../report/index.js';
+import type { ReportFormat } from '../../report/index.js';
 import { UsageError } from '../errors.js';
 
 interface ReportArgs {
   'results-dir': string;
   out?: string;
   format: string | string[];
+  metrics?: string | string[];
   quiet: boolean;
 }
+
+/** The report formats (report/index.ts REPORT_FORMATS; repeated here so `--help` need not load d3). */
+const REPORT_FORMATS = ['html', 'md', 'png'] as const;
 
 /** Parses `--format html,md` (comma lists and repeated flags both work). */
 export function parseFormats(raw: readonly string[]): ReportFormat[] {
@@ -28,6 +32,7 @@ const command: CommandModule<object, ReportArgs> = {
       .positional('results-dir', { type: 'string', demandOption: true, describe: 'Directory written by `pmsim run` or `pmsim sweep`' })
       .option('out', { type: 'string', describe: 'Output directory (default: the results directory)' })
       .option('format', { type: 'string', default: 'html,md,png', describe: 'Formats, comma-separated: html, md, png' })
+      .option('metrics', { type: 'string', describe: 'Also chart these summary columns, comma-separated (e.g. hhi,top1_share)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors' })
       .example('$0 report results/default', 'report.html, report.md and figures/ next to the results')
       .example('$0 report results/sweep --out site/sweep --format html', 'only the self-contained HTML page'),
@@ -35,9 +40,11 @@ const command: CommandModule<object, ReportArgs> = {
     const formats = parseFormats(Array.isArray(a.format) ? a.format : [a.format]);
     const dir = a['results-dir'];
     const out = resolve(a.out ?? dir);
+    const { ResultsDirError, writeReport } = await import('../../report/index.js');
     let files: string[];
     try {
-      files = await writeReport(dir, out, { formats });
+      const metrics = (Array.isArray(a.metrics) ? a.metrics : a.metrics ? [a.metrics] : []).flatMap((m) => String(m).split(',')).map((m) => m.trim()).filter((m) => m !== '');
+      files = await writeReport(dir, out, { formats, metrics });
     } catch (e) {
       if (e instanceof ResultsDirError) throw new UsageError(e.message);
       const code = (e as NodeJS.ErrnoException).code;

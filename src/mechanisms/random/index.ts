@@ -1,14 +1,21 @@
 import { resolveParams } from '../resolve-params.js';
-import { drawBeacon, selectionIndex } from '../beacon.js';
+import { beaconWords, BEACON_BYTES, selectionIndex } from '../beacon.js';
 import { DenseTable } from '../dense-table.js';
 import { FreeIndex } from '../free-index.js';
-import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Resources, Seconds } from '../types.js';
-import { toMicros } from '../types.js';
+import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, Random, RefusalReason, Resources, Seconds } from '../types.js';
+import { defineMechanism, seenIds, toMicros } from '../types.js';
 import { slotFee } from './fee.js';
 import { randomDefaults, randomPresets, type RandomParams } from './params.js';
 
 export { randomDefaults, randomPresets, type RandomParams } from './params.js';
 export { slotFee } from './fee.js';
+
+/** Equal bytes? */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** Shared empty list: most slots never fail or race, so their lists are created on first use. */
 const NONE: number[] = [];
@@ -38,7 +45,9 @@ interface JobRec {
   job: Job;
   fee: Micros;
   pool: Micros;
-  beacon: number;
+  /** The job's public beacon (a copy of the caller's bytes) and the same as 8 words for the hash. */
+  beacon: Uint8Array;
+  beaconWords: Int32Array;
   draws: number;
   slots: Slot[];
   tried: number[];
@@ -54,7 +63,7 @@ interface JobRec {
 }
 
 /** The mechanism-owned state of random allocation. */
-export interface RandomState {
+export interface RandomState extends ProtocolState {
   index: FreeIndex;
   jobs: DenseTable<JobRec>;
   /** Node id → the job it works on (undefined when idle). */
@@ -67,9 +76,22 @@ export interface RandomState {
   hidden: number[];
   /** Node id → times of its recent declines. */
   declines: Map<number, number[]>;
-  profileCache: WeakMap<Resources, number[]>;
+  /**
+   * Capacity profiles meeting each distinct request seen (matched by value: requesters reuse a few
+   * shapes), valid while `profileVersion` equals the index's profile count.
+   */
+  profileCache: { requests: Resources[]; lists: number[][] };
   profileVersion: number;
+  /**
+   * The last beacon seen (bytes copied from the caller, and as words): jobs of one beacon round
+   * share it, so it is copied once per round. Compared by value, never by identity.
+   */
+  lastBeacon: Uint8Array;
+  lastBeaconWords: Int32Array;
 }
+
+/** Distinct request shapes kept in the profile cache; beyond it, profiles are computed per job. */
+const PROFILE_CACHE_SIZE = 64;
 
 /**
  * Random allocation (mechanism id `random`), the Gevulot / ZkCloud design: a protocol-fixed price
@@ -81,22 +103,25 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
   const p: RandomParams = resolveParams('random', randomDefaults, randomPresets, params);
   const preset = params.preset;
 
-  /**
-   * The capacity profiles meeting a request, cached per request object: callers that reuse one
-   * request object for many jobs (the simulator does, per requester) then allocate nothing per job.
-   */
+  /** The capacity profiles meeting a request, from the state's cache (by value) when it has them. */
   function eligibleFor(s: RandomState, request: Resources): number[] {
+    const c = s.profileCache;
     if (s.profileVersion !== s.index.profileCount) {
-      s.profileCache = new WeakMap();
+      c.requests.length = 0;
+      c.lists.length = 0;
       s.profileVersion = s.index.profileCount;
     }
-    let list = s.profileCache.get(request);
-    if (!list) s.profileCache.set(request, (list = s.index.eligibleProfiles(request, [])));
+    for (let i = 0; i < c.requests.length; i++) {
+      const r = c.requests[i]!;
+      if (r.cpus === request.cpus && r.gpus === request.gpus && r.memoryGb === request.memoryGb) return c.lists[i]!;
+    }
+    const list = s.index.eligibleProfiles(request, []);
+    if (c.requests.length < PROFILE_CACHE_SIZE) {
+      c.requests.push({ cpus: request.cpus, gpus: request.gpus, memoryGb: request.memoryGb });
+      c.lists.push(list);
+    }
     return list;
   }
-
-  /** Draw number of the last selection (for the audit trail in `assign`). */
-  let lastDraw = 0;
 
   function select(s: RandomState, rec: JobRec): number {
     if (rec.profilesVersion !== s.index.profileCount) {
@@ -117,8 +142,8 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     const n = s.index.countFree(profiles);
     let op = -1;
     if (n > 0) {
-      lastDraw = rec.draws++;
-      op = s.index.kth(profiles, selectionIndex(rec.beacon, rec.job.id, lastDraw, n));
+      const draw = rec.draws++;
+      op = s.index.kth(profiles, selectionIndex(rec.beaconWords, rec.job.id, draw, n));
     }
     for (let i = 0; i < nh; i++) s.index.setFree(hidden[i]!, true);
     return op;
@@ -143,7 +168,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     else rec.tried.push(op);
     slot.op = op;
     slot.status = ASSIGNED;
-    out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: slotPay(slot, rec), role, committed: false, beacon: rec.beacon, draw: lastDraw });
+    out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: slotPay(slot, rec), role, committed: false, beacon: rec.beacon, draw: rec.draws - 1 });
   }
 
   /** Assigns every waiting slot it can; returns how many still wait. */
@@ -322,7 +347,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     drain(s, out);
   }
 
-  function onSubmit(s: RandomState, job: Job, random: Random, out: Decision[]): void {
+  function onSubmit(s: RandomState, job: Job, out: Decision[]): void {
     const k = Math.min(3, Math.max(1, Math.floor(job.redundancy)));
     const fee = slotFee(job, p);
     if (fee * k > job.maxPrice) {
@@ -334,11 +359,20 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     const slots: Slot[] = new Array<Slot>(k);
     for (let i = 0; i < k; i++) slots[i] = { status: WAITING, op: -1, round: 0, failedOps: NONE, racers: NONE };
     const rec: JobRec = {
-      job, fee, pool: fee * k, beacon: drawBeacon(random), draws: 0, slots, tried: NONE, deliveries: 0,
+      job, fee, pool: fee * k, beacon: s.lastBeacon, beaconWords: s.lastBeaconWords, draws: 0, slots, tried: NONE, deliveries: 0,
       doneSent: false, closed: false, queued: false, timerSet: false, expired: false, profiles: NONE, profilesVersion: -1,
     };
     s.jobs.set(job.id, rec);
-    if (fillSlots(s, rec, out) > 0) park(s, rec, out);
+    const waiting = fillSlots(s, rec, out);
+    // No slot placed at submission under `onNoCapacity: fail`: refused at submission, so `rejected`
+    // (the README's outcome definitions: "no capacity" is a rejection, not a failed attempt).
+    if (waiting === k && p.onNoCapacity === 'fail') {
+      s.jobs.delete(job.id);
+      out.push({ type: 'done', jobId: job.id, outcome: 'rejected', operator: -1 });
+      out.push({ type: 'close', jobId: job.id });
+      return;
+    }
+    if (waiting > 0) park(s, rec, out);
     finishIfDone(s, rec, out);
   }
 
@@ -352,8 +386,9 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     finishIfDone(s, rec, out);
   }
 
-  function onJoinRace(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
-    if (!s.index.isFree(op) || rec.tried.includes(op)) return;
+  function onJoinRace(s: RandomState, rec: JobRec, op: number, out: Decision[]): RefusalReason | undefined {
+    if (rec.tried.includes(op)) return 'already';
+    if (!s.index.isFree(op)) return 'taken';
     for (let si = 0; si < rec.slots.length; si++) {
       const slot = rec.slots[si]!;
       if (slot.status !== RACING) continue;
@@ -364,68 +399,84 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
       if (slot.racers === NONE) slot.racers = [];
       slot.racers.push(op);
       out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: slotPay(slot, rec), role: 'racer', committed: true });
-      return;
+      return undefined;
     }
+    return 'late'; // no slot is racing (any more)
   }
 
-  return {
+  /** The open job an operator's answer is about, or why there is none for it. */
+  function heldBy(s: RandomState, jobId: number, op: number): JobRec | RefusalReason {
+    const rec = s.jobs.get(jobId);
+    if (!rec || rec.closed) return 'unknown-job';
+    return s.opJob[op] === rec ? rec : 'not-assigned';
+  }
+
+  const handlers: Handlers<RandomState> = {
+    // The beacon comes from outside (drand, a block hash): the coordinator cannot grind it.
+    submit: (s, input, _now, _r, out) => {
+      const b = input.beacon;
+      if (b === undefined || b.length !== BEACON_BYTES) return 'invalid';
+      if (!sameBytes(b, s.lastBeacon)) {
+        s.lastBeacon = b.slice();
+        s.lastBeaconWords = beaconWords(b);
+      }
+      onSubmit(s, input.job, out);
+      return undefined;
+    },
+    available: (s, input, _now, _r, out) => {
+      if (s.ejected[input.operator] === true || s.opJob[input.operator] !== undefined) return;
+      s.index.setFree(input.operator, true);
+      if (s.qHead < s.queue.length) drain(s, out);
+    },
+    join: (s, input, _now, _r, out) => {
+      s.index.add(input.operator.id, input.operator.capacity);
+      s.index.setFree(input.operator.id, true);
+      drain(s, out);
+    },
+    leave: (s, input) => {
+      s.index.remove(input.operator);
+    },
+    deliver: (s, input, _now, _r, out) => {
+      const rec = heldBy(s, input.jobId, input.operator);
+      if (typeof rec === 'string') return rec;
+      onDeliver(s, rec, input.operator, out);
+    },
+    fail: (s, input, _now, _r, out) => {
+      const rec = heldBy(s, input.jobId, input.operator);
+      if (typeof rec === 'string') return rec;
+      onFail(s, rec, input.operator, out);
+    },
+    // An assignment stands until the prover declines or fails: there is no acceptance input.
+    decline: (s, input, now, _r, out) => {
+      const rec = heldBy(s, input.jobId, input.operator);
+      if (typeof rec === 'string') return rec;
+      onDecline(s, rec, input.operator, now, out);
+    },
+    'join-race': (s, input, _now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      if (!rec || rec.closed) return 'unknown-job';
+      return onJoinRace(s, rec, input.operator, out);
+    },
+    timer: (s, input, _now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      if (rec && !rec.closed && input.tag === TAG_DEADLINE) onTimer(s, rec, out);
+    },
+  };
+
+  return defineMechanism<RandomState>({
     type: 'random',
     params: { ...p, ...(preset ? { preset } : {}) },
-    // An assignment stands until the prover declines or fails: acceptances carry no information.
-    ignores: ['accept', 'ask', 'cancel-ask', 'bid'],
     init(operators: readonly OperatorInfo[]): RandomState {
       const index = new FreeIndex(operators.length + 1);
       for (const o of operators) {
         index.add(o.id, o.capacity);
         index.setFree(o.id, true);
       }
-      return { index, jobs: new DenseTable<JobRec>(), opJob: [], opSlot: [], ejected: [], queue: [], qHead: 0, hidden: [], declines: new Map(), profileCache: new WeakMap(), profileVersion: -1 };
+      return {
+        seen: seenIds(), index, jobs: new DenseTable<JobRec>(), opJob: [], opSlot: [], ejected: [], queue: [], qHead: 0, hidden: [],
+        declines: new Map(), profileCache: { requests: [], lists: [] }, profileVersion: -1, lastBeacon: new Uint8Array(0), lastBeaconWords: new Int32Array(8),
+      };
     },
-    step(s: RandomState, input: Input, now: Seconds, random: Random, out: Decision[]): void {
-      switch (input.type) {
-        case 'submit':
-          onSubmit(s, input.job, random, out);
-          return;
-        case 'available':
-          if (s.ejected[input.operator] === true || s.opJob[input.operator] !== undefined) return;
-          s.index.setFree(input.operator, true);
-          if (s.qHead < s.queue.length) drain(s, out);
-          return;
-        case 'join':
-          s.index.add(input.operator.id, input.operator.capacity);
-          s.index.setFree(input.operator.id, true);
-          drain(s, out);
-          return;
-        case 'leave':
-          s.index.remove(input.operator);
-          return;
-        case 'ask':
-        case 'cancel-ask':
-          return;
-        default:
-          break;
-      }
-      const rec = s.jobs.get(input.jobId);
-      if (!rec || rec.closed) return;
-      switch (input.type) {
-        case 'deliver':
-          if (s.opJob[input.operator] === rec) onDeliver(s, rec, input.operator, out);
-          return;
-        case 'fail':
-          if (s.opJob[input.operator] === rec) onFail(s, rec, input.operator, out);
-          return;
-        case 'decline':
-          if (s.opJob[input.operator] === rec) onDecline(s, rec, input.operator, now, out);
-          return;
-        case 'lock':
-          onJoinRace(s, rec, input.operator, out);
-          return;
-        case 'timer':
-          if (input.tag === TAG_DEADLINE) onTimer(s, rec, out);
-          return;
-        default:
-          return;
-      }
-    },
-  };
+    handlers,
+  });
 }

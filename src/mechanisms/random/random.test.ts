@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { audit } from '../beacon.js';
-import type { Decision, Input, Job, OperatorInfo, Random } from '../types.js';
+import type { Decision, Input, InputDraft, Job, OperatorInfo, Random } from '../types.js';
 import { toMicros } from '../types.js';
 import { slotFee } from './fee.js';
 import { randomAllocation, TAG_DEADLINE, type RandomParams } from './index.js';
@@ -24,12 +24,16 @@ function job(id: number, over: Partial<Job> = {}): Job {
 function driver(params: Partial<RandomParams> & { preset?: string } = {}, operators = ops(10)) {
   const m = randomAllocation(params);
   const state = m.init(operators);
+  let nextId = 0;
   const rnd = lcg(42);
   return {
     m,
     state,
-    step(input: Input, now = 0): Decision[] {
+    step(draft: InputDraft, now = 0): Decision[] {
       const out: Decision[] = [];
+      // Every submission carries a beacon, as a caller must: 32 bytes that differ per job.
+      const beacon = draft.type === 'submit' && !('beacon' in draft) ? new Uint8Array(32).map((_, i) => (draft.job.id * 31 + i * 7) & 255) : undefined;
+      const input = { ...draft, ...(beacon ? { beacon } : {}), id: nextId++ } as Input;
       m.step(state, input, now, rnd, out);
       return out;
     },
@@ -132,11 +136,11 @@ describe('random allocation: queue, declines and deadlines', () => {
     expect(of(out, 'settle').length + of(out, 'burn').length + of(out, 'refund').length).toBe(0);
   });
 
-  it('fails a job at once when no operator is free and onNoCapacity is "fail"', () => {
+  it('rejects a job at once when no operator is free and onNoCapacity is "fail" (no capacity is a rejection, as the README defines)', () => {
     const d = driver({ onNoCapacity: 'fail' }, ops(1));
     d.step({ type: 'submit', job: job(0) });
     const out = d.step({ type: 'submit', job: job(1) });
-    expect(of(out, 'done')[0]!.outcome).toBe('failed');
+    expect(of(out, 'done')[0]!.outcome).toBe('rejected');
   });
 
   it('re-draws after a decline, never offering the job to the decliner again', () => {
@@ -208,7 +212,7 @@ describe('random allocation: ZkCloud settlement (preset zkcloud)', () => {
     expect(s.exclude).toContain(first.operator);
     const racer = (first.operator + 1) % 10;
     d.step({ type: 'available', operator: first.operator });
-    const join = of(d.step({ type: 'lock', jobId: 0, operator: racer }), 'assign')[0]!;
+    const join = of(d.step({ type: 'join-race', jobId: 0, operator: racer }), 'assign')[0]!;
     expect(join).toMatchObject({ role: 'racer', committed: true, operator: racer });
     const win = d.step({ type: 'deliver', jobId: 0, operator: racer });
     expect(of(win, 'settle')[0]!.amount).toBe(fee);

@@ -1,5 +1,6 @@
 import { resolveParams } from '../resolve-params.js';
-import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Seconds } from '../types.js';
+import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, RefusalReason, Seconds } from '../types.js';
+import { defineMechanism, seenIds } from '../types.js';
 import { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
 
 export { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
@@ -26,10 +27,12 @@ interface SbJob {
   price: Micros;
   collateral: Micros;
   done: boolean;
+  /** The auction period's closing timer was applied: later bids are late. */
+  closed: boolean;
 }
 
 /** The mechanism-owned state of the sealed-bid auction. */
-export interface SealedBidState {
+export interface SealedBidState extends ProtocolState {
   jobs: Map<number, SbJob>;
   /** Node id → jobs it holds (won, not finished). */
   held: number[];
@@ -109,6 +112,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
 
   function onClose(s: SealedBidState, rec: SbJob, now: Seconds, out: Decision[]): void {
     if (rec.winner >= 0 || rec.done) return;
+    rec.closed = true;
     const cap = p.maxConcurrent;
     const c = clear(rec.bids, (b) => cap <= 0 || (s.held[b.operator] ?? 0) < cap, p.settlement, rec.job.maxPrice);
     if (c.winner < 0) {
@@ -130,8 +134,8 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
     out.push({ type: 'timer', jobId: id, at: Math.max(now, rec.job.deadline), tag: TAG_DEADLINE });
   }
 
-  function onDeliver(s: SealedBidState, rec: SbJob, op: number, out: Decision[]): void {
-    if (op !== rec.winner || rec.done) return;
+  function onDeliver(s: SealedBidState, rec: SbJob, op: number, out: Decision[]): RefusalReason | undefined {
+    if (op !== rec.winner || rec.done) return 'not-assigned';
     const id = rec.job.id;
     unhold(s, op);
     const fee = Math.floor((rec.price * p.protocolFeeBps) / 10_000);
@@ -139,57 +143,59 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
     if (fee > 0) out.push({ type: 'fee', jobId: id, amount: fee });
     if (rec.collateral > 0) out.push({ type: 'release', jobId: id, operator: op, amount: rec.collateral });
     end(s, rec, 'delivered', op, out);
+    return undefined;
   }
 
-  return {
-    type: 'sealed-bid',
-    params: { ...p, ...(preset ? { preset } : {}) },
-    init(_operators: readonly OperatorInfo[]): SealedBidState {
-      return { jobs: new Map(), held: [], seq: 0 };
+  /** A sealed bid, during the auction period: above the price limit or a second bid is refused. */
+  function onBid(s: SealedBidState, rec: SbJob, op: number, price: Micros, now: Seconds): RefusalReason | undefined {
+    if (rec.winner >= 0 || rec.done || now > rec.until || rec.closed) return 'late';
+    if (!(price >= 0) || price > rec.job.maxPrice) return 'invalid';
+    if (rec.bidders.has(op)) return 'already';
+    rec.bidders.add(op);
+    rec.bids.push({ operator: op, price: Math.round(price), seq: s.seq++ });
+    return undefined;
+  }
+
+  const handlers: Handlers<SealedBidState> = {
+    submit: (s, input, now, _r, out) => {
+      const job = input.job;
+      const rec: SbJob = { job, until: now + p.auctionPeriod, bids: [], bidders: new Set(), winner: -1, price: 0, collateral: 0, done: false, closed: false };
+      s.jobs.set(job.id, rec);
+      out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [] });
+      out.push({ type: 'timer', jobId: job.id, at: rec.until, tag: TAG_CLOSE });
     },
-    step(s: SealedBidState, input: Input, now: Seconds, _random: Random, out: Decision[]): void {
-      switch (input.type) {
-        case 'submit': {
-          const job = input.job;
-          const rec: SbJob = { job, until: now + p.auctionPeriod, bids: [], bidders: new Set(), winner: -1, price: 0, collateral: 0, done: false };
-          s.jobs.set(job.id, rec);
-          out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [] });
-          out.push({ type: 'timer', jobId: job.id, at: rec.until, tag: TAG_CLOSE });
-          return;
-        }
-        case 'bid': {
-          const rec = s.jobs.get(input.jobId);
-          if (!rec || rec.winner >= 0 || rec.done || now > rec.until) return;
-          // Bids above the price limit are ignored; one sealed bid per operator.
-          if (!(input.price >= 0) || input.price > rec.job.maxPrice) return;
-          if (rec.bidders.has(input.operator)) return;
-          rec.bidders.add(input.operator);
-          rec.bids.push({ operator: input.operator, price: Math.round(input.price), seq: s.seq++ });
-          return;
-        }
-        case 'deliver': {
-          const rec = s.jobs.get(input.jobId);
-          if (rec) onDeliver(s, rec, input.operator, out);
-          return;
-        }
-        case 'fail': {
-          const rec = s.jobs.get(input.jobId);
-          if (rec && !rec.done && input.operator === rec.winner) miss(s, rec, out);
-          return;
-        }
-        case 'timer': {
-          const rec = s.jobs.get(input.jobId);
-          if (!rec || rec.done) return;
-          if (input.tag === TAG_CLOSE) onClose(s, rec, now, out);
-          else if (input.tag === TAG_DEADLINE && rec.winner >= 0) {
-            out.push({ type: 'abort', jobId: rec.job.id, operator: rec.winner });
-            miss(s, rec, out);
-          }
-          return;
-        }
-        default:
-          return;
+    bid: (s, input, now) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? onBid(s, rec, input.operator, input.price, now) : 'unknown-job';
+    },
+    deliver: (s, input, _now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? onDeliver(s, rec, input.operator, out) : 'unknown-job';
+    },
+    fail: (s, input, _now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      if (!rec) return 'unknown-job';
+      if (rec.done || input.operator !== rec.winner) return 'not-assigned';
+      miss(s, rec, out);
+      return undefined;
+    },
+    timer: (s, input, now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      if (!rec || rec.done) return;
+      if (input.tag === TAG_CLOSE) onClose(s, rec, now, out);
+      else if (input.tag === TAG_DEADLINE && rec.winner >= 0) {
+        out.push({ type: 'abort', jobId: rec.job.id, operator: rec.winner });
+        miss(s, rec, out);
       }
     },
   };
+
+  return defineMechanism<SealedBidState>({
+    type: 'sealed-bid',
+    params: { ...p, ...(preset ? { preset } : {}) },
+    init(_operators: readonly OperatorInfo[]): SealedBidState {
+      return { seen: seenIds(), jobs: new Map(), held: [], seq: 0 };
+    },
+    handlers,
+  });
 }
