@@ -106,13 +106,23 @@ export function raceWinProbability(own: number, all: Float64Array, k: number): n
   if (k <= 1) return 1;
   const n = all.length;
   if (n <= 1 || !(own > 0)) return 1 / k;
+  // Runs of equal durations (sorted input: the nodes of one group) are evaluated once, weighted by their length.
+  const vals: number[] = [];
+  const counts: number[] = [];
+  for (let r = 0; r < n; r++) {
+    if (r > 0 && all[r] === all[r - 1]) counts[counts.length - 1]!++;
+    else {
+      vals.push(all[r]!);
+      counts.push(1);
+    }
+  }
   let p = 0;
   for (const j of JITTER) {
     const t = own * j;
     let sum = 0;
-    for (let r = 0; r < n; r++) {
-      const x = (1.1 - t / all[r]!) / 0.2; // P(rival's jitter > t / d_r)
-      sum += x <= 0 ? 0 : x >= 1 ? 1 : x;
+    for (let r = 0; r < vals.length; r++) {
+      const x = (1.1 - t / vals[r]!) / 0.2; // P(rival's jitter > t / d_r)
+      sum += counts[r]! * (x <= 0 ? 0 : x >= 1 ? 1 : x);
     }
     // Remove the racer itself from the rivals.
     const self = Math.min(1, Math.max(0, (1.1 - j) / 0.2));

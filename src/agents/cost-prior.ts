@@ -84,11 +84,28 @@ function step(values: readonly number[]): Cdf {
 export function mixturePrior(bases: readonly number[], factors: readonly Cdf[]): CostPrior | null {
   const n = bases.length;
   if (n === 0) return null;
+  // Nodes of one group share their base and factor distribution: one mixture component each, weighted.
+  const b: number[] = [];
+  const f: Cdf[] = [];
+  const w: number[] = [];
+  const index = new Map<Cdf, Map<number, number>>();
+  for (let j = 0; j < n; j++) {
+    let byBase = index.get(factors[j]!);
+    if (!byBase) index.set(factors[j]!, (byBase = new Map()));
+    const k = byBase.get(bases[j]!);
+    if (k !== undefined) w[k]!++;
+    else {
+      byBase.set(bases[j]!, b.length);
+      b.push(bases[j]!);
+      f.push(factors[j]!);
+      w.push(1);
+    }
+  }
   let lo = Infinity;
   let hi = 0;
-  for (let j = 0; j < n; j++) {
-    lo = Math.min(lo, bases[j]! * factors[j]!.lo);
-    hi = Math.max(hi, bases[j]! * factors[j]!.hi);
+  for (let j = 0; j < b.length; j++) {
+    lo = Math.min(lo, b[j]! * f[j]!.lo);
+    hi = Math.max(hi, b[j]! * f[j]!.hi);
   }
   return {
     lo,
@@ -98,10 +115,7 @@ export function mixturePrior(bases: readonly number[], factors: readonly Cdf[]):
       if (t < lo) return 0;
       if (t >= hi) return 1;
       let s = 0;
-      for (let j = 0; j < n; j++) {
-        const b = bases[j]!;
-        s += b > 0 ? factors[j]!.cdf(t / b) : 1;
-      }
+      for (let j = 0; j < b.length; j++) s += w[j]! * (b[j]! > 0 ? f[j]!.cdf(t / b[j]!) : 1);
       return s / n;
     },
   };
@@ -164,6 +178,8 @@ export function marketView(nodes: readonly ViewNode[]): MarketView {
       const el = eligible(job);
       lastDurJob = job.id;
       lastDur = Float64Array.from(el, (n) => n.model.duration(job.mcycles, job.kind));
+      // Sorted, so equal durations (the nodes of one group) are adjacent: win probabilities count them once, weighted.
+      lastDur.sort();
       return lastDur;
     },
   };
