@@ -106,6 +106,25 @@ export function raceWinProbability(own: number, all: Float64Array, k: number): n
   if (k <= 1) return 1;
   const n = all.length;
   if (n <= 1 || !(own > 0)) return 1 / k;
+  // The free-entry search asks every candidate for several k on one job: remember the answers for
+  // the current `all` (a pure memo; nodes of one group share their duration).
+  if (all !== memoAll) {
+    memoAll = all;
+    memo.clear();
+  }
+  const key = `${own}|${k}`;
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit;
+  const p = winProbability(own, all, k);
+  memo.set(key, p);
+  return p;
+}
+
+let memoAll: Float64Array | undefined;
+const memo = new Map<string, number>();
+
+function winProbability(own: number, all: Float64Array, k: number): number {
+  const n = all.length;
   // Runs of equal durations (sorted input: the nodes of one group) are evaluated once, weighted by their length.
   const vals: number[] = [];
   const counts: number[] = [];

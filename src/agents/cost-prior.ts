@@ -92,10 +92,12 @@ export function mixturePrior(bases: readonly number[], factors: readonly Cdf[]):
   for (let j = 0; j < n; j++) {
     let byBase = index.get(factors[j]!);
     if (!byBase) index.set(factors[j]!, (byBase = new Map()));
-    const k = byBase.get(bases[j]!);
+    // base = cost / factor is computed per node: equal up to rounding within a group, so compare at 12 digits.
+    const key = Number(bases[j]!.toPrecision(12));
+    const k = byBase.get(key);
     if (k !== undefined) w[k]!++;
     else {
-      byBase.set(bases[j]!, b.length);
+      byBase.set(key, b.length);
       b.push(bases[j]!);
       f.push(factors[j]!);
       w.push(1);
