@@ -69,7 +69,8 @@ describe('pmsim run output contract', () => {
     expect(j.pmsim_version).toMatch(/^\d+\.\d+\.\d+/);
     expect(j.seeds).toEqual([42]);
     expect(j.scenario.window).toBe(21600);
-    expect(j.scenario.operators[0].strategy).toBe('cost-plus');
+    expect(j.scenario.operators[0].strategy).toBe('equilibrium');
+    expect(j.scenario.operators[0].cost_basis).toBe('full');
     expect(j.timing[0].events_per_s).toBeGreaterThan(0);
   });
 });

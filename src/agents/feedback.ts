@@ -10,7 +10,7 @@ export class Feedback {
 
   constructor(
     /** Called once per participant when a job closes. */
-    private readonly notify: (entity: number, won: boolean, profitUsd: number) => void,
+    private readonly notify: (entity: number, won: boolean, profitUsd: number, jobId: number) => void,
     /** Is anyone listening? (no learning strategy: the tracker does nothing) */
     readonly enabled = true,
   ) {}
@@ -49,7 +49,7 @@ export class Feedback {
     const m = this.jobs.get(jobId);
     if (!m) return;
     this.jobs.delete(jobId);
-    for (const [entity, r] of m) this.notify(entity, r.paid > 0, (r.paid - r.spent) / 1e6);
+    for (const [entity, r] of m) this.notify(entity, r.paid > 0, (r.paid - r.spent) / 1e6, jobId);
   }
 
   /** Jobs still tracked (for tests: 0 after a run whose jobs all closed). */

@@ -3,6 +3,8 @@ import { checkStrategyParams, resolveStrategyParams, type ParamSpec, type Strate
 import { adaptive } from './strategies/adaptive.js';
 import { cartel, flaky, griefer, overcommit, sybil } from './strategies/attackers.js';
 import { costPlus } from './strategies/cost-plus.js';
+import { equilibrium } from './strategies/equilibrium.js';
+import { noRegret } from './strategies/no-regret.js';
 import { predatory } from './strategies/predatory.js';
 import { truthful } from './strategies/truthful.js';
 import { zeroIntelligence } from './strategies/zero-intelligence.js';
@@ -18,7 +20,38 @@ const share = (def: number, description: string): ParamSpec => ({ default: def, 
 
 /** Strategy factories by id. Each strategy adds one entry here. */
 const strategies: Record<string, StrategyEntry> = {
-  'cost-plus': { description: 'expected cost x (1 + margin)', params: {}, create: () => costPlus() },
+  'cost-plus': {
+    description: 'expected cost x (1 + margin)',
+    params: {
+      scarcity: share(0, '1: a node with queued work adds the opportunity cost of the work it would displace (off by default)'),
+      scarcity_cap: { default: 4, min: 0, description: 'Most jobs of displaced work counted in the opportunity cost' },
+    },
+    create: (p) => costPlus('cost-plus', undefined, { scarcity: p.scarcity, scarcityCap: p.scarcity_cap }),
+  },
+  equilibrium: {
+    description: 'Bayes-Nash equilibrium bidder: first-price/reverse-Dutch shading b(c), truthful in second price, speed-aware race entry',
+    params: {
+      n: { default: 0, min: 0, description: 'Number of bidders assumed (0: the nodes the solicitation reached)' },
+      scarcity: share(1, '1: a node with queued work prices in the opportunity cost of the work it would displace'),
+      scarcity_cap: { default: 4, min: 0, description: 'Most jobs of displaced work counted in the opportunity cost' },
+      full_cost_utilisation: share(0, 'Adds capital per hour x duration / this utilisation to the cost (0: marginal cost only)'),
+    },
+    create: (p) => equilibrium(p),
+  },
+  'no-regret': {
+    description: 'EXP3 bandit over a grid of markups, learning from its own payoffs only',
+    params: {
+      arms: { default: 11, min: 2, description: 'Markups in the grid' },
+      max_markup: { default: 1, min: 0, description: 'Highest markup of the grid' },
+      gamma: { default: 0.05, min: 0, max: 1, description: 'EXP3 exploration rate' },
+      eta: { default: 0.05, min: 0, description: 'Learning rate (0: gamma / arms, as in Auer et al.)' },
+      contexts: { default: 8, min: 1, description: 'Buckets of the own cost\'s quantile in the public prior (one learner each)' },
+      scarcity: share(1, '1: prices in the opportunity cost of queued work'),
+      full_cost_utilisation: share(0, 'Marks up capital per hour x duration / this utilisation on top of marginal cost (0: marginal cost only)'),
+      scarcity_cap: { default: 4, min: 0, description: 'Most jobs of displaced work counted in the opportunity cost' },
+    },
+    create: (p) => noRegret(p),
+  },
   truthful: { description: 'bids and locks at its own marginal cost', params: {}, create: () => truthful() },
   'zi-c': {
     description: 'Gode-Sunder zero intelligence, constrained: uniform random asks in [cost, cost x (1 + spread)]',

@@ -12,6 +12,44 @@ export interface Quote {
   /** Is the node working on something now? */
   readonly busy: boolean;
   readonly now: number;
+  /**
+   * How many nodes the solicitation reached, this one included (sealed bids, reverse-Dutch locks):
+   * what a bidder can observe of how many rivals it faces. Undefined where the shell does not know.
+   */
+  readonly bidders?: number;
+  /** The node's capital cost per wall hour, USD (0 or undefined under the `marginal` cost basis). */
+  readonly capitalUsdPerHour?: number;
+  /** Probability that one attempt of the node fails. */
+  readonly failureProb?: number;
+  /** Collateral taking the job would post, USD (known before the lock: reverse Dutch). */
+  readonly collateralUsd?: number;
+}
+
+/**
+ * A public prior over the cost of one job on a random eligible node: the distribution F that
+ * auction theory's bidders share. `cdf` is right-continuous, 0 below `lo` and 1 from `hi` on.
+ */
+export interface CostPrior {
+  readonly lo: number;
+  readonly hi: number;
+  /** Eligible nodes behind the prior. */
+  readonly count: number;
+  cdf(t: number): number;
+}
+
+/**
+ * What an entity can observe of the market (public information): the network's nodes' hardware
+ * and each group's published cost-factor distribution, and the mechanism's published rules.
+ */
+export interface MarketView {
+  /** The prior of the job's marginal cost on a random active node that fits it (null: none fits). */
+  costPrior(job: Job): CostPrior | null;
+  /** The prior of the marginal cost of one Mcycle of the default workload on a random active node (standing asks). */
+  mcyclePrior(): CostPrior | null;
+  /** Expected proving times of the job (before jitter) on the active nodes that fit it. */
+  durations(job: Job): Float64Array;
+  /** The sealed-bid settlement rule of the mechanism being run, when it has one. */
+  settlement?: 'first' | 'second';
 }
 
 /** The per-entity state a strategy may read and update (learning, predation targets). */
@@ -25,6 +63,8 @@ export interface EntityView {
   share: number;
   /** Free-form memory owned by the strategy (markups, counters). */
   memory: Record<string, number>;
+  /** Public market information (set by the shell; absent in bare unit tests). */
+  market?: MarketView;
 }
 
 /**
@@ -44,14 +84,16 @@ export interface OperatorStrategy {
   /**
    * Standing ask (order book): price per Mcycle given the node's cost per Mcycle, or null. `now`
    * (simulated seconds) is passed by the shell; strategies that do not need the clock ignore it.
+   * `capitalPerMcycleUsd`: the node's capital per wall hour spread over one Mcycle of busy time
+   * (full-cost strategies divide it by their target utilisation).
    */
-  ask(costPerMcycleUsd: number, e: EntityView, u: number, now?: number): number | null;
+  ask(costPerMcycleUsd: number, e: EntityView, u: number, now?: number, capitalPerMcycleUsd?: number): number | null;
   /**
    * Learns from the result of a job it competed for, once the job's money is final. `won`: the
    * entity was paid for the job; `profitUsd`: what it was paid (and got back) minus the compute and
-   * collateral it spent on the job.
+   * collateral it spent on the job. `jobId` says which job (learners that remember their action per job).
    */
-  observe?(won: boolean, profitUsd: number, e: EntityView): void;
+  observe?(won: boolean, profitUsd: number, e: EntityView, jobId?: number): void;
   /** Abandon a job it locked/accepted (griefing)? Asked when work would start. */
   abandon?(q: Quote, e: EntityView, u: number): boolean;
   /** Seconds after taking the job at which an abandoned attempt is reported as failed (default 1). */

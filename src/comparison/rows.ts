@@ -24,6 +24,7 @@ export const SUMMARY_COLUMNS = [
   'price_per_job_mean_usd', 'price_per_mcycle_mean_usd', 'price_cv',
   'requester_cost_usd', 'compute_cost_usd', 'useful_compute_usd', 'wasted_compute_usd', 'idle_cost_usd',
   'operator_revenue_usd', 'operator_profit_usd', 'protocol_revenue_usd', 'burned_usd', 'refunded_usd', 'slashed_usd', 'emission_usd', 'cloud_cost_usd',
+  'capital_cost_usd', 'fixed_cost_usd', 'operator_full_profit_usd', 'utilisation_mean', 'total_surplus_usd', 'allocative_efficiency',
   'hhi', 'top1_share', 'active_operators_end',
   'attacker_share_peak', 'attack_cost_usd', 'time_to_dominance_s', 'price_ratio_after_before', 'honest_exits',
   'events',
@@ -75,6 +76,14 @@ export function summaryRow(key: RunKey, r: MarketResult): Row {
     slashed_usd: usd(m.slashed),
     emission_usd: usd(m.emission),
     cloud_cost_usd: usd(m.cloud),
+    capital_cost_usd: Math.round(m.capitalUsd * 1e6) / 1e6,
+    fixed_cost_usd: Math.round(m.fixedUsd * 1e6) / 1e6,
+    // Operators' profit after every cost: ledger profit minus capital and fixed costs per wall hour.
+    operator_full_profit_usd: Math.round((profit / 1e6 - m.capitalUsd - m.fixedUsd) * 1e6) / 1e6,
+    utilisation_mean: m.nodeSeconds > 0 ? m.busySeconds / m.nodeSeconds : NaN,
+    // Value of the proofs delivered on time minus all compute spent (wasted work included); over the bound of metrics.bestSurplusUsd.
+    total_surplus_usd: Math.round((m.valueDeliveredUsd - m.compute / 1e6) * 1e6) / 1e6,
+    allocative_efficiency: m.bestSurplusUsd > 0 ? (m.valueDeliveredUsd - m.compute / 1e6) / m.bestSurplusUsd : NaN,
     hhi: c.hhi,
     top1_share: c.top1,
     active_operators_end: ents.filter((e) => e.active).length,

@@ -1,3 +1,3 @@
 /** Hardware models: they price and time the work. */
 export { catalogue, hardwareById, hardwareIds, type HardwareProfile } from './catalogue.js';
-export { nodeModel, type NodeModel, type Ownership } from './node-model.js';
+export { nodeModel, type CostBasis, type NodeModel, type Ownership } from './node-model.js';

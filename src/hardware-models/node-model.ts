@@ -3,12 +3,27 @@ import type { HardwareProfile } from './catalogue.js';
 /** How a node's hardware is paid for. */
 export type Ownership = 'owned' | 'rented';
 
+/**
+ * What a node's busy hour is charged. `marginal` (the default, pmsim's original model): an owned
+ * node pays depreciation + energy per busy hour and nothing while idle; a rented one pays rent per
+ * busy hour. `full`: capital is a wall-clock cost, paid busy or idle (owned: straight-line
+ * depreciation over the lifetime; rented: the rent), and only energy is charged per busy hour
+ * (owned; a rented node's busy hour costs nothing more than its rent).
+ */
+export type CostBasis = 'marginal' | 'full';
+
 /** The economics and speed of one prover node (one or more devices of one profile). */
 export interface NodeModel {
   readonly profile: HardwareProfile;
   readonly devices: number;
-  /** Cost of keeping the node busy for one hour, USD (depreciation + energy, or rent), now. */
+  /**
+   * Cost of keeping the node busy for one hour, USD, now: its marginal cost. Under the `marginal`
+   * basis depreciation + energy (or rent); under `full` energy only (0 for rented hardware).
+   */
   readonly hourlyCostUsd: number;
+  /** Capital paid per wall hour, busy or idle, USD (0 under the `marginal` basis). */
+  readonly capitalUsdPerHour: number;
+  readonly basis: CostBasis;
   /** Seconds to prove a job of `mcycles` of workload `kind` (before jitter), if started now. */
   duration(mcycles: number, kind: string): number;
 }
@@ -37,6 +52,14 @@ export interface NodeModelOptions {
   readonly timeline?: HardwareTimeline;
   /** Simulated time now, seconds (required for a timeline to take effect). */
   readonly clock?: () => number;
+  /** `marginal` (default) or `full`: see {@link CostBasis}. */
+  readonly basis?: CostBasis;
+  /**
+   * This node's cost factor (default 1): multiplies its energy cost (owned) or its rent (rented),
+   * for energy prices, efficiency and location that differ between the nodes of one group. Under the
+   * `marginal` basis it multiplies the whole busy-hour cost.
+   */
+  readonly costFactor?: number;
 }
 
 /** The software speed multiplier at time `t` for workload `kind`. */
@@ -58,8 +81,9 @@ export function energyAt(tl: HardwareTimeline | undefined, t: number, base: numb
 }
 
 /**
- * Builds a node model. Owned hardware costs straight-line depreciation plus energy while busy;
- * rented hardware costs the rental price. `efficiency` (0-1) is the parallel efficiency of
+ * Builds a node model. Under the `marginal` basis (default) owned hardware costs straight-line
+ * depreciation plus energy while busy, and rented hardware the rental price while busy; under
+ * `full` capital (depreciation, or rent) is a per-wall-hour cost and only energy is marginal. `efficiency` (0-1) is the parallel efficiency of
  * spreading one proof over the node's devices; `speedFactor` scales speed. With a timeline and a
  * clock, speed (software progress) and the energy price follow simulated time: `duration` and
  * `hourlyCostUsd` are then evaluated at the clock's time.
@@ -74,8 +98,14 @@ export function nodeModel(
   opts: NodeModelOptions = {},
 ): NodeModel {
   const depreciation = profile.capexUsd / (profile.lifetimeYears * HOURS_PER_YEAR);
-  const hourly = (energy: number): number =>
-    (ownership === 'rented' ? profile.rentUsdPerHour : depreciation + (profile.powerWatts / 1000) * energy) * devices;
+  const basis = opts.basis ?? 'marginal';
+  const f = opts.costFactor ?? 1;
+  const rented = ownership === 'rented';
+  const hourly =
+    basis === 'full'
+      ? (energy: number): number => (rented ? 0 : (profile.powerWatts / 1000) * energy * f * devices)
+      : (energy: number): number => (rented ? profile.rentUsdPerHour : depreciation + (profile.powerWatts / 1000) * energy) * devices * f;
+  const capitalUsdPerHour = basis === 'full' ? (rented ? profile.rentUsdPerHour * f : depreciation) * devices : 0;
   const eff = devices > 1 ? (opts.efficiency ?? efficiency) : 1;
   const hz = profile.khz * 1000 * devices * eff * (opts.speedFactor ?? speedFactor);
   const extra = opts.speedup ?? {};
@@ -95,6 +125,8 @@ export function nodeModel(
     return {
       profile,
       devices,
+      basis,
+      capitalUsdPerHour,
       hourlyCostUsd: hourly(energyUsdPerKwh),
       duration(mcycles: number, kind: string): number {
         return profile.setupSeconds + (mcycles * 1e6) / (hz * kindSpeed(kind));
@@ -106,6 +138,8 @@ export function nodeModel(
   return {
     profile,
     devices,
+    basis,
+    capitalUsdPerHour,
     get hourlyCostUsd(): number {
       return energyTimed ? hourly(energyAt(tl, clock(), energyUsdPerKwh)) : fixedHourly;
     },

@@ -49,6 +49,11 @@ export interface JobRec {
   outcome: string;
   doneAt: number;
   winner: number;
+  /** The committed winner (a locker), -1 or undefined: none; and how many of its failed attempts it retried. */
+  locker?: number;
+  retries?: number;
+  /** The requester's value of a proof by the deadline, USD. */
+  value: number;
 }
 
 /**
@@ -87,8 +92,12 @@ export interface MarketContext {
   feed(input: InputDraft): void;
   /** Gives an input to the mechanism at a later time. */
   later(at: number, input: InputDraft): void;
-  /** What a job would cost a node and when it would finish, as strategies see it. */
-  quote(node: Node, job: Job): Quote;
+  /** What a job would cost a node and when it would finish, as strategies see it (`bidders`: nodes the solicitation reached). */
+  quote(node: Node, job: Job, bidders?: number): Quote;
+  /** The collateral a lock or bid at `price` needs (undefined: the mechanism takes none), micro-USD. */
+  readonly collateralFor?: (job: Job, price: number) => number;
+  /** Can the entity post `micros` of collateral? (capital + ledger balance; unlimited without `capital_usd`) */
+  canPost(entity: number, micros: number): boolean;
   /** A node stops taking work (exit or ejection). */
   deactivate(nodeId: number): void;
 }

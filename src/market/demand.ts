@@ -3,6 +3,7 @@ import { rngStream, type Rng } from '../engine/rng.js';
 import type { Job, Resources } from '../mechanisms/types.js';
 import { toMicros } from '../mechanisms/types.js';
 import type { RequesterGroup, Scenario } from '../scenario/schema.js';
+import { requesterBid } from '../agents/requester-bidding.js';
 
 type DistInput = number | { dist: string; [k: string]: unknown };
 
@@ -79,6 +80,11 @@ export class Requester {
   private lastT = 0;
   private delivered = 0;
   emitted = 0;
+  /** Private values (`value_usd_per_mcycle`) and bids come from their own stream: the main trace is unchanged. */
+  private readonly value: Sampler | undefined;
+  private readonly valueRng: Rng;
+  /** The value of the last job made, USD (what a proof by its deadline is worth to the requester). */
+  lastValueUsd = 0;
 
   constructor(
     readonly index: number,
@@ -101,6 +107,8 @@ export class Requester {
     this.size = toSampler(spec.size_mcycles as DistInput);
     this.deadline = toSampler(spec.deadline as DistInput);
     this.shape = rateShape(spec);
+    this.value = spec.value_usd_per_mcycle === undefined ? undefined : toSampler(spec.value_usd_per_mcycle as DistInput);
+    this.valueRng = rngStream(seed, run, `requester-value/${index}/${spec.name}`);
   }
 
   /** An aggregator submits only when proofs it aggregates are delivered. */
@@ -161,7 +169,15 @@ export class Requester {
     const s = this.spec;
     const mcycles = Math.max(1e-3, this.size.sample(this.rng));
     const rel = Math.max(1, this.deadline.sample(this.rng));
-    const maxUsd = (s.max_price_usd ?? 0) + (s.max_price_usd_per_mcycle ?? 0) * mcycles;
+    const capUsd = s.max_price_usd !== undefined || s.max_price_usd_per_mcycle !== undefined ? (s.max_price_usd ?? 0) + (s.max_price_usd_per_mcycle ?? 0) * mcycles : Infinity;
+    let maxUsd = capUsd;
+    if (this.value) {
+      // The value is private; the limit is the bid the requester's rule makes on it (never above an explicit limit).
+      const v = this.value.sample(this.valueRng) * mcycles;
+      this.lastValueUsd = v;
+      const ceiling = Number.isFinite(capUsd) ? capUsd : 2 * v;
+      maxUsd = Math.min(capUsd, requesterBid(s.bidding, v, this.valueRng.next(), 0, ceiling, 2));
+    } else this.lastValueUsd = capUsd;
     return {
       id,
       requester: this.index,

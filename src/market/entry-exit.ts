@@ -79,6 +79,22 @@ export function costPerMcycleUsd(node: Node): number {
 }
 
 /**
+ * Full cost per Mcycle of a node for an entrant: marginal cost plus its capital and fixed cost per
+ * wall hour spread over the Mcycles it would prove at the market's utilisation so far (floor 5%).
+ * Under the `marginal` basis with no fixed cost this is {@link costPerMcycleUsd}.
+ */
+export function fullCostPerMcycleUsd(node: Node, e: Entity, metrics: RunMetrics): number {
+  const m = node.model;
+  const marginal = costPerMcycleUsd(node);
+  const perNode = (e.physicalNodes ?? e.nodes.length) || 1;
+  const wallPerHour = ((e.capitalUsdPerHour ?? 0) + (e.fixedUsdPerHour ?? 0)) / perNode;
+  if (!(wallPerHour > 0)) return marginal;
+  const util = metrics.nodeSeconds > 0 ? Math.max(0.05, Math.min(1, metrics.busySeconds / metrics.nodeSeconds)) : 1;
+  const secondsPerMcycle = (m.duration(1000, 'zkvm') - m.profile.setupSeconds) / 1000;
+  return marginal + (wallPerHour / 3600) * (secondsPerMcycle / util);
+}
+
+/**
  * The entry/exit rule. Each window it books every active entity's fixed costs (`fixed_usd_per_hour`
  * per physical node, busy or idle; they count only here, not in the money columns) and records its
  * economic profit: ledger balance (revenue − compute − collateral lost) + collateral still posted in
@@ -149,7 +165,15 @@ export function createEntryExit(ctx: EntryExitContext): EntryExit {
       let attackerBalance = 0;
       for (const e of entities) {
         if (e.active && Number.isNaN(activeSince[e.id]!)) activeSince[e.id] = now - dt;
-        if (e.active) fixedCum[e.id]! += ((e.fixedUsdPerHour ?? 0) * dt) / 3600;
+        if (e.active) {
+          // Full cost: fixed costs and (cost_basis full) capital accrue per wall hour, busy or idle.
+          const fixed = ((e.fixedUsdPerHour ?? 0) * dt) / 3600;
+          const capital = ((e.capitalUsdPerHour ?? 0) * dt) / 3600;
+          fixedCum[e.id]! += fixed + capital;
+          metrics.fixedUsd += fixed;
+          metrics.capitalUsd += capital;
+          metrics.nodeSeconds += (e.physicalNodes ?? e.nodes.length) * dt;
+        }
         const balance = ledger.balance(OPERATOR0 + e.id) + (ctx.collateral?.held[e.id] ?? 0);
         if (e.view.attacker) attackerBalance += balance;
         profit[e.id] = balance / 1e6 - fixedCum[e.id]!;
@@ -191,7 +215,7 @@ export function createEntryExit(ctx: EntryExitContext): EntryExit {
         const price = recentPrice(now, rule.watchS);
         const node = ctx.nodes[e.nodes[0]!];
         if (!node || Number.isNaN(price)) continue;
-        const cost = costPerMcycleUsd(node);
+        const cost = fullCostPerMcycleUsd(node, e, metrics);
         if (!(cost > 0) || price / cost - 1 < rule.hurdle) continue;
         if (rule.leadTimeS <= 0) {
           entered[e.id] = 1;

@@ -5,6 +5,7 @@ import type { EntryExit } from './entry-exit.js';
 import { REQUESTERS } from './ledger.js';
 import type { WorkRoom } from './work.js';
 import { canEverServe } from '../scenario/feasibility.js';
+import { bestSurplus } from './welfare.js';
 
 /** Seconds between two beacon rounds (drand's default network emits one every 30 s). */
 const BEACON_PERIOD_S = 30;
@@ -74,7 +75,8 @@ export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: Entr
   sim.on(ARRIVAL, (r) => {
     const req = demand[r]!;
     const job = req.makeJob(nextJob++, sim.now);
-    const rec: JobRec = { job, escrowIn: job.maxPrice, refunds: 0, compute: 0, useful: 0, attempts: 0, outcome: '', doneAt: NaN, winner: -1 };
+    const rec: JobRec = { job, escrowIn: job.maxPrice, refunds: 0, compute: 0, useful: 0, attempts: 0, outcome: '', doneAt: NaN, winner: -1, value: req.lastValueUsd };
+    metrics.bestSurplusUsd += bestSurplus(ctx, job, rec.value);
     jobs.set(job.id, rec);
     if (job.maxPrice > 0) ledger.toEscrow(REQUESTERS, job.id, job.maxPrice);
     metrics.jobSubmitted();
@@ -97,6 +99,7 @@ export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: Entr
     node.outstanding--;
     lastCost[nodeId] = work.bookCompute(nodeId, a.end - a.start, jobs.get(jobId));
     ctx.lastActivity = sim.now;
+    if (a.failed && work.retry(jobs.get(jobId), nodeId, a.end > a.start)) return;
     if (a.failed) ctx.feed({ type: 'fail', jobId, operator: nodeId });
     else {
       deliverIn.jobId = jobId;
@@ -115,6 +118,12 @@ export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: Entr
       const node = nodes[input.operator]!;
       if (!node.active || node.ejected) return;
       if (node.outstanding > 0 && !entities[node.info.entity]!.strategy.overcommits) return;
+      // Capital bounds collateral: a lock the entity cannot cover is refused (BoundlessMarket.sol:227).
+      const rec = ctx.collateralFor ? jobs.get(input.jobId) : undefined;
+      if (rec && !ctx.canPost(node.info.entity, ctx.collateralFor!(rec.job, 0))) {
+        metrics.refusedForCollateral++;
+        return;
+      }
     }
     ctx.feed(input);
   });

@@ -11,13 +11,14 @@ import { buildDemand } from './demand.js';
 import { CollateralBook, createEntryExit } from './entry-exit.js';
 import { createEvents, type MarketEvents } from './events.js';
 import { JobTable } from './job-table.js';
-import { Ledger } from './ledger.js';
+import { Ledger, OPERATOR0 } from './ledger.js';
 import { createMoneyRoom } from './money.js';
 import { createOutcomeRoom } from './outcomes.js';
 import type { Node, Population } from './population.js';
 import { createAgents } from './responses.js';
 import { settingOf } from './self-hosted-cluster.js';
 import { createWorkRoom } from './work.js';
+import { collateralRule } from './collateral-limits.js';
 
 export type { JobRow } from './context.js';
 
@@ -73,8 +74,13 @@ export function runMarket(o: MarketOptions): MarketResult {
   const sim = new Simulation();
   // The `self-hosted` baseline proves on the requester's own rented cluster: its one hook.
   const setting = settingOf(mech);
-  const pop = setting.population(s, () => sim.now);
+  const pop = setting.population(s, () => sim.now, o.seed, run);
   const { nodes, entities } = pop;
+  // Strategies read the published settlement rule of a sealed-bid auction (first or second price).
+  const settlement = mech.params.settlement;
+  if (pop.market && (settlement === 'first' || settlement === 'second')) pop.market.settlement = settlement;
+  // Capital bounds collateral: a lock or bid whose collateral exceeds what the entity holds is refused.
+  const collateralFor = collateralRule(mech);
   const mechRng = rngStream(o.seed, run, `mechanism/${mech.type}`);
   const agentRng: Rng[] = entities.map((e) => rngStream(o.seed, run, `entity/${e.view.name}`));
   const ledger = new Ledger(entities.length);
@@ -96,7 +102,7 @@ export function runMarket(o: MarketOptions): MarketResult {
     // Attempts in progress, per node (usually zero or one; more for capacity-blind nodes).
     attempts: new AttemptBook(nodes.length),
     // Learning strategies (`observe`) hear how each job they competed for ended, once its money is final.
-    feedback: new Feedback((en, won, p) => entities[en]!.strategy.observe?.(won, p, entities[en]!.view), entities.some((e) => e.strategy.observe !== undefined)),
+    feedback: new Feedback((en, won, p, jobId) => entities[en]!.strategy.observe?.(won, p, entities[en]!.view, jobId), entities.some((e) => e.strategy.observe !== undefined)),
     collateral: new CollateralBook(entities.length),
     ownerOf: nodes.map((n) => entities[n.info.entity]!),
     rngOf: nodes.map((n) => agentRng[n.info.entity]!),
@@ -113,7 +119,12 @@ export function runMarket(o: MarketOptions): MarketResult {
     lastActivity: 0,
     feed: (input) => pump.feed(input),
     later: (at, input) => events!.later(at, input),
-    quote: (node, job) => quote(sim, node, job),
+    quote: (node, job, bidders) => quote(sim, node, job, bidders, mech.type === 'reverse-dutch' ? collateralFor : undefined),
+    collateralFor,
+    canPost(entity, micros) {
+      const cap = entities[entity]!.capitalUsd;
+      return !Number.isFinite(cap) || micros <= 0 || Math.round(cap * 1e6) + ledger.balance(OPERATOR0 + entity) >= micros;
+    },
     deactivate: (nodeId) => deactivate(ctx, nodeId),
   };
 
@@ -162,10 +173,23 @@ export function runMarket(o: MarketOptions): MarketResult {
 }
 
 /** What a job would cost a node and when it would finish, as strategies see it. */
-function quote(sim: Simulation, node: Node, job: Job): Quote {
-  const dur = node.model.duration(job.mcycles, job.kind);
+function quote(sim: Simulation, node: Node, job: Job, bidders?: number, collateralFor?: (job: Job, price: number) => number): Quote {
+  const m = node.model;
+  const dur = m.duration(job.mcycles, job.kind);
   const start = node.freeAt > sim.now ? node.freeAt : sim.now;
-  return { job, costUsd: (dur * node.model.hourlyCostUsd) / 3600, durationS: dur, finishAt: start + dur, busy: node.outstanding > 0, now: sim.now };
+  return {
+    job,
+    costUsd: (dur * m.hourlyCostUsd) / 3600,
+    durationS: dur,
+    finishAt: start + dur,
+    busy: node.outstanding > 0,
+    now: sim.now,
+    bidders,
+    capitalUsdPerHour: m.capitalUsdPerHour,
+    failureProb: node.failureProb,
+    // Known before the lock where it does not depend on the price (reverse Dutch).
+    collateralUsd: collateralFor ? collateralFor(job, 0) / 1e6 : 0,
+  };
 }
 
 /** A node stops taking work; its entity is inactive once none of its nodes is active. */

@@ -1,5 +1,8 @@
 import { createStrategy } from '../agents/registry.js';
-import type { EntityView, OperatorStrategy } from '../agents/strategy.js';
+import { cdfOf, marketView, type FactorSpec, type ViewNode } from '../agents/cost-prior.js';
+import type { EntityView, MarketView, OperatorStrategy } from '../agents/strategy.js';
+import { toSampler } from './demand.js';
+import { rngStream } from '../engine/rng.js';
 import { hardwareById } from '../hardware-models/catalogue.js';
 import { nodeModel, type HardwareTimeline, type NodeModel } from '../hardware-models/node-model.js';
 import type { OperatorInfo } from '../mechanisms/types.js';
@@ -39,6 +42,10 @@ export interface Entity {
   readonly potential?: boolean;
   /** Fixed cost of the entity's physical nodes, USD per hour, busy or idle (exit/entry decisions only). */
   readonly fixedUsdPerHour?: number;
+  /** Capital cost of the entity's physical nodes per wall hour, USD (`cost_basis: full`; else 0). */
+  capitalUsdPerHour?: number;
+  /** Physical nodes (the identities of a sybil node count once). */
+  readonly physicalNodes?: number;
   readonly exitRule?: ExitRule;
   readonly entryRule?: EntryRule;
 }
@@ -60,6 +67,8 @@ export interface Node {
 export interface Population {
   readonly entities: Entity[];
   readonly nodes: Node[];
+  /** The public market view every entity reads (cost priors, speeds). */
+  readonly market?: MarketView;
 }
 
 /** Default advertised capacity of a node by hardware kind. */
@@ -81,16 +90,24 @@ export function timelineOf(s: Scenario): HardwareTimeline | undefined {
 
 /**
  * Builds entities and nodes from the scenario's operator groups, in file order. `clock` (the
- * simulation's time) lets node models follow the scenario's hardware timeline.
+ * simulation's time) lets node models follow the scenario's hardware timeline. Cost factors
+ * (`cost_factor`) are drawn once per physical node from the stream `cost-factor/<group>` of
+ * (`seed`, `run`) (default: the scenario's seed, run 0): the same population under every mechanism.
  */
-export function buildPopulation(s: Scenario, clock?: () => number): Population {
+export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed, run = 0): Population {
   const entities: Entity[] = [];
   const nodes: Node[] = [];
+  const viewNodes: ViewNode[] = [];
   const timeline = timelineOf(s);
   for (const g of s.operators) {
     const profile = hardwareById(g.hardware);
     if (!profile) throw new Error(`unknown hardware ${g.hardware}`);
-    const model = nodeModel(profile, g.devices, g.ownership, s.energy_usd_per_kwh, undefined, undefined, { speedup: g.speedup, timeline, clock });
+    const opts = { speedup: g.speedup, timeline, clock, basis: g.cost_basis };
+    const shared = nodeModel(profile, g.devices, g.ownership, s.energy_usd_per_kwh, undefined, undefined, opts);
+    const factorSpec = (g.cost_factor ?? 1) as FactorSpec;
+    const factorCdf = cdfOf(factorSpec);
+    const factorSampler = g.cost_factor === undefined ? undefined : toSampler(g.cost_factor as Parameters<typeof toSampler>[0]);
+    const factorRng = rngStream(seed, run, `cost-factor/${g.name}`);
     const cap = { ...defaultCapacity(profile.kind, g.devices) };
     if (g.resources?.cpus !== undefined) cap.cpus = g.resources.cpus;
     if (g.resources?.gpus !== undefined) cap.gpus = g.resources.gpus;
@@ -103,6 +120,8 @@ export function buildPopulation(s: Scenario, clock?: () => number): Population {
       const joinAt = g.join_at ?? 0;
       const active = !potential && joinAt === 0;
       const e: Entity = {
+        capitalUsdPerHour: 0,
+        physicalNodes: g.nodes,
         id,
         group: g.name,
         strategy,
@@ -121,12 +140,16 @@ export function buildPopulation(s: Scenario, clock?: () => number): Population {
       const failureProb = g.failure_prob ?? strategy.failureProb ?? profile.failureProb;
       const identities = Math.max(1, Math.floor(strategy.identities ?? 1));
       for (let k = 0; k < g.nodes; k++) {
+        const factor = factorSampler ? factorSampler.sample(factorRng) : 1;
+        const model = factorSampler ? nodeModel(profile, g.devices, g.ownership, s.energy_usd_per_kwh, undefined, undefined, { ...opts, costFactor: factor }) : shared;
+        e.capitalUsdPerHour! += model.capitalUsdPerHour;
         // The identities of one physical node share its work queue (`freeAt`).
         const machine = { freeAt: 0 };
         for (let d = 0; d < identities; d++) {
           const nid = nodes.length;
           e.nodes.push(nid);
           const info: OperatorInfo = { id: nid, entity: id, capacity: cap, hardware: profile.kind };
+          viewNodes.push({ model, capacity: cap, factor, factorCdf, isActive: () => nodes[nid]!.active && !nodes[nid]!.ejected });
           if (identities === 1) {
             nodes.push({ info, model, failureProb, freeAt: 0, outstanding: 0, active, ejected: false });
           } else {
@@ -149,5 +172,7 @@ export function buildPopulation(s: Scenario, clock?: () => number): Population {
       }
     }
   }
-  return { entities, nodes };
+  const market = marketView(viewNodes);
+  for (const e of entities) e.view.market = market;
+  return { entities, nodes, market };
 }

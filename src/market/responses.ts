@@ -35,7 +35,7 @@ export function createAgents(ctx: MarketContext): Agents {
     return list;
   }
 
-  const responder = createResponder({ ...ctx, raceOrderSeed: ctx.seeds.raceOrder, now: () => sim.now, candidates });
+  const responder = createResponder({ ...ctx, raceOrderSeed: ctx.seeds.raceOrder, now: () => sim.now, candidates, raceEntry: ctx.scenario.race_entry });
 
   return {
     solicit(d) {
@@ -47,8 +47,9 @@ export function createAgents(ctx: MarketContext): Agents {
       if (!node.active || node.ejected) return;
       const e = entities[node.info.entity]!;
       // Cost of one Mcycle of the default workload on this node, at its current speed.
-      const perMcycle = ((node.model.duration(1000, 'zkvm') - node.model.profile.setupSeconds) / 1000) * (node.model.hourlyCostUsd / 3600);
-      const a = e.strategy.ask(perMcycle, e.view, agentRng[e.id]!.next(), sim.now);
+      const secondsPerMcycle = (node.model.duration(1000, 'zkvm') - node.model.profile.setupSeconds) / 1000;
+      const perMcycle = secondsPerMcycle * (node.model.hourlyCostUsd / 3600);
+      const a = e.strategy.ask(perMcycle, e.view, agentRng[e.id]!.next(), sim.now, secondsPerMcycle * (node.model.capitalUsdPerHour / 3600));
       // "No ask" is an answer too (`cancel-ask`): a bid held for this node's answer need not wait longer.
       if (a !== null) ctx.feed({ type: 'ask', operator: d.operator, pricePerMcycle: Math.max(0, a), expiresAt: d.expiresAt });
       else ctx.feed({ type: 'cancel-ask', operator: d.operator });
@@ -65,10 +66,15 @@ export function createAgents(ctx: MarketContext): Agents {
 }
 
 /** What the answers to a solicitation need from the market shell. */
-interface ResponderContext extends Pick<MarketContext, 'nodes' | 'entities' | 'agentRng' | 'quote' | 'feed' | 'later'> {
+interface ResponderContext extends Pick<MarketContext, 'nodes' | 'entities' | 'agentRng' | 'quote' | 'feed' | 'later' | 'jobs' | 'collateralFor' | 'canPost'> {
   readonly raceOrderSeed: number;
   now(): number;
   candidates(job: Job, exclude: readonly number[], needFree: boolean): number[];
+  /**
+   * Race entry: `rational` (default) spreads the free provers over the open races; `herd` is
+   * pmsim's original rule (every solicitation decided alone).
+   */
+  readonly raceEntry?: 'rational' | 'herd';
 }
 
 /**
@@ -77,6 +83,16 @@ interface ResponderContext extends Pick<MarketContext, 'nodes' | 'entities' | 'a
  * this module only asks them and turns their answers into inputs.
  */
 function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void } {
+  // Race jobs whose last solicitation drew no racer: they wait for a free node (open requests are public).
+  const raceWaiting = new Set<number>();
+  const rational = (ctx.raceEntry ?? 'rational') === 'rational';
+  const announced = new Set<number>();
+  let announcedAt = -1;
+  /** Waiting races still open (jobs that ended are forgotten here, lazily). */
+  const waitingOpen = (): number => {
+    for (const id of raceWaiting) if (!ctx.jobs.has(id)) raceWaiting.delete(id);
+    return raceWaiting.size;
+  };
   return {
     respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void {
       const list = ctx.candidates(job, d.exclude, d.mode !== 'bid');
@@ -107,12 +123,37 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
           if (enough(mid)) lo = mid;
           else hi = mid - 1;
         }
+        // Rational entry: a prover chooses among all open races, not this one alone. With W races
+        // open (this one and those waiting) and F free candidates, a free-entry equilibrium spreads
+        // the provers over the races, at most ceil(F / W) to each: one more racer here lowers every
+        // racer's win probability, while an uncontested waiting race pays its whole reward.
+        const open = rational ? waitingOpen() + (raceWaiting.has(job.id) ? 0 : 1) : 1;
+        if (open > 1 && lo > 0) lo = Math.min(lo, Math.max(1, Math.ceil(list.length / open)));
         if (lo > 0) {
+          raceWaiting.delete(job.id);
           const js = joiners(lo);
           const order = js.map((id) => hashUniform(ctx.raceOrderSeed, job.id, id, 0));
           const idx = js.map((_, i) => i).sort((a, b) => order[a]! - order[b]! || js[a]! - js[b]!);
-          for (let i = 0; i < lo; i++) ctx.feed({ type: 'join-race', jobId: job.id, operator: js[idx[i]!]! });
-        }
+          const joined = new Set<number>();
+          for (let i = 0; i < lo; i++) {
+            joined.add(js[idx[i]!]!);
+            ctx.feed({ type: 'join-race', jobId: job.id, operator: js[idx[i]!]! });
+          }
+          // The free provers that stayed out announce themselves again, so the mechanism offers them
+          // the next waiting race (it re-offers waiting jobs only to nodes that become available).
+          // Each node at most once per instant: the cascade ends even when a join is refused.
+          if (rational && raceWaiting.size > 0) {
+            if (ctx.now() !== announcedAt) {
+              announcedAt = ctx.now();
+              announced.clear();
+            }
+            for (const id of list) {
+              if (joined.has(id) || ctx.nodes[id]!.outstanding !== 0 || announced.has(id)) continue;
+              announced.add(id);
+              ctx.feed({ type: 'available', operator: id });
+            }
+          }
+        } else raceWaiting.add(job.id);
       } else if (d.mode === 'bid') {
         // Bids reach the auctioneer starting from a per-job random node (a hash), not always from node
         // 0: equal bids are won by the earlier one, and a fixed order would hand every tie to the same nodes.
@@ -121,10 +162,13 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
         for (let k = 0; k < n; k++) {
           const id = list[(first + k) % n]!;
           const e = ctx.entities[ctx.nodes[id]!.info.entity]!;
-          const q = ctx.quote(ctx.nodes[id]!, job);
+          const q = ctx.quote(ctx.nodes[id]!, job, n);
           const b = e.strategy.bid(q, e.view, ctx.agentRng[e.id]!.next());
-          if (b !== null && (e.strategy.overcommits || q.finishAt <= job.deadline)) {
-            ctx.feed({ type: 'bid', jobId: job.id, operator: id, price: Math.max(0, Math.round(b * 1e6)) });
+          const price = b === null ? 0 : Math.max(0, Math.round(b * 1e6));
+          // Capital bounds collateral (sealed bid with slashOnMiss): a bid the entity cannot back is not sent.
+          const backed = !ctx.collateralFor || ctx.canPost(e.id, ctx.collateralFor(job, price));
+          if (b !== null && (e.strategy.overcommits || q.finishAt <= job.deadline) && backed) {
+            ctx.feed({ type: 'bid', jobId: job.id, operator: id, price });
           }
         }
       } else {
@@ -137,7 +181,7 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
         const lockJob = d.until < job.deadline ? { ...job, deadline: d.until } : job;
         for (const id of list) {
           const e = ctx.entities[ctx.nodes[id]!.info.entity]!;
-          const p = e.strategy.lockPrice(ctx.quote(ctx.nodes[id]!, lockJob), e.view, ctx.agentRng[e.id]!.next());
+          const p = e.strategy.lockPrice(ctx.quote(ctx.nodes[id]!, lockJob, list.length), e.view, ctx.agentRng[e.id]!.next());
           if (p === null) continue;
           const want = Math.round(p * 1e6);
           let t: number;

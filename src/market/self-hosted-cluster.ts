@@ -62,12 +62,13 @@ export function buildCluster(s: Scenario, params: Readonly<Record<string, unknow
  * cluster's rent, idle hours included). Every other part of the shell treats it as any mechanism.
  */
 export interface Setting {
-  population(s: Scenario, clock: () => number): Population;
+  /** `seed` and `run` seed the population's own draws (per-node cost factors). */
+  population(s: Scenario, clock: () => number, seed?: number, run?: number): Population;
   /** Called once the clock has stopped. */
   end(ctx: MarketContext): void;
 }
 
-const market: Setting = { population: (s, clock) => buildPopulation(s, clock), end: () => {} };
+const market: Setting = { population: (s, clock, seed, run) => buildPopulation(s, clock, seed, run), end: () => {} };
 
 const selfHostedSetting = (params: Readonly<Record<string, unknown>>): Setting => ({
   population: (s, clock) => buildCluster(s, params, clock),

@@ -13,6 +13,12 @@ export interface WorkRoom {
   bookCompute(nodeId: number, seconds: number, rec: JobRec | undefined): number;
   /** A node with no attempt left tells the mechanism it is free. */
   nodeIdle(nodeId: number): void;
+  /**
+   * A locker retries its failed attempt once while a fresh attempt can finish by the job's deadline
+   * (Boundless broker `proof_retry_count = 1`, crates/boundless-market/src/prover_utils/config.rs:215
+   * @3835bc4). True when it retries (the failure is not reported). Abandoned attempts (no work) are not retried.
+   */
+  retry(rec: JobRec | undefined, nodeId: number, worked: boolean): boolean;
 }
 
 /** Builds the work room; `agents` answers an uncommitted assignment for the node's owner. */
@@ -51,6 +57,7 @@ export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => b
         ctx.feed({ type: 'decline', jobId: d.jobId, operator: d.operator });
         return;
       }
+      if (d.committed && d.role === 'winner') rec.locker = d.operator;
       startAttempt(rec, d.operator);
     },
     abort(d) {
@@ -74,9 +81,19 @@ export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => b
       const micros = Math.round((seconds * node.model.hourlyCostUsd * 1e6) / 3600);
       if (micros > 0) ledger.transfer(OPERATOR0 + node.info.entity, COMPUTE, micros);
       metrics.compute += micros;
+      metrics.busySeconds += seconds;
       if (rec) rec.compute += micros;
       if (rec && micros > 0) feedback.spent(rec.job.id, node.info.entity, micros);
       return micros;
+    },
+    retry(rec, nodeId, worked) {
+      const node = nodes[nodeId]!;
+      if (!rec || rec.locker !== nodeId || (rec.retries ?? 0) >= 1 || !worked || !node.active) return false;
+      if (sim.now + node.model.duration(rec.job.mcycles, rec.job.kind) > rec.job.deadline) return false;
+      rec.retries = (rec.retries ?? 0) + 1;
+      metrics.retries++;
+      startAttempt(rec, nodeId);
+      return true;
     },
     nodeIdle(nodeId) {
       const node = nodes[nodeId]!;

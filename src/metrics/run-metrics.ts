@@ -56,6 +56,22 @@ export class RunMetrics {
   cloud = 0;
   /** Rent paid for idle hours (the self-hosted baseline), micro-USD. */
   idle = 0;
+  /** Capital booked per wall hour of active nodes (`cost_basis: full`), USD. */
+  capitalUsd = 0;
+  /** Fixed costs (`fixed_usd_per_hour`) booked for active nodes, USD. */
+  fixedUsd = 0;
+  /** Seconds of attempts run on nodes (busy time, wasted attempts included). */
+  busySeconds = 0;
+  /** Wall seconds of active physical nodes (the denominator of utilisation). */
+  nodeSeconds = 0;
+  /** Requesters' values of the jobs delivered by their deadline, USD. */
+  valueDeliveredUsd = 0;
+  /** Σ over submitted jobs of max(0, value − cheapest eligible marginal cost), USD: an upper bound on surplus. */
+  bestSurplusUsd = 0;
+  /** Failed attempts a locker retried (once per job). */
+  retries = 0;
+  /** Locks and bids refused because the entity's capital could not cover the collateral. */
+  refusedForCollateral = 0;
   private rentRate = 0;
   exits: boolean[];
   /** Attackers' deepest cumulative loss seen at a window boundary (−ledger balance, micro-USD, ≥ 0). */

@@ -88,7 +88,14 @@ const operatorGroup = z.strictObject({
     .record(z.string(), positive)
     .optional()
     .describe('Speed multipliers per workload kind on top of the hardware profile (a VPU: {zkvm: 8})'),
-  fixed_usd_per_hour: nonNeg.optional().describe('Fixed cost per physical node per hour, busy or idle (counts for exit and entry decisions only)'),
+  fixed_usd_per_hour: nonNeg.optional().describe('Fixed cost per physical node per hour, busy or idle (counts for exit and entry decisions and the full-cost columns)'),
+  cost_basis: z
+    .enum(['marginal', 'full'])
+    .default('marginal')
+    .describe('marginal: capital is charged per busy hour (the original model); full: capital (depreciation, or rent) per wall hour, busy or idle, and only energy per busy hour'),
+  cost_factor: numOrDist
+    .optional()
+    .describe('Per-node cost factor, drawn once per physical node: multiplies its energy cost (owned) or rent (rented); private i.i.d. costs for auction theory. Inline values only for `empirical`'),
   exit: z
     .strictObject({
       trailing: duration.default(86400).describe('Trailing profit window'),
@@ -136,6 +143,13 @@ const requesterGroup = z.strictObject({
   deadline: durOrDist.describe('Deadline, relative to submission'),
   max_price_usd_per_mcycle: nonNeg.optional(),
   max_price_usd: nonNeg.optional(),
+  value_usd_per_mcycle: numOrDist
+    .optional()
+    .describe('Private value of a proof delivered by the deadline, USD per Mcycle, drawn per job (default: the price limit); the limit defaults to the bid made on it'),
+  bidding: z
+    .enum(['truthful', 'zi-c', 'zi-u', 'equilibrium'])
+    .default('truthful')
+    .describe('How the requester sets its limit from its value: truthful (= value), zi-c (uniform in [0, value]), zi-u (uniform in [0, ceiling]), equilibrium (value / 2: first-price shading against one rival buyer)'),
   redundancy: z.number().int().min(1, { error: 'expected 1, 2 or 3' }).max(3, { error: 'expected 1, 2 or 3' }).default(1),
   resources: resources.default({ cpus: 0, gpus: 1, memory_gb: 16 }),
   reference_khz: positive.default(884).describe('Per-GPU speed behind the declared proving time (default RTX 4090); the declared time assumes all requested GPUs'),
@@ -155,6 +169,10 @@ export const scenarioSchema = z
     window: duration.default(3600),
     mechanisms: z.array(mechanismRef, { error: 'expected a list of mechanism ids' }).min(1, { error: 'expected at least one mechanism' }),
     energy_usd_per_kwh: nonNeg.default(0.12),
+    race_entry: z
+      .enum(['rational', 'herd'])
+      .default('rational')
+      .describe('Race entry: rational (provers spread over the open races, at most ceil(free / open) per race) or herd (every solicitation decided alone, the original rule)'),
     energy_schedule: z
       .array(z.strictObject({ at: duration, usd_per_kwh: nonNeg }))
       .optional()
@@ -177,8 +195,8 @@ export const scenarioSchema = z
     if (s.duration <= 0) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'expected a duration > 0' });
     const names = s.requesters.map((r) => r.name);
     s.requesters.forEach((r, i) => {
-      if (r.max_price_usd_per_mcycle === undefined && r.max_price_usd === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['requesters', i], message: 'expected a price limit: max_price_usd_per_mcycle or max_price_usd' });
+      if (r.max_price_usd_per_mcycle === undefined && r.max_price_usd === undefined && r.value_usd_per_mcycle === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['requesters', i], message: 'expected a price limit: max_price_usd_per_mcycle, max_price_usd or value_usd_per_mcycle' });
       }
       if (r.arrival === undefined && r.aggregate === undefined) {
         ctx.addIssue({ code: 'custom', path: ['requesters', i, 'arrival'], message: 'expected an arrival (a duration or a distribution), or `aggregate`' });
