@@ -33,6 +33,9 @@ export function createResponder(ctx: ResponderContext): { respond(d: Extract<Dec
     respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void {
       const list = ctx.candidates(job, d.exclude, d.mode !== 'bid');
       if (d.mode === 'race') {
+        // Racers work against the race's own deadline (`until`): for a reverse-Dutch secondary that
+        // is the offer's timeout, which may come after the requester's off-chain deadline (issue 12).
+        if (d.until !== job.deadline) job = { ...job, deadline: d.until };
         // Free-entry participation: each candidate expects k racers, where k is the largest number
         // such that at least k candidates would join a race they expect k racers in (joinRace is
         // monotone in the expected number of racers); then k of those join, in a random order.

@@ -1,7 +1,9 @@
 /** Parameters of random allocation (Gevulot / ZkCloud). Dollar amounts are USD; shares are 0-1. */
 export interface RandomParams {
-  /** Protocol-fixed price of one GPU for one hour (ZkCloud: $0.84). */
+  /** Protocol-fixed price of one GPU node for one hour (ZkCloud: $0.84 for a 2× RTX 4090 node). */
   gpuHourUsd: number;
+  /** GPUs in the node that `gpuHourUsd` prices (ZkCloud: 2); a job pays gpus / gpusPerNode node-hours per hour. */
+  gpusPerNode: number;
   /** Protocol-fixed price of one CPU node for one hour (ZkCloud: $0.61). */
   cpuHourUsd: number;
   /** Flat transaction fee per slot, paid to the protocol. */
@@ -34,6 +36,7 @@ export interface RandomParams {
 
 export const randomDefaults: RandomParams = {
   gpuHourUsd: 0.84,
+  gpusPerNode: 2,
   cpuHourUsd: 0.61,
   txFeeUsd: 0,
   protocolShare: 0,
@@ -60,6 +63,7 @@ export const randomPresets: Record<string, Partial<RandomParams>> = {
    */
   zkcloud: {
     gpuHourUsd: 0.84,
+    gpusPerNode: 2,
     cpuHourUsd: 0.61,
     fallbackRounds: 1,
     fallbackRefundShare: 0.5,

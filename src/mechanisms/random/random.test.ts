@@ -39,13 +39,20 @@ function driver(params: Partial<RandomParams> & { preset?: string } = {}, operat
 const of = <T extends Decision['type']>(ds: Decision[], t: T) => ds.filter((d): d is Extract<Decision, { type: T }> => d.type === t);
 
 describe('random allocation: fees', () => {
-  it('charges the ZkCloud price per GPU-hour and per CPU-node-hour (ratio 0.84 / 0.61)', () => {
-    const p = { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0 };
-    const gpu = slotFee(job(0, { request: { cpus: 0, gpus: 2, memoryGb: 1 }, estSeconds: 3600 }), p);
+  it('charges $0.84 per 2× RTX 4090 node-hour and $0.61 per CPU-node-hour (gevulot-docs@1b722dc firestarter/pricing.md, both images)', () => {
+    const p = { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0, gpusPerNode: 2 };
+    const node = slotFee(job(0, { request: { cpus: 0, gpus: 2, memoryGb: 1 }, estSeconds: 3600 }), p);
+    const oneGpu = slotFee(job(0, { request: { cpus: 0, gpus: 1, memoryGb: 1 }, estSeconds: 3600 }), p);
     const cpu = slotFee(job(0, { request: { cpus: 8, gpus: 0, memoryGb: 1 }, estSeconds: 3600 }), p);
-    expect(gpu).toBe(1_680_000);
+    expect(node).toBe(840_000);
+    expect(oneGpu).toBe(420_000);
     expect(cpu).toBe(610_000);
-    expect(gpu / 2 / cpu).toBeCloseTo(0.84 / 0.61, 10);
+    expect(node / cpu).toBeCloseTo(0.84 / 0.61, 10);
+  });
+
+  it('the default and zkcloud price one node of two GPUs', () => {
+    expect(randomAllocation().params.gpusPerNode).toBe(2);
+    expect(randomAllocation({ preset: 'zkcloud' }).params.gpusPerNode).toBe(2);
   });
 
   it('rejects a job whose price limit is below the fixed price times redundancy', () => {
@@ -166,7 +173,7 @@ describe('random allocation: queue, declines and deadlines', () => {
 });
 
 describe('random allocation: ZkCloud settlement (preset zkcloud)', () => {
-  const fee = slotFee(job(0), { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0 });
+  const fee = slotFee(job(0), { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0, gpusPerNode: 2 });
 
   it('pays the prover the full fee on success', () => {
     const d = driver({ preset: 'zkcloud' });
@@ -228,7 +235,7 @@ describe('random allocation: Gevulot 2023 (preset gevulot-2023)', () => {
   it('tiers rewards by speed: the first proof gets 50% of the pool, the second 30%', () => {
     const d = driver({ preset: 'gevulot-2023' });
     const j = job(0, { redundancy: 3 });
-    const pool = 3 * slotFee(j, { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0 });
+    const pool = 3 * slotFee(j, { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0, gpusPerNode: 2 });
     const a = of(d.step({ type: 'submit', job: j }), 'assign');
     const s1 = of(d.step({ type: 'deliver', jobId: 0, operator: a[1]!.operator }), 'settle')[0]!;
     const s2 = of(d.step({ type: 'deliver', jobId: 0, operator: a[0]!.operator }), 'settle')[0]!;
