@@ -57,7 +57,7 @@ describe('random allocation: fees', () => {
 
   it('rejects a job whose price limit is below the fixed price times redundancy', () => {
     const d = driver();
-    const out = d.step({ type: 'submit', job: job(1, { maxPrice: toMicros(1.5), redundancy: 2 }) });
+    const out = d.step({ type: 'submit', job: job(1, { maxPrice: toMicros(0.8), redundancy: 2 }) });
     expect(of(out, 'done')).toEqual([{ type: 'done', jobId: 1, outcome: 'rejected', operator: -1 }]);
     expect(of(out, 'close')).toHaveLength(1);
     expect(of(out, 'assign')).toHaveLength(0);
