@@ -110,23 +110,33 @@ export function credit(b: EmissionBook, op: number, weight: number, jobId: numbe
  */
 export function closeEpoch(b: EmissionBook, out: Decision[]): Micros {
   if (b.epoch < 0) return 0;
-  let total = 0;
-  for (const w of b.weights) total += w;
-  const budget = budgetMicros(b.p);
-  const pot = b.p.fullAtWeight > 0 ? Math.floor((budget * Math.min(total, b.p.fullAtWeight)) / b.p.fullAtWeight) : budget;
-  let paid = 0;
-  for (let i = 0; i < b.ops.length; i++) {
-    const amount = total > 0 ? Math.floor((pot * b.weights[i]!) / total) : 0;
-    if (amount > 0) {
-      out.push({ type: 'settle', jobId: b.jobIds[i]!, operator: b.ops[i]!, amount, source: 'emission' });
-      paid += amount;
-    }
-  }
-  b.minted += paid;
+  const paid = distribute(b, b.ops, b.weights, b.jobIds, out);
   b.epoch = -1;
   b.ops = [];
   b.weights = [];
   b.jobIds = [];
+  return paid;
+}
+
+/**
+ * Pays one epoch's budget to `ops` at once, in proportion to `weights` (budget × min(W, fullAt) /
+ * fullAt when `fullAtWeight` is set), rounded down. For schedules that pay everyone at a fixed
+ * time, such as a dispenser paying stakers. Returns the micro-USD paid.
+ */
+export function distribute(b: EmissionBook, ops: readonly number[], weights: readonly number[], jobIds: readonly number[], out: Decision[]): Micros {
+  let total = 0;
+  for (const w of weights) total += w;
+  const budget = budgetMicros(b.p);
+  const pot = b.p.fullAtWeight > 0 ? Math.floor((budget * Math.min(total, b.p.fullAtWeight)) / b.p.fullAtWeight) : budget;
+  let paid = 0;
+  for (let i = 0; i < ops.length; i++) {
+    const amount = total > 0 ? Math.floor((pot * weights[i]!) / total) : 0;
+    if (amount > 0) {
+      out.push({ type: 'settle', jobId: jobIds[i]!, operator: ops[i]!, amount, source: 'emission' });
+      paid += amount;
+    }
+  }
+  b.minted += paid;
   return paid;
 }
 

@@ -1,0 +1,92 @@
+/**
+ * One test per rule of issue 12's table: each preset against its protocol's source. Money rules are
+ * checked on a single job. Sources: docs/mechanisms/*.md ("Sources" sections).
+ */
+import { describe, expect, it } from 'vitest';
+import { EPOCH_JOB, TAG_EPOCH } from '../src/mechanisms/emission.js';
+import { sealedBid, TAG_CLOSE } from '../src/mechanisms/sealed-bid/index.js';
+import type { Decision } from '../src/mechanisms/types.js';
+import { Driver, job, op } from './mechanisms-rd-sb-sh.driver.js';
+
+const LIMIT = 1_000_000;
+
+describe('succinct (succinctlabs/network@b80c118, docs.succinct.xyz)', () => {
+  const win = (params: Parameters<typeof sealedBid>[0], price: number, ops = [op(0), op(1)]) => {
+    const d = new Driver(sealedBid(params), ops);
+    d.submit(job({ id: 0, maxPrice: LIMIT, deadline: 3600 }), 0);
+    d.step({ type: 'bid', jobId: 0, operator: 0, price, finishBy: 100 }, 1);
+    d.step({ type: 'timer', jobId: 0, tag: TAG_CLOSE }, 30);
+    return d;
+  };
+
+  it('cost = bid + base fee: the prover is paid both, the requester pays both (crates/vapp/src/state.rs:902)', () => {
+    const d = win({ preset: 'succinct', baseFeeUsd: 0.1 }, 400_000);
+    expect(d.of('assign')[0]!.price).toBe(500_000);
+    d.step({ type: 'deliver', jobId: 0, operator: 0 }, 200);
+    expect(d.of('settle')).toEqual([{ type: 'settle', jobId: 0, operator: 0, amount: 500_000, source: 'escrow' }]);
+    expect(d.bal.requester).toBe(-500_000);
+    expect(d.conserved()).toBe(true);
+  });
+
+  it('a bid above the price limit minus the base fee is ignored (max cost = base_fee + max_price_per_pgu × gas_limit, PROTOCOL.md:121)', () => {
+    const d = win({ preset: 'succinct', baseFeeUsd: 0.1 }, 950_000);
+    expect(d.of('assign')).toHaveLength(0);
+    expect(d.done.get(0)?.outcome).toBe('failed');
+  });
+
+  it('stake sets how many auctions a node may join at once; a node without capital for stake cannot bid (docs protocol/spn/staking)', () => {
+    const d = new Driver(sealedBid({ preset: 'succinct', stakeUsd: 20, stakePerJobUsd: 10 }), [op(0), { ...op(1), capitalUsd: 5 }]);
+    for (let i = 0; i < 3; i++) {
+      d.submit(job({ id: i, maxPrice: LIMIT, deadline: 3600 }), i);
+      d.step({ type: 'bid', jobId: i, operator: 0, price: 100_000, finishBy: 100 }, i);
+      d.step({ type: 'bid', jobId: i, operator: 1, price: 50_000, finishBy: 100 }, i);
+      d.step({ type: 'timer', jobId: i, tag: TAG_CLOSE }, i + 0.5);
+    }
+    // Node 1 ($5 of capital) never wins despite bidding lower; node 0 holds 2 (= $20 / $10), the third fails.
+    expect(d.of('assign').map((a) => a.operator)).toEqual([0, 0]);
+    expect(d.done.get(2)?.outcome).toBe('failed');
+    expect(d.of('collateral').map((c) => c.amount)).toEqual([10_000_000, 10_000_000]);
+  });
+
+  it('a missed deadline slashes stake, so a zero-price griefer loses money and, once its capital is gone, stops winning (docs provers/how-it-works)', () => {
+    const d = new Driver(sealedBid({ preset: 'succinct', slashOnMiss: true, stakeUsd: 10, stakePerJobUsd: 10, restake: true }), [{ ...op(0), capitalUsd: 20 }, op(1)]);
+    const outcomes: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = i * 10_000;
+      d.submit(job({ id: i, maxPrice: LIMIT, deadline: t + 3600 }), t);
+      d.step({ type: 'bid', jobId: i, operator: 0, price: 0, finishBy: t + 100 }, t + 1);
+      d.step({ type: 'bid', jobId: i, operator: 1, price: 300_000, finishBy: t + 100 }, t + 1);
+      d.step({ type: 'timer', jobId: i, tag: TAG_CLOSE }, t + 30);
+      const winner = d.of('assign').at(-1)!.operator;
+      if (winner === 0) d.step({ type: 'fail', jobId: i, operator: 0 }, t + 90);
+      else d.step({ type: 'deliver', jobId: i, operator: 1 }, t + 500);
+      outcomes.push(`${winner}:${d.done.get(i)!.outcome}`);
+    }
+    // $20 of capital: $10 staked, slashed, re-staked, slashed; the third job goes to the honest bid.
+    expect(outcomes).toEqual(['0:failed', '0:failed', '1:delivered']);
+    expect(d.bal.op0).toBe(-20_000_000);
+    expect(d.of('slash').map((s) => s.burn + s.toTreasury)).toEqual([10_000_000, 10_000_000]);
+    expect(d.conserved()).toBe(true);
+  });
+
+  it('the dispenser pays DISPENSE_RATE × epoch in tokens to stakers in proportion to stake (SuccinctStaking.sol dispense; docs protocol/spn/parameters)', () => {
+    const m = sealedBid({ preset: 'succinct', dispenseTokenUsd: 1, dispenseRate: 0.063, dispenseEpoch: 100, stakeUsd: 30 });
+    const s = m.init([op(0), { ...op(1), capitalUsd: 10 }]);
+    const out: Decision[] = [];
+    const rnd = { next: () => 0.5 };
+    m.step(s, { type: 'submit', job: job({ id: 0, maxPrice: LIMIT }) }, 5, rnd, out);
+    expect(out.filter((d) => d.type === 'timer' && d.jobId === EPOCH_JOB)).toEqual([{ type: 'timer', jobId: EPOCH_JOB, at: 100, tag: TAG_EPOCH }]);
+    out.length = 0;
+    m.step(s, { type: 'timer', jobId: EPOCH_JOB, tag: TAG_EPOCH }, 100, rnd, out);
+    const paid = out.filter((d): d is Extract<Decision, { type: 'settle' }> => d.type === 'settle');
+    // 6.3 tokens × $1 = 6,300,000 µUSD, split 30 : 10.
+    expect(paid.map((p) => [p.operator, p.amount, p.source])).toEqual([[0, 4_725_000, 'emission'], [1, 1_575_000, 'emission']]);
+  });
+
+  it('the succinct preset caps a node at 4 jobs by stake ($40 at $10 per auction), as the flat cap did', () => {
+    const m = sealedBid({ preset: 'succinct' });
+    expect(m.params).toMatchObject({ stakeUsd: 40, stakePerJobUsd: 10, slashOnMiss: false });
+  });
+});
+
+
