@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EPOCH_JOB, TAG_EPOCH } from '../src/mechanisms/emission.js';
+import { proofRace } from '../src/mechanisms/race/index.js';
 import { sealedBid, TAG_CLOSE } from '../src/mechanisms/sealed-bid/index.js';
 import type { Decision } from '../src/mechanisms/types.js';
 import { Driver, job, op } from './mechanisms-rd-sb-sh.driver.js';
@@ -90,3 +91,63 @@ describe('succinct (succinctlabs/network@b80c118, docs.succinct.xyz)', () => {
 });
 
 
+
+describe('aleo (ProvableHQ/snarkVM@ca47c59 target.rs, synthesizer/src/vm/helpers/rewards.rs)', () => {
+  const settles = (out: Decision[]) => out.filter((d): d is Extract<Decision, { type: 'settle' }> => d.type === 'settle');
+
+  it('every accepted solution is paid puzzle_reward × target / Σ target from the epoch budget, not winner-take-all (rewards.rs proving_rewards)', () => {
+    const m = proofRace({ preset: 'aleo', epochTokens: 10, epochFullAtMcycles: 0 });
+    const s = m.init([op(0), op(1)]);
+    const out: Decision[] = [];
+    const rnd = { next: () => 0.5 };
+    m.step(s, { type: 'submit', job: job({ id: 0, mcycles: 300, deadline: 3600 }) }, 0, rnd, out);
+    m.step(s, { type: 'submit', job: job({ id: 1, mcycles: 100, deadline: 3600 }) }, 0, rnd, out);
+    m.step(s, { type: 'lock', jobId: 0, operator: 0 }, 0, rnd, out);
+    m.step(s, { type: 'lock', jobId: 1, operator: 1 }, 0, rnd, out);
+    m.step(s, { type: 'deliver', jobId: 0, operator: 0 }, 50, rnd, out);
+    m.step(s, { type: 'deliver', jobId: 1, operator: 1 }, 60, rnd, out);
+    expect(settles(out)).toEqual([]);
+    expect(out.some((d) => d.type === 'abort')).toBe(false);
+    out.length = 0;
+    m.step(s, { type: 'timer', jobId: EPOCH_JOB, tag: TAG_EPOCH }, 3600, rnd, out);
+    // $10 split 300 : 100.
+    expect(settles(out).map((d) => [d.operator, d.amount, d.source])).toEqual([[0, 7_500_000, 'emission'], [1, 2_500_000, 'emission']]);
+  });
+
+  it('two racers on one job both earn: the second solution counts too (losers do not abort)', () => {
+    const m = proofRace({ preset: 'aleo', epochTokens: 8, epochFullAtMcycles: 0 });
+    const s = m.init([op(0), op(1)]);
+    const out: Decision[] = [];
+    const rnd = { next: () => 0.5 };
+    m.step(s, { type: 'submit', job: job({ id: 0, mcycles: 200, deadline: 3600 }) }, 0, rnd, out);
+    m.step(s, { type: 'lock', jobId: 0, operator: 0 }, 0, rnd, out);
+    m.step(s, { type: 'lock', jobId: 0, operator: 1 }, 0, rnd, out);
+    m.step(s, { type: 'deliver', jobId: 0, operator: 1 }, 40, rnd, out);
+    m.step(s, { type: 'deliver', jobId: 0, operator: 0 }, 45, rnd, out);
+    m.step(s, { type: 'timer', jobId: EPOCH_JOB, tag: TAG_EPOCH }, 3600, rnd, out);
+    expect(settles(out).map((d) => [d.operator, d.amount])).toEqual([[1, 4_000_000], [0, 4_000_000]]);
+  });
+
+  it('the epoch pays at most its budget whatever the work, and budget × work / C below the coinbase target C (target.rs coinbase_reward_v2)', () => {
+    const paidFor = (mcycles: number[]) => {
+      const m = proofRace({ preset: 'aleo' });
+      const s = m.init(mcycles.map((_, i) => op(i)));
+      const out: Decision[] = [];
+      const rnd = { next: () => 0.5 };
+      mcycles.forEach((mc, i) => {
+        m.step(s, { type: 'submit', job: job({ id: i, mcycles: mc, deadline: 3600 }) }, 0, rnd, out);
+        m.step(s, { type: 'lock', jobId: i, operator: i }, 0, rnd, out);
+        m.step(s, { type: 'deliver', jobId: i, operator: i }, 100, rnd, out);
+      });
+      m.step(s, { type: 'timer', jobId: EPOCH_JOB, tag: TAG_EPOCH }, 3600, rnd, out);
+      return settles(out).reduce((a, d) => a + d.amount, 0);
+    };
+    // The preset: $31.40 an hour, in full at 62,800 Mcycles ($0.0005 per Mcycle below it).
+    expect(paidFor([1000, 1000])).toBe(1_000_000);
+    expect(paidFor([60_000, 60_000])).toBe(31_400_000);
+    // Ten times the work: still the budget (each share rounded down, the remainder never minted).
+    const capped = paidFor([600_000, 600_000, 600_000]);
+    expect(capped).toBeLessThanOrEqual(31_400_000);
+    expect(capped).toBeGreaterThan(31_400_000 - 3);
+  });
+});

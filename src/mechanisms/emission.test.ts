@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { budgetMicros, closeEpoch, credit, EPOCH_JOB, emissionBook, feeShareReward, proofWeight, TAG_EPOCH, type EmissionParams } from './emission.js';
+import { budgetMicros, closeEpoch, credit, onEpochTimer, EPOCH_JOB, emissionBook, feeShareReward, proofWeight, TAG_EPOCH, type EmissionParams } from './emission.js';
 import type { Decision } from './types.js';
 
 const params = (over: Partial<EmissionParams> = {}): EmissionParams => ({ epochSeconds: 100, tokensPerEpoch: 10, tokenUsd: 2, split: 'work', fullAtWeight: 0, ...over });
@@ -57,6 +57,15 @@ describe('emission: a per-epoch budget split by a rule', () => {
     expect(settles(out)).toHaveLength(1);
     expect(settles(out)[0]!.operator).toBe(0);
     expect(b.epoch).toBe(1);
+  });
+
+  it('a stale epoch timer does not close the next epoch early', () => {
+    const b = emissionBook(params());
+    const out: Decision[] = [];
+    credit(b, 0, 1, 1, 10, out);
+    credit(b, 1, 1, 2, 150, out);
+    expect(onEpochTimer(b, 100, out)).toBe(0);
+    expect(onEpochTimer(b, 200, out)).toBe(20_000_000);
   });
 
   it('per-proof split gives equal shares; no emission without a budget', () => {

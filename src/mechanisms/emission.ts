@@ -119,6 +119,15 @@ export function closeEpoch(b: EmissionBook, out: Decision[]): Micros {
 }
 
 /**
+ * The epoch timer fired at `now`: closes the open epoch if it has ended (a credit in a later epoch
+ * may already have closed it, and opened the next one, whose own timer is still to come).
+ */
+export function onEpochTimer(b: EmissionBook, now: Seconds, out: Decision[]): Micros {
+  if (b.epoch < 0 || now < (b.epoch + 1) * b.p.epochSeconds) return 0;
+  return closeEpoch(b, out);
+}
+
+/**
  * Pays one epoch's budget to `ops` at once, in proportion to `weights` (budget × min(W, fullAt) /
  * fullAt when `fullAtWeight` is set), rounded down. For schedules that pay everyone at a fixed
  * time, such as a dispenser paying stakers. Returns the micro-USD paid.

@@ -1,3 +1,4 @@
+import { credit, onEpochTimer, EPOCH_JOB, emissionBook, type EmissionBook, TAG_EPOCH } from '../emission.js';
 import { resolveParams } from '../resolve-params.js';
 import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Resources, Seconds } from '../types.js';
 import { fits, toMicros } from '../types.js';
@@ -51,6 +52,8 @@ export interface RaceState {
   /** Token of each queue entry: live iff it equals its job's `qToken` while the job is queued. */
   tokens: number[];
   wHead: number;
+  /** The epoch emission (`rewardSource: epoch`). */
+  emission: EmissionBook;
 }
 
 /**
@@ -63,7 +66,9 @@ export interface RaceState {
 export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}): Mechanism<RaceState> {
   const p: RaceParams = resolveParams('race', raceDefaults, racePresets, params);
   const preset = params.preset;
-  if (p.rewardSource !== 'price' && p.rewardSource !== 'emission') throw new Error(`race: rewardSource must be "price" or "emission", got "${String(p.rewardSource)}"`);
+  if (p.rewardSource !== 'price' && p.rewardSource !== 'emission' && p.rewardSource !== 'epoch') throw new Error(`race: rewardSource must be "price", "emission" or "epoch", got "${String(p.rewardSource)}"`);
+  const epochParams = { epochSeconds: p.epochSeconds, tokensPerEpoch: p.epochTokens, tokenUsd: p.epochTokenUsd, split: 'target' as const, fullAtWeight: p.epochFullAtMcycles };
+  const minted = p.rewardSource !== 'price';
   if (p.onNoRacers !== 'wait' && p.onNoRacers !== 'fail') throw new Error(`race: onNoRacers must be "wait" or "fail", got "${String(p.onNoRacers)}"`);
   if (!(p.rewardShare >= 0 && p.rewardShare <= 1)) throw new Error(`race: rewardShare must be in [0, 1], got ${p.rewardShare}`);
   if (!(p.emissionUsdPerProof >= 0) || !(p.emissionUsdPerMcycle >= 0)) throw new Error('race: emissions must be ≥ 0');
@@ -72,6 +77,11 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
   /** The reward on offer for a job, micro-USD. */
   function rewardOf(job: Job): Micros {
     if (p.rewardSource === 'emission') return toMicros(p.emissionUsdPerProof) + toMicros(p.emissionUsdPerMcycle * job.mcycles);
+    if (p.rewardSource === 'epoch') {
+      // What a racer can expect: the epoch's rate per Mcycle below the cap (the cap may dilute it).
+      const budget = p.epochTokens * p.epochTokenUsd;
+      return p.epochFullAtMcycles > 0 ? toMicros((budget * job.mcycles) / p.epochFullAtMcycles) : toMicros(budget);
+    }
     return Math.floor(job.maxPrice * p.rewardShare);
   }
 
@@ -171,13 +181,17 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
     return true;
   }
 
-  function onDeliver(s: RaceState, rec: RaceJob, op: number, out: Decision[]): void {
+  function onDeliver(s: RaceState, rec: RaceJob, op: number, now: Seconds, out: Decision[]): void {
     if (!dropRacer(s, rec, op)) return;
     const id = rec.job.id;
+    // Aleo: every solution accepted in time earns its share of the epoch's capped budget.
+    if (p.paySolutions && p.rewardSource === 'epoch' && !rec.late) credit(s.emission, op, rec.job.mcycles, id, now, out);
     if (!rec.delivered) {
       rec.delivered = true;
       rec.status = ENDED;
-      out.push({ type: 'settle', jobId: id, operator: op, amount: rec.reward, source: p.rewardSource === 'emission' ? 'emission' : 'escrow' });
+      if (p.rewardSource === 'epoch') {
+        if (!p.paySolutions && !rec.late) credit(s.emission, op, rec.job.mcycles, id, now, out);
+      } else out.push({ type: 'settle', jobId: id, operator: op, amount: rec.reward, source: minted ? 'emission' : 'escrow' });
       out.push({ type: 'done', jobId: id, outcome: 'delivered', operator: op });
       if (p.losersAbort) {
         for (let i = 0; i < rec.racers.length; i++) {
@@ -212,7 +226,7 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
     init(operators: readonly OperatorInfo[]): RaceState {
       const capacity: (Resources | undefined)[] = [];
       for (const o of operators) capacity[o.id] = o.capacity;
-      return { jobs: new Map(), capacity, racing: [], waiting: [], tokens: [], wHead: 0 };
+      return { jobs: new Map(), capacity, racing: [], waiting: [], tokens: [], wHead: 0, emission: emissionBook(epochParams) };
     },
     step(s: RaceState, input: Input, now: Seconds, _random: Random, out: Decision[]): void {
       switch (input.type) {
@@ -233,6 +247,12 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
         case 'ask':
         case 'cancel-ask':
           return;
+        case 'timer':
+          if (input.jobId === EPOCH_JOB) {
+            if (input.tag === TAG_EPOCH) onEpochTimer(s.emission, now, out);
+            return;
+          }
+          break;
         default:
           break;
       }
@@ -243,7 +263,7 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
           onJoin(s, rec, input.operator, out);
           return;
         case 'deliver':
-          onDeliver(s, rec, input.operator, out);
+          onDeliver(s, rec, input.operator, now, out);
           return;
         case 'fail':
           onFail(s, rec, input.operator, now, out);
