@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { EPOCH_JOB, TAG_EPOCH } from '../src/mechanisms/emission.js';
 import { proofRace } from '../src/mechanisms/race/index.js';
+import { reverseDutch, TAG_LOCK_EXPIRED } from '../src/mechanisms/reverse-dutch/index.js';
 import { sealedBid, TAG_CLOSE } from '../src/mechanisms/sealed-bid/index.js';
 import type { Decision } from '../src/mechanisms/types.js';
 import { Driver, job, op } from './mechanisms-rd-sb-sh.driver.js';
@@ -149,5 +150,71 @@ describe('aleo (ProvableHQ/snarkVM@ca47c59 target.rs, synthesizer/src/vm/helpers
     const capped = paidFor([600_000, 600_000, 600_000]);
     expect(capped).toBeLessThanOrEqual(31_400_000);
     expect(capped).toBeGreaterThan(31_400_000 - 3);
+  });
+});
+
+describe('boundless (boundless-xyz/boundless@3835bc4)', () => {
+  const submitAndLock = (params: Parameters<typeof reverseDutch>[0], ops = [op(0), op(1)]) => {
+    const d = new Driver(reverseDutch({ preset: 'boundless', lockDelay: 0, ...params }), ops);
+    d.submit(job({ id: 0, mcycles: 100, maxPrice: LIMIT, deadline: 7200 }), 0);
+    d.step({ type: 'lock', jobId: 0, operator: 0 }, 200);
+    return d;
+  };
+
+  it('a lock reverts when the prover\'s collateral balance is below the lock collateral (BoundlessMarket.sol:227)', () => {
+    const d = submitAndLock({}, [{ ...op(0), capitalUsd: 19 }, op(1)]);
+    expect(d.of('assign')).toHaveLength(0);
+    expect(d.of('collateral')).toHaveLength(0);
+    d.step({ type: 'lock', jobId: 0, operator: 1 }, 201);
+    expect(d.of('assign').map((a) => a.operator)).toEqual([1]);
+    expect(d.of('collateral')).toEqual([{ type: 'collateral', jobId: 0, operator: 1, amount: 20_000_000 }]);
+  });
+
+  it('a slashed collateral leaves the balance short: the next lock of that prover reverts', () => {
+    const d = new Driver(reverseDutch({ preset: 'boundless', lockDelay: 0, proofRetries: 0 }), [{ ...op(0), capitalUsd: 30 }, op(1)]);
+    d.submit(job({ id: 0, mcycles: 100, maxPrice: LIMIT, deadline: 7200 }), 0);
+    d.step({ type: 'lock', jobId: 0, operator: 0 }, 200);
+    d.step({ type: 'fail', jobId: 0, operator: 0 }, 300);
+    const lockDl = 0 + 130 + 1800 + 700; // rampUpStart (30 s base + 100 s executor) + lockTimeout
+    d.step({ type: 'timer', jobId: 0, tag: TAG_LOCK_EXPIRED }, lockDl + 1);
+    d.step({ type: 'timer', jobId: 0, tag: 2 }, 99_999);
+    expect(d.of('slash')).toHaveLength(1);
+    d.submit(job({ id: 1, mcycles: 100, maxPrice: LIMIT, deadline: 200_000 }), 100_000);
+    d.step({ type: 'lock', jobId: 1, operator: 0 }, 100_200);
+    expect(d.of('assign').filter((a) => a.jobId === 1)).toHaveLength(0);
+  });
+
+  it('the broker retries a failed proof once before giving the lock up (broker-template.toml proof_retry_count = 1)', () => {
+    const d = submitAndLock({});
+    d.step({ type: 'fail', jobId: 0, operator: 0 }, 300);
+    expect(d.of('assign').map((a) => [a.operator, a.role])).toEqual([[0, 'winner'], [0, 'winner']]);
+    d.step({ type: 'fail', jobId: 0, operator: 0 }, 400);
+    expect(d.of('assign')).toHaveLength(2);
+    const retried = submitAndLock({});
+    retried.step({ type: 'fail', jobId: 0, operator: 0 }, 300);
+    retried.step({ type: 'deliver', jobId: 0, operator: 0 }, 500);
+    expect(retried.done.get(0)).toMatchObject({ outcome: 'delivered', operator: 0 });
+    expect(retried.of('release')).toEqual([{ type: 'release', jobId: 0, operator: 0, amount: 20_000_000 }]);
+  });
+
+  it('PoVW pays 75% of the epoch emission to provers in proportion to their work (zkc@9cf057e ZKC.sol:58, povw mint-calculator)', () => {
+    const m = reverseDutch({ preset: 'boundless', lockDelay: 0, povwZkcUsd: 1e-4, povwEpoch: 1000 });
+    const s = m.init([op(0), op(1)]);
+    const out: Decision[] = [];
+    const rnd = { next: () => 0.5 };
+    m.step(s, { type: 'submit', job: job({ id: 0, mcycles: 300, maxPrice: LIMIT, deadline: 7200 }) }, 0, rnd, out);
+    m.step(s, { type: 'submit', job: job({ id: 1, mcycles: 100, maxPrice: LIMIT, deadline: 7200 }) }, 0, rnd, out);
+    m.step(s, { type: 'lock', jobId: 0, operator: 0 }, 200, rnd, out);
+    m.step(s, { type: 'lock', jobId: 1, operator: 1 }, 200, rnd, out);
+    m.step(s, { type: 'deliver', jobId: 0, operator: 0 }, 400, rnd, out);
+    m.step(s, { type: 'deliver', jobId: 1, operator: 1 }, 500, rnd, out);
+    out.length = 0;
+    m.step(s, { type: 'timer', jobId: EPOCH_JOB, tag: TAG_EPOCH }, 1000, rnd, out);
+    const minted = out.filter((d): d is Extract<Decision, { type: 'settle' }> => d.type === 'settle');
+    // 0.75 × 7% × 1e9 / 182 = 288,461.5 ZKC at $0.0001: $28.85, split 3 : 1.
+    const budget = Math.floor(((0.75 * 0.07 * 1e9) / 182) * 1e-4 * 1e6);
+    expect(minted.map((d) => [d.operator, d.source])).toEqual([[0, 'emission'], [1, 'emission']]);
+    expect(minted[0]!.amount).toBe(Math.floor((budget * 3) / 4));
+    expect(minted[1]!.amount).toBe(Math.floor(budget / 4));
   });
 });

@@ -163,3 +163,25 @@ export function restake(b: StakeBook, op: number, now: Seconds): boolean {
 export function weight(b: StakeBook, op: number): number {
   return Math.max(0, freeStake(b, op));
 }
+
+/**
+ * Reserves an arbitrary amount of a node's free stake (a collateral balance, as Boundless's
+ * `collateralBalance`). Returns false, reserving nothing, when the free stake is short: the lock
+ * reverts (`BoundlessMarket.sol:227`).
+ */
+export function reserve(b: StakeBook, op: number, amount: Micros): boolean {
+  if (amount <= 0) return true;
+  if (freeStake(b, op) < amount) return false;
+  b.locked[op] = (b.locked[op] ?? 0) + amount;
+  return true;
+}
+
+/** Ends a reservation: `lost` of it is gone (slashed), the rest is free again. */
+export function unreserve(b: StakeBook, op: number, amount: Micros, lost: Micros): void {
+  if (amount <= 0) return;
+  b.locked[op] = Math.max(0, (b.locked[op] ?? 0) - amount);
+  if (lost > 0) {
+    b.stake[op] = Math.max(0, (b.stake[op] ?? 0) - lost);
+    b.slashed += lost;
+  }
+}

@@ -1,4 +1,6 @@
+import { credit, EPOCH_JOB, emissionBook, type EmissionBook, onEpochTimer, TAG_EPOCH } from '../emission.js';
 import { resolveParams } from '../resolve-params.js';
+import * as stake from '../stake.js';
 import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Seconds } from '../types.js';
 import { deadline, lockDeadline, priceAt, validateOffer, type Offer } from './offer.js';
 import { reverseDutchDefaults, reverseDutchPresets, type ReverseDutchParams } from './params.js';
@@ -34,6 +36,8 @@ interface RdJob {
   /** Who delivered after the lock deadline (gets the unburned collateral at the slash), -1: nobody. */
   fulfiller: number;
   done: boolean;
+  /** Proof retries the locker has used. */
+  retries: number;
   /** Still to be offered to nodes that become free (unlocked, or open to secondaries). */
   open: boolean;
   inList: boolean;
@@ -45,13 +49,19 @@ export interface ReverseDutchState {
   /** Jobs to re-offer when nodes become free (lazy deletion), and the round-robin cursor. */
   openList: RdJob[];
   cursor: number;
+  /** Collateral balance per node: its share of its owner's capital, less collateral locked or lost. */
+  balances: stake.StakeBook;
+  /** PoVW emission. */
+  povw: EmissionBook;
 }
 
 /** The Boundless offer pmsim derives for a job submitted at `now` (all prices in micro-USD). */
 export function offerFor(job: Job, now: Seconds, p: ReverseDutchParams): Offer {
   const maxPrice = Math.max(0, Math.floor(job.maxPrice));
   const minPrice = Math.min(maxPrice, Math.max(0, Math.floor(maxPrice * p.minPriceShare)));
-  const rampUpStart = Math.ceil(now) + Math.ceil(p.rampUpDelay);
+  // SDK: now + min(max(30 s, executor time), 1 h), mod.rs:847-860.
+  const delay = Math.min(Math.max(p.rampUpDelay, Math.ceil(p.rampUpDelayPerMcycle * job.mcycles)), Math.max(p.rampUpDelay, p.rampUpDelayMax));
+  const rampUpStart = Math.ceil(now) + Math.ceil(delay);
   let lockTimeout: number;
   let timeout: number;
   let rampUpPeriod: number;
@@ -73,7 +83,7 @@ export function offerFor(job: Job, now: Seconds, p: ReverseDutchParams): Offer {
     rampUpPeriod,
     lockTimeout,
     timeout,
-    lockCollateral: Math.max(0, Math.round(maxPrice * p.collateralMultiple)),
+    lockCollateral: p.collateralZkc > 0 ? Math.round(p.collateralZkc * p.zkcUsd * 1_000_000) : Math.max(0, Math.round(maxPrice * p.collateralMultiple)),
   };
   validateOffer(offer);
   return offer;
@@ -106,7 +116,11 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
   if (!(p.marketFeeBps >= 0 && p.marketFeeBps <= 10_000)) throw new RangeError('reverse-dutch: marketFeeBps must be 0-10000');
   if (!(p.lockDelay >= 0)) throw new RangeError('reverse-dutch: lockDelay must be ≥ 0');
 
+  if (!(p.proofRetries >= 0) || !Number.isInteger(p.proofRetries)) throw new RangeError('reverse-dutch: proofRetries must be an integer ≥ 0');
   const secondaryReward = (rec: RdJob): Micros => slashSplit(rec.offer.lockCollateral, p.slashBurnBps).rest;
+  // The collateral balance: everything a node's owner can put up (stake.ts with an unbounded ask).
+  const balanceParams: stake.StakeParams = { ...stake.noStake, stakeUsd: Infinity };
+  const povwParams = { epochSeconds: p.povwEpoch, tokensPerEpoch: p.povwZkcPerEpoch, tokenUsd: p.povwZkcUsd, split: 'work' as const, fullAtWeight: 0 };
 
   function track(s: ReverseDutchState, rec: RdJob): void {
     rec.open = true;
@@ -204,6 +218,12 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
   function tryLock(s: ReverseDutchState, rec: RdJob, op: number, now: Seconds, out: Decision[]): void {
     if (rec.done || rec.locker >= 0 || rec.race === SECONDARY) return;
     if (Math.floor(now) > rec.lockDl) return; // the contract rejects a lock after the lock deadline
+    // The lock reverts unless the prover's collateral balance covers the collateral (BoundlessMarket.sol:227).
+    if (p.collateralBalance) {
+      // A node the book never saw join (a caller that lists no operators) has no capital bound.
+      if (s.balances.stake[op] === undefined) s.balances.stake[op] = Infinity;
+      if (!stake.reserve(s.balances, op, rec.offer.lockCollateral)) return;
+    }
     const price = priceAt(rec.offer, now);
     rec.locker = op;
     rec.lockPrice = price;
@@ -260,6 +280,7 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
     if (rec.locker < 0) {
       // Fulfilled without a lock: paid the current price.
       pay(rec, op, priceAt(rec.offer, now), out);
+      credit(s.povw, op, rec.job.mcycles, id, now, out);
       abortAll(rec, -1, out);
       finish(rec, 'delivered', op, out);
       close(s, rec, out);
@@ -269,6 +290,8 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
       // The locker delivered in time: the lock price, and its collateral back.
       pay(rec, op, rec.lockPrice, out);
       if (rec.offer.lockCollateral > 0) out.push({ type: 'release', jobId: id, operator: op, amount: rec.offer.lockCollateral });
+      if (p.collateralBalance) stake.unreserve(s.balances, op, rec.offer.lockCollateral, 0);
+      credit(s.povw, op, rec.job.mcycles, id, now, out);
       abortAll(rec, -1, out);
       finish(rec, 'delivered', op, out);
       close(s, rec, out);
@@ -283,13 +306,21 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
       pay(rec, op, price, out);
       abortAll(rec, -1, out);
       finish(rec, 'delivered', op, out);
+      credit(s.povw, op, rec.job.mcycles, id, now, out);
     }
     // A non-locker delivering before the lock deadline while the job is locked is not paid.
   }
 
-  function onFail(rec: RdJob, op: number): void {
+  function onFail(rec: RdJob, op: number, now: Seconds, out: Decision[]): void {
     const i = rec.workers.indexOf(op);
-    if (i >= 0) rec.workers.splice(i, 1);
+    if (i < 0) return;
+    rec.workers.splice(i, 1);
+    // The broker retries a failed proof (`proof_retry_count`), as long as the lock still stands.
+    if (!rec.done && op === rec.locker && rec.race === NO_RACE && rec.retries < p.proofRetries && Math.floor(now) <= rec.lockDl) {
+      rec.retries++;
+      rec.workers.push(op);
+      out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: rec.lockPrice, role: 'winner', committed: true });
+    }
   }
 
   function onLockExpired(s: ReverseDutchState, rec: RdJob, now: Seconds, out: Decision[]): void {
@@ -312,6 +343,7 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
     if (rec.locker >= 0) {
       const { burn, rest } = slashSplit(rec.offer.lockCollateral, p.slashBurnBps);
       const toFulfiller = rec.fulfiller >= 0;
+      if (p.collateralBalance) stake.unreserve(s.balances, rec.locker, rec.offer.lockCollateral, rec.offer.lockCollateral);
       if (burn + rest > 0) {
         out.push({
           type: 'slash',
@@ -342,7 +374,7 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
     const offer = offerFor(job, now, p);
     const rec: RdJob = {
       job, offer, lockDl: lockDeadline(offer), dl: deadline(offer), locker: -1, lockPrice: 0, intents: [], workers: [],
-      race: NO_RACE, racers: 0, fulfiller: -1, done: false, open: false, inList: false,
+      race: NO_RACE, racers: 0, fulfiller: -1, done: false, retries: 0, open: false, inList: false,
     };
     s.jobs.set(job.id, rec);
     const id = job.id;
@@ -357,18 +389,29 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
   return {
     type: 'reverse-dutch',
     params: { ...p, ...(preset ? { preset } : {}) },
-    init(_operators: readonly OperatorInfo[]): ReverseDutchState {
-      return { jobs: new Map(), openList: [], cursor: 0 };
+    init(operators: readonly OperatorInfo[]): ReverseDutchState {
+      const balances = stake.stakeBook(balanceParams);
+      for (const o of operators) stake.join(balances, o);
+      return { jobs: new Map(), openList: [], cursor: 0, balances, povw: emissionBook(povwParams) };
     },
     step(s: ReverseDutchState, input: Input, now: Seconds, _random: Random, out: Decision[]): void {
       switch (input.type) {
         case 'submit':
           onSubmit(s, input.job, now, out);
           return;
-        case 'available':
         case 'join':
+          if (s.balances.stake[input.operator.id] === undefined) stake.join(s.balances, input.operator);
           if (s.openList.length > 0) resolicit(s, now, out);
           return;
+        case 'available':
+          if (s.openList.length > 0) resolicit(s, now, out);
+          return;
+        case 'timer':
+          if (input.jobId === EPOCH_JOB) {
+            if (input.tag === TAG_EPOCH) onEpochTimer(s.povw, now, out);
+            return;
+          }
+          break;
         case 'leave':
         case 'ask':
         case 'cancel-ask':
@@ -387,7 +430,7 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
           return;
         case 'fail':
         case 'decline':
-          onFail(rec, input.operator);
+          onFail(rec, input.operator, now, out);
           return;
         case 'timer':
           if (input.tag >= TAG_INTENT0) {
