@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { EPOCH_JOB, TAG_EPOCH } from '../src/mechanisms/emission.js';
 import { proofRace } from '../src/mechanisms/race/index.js';
+import { randomAllocation, TAG_ACCEPT0, TAG_CAP0, TAG_READMIT0 } from '../src/mechanisms/random/index.js';
 import { reverseDutch, TAG_LOCK_EXPIRED } from '../src/mechanisms/reverse-dutch/index.js';
 import { sealedBid, TAG_CLOSE } from '../src/mechanisms/sealed-bid/index.js';
 import type { Decision } from '../src/mechanisms/types.js';
@@ -216,5 +217,98 @@ describe('boundless (boundless-xyz/boundless@3835bc4)', () => {
     expect(minted.map((d) => [d.operator, d.source])).toEqual([[0, 'emission'], [1, 'emission']]);
     expect(minted[0]!.amount).toBe(Math.floor((budget * 3) / 4));
     expect(minted[1]!.amount).toBe(Math.floor(budget / 4));
+  });
+});
+
+describe('zkcloud (gevulot-docs@1b722dc zkcloud-design/provers.md, fees.md)', () => {
+  const gpu = (id: number, capitalUsd?: number) => ({ ...op(id), ...(capitalUsd !== undefined ? { capitalUsd } : {}) });
+  const driver = (params: Parameters<typeof randomAllocation>[0], ops = [gpu(0), gpu(1), gpu(2)]) => {
+    const m = randomAllocation({ preset: 'zkcloud', ...params });
+    const st = m.init(ops);
+    const rnd = { next: () => 0.25 };
+    return {
+      m,
+      step(input: Parameters<typeof m.step>[1], now: number): Decision[] {
+        const out: Decision[] = [];
+        m.step(st, input, now, rnd, out);
+        return out;
+      },
+    };
+  };
+  const of = <T extends Decision['type']>(ds: Decision[], t: T) => ds.filter((d): d is Extract<Decision, { type: T }> => d.type === t);
+  const j = (id: number, submittedAt = 0) => job({ id, mcycles: 1000, maxPrice: 10_000_000, estSeconds: 3600, submittedAt, deadline: submittedAt + 7200 });
+
+  it('a second decline within a week removes the prover, even under the 4-a-month limit (provers.md:41)', () => {
+    const d = driver({}, [gpu(0)]);
+    d.step({ type: 'submit', job: j(0) }, 0);
+    expect(of(d.step({ type: 'decline', jobId: 0, operator: 0 }, 10), 'timer').some((t) => t.tag >= TAG_READMIT0)).toBe(false);
+    d.step({ type: 'submit', job: j(1, 86_400) }, 86_400);
+    const out = d.step({ type: 'decline', jobId: 1, operator: 0 }, 86_410);
+    expect(of(out, 'timer').filter((t) => t.tag === TAG_READMIT0 + 0)).toHaveLength(1);
+    // Eight days later, one decline a week is allowed again (a fresh prover).
+    const d2 = driver({}, [gpu(0)]);
+    d2.step({ type: 'submit', job: j(0) }, 0);
+    d2.step({ type: 'decline', jobId: 0, operator: 0 }, 10);
+    d2.step({ type: 'submit', job: j(1, 8 * 86_400) }, 8 * 86_400);
+    expect(of(d2.step({ type: 'decline', jobId: 1, operator: 0 }, 8 * 86_400 + 10), 'timer').some((t) => t.tag >= TAG_READMIT0)).toBe(false);
+  });
+
+  it('a prover that neither accepts nor declines within 3 blocks is removed and the slot re-drawn (provers.md:39,43)', () => {
+    const d = driver({ blockSeconds: 6 });
+    const a = of(d.step({ type: 'submit', job: j(0) }, 0), 'assign')[0]!;
+    const out = d.step({ type: 'timer', jobId: 0, tag: TAG_ACCEPT0 + a.operator }, 18);
+    expect(of(out, 'abort')).toEqual([{ type: 'abort', jobId: 0, operator: a.operator }]);
+    expect(of(out, 'assign')).toHaveLength(1);
+    expect(of(out, 'assign')[0]!.operator).not.toBe(a.operator);
+    // One that accepted in time keeps the job.
+    const d2 = driver({});
+    const b = of(d2.step({ type: 'submit', job: j(0) }, 0), 'assign')[0]!;
+    d2.step({ type: 'accept', jobId: 0, operator: b.operator }, 1);
+    expect(d2.step({ type: 'timer', jobId: 0, tag: TAG_ACCEPT0 + b.operator }, 18)).toEqual([]);
+  });
+
+  it('an attempt still running at the declared max compute time is stopped; if the fallback also runs out, the fee is burned (fees.md:29)', () => {
+    const d = driver({});
+    const a = of(d.step({ type: 'submit', job: j(0) }, 0), 'assign')[0]!;
+    const cap = 3600 * 1.2;
+    const fb = d.step({ type: 'timer', jobId: 0, tag: TAG_CAP0 + a.operator }, cap);
+    expect(of(fb, 'abort')).toEqual([{ type: 'abort', jobId: 0, operator: a.operator }]);
+    const f = of(fb, 'assign')[0]!;
+    expect(f.role).toBe('fallback');
+    const out = d.step({ type: 'timer', jobId: 0, tag: TAG_CAP0 + f.operator }, 2 * cap);
+    expect(of(out, 'burn')).toEqual([{ type: 'burn', jobId: 0, amount: a.price }]);
+  });
+
+  it('the fallback starts at the max compute time, not at the instant of the failure (provers.md:47)', () => {
+    const d = driver({});
+    const a = of(d.step({ type: 'submit', job: j(0) }, 0), 'assign')[0]!;
+    expect(of(d.step({ type: 'fail', jobId: 0, operator: a.operator }, 60), 'assign')).toEqual([]);
+    expect(of(d.step({ type: 'timer', jobId: 0, tag: TAG_CAP0 + a.operator }, 4320), 'assign')).toHaveLength(1);
+  });
+
+  it('a removed prover re-stakes from its capital and returns after the cooldown; without the capital to restore its stake it stays out (provers.md:29,33)', () => {
+    const run = (capitalUsd?: number) => {
+      const d = driver({ restakeAfter: 1000 }, [gpu(0, capitalUsd), gpu(1, capitalUsd)]);
+      const a = of(d.step({ type: 'submit', job: j(0) }, 0), 'assign')[0]!;
+      d.step({ type: 'fail', jobId: 0, operator: a.operator }, 60);
+      const f = of(d.step({ type: 'timer', jobId: 0, tag: TAG_CAP0 + a.operator }, 4320), 'assign')[0]!;
+      const done = d.step({ type: 'deliver', jobId: 0, operator: f.operator }, 5000);
+      d.step({ type: 'timer', jobId: -1, tag: TAG_READMIT0 + a.operator }, 6000);
+      // The fallback prover has not reported itself free: only a returned first prover can take job 1.
+      return { a, done, next: of(d.step({ type: 'submit', job: j(1, 6000) }, 6000), 'assign') };
+    };
+    const back = run(undefined);
+    // Its stake paid the requester's refund: slashed to the fallback prover.
+    expect(of(back.done, 'slash')[0]!.reward).toBe(Math.floor(back.a.price / 2));
+    expect(back.next.map((x) => x.operator)).toEqual([back.a.operator]);
+    // $100 of capital, all of it staked at join: the slashed part cannot be restored.
+    expect(run(100).next).toEqual([]);
+  });
+
+  it('a network reward, a share of the fee, is minted for an on-time proof (fees.md:49)', () => {
+    const d = driver({ networkRewardShare: 0.1 });
+    const a = of(d.step({ type: 'submit', job: j(0) }, 0), 'assign')[0]!;
+    const out = d.step({ type: 'deliver', jobId: 0, operator: a.operator }, 3000);
+    expect(of(out, 'settle').map((x) => [x.amount, x.source])).toEqual([[a.price, 'escrow'], [Math.floor(a.price * 0.1), 'emission']]);
   });
 });

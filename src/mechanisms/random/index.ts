@@ -1,4 +1,6 @@
+import { EPOCH_JOB, feeShareReward } from '../emission.js';
 import { resolveParams } from '../resolve-params.js';
+import * as stake from '../stake.js';
 import { drawBeacon, selectionIndex } from '../beacon.js';
 import { DenseTable } from '../dense-table.js';
 import { FreeIndex } from '../free-index.js';
@@ -18,9 +20,15 @@ const ASSIGNED = 1;
 const RACING = 2;
 const DELIVERED = 3;
 const FAILED = 4;
+/** The prover failed before the max compute time: its fallback starts when that time is up. */
+const CAPWAIT = 5;
 
 /** Timer tag: the job's deadline. */
 export const TAG_DEADLINE = 1;
+/** Timer tags + node id: the max compute time of a node's attempt ends; its accept window closes; a removed node may return (job id {@link EPOCH_JOB}). */
+export const TAG_CAP0 = 1 << 24;
+export const TAG_ACCEPT0 = 2 << 24;
+export const TAG_READMIT0 = 3 << 24;
 
 interface Slot {
   status: number;
@@ -32,6 +40,8 @@ interface Slot {
   failedOps: number[];
   /** Racers working on the slot when it is an open race. */
   racers: number[];
+  /** The current prover answered `accept` (with an accept window). */
+  accepted: boolean;
 }
 
 interface JobRec {
@@ -69,6 +79,12 @@ export interface RandomState {
   declines: Map<number, number[]>;
   profileCache: WeakMap<Resources, number[]>;
   profileVersion: number;
+  /** Stake per node (`stakeUsd` > 0). */
+  stakes: stake.StakeBook;
+  /** Node id → advertised capacity (to re-add a node that returns after re-staking). */
+  capacity: Resources[];
+  /** Time of the input being applied. */
+  now: Seconds;
 }
 
 /**
@@ -80,6 +96,34 @@ export interface RandomState {
 export function randomAllocation(params: Partial<RandomParams> & { preset?: string } = {}): Mechanism<RandomState> {
   const p: RandomParams = resolveParams('random', randomDefaults, randomPresets, params);
   const preset = params.preset;
+  if (!(p.gpusPerNode > 0)) throw new Error(`random: gpusPerNode must be > 0, got ${p.gpusPerNode}`);
+  if (!(p.declaredTimeFactor > 0)) throw new Error(`random: declaredTimeFactor must be > 0, got ${p.declaredTimeFactor}`);
+  const stakeParams: stake.StakeParams = { ...stake.noStake, stakeUsd: p.stakeUsd, minStakeUsd: p.stakeUsd, restake: p.restakeAfter >= 0, restakeDelay: Math.max(0, p.restakeAfter) };
+  const staking = stake.staking(stakeParams);
+  const acceptWindow = p.acceptWindowBlocks * p.blockSeconds;
+  /** A fallback success pays the regular fee: the refunded half is made up from the failed prover's stake. */
+  const refundFromStake = p.fallbackPaidInFull && staking;
+
+  /** Removes a prover from the set: for good (`eject`), or until it re-stakes (`restakeAfter`). */
+  function removeProver(s: RandomState, op: number, out: Decision[]): void {
+    if (s.ejected[op] === true) return;
+    s.ejected[op] = true;
+    s.index.remove(op);
+    if (p.restakeAfter >= 0) out.push({ type: 'timer', jobId: EPOCH_JOB, at: s.now + p.restakeAfter, tag: TAG_READMIT0 + op });
+    else out.push({ type: 'eject', operator: op });
+  }
+
+  /** A removed prover re-stakes from its capital and returns to the set, if it can. */
+  function readmit(s: RandomState, op: number, out: Decision[]): void {
+    if (s.ejected[op] !== true || !s.capacity[op]) return;
+    if (staking && !stake.restake(s.stakes, op, s.now)) return;
+    s.ejected[op] = false;
+    s.index.add(op, s.capacity[op]!);
+    if (s.opJob[op] === undefined) {
+      s.index.setFree(op, true);
+      drain(s, out);
+    }
+  }
 
   /**
    * The capacity profiles meeting a request, cached per request object: callers that reuse one
@@ -143,7 +187,17 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     else rec.tried.push(op);
     slot.op = op;
     slot.status = ASSIGNED;
-    out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: slotPay(slot, rec), role, committed: false, beacon: rec.beacon, draw: lastDraw });
+    slot.accepted = false;
+    // A fallback paid in full expects the regular fee (part of it from the failed prover's stake).
+    const price = role === 'fallback' && refundFromStake ? rec.fee - protocolCut(rec) : slotPay(slot, rec);
+    out.push({ type: 'assign', jobId: rec.job.id, operator: op, price, role, committed: false, beacon: rec.beacon, draw: lastDraw });
+    armTimers(s, rec, op, out);
+  }
+
+  /** The accept window and the max compute time of an attempt that starts now. */
+  function armTimers(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
+    if (acceptWindow > 0) out.push({ type: 'timer', jobId: rec.job.id, at: s.now + acceptWindow, tag: TAG_ACCEPT0 + op });
+    if (p.capAtDeclaredTime) out.push({ type: 'timer', jobId: rec.job.id, at: s.now + rec.job.estSeconds * p.declaredTimeFactor, tag: TAG_CAP0 + op });
   }
 
   /** Assigns every waiting slot it can; returns how many still wait. */
@@ -212,7 +266,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
   function finishIfDone(s: RandomState, rec: JobRec, out: Decision[]): void {
     if (rec.closed) return;
     for (const slot of rec.slots) {
-      if (slot.status === ASSIGNED || slot.status === WAITING) return;
+      if (slot.status === ASSIGNED || slot.status === WAITING || slot.status === CAPWAIT) return;
       if (slot.status === RACING && (slot.racers.length > 0 || !rec.expired)) return;
     }
     if (!rec.doneSent) {
@@ -235,28 +289,20 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     release(s, op);
     const id = rec.job.id;
     rec.deliveries++;
-    let pay: Micros;
-    if (p.rewardTiers.length > 0) {
-      pay = Math.floor(rec.pool * (p.rewardTiers[rec.deliveries - 1] ?? 0));
-    } else {
-      pay = slotPay(slot, rec);
-      const cut = protocolCut(rec);
-      if (cut > 0) out.push({ type: 'fee', jobId: id, amount: cut });
-      if (slot.round > 0) {
-        const refund = Math.floor(rec.fee * p.fallbackRefundShare);
-        if (refund > 0) out.push({ type: 'refund', jobId: id, amount: refund });
-        if (p.ejectOnFallbackSuccess) {
-          for (const bad of slot.failedOps) {
-            if (s.ejected[bad] !== true) {
-              s.ejected[bad] = true;
-              s.index.remove(bad);
-              out.push({ type: 'eject', operator: bad });
-            }
-          }
-        }
-      }
+    const pay = slotPay(slot, rec);
+    const cut = protocolCut(rec);
+    if (cut > 0) out.push({ type: 'fee', jobId: id, amount: cut });
+    if (slot.round > 0) {
+      const refund = Math.floor(rec.fee * p.fallbackRefundShare);
+      if (refund > 0) out.push({ type: 'refund', jobId: id, amount: refund });
+      if (refundFromStake) topUpFromFailed(s, rec, slot.failedOps, refund, op, out);
+      if (p.ejectOnFallbackSuccess) for (const bad of slot.failedOps) removeProver(s, bad, out);
     }
     if (pay > 0) out.push({ type: 'settle', jobId: id, operator: op, amount: pay, source: 'escrow' });
+    // Network rewards, minted on top of the fee: Gevulot 2023's speed tiers (a share of the job's
+    // fee pool by delivery order), ZkCloud's reward for an on-time proof (a share of the fee).
+    const minted = (p.rewardTiers.length > 0 ? Math.floor(rec.pool * (p.rewardTiers[rec.deliveries - 1] ?? 0)) : 0) + feeShareReward(rec.fee, p.networkRewardShare);
+    if (minted > 0 && s.now <= rec.job.deadline) out.push({ type: 'settle', jobId: id, operator: op, amount: minted, source: 'emission' });
     if (slot.status === RACING) {
       for (const r of slot.racers) {
         if (r === op) continue;
@@ -274,13 +320,42 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     finishIfDone(s, rec, out);
   }
 
+  /**
+   * ZkCloud after a fallback success: the requester gets `refund` back and the fallback prover still
+   * receives the regular fee (provers.md:51-52). The docs do not say who pays the difference; pmsim
+   * takes it from the failed prover's stake (posted into the job's escrow and slashed to the
+   * fallback prover), as far as that stake goes.
+   */
+  function topUpFromFailed(s: RandomState, rec: JobRec, failed: readonly number[], amount: Micros, to: number, out: Decision[]): void {
+    let left = amount;
+    for (const bad of failed) {
+      const take = Math.min(left, Math.max(0, stake.freeStake(s.stakes, bad)));
+      if (take <= 0) continue;
+      stake.reserve(s.stakes, bad, take);
+      stake.unreserve(s.stakes, bad, take, take);
+      out.push({ type: 'collateral', jobId: rec.job.id, operator: bad, amount: take });
+      out.push({ type: 'slash', jobId: rec.job.id, operator: bad, burn: 0, toOperator: to, reward: take, toTreasury: 0 });
+      left -= take;
+    }
+  }
+
   function onFail(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
     const slot = rec.slots[s.opSlot[op]!]!;
     release(s, op);
     if (slot.failedOps === NONE) slot.failedOps = [];
     slot.failedOps.push(op);
+    if (p.capAtDeclaredTime && slot.status === ASSIGNED) {
+      // Nobody knows the attempt failed until its max compute time is up: the fallback starts then.
+      slot.status = CAPWAIT;
+      return;
+    }
+    afterFailure(s, rec, slot, out);
+  }
+
+  /** A slot's prover failed (or ran out of compute time): fallback, last-resort race, or exhaustion. */
+  function afterFailure(s: RandomState, rec: JobRec, slot: Slot, out: Decision[]): void {
     if (slot.status === RACING) {
-      const i = slot.racers.indexOf(op);
+      const i = slot.racers.indexOf(slot.failedOps[slot.failedOps.length - 1]!);
       if (i >= 0) slot.racers.splice(i, 1);
       if (slot.racers.length === 0 && rec.expired) exhaust(rec, slot, out);
     } else if (slot.round < p.fallbackRounds) {
@@ -299,12 +374,18 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
   function countDecline(s: RandomState, op: number, now: Seconds, out: Decision[]): boolean {
     let list = s.declines.get(op);
     if (!list) s.declines.set(op, (list = []));
-    while (list.length > 0 && list[0]! <= now - p.declineWindow) list.shift();
+    const keep = Math.max(p.declineWindow, p.maxDeclinesShort >= 0 ? p.declineWindowShort : 0);
+    while (list.length > 0 && list[0]! <= now - keep) list.shift();
     list.push(now);
-    if (list.length <= p.maxDeclines) return false;
-    s.ejected[op] = true;
-    s.index.remove(op);
-    out.push({ type: 'eject', operator: op });
+    let month = 0;
+    let week = 0;
+    for (const t of list) {
+      if (t > now - p.declineWindow) month++;
+      if (t > now - p.declineWindowShort) week++;
+    }
+    // ZkCloud: "at most one workload a week, or four workloads a month" (provers.md:41).
+    if (month <= p.maxDeclines && (p.maxDeclinesShort < 0 || week <= p.maxDeclinesShort)) return false;
+    removeProver(s, op, out);
     return true;
   }
 
@@ -332,7 +413,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     }
     // An exact-size array: pushing into [] would allocate room for 16 slots.
     const slots: Slot[] = new Array<Slot>(k);
-    for (let i = 0; i < k; i++) slots[i] = { status: WAITING, op: -1, round: 0, failedOps: NONE, racers: NONE };
+    for (let i = 0; i < k; i++) slots[i] = { status: WAITING, op: -1, round: 0, failedOps: NONE, racers: NONE, accepted: false };
     const rec: JobRec = {
       job, fee, pool: fee * k, beacon: drawBeacon(random), draws: 0, slots, tried: NONE, deliveries: 0,
       doneSent: false, closed: false, queued: false, timerSet: false, expired: false, profiles: NONE, profilesVersion: -1,
@@ -347,8 +428,46 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     rec.queued = false;
     for (const slot of rec.slots) {
       if (slot.status === WAITING) slot.status = FAILED;
-      else if (slot.status === RACING && slot.racers.length === 0) slot.status = FAILED;
+      // A race nobody joined: if a prover had failed the slot, its fee goes the way of a failure.
+      else if (slot.status === RACING && slot.racers.length === 0) {
+        if (slot.failedOps.length > 0) exhaust(rec, slot, out);
+        else slot.status = FAILED;
+      }
     }
+    finishIfDone(s, rec, out);
+  }
+
+  /** The max compute time of `op`'s attempt is up: a running attempt is stopped and fails; a failed one's fallback starts. */
+  function onCap(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
+    for (const slot of rec.slots) {
+      if (slot.op !== op) continue;
+      if (slot.status === ASSIGNED && s.opJob[op] === rec) {
+        out.push({ type: 'abort', jobId: rec.job.id, operator: op });
+        release(s, op);
+        if (s.ejected[op] !== true) s.index.setFree(op, true);
+        if (slot.failedOps === NONE) slot.failedOps = [];
+        slot.failedOps.push(op);
+        afterFailure(s, rec, slot, out);
+      } else if (slot.status === CAPWAIT) {
+        slot.status = ASSIGNED;
+        afterFailure(s, rec, slot, out);
+      } else continue;
+      finishIfDone(s, rec, out);
+      drain(s, out);
+      return;
+    }
+  }
+
+  /** The accept window of `op` closed: silent, it is removed, and the slot re-drawn in the same round. */
+  function onAcceptWindow(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
+    if (s.opJob[op] !== rec) return;
+    const slot = rec.slots[s.opSlot[op]!]!;
+    if (slot.op !== op || slot.status !== ASSIGNED || slot.accepted) return;
+    out.push({ type: 'abort', jobId: rec.job.id, operator: op });
+    release(s, op);
+    removeProver(s, op, out);
+    slot.status = WAITING;
+    if (fillSlots(s, rec, out) > 0) park(s, rec, out);
     finishIfDone(s, rec, out);
   }
 
@@ -371,17 +490,26 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
   return {
     type: 'random',
     params: { ...p, ...(preset ? { preset } : {}) },
-    // An assignment stands until the prover declines or fails: acceptances carry no information.
-    ignores: ['accept', 'ask', 'cancel-ask', 'bid'],
+    // An assignment stands until the prover declines or fails: acceptances carry no information,
+    // unless an accept window removes silent provers.
+    ignores: acceptWindow > 0 ? ['ask', 'cancel-ask', 'bid'] : ['accept', 'ask', 'cancel-ask', 'bid'],
     init(operators: readonly OperatorInfo[]): RandomState {
       const index = new FreeIndex(operators.length + 1);
+      const stakes = stake.stakeBook(stakeParams);
+      const capacity: Resources[] = [];
       for (const o of operators) {
         index.add(o.id, o.capacity);
         index.setFree(o.id, true);
+        stake.join(stakes, o);
+        capacity[o.id] = o.capacity;
       }
-      return { index, jobs: new DenseTable<JobRec>(), opJob: [], opSlot: [], ejected: [], queue: [], qHead: 0, hidden: [], declines: new Map(), profileCache: new WeakMap(), profileVersion: -1 };
+      return {
+        index, jobs: new DenseTable<JobRec>(), opJob: [], opSlot: [], ejected: [], queue: [], qHead: 0, hidden: [], declines: new Map(),
+        profileCache: new WeakMap(), profileVersion: -1, stakes, capacity, now: 0,
+      };
     },
     step(s: RandomState, input: Input, now: Seconds, random: Random, out: Decision[]): void {
+      s.now = now;
       switch (input.type) {
         case 'submit':
           onSubmit(s, input.job, random, out);
@@ -392,10 +520,19 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
           if (s.qHead < s.queue.length) drain(s, out);
           return;
         case 'join':
+          s.capacity[input.operator.id] = input.operator.capacity;
+          if (s.stakes.stake[input.operator.id] === undefined) stake.join(s.stakes, input.operator);
+          if (s.ejected[input.operator.id] === true) return;
           s.index.add(input.operator.id, input.operator.capacity);
           s.index.setFree(input.operator.id, true);
           drain(s, out);
           return;
+        case 'timer':
+          if (input.jobId === EPOCH_JOB) {
+            if (input.tag >= TAG_READMIT0) readmit(s, input.tag - TAG_READMIT0, out);
+            return;
+          }
+          break;
         case 'leave':
           s.index.remove(input.operator);
           return;
@@ -420,8 +557,13 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
         case 'lock':
           onJoinRace(s, rec, input.operator, out);
           return;
+        case 'accept':
+          if (s.opJob[input.operator] === rec) rec.slots[s.opSlot[input.operator]!]!.accepted = true;
+          return;
         case 'timer':
           if (input.tag === TAG_DEADLINE) onTimer(s, rec, out);
+          else if (input.tag >= TAG_ACCEPT0) onAcceptWindow(s, rec, input.tag - TAG_ACCEPT0, out);
+          else if (input.tag >= TAG_CAP0) onCap(s, rec, input.tag - TAG_CAP0, out);
           return;
         default:
           return;

@@ -25,13 +25,46 @@ export interface RandomParams {
   /** When no eligible prover is free: wait in the FIFO queue (`queue`) or fail at once (`fail`). */
   onNoCapacity: 'queue' | 'fail';
   /**
-   * Speed-tiered rewards (Gevulot 2023): the i-th valid proof of a job gets this share of the
-   * job's whole fee pool. Empty: every slot is paid its own fee.
+   * Speed-tiered network rewards (Gevulot 2023, "in addition to their portion of the fees paid by
+   * the user"): the i-th valid proof of a job is paid its slot fee and, minted on top, this share
+   * of the job's fee pool. Empty: no tiers.
    */
   rewardTiers: number[];
   /** Declines a prover may make within `declineWindow` seconds; one more and it is removed (ZkCloud: 4 per month). */
   maxDeclines: number;
   declineWindow: number;
+  /** A second, shorter decline limit (ZkCloud: at most 1 a week, `provers.md:41`); -1: none. */
+  maxDeclinesShort: number;
+  declineWindowShort: number;
+  /**
+   * An assigned prover must accept or decline within `acceptWindowBlocks` × `blockSeconds`, or it is
+   * removed and the slot re-drawn in the same round (ZkCloud: 3 blocks, `provers.md:39,43`). 0: no window.
+   */
+  acceptWindowBlocks: number;
+  /** Seconds per block (not in the ZkCloud docs: 6 s is an assumption). */
+  blockSeconds: number;
+  /**
+   * The requester's declared max compute time, as a multiple of the reference-hardware time
+   * (`estSeconds`). The fee is charged on it (`fees.md:26`).
+   */
+  declaredTimeFactor: number;
+  /**
+   * The declared time caps each attempt: an attempt still running at assignment + declared time
+   * is stopped and fails ("the program will not complete … and the fees will be burned",
+   * `fees.md:29`), and a failed slot's fallback starts only then (`provers.md:47`).
+   */
+  capAtDeclaredTime: boolean;
+  /** A fallback prover that succeeds gets the whole fee ("regular rewards", `provers.md:52`); the refund comes from the failed prover's stake. */
+  fallbackPaidInFull: boolean;
+  /**
+   * Stake per node at join, USD, bounded by its capital (`provers.md:29`); 0: none. A prover whose
+   * fallback succeeded funds the requester's refund from it.
+   */
+  stakeUsd: number;
+  /** A removed prover re-stakes from its capital and returns after this many seconds; -1: never (removal is final). */
+  restakeAfter: number;
+  /** Network reward for a valid proof within the max compute time, as a share of the fee, minted (`fees.md:49`). */
+  networkRewardShare: number;
 }
 
 export const randomDefaults: RandomParams = {
@@ -52,14 +85,28 @@ export const randomDefaults: RandomParams = {
   rewardTiers: [],
   maxDeclines: 4,
   declineWindow: 30 * 86400,
+  maxDeclinesShort: -1,
+  declineWindowShort: 7 * 86400,
+  acceptWindowBlocks: 0,
+  blockSeconds: 6,
+  declaredTimeFactor: 1,
+  capAtDeclaredTime: false,
+  fallbackPaidInFull: false,
+  stakeUsd: 0,
+  restakeAfter: -1,
+  networkRewardShare: 0,
 };
 
 /** Named real-world parameter sets. Sources: ../docs/mechanisms.md. */
 export const randomPresets: Record<string, Partial<RandomParams>> = {
   /**
-   * ZkCloud design docs (execution-guarantees.md, fees.md, firestarter pricing): fixed $/h, one
-   * random fallback, 50% back to the requester on fallback success with the first prover ejected,
-   * every fee burned when both fail.
+   * ZkCloud design docs (gevulot-docs@1b722dc zkcloud-design/{provers,fees}.md, firestarter/pricing.md):
+   * $0.84 per 2× RTX 4090 node-hour; accept or decline within 3 blocks; at most 1 decline a week and
+   * 4 a month; the declared max compute time caps each attempt and the fallback starts when it ends;
+   * one random fallback, which on success gets the regular fee while the requester gets 50% back
+   * (from the failed prover's stake) and the failed prover is removed; every fee burned when both
+   * fail. Stand-ins (not published): requesters declare 1.2× the reference time, 6 s blocks, $100
+   * stake per node, a removed prover re-stakes and returns after a day, no network reward.
    */
   zkcloud: {
     gpuHourUsd: 0.84,
@@ -72,16 +119,28 @@ export const randomPresets: Record<string, Partial<RandomParams>> = {
     lastResortRace: false,
     maxDeclines: 4,
     declineWindow: 30 * 86400,
+    maxDeclinesShort: 1,
+    declineWindowShort: 7 * 86400,
+    acceptWindowBlocks: 3,
+    blockSeconds: 6,
+    declaredTimeFactor: 1.2,
+    capAtDeclaredTime: true,
+    fallbackPaidInFull: true,
+    stakeUsd: 100,
+    restakeAfter: 86400,
+    networkRewardShare: 0,
   },
   /**
-   * Gevulot network docs (2023): N provers per workload, a declined slot opened to a race where the
-   * first proof is paid, rewards tiered by speed (1st > 2nd > 3rd).
+   * Gevulot network docs (gevulot-docs@ddba0cd network/provers.md, @e87d8b2): N provers per
+   * workload, a declined or undelivered slot opened to a race where the first proof is paid, a
+   * network reward tiered by speed (1st > 2nd > 3rd) on top of the fees, fees burned when the
+   * program does not complete. The tier shares are not published.
    */
   'gevulot-2023': {
     fallbackRounds: 0,
     declineToRace: true,
     lastResortRace: true,
-    onExhausted: 'refund',
+    onExhausted: 'burn',
     ejectOnFallbackSuccess: false,
     rewardTiers: [0.5, 0.3, 0.2],
   },
