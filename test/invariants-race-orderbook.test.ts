@@ -55,9 +55,10 @@ function watched(inner: Mechanism, exclusive: boolean) {
   const mech: Mechanism = {
     type: inner.type,
     params: inner.params,
-    init(operators: readonly OperatorInfo[]) {
+    handlers: inner.handlers,
+    init(operators: readonly OperatorInfo[], out?: Decision[], now?: number) {
       for (const o of operators) capacity.set(o.id, o.capacity);
-      return inner.init(operators);
+      return inner.init(operators, out, now);
     },
     step(state, input: Input, now, random, out: Decision[]) {
       const from = out.length;
@@ -79,7 +80,7 @@ function watched(inner: Mechanism, exclusive: boolean) {
       inner.step(state, input, now, random, out);
       for (let i = from; i < out.length; i++) {
         const d = out[i]!;
-        if (d.type === 'request-ask' || d.type === 'eject') continue;
+        if (d.type === 'request-ask' || d.type === 'eject' || d.type === 'refused') continue;
         if (d.type === 'timer' && d.jobId === EPOCH_JOB) continue;
         if (epochPaid && d.type === 'settle' && d.source === 'emission') {
           if (!paidSolutions.get(d.jobId)?.has(d.operator)) v.add(`epoch emission to node ${d.operator}, which delivered no solution of job ${d.jobId}`);

@@ -2,6 +2,7 @@
 import { runMarket, type JobRow, type MarketResult } from '../src/market/market.js';
 import { mechanismById } from '../src/mechanisms/registry.js';
 import type { Decision, Input, Job, Mechanism, OperatorInfo } from '../src/mechanisms/types.js';
+import type { ProtocolState } from '../src/mechanisms/types.js';
 import { fits } from '../src/mechanisms/types.js';
 import { parseScenario } from '../src/scenario/load.js';
 import type { Scenario } from '../src/scenario/schema.js';
@@ -40,13 +41,14 @@ export function checked(mech: Mechanism): Mechanism & { violations: string[]; jo
   const wrapper = {
     type: mech.type,
     params: mech.params,
+    handlers: mech.handlers,
     violations,
     jobsSeen: 0,
-    init(operators: readonly OperatorInfo[]) {
+    init(operators: readonly OperatorInfo[], out?: Decision[], now?: number) {
       for (const o of operators) caps.set(o.id, o.capacity);
-      return mech.init(operators);
+      return mech.init(operators, out, now);
     },
-    step(state: unknown, input: Input, now: number, random: { next(): number }, out: Decision[]) {
+    step(state: ProtocolState, input: Input, now: number, random: { next(): number }, out: Decision[]) {
       if (input.type === 'submit') {
         jobs.set(input.job.id, input.job);
         wrapper.jobsSeen++;

@@ -65,14 +65,14 @@ describe('reverse-dutch: locking', () => {
   });
   it('gives the job to the first locker only', () => {
     const d = locked();
-    expect(d.step({ type: 'lock', jobId: 0, operator: 1 }, START + 86)).toEqual([]);
+    expect(d.step({ type: 'lock', jobId: 0, operator: 1 }, START + 86)).toEqual([{ type: 'refused', inputId: expect.any(Number), input: 'lock', reason: 'taken' }]);
   });
   it('accepts a lock at the lock deadline and rejects one a second later', () => {
     const a = setup();
     a.step({ type: 'lock', jobId: 0, operator: 0 }, LOCK_DL + 0.5);
     expect(a.of('assign')[0]!.price).toBe(MAX);
     const b = setup();
-    expect(b.step({ type: 'lock', jobId: 0, operator: 0 }, LOCK_DL + 1)).toEqual([]);
+    expect(b.step({ type: 'lock', jobId: 0, operator: 0 }, LOCK_DL + 1)).toEqual([{ type: 'refused', inputId: expect.any(Number), input: 'lock', reason: 'late' }]);
   });
   it('with a reaction delay, locks when the decision lands, at the then-current price; the first decision wins', () => {
     const d = setup({ lockDelay: 2 });
@@ -114,7 +114,7 @@ describe('reverse-dutch: money rules of one job', () => {
   it('slashes a locker that missed the lock deadline: 10 ZKC burned, 10 ZKC to the secondary, requester refunded', () => {
     const d = locked();
     d.step({ type: 'timer', jobId: 0, tag: TAG_LOCK_EXPIRED }, LOCK_DL + 1);
-    d.step({ type: 'lock', jobId: 0, operator: 1 }, LOCK_DL + 1); // joins the race
+    d.step({ type: 'join-race', jobId: 0, operator: 1 }, LOCK_DL + 1); // joins the race
     expect(d.of('assign').at(-1)).toMatchObject({ operator: 1, role: 'racer', committed: true });
     d.step({ type: 'deliver', jobId: 0, operator: 1 }, 1200);
     // Delivered after the lock deadline: price 0, the lock price goes back to the requester, the locker stops.
@@ -162,12 +162,12 @@ describe('reverse-dutch: money rules of one job', () => {
   it('counts a secondary delivery within the deadline second and ignores one a second later', () => {
     const inTime = locked();
     inTime.step({ type: 'timer', jobId: 0, tag: TAG_LOCK_EXPIRED }, LOCK_DL + 1);
-    inTime.step({ type: 'lock', jobId: 0, operator: 1 }, LOCK_DL + 1);
+    inTime.step({ type: 'join-race', jobId: 0, operator: 1 }, LOCK_DL + 1);
     inTime.step({ type: 'deliver', jobId: 0, operator: 1 }, DL + 0.5);
     expect(inTime.done.get(0)).toMatchObject({ outcome: 'delivered', operator: 1 });
     const late = locked();
     late.step({ type: 'timer', jobId: 0, tag: TAG_LOCK_EXPIRED }, LOCK_DL + 1);
-    late.step({ type: 'lock', jobId: 0, operator: 1 }, LOCK_DL + 1);
+    late.step({ type: 'join-race', jobId: 0, operator: 1 }, LOCK_DL + 1);
     late.step({ type: 'deliver', jobId: 0, operator: 1 }, DL + 1);
     expect(late.done.has(0)).toBe(false);
     late.step({ type: 'timer', jobId: 0, tag: TAG_EXPIRED }, DL + 1);
@@ -195,7 +195,7 @@ describe('reverse-dutch: money rules of one job', () => {
   it('ends every job once: a second delivery and late timers are ignored', () => {
     const d = locked();
     d.step({ type: 'deliver', jobId: 0, operator: 0 }, 300);
-    expect(d.step({ type: 'deliver', jobId: 0, operator: 0 }, 301)).toEqual([]);
+    expect(d.step({ type: 'deliver', jobId: 0, operator: 0 }, 301)).toEqual([{ type: 'refused', inputId: expect.any(Number), input: 'deliver', reason: 'unknown-job' }]);
     expect(d.step({ type: 'timer', jobId: 0, tag: TAG_LOCK_EXPIRED }, LOCK_DL + 1)).toEqual([]);
     expect(d.step({ type: 'timer', jobId: 0, tag: TAG_EXPIRED }, DL + 1)).toEqual([]);
   });
@@ -212,8 +212,8 @@ describe('reverse-dutch: fulfilment without a lock (directFulfil)', () => {
     expect(d.of('timer')).toContainEqual({ type: 'timer', jobId: 0, at: START + 171, tag: TAG_DIRECT });
     d.step({ type: 'timer', jobId: 0, tag: TAG_DIRECT }, START + 171);
     expect(d.of('solicit').at(-1)).toMatchObject({ mode: 'race', reward: MAX, until: LOCK_DL });
-    d.step({ type: 'lock', jobId: 0, operator: 1 }, START + 171);
-    d.step({ type: 'lock', jobId: 0, operator: 2 }, START + 171);
+    d.step({ type: 'join-race', jobId: 0, operator: 1 }, START + 171);
+    d.step({ type: 'join-race', jobId: 0, operator: 2 }, START + 171);
     d.step({ type: 'deliver', jobId: 0, operator: 2 }, 500);
     expect(d.of('settle')).toEqual([{ type: 'settle', jobId: 0, operator: 2, amount: MAX, source: 'escrow' }]);
     expect(d.of('abort')).toEqual([{ type: 'abort', jobId: 0, operator: 1 }]);

@@ -4,7 +4,7 @@
  * book (with the same rules as the real ledger: escrow per job may never go negative), and checks
  * the lifecycle rules: exactly one `done`, then one `close`, collateral settled before `close`.
  */
-import type { Decision, Input, Job, Mechanism, OperatorInfo } from '../src/mechanisms/types.js';
+import type { Decision, Input, InputDraft, Job, Mechanism, OperatorInfo, ProtocolState } from '../src/mechanisms/types.js';
 import { job as baseJob } from './agents-helpers.js';
 
 export const op = (id: number, gpus = 1): OperatorInfo => ({ id, entity: id, capacity: { cpus: 16 * gpus, gpus, memoryGb: 64 * gpus }, hardware: 'gpu' });
@@ -26,7 +26,7 @@ export function rng(seed = 1): { next(): number } {
   };
 }
 
-export class Driver<S> {
+export class Driver<S extends ProtocolState> {
   readonly state: S;
   /** Every decision so far, in order. */
   readonly log: Decision[] = [];
@@ -38,6 +38,7 @@ export class Driver<S> {
   readonly closed = new Set<number>();
   refunded = 0;
   private readonly random = rng(7);
+  private nextId = 0;
 
   constructor(
     readonly mech: Mechanism<S>,
@@ -58,9 +59,9 @@ export class Driver<S> {
   }
 
   /** Feeds one input at `now`; returns the decisions it produced. */
-  step(input: Input, now: number): Decision[] {
+  step(draft: InputDraft, now: number): Decision[] {
     const out: Decision[] = [];
-    this.mech.step(this.state, input, now, this.random, out);
+    this.mech.step(this.state, { ...draft, id: this.nextId++ } as Input, now, this.random, out);
     for (const d of out) this.apply(d);
     this.log.push(...out);
     return out;

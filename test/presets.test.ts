@@ -5,19 +5,26 @@
 import { describe, expect, it } from 'vitest';
 import { EPOCH_JOB, TAG_EPOCH } from '../src/mechanisms/emission.js';
 import { proofRace } from '../src/mechanisms/race/index.js';
-import { randomAllocation, TAG_ACCEPT0, TAG_CAP0, TAG_READMIT0 } from '../src/mechanisms/random/index.js';
+import { randomAllocation, TAG_CAP0, TAG_READMIT0 } from '../src/mechanisms/random/index.js';
 import { reverseDutch, TAG_LOCK_EXPIRED } from '../src/mechanisms/reverse-dutch/index.js';
 import { sealedBid, TAG_CLOSE } from '../src/mechanisms/sealed-bid/index.js';
-import type { Decision } from '../src/mechanisms/types.js';
+import type { Decision, Input, InputDraft, Mechanism, ProtocolState } from '../src/mechanisms/types.js';
 import { Driver, job, op } from './mechanisms-rd-sb-sh.driver.js';
 
 const LIMIT = 1_000_000;
+
+/** Feeds numbered inputs to a mechanism (the core refuses a repeated input id). */
+let nextId = 1;
+function feeder<S extends ProtocolState>(m: Mechanism<S>, s: S, out: Decision[]): (input: InputDraft, now: number) => void {
+  const rnd = { next: () => 0.5 };
+  return (input, now) => m.step(s, { ...input, id: nextId++ } as Input, now, rnd, out);
+}
 
 describe('succinct (succinctlabs/network@b80c118, docs.succinct.xyz)', () => {
   const win = (params: Parameters<typeof sealedBid>[0], price: number, ops = [op(0), op(1)]) => {
     const d = new Driver(sealedBid(params), ops);
     d.submit(job({ id: 0, maxPrice: LIMIT, deadline: 3600 }), 0);
-    d.step({ type: 'bid', jobId: 0, operator: 0, price, finishBy: 100 }, 1);
+    d.step({ type: 'bid', jobId: 0, operator: 0, price }, 1);
     d.step({ type: 'timer', jobId: 0, tag: TAG_CLOSE }, 30);
     return d;
   };
@@ -41,8 +48,8 @@ describe('succinct (succinctlabs/network@b80c118, docs.succinct.xyz)', () => {
     const d = new Driver(sealedBid({ preset: 'succinct', stakeUsd: 20, stakePerJobUsd: 10 }), [op(0), { ...op(1), capitalUsd: 5 }]);
     for (let i = 0; i < 3; i++) {
       d.submit(job({ id: i, maxPrice: LIMIT, deadline: 3600 }), i);
-      d.step({ type: 'bid', jobId: i, operator: 0, price: 100_000, finishBy: 100 }, i);
-      d.step({ type: 'bid', jobId: i, operator: 1, price: 50_000, finishBy: 100 }, i);
+      d.step({ type: 'bid', jobId: i, operator: 0, price: 100_000 }, i);
+      d.step({ type: 'bid', jobId: i, operator: 1, price: 50_000 }, i);
       d.step({ type: 'timer', jobId: i, tag: TAG_CLOSE }, i + 0.5);
     }
     // Node 1 ($5 of capital) never wins despite bidding lower; node 0 holds 2 (= $20 / $10), the third fails.
@@ -57,8 +64,8 @@ describe('succinct (succinctlabs/network@b80c118, docs.succinct.xyz)', () => {
     for (let i = 0; i < 3; i++) {
       const t = i * 10_000;
       d.submit(job({ id: i, maxPrice: LIMIT, deadline: t + 3600 }), t);
-      d.step({ type: 'bid', jobId: i, operator: 0, price: 0, finishBy: t + 100 }, t + 1);
-      d.step({ type: 'bid', jobId: i, operator: 1, price: 300_000, finishBy: t + 100 }, t + 1);
+      d.step({ type: 'bid', jobId: i, operator: 0, price: 0 }, t + 1);
+      d.step({ type: 'bid', jobId: i, operator: 1, price: 300_000 }, t + 1);
       d.step({ type: 'timer', jobId: i, tag: TAG_CLOSE }, t + 30);
       const winner = d.of('assign').at(-1)!.operator;
       if (winner === 0) d.step({ type: 'fail', jobId: i, operator: 0 }, t + 90);
@@ -76,11 +83,11 @@ describe('succinct (succinctlabs/network@b80c118, docs.succinct.xyz)', () => {
     const m = sealedBid({ preset: 'succinct', dispenseTokenUsd: 1, dispenseRate: 0.063, dispenseEpoch: 100, stakeUsd: 30 });
     const s = m.init([op(0), { ...op(1), capitalUsd: 10 }]);
     const out: Decision[] = [];
-    const rnd = { next: () => 0.5 };
-    m.step(s, { type: 'submit', job: job({ id: 0, maxPrice: LIMIT }) }, 5, rnd, out);
+    const step = feeder(m, s, out);
+    step({ type: 'submit', job: job({ id: 0, maxPrice: LIMIT }) }, 5);
     expect(out.filter((d) => d.type === 'timer' && d.jobId === EPOCH_JOB)).toEqual([{ type: 'timer', jobId: EPOCH_JOB, at: 100, tag: TAG_EPOCH }]);
     out.length = 0;
-    m.step(s, { type: 'timer', jobId: EPOCH_JOB, tag: TAG_EPOCH }, 100, rnd, out);
+    step({ type: 'timer', jobId: EPOCH_JOB, tag: TAG_EPOCH }, 100);
     const paid = out.filter((d): d is Extract<Decision, { type: 'settle' }> => d.type === 'settle');
     // 6.3 tokens × $1 = 6,300,000 µUSD, split 30 : 10.
     expect(paid.map((p) => [p.operator, p.amount, p.source])).toEqual([[0, 4_725_000, 'emission'], [1, 1_575_000, 'emission']]);
@@ -101,17 +108,17 @@ describe('aleo (ProvableHQ/snarkVM@ca47c59 target.rs, synthesizer/src/vm/helpers
     const m = proofRace({ preset: 'aleo', epochTokens: 10, epochFullAtMcycles: 0 });
     const s = m.init([op(0), op(1)]);
     const out: Decision[] = [];
-    const rnd = { next: () => 0.5 };
-    m.step(s, { type: 'submit', job: job({ id: 0, mcycles: 300, deadline: 3600 }) }, 0, rnd, out);
-    m.step(s, { type: 'submit', job: job({ id: 1, mcycles: 100, deadline: 3600 }) }, 0, rnd, out);
-    m.step(s, { type: 'lock', jobId: 0, operator: 0 }, 0, rnd, out);
-    m.step(s, { type: 'lock', jobId: 1, operator: 1 }, 0, rnd, out);
-    m.step(s, { type: 'deliver', jobId: 0, operator: 0 }, 50, rnd, out);
-    m.step(s, { type: 'deliver', jobId: 1, operator: 1 }, 60, rnd, out);
+    const step = feeder(m, s, out);
+    step({ type: 'submit', job: job({ id: 0, mcycles: 300, deadline: 3600 }) }, 0);
+    step({ type: 'submit', job: job({ id: 1, mcycles: 100, deadline: 3600 }) }, 0);
+    step({ type: 'join-race', jobId: 0, operator: 0 }, 0);
+    step({ type: 'join-race', jobId: 1, operator: 1 }, 0);
+    step({ type: 'deliver', jobId: 0, operator: 0 }, 50);
+    step({ type: 'deliver', jobId: 1, operator: 1 }, 60);
     expect(settles(out)).toEqual([]);
     expect(out.some((d) => d.type === 'abort')).toBe(false);
     out.length = 0;
-    m.step(s, { type: 'timer', jobId: EPOCH_JOB, tag: TAG_EPOCH }, 3600, rnd, out);
+    step({ type: 'timer', jobId: EPOCH_JOB, tag: TAG_EPOCH }, 3600);
     // $10 split 300 : 100.
     expect(settles(out).map((d) => [d.operator, d.amount, d.source])).toEqual([[0, 7_500_000, 'emission'], [1, 2_500_000, 'emission']]);
   });
@@ -120,13 +127,13 @@ describe('aleo (ProvableHQ/snarkVM@ca47c59 target.rs, synthesizer/src/vm/helpers
     const m = proofRace({ preset: 'aleo', epochTokens: 8, epochFullAtMcycles: 0 });
     const s = m.init([op(0), op(1)]);
     const out: Decision[] = [];
-    const rnd = { next: () => 0.5 };
-    m.step(s, { type: 'submit', job: job({ id: 0, mcycles: 200, deadline: 3600 }) }, 0, rnd, out);
-    m.step(s, { type: 'lock', jobId: 0, operator: 0 }, 0, rnd, out);
-    m.step(s, { type: 'lock', jobId: 0, operator: 1 }, 0, rnd, out);
-    m.step(s, { type: 'deliver', jobId: 0, operator: 1 }, 40, rnd, out);
-    m.step(s, { type: 'deliver', jobId: 0, operator: 0 }, 45, rnd, out);
-    m.step(s, { type: 'timer', jobId: EPOCH_JOB, tag: TAG_EPOCH }, 3600, rnd, out);
+    const step = feeder(m, s, out);
+    step({ type: 'submit', job: job({ id: 0, mcycles: 200, deadline: 3600 }) }, 0);
+    step({ type: 'join-race', jobId: 0, operator: 0 }, 0);
+    step({ type: 'join-race', jobId: 0, operator: 1 }, 0);
+    step({ type: 'deliver', jobId: 0, operator: 1 }, 40);
+    step({ type: 'deliver', jobId: 0, operator: 0 }, 45);
+    step({ type: 'timer', jobId: EPOCH_JOB, tag: TAG_EPOCH }, 3600);
     expect(settles(out).map((d) => [d.operator, d.amount])).toEqual([[1, 4_000_000], [0, 4_000_000]]);
   });
 
@@ -135,13 +142,13 @@ describe('aleo (ProvableHQ/snarkVM@ca47c59 target.rs, synthesizer/src/vm/helpers
       const m = proofRace({ preset: 'aleo' });
       const s = m.init(mcycles.map((_, i) => op(i)));
       const out: Decision[] = [];
-      const rnd = { next: () => 0.5 };
+      const step = feeder(m, s, out);
       mcycles.forEach((mc, i) => {
-        m.step(s, { type: 'submit', job: job({ id: i, mcycles: mc, deadline: 3600 }) }, 0, rnd, out);
-        m.step(s, { type: 'lock', jobId: i, operator: i }, 0, rnd, out);
-        m.step(s, { type: 'deliver', jobId: i, operator: i }, 100, rnd, out);
+        step({ type: 'submit', job: job({ id: i, mcycles: mc, deadline: 3600 }) }, 0);
+        step({ type: 'join-race', jobId: i, operator: i }, 0);
+        step({ type: 'deliver', jobId: i, operator: i }, 100);
       });
-      m.step(s, { type: 'timer', jobId: EPOCH_JOB, tag: TAG_EPOCH }, 3600, rnd, out);
+      step({ type: 'timer', jobId: EPOCH_JOB, tag: TAG_EPOCH }, 3600);
       return settles(out).reduce((a, d) => a + d.amount, 0);
     };
     // The preset: $31.40 an hour, in full at 62,800 Mcycles ($0.0005 per Mcycle below it).
@@ -202,15 +209,15 @@ describe('boundless (boundless-xyz/boundless@3835bc4)', () => {
     const m = reverseDutch({ preset: 'boundless', lockDelay: 0, povwZkcUsd: 1e-4, povwEpoch: 1000 });
     const s = m.init([op(0), op(1)]);
     const out: Decision[] = [];
-    const rnd = { next: () => 0.5 };
-    m.step(s, { type: 'submit', job: job({ id: 0, mcycles: 300, maxPrice: LIMIT, deadline: 7200 }) }, 0, rnd, out);
-    m.step(s, { type: 'submit', job: job({ id: 1, mcycles: 100, maxPrice: LIMIT, deadline: 7200 }) }, 0, rnd, out);
-    m.step(s, { type: 'lock', jobId: 0, operator: 0 }, 200, rnd, out);
-    m.step(s, { type: 'lock', jobId: 1, operator: 1 }, 200, rnd, out);
-    m.step(s, { type: 'deliver', jobId: 0, operator: 0 }, 400, rnd, out);
-    m.step(s, { type: 'deliver', jobId: 1, operator: 1 }, 500, rnd, out);
+    const step = feeder(m, s, out);
+    step({ type: 'submit', job: job({ id: 0, mcycles: 300, maxPrice: LIMIT, deadline: 7200 }) }, 0);
+    step({ type: 'submit', job: job({ id: 1, mcycles: 100, maxPrice: LIMIT, deadline: 7200 }) }, 0);
+    step({ type: 'lock', jobId: 0, operator: 0 }, 200);
+    step({ type: 'lock', jobId: 1, operator: 1 }, 200);
+    step({ type: 'deliver', jobId: 0, operator: 0 }, 400);
+    step({ type: 'deliver', jobId: 1, operator: 1 }, 500);
     out.length = 0;
-    m.step(s, { type: 'timer', jobId: EPOCH_JOB, tag: TAG_EPOCH }, 1000, rnd, out);
+    step({ type: 'timer', jobId: EPOCH_JOB, tag: TAG_EPOCH }, 1000);
     const minted = out.filter((d): d is Extract<Decision, { type: 'settle' }> => d.type === 'settle');
     // 0.75 × 7% × 1e9 / 182 = 288,461.5 ZKC at $0.0001: $28.85, split 3 : 1.
     const budget = Math.floor(((0.75 * 0.07 * 1e9) / 182) * 1e-4 * 1e6);
@@ -228,9 +235,9 @@ describe('zkcloud (gevulot-docs@1b722dc zkcloud-design/provers.md, fees.md)', ()
     const rnd = { next: () => 0.25 };
     return {
       m,
-      step(input: Parameters<typeof m.step>[1], now: number): Decision[] {
+      step(input: InputDraft, now: number): Decision[] {
         const out: Decision[] = [];
-        m.step(st, input, now, rnd, out);
+        m.step(st, { ...input, id: nextId++ } as Input, now, rnd, out);
         return out;
       },
     };
@@ -253,18 +260,14 @@ describe('zkcloud (gevulot-docs@1b722dc zkcloud-design/provers.md, fees.md)', ()
     expect(of(d2.step({ type: 'decline', jobId: 1, operator: 0 }, 8 * 86_400 + 10), 'timer').some((t) => t.tag >= TAG_READMIT0)).toBe(false);
   });
 
-  it('a prover that neither accepts nor declines within 3 blocks is removed and the slot re-drawn (provers.md:39,43)', () => {
-    const d = driver({ blockSeconds: 6 });
+  it('a prover that never answers holds the job only until the max compute time; the fallback then takes it and the silent prover is removed (provers.md:39,47-53; no acceptance input in the core, see random.md)', () => {
+    const d = driver({});
     const a = of(d.step({ type: 'submit', job: j(0) }, 0), 'assign')[0]!;
-    const out = d.step({ type: 'timer', jobId: 0, tag: TAG_ACCEPT0 + a.operator }, 18);
-    expect(of(out, 'abort')).toEqual([{ type: 'abort', jobId: 0, operator: a.operator }]);
-    expect(of(out, 'assign')).toHaveLength(1);
-    expect(of(out, 'assign')[0]!.operator).not.toBe(a.operator);
-    // One that accepted in time keeps the job.
-    const d2 = driver({});
-    const b = of(d2.step({ type: 'submit', job: j(0) }, 0), 'assign')[0]!;
-    d2.step({ type: 'accept', jobId: 0, operator: b.operator }, 1);
-    expect(d2.step({ type: 'timer', jobId: 0, tag: TAG_ACCEPT0 + b.operator }, 18)).toEqual([]);
+    const fb = d.step({ type: 'timer', jobId: 0, tag: TAG_CAP0 + a.operator }, 3600 * 1.2);
+    const f = of(fb, 'assign')[0]!;
+    expect(f.role).toBe('fallback');
+    const out = d.step({ type: 'deliver', jobId: 0, operator: f.operator }, 5000);
+    expect(of(out, 'timer').filter((t) => t.tag === TAG_READMIT0 + a.operator)).toHaveLength(1);
   });
 
   it('an attempt still running at the declared max compute time is stopped; if the fallback also runs out, the fee is burned (fees.md:29)', () => {

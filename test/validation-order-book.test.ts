@@ -43,17 +43,17 @@ describe('order book: closed-form validation', () => {
     let exactMin = 0;
     for (let t = 0; t < trials; t++) {
       const m = orderBook({} satisfies Partial<OrderBookParams>);
-      const s = m.init(operators);
       const out: Decision[] = [];
-      m.step(s, { type: 'available', operator: 0 }, 0, u, out); // opens the book
+      const s = m.init(operators, out, 0); // opens the book: asks every node for an opening ask
+      let id = 0;
       let lowest = Infinity;
       for (let i = 0; i < n; i++) {
         const x = u.next();
         lowest = Math.min(lowest, x);
-        m.step(s, { type: 'ask', operator: i, pricePerMcycle: x, expiresAt: 100 }, 0, u, out);
+        m.step(s, { type: 'ask', id: id++, operator: i, pricePerMcycle: x, expiresAt: 100 }, 0, u, out);
       }
       out.length = 0;
-      m.step(s, { type: 'submit', job: bid }, 1, u, out);
+      m.step(s, { type: 'submit', id: id++, job: bid }, 1, u, out);
       const a = out.find((d): d is Extract<Decision, { type: 'assign' }> => d.type === 'assign')!;
       if (a.price === Math.round(lowest * 1e6)) exactMin++;
       sum += a.price / 1e6;

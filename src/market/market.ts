@@ -3,7 +3,7 @@ import { rngStream, seed32, type Rng } from '../engine/rng.js';
 import type { Quote } from '../agents/strategy.js';
 import { Feedback } from '../agents/feedback.js';
 import { hashUniform } from '../mechanisms/beacon.js';
-import type { Decision, Input, Job, Mechanism, OperatorInfo } from '../mechanisms/types.js';
+import type { Decision, Input, InputDraft, Job, Mechanism, OperatorInfo } from '../mechanisms/types.js';
 import { fits } from '../mechanisms/types.js';
 import { RunMetrics } from '../metrics/run-metrics.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -102,18 +102,21 @@ export function runMarket(o: MarketOptions): MarketResult {
   const failSeed = seed32(o.seed, run, 'hardware-failures');
   const jitterSeed = seed32(o.seed, run, 'hardware-jitter');
   const raceOrderSeed = seed32(o.seed, run, 'race-order');
-  const ignoresAccept = mech.ignores?.includes('accept') ?? false;
   const initial: OperatorInfo[] = nodes.filter((n) => n.active).map((n) => n.info);
-  const state = mech.init(initial);
+  // `init` may decide (the order book asks every node for its opening ask): carried out before the clock starts.
+  const initOut: Decision[] = [];
+  const state = mech.init(initial, initOut, sim.now);
   const jobs = new JobTable<JobRec>();
   // Attempts in progress, per node (usually zero or one; more for capacity-blind nodes). A small
   // per-node list beats a Map keyed by (job, node): those keys exceed small-integer range.
   const attempts = new AttemptBook(nodes.length);
-  const delayed = new Map<number, Input>();
+  const delayed = new Map<number, InputDraft>();
   let nextDelayed = 0;
   let nextJob = 0;
   let activeEntities = entities.filter((e) => e.active).length;
-  let pending: Input[] = [];
+  let pending: InputDraft[] = [];
+  /** The id of the next input: one sequence for the run (the core refuses a repeated id). */
+  let nextInputId = 0;
   let pHead = 0;
   let busy = false;
   const lastCost = new Float64Array(nodes.length);
@@ -128,20 +131,26 @@ export function runMarket(o: MarketOptions): MarketResult {
 
   /**
    * Gives an input to the mechanism and carries out its decisions. Decisions may produce further
-   * inputs (a decline, an accept): they queue in `pending` and run in order, never re-entrantly.
+   * inputs (a decline, an ask): they queue in `pending` and run in order, never re-entrantly.
    */
-  function feed(input: Input): void {
+  function feed(input: InputDraft): void {
     if (busy) {
       pending.push(input);
       return;
     }
     busy = true;
     apply(input);
-    if (pending.length > 0) {
-      while (pHead < pending.length) apply(pending[pHead++]!);
-      pending = [];
-      pHead = 0;
-    }
+    busy = false;
+    feedPending();
+  }
+
+  /** Applies the inputs raised while decisions were carried out, in order. */
+  function feedPending(): void {
+    if (pending.length === 0) return;
+    busy = true;
+    while (pHead < pending.length) apply(pending[pHead++]!);
+    pending = [];
+    pHead = 0;
     busy = false;
   }
 
@@ -150,8 +159,10 @@ export function runMarket(o: MarketOptions): MarketResult {
   // something (a fresh `[]` per step would allocate room for 16 decisions each time).
   const out: Decision[] = [];
 
-  function apply(input: Input): void {
-    if (feedback.enabled && (input.type === 'bid' || input.type === 'lock' || input.type === 'accept') && jobs.has(input.jobId)) feedback.offered(input.jobId, nodes[input.operator]!.info.entity);
+  function apply(draft: InputDraft): void {
+    const input = draft as Input & { id: number };
+    input.id = nextInputId++;
+    if (feedback.enabled && (input.type === 'bid' || input.type === 'lock' || input.type === 'join-race') && jobs.has(input.jobId)) feedback.offered(input.jobId, nodes[input.operator]!.info.entity);
     mech.step(state, input, sim.now, mechRng, out);
     const n = out.length;
     if (n === 0) return;
@@ -226,7 +237,7 @@ export function runMarket(o: MarketOptions): MarketResult {
     return list;
   }
 
-  function later(at: number, input: Input): void {
+  function later(at: number, input: InputDraft): void {
     const id = nextDelayed++;
     delayed.set(id, input);
     sim.at(at, INPUT, id, 0);
@@ -253,7 +264,8 @@ export function runMarket(o: MarketOptions): MarketResult {
             feed({ type: 'decline', jobId: d.jobId, operator: d.operator });
             return;
           }
-          if (!ignoresAccept) feed({ type: 'accept', jobId: d.jobId, operator: d.operator });
+          // An assignment stands until declined: the owner's acceptance is an offer taken, not an input.
+          if (feedback.enabled) feedback.offered(d.jobId, e.id);
         }
         startAttempt(rec, d.operator);
         return;
@@ -379,7 +391,9 @@ export function runMarket(o: MarketOptions): MarketResult {
         // Cost of one Mcycle of the default workload on this node, at its current speed.
         const perMcycle = ((node.model.duration(1000, 'zkvm') - node.model.profile.setupSeconds) / 1000) * (node.model.hourlyCostUsd / 3600);
         const a = e.strategy.ask(perMcycle, e.view, agentRng[e.id]!.next(), sim.now);
+        // "No ask" is an answer too (`cancel-ask`): a bid held for this node's answer need not wait longer.
         if (a !== null) feed({ type: 'ask', operator: d.operator, pricePerMcycle: Math.max(0, a), expiresAt: d.expiresAt });
+        else feed({ type: 'cancel-ask', operator: d.operator });
         return;
       }
     }
@@ -521,6 +535,13 @@ export function runMarket(o: MarketOptions): MarketResult {
     }
   });
 
+  if (initOut.length > 0) {
+    busy = true;
+    for (const d of initOut) handle(d);
+    busy = false;
+    // Answers to `init`'s questions (the opening asks) run now, in order.
+    feedPending();
+  }
   for (const e of entities) if (!e.active && e.joinAt > 0) sim.at(e.joinAt, JOIN, e.id);
   demand.forEach((req, r) => {
     const t = req.spec.start;

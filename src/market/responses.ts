@@ -1,7 +1,7 @@
 import type { Quote } from '../agents/strategy.js';
 import type { Rng } from '../engine/rng.js';
 import { hashUniform } from '../mechanisms/beacon.js';
-import type { Decision, Input, Job } from '../mechanisms/types.js';
+import type { Decision, InputDraft, Job } from '../mechanisms/types.js';
 import type { Entity, Node } from './population.js';
 
 /** How many of the earliest would-be lockers of a reverse-Dutch offer get a lock attempt event. */
@@ -16,9 +16,9 @@ export interface ResponderContext {
   now(): number;
   quote(node: Node, job: Job): Quote;
   /** Gives an input to the mechanism now. */
-  feed(input: Input): void;
+  feed(input: InputDraft): void;
   /** Gives an input to the mechanism at a later time. */
-  later(at: number, input: Input): void;
+  later(at: number, input: InputDraft): void;
   /** Active nodes that fit the job, not excluded (and idle, with `needFree`, unless capacity-blind). */
   candidates(job: Job, exclude: readonly number[], needFree: boolean): number[];
 }
@@ -33,9 +33,10 @@ export function createResponder(ctx: ResponderContext): { respond(d: Extract<Dec
     respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void {
       const list = ctx.candidates(job, d.exclude, d.mode !== 'bid');
       if (d.mode === 'race') {
-        // Racers work against the race's own deadline (`until`): for a reverse-Dutch secondary that
-        // is the offer's timeout, which may come after the requester's off-chain deadline (issue 12).
-        if (d.until !== job.deadline) job = { ...job, deadline: d.until };
+        // Racers may work until the later of the requester's deadline and the last moment the race
+        // accepts them (`until`): a reverse-Dutch secondary works to the offer's timeout, which may
+        // come after the requester's off-chain deadline (issue 12). A race's join window ends sooner.
+        if (d.until > job.deadline) job = { ...job, deadline: d.until };
         // Free-entry participation: each candidate expects k racers, where k is the largest number
         // such that at least k candidates would join a race they expect k racers in (joinRace is
         // monotone in the expected number of racers); then k of those join, in a random order.
@@ -66,7 +67,7 @@ export function createResponder(ctx: ResponderContext): { respond(d: Extract<Dec
           const js = joiners(lo);
           const order = js.map((id) => hashUniform(ctx.raceOrderSeed, job.id, id, 0));
           const idx = js.map((_, i) => i).sort((a, b) => order[a]! - order[b]! || js[a]! - js[b]!);
-          for (let i = 0; i < lo; i++) ctx.feed({ type: 'lock', jobId: job.id, operator: js[idx[i]!]! });
+          for (let i = 0; i < lo; i++) ctx.feed({ type: 'join-race', jobId: job.id, operator: js[idx[i]!]! });
         }
       } else if (d.mode === 'bid') {
         // Bids reach the auctioneer starting from a per-job random node (a hash), not always from node
@@ -79,7 +80,7 @@ export function createResponder(ctx: ResponderContext): { respond(d: Extract<Dec
           const q = ctx.quote(ctx.nodes[id]!, job);
           const b = e.strategy.bid(q, e.view, ctx.agentRng[e.id]!.next());
           if (b !== null && (e.strategy.overcommits || q.finishAt <= job.deadline)) {
-            ctx.feed({ type: 'bid', jobId: job.id, operator: id, price: Math.max(0, Math.round(b * 1e6)), finishBy: q.finishAt });
+            ctx.feed({ type: 'bid', jobId: job.id, operator: id, price: Math.max(0, Math.round(b * 1e6)) });
           }
         }
       } else {

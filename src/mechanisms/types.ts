@@ -63,34 +63,57 @@ export interface Random {
   next(): number;
 }
 
-/** What happens to the protocol: one input per `step`. */
-export type Input =
-  /** A requester submits a job (and, in an order book, its bid). */
-  | { readonly type: 'submit'; readonly job: Job }
-  /** An operator accepts an assignment. */
-  | { readonly type: 'accept'; readonly jobId: number; readonly operator: number }
-  /** An operator declines an assignment (busy, unprofitable, offline). */
-  | { readonly type: 'decline'; readonly jobId: number; readonly operator: number }
-  /** An operator bids (sealed-bid) or asks (order book) a total price for a job. */
-  | { readonly type: 'bid'; readonly jobId: number; readonly operator: number; readonly price: Micros; readonly finishBy: Seconds }
-  /** An operator posts a standing ask: a price per Mcycle for its free capacity. */
-  | { readonly type: 'ask'; readonly operator: number; readonly pricePerMcycle: number; readonly expiresAt: Seconds }
-  /** An operator withdraws its standing ask. */
-  | { readonly type: 'cancel-ask'; readonly operator: number }
-  /** An operator tries to lock a job (reverse Dutch) or joins a race. */
-  | { readonly type: 'lock'; readonly jobId: number; readonly operator: number }
+/**
+ * The caller's id of an input: a non-negative integer, unique per input within one market (a
+ * sequence number is enough). The core remembers every id it has seen, so a coordinator may retry
+ * an input safely: a second input with the same id is refused as a `duplicate` and changes nothing.
+ */
+export type InputId = number;
+
+/**
+ * Inputs about one job: the requester's submission, the operators' answers to a question about the
+ * job, the outcome of their work, and the timers the mechanism set for it.
+ */
+export type JobInput =
+  /**
+   * A requester submits a job (and, in an order book, its bid). `beacon`: the public randomness
+   * for the job's draws (a drand round value, a block hash; 32 bytes), read by mechanisms that
+   * select at random (`random`) and refused by them when missing; others ignore it.
+   */
+  | { readonly type: 'submit'; readonly id: InputId; readonly job: Job; readonly beacon?: Uint8Array }
+  /** An operator declines an assignment that was not `committed` (busy, unprofitable, offline). */
+  | { readonly type: 'decline'; readonly id: InputId; readonly jobId: number; readonly operator: number }
+  /** An operator bids a total price for a job (sealed-bid), during the job's auction period. */
+  | { readonly type: 'bid'; readonly id: InputId; readonly jobId: number; readonly operator: number; readonly price: Micros }
+  /** An operator locks a job at the current price of its ramp (reverse Dutch), before the lock deadline. */
+  | { readonly type: 'lock'; readonly id: InputId; readonly jobId: number; readonly operator: number }
+  /** An operator joins an open race for a job (`solicit` with mode `race`), while the join window is open. */
+  | { readonly type: 'join-race'; readonly id: InputId; readonly jobId: number; readonly operator: number }
   /** An operator delivers a valid proof. */
-  | { readonly type: 'deliver'; readonly jobId: number; readonly operator: number }
+  | { readonly type: 'deliver'; readonly id: InputId; readonly jobId: number; readonly operator: number }
   /** An operator's attempt failed or was abandoned. */
-  | { readonly type: 'fail'; readonly jobId: number; readonly operator: number }
+  | { readonly type: 'fail'; readonly id: InputId; readonly jobId: number; readonly operator: number }
+  /** A timer set by a `timer` decision fires (the caller echoes the decision's job id and tag). */
+  | { readonly type: 'timer'; readonly id: InputId; readonly jobId: number; readonly tag: number };
+
+/** Inputs about one node: its standing ask, its availability, its arrival and departure. */
+export type NodeInput =
+  /** An operator posts a standing ask: a price per Mcycle for its free capacity, until `expiresAt`. */
+  | { readonly type: 'ask'; readonly id: InputId; readonly operator: number; readonly pricePerMcycle: number; readonly expiresAt: Seconds }
+  /** An operator withdraws its standing ask. */
+  | { readonly type: 'cancel-ask'; readonly id: InputId; readonly operator: number }
   /** A node is free for new work. */
-  | { readonly type: 'available'; readonly operator: number }
+  | { readonly type: 'available'; readonly id: InputId; readonly operator: number }
   /** A node joins the network. */
-  | { readonly type: 'join'; readonly operator: OperatorInfo }
+  | { readonly type: 'join'; readonly id: InputId; readonly operator: OperatorInfo }
   /** A node leaves the network (exit or ejection acknowledged). */
-  | { readonly type: 'leave'; readonly operator: number }
-  /** A timer set by a `timer` decision fires. */
-  | { readonly type: 'timer'; readonly jobId: number; readonly tag: number };
+  | { readonly type: 'leave'; readonly id: InputId; readonly operator: number };
+
+/** What happens to the protocol: one input per `step`. */
+export type Input = JobInput | NodeInput;
+
+/** An input without its id, for callers (and tests) that number inputs in one place. */
+export type InputDraft = Input extends infer I ? (I extends Input ? Omit<I, 'id'> : never) : never;
 
 /** Roles of an assignment. */
 export type AssignRole = 'primary' | 'redundant' | 'fallback' | 'winner' | 'racer';
@@ -98,36 +121,18 @@ export type AssignRole = 'primary' | 'redundant' | 'fallback' | 'winner' | 'race
 /** Terminal outcomes of a job. Every job ends in exactly one. */
 export type Outcome = 'delivered' | 'failed' | 'expired' | 'rejected';
 
-/** What the protocol decides: the market shell carries these out. */
-export type Decision =
-  /** Give the job to an operator at a price. `committed`: the operator already agreed (bid, lock). */
-  | {
-      readonly type: 'assign';
-      readonly jobId: number;
-      readonly operator: number;
-      readonly price: Micros;
-      readonly role: AssignRole;
-      readonly committed: boolean;
-      /** For beacon-drawn selections: the public beacon and the draw number, so anyone can `audit` it. */
-      readonly beacon?: number;
-      readonly draw?: number;
-    }
-  /** Ask operators to respond: `bid` (sealed bids until `until`), `lock` (reverse Dutch), `race` (join an open race). */
-  | {
-      readonly type: 'solicit';
-      readonly jobId: number;
-      readonly mode: 'bid' | 'lock' | 'race';
-      /** Current price or reward on offer. */
-      readonly reward: Micros;
-      /** Responses after this time are ignored. */
-      readonly until: Seconds;
-      /** Nodes that may not respond (they already tried). */
-      readonly exclude: readonly number[];
-      /** A price that ramps linearly from `from` at `start` to `to` at `end`, then holds (reverse Dutch). */
-      readonly ramp?: { readonly start: Seconds; readonly end: Seconds; readonly from: Micros; readonly to: Micros };
-    }
-  /** Tell an operator to stop working on a job (a race was won, the job ended). */
-  | { readonly type: 'abort'; readonly jobId: number; readonly operator: number }
+/**
+ * Why an input changed nothing. `duplicate`: an input with this id was already applied. `late`:
+ * its window had closed (join window, auction period, lock deadline, request deadline). `unknown-job`:
+ * no open job has this id (never submitted, or closed). `not-assigned`: the operator holds no
+ * assignment or seat on the job. `taken`: someone else holds what it asked for (a lock, the last
+ * race seat, a node's single race). `already`: the operator already did this (a second bid, a
+ * second join). `invalid`: a field is out of range (a bid above the price limit, a missing beacon).
+ */
+export type RefusalReason = 'duplicate' | 'late' | 'unknown-job' | 'not-assigned' | 'taken' | 'already' | 'invalid';
+
+/** Decisions about money: the shell's ledger carries them out, against the job's escrow. */
+export type MoneyDecision =
   /** Pay an operator from the job's escrow, or from protocol emission. */
   | { readonly type: 'settle'; readonly jobId: number; readonly operator: number; readonly amount: Micros; readonly source: 'escrow' | 'emission' }
   /** Return money from escrow to the requester under a failure rule. */
@@ -141,50 +146,219 @@ export type Decision =
   /** Return posted collateral from escrow to its operator. */
   | { readonly type: 'release'; readonly jobId: number; readonly operator: number; readonly amount: Micros }
   /** Slash collateral held in escrow: part burned, part to another operator, the rest to the treasury. */
-  | { readonly type: 'slash'; readonly jobId: number; readonly operator: number; readonly burn: Micros; readonly toOperator: number; readonly reward: Micros; readonly toTreasury: Micros }
+  | { readonly type: 'slash'; readonly jobId: number; readonly operator: number; readonly burn: Micros; readonly toOperator: number; readonly reward: Micros; readonly toTreasury: Micros };
+
+/** Decisions about work: the nodes carry them out. */
+export type WorkDecision =
+  /**
+   * Give the job to an operator at a price. `committed`: the operator already agreed (bid, lock,
+   * join); otherwise it may still answer `decline` (and its owner is asked, as for a question).
+   */
+  | {
+      readonly type: 'assign';
+      readonly jobId: number;
+      readonly operator: number;
+      readonly price: Micros;
+      readonly role: AssignRole;
+      readonly committed: boolean;
+      /** For beacon-drawn selections: the job's public beacon and the draw number, so anyone can `audit` it. */
+      readonly beacon?: Uint8Array | number;
+      readonly draw?: number;
+    }
+  /** Tell an operator to stop working on a job (a race was won, the job ended). */
+  | { readonly type: 'abort'; readonly jobId: number; readonly operator: number }
   /** Remove an operator from the network (ZkCloud ejects a prover whose work was re-done by a fallback). */
-  | { readonly type: 'eject'; readonly operator: number }
-  /** Ask a node for a standing ask (order book): the shell answers with an `ask` input (or nothing). */
-  | { readonly type: 'request-ask'; readonly operator: number; readonly expiresAt: Seconds }
-  /** Ask to be woken with a `timer` input at an absolute time. */
-  | { readonly type: 'timer'; readonly jobId: number; readonly at: Seconds; readonly tag: number }
+  | { readonly type: 'eject'; readonly operator: number };
+
+/** Questions to the agents: their answers come back as inputs, within the question's window. */
+export type QuestionDecision =
+  /**
+   * Ask operators to respond: `bid` (sealed bids until `until`), `lock` (reverse Dutch, `lock`
+   * inputs until `until`), `race` (`join-race` inputs until `until`).
+   */
+  | {
+      readonly type: 'solicit';
+      readonly jobId: number;
+      readonly mode: 'bid' | 'lock' | 'race';
+      /** Current price or reward on offer. */
+      readonly reward: Micros;
+      /** Answers after this time are refused as `late`. */
+      readonly until: Seconds;
+      /** Nodes that may not respond (they already tried). */
+      readonly exclude: readonly number[];
+      /** A price that ramps linearly from `from` at `start` to `to` at `end`, then holds (reverse Dutch). */
+      readonly ramp?: { readonly start: Seconds; readonly end: Seconds; readonly from: Micros; readonly to: Micros };
+    }
+  /** Ask a node for a standing ask (order book): answered with an `ask` input (or nothing). */
+  | { readonly type: 'request-ask'; readonly operator: number; readonly expiresAt: Seconds };
+
+/** Decisions about the mechanism's own clock: the caller echoes each as a `timer` input at `at`. */
+export type ClockDecision = { readonly type: 'timer'; readonly jobId: number; readonly at: Seconds; readonly tag: number };
+
+/** Outcomes: what the protocol reports about jobs and inputs. */
+export type OutcomeDecision =
   /** The job reached its terminal state. Emitted exactly once per job. */
   | { readonly type: 'done'; readonly jobId: number; readonly outcome: Outcome; readonly operator: number }
   /**
    * All money for the job is settled and no attempt is outstanding: the shell returns whatever is
    * left in escrow to the requester (unused budget, not a refund) and forgets the job. After `done`.
    */
-  | { readonly type: 'close'; readonly jobId: number };
+  | { readonly type: 'close'; readonly jobId: number }
+  /** The input with this id changed nothing, and why (see {@link RefusalReason}). */
+  | { readonly type: 'refused'; readonly inputId: InputId; readonly input: Input['type']; readonly reason: RefusalReason };
+
+/** What the protocol decides, grouped by who carries it out. */
+export type Decision = MoneyDecision | WorkDecision | QuestionDecision | ClockDecision | OutcomeDecision;
+
+/**
+ * Handles one input type. Returns nothing when the input was applied, or the reason it changed
+ * nothing: the shared {@link step} then emits a `refused` decision.
+ */
+export type Handler<S, T extends Input['type']> = {
+  // Method syntax: a table of handlers over a mechanism's own state still types as `Mechanism`.
+  handle(state: S, input: Extract<Input, { type: T }>, now: Seconds, random: Random, out: Decision[]): RefusalReason | undefined | void;
+}['handle'];
+
+/**
+ * A mechanism's handler table: one handler per input type it reads. An input type without a
+ * handler carries no information for the mechanism: it is applied as a no-op (no `refused`).
+ */
+export type Handlers<S> = { readonly [T in Input['type']]?: Handler<S, T> };
+
+/** What every mechanism's state holds besides its own fields: the ids of the inputs it applied. */
+export interface ProtocolState {
+  readonly seen: SeenIds;
+}
+
+/**
+ * Ids of applied inputs: a bitmap for small integer ids (a simulator's sequence numbers cost one
+ * bit each), a list for the rest. Plain data, so a state can be copied or serialised with it.
+ */
+export interface SeenIds {
+  bits: Uint32Array;
+  others: Set<number>;
+}
 
 /**
  * One allocation mechanism. Built by a factory, it is a plain object tagged by `type` (its id).
  *
- * `step` is a deterministic function of (state, input, now, random): it does no I/O and reads no
- * clock. For speed the state is owned by the mechanism and may be updated in place; a caller keeps
- * one state per market and never shares it. Decisions are appended to `out`, so the hot path
- * allocates no arrays.
+ * **Determinism.** `step` is a deterministic function of (state, input, now, random): it does no I/O
+ * and reads no clock. For speed the state is owned by the caller and updated in place; a caller
+ * keeps one state per market and never shares it. Decisions are appended to `out`, so the hot path
+ * allocates no arrays. The input object is only valid during the call (callers may reuse it): a
+ * mechanism keeps its fields, never the object (a submitted `job` is data and may be kept).
+ *
+ * **Rebuilding state (event sourcing).** Every bit of a mechanism's state lives in the state object
+ * (pending timers included, as records of what was asked for; nothing in closures, nothing keyed
+ * by the identity of a caller's object). So `init(operators)` followed by `step` over the logged
+ * (input, now) pairs, in order, with a random source replayed from the same seed, rebuilds the
+ * state exactly: from there the mechanism decides, byte for byte, what it would have decided
+ * without the interruption. A coordinator's durable log of inputs is therefore its database. (No
+ * snapshot format is offered: states hold typed arrays and heaps, rebuilt faster by replay than by
+ * a generic deserialiser.)
+ *
+ * **Timing contract.** Every question a mechanism asks (`solicit`, `request-ask`) and every window
+ * it opens has a real duration, set by a parameter:
+ * - answers may arrive at any later time, in any order, more than once, or never; the mechanism
+ *   never relies on them arriving in the same instant as the question;
+ * - a window is open from the decision that opens it until its closing timer is applied: an answer
+ *   applied after that (or after the `until` of its `solicit`) is refused as `late`. An answer at the
+ *   closing instant counts if the caller applies it before the closing timer: callers that answer
+ *   at once (the simulator) therefore never see their answers refused;
+ * - windows: race join windows (`race.joinWindow`), the order book's bid hold while asks are on
+ *   their way (`order-book.askWait`), sealed-bid auction periods (`sealed-bid.auctionPeriod`),
+ *   reverse-Dutch lock windows (until the lock deadline, locks landing after `lockDelay`) and
+ *   fulfil races (until the lock deadline or the request deadline), random allocation's
+ *   last-resort race (until the job's deadline);
+ * - a repeated input id is refused as `duplicate`; a repeated answer under a new id (a second
+ *   bid, a second join) is refused as `already`; an answer about a job that is not open is
+ *   refused as `unknown-job`; an answer from an operator that holds nothing is `not-assigned`.
+ * - a timer input is applied at (or after) the time its decision named; a mechanism re-checks its
+ *   state when a timer fires, so a stale timer (for a job that moved on) changes nothing.
  */
-export interface Mechanism<S = unknown> {
+export interface Mechanism<S extends ProtocolState = ProtocolState> {
   /** The mechanism id that scenario files name (`random`, `race`, ...). */
   readonly type: string;
   /** The resolved parameters, for reports and `run.json`. */
   readonly params: Readonly<Record<string, unknown>>;
   /**
-   * Input types this mechanism never reads (for example `accept`, where an assignment stands until
-   * declined). The shell may skip sending them; the outcome is the same either way.
+   * Creates the initial state for a set of nodes at time `now` (default 0). It may decide (the
+   * order book asks every node for its opening ask): carry out `out` as for any step.
    */
-  readonly ignores?: readonly Input['type'][];
-  /** Creates the initial state for a set of nodes. */
-  init(operators: readonly OperatorInfo[]): S;
-  /**
-   * Applies one input at time `now` and appends the resulting decisions to `out`. The input object
-   * is only valid during the call (callers may reuse it): keep its fields, never the object.
-   */
+  init(operators: readonly OperatorInfo[], out?: Decision[], now?: Seconds): S;
+  /** The handler table that {@link step} dispatches to. */
+  readonly handlers: Handlers<S>;
+  /** Applies one input at time `now` and appends the resulting decisions to `out` ({@link step}). */
   step(state: S, input: Input, now: Seconds, random: Random, out: Decision[]): void;
 }
 
-/** Builds a mechanism from user parameters (already validated by the scenario layer or the caller). */
-export type MechanismFactory<P = Record<string, unknown>> = (params?: Partial<P>) => Mechanism;
+/** A fresh, empty set of input ids. */
+export function seenIds(): SeenIds {
+  return { bits: new Uint32Array(1024), others: new Set() };
+}
+
+/** Ids below this go to the bitmap (at most 8 MiB); larger or fractional ids to the set. */
+const BITMAP_LIMIT = 1 << 26;
+
+/** Records `id`; false if it was already there. */
+export function markSeen(seen: SeenIds, id: InputId): boolean {
+  if (id >= 0 && id < BITMAP_LIMIT && (id | 0) === id) {
+    const w = id >>> 5;
+    let bits = seen.bits;
+    if (w >= bits.length) {
+      let n = bits.length * 2;
+      while (n <= w) n *= 2;
+      const grown = new Uint32Array(n);
+      grown.set(bits);
+      seen.bits = bits = grown;
+    }
+    const m = 1 << (id & 31);
+    if ((bits[w]! & m) !== 0) return false;
+    bits[w] = bits[w]! | m;
+    return true;
+  }
+  if (seen.others.has(id)) return false;
+  seen.others.add(id);
+  return true;
+}
+
+/**
+ * The one dispatcher of every mechanism: refuses a repeated input id, then runs the mechanism's
+ * handler for the input's type, and turns a handler's reason into a `refused` decision.
+ */
+export function step<S extends ProtocolState>(mechanism: Pick<Mechanism<S>, 'handlers'>, state: S, input: Input, now: Seconds, random: Random, out: Decision[]): void {
+  if (!markSeen(state.seen, input.id)) {
+    out.push({ type: 'refused', inputId: input.id, input: input.type, reason: 'duplicate' });
+    return;
+  }
+  const handler = mechanism.handlers[input.type] as Handler<S, Input['type']> | undefined;
+  if (handler === undefined) return;
+  const reason = handler(state, input, now, random, out);
+  if (reason) out.push({ type: 'refused', inputId: input.id, input: input.type, reason });
+}
+
+/** What a factory gives {@link defineMechanism}. */
+export interface MechanismDefinition<S extends ProtocolState> {
+  readonly type: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  init(operators: readonly OperatorInfo[], out: Decision[], now: Seconds): S;
+  readonly handlers: Handlers<S>;
+}
+
+/** Builds a mechanism object from its definition: `step` is the shared {@link step} over its handlers. */
+export function defineMechanism<S extends ProtocolState>(d: MechanismDefinition<S>): Mechanism<S> {
+  const m: Mechanism<S> = {
+    type: d.type,
+    params: d.params,
+    handlers: d.handlers,
+    init: (operators, out = [], now = 0) => d.init(operators, out, now),
+    step: (state, input, now, random, out) => step(m, state, input, now, random, out),
+  };
+  return m;
+}
+
+/** Builds a mechanism from user parameters; throws on an unknown parameter name. */
+export type MechanismFactory<P = Record<string, unknown>> = (params?: Partial<P> & { preset?: string }) => Mechanism<any>;
 
 /** Does a node's capacity meet a job's request? */
 export function fits(capacity: Resources, request: Resources): boolean {

@@ -1,6 +1,6 @@
 import { resolveParams } from '../resolve-params.js';
-import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Resources, Seconds } from '../types.js';
-import { fits, toMicros } from '../types.js';
+import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, RefusalReason, Resources, Seconds } from '../types.js';
+import { defineMechanism, fits, seenIds, toMicros } from '../types.js';
 import { Heap } from './heap.js';
 import { orderBookDefaults, orderBookPresets, type OrderBookParams } from './params.js';
 
@@ -9,10 +9,11 @@ export { orderBookDefaults, orderBookPresets, type OrderBookParams } from './par
 /** Timer tag: the bid's deadline (an unmatched bid expires: a liveness failure). */
 export const BOOK_TAG_DEADLINE = 1;
 /**
- * Timer tag: post a held bid. A bid is held (kept out of the book) for zero seconds when asks it
- * should see are still on their way: at the very first step, when every node is asked for its
- * opening ask, and when matching found expired asks and asked their nodes again. The shell answers
- * `request-ask` before any timer fires, so the bid then meets the complete book.
+ * Timer tag: post a held bid. A bid is held (kept out of the book) while asks it should see are on
+ * their way: when matching found expired asks and asked their nodes again. It is posted when every
+ * node asked has answered (an `ask`, or a `cancel-ask`: "no ask"), or `askWait` seconds later,
+ * whichever comes first; asks that arrive later still meet it in the book. (The opening asks are
+ * asked for in `init`, before any bid.)
  */
 export const BOOK_TAG_POST = 2;
 
@@ -44,6 +45,9 @@ interface Bid {
   status: number;
   /** Time priority of the bid's current stay in the book. */
   seq: number;
+  /** While held: when the hold ends at the latest, and how many asked nodes have not answered. */
+  holdUntil: Seconds;
+  awaiting: number;
   op: number;
   price: Micros;
   attempts: number;
@@ -57,7 +61,7 @@ interface BidEntry {
 }
 
 /** The mechanism-owned state of the order book. */
-export interface OrderBookState {
+export interface OrderBookState extends ProtocolState {
   info: (OperatorInfo | undefined)[];
   active: boolean[];
   busy: boolean[];
@@ -79,7 +83,8 @@ export interface OrderBookState {
   /** Entity → value of its open (matched, unfinished) trades, micro-USD. */
   load: number[];
   seq: number;
-  seeded: boolean;
+  /** Node id → held bids (job ids) waiting for its answer to a `request-ask`. */
+  waiters: (number[] | undefined)[];
   scratchAsks: Ask[];
   scratchBids: BidEntry[];
 }
@@ -105,6 +110,7 @@ export function orderBook(params: Partial<OrderBookParams> & { preset?: string }
     if (!(p[k] >= 0 && p[k] <= 1)) throw new Error(`order-book: ${k} must be in [0, 1], got ${p[k]}`);
   }
   if (!(p.commissionMinUsd >= 0) || !(p.depositUsd >= 0)) throw new Error('order-book: commissionMinUsd and depositUsd must be ≥ 0');
+  if (!(p.askWait > 0)) throw new Error(`order-book: askWait must be > 0 seconds, got ${p.askWait}`);
   if (!(p.penaltyFactor > 0)) throw new Error(`order-book: penaltyFactor must be > 0, got ${p.penaltyFactor}`);
   const cap: Micros = p.depositUsd > 0 ? Math.floor(toMicros(p.depositUsd) / p.penaltyFactor) : Infinity;
   const minCommission = toMicros(p.commissionMinUsd);
@@ -218,9 +224,21 @@ export function orderBook(params: Partial<OrderBookParams> & { preset?: string }
     s.bidHeaps[bid.group]!.push({ bid, limit: bid.limit, seq: bid.seq });
   }
 
+  /** A node answered a `request-ask`: held bids that waited only for it are posted now. */
+  function answered(s: OrderBookState, op: number, now: Seconds, out: Decision[]): void {
+    const w = s.waiters[op];
+    if (w === undefined) return;
+    s.waiters[op] = undefined;
+    for (let i = 0; i < w.length; i++) {
+      const bid = s.bids.get(w[i]!);
+      if (bid !== undefined && bid.status === HELD && --bid.awaiting === 0) postBid(s, bid, now, out);
+    }
+  }
+
   function hold(bid: Bid, now: Seconds, out: Decision[]): void {
     bid.status = HELD;
-    out.push({ type: 'timer', jobId: bid.job.id, at: now, tag: BOOK_TAG_POST });
+    bid.holdUntil = now + p.askWait;
+    out.push({ type: 'timer', jobId: bid.job.id, at: bid.holdUntil, tag: BOOK_TAG_POST });
   }
 
   /** An incoming bid: trade with the best ask it can use, or rest. */
@@ -250,6 +268,10 @@ export function orderBook(params: Partial<OrderBookParams> & { preset?: string }
           heap.pop();
           s.ask[a.op] = undefined;
           requestAsk(s, a.op, now, out);
+          const w = s.waiters[a.op];
+          if (w === undefined) s.waiters[a.op] = [job.id];
+          else w.push(job.id);
+          bid.awaiting++;
           refreshed = true;
           continue;
         }
@@ -320,21 +342,20 @@ export function orderBook(params: Partial<OrderBookParams> & { preset?: string }
     }
   }
 
+  /** Asks every free node for its opening ask. */
   function seed(s: OrderBookState, now: Seconds, out: Decision[]): void {
-    s.seeded = true;
     for (let op = 0; op < s.info.length; op++) if (s.info[op] && s.active[op] && !s.busy[op]) requestAsk(s, op, now, out);
   }
 
-  function onSubmit(s: OrderBookState, job: Job, now: Seconds, justSeeded: boolean, out: Decision[]): void {
-    const bid: Bid = { job, limit: job.mcycles > 0 ? job.maxPrice / job.mcycles : Infinity, group: groupOf(s, job.request), status: HELD, seq: -1, op: -1, price: 0, attempts: 0 };
+  function onSubmit(s: OrderBookState, job: Job, now: Seconds, out: Decision[]): void {
+    const bid: Bid = { job, limit: job.mcycles > 0 ? job.maxPrice / job.mcycles : Infinity, group: groupOf(s, job.request), status: HELD, seq: -1, holdUntil: now, awaiting: 0, op: -1, price: 0, attempts: 0 };
     s.bids.set(job.id, bid);
     if (!feasible(job, now)) {
       endBid(s, bid, 'rejected', out);
       return;
     }
     out.push({ type: 'timer', jobId: job.id, at: job.deadline, tag: BOOK_TAG_DEADLINE });
-    if (justSeeded) hold(bid, now, out);
-    else postBid(s, bid, now, out);
+    postBid(s, bid, now, out);
   }
 
   function finishTrade(s: OrderBookState, bid: Bid): void {
@@ -371,70 +392,79 @@ export function orderBook(params: Partial<OrderBookParams> & { preset?: string }
     else endBid(s, bid, 'failed', out);
   }
 
-  return {
-    type: 'order-book',
-    params: { ...p, ...(preset ? { preset } : {}) },
-    init(operators: readonly OperatorInfo[]): OrderBookState {
-      const s: OrderBookState = {
-        info: [], active: [], busy: [], ask: [], opProfile: [], profiles: [], profileKeys: new Map(), askHeaps: [],
-        groups: [], groupKeys: new Map(), bidHeaps: [], groupProfiles: [], profileGroups: [], bids: new Map(), load: [],
-        seq: 0, seeded: false, scratchAsks: [], scratchBids: [],
-      };
-      for (const o of operators) addNode(s, o);
-      return s;
-    },
-    step(s: OrderBookState, input: Input, now: Seconds, _random: Random, out: Decision[]): void {
-      const justSeeded = !s.seeded;
-      if (justSeeded) seed(s, now, out);
-      switch (input.type) {
-        case 'submit':
-          onSubmit(s, input.job, now, justSeeded, out);
-          return;
-        case 'ask': {
-          const op = input.operator;
-          const info = s.info[op];
-          if (!info || !s.active[op] || s.busy[op] || !(input.expiresAt > now)) return;
-          // A new ask from the same node replaces its old one (which loses its place in time).
-          s.ask[op] = undefined;
-          postAsk(s, { op, entity: info.entity, profile: s.opProfile[op]!, price: Math.max(0, input.pricePerMcycle), expiresAt: input.expiresAt, seq: s.seq++ }, now, out);
-          return;
-        }
-        case 'cancel-ask':
-          s.ask[input.operator] = undefined;
-          return;
-        case 'available':
-          if (s.info[input.operator] && s.active[input.operator] && !s.busy[input.operator] && !justSeeded) requestAsk(s, input.operator, now, out);
-          return;
-        case 'join':
-          addNode(s, input.operator);
-          requestAsk(s, input.operator.id, now, out);
-          return;
-        case 'leave':
-          s.active[input.operator] = false;
-          s.ask[input.operator] = undefined;
-          return;
-        default:
-          break;
+  /** The matched bid an operator's report is about, or why there is none for it. */
+  function matchedTo(s: OrderBookState, jobId: number, op: number): Bid | RefusalReason {
+    const bid = s.bids.get(jobId);
+    if (!bid) return 'unknown-job';
+    return bid.status === MATCHED && bid.op === op ? bid : 'not-assigned';
+  }
+
+  const handlers: Handlers<OrderBookState> = {
+    submit: (s, input, now, _r, out) => onSubmit(s, input.job, now, out),
+    ask: (s, input, now, _r, out) => {
+      const op = input.operator;
+      const info = s.info[op];
+      let why: RefusalReason | undefined;
+      if (!info || !s.active[op]) why = 'invalid'; // not a node of the network (or gone)
+      else if (s.busy[op]) why = 'taken';
+      else if (!(input.expiresAt > now)) why = 'late';
+      else {
+        // A new ask from the same node replaces its old one (which loses its place in time).
+        s.ask[op] = undefined;
+        postAsk(s, { op, entity: info.entity, profile: s.opProfile[op]!, price: Math.max(0, input.pricePerMcycle), expiresAt: input.expiresAt, seq: s.seq++ }, now, out);
       }
+      answered(s, op, now, out);
+      return why;
+    },
+    'cancel-ask': (s, input, now, _r, out) => {
+      s.ask[input.operator] = undefined;
+      answered(s, input.operator, now, out);
+    },
+    available: (s, input, now, _r, out) => {
+      if (s.info[input.operator] && s.active[input.operator] && !s.busy[input.operator]) requestAsk(s, input.operator, now, out);
+    },
+    join: (s, input, now, _r, out) => {
+      addNode(s, input.operator);
+      requestAsk(s, input.operator.id, now, out);
+    },
+    leave: (s, input) => {
+      s.active[input.operator] = false;
+      s.ask[input.operator] = undefined;
+    },
+    deliver: (s, input, now, _r, out) => {
+      const bid = matchedTo(s, input.jobId, input.operator);
+      if (typeof bid === 'string') return bid;
+      onDeliver(s, bid, now, out);
+    },
+    fail: (s, input, now, _r, out) => {
+      const bid = matchedTo(s, input.jobId, input.operator);
+      if (typeof bid === 'string') return bid;
+      onFail(s, bid, now, out);
+    },
+    timer: (s, input, now, _r, out) => {
       const bid = s.bids.get(input.jobId);
       if (!bid) return;
-      switch (input.type) {
-        case 'deliver':
-          if (bid.status === MATCHED && bid.op === input.operator) onDeliver(s, bid, now, out);
-          return;
-        case 'fail':
-          if (bid.status === MATCHED && bid.op === input.operator) onFail(s, bid, now, out);
-          return;
-        case 'timer':
-          if (input.tag === BOOK_TAG_POST) {
-            if (bid.status === HELD) postBid(s, bid, now, out);
-          } else if (input.tag === BOOK_TAG_DEADLINE) {
-            if (bid.status === RESTING || bid.status === HELD) endBid(s, bid, 'expired', out);
-          }
-          return;
-        default:
-          return;
+      if (input.tag === BOOK_TAG_POST) {
+        if (bid.status === HELD && now >= bid.holdUntil) postBid(s, bid, now, out);
+      } else if (input.tag === BOOK_TAG_DEADLINE) {
+        if (bid.status === RESTING || bid.status === HELD) endBid(s, bid, 'expired', out);
       }
     },
   };
+
+  return defineMechanism<OrderBookState>({
+    type: 'order-book',
+    params: { ...p, ...(preset ? { preset } : {}) },
+    init(operators: readonly OperatorInfo[], out: Decision[], now: Seconds): OrderBookState {
+      const s: OrderBookState = {
+        seen: seenIds(), info: [], active: [], busy: [], ask: [], opProfile: [], profiles: [], profileKeys: new Map(), askHeaps: [],
+        groups: [], groupKeys: new Map(), bidHeaps: [], groupProfiles: [], profileGroups: [], bids: new Map(), load: [],
+        seq: 0, waiters: [], scratchAsks: [], scratchBids: [],
+      };
+      for (const o of operators) addNode(s, o);
+      seed(s, now, out);
+      return s;
+    },
+    handlers,
+  });
 }

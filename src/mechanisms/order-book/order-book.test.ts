@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Decision, Input, Job, OperatorInfo, Random } from '../types.js';
+import type { Decision, Input, InputDraft, Job, OperatorInfo, Random } from '../types.js';
 import { toMicros } from '../types.js';
 import { BOOK_TAG_DEADLINE, BOOK_TAG_POST, orderBook, orderBookDefaults, orderBookPresets, type OrderBookParams } from './index.js';
 
@@ -17,36 +17,50 @@ function job(id: number, over: Partial<Job> = {}): Job {
 
 /**
  * Drives the mechanism like the market shell does: inputs are processed in order; a `request-ask`
- * is answered at once with an `ask` at the node's price in `asks` (USD per Mcycle; missing = no
- * ask); a timer set for the current time fires after every pending input. Later timers are the
- * test's business.
+ * is answered at once with an `ask` at the node's price in `asks` (USD per Mcycle), or with a
+ * `cancel-ask` ("no ask") for a node missing there; a timer set for the current time fires after
+ * every pending input. Later timers are the test's business. `init`'s decisions (the opening asks)
+ * are carried out at time 0 and kept in `opening`.
  */
 function driver(params: Partial<OrderBookParams> & { preset?: string } = {}, operators = ops(4), asks: Record<number, number> = {}) {
   const m = orderBook(params);
-  const state = m.init(operators);
+  const opening: Decision[] = [];
+  const state = m.init(operators, opening, 0);
   const prices = new Map<number, number>(Object.entries(asks).map(([k, v]) => [Number(k), v]));
+  let nextId = 0;
+  const answer = (out: readonly Decision[], now: number, queue: InputDraft[], timers: InputDraft[]): void => {
+    for (const d of out) {
+      if (d.type === 'request-ask') {
+        const price = prices.get(d.operator);
+        if (price !== undefined) queue.push({ type: 'ask', operator: d.operator, pricePerMcycle: price, expiresAt: d.expiresAt });
+        else queue.push({ type: 'cancel-ask', operator: d.operator });
+      } else if (d.type === 'timer' && d.at === now) timers.push({ type: 'timer', jobId: d.jobId, tag: d.tag });
+    }
+  };
+  const run = (first: InputDraft[], now: number, all: Decision[]): void => {
+    let queue: InputDraft[] = first;
+    while (queue.length > 0) {
+      const timers: InputDraft[] = [];
+      for (let i = 0; i < queue.length; i++) {
+        const out: Decision[] = [];
+        m.step(state, { ...queue[i]!, id: nextId++ } as Input, now, noRandom, out);
+        all.push(...out);
+        answer(out, now, queue, timers);
+      }
+      queue = timers;
+    }
+  };
+  const openingAnswers: InputDraft[] = [];
+  answer(opening, 0, openingAnswers, []);
+  run(openingAnswers, 0, opening);
   return {
     m,
     state,
     prices,
-    step(input: Input, now = 0): Decision[] {
+    opening,
+    step(input: InputDraft, now = 0): Decision[] {
       const all: Decision[] = [];
-      let queue: Input[] = [input];
-      while (queue.length > 0) {
-        const timers: Input[] = [];
-        for (let i = 0; i < queue.length; i++) {
-          const out: Decision[] = [];
-          m.step(state, queue[i]!, now, noRandom, out);
-          all.push(...out);
-          for (const d of out) {
-            if (d.type === 'request-ask') {
-              const price = prices.get(d.operator);
-              if (price !== undefined) queue.push({ type: 'ask', operator: d.operator, pricePerMcycle: price, expiresAt: d.expiresAt });
-            } else if (d.type === 'timer' && d.at === now) timers.push({ type: 'timer', jobId: d.jobId, tag: d.tag });
-          }
-        }
-        queue = timers;
-      }
+      run([input], now, all);
       return all;
     },
   };
@@ -54,21 +68,19 @@ function driver(params: Partial<OrderBookParams> & { preset?: string } = {}, ope
 
 const of = <T extends Decision['type']>(ds: Decision[], t: T) => ds.filter((d): d is Extract<Decision, { type: T }> => d.type === t);
 
-/** Boots a book: the first input (here a harmless `available`) makes every node post its opening ask. */
+/** Boots a book: `init` asks every node for its opening ask, answered at time 0. */
 function booted(params: Partial<OrderBookParams> & { preset?: string }, operators: OperatorInfo[], asks: Record<number, number>) {
-  const d = driver(params, operators, asks);
-  d.step({ type: 'available', operator: 0 }, 0);
-  return d;
+  return driver(params, operators, asks);
 }
 
 describe('order book: opening the book', () => {
-  it('asks every node for an opening ask at the first step, and holds a first bid until the asks are in', () => {
+  it('asks every node for an opening ask in `init`, so a first bid meets the complete book', () => {
     const d = driver({}, ops(3), { 0: 0.004, 1: 0.002, 2: 0.003 });
+    expect(of(d.opening, 'request-ask')).toEqual([0, 1, 2].map((op) => ({ type: 'request-ask', operator: op, expiresAt: orderBookDefaults.askTtl })));
     const out = d.step({ type: 'submit', job: job(1) });
-    expect(of(out, 'request-ask')).toEqual([0, 1, 2].map((op) => ({ type: 'request-ask', operator: op, expiresAt: orderBookDefaults.askTtl })));
-    expect(of(out, 'timer')).toContainEqual({ type: 'timer', jobId: 1, at: 0, tag: BOOK_TAG_POST });
-    expect(of(out, 'timer')).toContainEqual({ type: 'timer', jobId: 1, at: 3600, tag: BOOK_TAG_DEADLINE });
-    // Without the hold the first ask to arrive (node 0, the dearest) would have taken the job.
+    expect(of(out, 'request-ask')).toEqual([]);
+    expect(of(out, 'timer')).toEqual([{ type: 'timer', jobId: 1, at: 3600, tag: BOOK_TAG_DEADLINE }]);
+    // Had the first ask to arrive (node 0, the dearest) taken the job, price priority would be lost.
     expect(of(out, 'assign')).toEqual([{ type: 'assign', jobId: 1, operator: 1, price: 2_000_000, role: 'winner', committed: true }]);
   });
 
@@ -164,7 +176,8 @@ describe('order book: price-time priority', () => {
     d.prices.set(0, 0.0015);
     const out = d.step({ type: 'submit', job: job(1, { submittedAt: 150 }) }, 150);
     expect(of(out, 'request-ask').map((r) => r.operator).sort()).toEqual([0, 1]);
-    expect(of(out, 'timer')).toContainEqual({ type: 'timer', jobId: 1, at: 150, tag: BOOK_TAG_POST });
+    // Held until both nodes answered (at most `askWait`), then posted against the fresh asks.
+    expect(of(out, 'timer')).toContainEqual({ type: 'timer', jobId: 1, at: 150 + orderBookDefaults.askWait, tag: BOOK_TAG_POST });
     expect(of(out, 'assign')).toEqual([{ type: 'assign', jobId: 1, operator: 0, price: 1_500_000, role: 'winner', committed: true }]);
   });
 });
@@ -201,7 +214,8 @@ describe('order book: money at the level of one job', () => {
       { type: 'done', jobId: 1, outcome: 'delivered', operator: 0 },
       { type: 'close', jobId: 1 },
     ]);
-    expect(d.step({ type: 'deliver', jobId: 1, operator: 0 }, 501)).toEqual([]);
+    // A second report for a closed job changes nothing, and says so.
+    expect(d.step({ type: 'deliver', jobId: 1, operator: 0 }, 501)).toEqual([{ type: 'refused', inputId: expect.any(Number), input: 'deliver', reason: 'unknown-job' }]);
   });
 
   it('nil-proof-market: 0.5% commission from the operator\'s pay, split 70/30 between two fees', () => {

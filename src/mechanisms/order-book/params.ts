@@ -32,6 +32,13 @@ export interface OrderBookParams {
   payLate: boolean;
   /** A failed attempt puts the bid back in the book (if its deadline can still be met). */
   rematchOnFail: boolean;
+  /**
+   * Longest hold of a bid out of the book while asks it should see are on their way, seconds:
+   * after matching found expired asks and asked their idle nodes again. The bid is posted when
+   * every node asked has answered (`ask` or `cancel-ask`), or after `askWait`: it then meets the
+   * fresh asks together, best price first (asks arriving later still match it in the book).
+   */
+  askWait: number;
 }
 
 export const orderBookDefaults: OrderBookParams = {
@@ -46,6 +53,7 @@ export const orderBookDefaults: OrderBookParams = {
   penaltyFactor: 10,
   payLate: true,
   rematchOnFail: true,
+  askWait: 2,
 };
 
 /** Named real-world parameter sets. Sources: docs/mechanisms/order-book.md, docs/mechanisms-reference.md. */

@@ -1,7 +1,7 @@
-import { credit, onEpochTimer, EPOCH_JOB, emissionBook, type EmissionBook, TAG_EPOCH } from '../emission.js';
+import { credit, EPOCH_JOB, emissionBook, type EmissionBook, onEpochTimer, TAG_EPOCH } from '../emission.js';
 import { resolveParams } from '../resolve-params.js';
-import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Resources, Seconds } from '../types.js';
-import { fits, toMicros } from '../types.js';
+import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, RefusalReason, Resources, Seconds } from '../types.js';
+import { defineMechanism, fits, seenIds, toMicros } from '../types.js';
 import { raceDefaults, racePresets, type RaceParams } from './params.js';
 
 export { raceDefaults, racePresets, type RaceParams } from './params.js';
@@ -9,13 +9,13 @@ export { raceDefaults, racePresets, type RaceParams } from './params.js';
 /** Timer tag: the job's deadline. */
 export const RACE_TAG_DEADLINE = 1;
 /**
- * Timer tag: the joining window of a solicitation closes. Set at the solicitation's own time: the
- * shell answers a `solicit` synchronously (every joiner's `lock` is fed before any timer fires), so
- * when it fires every node that wanted to join has joined.
+ * Timer tag: the join window of a solicitation closes, `joinWindow` seconds after it opened. Joins
+ * applied before it are admitted; later ones are refused as `late`. A stale one (the job was
+ * solicited again since) changes nothing.
  */
 export const RACE_TAG_JOIN_CLOSED = 2;
 
-/** Nobody has answered the current solicitation yet. */
+/** The join window is open and nobody has joined yet (the job also waits in the queue). */
 const SOLICITING = 0;
 /** Nobody joined: the job waits for a node to become free. */
 const WAITING = 1;
@@ -38,10 +38,15 @@ interface RaceJob {
   queued: boolean;
   /** Which entry of the waiting queue is live (a re-queued job leaves a stale entry behind). */
   qToken: number;
+  /** When the current join window opened and closes (joins after its closing timer are late). */
+  joinFrom: Seconds;
+  joinUntil: Seconds;
+  /** The current join window is open. */
+  joinOpen: boolean;
 }
 
 /** The mechanism-owned state of proof racing. */
-export interface RaceState {
+export interface RaceState extends ProtocolState {
   jobs: Map<number, RaceJob>;
   /** Node id → advertised capacity (undefined: unknown or gone). */
   capacity: (Resources | undefined)[];
@@ -73,6 +78,7 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
   if (!(p.rewardShare >= 0 && p.rewardShare <= 1)) throw new Error(`race: rewardShare must be in [0, 1], got ${p.rewardShare}`);
   if (!(p.emissionUsdPerProof >= 0) || !(p.emissionUsdPerMcycle >= 0)) throw new Error('race: emissions must be ≥ 0');
   if (!(p.maxRacers >= 0) || !Number.isInteger(p.maxRacers)) throw new Error(`race: maxRacers must be an integer ≥ 0, got ${p.maxRacers}`);
+  if (!(p.joinWindow > 0)) throw new Error(`race: joinWindow must be > 0 seconds, got ${p.joinWindow}`);
 
   /** The reward on offer for a job, micro-USD. */
   function rewardOf(job: Job): Micros {
@@ -85,10 +91,19 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
     return Math.floor(job.maxPrice * p.rewardShare);
   }
 
-  function solicit(rec: RaceJob, now: Seconds, out: Decision[]): void {
+  /**
+   * Opens a join window. Under `wait` the job also joins the waiting queue at once: if nobody joins,
+   * a node that becomes free later (even inside the window) gets it offered again. It is never
+   * offered twice in the instant it was solicited: answers to that solicitation may still come.
+   */
+  function solicit(s: RaceState, rec: RaceJob, now: Seconds, out: Decision[]): void {
     rec.status = SOLICITING;
-    out.push({ type: 'solicit', jobId: rec.job.id, mode: 'race', reward: rec.reward, until: rec.job.deadline, exclude: [] });
-    out.push({ type: 'timer', jobId: rec.job.id, at: now, tag: RACE_TAG_JOIN_CLOSED });
+    if (p.onNoRacers === 'wait') enqueue(s, rec);
+    rec.joinOpen = true;
+    rec.joinFrom = now;
+    rec.joinUntil = now + p.joinWindow;
+    out.push({ type: 'solicit', jobId: rec.job.id, mode: 'race', reward: rec.reward, until: rec.joinUntil, exclude: [] });
+    out.push({ type: 'timer', jobId: rec.job.id, at: rec.joinUntil, tag: RACE_TAG_JOIN_CLOSED });
   }
 
   /** Ends a job without a proof: `failed` if someone tried, `expired` if nobody ever joined. */
@@ -105,7 +120,6 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
   }
 
   function enqueue(s: RaceState, rec: RaceJob): void {
-    rec.status = WAITING;
     if (rec.queued) return;
     rec.queued = true;
     rec.qToken++;
@@ -127,8 +141,9 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
     for (let i = s.wHead; i < q.length; i++) {
       const rec = q[i]!;
       if (!live(s, i) || !fits(cap, rec.job.request)) continue;
+      if (rec.status === SOLICITING && rec.joinFrom === now) continue;
       rec.queued = false;
-      solicit(rec, now, out);
+      solicit(s, rec, now, out);
       break;
     }
     if (s.wHead > 1024 && s.wHead * 2 > q.length) {
@@ -146,30 +161,34 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
       out.push({ type: 'close', jobId: job.id });
       return;
     }
-    const rec: RaceJob = { job, reward, status: SOLICITING, racers: [], attempts: 0, delivered: false, late: false, queued: false, qToken: 0 };
+    const rec: RaceJob = { job, reward, status: SOLICITING, racers: [], attempts: 0, delivered: false, late: false, queued: false, qToken: 0, joinFrom: now, joinUntil: now, joinOpen: false };
     s.jobs.set(job.id, rec);
     out.push({ type: 'timer', jobId: job.id, at: job.deadline, tag: RACE_TAG_DEADLINE });
-    solicit(rec, now, out);
+    solicit(s, rec, now, out);
   }
 
-  function onJoin(s: RaceState, rec: RaceJob, op: number, out: Decision[]): void {
-    if (rec.status === ENDED || rec.delivered) return;
-    if (rec.status !== SOLICITING && rec.status !== RACING) return;
-    if (p.maxRacers > 0 && rec.racers.length >= p.maxRacers) return;
-    if (rec.racers.includes(op)) return;
+  function onJoin(s: RaceState, rec: RaceJob, op: number, out: Decision[]): RefusalReason | undefined {
+    if (rec.status === ENDED || rec.delivered) return 'late';
+    if (!rec.joinOpen) return 'late';
+    if (rec.racers.includes(op)) return 'already';
+    if (p.maxRacers > 0 && rec.racers.length >= p.maxRacers) return 'taken';
     const n = s.racing[op] ?? 0;
-    if (p.oneRacePerNode && n > 0) return;
+    if (p.oneRacePerNode && n > 0) return 'taken';
     s.racing[op] = n + 1;
     rec.racers.push(op);
     rec.attempts++;
     rec.status = RACING;
+    rec.queued = false;
     out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: rec.reward, role: 'racer', committed: true });
+    return undefined;
   }
 
   function onJoinClosed(s: RaceState, rec: RaceJob, now: Seconds, out: Decision[]): void {
+    if (!rec.joinOpen || now < rec.joinUntil) return; // a stale timer of an earlier window
+    rec.joinOpen = false;
     if (rec.status !== SOLICITING) return;
     if (rec.late || p.onNoRacers === 'fail' || now >= rec.job.deadline) endUnproved(s, rec, out);
-    else enqueue(s, rec);
+    else rec.status = WAITING; // already in the queue since the window opened
   }
 
   function dropRacer(s: RaceState, rec: RaceJob, op: number): boolean {
@@ -181,8 +200,8 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
     return true;
   }
 
-  function onDeliver(s: RaceState, rec: RaceJob, op: number, now: Seconds, out: Decision[]): void {
-    if (!dropRacer(s, rec, op)) return;
+  function onDeliver(s: RaceState, rec: RaceJob, op: number, now: Seconds, out: Decision[]): RefusalReason | undefined {
+    if (!dropRacer(s, rec, op)) return 'not-assigned';
     const id = rec.job.id;
     // Aleo: every solution accepted in time earns its share of the epoch's capped budget.
     if (p.paySolutions && p.rewardSource === 'epoch' && !rec.late) credit(s.emission, op, rec.job.mcycles, id, now, out);
@@ -204,77 +223,69 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
     }
     // A loser that ran to the end is paid nothing; close once every racer is resolved.
     if (rec.racers.length === 0) close(s, rec, out);
+    return undefined;
   }
 
-  function onFail(s: RaceState, rec: RaceJob, op: number, now: Seconds, out: Decision[]): void {
-    if (!dropRacer(s, rec, op)) return;
-    if (rec.racers.length > 0) return;
+  function onFail(s: RaceState, rec: RaceJob, op: number, now: Seconds, out: Decision[]): RefusalReason | undefined {
+    if (!dropRacer(s, rec, op)) return 'not-assigned';
+    if (rec.racers.length > 0) return undefined;
     if (rec.delivered) close(s, rec, out);
     else if (rec.late || now >= rec.job.deadline) endUnproved(s, rec, out);
-    else solicit(rec, now, out); // every racer failed before the deadline: open the race again
+    else solicit(s, rec, now, out); // every racer failed before the deadline: open the race again
+    return undefined;
   }
 
-  function onDeadline(s: RaceState, rec: RaceJob, out: Decision[]): void {
+  function onDeadline(s: RaceState, rec: RaceJob, now: Seconds, out: Decision[]): void {
     rec.late = true;
     // Racers at work may still deliver (late, and paid); a job waiting for racers ends now.
-    if (rec.status === WAITING) endUnproved(s, rec, out);
+    if (rec.status === WAITING || (rec.status === SOLICITING && rec.joinFrom < now)) endUnproved(s, rec, out);
   }
 
-  return {
+  const handlers: Handlers<RaceState> = {
+    submit: (s, input, now, _r, out) => onSubmit(s, input.job, now, out),
+    available: (s, input, now, _r, out) => {
+      if (s.wHead < s.waiting.length) offerTo(s, input.operator, now, out);
+    },
+    join: (s, input, now, _r, out) => {
+      s.capacity[input.operator.id] = input.operator.capacity;
+      if (s.wHead < s.waiting.length) offerTo(s, input.operator.id, now, out);
+    },
+    // Work in progress still finishes (the shell reports it); the node gets no new offers.
+    leave: (s, input) => {
+      s.capacity[input.operator] = undefined;
+    },
+    'join-race': (s, input, _now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? onJoin(s, rec, input.operator, out) : 'unknown-job';
+    },
+    deliver: (s, input, now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? onDeliver(s, rec, input.operator, now, out) : 'unknown-job';
+    },
+    fail: (s, input, now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? onFail(s, rec, input.operator, now, out) : 'unknown-job';
+    },
+    timer: (s, input, now, _r, out) => {
+      if (input.jobId === EPOCH_JOB) {
+        if (input.tag === TAG_EPOCH) onEpochTimer(s.emission, now, out);
+        return;
+      }
+      const rec = s.jobs.get(input.jobId);
+      if (!rec) return;
+      if (input.tag === RACE_TAG_JOIN_CLOSED) onJoinClosed(s, rec, now, out);
+      else if (input.tag === RACE_TAG_DEADLINE) onDeadline(s, rec, now, out);
+    },
+  };
+
+  return defineMechanism<RaceState>({
     type: 'race',
     params: { ...p, ...(preset ? { preset } : {}) },
     init(operators: readonly OperatorInfo[]): RaceState {
       const capacity: (Resources | undefined)[] = [];
       for (const o of operators) capacity[o.id] = o.capacity;
-      return { jobs: new Map(), capacity, racing: [], waiting: [], tokens: [], wHead: 0, emission: emissionBook(epochParams) };
+      return { seen: seenIds(), jobs: new Map(), capacity, racing: [], waiting: [], tokens: [], wHead: 0, emission: emissionBook(epochParams) };
     },
-    step(s: RaceState, input: Input, now: Seconds, _random: Random, out: Decision[]): void {
-      switch (input.type) {
-        case 'submit':
-          onSubmit(s, input.job, now, out);
-          return;
-        case 'available':
-          if (s.wHead < s.waiting.length) offerTo(s, input.operator, now, out);
-          return;
-        case 'join':
-          s.capacity[input.operator.id] = input.operator.capacity;
-          if (s.wHead < s.waiting.length) offerTo(s, input.operator.id, now, out);
-          return;
-        case 'leave':
-          // Work in progress still finishes (the shell reports it); the node gets no new offers.
-          s.capacity[input.operator] = undefined;
-          return;
-        case 'ask':
-        case 'cancel-ask':
-          return;
-        case 'timer':
-          if (input.jobId === EPOCH_JOB) {
-            if (input.tag === TAG_EPOCH) onEpochTimer(s.emission, now, out);
-            return;
-          }
-          break;
-        default:
-          break;
-      }
-      const rec = s.jobs.get(input.jobId);
-      if (!rec) return;
-      switch (input.type) {
-        case 'lock':
-          onJoin(s, rec, input.operator, out);
-          return;
-        case 'deliver':
-          onDeliver(s, rec, input.operator, now, out);
-          return;
-        case 'fail':
-          onFail(s, rec, input.operator, now, out);
-          return;
-        case 'timer':
-          if (input.tag === RACE_TAG_JOIN_CLOSED) onJoinClosed(s, rec, now, out);
-          else if (input.tag === RACE_TAG_DEADLINE) onDeadline(s, rec, out);
-          return;
-        default:
-          return;
-      }
-    },
-  };
+    handlers,
+  });
 }

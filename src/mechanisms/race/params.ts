@@ -47,6 +47,14 @@ export interface RaceParams {
    * until the deadline: then `expired`), or `fail` (ends `expired` at once).
    */
   onNoRacers: 'wait' | 'fail';
+  /**
+   * How long a solicitation stays open for `join-race` answers, seconds. When it closes with no
+   * racer the job waits (or fails, `onNoRacers`); a join after it closes is refused as `late`.
+   * Aleo's puzzle accepts solutions for the whole epoch; this window is the coordinator's wait for
+   * intents, a network round trip. The simulator answers at once, so any positive value gives the
+   * same results there.
+   */
+  joinWindow: number;
 }
 
 export const raceDefaults: RaceParams = {
@@ -65,6 +73,7 @@ export const raceDefaults: RaceParams = {
   maxRacers: 0,
   oneRacePerNode: true,
   onNoRacers: 'wait',
+  joinWindow: 2,
 };
 
 /** Named real-world parameter sets. Sources: docs/mechanisms/race.md, docs/mechanisms-reference.md. */

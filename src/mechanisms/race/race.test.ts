@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Decision, Input, Job, OperatorInfo, Random } from '../types.js';
+import type { Decision, Input, InputDraft, Job, OperatorInfo, Random } from '../types.js';
 import { toMicros } from '../types.js';
 import { RACE_TAG_DEADLINE, RACE_TAG_JOIN_CLOSED, proofRace, raceDefaults, racePresets, type RaceParams } from './index.js';
 
@@ -18,24 +18,29 @@ function job(id: number, over: Partial<Job> = {}): Job {
 function driver(params: Partial<RaceParams> & { preset?: string } = {}, operators = ops(8)) {
   const m = proofRace(params);
   const state = m.init(operators);
+  let nextId = 0;
   return {
     m,
     state,
-    step(input: Input, now = 0): Decision[] {
+    step(draft: InputDraft, now = 0): Decision[] {
       const out: Decision[] = [];
+      const input = { ...draft, id: nextId++ } as Input;
       m.step(state, input, now, noRandom, out);
       return out;
     },
   };
 }
 
+/** The default join window. */
+const W = raceDefaults.joinWindow;
+
 const of = <T extends Decision['type']>(ds: Decision[], t: T) => ds.filter((d): d is Extract<Decision, { type: T }> => d.type === t);
 
 /** Submits a job and lets operators `joiners` join; returns every decision so far. */
 function race(d: ReturnType<typeof driver>, j: Job, joiners: number[]): Decision[] {
   const all = d.step({ type: 'submit', job: j }, j.submittedAt);
-  for (const op of joiners) all.push(...d.step({ type: 'lock', jobId: j.id, operator: op }, j.submittedAt));
-  all.push(...d.step({ type: 'timer', jobId: j.id, tag: RACE_TAG_JOIN_CLOSED }, j.submittedAt));
+  for (const op of joiners) all.push(...d.step({ type: 'join-race', jobId: j.id, operator: op }, j.submittedAt));
+  all.push(...d.step({ type: 'timer', jobId: j.id, tag: RACE_TAG_JOIN_CLOSED }, j.submittedAt + W));
   return all;
 }
 
@@ -44,12 +49,12 @@ const fromEscrow = (ds: Decision[]) =>
   ds.reduce((s, d) => s + (d.type === 'settle' && d.source === 'escrow' ? d.amount : d.type === 'refund' || d.type === 'fee' || d.type === 'burn' ? d.amount : 0), 0);
 
 describe('race: opening a race', () => {
-  it('opens every submitted job to a race for the whole price limit, until the deadline, with a deadline timer', () => {
+  it('opens every submitted job to a race for the whole price limit, for a join window of `joinWindow` seconds, with a deadline timer', () => {
     const d = driver();
     const out = d.step({ type: 'submit', job: job(1, { maxPrice: 2_500_000, deadline: 7200 }) });
-    expect(of(out, 'solicit')).toEqual([{ type: 'solicit', jobId: 1, mode: 'race', reward: 2_500_000, until: 7200, exclude: [] }]);
+    expect(of(out, 'solicit')).toEqual([{ type: 'solicit', jobId: 1, mode: 'race', reward: 2_500_000, until: W, exclude: [] }]);
     expect(of(out, 'timer')).toContainEqual({ type: 'timer', jobId: 1, at: 7200, tag: RACE_TAG_DEADLINE });
-    expect(of(out, 'timer')).toContainEqual({ type: 'timer', jobId: 1, at: 0, tag: RACE_TAG_JOIN_CLOSED });
+    expect(of(out, 'timer')).toContainEqual({ type: 'timer', jobId: 1, at: W, tag: RACE_TAG_JOIN_CLOSED });
     expect(of(out, 'assign')).toHaveLength(0);
   });
 
@@ -164,8 +169,8 @@ describe('race: wasted work', () => {
     const out = d.step({ type: 'deliver', jobId: 1, operator: 2 }, 100);
     expect(of(out, 'abort').map((a) => a.operator).sort()).toEqual([0, 1, 3]);
     expect(out.map((x) => x.type)).toEqual(['settle', 'done', 'abort', 'abort', 'abort', 'close']);
-    // A late report from an aborted racer changes nothing.
-    expect(d.step({ type: 'deliver', jobId: 1, operator: 0 }, 101)).toEqual([]);
+    // A late report from an aborted racer changes nothing (the job is closed).
+    expect(d.step({ type: 'deliver', jobId: 1, operator: 0 }, 101)).toEqual([{ type: 'refused', inputId: expect.any(Number), input: 'deliver', reason: 'unknown-job' }]);
   });
 
   it('a racer that fails drops out; the others keep racing', () => {
@@ -187,8 +192,8 @@ describe('race: nobody joins, everybody fails', () => {
     expect(d.step({ type: 'available', operator: 0 }, 10)).toEqual([]);
     const out = d.step({ type: 'available', operator: 2 }, 20);
     expect(of(out, 'solicit')).toHaveLength(1);
-    expect(of(out, 'timer')).toEqual([{ type: 'timer', jobId: 1, at: 20, tag: RACE_TAG_JOIN_CLOSED }]);
-    expect(of(d.step({ type: 'lock', jobId: 1, operator: 2 }, 20), 'assign')).toHaveLength(1);
+    expect(of(out, 'timer')).toEqual([{ type: 'timer', jobId: 1, at: 20 + W, tag: RACE_TAG_JOIN_CLOSED }]);
+    expect(of(d.step({ type: 'join-race', jobId: 1, operator: 2 }, 20), 'assign')).toHaveLength(1);
   });
 
   it('re-opens waiting jobs oldest first, one per free node', () => {
@@ -198,7 +203,7 @@ describe('race: nobody joins, everybody fails', () => {
     expect(of(d.step({ type: 'available', operator: 0 }, 5), 'solicit').map((s) => s.jobId)).toEqual([1]);
     expect(of(d.step({ type: 'available', operator: 1 }, 5), 'solicit').map((s) => s.jobId)).toEqual([2]);
     // Job 1 still has no racer when its joining window closes: back in the queue, behind nobody.
-    d.step({ type: 'timer', jobId: 1, tag: RACE_TAG_JOIN_CLOSED }, 5);
+    d.step({ type: 'timer', jobId: 1, tag: RACE_TAG_JOIN_CLOSED }, 5 + W);
     expect(of(d.step({ type: 'available', operator: 3 }, 6), 'solicit').map((s) => s.jobId)).toEqual([1]);
   });
 
@@ -223,7 +228,7 @@ describe('race: nobody joins, everybody fails', () => {
     d.step({ type: 'fail', jobId: 1, operator: 0 }, 100);
     const again = d.step({ type: 'fail', jobId: 1, operator: 1 }, 200);
     expect(of(again, 'solicit')).toHaveLength(1);
-    d.step({ type: 'lock', jobId: 1, operator: 5 }, 200);
+    d.step({ type: 'join-race', jobId: 1, operator: 5 }, 200);
     d.step({ type: 'timer', jobId: 1, tag: RACE_TAG_DEADLINE }, 1000);
     const out = d.step({ type: 'fail', jobId: 1, operator: 5 }, 1200);
     expect(out).toEqual([{ type: 'done', jobId: 1, outcome: 'failed', operator: -1 }, { type: 'close', jobId: 1 }]);

@@ -4,8 +4,8 @@ import * as stake from '../stake.js';
 import { drawBeacon, selectionIndex } from '../beacon.js';
 import { DenseTable } from '../dense-table.js';
 import { FreeIndex } from '../free-index.js';
-import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Resources, Seconds } from '../types.js';
-import { toMicros } from '../types.js';
+import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, Random, RefusalReason, Resources, Seconds } from '../types.js';
+import { defineMechanism, seenIds, toMicros } from '../types.js';
 import { slotFee } from './fee.js';
 import { randomDefaults, randomPresets, type RandomParams } from './params.js';
 
@@ -25,9 +25,11 @@ const CAPWAIT = 5;
 
 /** Timer tag: the job's deadline. */
 export const TAG_DEADLINE = 1;
-/** Timer tags + node id: the max compute time of a node's attempt ends; its accept window closes; a removed node may return (job id {@link EPOCH_JOB}). */
+/**
+ * Timer tags + node id: the max compute time of a node's attempt ends (job timer); a removed node
+ * may return after re-staking (a timer of job {@link EPOCH_JOB}).
+ */
 export const TAG_CAP0 = 1 << 24;
-export const TAG_ACCEPT0 = 2 << 24;
 export const TAG_READMIT0 = 3 << 24;
 
 interface Slot {
@@ -40,8 +42,6 @@ interface Slot {
   failedOps: number[];
   /** Racers working on the slot when it is an open race. */
   racers: number[];
-  /** The current prover answered `accept` (with an accept window). */
-  accepted: boolean;
 }
 
 interface JobRec {
@@ -64,7 +64,7 @@ interface JobRec {
 }
 
 /** The mechanism-owned state of random allocation. */
-export interface RandomState {
+export interface RandomState extends ProtocolState {
   index: FreeIndex;
   jobs: DenseTable<JobRec>;
   /** Node id → the job it works on (undefined when idle). */
@@ -77,7 +77,11 @@ export interface RandomState {
   hidden: number[];
   /** Node id → times of its recent declines. */
   declines: Map<number, number[]>;
-  profileCache: WeakMap<Resources, number[]>;
+  /**
+   * Capacity profiles meeting each distinct request seen (matched by value: requesters reuse a few
+   * shapes), valid while `profileVersion` equals the index's profile count.
+   */
+  profileCache: { requests: Resources[]; lists: number[][] };
   profileVersion: number;
   /** Stake per node (`stakeUsd` > 0). */
   stakes: stake.StakeBook;
@@ -86,6 +90,9 @@ export interface RandomState {
   /** Time of the input being applied. */
   now: Seconds;
 }
+
+/** Distinct request shapes kept in the profile cache; beyond it, profiles are computed per job. */
+const PROFILE_CACHE_SIZE = 64;
 
 /**
  * Random allocation (mechanism id `random`), the Gevulot / ZkCloud design: a protocol-fixed price
@@ -100,7 +107,6 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
   if (!(p.declaredTimeFactor > 0)) throw new Error(`random: declaredTimeFactor must be > 0, got ${p.declaredTimeFactor}`);
   const stakeParams: stake.StakeParams = { ...stake.noStake, stakeUsd: p.stakeUsd, minStakeUsd: p.stakeUsd, restake: p.restakeAfter >= 0, restakeDelay: Math.max(0, p.restakeAfter) };
   const staking = stake.staking(stakeParams);
-  const acceptWindow = p.acceptWindowBlocks * p.blockSeconds;
   /** A fallback success pays the regular fee: the refunded half is made up from the failed prover's stake. */
   const refundFromStake = p.fallbackPaidInFull && staking;
 
@@ -125,22 +131,25 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     }
   }
 
-  /**
-   * The capacity profiles meeting a request, cached per request object: callers that reuse one
-   * request object for many jobs (the simulator does, per requester) then allocate nothing per job.
-   */
+  /** The capacity profiles meeting a request, from the state's cache (by value) when it has them. */
   function eligibleFor(s: RandomState, request: Resources): number[] {
+    const c = s.profileCache;
     if (s.profileVersion !== s.index.profileCount) {
-      s.profileCache = new WeakMap();
+      c.requests.length = 0;
+      c.lists.length = 0;
       s.profileVersion = s.index.profileCount;
     }
-    let list = s.profileCache.get(request);
-    if (!list) s.profileCache.set(request, (list = s.index.eligibleProfiles(request, [])));
+    for (let i = 0; i < c.requests.length; i++) {
+      const r = c.requests[i]!;
+      if (r.cpus === request.cpus && r.gpus === request.gpus && r.memoryGb === request.memoryGb) return c.lists[i]!;
+    }
+    const list = s.index.eligibleProfiles(request, []);
+    if (c.requests.length < PROFILE_CACHE_SIZE) {
+      c.requests.push({ cpus: request.cpus, gpus: request.gpus, memoryGb: request.memoryGb });
+      c.lists.push(list);
+    }
     return list;
   }
-
-  /** Draw number of the last selection (for the audit trail in `assign`). */
-  let lastDraw = 0;
 
   function select(s: RandomState, rec: JobRec): number {
     if (rec.profilesVersion !== s.index.profileCount) {
@@ -161,8 +170,8 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     const n = s.index.countFree(profiles);
     let op = -1;
     if (n > 0) {
-      lastDraw = rec.draws++;
-      op = s.index.kth(profiles, selectionIndex(rec.beacon, rec.job.id, lastDraw, n));
+      const draw = rec.draws++;
+      op = s.index.kth(profiles, selectionIndex(rec.beacon, rec.job.id, draw, n));
     }
     for (let i = 0; i < nh; i++) s.index.setFree(hidden[i]!, true);
     return op;
@@ -187,16 +196,10 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     else rec.tried.push(op);
     slot.op = op;
     slot.status = ASSIGNED;
-    slot.accepted = false;
     // A fallback paid in full expects the regular fee (part of it from the failed prover's stake).
     const price = role === 'fallback' && refundFromStake ? rec.fee - protocolCut(rec) : slotPay(slot, rec);
-    out.push({ type: 'assign', jobId: rec.job.id, operator: op, price, role, committed: false, beacon: rec.beacon, draw: lastDraw });
-    armTimers(s, rec, op, out);
-  }
-
-  /** The accept window and the max compute time of an attempt that starts now. */
-  function armTimers(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
-    if (acceptWindow > 0) out.push({ type: 'timer', jobId: rec.job.id, at: s.now + acceptWindow, tag: TAG_ACCEPT0 + op });
+    out.push({ type: 'assign', jobId: rec.job.id, operator: op, price, role, committed: false, beacon: rec.beacon, draw: rec.draws - 1 });
+    // The declared max compute time caps the attempt (fees.md:29).
     if (p.capAtDeclaredTime) out.push({ type: 'timer', jobId: rec.job.id, at: s.now + rec.job.estSeconds * p.declaredTimeFactor, tag: TAG_CAP0 + op });
   }
 
@@ -413,7 +416,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     }
     // An exact-size array: pushing into [] would allocate room for 16 slots.
     const slots: Slot[] = new Array<Slot>(k);
-    for (let i = 0; i < k; i++) slots[i] = { status: WAITING, op: -1, round: 0, failedOps: NONE, racers: NONE, accepted: false };
+    for (let i = 0; i < k; i++) slots[i] = { status: WAITING, op: -1, round: 0, failedOps: NONE, racers: NONE };
     const rec: JobRec = {
       job, fee, pool: fee * k, beacon: drawBeacon(random), draws: 0, slots, tried: NONE, deliveries: 0,
       doneSent: false, closed: false, queued: false, timerSet: false, expired: false, profiles: NONE, profilesVersion: -1,
@@ -437,7 +440,11 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     finishIfDone(s, rec, out);
   }
 
-  /** The max compute time of `op`'s attempt is up: a running attempt is stopped and fails; a failed one's fallback starts. */
+  /**
+   * The max compute time of `op`'s attempt is up: a running attempt is stopped and fails; a failed
+   * one's fallback starts. A prover that never answers is caught here too: it holds the job until
+   * then (there is no acceptance input), and is removed if the fallback succeeds.
+   */
   function onCap(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
     for (const slot of rec.slots) {
       if (slot.op !== op) continue;
@@ -458,21 +465,9 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     }
   }
 
-  /** The accept window of `op` closed: silent, it is removed, and the slot re-drawn in the same round. */
-  function onAcceptWindow(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
-    if (s.opJob[op] !== rec) return;
-    const slot = rec.slots[s.opSlot[op]!]!;
-    if (slot.op !== op || slot.status !== ASSIGNED || slot.accepted) return;
-    out.push({ type: 'abort', jobId: rec.job.id, operator: op });
-    release(s, op);
-    removeProver(s, op, out);
-    slot.status = WAITING;
-    if (fillSlots(s, rec, out) > 0) park(s, rec, out);
-    finishIfDone(s, rec, out);
-  }
-
-  function onJoinRace(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
-    if (!s.index.isFree(op) || rec.tried.includes(op)) return;
+  function onJoinRace(s: RandomState, rec: JobRec, op: number, out: Decision[]): RefusalReason | undefined {
+    if (rec.tried.includes(op)) return 'already';
+    if (!s.index.isFree(op)) return 'taken';
     for (let si = 0; si < rec.slots.length; si++) {
       const slot = rec.slots[si]!;
       if (slot.status !== RACING) continue;
@@ -483,16 +478,81 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
       if (slot.racers === NONE) slot.racers = [];
       slot.racers.push(op);
       out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: slotPay(slot, rec), role: 'racer', committed: true });
-      return;
+      return undefined;
     }
+    return 'late'; // no slot is racing (any more)
   }
 
-  return {
+  /** The open job an operator's answer is about, or why there is none for it. */
+  function heldBy(s: RandomState, jobId: number, op: number): JobRec | RefusalReason {
+    const rec = s.jobs.get(jobId);
+    if (!rec || rec.closed) return 'unknown-job';
+    return s.opJob[op] === rec ? rec : 'not-assigned';
+  }
+
+  const handlers: Handlers<RandomState> = {
+    submit: (s, input, _now, random, out) => onSubmit(s, input.job, random, out),
+    available: (s, input, _now, _r, out) => {
+      if (s.ejected[input.operator] === true || s.opJob[input.operator] !== undefined) return;
+      s.index.setFree(input.operator, true);
+      if (s.qHead < s.queue.length) drain(s, out);
+    },
+    join: (s, input, _now, _r, out) => {
+      s.capacity[input.operator.id] = input.operator.capacity;
+      if (s.stakes.stake[input.operator.id] === undefined) stake.join(s.stakes, input.operator);
+      if (s.ejected[input.operator.id] === true) return;
+      s.index.add(input.operator.id, input.operator.capacity);
+      s.index.setFree(input.operator.id, true);
+      drain(s, out);
+    },
+    leave: (s, input) => {
+      s.index.remove(input.operator);
+    },
+    deliver: (s, input, _now, _r, out) => {
+      const rec = heldBy(s, input.jobId, input.operator);
+      if (typeof rec === 'string') return rec;
+      onDeliver(s, rec, input.operator, out);
+    },
+    fail: (s, input, _now, _r, out) => {
+      const rec = heldBy(s, input.jobId, input.operator);
+      if (typeof rec === 'string') return rec;
+      onFail(s, rec, input.operator, out);
+    },
+    // An assignment stands until the prover declines or fails: there is no acceptance input.
+    decline: (s, input, now, _r, out) => {
+      const rec = heldBy(s, input.jobId, input.operator);
+      if (typeof rec === 'string') return rec;
+      onDecline(s, rec, input.operator, now, out);
+    },
+    'join-race': (s, input, _now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      if (!rec || rec.closed) return 'unknown-job';
+      return onJoinRace(s, rec, input.operator, out);
+    },
+    timer: (s, input, _now, _r, out) => {
+      if (input.jobId === EPOCH_JOB) {
+        if (input.tag >= TAG_READMIT0) readmit(s, input.tag - TAG_READMIT0, out);
+        return;
+      }
+      const rec = s.jobs.get(input.jobId);
+      if (!rec || rec.closed) return;
+      if (input.tag === TAG_DEADLINE) onTimer(s, rec, out);
+      else if (input.tag >= TAG_CAP0) onCap(s, rec, input.tag - TAG_CAP0, out);
+    },
+  };
+
+  // Every handler first records the time of its input: removals and caps schedule timers from it.
+  const timed = {} as Record<string, unknown>;
+  for (const [type, h] of Object.entries(handlers) as [string, (st: RandomState, ...rest: unknown[]) => unknown][]) {
+    timed[type] = (st: RandomState, input: unknown, now: Seconds, ...rest: unknown[]) => {
+      st.now = now;
+      return h(st, input, now, ...rest);
+    };
+  }
+
+  return defineMechanism<RandomState>({
     type: 'random',
     params: { ...p, ...(preset ? { preset } : {}) },
-    // An assignment stands until the prover declines or fails: acceptances carry no information,
-    // unless an accept window removes silent provers.
-    ignores: acceptWindow > 0 ? ['ask', 'cancel-ask', 'bid'] : ['accept', 'ask', 'cancel-ask', 'bid'],
     init(operators: readonly OperatorInfo[]): RandomState {
       const index = new FreeIndex(operators.length + 1);
       const stakes = stake.stakeBook(stakeParams);
@@ -504,70 +564,10 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
         capacity[o.id] = o.capacity;
       }
       return {
-        index, jobs: new DenseTable<JobRec>(), opJob: [], opSlot: [], ejected: [], queue: [], qHead: 0, hidden: [], declines: new Map(),
-        profileCache: new WeakMap(), profileVersion: -1, stakes, capacity, now: 0,
+        seen: seenIds(), index, jobs: new DenseTable<JobRec>(), opJob: [], opSlot: [], ejected: [], queue: [], qHead: 0, hidden: [],
+        declines: new Map(), profileCache: { requests: [], lists: [] }, profileVersion: -1, stakes, capacity, now: 0,
       };
     },
-    step(s: RandomState, input: Input, now: Seconds, random: Random, out: Decision[]): void {
-      s.now = now;
-      switch (input.type) {
-        case 'submit':
-          onSubmit(s, input.job, random, out);
-          return;
-        case 'available':
-          if (s.ejected[input.operator] === true || s.opJob[input.operator] !== undefined) return;
-          s.index.setFree(input.operator, true);
-          if (s.qHead < s.queue.length) drain(s, out);
-          return;
-        case 'join':
-          s.capacity[input.operator.id] = input.operator.capacity;
-          if (s.stakes.stake[input.operator.id] === undefined) stake.join(s.stakes, input.operator);
-          if (s.ejected[input.operator.id] === true) return;
-          s.index.add(input.operator.id, input.operator.capacity);
-          s.index.setFree(input.operator.id, true);
-          drain(s, out);
-          return;
-        case 'timer':
-          if (input.jobId === EPOCH_JOB) {
-            if (input.tag >= TAG_READMIT0) readmit(s, input.tag - TAG_READMIT0, out);
-            return;
-          }
-          break;
-        case 'leave':
-          s.index.remove(input.operator);
-          return;
-        case 'ask':
-        case 'cancel-ask':
-          return;
-        default:
-          break;
-      }
-      const rec = s.jobs.get(input.jobId);
-      if (!rec || rec.closed) return;
-      switch (input.type) {
-        case 'deliver':
-          if (s.opJob[input.operator] === rec) onDeliver(s, rec, input.operator, out);
-          return;
-        case 'fail':
-          if (s.opJob[input.operator] === rec) onFail(s, rec, input.operator, out);
-          return;
-        case 'decline':
-          if (s.opJob[input.operator] === rec) onDecline(s, rec, input.operator, now, out);
-          return;
-        case 'lock':
-          onJoinRace(s, rec, input.operator, out);
-          return;
-        case 'accept':
-          if (s.opJob[input.operator] === rec) rec.slots[s.opSlot[input.operator]!]!.accepted = true;
-          return;
-        case 'timer':
-          if (input.tag === TAG_DEADLINE) onTimer(s, rec, out);
-          else if (input.tag >= TAG_ACCEPT0) onAcceptWindow(s, rec, input.tag - TAG_ACCEPT0, out);
-          else if (input.tag >= TAG_CAP0) onCap(s, rec, input.tag - TAG_CAP0, out);
-          return;
-        default:
-          return;
-      }
-    },
-  };
+    handlers: timed as Handlers<RandomState>,
+  });
 }

@@ -37,13 +37,6 @@ export interface RandomParams {
   maxDeclinesShort: number;
   declineWindowShort: number;
   /**
-   * An assigned prover must accept or decline within `acceptWindowBlocks` × `blockSeconds`, or it is
-   * removed and the slot re-drawn in the same round (ZkCloud: 3 blocks, `provers.md:39,43`). 0: no window.
-   */
-  acceptWindowBlocks: number;
-  /** Seconds per block (not in the ZkCloud docs: 6 s is an assumption). */
-  blockSeconds: number;
-  /**
    * The requester's declared max compute time, as a multiple of the reference-hardware time
    * (`estSeconds`). The fee is charged on it (`fees.md:26`).
    */
@@ -87,8 +80,6 @@ export const randomDefaults: RandomParams = {
   declineWindow: 30 * 86400,
   maxDeclinesShort: -1,
   declineWindowShort: 7 * 86400,
-  acceptWindowBlocks: 0,
-  blockSeconds: 6,
   declaredTimeFactor: 1,
   capAtDeclaredTime: false,
   fallbackPaidInFull: false,
@@ -101,11 +92,13 @@ export const randomDefaults: RandomParams = {
 export const randomPresets: Record<string, Partial<RandomParams>> = {
   /**
    * ZkCloud design docs (gevulot-docs@1b722dc zkcloud-design/{provers,fees}.md, firestarter/pricing.md):
-   * $0.84 per 2× RTX 4090 node-hour; accept or decline within 3 blocks; at most 1 decline a week and
+   * $0.84 per 2× RTX 4090 node-hour; at most 1 decline a week and
    * 4 a month; the declared max compute time caps each attempt and the fallback starts when it ends;
    * one random fallback, which on success gets the regular fee while the requester gets 50% back
    * (from the failed prover's stake) and the failed prover is removed; every fee burned when both
-   * fail. Stand-ins (not published): requesters declare 1.2× the reference time, 6 s blocks, $100
+   * fail. The 3-block accept window is not modelled (the core has no acceptance input: a silent
+   * prover holds the job until its max compute time). Stand-ins (not published): requesters declare
+   * 1.2× the reference time, $100
    * stake per node, a removed prover re-stakes and returns after a day, no network reward.
    */
   zkcloud: {
@@ -121,8 +114,6 @@ export const randomPresets: Record<string, Partial<RandomParams>> = {
     declineWindow: 30 * 86400,
     maxDeclinesShort: 1,
     declineWindowShort: 7 * 86400,
-    acceptWindowBlocks: 3,
-    blockSeconds: 6,
     declaredTimeFactor: 1.2,
     capAtDeclaredTime: true,
     fallbackPaidInFull: true,

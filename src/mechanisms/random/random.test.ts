@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { audit } from '../beacon.js';
-import type { Decision, Input, Job, OperatorInfo, Random } from '../types.js';
+import type { Decision, Input, InputDraft, Job, OperatorInfo, Random } from '../types.js';
 import { toMicros } from '../types.js';
 import { slotFee } from './fee.js';
 import { randomAllocation, TAG_CAP0, TAG_DEADLINE, type RandomParams } from './index.js';
@@ -24,12 +24,14 @@ function job(id: number, over: Partial<Job> = {}): Job {
 function driver(params: Partial<RandomParams> & { preset?: string } = {}, operators = ops(10)) {
   const m = randomAllocation(params);
   const state = m.init(operators);
+  let nextId = 0;
   const rnd = lcg(42);
   return {
     m,
     state,
-    step(input: Input, now = 0): Decision[] {
+    step(draft: InputDraft, now = 0): Decision[] {
       const out: Decision[] = [];
+      const input = { ...draft, id: nextId++ } as Input;
       m.step(state, input, now, rnd, out);
       return out;
     },
@@ -96,7 +98,7 @@ describe('random allocation: selection', () => {
         expect(mixed[a.operator]!.capacity.gpus).toBeGreaterThanOrEqual(j.request.gpus);
       }
       if (assigns.length > 0) {
-        expect(audit(assigns[0]!.beacon!, eligible, i, 0, assigns.length)).toEqual(picked);
+        expect(audit(assigns[0]!.beacon as number, eligible, i, 0, assigns.length)).toEqual(picked);
         checked++;
       }
       // half the jobs finish at once, so the free set keeps changing
@@ -227,7 +229,7 @@ describe('random allocation: ZkCloud settlement (preset zkcloud)', () => {
     expect(s.exclude).toContain(first.operator);
     const racer = (first.operator + 1) % 10;
     d.step({ type: 'available', operator: first.operator });
-    const join = of(d.step({ type: 'lock', jobId: 0, operator: racer }), 'assign')[0]!;
+    const join = of(d.step({ type: 'join-race', jobId: 0, operator: racer }), 'assign')[0]!;
     expect(join).toMatchObject({ role: 'racer', committed: true, operator: racer });
     const win = d.step({ type: 'deliver', jobId: 0, operator: racer });
     expect(of(win, 'settle')[0]!.amount).toBe(fee);

@@ -1,7 +1,8 @@
 import { credit, EPOCH_JOB, emissionBook, type EmissionBook, onEpochTimer, TAG_EPOCH } from '../emission.js';
 import { resolveParams } from '../resolve-params.js';
 import * as stake from '../stake.js';
-import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Seconds } from '../types.js';
+import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, RefusalReason, Seconds } from '../types.js';
+import { defineMechanism, seenIds } from '../types.js';
 import { deadline, lockDeadline, priceAt, validateOffer, type Offer } from './offer.js';
 import { reverseDutchDefaults, reverseDutchPresets, type ReverseDutchParams } from './params.js';
 
@@ -44,7 +45,7 @@ interface RdJob {
 }
 
 /** The mechanism-owned state of the reverse Dutch auction. */
-export interface ReverseDutchState {
+export interface ReverseDutchState extends ProtocolState {
   jobs: Map<number, RdJob>;
   /** Jobs to re-offer when nodes become free (lazy deletion), and the round-robin cursor. */
   openList: RdJob[];
@@ -215,14 +216,15 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
     out.push({ type: 'close', jobId: rec.job.id });
   }
 
-  function tryLock(s: ReverseDutchState, rec: RdJob, op: number, now: Seconds, out: Decision[]): void {
-    if (rec.done || rec.locker >= 0 || rec.race === SECONDARY) return;
-    if (Math.floor(now) > rec.lockDl) return; // the contract rejects a lock after the lock deadline
+  function tryLock(s: ReverseDutchState, rec: RdJob, op: number, now: Seconds, out: Decision[]): RefusalReason | undefined {
+    if (rec.done || rec.race === SECONDARY) return 'late';
+    if (rec.locker >= 0) return 'taken';
+    if (Math.floor(now) > rec.lockDl) return 'late'; // the contract rejects a lock after the lock deadline
     // The lock reverts unless the prover's collateral balance covers the collateral (BoundlessMarket.sol:227).
     if (p.collateralBalance) {
       // A node the book never saw join (a caller that lists no operators) has no capital bound.
       if (s.balances.stake[op] === undefined) s.balances.stake[op] = Infinity;
-      if (!stake.reserve(s.balances, op, rec.offer.lockCollateral)) return;
+      if (!stake.reserve(s.balances, op, rec.offer.lockCollateral)) return 'invalid';
     }
     const price = priceAt(rec.offer, now);
     rec.locker = op;
@@ -240,43 +242,46 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
       rec.workers.push(op);
       out.push({ type: 'assign', jobId: id, operator: op, price, role: 'winner', committed: true });
     }
+    return undefined;
   }
 
-  function joinRace(rec: RdJob, op: number, now: Seconds, out: Decision[]): void {
-    if (rec.done || rec.workers.includes(op)) return;
-    if (p.maxRacers > 0 && rec.racers >= p.maxRacers) return;
+  function joinRace(rec: RdJob, op: number, now: Seconds, out: Decision[]): RefusalReason | undefined {
+    if (rec.done || rec.race === NO_RACE) return 'late';
+    if (rec.workers.includes(op)) return 'already';
+    if (p.maxRacers > 0 && rec.racers >= p.maxRacers) return 'taken';
     const ts = Math.floor(now);
-    if (rec.race === DIRECT ? ts > rec.lockDl : ts > rec.dl) return;
+    if (rec.race === DIRECT ? ts > rec.lockDl : ts > rec.dl) return 'late';
     rec.racers++;
     rec.workers.push(op);
     const reward = rec.race === DIRECT ? priceAt(rec.offer, now) : secondaryReward(rec);
     out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: reward, role: 'racer', committed: true });
+    return undefined;
   }
 
-  function onLockInput(s: ReverseDutchState, rec: RdJob, op: number, now: Seconds, out: Decision[]): void {
-    if (rec.done) return;
-    if (rec.race !== NO_RACE) {
-      joinRace(rec, op, now, out);
-      return;
-    }
-    if (rec.locker >= 0) return;
+  /**
+   * A lock request: it lands `lockDelay` seconds later (the transaction's way to the chain), then
+   * locks if the job is still unlocked and the lock deadline has not passed.
+   */
+  function onLockInput(s: ReverseDutchState, rec: RdJob, op: number, now: Seconds, out: Decision[]): RefusalReason | undefined {
+    if (rec.done || rec.race === SECONDARY || Math.floor(now) > rec.lockDl) return 'late';
+    if (rec.locker >= 0) return 'taken';
     if (p.lockDelay > 0) {
-      if (rec.intents.includes(op)) return;
+      if (rec.intents.includes(op)) return 'already';
       rec.intents.push(op);
       out.push({ type: 'timer', jobId: rec.job.id, at: now + p.lockDelay, tag: TAG_INTENT0 + op });
-      return;
+      return undefined;
     }
-    tryLock(s, rec, op, now, out);
+    return tryLock(s, rec, op, now, out);
   }
 
-  function onDeliver(s: ReverseDutchState, rec: RdJob, op: number, now: Seconds, out: Decision[]): void {
+  function onDeliver(s: ReverseDutchState, rec: RdJob, op: number, now: Seconds, out: Decision[]): RefusalReason | undefined {
     const i = rec.workers.indexOf(op);
-    if (i < 0) return;
+    if (i < 0) return 'not-assigned';
     rec.workers.splice(i, 1);
-    if (rec.done) return;
+    if (rec.done) return 'late';
     const ts = Math.floor(now);
     const id = rec.job.id;
-    if (ts > rec.dl) return; // too late: the request expired (the expiry timer ends the job)
+    if (ts > rec.dl) return 'late'; // too late: the request expired (the expiry timer ends the job)
     if (rec.locker < 0) {
       // Fulfilled without a lock: paid the current price.
       pay(rec, op, priceAt(rec.offer, now), out);
@@ -284,7 +289,7 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
       abortAll(rec, -1, out);
       finish(rec, 'delivered', op, out);
       close(s, rec, out);
-      return;
+      return undefined;
     }
     if (op === rec.locker && ts <= rec.lockDl) {
       // The locker delivered in time: the lock price, and its collateral back.
@@ -295,7 +300,7 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
       abortAll(rec, -1, out);
       finish(rec, 'delivered', op, out);
       close(s, rec, out);
-      return;
+      return undefined;
     }
     if (ts > rec.lockDl) {
       // Fulfilled after the lock deadline (by a secondary, or late by the locker): the price is now
@@ -307,13 +312,15 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
       abortAll(rec, -1, out);
       finish(rec, 'delivered', op, out);
       credit(s.povw, op, rec.job.mcycles, id, now, out);
+      return undefined;
     }
     // A non-locker delivering before the lock deadline while the job is locked is not paid.
+    return 'taken';
   }
 
-  function onFail(rec: RdJob, op: number, now: Seconds, out: Decision[]): void {
+  function onFail(rec: RdJob, op: number, now: Seconds, out: Decision[]): RefusalReason | undefined {
     const i = rec.workers.indexOf(op);
-    if (i < 0) return;
+    if (i < 0) return 'not-assigned';
     rec.workers.splice(i, 1);
     // The broker retries a failed proof (`proof_retry_count`), as long as the lock still stands.
     if (!rec.done && op === rec.locker && rec.race === NO_RACE && rec.retries < p.proofRetries && Math.floor(now) <= rec.lockDl) {
@@ -321,6 +328,7 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
       rec.workers.push(op);
       out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: rec.lockPrice, role: 'winner', committed: true });
     }
+    return undefined;
   }
 
   function onLockExpired(s: ReverseDutchState, rec: RdJob, now: Seconds, out: Decision[]): void {
@@ -386,65 +394,57 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
     solicitLock(rec, now, out);
   }
 
-  return {
+  const handlers: Handlers<ReverseDutchState> = {
+    submit: (s, input, now, _r, out) => onSubmit(s, input.job, now, out),
+    available: (s, _input, now, _r, out) => {
+      if (s.openList.length > 0) resolicit(s, now, out);
+    },
+    join: (s, input, now, _r, out) => {
+      if (s.balances.stake[input.operator.id] === undefined) stake.join(s.balances, input.operator);
+      if (s.openList.length > 0) resolicit(s, now, out);
+    },
+    lock: (s, input, now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? onLockInput(s, rec, input.operator, now, out) : 'unknown-job';
+    },
+    'join-race': (s, input, now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? joinRace(rec, input.operator, now, out) : 'unknown-job';
+    },
+    deliver: (s, input, now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? onDeliver(s, rec, input.operator, now, out) : 'unknown-job';
+    },
+    fail: (s, input, now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? onFail(rec, input.operator, now, out) : 'unknown-job';
+    },
+    timer: (s, input, now, _r, out) => {
+      if (input.jobId === EPOCH_JOB) {
+        if (input.tag === TAG_EPOCH) onEpochTimer(s.povw, now, out);
+        return;
+      }
+      const rec = s.jobs.get(input.jobId);
+      if (!rec) return;
+      if (input.tag >= TAG_INTENT0) {
+        const op = input.tag - TAG_INTENT0;
+        const i = rec.intents.indexOf(op);
+        if (i >= 0) rec.intents.splice(i, 1);
+        tryLock(s, rec, op, now, out);
+      } else if (input.tag === TAG_LOCK_EXPIRED) onLockExpired(s, rec, now, out);
+      else if (input.tag === TAG_EXPIRED) onExpired(s, rec, out);
+      else if (input.tag === TAG_DIRECT) onDirect(s, rec, now, out);
+    },
+  };
+
+  return defineMechanism<ReverseDutchState>({
     type: 'reverse-dutch',
     params: { ...p, ...(preset ? { preset } : {}) },
     init(operators: readonly OperatorInfo[]): ReverseDutchState {
       const balances = stake.stakeBook(balanceParams);
       for (const o of operators) stake.join(balances, o);
-      return { jobs: new Map(), openList: [], cursor: 0, balances, povw: emissionBook(povwParams) };
+      return { seen: seenIds(), jobs: new Map(), openList: [], cursor: 0, balances, povw: emissionBook(povwParams) };
     },
-    step(s: ReverseDutchState, input: Input, now: Seconds, _random: Random, out: Decision[]): void {
-      switch (input.type) {
-        case 'submit':
-          onSubmit(s, input.job, now, out);
-          return;
-        case 'join':
-          if (s.balances.stake[input.operator.id] === undefined) stake.join(s.balances, input.operator);
-          if (s.openList.length > 0) resolicit(s, now, out);
-          return;
-        case 'available':
-          if (s.openList.length > 0) resolicit(s, now, out);
-          return;
-        case 'timer':
-          if (input.jobId === EPOCH_JOB) {
-            if (input.tag === TAG_EPOCH) onEpochTimer(s.povw, now, out);
-            return;
-          }
-          break;
-        case 'leave':
-        case 'ask':
-        case 'cancel-ask':
-          return;
-        default:
-          break;
-      }
-      const rec = s.jobs.get(input.jobId);
-      if (!rec) return;
-      switch (input.type) {
-        case 'lock':
-          onLockInput(s, rec, input.operator, now, out);
-          return;
-        case 'deliver':
-          onDeliver(s, rec, input.operator, now, out);
-          return;
-        case 'fail':
-        case 'decline':
-          onFail(rec, input.operator, now, out);
-          return;
-        case 'timer':
-          if (input.tag >= TAG_INTENT0) {
-            const op = input.tag - TAG_INTENT0;
-            const i = rec.intents.indexOf(op);
-            if (i >= 0) rec.intents.splice(i, 1);
-            tryLock(s, rec, op, now, out);
-          } else if (input.tag === TAG_LOCK_EXPIRED) onLockExpired(s, rec, now, out);
-          else if (input.tag === TAG_EXPIRED) onExpired(s, rec, out);
-          else if (input.tag === TAG_DIRECT) onDirect(s, rec, now, out);
-          return;
-        default:
-          return;
-      }
-    },
-  };
+    handlers,
+  });
 }

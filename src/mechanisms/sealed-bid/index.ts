@@ -1,8 +1,8 @@
 import { distribute, EPOCH_JOB, emissionBook, type EmissionBook, TAG_EPOCH } from '../emission.js';
 import { resolveParams } from '../resolve-params.js';
 import * as stake from '../stake.js';
-import type { Decision, Input, Job, Mechanism, Micros, OperatorInfo, Random, Seconds } from '../types.js';
-import { toMicros } from '../types.js';
+import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, RefusalReason, Seconds } from '../types.js';
+import { defineMechanism, seenIds, toMicros } from '../types.js';
 import { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
 
 export { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
@@ -31,10 +31,12 @@ interface SbJob {
   /** Stake the winner locked for the job (with a stake rule). */
   staked: Micros;
   done: boolean;
+  /** The auction period's closing timer was applied: later bids are late. */
+  closed: boolean;
 }
 
 /** The mechanism-owned state of the sealed-bid auction. */
-export interface SealedBidState {
+export interface SealedBidState extends ProtocolState {
   jobs: Map<number, SbJob>;
   /** Node id → jobs it holds (won, not finished). */
   held: number[];
@@ -129,6 +131,12 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
     out.push({ type: 'timer', jobId: EPOCH_JOB, at: s.dispenseDue, tag: TAG_EPOCH });
   }
 
+  function addNode(s: SealedBidState, o: OperatorInfo): void {
+    if (s.stakes.stake[o.id] !== undefined) return;
+    s.nodes.push(o.id);
+    stake.join(s.stakes, o);
+  }
+
   function end(s: SealedBidState, rec: SbJob, outcome: 'delivered' | 'failed', op: number, out: Decision[]): void {
     rec.done = true;
     out.push({ type: 'done', jobId: rec.job.id, outcome, operator: op });
@@ -159,6 +167,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
 
   function onClose(s: SealedBidState, rec: SbJob, now: Seconds, out: Decision[]): void {
     if (rec.winner >= 0 || rec.done) return;
+    rec.closed = true;
     const limit = rec.job.maxPrice - baseFee;
     const c = clear(rec.bids, (b) => mayHold(s, b.operator, now), p.settlement, limit);
     if (c.winner < 0) {
@@ -181,8 +190,8 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
     out.push({ type: 'timer', jobId: id, at: Math.max(now, rec.job.deadline), tag: TAG_DEADLINE });
   }
 
-  function onDeliver(s: SealedBidState, rec: SbJob, op: number, out: Decision[]): void {
-    if (op !== rec.winner || rec.done) return;
+  function onDeliver(s: SealedBidState, rec: SbJob, op: number, out: Decision[]): RefusalReason | undefined {
+    if (op !== rec.winner || rec.done) return 'not-assigned';
     const id = rec.job.id;
     unhold(s, op);
     // cost = price × PGUs + base_fee (state.rs:902): the base fee is paid with the bid.
@@ -193,80 +202,76 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
     if (rec.collateral > 0) out.push({ type: 'release', jobId: id, operator: op, amount: rec.collateral });
     if (rec.staked > 0) stake.unlock(s.stakes, op, id, rec.staked, out);
     end(s, rec, 'delivered', op, out);
+    return undefined;
   }
 
-  function addNode(s: SealedBidState, o: OperatorInfo): void {
-    if (s.stakes.stake[o.id] !== undefined) return;
-    s.nodes.push(o.id);
-    stake.join(s.stakes, o);
+  /** A sealed bid, during the auction period: above the price limit or a second bid is refused. */
+  function onBid(s: SealedBidState, rec: SbJob, op: number, price: Micros, now: Seconds): RefusalReason | undefined {
+    if (rec.winner >= 0 || rec.done || now > rec.until || rec.closed) return 'late';
+    if (!(price >= 0) || price > rec.job.maxPrice - baseFee) return 'invalid';
+    if (rec.bidders.has(op)) return 'already';
+    // The stake is checked before the auction (docs protocol/spn/staking), and again at the close.
+    if (staking && !stake.eligible(s.stakes, op, now)) return 'invalid';
+    rec.bidders.add(op);
+    rec.bids.push({ operator: op, price: Math.round(price), seq: s.seq++ });
+    return undefined;
   }
 
-  return {
+  const handlers: Handlers<SealedBidState> = {
+    submit: (s, input, now, _r, out) => {
+      const job = input.job;
+      const rec: SbJob = { job, until: now + p.auctionPeriod, bids: [], bidders: new Set(), winner: -1, price: 0, collateral: 0, staked: 0, done: false, closed: false };
+      s.jobs.set(job.id, rec);
+      s.submittedSince++;
+      s.lastJob = job.id;
+      scheduleDispense(s, now, out);
+      out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [] });
+      out.push({ type: 'timer', jobId: job.id, at: rec.until, tag: TAG_CLOSE });
+    },
+    bid: (s, input, now) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? onBid(s, rec, input.operator, input.price, now) : 'unknown-job';
+    },
+    deliver: (s, input, _now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? onDeliver(s, rec, input.operator, out) : 'unknown-job';
+    },
+    fail: (s, input, now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      if (!rec) return 'unknown-job';
+      if (rec.done || input.operator !== rec.winner) return 'not-assigned';
+      miss(s, rec, now, out);
+      return undefined;
+    },
+    join: (s, input) => {
+      addNode(s, input.operator);
+    },
+    timer: (s, input, now, _r, out) => {
+      if (input.jobId === EPOCH_JOB) {
+        if (input.tag === TAG_EPOCH && s.dispenseDue >= 0) dispense(s, now, out);
+        return;
+      }
+      const rec = s.jobs.get(input.jobId);
+      if (!rec || rec.done) return;
+      if (input.tag === TAG_CLOSE) onClose(s, rec, now, out);
+      else if (input.tag === TAG_DEADLINE && rec.winner >= 0) {
+        out.push({ type: 'abort', jobId: rec.job.id, operator: rec.winner });
+        miss(s, rec, now, out);
+      }
+    },
+  };
+
+  return defineMechanism<SealedBidState>({
     type: 'sealed-bid',
     params: { ...p, ...(preset ? { preset } : {}) },
     init(operators: readonly OperatorInfo[]): SealedBidState {
       const s: SealedBidState = {
-        jobs: new Map(), held: [], seq: 0, stakes: stake.stakeBook(stakeParams), nodes: [],
+        seen: seenIds(), jobs: new Map(), held: [], seq: 0, stakes: stake.stakeBook(stakeParams), nodes: [],
         dispenser: emissionBook(dispenseParams), dispenseDue: -1, submittedSince: 0, lastJob: 0,
       };
       for (const o of operators) addNode(s, o);
       return s;
     },
-    step(s: SealedBidState, input: Input, now: Seconds, _random: Random, out: Decision[]): void {
-      switch (input.type) {
-        case 'submit': {
-          const job = input.job;
-          const rec: SbJob = { job, until: now + p.auctionPeriod, bids: [], bidders: new Set(), winner: -1, price: 0, collateral: 0, staked: 0, done: false };
-          s.jobs.set(job.id, rec);
-          s.submittedSince++;
-          s.lastJob = job.id;
-          scheduleDispense(s, now, out);
-          out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [] });
-          out.push({ type: 'timer', jobId: job.id, at: rec.until, tag: TAG_CLOSE });
-          return;
-        }
-        case 'bid': {
-          const rec = s.jobs.get(input.jobId);
-          if (!rec || rec.winner >= 0 || rec.done || now > rec.until) return;
-          // Bids above the price limit are ignored; one sealed bid per operator.
-          if (!(input.price >= 0) || input.price > rec.job.maxPrice - baseFee) return;
-          if (rec.bidders.has(input.operator)) return;
-          // The stake is checked before the auction (docs protocol/spn/staking), and again at the close.
-          if (staking && !stake.eligible(s.stakes, input.operator, now)) return;
-          rec.bidders.add(input.operator);
-          rec.bids.push({ operator: input.operator, price: Math.round(input.price), seq: s.seq++ });
-          return;
-        }
-        case 'deliver': {
-          const rec = s.jobs.get(input.jobId);
-          if (rec) onDeliver(s, rec, input.operator, out);
-          return;
-        }
-        case 'fail': {
-          const rec = s.jobs.get(input.jobId);
-          if (rec && !rec.done && input.operator === rec.winner) miss(s, rec, now, out);
-          return;
-        }
-        case 'join':
-          addNode(s, input.operator);
-          return;
-        case 'timer': {
-          if (input.jobId === EPOCH_JOB) {
-            if (input.tag === TAG_EPOCH && s.dispenseDue >= 0) dispense(s, now, out);
-            return;
-          }
-          const rec = s.jobs.get(input.jobId);
-          if (!rec || rec.done) return;
-          if (input.tag === TAG_CLOSE) onClose(s, rec, now, out);
-          else if (input.tag === TAG_DEADLINE && rec.winner >= 0) {
-            out.push({ type: 'abort', jobId: rec.job.id, operator: rec.winner });
-            miss(s, rec, now, out);
-          }
-          return;
-        }
-        default:
-          return;
-      }
-    },
-  };
+    handlers,
+  });
 }

@@ -1,7 +1,7 @@
 import { resolveParams } from '../resolve-params.js';
 import { FreeIndex } from '../free-index.js';
-import type { Decision, Input, Job, Mechanism, OperatorInfo, Random, Seconds } from '../types.js';
-import { fits } from '../types.js';
+import type { Decision, Handlers, Job, Mechanism, OperatorInfo, ProtocolState } from '../types.js';
+import { defineMechanism, fits, seenIds } from '../types.js';
 import { selfHostedDefaults, selfHostedPresets, type SelfHostedParams } from './params.js';
 
 export { selfHostedDefaults, selfHostedPresets, type SelfHostedParams } from './params.js';
@@ -20,7 +20,7 @@ interface ShJob {
 }
 
 /** The mechanism-owned state of the self-hosted baseline. */
-export interface SelfHostedState {
+export interface SelfHostedState extends ProtocolState {
   index: FreeIndex;
   /** Capacities of the cluster's nodes (to reject a job no node could ever run). */
   capacities: OperatorInfo['capacity'][];
@@ -91,7 +91,66 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
     s.index.setFree(node, true);
   }
 
-  return {
+  const handlers: Handlers<SelfHostedState> = {
+    submit: (s, input, now, _r, out) => {
+      const job = input.job;
+      const rec: ShJob = { job, failures: 0, node: -1, queued: false, done: false };
+      if (!s.capacities.some((c) => fits(c, job.request))) {
+        end(s, rec, 'rejected', -1, out);
+        return;
+      }
+      s.jobs.set(job.id, rec);
+      if (p.dropLate) out.push({ type: 'timer', jobId: job.id, at: Math.max(now, job.deadline), tag: TAG_DEADLINE });
+      if (!place(s, rec, out)) {
+        rec.queued = true;
+        s.queue.push(rec);
+      }
+    },
+    deliver: (s, input, _now, _r, out) => {
+      const rec = s.nodeJob[input.operator];
+      if (!rec || rec.job.id !== input.jobId) return s.jobs.has(input.jobId) ? 'not-assigned' : 'unknown-job';
+      freeNode(s, input.operator);
+      end(s, rec, 'delivered', input.operator, out);
+      drain(s, out);
+      return undefined;
+    },
+    fail: (s, input, _now, _r, out) => {
+      const rec = s.nodeJob[input.operator];
+      if (!rec || rec.job.id !== input.jobId) return s.jobs.has(input.jobId) ? 'not-assigned' : 'unknown-job';
+      freeNode(s, input.operator);
+      rec.node = -1;
+      rec.failures++;
+      if (rec.failures > p.retries) end(s, rec, 'failed', -1, out);
+      else {
+        rec.queued = true;
+        s.retry.push(rec);
+      }
+      drain(s, out);
+      return undefined;
+    },
+    available: (s, input, _now, _r, out) => {
+      if (s.nodeJob[input.operator] === undefined && s.index.has(input.operator)) {
+        s.index.setFree(input.operator, true);
+        drain(s, out);
+      }
+    },
+    join: (s, input, _now, _r, out) => {
+      s.index.add(input.operator.id, input.operator.capacity);
+      s.index.setFree(input.operator.id, true);
+      s.capacities.push(input.operator.capacity);
+      drain(s, out);
+    },
+    leave: (s, input) => {
+      s.index.remove(input.operator);
+    },
+    timer: (s, input, _now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      // Still waiting at its deadline: dropped (with `dropLate`). Work in progress finishes.
+      if (rec && !rec.done && rec.queued && input.tag === TAG_DEADLINE) end(s, rec, 'expired', -1, out);
+    },
+  };
+
+  return defineMechanism<SelfHostedState>({
     type: 'self-hosted',
     params: { ...p, ...(preset ? { preset } : {}) },
     init(operators: readonly OperatorInfo[]): SelfHostedState {
@@ -100,71 +159,8 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
         index.add(o.id, o.capacity);
         index.setFree(o.id, true);
       }
-      return { index, capacities: operators.map((o) => o.capacity), jobs: new Map(), queue: [], qHead: 0, retry: [], nodeJob: [], scratch: [] };
+      return { seen: seenIds(), index, capacities: operators.map((o) => o.capacity), jobs: new Map(), queue: [], qHead: 0, retry: [], nodeJob: [], scratch: [] };
     },
-    step(s: SelfHostedState, input: Input, now: Seconds, _random: Random, out: Decision[]): void {
-      switch (input.type) {
-        case 'submit': {
-          const job = input.job;
-          const rec: ShJob = { job, failures: 0, node: -1, queued: false, done: false };
-          if (!s.capacities.some((c) => fits(c, job.request))) {
-            end(s, rec, 'rejected', -1, out);
-            return;
-          }
-          s.jobs.set(job.id, rec);
-          if (p.dropLate) out.push({ type: 'timer', jobId: job.id, at: Math.max(now, job.deadline), tag: TAG_DEADLINE });
-          if (!place(s, rec, out)) {
-            rec.queued = true;
-            s.queue.push(rec);
-          }
-          return;
-        }
-        case 'deliver': {
-          const rec = s.nodeJob[input.operator];
-          if (!rec || rec.job.id !== input.jobId) return;
-          freeNode(s, input.operator);
-          end(s, rec, 'delivered', input.operator, out);
-          drain(s, out);
-          return;
-        }
-        case 'fail': {
-          const rec = s.nodeJob[input.operator];
-          if (!rec || rec.job.id !== input.jobId) return;
-          freeNode(s, input.operator);
-          rec.node = -1;
-          rec.failures++;
-          if (rec.failures > p.retries) end(s, rec, 'failed', -1, out);
-          else {
-            rec.queued = true;
-            s.retry.push(rec);
-          }
-          drain(s, out);
-          return;
-        }
-        case 'available':
-          if (s.nodeJob[input.operator] === undefined && s.index.has(input.operator)) {
-            s.index.setFree(input.operator, true);
-            drain(s, out);
-          }
-          return;
-        case 'join':
-          s.index.add(input.operator.id, input.operator.capacity);
-          s.index.setFree(input.operator.id, true);
-          s.capacities.push(input.operator.capacity);
-          drain(s, out);
-          return;
-        case 'leave':
-          s.index.remove(input.operator);
-          return;
-        case 'timer': {
-          const rec = s.jobs.get(input.jobId);
-          // Still waiting at its deadline: dropped (with `dropLate`). Work in progress finishes.
-          if (rec && !rec.done && rec.queued && input.tag === TAG_DEADLINE) end(s, rec, 'expired', -1, out);
-          return;
-        }
-        default:
-          return;
-      }
-    },
-  };
+    handlers,
+  });
 }
