@@ -3,10 +3,23 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { VERSION } from '../version.js';
 import { commands } from './commands/index.js';
-import { reportError } from './errors.js';
+import { UsageError, reportError } from './errors.js';
 
-/** The `pmsim` command line: yargs over the public API. */
+/**
+ * A reader that went away (`pmsim list | head -1`) is not an error: stop quietly, as a Unix tool
+ * does on SIGPIPE. Without this, the next write throws EPIPE with a stack trace.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
+/** The `pmsim` command line: yargs over the public API. Each command loads its modules lazily. */
 async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   const cli = yargs(hideBin(argv))
     .scriptName('pmsim')
     .version(VERSION)
@@ -15,18 +28,16 @@ async function main(argv: string[]): Promise<void> {
     .recommendCommands()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
-      throw err ?? new UsageErrorLike(msg);
+      throw err ?? new UsageLike(msg);
     })
     .help();
   for (const c of commands) cli.command(c);
   await cli.parseAsync();
 }
 
-class UsageErrorLike extends Error {}
+class UsageLike extends Error {}
 
-main(process.argv).catch(async (e: unknown) => {
-  if (e instanceof UsageErrorLike) {
-    const { UsageError } = await import('./errors.js');
-    reportError(new UsageError(`${e.message}\nRun 'pmsim --help' for usage.`));
-  } else reportError(e);
+main(process.argv).catch((e: unknown) => {
+  if (e instanceof UsageLike) reportError(new UsageError(`${e.message}\nRun 'pmsim --help' for usage.`));
+  else reportError(e);
 });

@@ -85,9 +85,10 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
     });
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
     result.summary.push(summaryRow(key, r));
-    result.timeseries.push(...timeseriesRows(key, r));
-    result.shares.push(...sharesRows(key, r));
-    result.latency.push(...latencyRows(key, r));
+    // Not push(...rows): a spread passes every row as an argument and overflows the stack at ~100k windows.
+    for (const row of timeseriesRows(key, r)) result.timeseries.push(row);
+    for (const row of sharesRows(key, r)) result.shares.push(row);
+    for (const row of latencyRows(key, r)) result.latency.push(row);
     result.timing.push({ mechanism: ref.label, events: r.events, wall_s: wall, events_per_s: wall > 0 ? r.events / wall : 0 });
     opts.onMechanismDone?.(ref.label, r);
   }

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { RunResult } from '../market/run-scenario.js';
 import { VERSION } from '../version.js';
 import { writeAtomic } from './atomic.js';
-import { jsonRow, toCsv } from './csv.js';
+import { toCsv } from './csv.js';
+import { summaryCell, summaryJsonRow } from './money.js';
 import { SUMMARY_COLUMNS } from './rows.js';
 
 /** Names of the files {@link writeRunOutputs} writes. */
@@ -12,16 +13,19 @@ export const RUN_FILES = ['summary.csv', 'summary.json', 'timeseries.csv', 'shar
 export interface RunMeta {
   readonly scenarioFile?: string;
   readonly command?: string;
+  /** Warnings about the run's results (a protocol rule removed most honest supply, ...). */
+  readonly warnings?: readonly string[];
 }
 
 /**
- * Writes a run's result files into `dir`, each atomically. Everything is rendered in memory first,
- * so a failure leaves no half-written set behind.
+ * Writes a run's result files into `dir`, each atomically, run.json last. Everything is rendered in
+ * memory first. The CLI writes into a staging directory that replaces `--out` as a whole
+ * (run-dir.ts), so a reader never sees files of two runs.
  */
 export function writeRunOutputs(result: RunResult, dir: string, meta: RunMeta = {}): string[] {
   const files: [string, string][] = [
-    ['summary.csv', toCsv(result.summary, SUMMARY_COLUMNS)],
-    ['summary.json', `${JSON.stringify(result.summary.map(jsonRow), null, 2)}\n`],
+    ['summary.csv', toCsv(result.summary, SUMMARY_COLUMNS, summaryCell)],
+    ['summary.json', result.summary.length === 0 ? '[]\n' : `[\n${result.summary.map((r) => summaryJsonRow(r, '  ')).join(',\n')}\n]\n`],
     ['timeseries.csv', toCsv(result.timeseries)],
     ['shares.csv', toCsv(result.shares)],
     ['latency.csv', toCsv(result.latency)],
@@ -35,6 +39,7 @@ export function writeRunOutputs(result: RunResult, dir: string, meta: RunMeta = 
           seeds: [result.seed],
           scenario: result.scenario,
           timing: result.timing,
+          warnings: meta.warnings ?? [],
           node: process.version,
         },
         null,

@@ -1,42 +1,50 @@
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { csvParseRows } from 'd3';
-import { parseDocument } from 'yaml';
-import { strategyIds } from '../agents/registry.js';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { hardwareIds } from '../hardware-models/catalogue.js';
 import { mechanismById, mechanisms } from '../mechanisms/registry.js';
+import { csvRows } from './csv-rows.js';
 import { ScenarioError, formatPath, type ScenarioIssue } from './errors.js';
+import { checkDrawLimits } from './limits.js';
+import { checkMechanismParams } from './mechanism-params.js';
+import { readInputText } from './read-file.js';
 import { scenarioSchema, type Scenario } from './schema.js';
+import { checkStrategyParamValues, isStrategyId } from './strategy-params.js';
+import { strategyIds } from '../agents/registry.js';
+import { checkPlainData, parseYamlText } from './yaml.js';
+
+/** How a scenario is loaded. */
+export interface LoadOptions {
+  /**
+   * Let trace files (`dist: empirical`, `file:`) lie outside the scenario's folder. Off by default,
+   * so that a scenario from elsewhere cannot make pmsim read (and quote) any file of the machine.
+   */
+  readonly allowOutsideTraces?: boolean;
+}
 
 /** Reads, parses and validates a scenario file (YAML or JSON). Throws {@link ScenarioError}. */
-export function loadScenarioFile(file: string): Scenario {
+export function loadScenarioFile(file: string, opts: LoadOptions = {}): Scenario {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputText(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ScenarioError(file, [{ path: '', message: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(e)})` }]);
+    throw new ScenarioError(file, [{ path: '', message: (e as Error).message }]);
   }
-  return parseScenarioText(text, file);
+  return parseScenarioText(text, file, opts);
 }
 
 /** Parses scenario text. `file` names it in errors and anchors relative paths (trace files). */
-export function parseScenarioText(text: string, file = '<scenario>'): Scenario {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ScenarioError(
-      file,
-      doc.errors.map((e) => ({ path: '', message: `${e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}: ` : ''}${e.message.split('\n')[0]}` })),
-    );
-  }
-  return parseScenario(doc.toJS(), file);
+export function parseScenarioText(text: string, file = '<scenario>', opts: LoadOptions = {}): Scenario {
+  const r = parseYamlText(text);
+  if (!r.ok) throw new ScenarioError(file, r.issues);
+  return parseScenario(r.value, file, opts);
 }
 
 /** Validates a plain object as a scenario, applies defaults and loads trace files. */
-export function parseScenario(raw: unknown, file = '<scenario>'): Scenario {
+export function parseScenario(raw: unknown, file = '<scenario>', opts: LoadOptions = {}): Scenario {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ScenarioError(file, [{ path: '', message: 'expected a mapping of scenario keys (name, seed, duration, window, mechanisms, operators, requesters)' }]);
   }
+  const hostile = checkPlainData(raw);
+  if (hostile.length > 0) throw new ScenarioError(file, hostile);
   const r = scenarioSchema.safeParse(raw);
   if (!r.success) {
     throw new ScenarioError(file, r.error.issues.flatMap((i) => explain(i, [])));
@@ -44,7 +52,9 @@ export function parseScenario(raw: unknown, file = '<scenario>'): Scenario {
   const s = r.data;
   const issues: ScenarioIssue[] = [];
   checkNames(s, issues);
-  loadTraces(s, file, issues);
+  if (issues.length > 0) throw new ScenarioError(file, issues);
+  loadTraces(s, file, issues, opts);
+  if (issues.length === 0) checkDrawLimits(s, issues);
   if (issues.length > 0) throw new ScenarioError(file, issues);
   return s;
 }
@@ -83,11 +93,14 @@ function checkNames(s: Scenario, issues: ScenarioIssue[]): void {
   const ids = mechanisms().map((m) => m.id);
   s.mechanisms.forEach((m, i) => {
     const ref = typeof m === 'string' ? { id: m, params: {} as Record<string, unknown>, preset: undefined } : m;
-    const entry = mechanismById(ref.id);
+    const entry = ids.includes(ref.id) ? mechanismById(ref.id) : undefined;
     if (!entry) {
       issues.push({ path: `mechanisms[${i}]`, message: `unknown mechanism "${ref.id}" (expected one of: ${ids.join(', ')})` });
       return;
     }
+    const bad = checkMechanismParams(ref.id, ref.params, entry.presets, ref.preset);
+    for (const b of bad) issues.push({ path: `mechanisms[${i}].${b.path}`, message: b.message });
+    if (bad.length > 0) return;
     try {
       entry.create({ ...ref.params, ...(ref.preset ? { preset: ref.preset } : {}) });
     } catch (e) {
@@ -98,7 +111,8 @@ function checkNames(s: Scenario, issues: ScenarioIssue[]): void {
   const st = strategyIds();
   s.operators.forEach((g, i) => {
     if (!hw.includes(g.hardware)) issues.push({ path: `operators[${i}].hardware`, message: `unknown hardware "${g.hardware}" (expected one of: ${hw.join(', ')})` });
-    if (!st.includes(g.strategy)) issues.push({ path: `operators[${i}].strategy`, message: `unknown strategy "${g.strategy}" (expected one of: ${st.join(', ')})` });
+    if (!isStrategyId(g.strategy)) issues.push({ path: `operators[${i}].strategy`, message: `unknown strategy "${g.strategy}" (expected one of: ${st.join(', ')})` });
+    else for (const b of checkStrategyParamValues(g.strategy, g.params)) issues.push({ path: `operators[${i}].${b.path}`, message: b.message });
   });
   const seen = new Set<string>();
   s.operators.forEach((g, i) => {
@@ -109,15 +123,21 @@ function checkNames(s: Scenario, issues: ScenarioIssue[]): void {
 
 type Dist = { dist: string; file?: string; column?: string | number; values?: number[] };
 
-function loadTraces(s: Scenario, file: string, issues: ScenarioIssue[]): void {
+function loadTraces(s: Scenario, file: string, issues: ScenarioIssue[], opts: LoadOptions): void {
   const base = dirname(resolve(file));
   s.requesters.forEach((r, i) => {
     for (const key of ['arrival', 'size_mcycles', 'deadline'] as const) {
       const d = r[key] as unknown as Dist | number;
       if (typeof d !== 'object' || d.dist !== 'empirical' || d.values !== undefined || !d.file) continue;
       const path = `requesters[${i}].${key}.file`;
+      const abs = resolve(base, d.file);
+      const rel = relative(base, abs);
+      if (!opts.allowOutsideTraces && (rel === '..' || rel.startsWith(`..${'/'}`) || rel.startsWith('..\\') || isAbsolute(rel))) {
+        issues.push({ path, message: `expected a trace file inside the scenario's folder ${base}, got "${d.file}" (pass --allow-outside-traces to read it)` });
+        continue;
+      }
       try {
-        d.values = readColumn(resolve(base, d.file), d.column ?? 0);
+        d.values = readColumn(abs, d.column ?? 0, d.file);
         if (d.values.length === 0) issues.push({ path, message: `no numeric values in "${d.file}"` });
       } catch (e) {
         issues.push({ path, message: (e as Error).message });
@@ -126,28 +146,32 @@ function loadTraces(s: Scenario, file: string, issues: ScenarioIssue[]): void {
   });
 }
 
-/** Reads one numeric column of a CSV file (by header name or index); a header row is skipped. */
-export function readColumn(path: string, column: string | number): number[] {
+/**
+ * Reads one numeric column of a CSV file (by header name or index); a header row is skipped.
+ * `shownAs` names the file in messages (default: its path). A bad cell is quoted, cut to 24
+ * characters, so a wrong file is recognisable without echoing its content.
+ */
+export function readColumn(path: string, column: string | number, shownAs = path): number[] {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new Error(`cannot read trace file ${path}`);
+    text = readInputText(path);
+  } catch (e) {
+    throw new Error(`cannot read trace file ${shownAs}: ${(e as Error).message}`);
   }
-  const rows = csvParseRows(text);
+  const rows = csvRows(text);
   let col = typeof column === 'number' ? column : -1;
   let start = 0;
   if (rows.length > 0 && rows[0]!.some((c) => c.trim() !== '' && !Number.isFinite(Number(c)))) {
     start = 1;
     if (typeof column === 'string') col = rows[0]!.findIndex((c) => c.trim() === column);
   }
-  if (col < 0) throw new Error(`no column "${String(column)}" in ${path}`);
+  if (col < 0) throw new Error(`no column "${String(column)}" in ${shownAs}`);
   const out: number[] = [];
   for (let i = start; i < rows.length; i++) {
     const cell = rows[i]![col];
     if (cell === undefined || cell.trim() === '') continue;
     const v = Number(cell);
-    if (!Number.isFinite(v) || v < 0) throw new Error(`row ${i + 1} of ${path}: expected a number ≥ 0, got "${cell}"`);
+    if (!Number.isFinite(v) || v < 0) throw new Error(`row ${i + 1} of ${shownAs}: expected a number ≥ 0, got "${cell.length > 24 ? `${cell.slice(0, 21)}...` : cell}"`);
     out.push(v);
   }
   return out;

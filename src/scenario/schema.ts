@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { checkStrategy } from '../agents/registry.js';
 import { parseDuration } from './duration.js';
 
 const DURATION_HINT = 'a duration like 90s, 10m, 12h, 7d or a number of seconds';
@@ -202,10 +201,7 @@ export const scenarioSchema = z
       if (r.cycle && r.cycle.period <= 0) ctx.addIssue({ code: 'custom', path: ['requesters', i, 'cycle', 'period'], message: 'expected a period > 0' });
     });
     s.operators.forEach((g, i) => {
-      // Unknown strategy ids are reported by the loader (with the list of known ids); here: parameters.
-      for (const msg of checkStrategy(g.strategy, g.params)) {
-        if (!msg.startsWith('unknown strategy')) ctx.addIssue({ code: 'custom', path: ['operators', i, 'params'], message: msg });
-      }
+      // Strategy ids and parameters are checked by the loader (strategy-params.ts), after the schema.
       if (g.entry !== undefined && g.join_at !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['operators', i, 'entry'], message: 'a group with `entry` decides itself when to join: remove `join_at` or `entry`' });
       }

@@ -1,6 +1,6 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { closeSync, existsSync, fsyncSync, openSync, readSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { LOCK_STALE_MS as STALE_MS, LockHeldError, acquireFileLock } from '../output/lock.js';
 import type { RunRecord } from './execute.js';
 import type { SweepDefinition } from './plan.js';
 
@@ -81,18 +81,24 @@ export interface ScannedJournal {
   readonly path: string;
   readonly header: JournalHeader;
   readonly index: JournalIndex;
-  /** Bytes up to the end of the last whole, valid line; anything after it is a torn write. */
+  /** Bytes up to the end of the last whole line; anything after it is a torn write. */
   readonly validBytes: number;
   readonly tornBytes: number;
+  /** Whole lines after the header that are not valid records (1-based line numbers, at most 20 kept). */
+  readonly droppedLines: readonly number[];
+  readonly droppedCount: number;
 }
 
 const RECORD = /^\{"run":(\d+),"status":"(done|failed)"/;
 
 /**
  * Reads a journal, streaming: the header, then each record's position. A last line without its
- * newline (a write cut short by kill -9 or a crash) is ignored, and so is everything from the first
- * line that is not a whole record. Returns undefined when there is no journal or not even a whole
- * header line.
+ * newline (a write cut short by kill -9 or a crash) is ignored (and cut off by the next writer).
+ * A whole line that is not a valid record (broken JSON, garbage, a run outside the range) is
+ * dropped and counted, and the records after it are kept: the dropped runs simply run again.
+ * Returns undefined when there is no journal, or when it holds no whole line (a header cut short).
+ * Throws {@link SweepStateError} when the first line is not a journal header: nothing then says
+ * which sweep the records belong to, so the journal is refused rather than silently restarted.
  */
 export function scanJournal(path: string): ScannedJournal | undefined {
   if (!existsSync(path)) return undefined;
@@ -105,9 +111,11 @@ export function scanJournal(path: string): ScannedJournal | undefined {
     let header: JournalHeader | undefined;
     let index: JournalIndex | undefined;
     let valid = 0;
-    let stop = false;
+    let line = 0;
+    const dropped: number[] = [];
+    let droppedCount = 0;
     let read = 0;
-    while (!stop && read < size) {
+    while (read < size) {
       const n = readSync(fd, chunk, 0, chunk.length, read);
       if (n <= 0) break;
       read += n;
@@ -116,40 +124,61 @@ export function scanJournal(path: string): ScannedJournal | undefined {
       for (;;) {
         const nl = buf.indexOf(10, start);
         if (nl < 0) break;
+        line++;
         const lineOffset = pos + start;
         const len = nl - start;
         if (header === undefined) {
-          try {
-            const h = JSON.parse(buf.toString('utf8', start, nl)) as JournalHeader;
-            if (h.pmsim_sweep_journal !== 1 || typeof h.sweep_hash !== 'string') throw new Error('not a header');
-            header = h;
-            index = new JournalIndex(h.first, h.end);
-          } catch {
-            stop = true;
-            break;
+          header = parseHeader(buf.toString('utf8', start, nl));
+          if (!header) {
+            throw new SweepStateError(
+              `${path}: line 1 is not a pmsim sweep journal header (the file is damaged), so its runs cannot be matched to a sweep. ` +
+                `Move it away to start the sweep over (mv ${path} ${path}.damaged), or restore it from a copy`,
+            );
           }
+          index = new JournalIndex(header.first, header.end);
         } else {
-          const head = buf.toString('latin1', start, Math.min(nl, start + 64));
-          const m = RECORD.exec(head);
-          const run = m ? Number(m[1]) : -1;
-          if (!m || buf[nl - 1] !== 125 /* } */ || run < index!.first || run >= index!.end) {
-            stop = true;
-            break;
-          }
-          index!.set(run, lineOffset, len, m[2] === 'done' ? DONE : FAILED);
+          const status = recordStatus(buf, start, nl, index!);
+          if (status === undefined) {
+            droppedCount++;
+            if (dropped.length < 20) dropped.push(line);
+          } else index!.set(status.run, lineOffset, len, status.status);
         }
         valid = pos + nl + 1;
         start = nl + 1;
       }
-      if (stop) break;
       carry = Buffer.from(buf.subarray(start));
       pos += start;
     }
     if (!header || !index) return undefined;
-    return { path, header, index, validBytes: valid, tornBytes: size - valid };
+    return { path, header, index, validBytes: valid, tornBytes: size - valid, droppedLines: dropped, droppedCount };
   } finally {
     closeSync(fd);
   }
+}
+
+function parseHeader(text: string): JournalHeader | undefined {
+  try {
+    const h = JSON.parse(text) as JournalHeader;
+    const ok = h !== null && typeof h === 'object' && h.pmsim_sweep_journal === 1 && typeof h.sweep_hash === 'string' && Number.isInteger(h.first) && Number.isInteger(h.end) && h.end >= h.first;
+    return ok ? h : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A line's run and status if it is a whole, parseable record of the range; else undefined. */
+function recordStatus(buf: Buffer, start: number, nl: number, index: JournalIndex): { run: number; status: number } | undefined {
+  const m = RECORD.exec(buf.toString('latin1', start, Math.min(nl, start + 64)));
+  if (!m || buf[nl - 1] !== 125 /* } */) return undefined;
+  const run = Number(m[1]);
+  if (run < index.first || run >= index.end) return undefined;
+  try {
+    const r = JSON.parse(buf.toString('utf8', start, nl)) as { run?: unknown; status?: unknown };
+    if (r.run !== run || (r.status !== 'done' && r.status !== 'failed')) return undefined;
+  } catch {
+    return undefined;
+  }
+  return { run, status: m[2] === 'done' ? DONE : FAILED };
 }
 
 /** Reads the record at an index entry. */
@@ -214,8 +243,7 @@ export class SweepStateError extends Error {
 }
 
 /** A lock not refreshed for this long is stale (its holder died, possibly on another host). */
-export const LOCK_STALE_MS = 30_000;
-const LOCK_REFRESH_MS = 5_000;
+export const LOCK_STALE_MS = STALE_MS;
 
 /** A held directory lock. */
 export interface DirLock {
@@ -226,69 +254,16 @@ export interface DirLock {
 
 /**
  * Takes the directory's lock, so two processes never append to one journal. The lock file holds the
- * holder's pid and host, and the holder refreshes its time stamp every few seconds. A lock is taken
- * over when its holder is a dead process on this host (kill -9), or when it has not been refreshed
- * for {@link LOCK_STALE_MS} (a holder that died on another machine: a rescheduled Kubernetes pod,
- * a requeued Slurm task).
+ * holder's pid, host, boot id and process start time, and the holder refreshes its time stamp every
+ * few seconds. A lock is taken over when its holder is dead on this host (kill -9; also a reused pid
+ * after a container restart, told apart by its start time), or when it has not been refreshed for
+ * {@link LOCK_STALE_MS} (a holder that died on another machine: a rescheduled pod, a requeued task).
  */
 export function acquireLock(dir: string): DirLock {
-  const path = join(dir, LOCK_FILE);
-  const me = JSON.stringify({ pid: process.pid, host: hostname() });
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, me);
-      closeSync(fd);
-      let last = Date.now();
-      const touch = () => {
-        const now = Date.now();
-        if (now - last < LOCK_REFRESH_MS) return;
-        last = now;
-        try {
-          utimesSync(path, now / 1000, now / 1000);
-        } catch {
-          /* the directory was removed under us: nothing to keep alive */
-        }
-      };
-      const timer = setInterval(touch, LOCK_REFRESH_MS);
-      timer.unref();
-      return {
-        touch,
-        release: () => {
-          clearInterval(timer);
-          rmSync(path, { force: true });
-        },
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-    let holder: { pid?: number; host?: string } = {};
-    let age = 0;
-    try {
-      age = Date.now() - statSync(path).mtimeMs;
-      holder = JSON.parse(readFileSync(path, 'utf8')) as typeof holder;
-    } catch {
-      /* an empty or torn lock file: its writer died while creating it */
-    }
-    const sameHost = holder.host === hostname();
-    const alive = holder.pid === undefined ? false : sameHost ? pidAlive(holder.pid) : age < LOCK_STALE_MS;
-    if (alive) {
-      throw new SweepStateError(
-        `${dir} is in use by another pmsim sweep (pid ${holder.pid} on ${holder.host}); if that process is gone, delete ${path}` +
-          (sameHost ? '' : ` or wait ${Math.ceil((LOCK_STALE_MS - age) / 1000)} s until the lock goes stale`),
-      );
-    }
-    rmSync(path, { force: true });
-  }
-  throw new SweepStateError(`cannot lock ${dir} (${path})`);
-}
-
-function pidAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
   try {
-    process.kill(pid, 0);
-    return true;
+    return acquireFileLock(join(dir, LOCK_FILE), dir, 'sweep');
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if (e instanceof LockHeldError) throw new SweepStateError(e.message);
+    throw e;
   }
 }

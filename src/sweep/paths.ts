@@ -6,7 +6,10 @@
 /** One step of a path: a mapping key, a list index, or a list entry selected by name. */
 export type PathStep = { key: string } | { index: number } | { name: string };
 
-/** Parses a dot path; throws an Error describing the problem. */
+/** Keys that reach an object's prototype: a grid path through them would pollute every object. */
+const FORBIDDEN: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Parses a dot path; throws an Error describing the problem. Refuses `__proto__`, `constructor`, `prototype`. */
 export function parsePath(path: string): PathStep[] {
   const steps: PathStep[] = [];
   let i = 0;
@@ -37,6 +40,7 @@ export function parsePath(path: string): PathStep[] {
     while (j < n && path[j] !== '.' && path[j] !== '[') j++;
     const key = path.slice(i, j);
     if (key.includes(']')) throw new Error(`unexpected "]" in "${path}"`);
+    if (FORBIDDEN.has(key)) throw new Error(`"${key}" is not allowed in a path (it would reach an object's prototype)`);
     steps.push(/^\d+$/.test(key) && steps.length > 0 ? { index: Number(key) } : { key });
     i = j;
     expectKey = false;
@@ -84,6 +88,7 @@ export function setPath(root: Record<string, unknown>, path: string, value: unkn
         return;
       }
       next = cur[step.key];
+      if (!Object.hasOwn(cur, step.key)) next = undefined;
       if (next === undefined || next === null) {
         next = steps[k + 1] && 'key' in steps[k + 1]! ? {} : undefined;
         if (next === undefined) throw new Error(`${at ? `${at}.` : ''}${step.key} does not exist, so it has no entry ${describeStep(steps[k + 1]!)}`);

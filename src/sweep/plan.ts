@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import { SUMMARY_COLUMNS } from '../output/rows.js';
 import { ScenarioError, formatPath, type ScenarioIssue } from '../scenario/errors.js';
 import { parseScenario } from '../scenario/load.js';
+import { readInputText } from '../scenario/read-file.js';
+import { checkPlainData, parseYamlText } from '../scenario/yaml.js';
 import type { Scenario } from '../scenario/schema.js';
 import { VERSION } from '../version.js';
 import { parsePath, setPath } from './paths.js';
@@ -84,19 +84,13 @@ export function loadSweepFile(file: string): SweepPlan {
 function readYaml(file: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputText(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new SweepError(file, [{ path: '', message: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(e)})` }]);
+    throw new SweepError(file, [{ path: '', message: (e as Error).message }]);
   }
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new SweepError(
-      file,
-      doc.errors.map((e) => ({ path: '', message: `${e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}: ` : ''}${e.message.split('\n')[0]}` })),
-    );
-  }
-  return doc.toJS();
+  const r = parseYamlText(text);
+  if (!r.ok) throw new SweepError(file, r.issues);
+  return r.value;
 }
 
 /**
@@ -107,6 +101,8 @@ export function parseSweep(raw: unknown, file = '<sweep>'): SweepPlan {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new SweepError(file, [{ path: '', message: 'expected a mapping of sweep keys (scenario, grid, zip, replicates, seed, mechanisms)' }]);
   }
+  const hostile = checkPlainData(raw);
+  if (hostile.length > 0) throw new SweepError(file, hostile);
   const r = sweepSchema.safeParse(raw);
   if (!r.success) {
     throw new SweepError(

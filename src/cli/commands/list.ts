@@ -1,7 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { strategyList } from '../../agents/registry.js';
-import { catalogue } from '../../hardware-models/catalogue.js';
-import { mechanisms } from '../../mechanisms/registry.js';
 
 type What = 'all' | 'mechanisms' | 'presets' | 'hardware' | 'strategies';
 
@@ -13,7 +10,10 @@ const command: CommandModule<object, { what: What; json: boolean }> = {
     y
       .positional('what', { choices: ['all', 'mechanisms', 'presets', 'hardware', 'strategies'] as const, default: 'all' as What })
       .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output' }),
-  handler: (a) => {
+  handler: async (a) => {
+    const { strategyList } = await import('../../agents/registry.js');
+    const { catalogue } = await import('../../hardware-models/catalogue.js');
+    const { mechanisms } = await import('../../mechanisms/registry.js');
     const data = {
       mechanisms: mechanisms().map((m) => ({ id: m.id, description: m.description, presets: m.presets, params: m.paramNames })),
       hardware: catalogue.map((h) => ({ id: h.id, kind: h.kind, name: h.name, khz: h.khz, capex_usd: h.capexUsd, power_w: h.powerWatts, rent_usd_per_h: h.rentUsdPerHour, derived: h.derived })),

@@ -1,6 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { mergeShards } from '../../sweep/merge.js';
-import { asUsageError } from './sweep.js';
 
 interface MergeArgs {
   dirs: string[];
@@ -23,13 +21,9 @@ const command: CommandModule<object, MergeArgs> = {
       .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but problems' })
       .example('$0 merge results/x/shard-0 results/x/shard-1 --out results/x/all', 'combine two shards')
       .epilog('Exit status: 0 every run done, 1 runs failed or missing, 2 bad input (different sweeps, overlapping shards).'),
-  handler: (a) => {
-    let r;
-    try {
-      r = mergeShards(a.dirs, { out: a.out, command: `pmsim ${process.argv.slice(2).join(' ')}` });
-    } catch (e) {
-      throw asUsageError(e);
-    }
+  handler: async (a) => {
+    const { mergeShards } = await import('../../sweep/merge.js');
+    const r = mergeShards(a.dirs, { out: a.out, command: `pmsim ${process.argv.slice(2).join(' ')}` });
     for (const f of r.failures.slice(0, 5)) process.stderr.write(`run ${f.run} failed: ${f.error}\n`);
     if (r.missing > 0) process.stderr.write(`missing ${r.missing} of ${r.total} runs: ${r.missingRanges.join(', ')}${r.missingRanges.length >= 50 ? ', ...' : ''}\n`);
     if (!a.quiet) process.stdout.write(`merged ${a.dirs.length} director${a.dirs.length === 1 ? 'y' : 'ies'}: ${r.done} of ${r.total} runs done, ${r.failed} failed, ${r.missing} missing\nwrote ${a.out}/runs.csv, aggregate.csv, manifest.json\n`);

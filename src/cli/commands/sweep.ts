@@ -1,11 +1,5 @@
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { ScenarioError } from '../../scenario/errors.js';
-import { SweepStateError } from '../../sweep/journal.js';
-import { loadSweepFile } from '../../sweep/plan.js';
-import { createProgressReporter } from '../../sweep/progress.js';
-import { runSweep } from '../../sweep/run.js';
-import { ShardError, resolveShard } from '../../sweep/shard.js';
 import { UsageError } from '../errors.js';
 
 interface SweepArgs {
@@ -17,10 +11,8 @@ interface SweepArgs {
   quiet: boolean;
 }
 
-/** Maps the sweep module's input errors to the CLI's (exit 2, no stack). */
+/** Maps the sweep module's input errors to the CLI's (exit 2, no stack): reportError knows them by name. */
 export function asUsageError(e: unknown): unknown {
-  if (e instanceof ScenarioError) return new UsageError(`invalid ${e.name === 'SweepError' ? 'sweep' : 'scenario'}\n${e.format()}`);
-  if (e instanceof SweepStateError || e instanceof ShardError) return new UsageError(e.message);
   return e;
 }
 
@@ -48,6 +40,11 @@ const command: CommandModule<object, SweepArgs> = {
       .epilog('Exit status: 0 every run done, 1 some runs failed, 2 bad input, 130 interrupted (run the same command again to resume).'),
   handler: async (a) => {
     const argv = process.argv.slice(2).join(' ');
+    const { loadSweepFile } = await import('../../sweep/plan.js');
+    const { createProgressReporter } = await import('../../sweep/progress.js');
+    const { runSweep } = await import('../../sweep/run.js');
+    const { resolveShard } = await import('../../sweep/shard.js');
+    const { JOURNAL_FILE, scanJournal } = await import('../../sweep/journal.js');
     try {
       if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 0)) throw new UsageError(`--workers expects a whole number ≥ 0, got ${a.workers}`);
       if (a.shards !== undefined && (!Number.isInteger(a.shards) || a.shards < 1)) throw new UsageError(`--shards expects a whole number ≥ 1, got ${a.shards}`);
@@ -56,6 +53,13 @@ const command: CommandModule<object, SweepArgs> = {
       const name = plan.definition.name || basename(a.sweep);
       let out = a.out ?? (shard ? `results/${name}/shard-{shard}` : `results/${name}`);
       out = out.replaceAll('{shard}', shard ? String(shard.index) : 'all');
+      // Look at an existing journal first: a damaged header is refused here, damaged records are named.
+      const old = scanJournal(join(out, JOURNAL_FILE));
+      if (old && old.droppedCount > 0) {
+        process.stderr.write(
+          `warning: ${join(out, JOURNAL_FILE)}: dropped ${old.droppedCount} damaged line${old.droppedCount === 1 ? '' : 's'} (line${old.droppedCount === 1 ? '' : 's'} ${old.droppedLines.join(', ')}${old.droppedCount > old.droppedLines.length ? ', ...' : ''}); their runs are run again\n`,
+        );
+      }
       const reporter = a.quiet ? undefined : createProgressReporter({ label: shard ? `sweep ${shard.index}/${shard.count}` : 'sweep' });
       const ac = new AbortController();
       let signals = 0;

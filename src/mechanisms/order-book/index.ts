@@ -3,6 +3,7 @@ import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, Protocol
 import { defineMechanism, fits, seenIds, toMicros } from '../types.js';
 import { Heap } from './heap.js';
 import { orderBookDefaults, orderBookPresets, type OrderBookParams } from './params.js';
+import { compareLimitPerMcycle } from './priority.js';
 
 export { orderBookDefaults, orderBookPresets, type OrderBookParams } from './params.js';
 
@@ -90,7 +91,11 @@ export interface OrderBookState extends ProtocolState {
 }
 
 const askFirst = (a: Ask, b: Ask): boolean => a.price < b.price || (a.price === b.price && a.seq < b.seq);
-const bidFirst = (a: BidEntry, b: BidEntry): boolean => a.limit > b.limit || (a.limit === b.limit && a.seq < b.seq);
+// Price priority by exact comparison (priority.ts): equal limits per Mcycle fall back to time priority.
+const bidFirst = (a: BidEntry, b: BidEntry): boolean => {
+  const c = compareLimitPerMcycle(a.bid.job, b.bid.job);
+  return c > 0 || (c === 0 && a.seq < b.seq);
+};
 const key = (r: Resources): string => `${r.cpus}/${r.gpus}/${r.memoryGb}`;
 
 /**

@@ -141,11 +141,11 @@ describe('random allocation: queue, declines and deadlines', () => {
     expect(of(out, 'settle').length + of(out, 'burn').length + of(out, 'refund').length).toBe(0);
   });
 
-  it('fails a job at once when no operator is free and onNoCapacity is "fail"', () => {
+  it('rejects a job at once when no operator is free and onNoCapacity is "fail" (no capacity is a rejection, as the README defines)', () => {
     const d = driver({ onNoCapacity: 'fail' }, ops(1));
     d.step({ type: 'submit', job: job(0) });
     const out = d.step({ type: 'submit', job: job(1) });
-    expect(of(out, 'done')[0]!.outcome).toBe('failed');
+    expect(of(out, 'done')[0]!.outcome).toBe('rejected');
   });
 
   it('re-draws after a decline, never offering the job to the decliner again', () => {

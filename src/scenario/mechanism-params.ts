@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { hardwareIds } from '../hardware-models/catalogue.js';
+
+/**
+ * Schemas of every mechanism's `params`, keyed by mechanism id, one line per parameter. They refuse
+ * at validation every value that the mechanism or the ledger would refuse mid-run: times that are
+ * not whole seconds (reverse-Dutch offers), negative or overflowing money (the ledger's integer
+ * µUSD), shares outside 0-1, unknown hardware (self-hosted). Bounds keep every derived amount a safe
+ * integer: a price limit ≤ $10M (see limits.ts) times a collateral multiple ≤ 100 is < 2^53 µUSD.
+ *
+ * To add a parameter, add one line to its mechanism's table (the registry's defaults name the
+ * parameters a mechanism accepts; a test checks that the two agree).
+ */
+
+/** Prints a value the way a scenario file would have written it. */
+export function shown(v: unknown): string {
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
+  if (v === undefined) return 'nothing';
+  try {
+    const s = JSON.stringify(v);
+    return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  } catch {
+    return String(v);
+  }
+}
+
+/** A parameter that passes `ok`; otherwise `expected <what>, got <value>`. */
+function field(what: string, ok: (v: unknown) => boolean) {
+  return z.unknown().superRefine((v, ctx) => {
+    if (!ok(v)) ctx.addIssue({ code: 'custom', message: `expected ${what}, got ${shown(v)}` });
+  });
+}
+
+const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+/** Largest amount of money in one parameter, USD. */
+const MAX_USD = 1e7;
+/** Largest time in one parameter, seconds (~31 years). */
+const MAX_S = 1e9;
+
+const wholeSeconds = field(`whole seconds ≥ 0 (at most ${MAX_S})`, (v) => num(v) && Number.isInteger(v) && v >= 0 && v <= MAX_S);
+const seconds = field(`seconds ≥ 0 (at most ${MAX_S})`, (v) => num(v) && v >= 0 && v <= MAX_S);
+const positiveSeconds = field(`seconds > 0 (at most ${MAX_S})`, (v) => num(v) && v > 0 && v <= MAX_S);
+const usd = field(`USD ≥ 0 (at most ${MAX_USD})`, (v) => num(v) && v >= 0 && v <= MAX_USD);
+const share = field('a share from 0 to 1', (v) => num(v) && v >= 0 && v <= 1);
+const bps = field('whole basis points from 0 to 10000', (v) => num(v) && Number.isInteger(v) && v >= 0 && v <= 10_000);
+const count = (max: number) => field(`a whole number from 0 to ${max}`, (v) => num(v) && Number.isInteger(v) && v >= 0 && v <= max);
+const atLeastOne = (max: number) => field(`a whole number from 1 to ${max}`, (v) => num(v) && Number.isInteger(v) && v >= 1 && v <= max);
+const factor = (min: number, max: number) => field(`a number from ${min} to ${max}`, (v) => num(v) && v >= min && v <= max);
+const positiveFactor = (max: number) => field(`a number > 0 and ≤ ${max}`, (v) => num(v) && v > 0 && v <= max);
+const bool = field('true or false', (v) => typeof v === 'boolean');
+const oneOf = (...values: string[]) => field(`one of ${values.map((x) => `"${x}"`).join(', ')}`, (v) => typeof v === 'string' && values.includes(v));
+const shares = field('a list of shares from 0 to 1 summing to at most 1', (v) => Array.isArray(v) && v.length <= 100 && v.every((x) => num(x) && x >= 0 && x <= 1) && v.reduce((a: number, b: number) => a + b, 0) <= 1 + 1e-9);
+const hardware = z.unknown().superRefine((v, ctx) => {
+  if (typeof v !== 'string' || !hardwareIds.includes(v)) ctx.addIssue({ code: 'custom', message: `unknown hardware ${shown(v)} (expected one of: ${hardwareIds.join(', ')})` });
+});
+
+/** The parameter table of each mechanism: parameter name → schema of its value. */
+export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, z.ZodType>>>> = {
+  random: {
+    gpuHourUsd: usd,
+    cpuHourUsd: usd,
+    txFeeUsd: usd,
+    protocolShare: share,
+    fallbackRounds: count(100),
+    fallbackRefundShare: share,
+    ejectOnFallbackSuccess: bool,
+    onExhausted: oneOf('burn', 'refund'),
+    lastResortRace: bool,
+    declineToRace: bool,
+    onNoCapacity: oneOf('queue', 'fail'),
+    rewardTiers: shares,
+    maxDeclines: count(1e9),
+    declineWindow: wholeSeconds,
+  },
+  race: {
+    rewardSource: oneOf('price', 'emission'),
+    rewardShare: share,
+    emissionUsdPerProof: usd,
+    emissionUsdPerMcycle: field('USD per Mcycle ≥ 0 (at most 1)', (v) => num(v) && v >= 0 && v <= 1),
+    losersAbort: bool,
+    maxRacers: count(1e6),
+    oneRacePerNode: bool,
+    onNoRacers: oneOf('wait', 'fail'),
+    joinWindow: positiveSeconds,
+  },
+  'order-book': {
+    priceRule: oneOf('resting', 'midpoint', 'bid', 'ask'),
+    askTtl: positiveSeconds,
+    askWait: positiveSeconds,
+    requireFinish: bool,
+    finishFactor: factor(0, 1000),
+    commissionShare: share,
+    commissionMinUsd: usd,
+    commissionSplit: share,
+    depositUsd: usd,
+    penaltyFactor: positiveFactor(1e6),
+    payLate: bool,
+    rematchOnFail: bool,
+  },
+  'reverse-dutch': {
+    minPriceShare: share,
+    collateralMultiple: factor(0, 100),
+    timeouts: oneOf('sdk', 'job'),
+    lockTimeoutBase: wholeSeconds,
+    lockTimeoutPerMcycle: factor(0, 1e6),
+    lockTimeoutMax: wholeSeconds,
+    timeoutMultiple: factor(1, 1000),
+    rampUpBase: wholeSeconds,
+    rampUpPerMcycle: factor(0, 1e6),
+    rampUpMax: wholeSeconds,
+    lockShare: share,
+    rampShare: share,
+    rampUpDelay: wholeSeconds,
+    lockDelay: seconds,
+    slashBurnBps: bps,
+    marketFeeBps: bps,
+    directFulfil: bool,
+    maxRacers: count(1e6),
+    resolicit: count(1e6),
+  },
+  'sealed-bid': {
+    auctionPeriod: seconds,
+    settlement: oneOf('first', 'second'),
+    maxConcurrent: count(1e6),
+    slashOnMiss: bool,
+    collateralMultiple: factor(0, 100),
+    slashBurnBps: bps,
+    protocolFeeBps: bps,
+  },
+  'self-hosted': {
+    nodes: atLeastOne(100_000),
+    hardware,
+    devices: atLeastOne(1024),
+    rentUsdPerHour: usd,
+    failureProb: field('a share from 0 to 1, or -1 (the hardware profile\'s)', (v) => num(v) && (v === -1 || (v >= 0 && v <= 1))),
+    retries: count(1000),
+    dropLate: bool,
+  },
+};
+
+/** One problem in a mechanism's params: a path below `params` and a message. */
+export interface ParamIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * Checks a mechanism's `params` against its table. Unknown keys are named with the known ones; the
+ * value of `preset` is checked against `presets`. Returns no issues for an id without a table (the
+ * loader reports the unknown id itself).
+ */
+export function checkMechanismParams(id: string, params: Readonly<Record<string, unknown>>, presets: readonly string[], preset?: unknown): ParamIssue[] {
+  const table = Object.hasOwn(MECHANISM_PARAMS, id) ? MECHANISM_PARAMS[id]! : undefined;
+  if (!table) return [];
+  const issues: ParamIssue[] = [];
+  if (preset !== undefined && !(typeof preset === 'string' && presets.includes(preset))) {
+    issues.push({ path: 'preset', message: `unknown preset ${shown(preset)} for mechanism ${id} (known: ${presets.join(', ') || 'none'})` });
+  }
+  for (const [k, v] of Object.entries(params)) {
+    if (k === 'preset') continue;
+    const schema = Object.hasOwn(table, k) ? table[k] : undefined;
+    if (!schema) {
+      issues.push({ path: `params.${k}`, message: `unknown parameter "${k}" for mechanism ${id} (known: ${Object.keys(table).join(', ')})` });
+      continue;
+    }
+    const r = schema.safeParse(v);
+    if (!r.success) for (const i of r.error.issues) issues.push({ path: `params.${k}`, message: i.message });
+  }
+  return issues;
+}
