@@ -118,6 +118,7 @@ export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, z
     depositUsd: usd,
     penaltyFactor: positiveFactor(1e6),
     payLate: bool,
+    ratingTieBreak: bool,
     rematchOnFail: bool,
   },
   'reverse-dutch': {
