@@ -3,8 +3,11 @@
 # notebook checks:
 #   - Debian's `chromium`           the real-browser test of report.html (test/report-browser.test.ts)
 #   - `jupyter-nbconvert`           executes the notebooks headless (scripts/run-notebooks.sh)
+#   - `jupyter-notebook`            the notebook server, to open them interactively (`jupyter notebook
+#                                   notebooks/`) and for test/notebook-server.test.ts
 #   - `python3-ipykernel`           the Jupyter kernel machinery nbconvert talks to
-#   - the tslab TypeScript kernel   registered with Debian's python (/usr/bin/python3)
+#   - the tslab TypeScript kernel   registered with Debian's python (/usr/bin/python3), the one that
+#                                   has Jupyter: a `python3` earlier on PATH (pyenv, a venv) may not
 # Safe to run again: installed packages are skipped, the kernel spec is rewritten in place.
 # Runs as root (CI) or with sudo.
 set -euo pipefail
@@ -13,7 +16,7 @@ cd "$(dirname "$0")/.."
 SUDO=()
 if [ "$(id -u)" -ne 0 ]; then SUDO=(sudo -n); fi
 
-PACKAGES=(chromium jupyter-nbconvert python3-ipykernel)
+PACKAGES=(chromium jupyter-nbconvert jupyter-notebook python3-ipykernel)
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then missing+=("$p"); fi

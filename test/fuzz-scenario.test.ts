@@ -174,7 +174,7 @@ describe('fuzz: every scenario input ends valid or cleanly refused (seeded, stru
     let cases = 0;
     let hangs = 0;
     fc.assert(
-      fc.property(scenarioA, fc.oneof(fc.constant([]), fc.array(mutationA, { minLength: 1, maxLength: 3 })), fc.constantFrom('object', 'object', 'yaml', 'json') as fc.Arbitrary<'object' | 'yaml' | 'json'>, (base, ms, via) => {
+      fc.property(scenarioA, fc.oneof(fc.constant([] as Mutation[]), fc.array(mutationA, { minLength: 1, maxLength: 3 })), fc.constantFrom('object', 'object', 'yaml', 'json') as fc.Arbitrary<'object' | 'yaml' | 'json'>, (base, ms, via) => {
         // A deep copy: fast-check's constants are shared between cases, and mutations must not leak.
         const raw = structuredClone(base) as Record<string, unknown>;
         mutate(raw, ms);

@@ -7,7 +7,7 @@ const LIMIT = 1_000_000;
 function auction(params: Partial<SealedBidParams> & { preset?: string }, bids: [number, number][], j = job({ id: 0, maxPrice: LIMIT, deadline: 3600 })) {
   const d = new Driver(sealedBid({ auctionPeriod: 30, ...params }), [op(0), op(1), op(2), op(3)]);
   d.submit(j, 0);
-  for (const [operator, price] of bids) d.step({ type: 'bid', jobId: j.id, operator, price, finishBy: 100 }, 5);
+  for (const [operator, price] of bids) d.step({ type: 'bid', jobId: j.id, operator, price }, 5);
   d.step({ type: 'timer', jobId: j.id, tag: TAG_CLOSE }, 30);
   return d;
 }
@@ -31,10 +31,10 @@ describe('sealed-bid: the auction', () => {
   it('ignores bids after the auction period, bids above the price limit, and second bids of an operator', () => {
     const d = new Driver(sealedBid({ auctionPeriod: 30 }), [op(0), op(1), op(2)]);
     d.submit(job({ id: 0, maxPrice: LIMIT }), 0);
-    d.step({ type: 'bid', jobId: 0, operator: 0, price: LIMIT + 1, finishBy: 100 }, 1);
-    d.step({ type: 'bid', jobId: 0, operator: 1, price: 900_000, finishBy: 100 }, 2);
-    d.step({ type: 'bid', jobId: 0, operator: 1, price: 100_000, finishBy: 100 }, 3);
-    d.step({ type: 'bid', jobId: 0, operator: 2, price: 200_000, finishBy: 100 }, 30.5);
+    d.step({ type: 'bid', jobId: 0, operator: 0, price: LIMIT + 1 }, 1);
+    d.step({ type: 'bid', jobId: 0, operator: 1, price: 900_000 }, 2);
+    d.step({ type: 'bid', jobId: 0, operator: 1, price: 100_000 }, 3);
+    d.step({ type: 'bid', jobId: 0, operator: 2, price: 200_000 }, 30.5);
     d.step({ type: 'timer', jobId: 0, tag: TAG_CLOSE }, 30.5);
     expect(d.of('assign')).toEqual([{ type: 'assign', jobId: 0, operator: 1, price: 900_000, role: 'winner', committed: true }]);
   });
@@ -112,17 +112,17 @@ describe('sealed-bid: the stake cap', () => {
   it('skips an operator already holding maxConcurrent jobs and pays the next bid', () => {
     const d = new Driver(sealedBid({ auctionPeriod: 30, maxConcurrent: 1, settlement: 'first' }), [op(0), op(1)]);
     d.submit(job({ id: 0, maxPrice: LIMIT }), 0);
-    d.step({ type: 'bid', jobId: 0, operator: 0, price: 100_000, finishBy: 100 }, 1);
+    d.step({ type: 'bid', jobId: 0, operator: 0, price: 100_000 }, 1);
     d.step({ type: 'timer', jobId: 0, tag: TAG_CLOSE }, 30);
     d.submit(job({ id: 1, maxPrice: LIMIT }), 31);
-    d.step({ type: 'bid', jobId: 1, operator: 0, price: 100_000, finishBy: 100 }, 32);
-    d.step({ type: 'bid', jobId: 1, operator: 1, price: 400_000, finishBy: 100 }, 32);
+    d.step({ type: 'bid', jobId: 1, operator: 0, price: 100_000 }, 32);
+    d.step({ type: 'bid', jobId: 1, operator: 1, price: 400_000 }, 32);
     d.step({ type: 'timer', jobId: 1, tag: TAG_CLOSE }, 61);
     expect(d.of('assign').map((a) => [a.jobId, a.operator, a.price])).toEqual([[0, 0, 100_000], [1, 1, 400_000]]);
     // Once operator 0 delivers, it may win again.
     d.step({ type: 'deliver', jobId: 0, operator: 0 }, 70);
     d.submit(job({ id: 2, maxPrice: LIMIT }), 71);
-    d.step({ type: 'bid', jobId: 2, operator: 0, price: 100_000, finishBy: 100 }, 72);
+    d.step({ type: 'bid', jobId: 2, operator: 0, price: 100_000 }, 72);
     d.step({ type: 'timer', jobId: 2, tag: TAG_CLOSE }, 101);
     expect(d.of('assign').at(-1)).toMatchObject({ jobId: 2, operator: 0 });
   });
@@ -153,7 +153,7 @@ describe('sealed-bid validation: order statistics of uniform costs', () => {
     let sum = 0;
     for (let k = 0; k < reps; k++) {
       d.submit(job({ id: k, maxPrice: LIMIT }), k * 100);
-      for (let i = 0; i < n; i++) d.step({ type: 'bid', jobId: k, operator: i, price: Math.round(a + (hi - a) * r.next()), finishBy: 0 }, k * 100 + 1);
+      for (let i = 0; i < n; i++) d.step({ type: 'bid', jobId: k, operator: i, price: Math.round(a + (hi - a) * r.next()) }, k * 100 + 1);
       d.step({ type: 'timer', jobId: k, tag: TAG_CLOSE }, k * 100 + 10);
       const w = d.of('assign').at(-1)!;
       sum += w.price;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { usdExact } from '../src/output/money.js';
+import { usdExact } from '../src/comparison/money.js';
 import { pmsim } from './cli.js';
 
 /** A six-decimal USD cell as exact integer µUSD (BigInt: no float ever touches the sums). */

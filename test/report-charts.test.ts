@@ -59,13 +59,15 @@ function outOfBounds(svg: string): string[] {
   return bad;
 }
 
-function commonChecks(svg: string, name: string): void {
+function commonChecks(svg: string, name: string, legend = true): void {
   expect(svg.startsWith('<svg')).toBe(true);
   expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
   expect(svg).toContain(`data-chart="${name}"`);
   expect(svg).toMatch(/<title>[^<]+<\/title>/);
   expect(svg).toMatch(/class="chart-title"[^>]*>[^<]+</);
-  expect(svg).toContain('class="legend"');
+  // Small multiples name their series in panel titles instead of a legend.
+  if (legend) expect(svg).toContain('class="legend"');
+  else expect(svg).toContain('class="panel-title"');
   expect(svg).toContain('class="axis-title"');
   expect(svg).toContain('width="720"');
   expect(svg).not.toMatch(/NaN|undefined|Infinity/);
@@ -81,7 +83,32 @@ describe('comparison chart', () => {
     expect((svg.match(/class="ci"/g) ?? []).length).toBe(9);
     expect(svg).toContain('95% CI over 3 seeds');
     for (const m of ['random', 'order-book', 'race']) expect(svg).toContain(`>${m}</text>`);
-    expect(svg).toContain('price per job (USD)');
+    expect(svg).toContain('total cost per job (USD)');
+    expect((svg.match(/class="value-label"/g) ?? []).length).toBe(9);
+    expect(svg).toContain('not on time (%)');
+  });
+
+  it('counts protocol emission as a cost: a mechanism whose requesters pay nothing gets a hatched bar of its emission per job', () => {
+    const rows = multi.summary.map((r) => (r.mechanism === 'race' ? { ...r, requester_cost_usd: '0', emission_usd: '5000' } : r));
+    const svg = comparisonChart(rows);
+    expect((svg.match(/class="bar-emission"/g) ?? []).length).toBe(1); // race's bar (its mean over 3 seeds)
+    expect(svg).toContain('of which emission');
+    const label = [...svg.matchAll(/class="bar"><title>race: \$([\d.,k]+)/g)].map((m) => m[1]);
+    expect(label.length).toBe(1);
+    expect(label[0]).not.toBe('0');
+  });
+
+  it('shows liveness as its shortfall, with value labels that tell 0.3% from 0%', () => {
+    const rows = multi.summary.map((r) => ({ ...r, liveness: r.mechanism === 'race' ? '1' : '0.997' }));
+    const svg = comparisonChart(rows);
+    const labels = [...svg.matchAll(/class="value-label"[^>]*>([^<]+)</g)].map((m) => m[1]);
+    expect(labels).toContain('0%');
+    expect(labels).toContain('0.3%');
+  });
+
+  it('never cuts a mechanism label of up to 40 characters', () => {
+    const rows = multi.summary.map((r) => (r.mechanism === 'order-book' ? { ...r, mechanism: 'reverse-dutch:boundless' } : r));
+    expect(comparisonChart(rows)).toContain('>reverse-dutch:boundless</text>');
   });
 
   it('draws no whiskers for a single seed, and works with one mechanism', () => {
@@ -92,19 +119,33 @@ describe('comparison chart', () => {
     expect(svg).toContain('seed 7');
   });
 
-  it('falls back to requester cost when no price per job is reported', () => {
-    const rows = multi.summary.map((r) => ({ ...r, price_per_job_mean_usd: '' }));
+  it('falls back to requester cost when neither delivered jobs nor a price per job are reported', () => {
+    const rows = multi.summary.map((r) => ({ ...r, price_per_job_mean_usd: '', jobs_delivered: '' }));
     expect(comparisonChart(rows)).toContain('requester cost (USD)');
   });
 });
 
 describe('time, latency, cost and share charts', () => {
-  it('price over time: one line per mechanism, time axis in hours', () => {
+  it('price over time: a panel per mechanism on a shared axis, the others as grey context, time axis in hours', () => {
     const svg = priceOverTimeChart(multi.timeseries);
-    commonChecks(svg, 'price-over-time');
+    commonChecks(svg, 'price-over-time', false);
     expect((svg.match(/class="series"/g) ?? []).length).toBe(3);
+    expect((svg.match(/class="context"/g) ?? []).length).toBe(3 * 2);
     expect(svg).toContain('time (h)');
-    expect(svg).toContain('price (USD/Mcycle)');
+    expect(svg).toContain('USD/Mcycle');
+  });
+
+  it('price over time: a log axis when prices span more than a decade, linear otherwise', () => {
+    const spread = multi.timeseries.map((r) => (r.mechanism === 'race' && r.price_per_mcycle_mean_usd !== '' ? { ...r, price_per_mcycle_mean_usd: String(Number(r.price_per_mcycle_mean_usd) * 50) } : r));
+    expect(priceOverTimeChart(spread)).toContain('data-scale="log"');
+    expect(priceOverTimeChart(multi.timeseries)).not.toContain('data-scale="log"');
+  });
+
+  it('latency CDF: a log time axis when latencies span more than a decade', () => {
+    const long = multi.latency.map((r) => (r.mechanism === 'race' ? { ...r, latency_s: String(Number(r.latency_s) * 100) } : r));
+    const svg = latencyCdfChart(long);
+    expect(svg).toMatch(/<g[^>]*class="axis axis-x"[^>]*data-scale="log"|<g[^>]*data-scale="log"[^>]*class="axis axis-x"/);
+    expect(svg).toContain('log scale');
   });
 
   it('latency CDF: one curve per mechanism reaching 100%', () => {
@@ -140,14 +181,35 @@ describe('time, latency, cost and share charts', () => {
 });
 
 describe('sweep chart', () => {
-  it('draws liveness against the first grid parameter with CI bands, other parameters fixed', () => {
+  it('draws liveness against the first grid parameter with CI bands, one panel per value of the other grid parameter', () => {
     const svg = sweepChart(aggregate);
     commonChecks(svg, 'sweep-liveness');
-    expect((svg.match(/class="series"/g) ?? []).length).toBe(3);
-    expect((svg.match(/class="band"/g) ?? []).length).toBe(3);
-    expect(count(svg, 'circle')).toBe(3 * 4);
+    // 2 values of requesters.load × 3 mechanisms × 4 redundancy values: every grid point is drawn.
+    expect((svg.match(/class="series"/g) ?? []).length).toBe(2 * 3);
+    expect((svg.match(/class="band"/g) ?? []).length).toBe(2 * 3);
+    expect(count(svg, 'circle')).toBe(2 * 3 * 4);
     expect(svg).toContain('>market.redundancy</text>');
-    expect(svg).toContain('fixed: load = low');
+    expect(svg).toContain('>load = low</text>');
+    expect(svg).toContain('>load = high</text>');
+    expect(svg).toContain('one panel per load');
+  });
+
+  it('facets every grid dimension: a 3 × 3 grid with a third parameter held fixed shows all nine points per mechanism', () => {
+    const base = aggregate.filter((r) => r['market.redundancy'] === '1' && r['requesters.load'] === 'low');
+    const rows = [1, 2, 3].flatMap((a) => [0.05, 0.2, 0.4].flatMap((b) => base.map((r) => ({ 'p.a': String(a), 'p.b': String(b), 'p.c': 'x', mechanism: r.mechanism, n: r.n, liveness_mean: String(0.5 + a / 10 - b), liveness_ci95_lo: String(0.4 + a / 10 - b), liveness_ci95_hi: String(0.6 + a / 10 - b) }))));
+    const svg = sweepChart(rows, { gridColumns: ['p.a', 'p.b', 'p.c'] });
+    expect(count(svg, 'circle')).toBe(9 * 3);
+    expect((svg.match(/class="panel-title"/g) ?? []).length).toBe(3);
+  });
+
+  it('clips CI bands at the metric bounds: a CV or a cost never below 0, a share never above 100%', () => {
+    const rows = aggregate.map((r) => ({ ...r, price_cv_ci95_lo: '-0.5', liveness_ci95_hi: '1.4' }));
+    for (const metric of ['price_cv', 'liveness']) {
+      const svg = sweepChart(rows, { metric });
+      const ticks = [...svg.matchAll(/class="axis axis-y"[\s\S]*?<\/g>/g)][0]![0];
+      expect(ticks, metric).not.toMatch(/>−/); // no negative tick
+      expect(ticks, metric).not.toMatch(/>1[1-9]0%</);
+    }
   });
 
   it('takes another metric, parameter and slice', () => {
@@ -190,7 +252,7 @@ describe('determinism and robustness', () => {
     const order = ['random', 'order-book', 'race'];
     const onlyRace = multi.timeseries.filter((r) => r.mechanism === 'race');
     const svg = priceOverTimeChart(onlyRace, { mechanisms: order });
-    expect(svg).toContain('stroke="#009E73"'); // third Okabe-Ito colour
+    expect(svg).toContain('stroke="#009E73"'); // third mechanism colour
     expect(svg).not.toContain('stroke="#0072B2"');
   });
 

@@ -56,6 +56,16 @@ describe('pmsim report (in-process)', () => {
     expect(process.exitCode).toBe(2);
   });
 
+  it('--metrics charts the named summary columns; a column the results lack is a usage error', async () => {
+    const out = tmp('cli-metrics');
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    expect(await cli(['report', fixture('run-multi'), '--out', out, '--format', 'md', '--metrics', 'hhi,top1_share'])).toBeNull();
+    expect(readdirSync(join(out, 'figures'))).toContain('metrics-1.svg');
+    const e = await cli(['report', fixture('run-multi'), '--out', tmp('cli-metrics-bad'), '--metrics', 'hhi,nope']);
+    expect(e).toBeInstanceOf(UsageError);
+    expect((e as Error).message).toMatch(/^--metrics: no column "nope" in summary.csv/);
+  });
+
   it('a directory that holds no results is a usage error too', async () => {
     const e = await cli(['report', tmp('empty')]);
     expect(e).toBeInstanceOf(UsageError);

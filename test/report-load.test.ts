@@ -21,8 +21,9 @@ describe('loadResults', () => {
       seeds: [1, 2, 3],
       seedText: '3 seeds: 1, 2, 3',
       version: '0.1.0',
-      command: 'pmsim run scenarios/cartel-attack.yaml --out results/x',
-      reportCommand: 'pmsim report results/x',
+      // npx: inside a clone `pmsim` is not on the PATH
+      command: 'npx pmsim run scenarios/cartel-attack.yaml --out results/x',
+      reportCommand: 'npx pmsim report results/x',
       mechanisms: ['random', 'order-book', 'race'],
     });
   });
@@ -57,7 +58,7 @@ describe('loadResults', () => {
     expect(r.gridColumns).toEqual(['market.redundancy', 'requesters.load']);
     expect(r.aggregate).toHaveLength(4 * 2 * 3);
     expect(r.runs).toHaveLength(4 * 2 * 3 * 3);
-    expect(reportMeta(r, 'out').command).toBe('pmsim sweep sweeps/redundancy.yaml --out out');
+    expect(reportMeta(r, 'out').command).toBe('npx pmsim sweep sweeps/redundancy.yaml --out out');
   });
 
   it('aggregates runs.csv itself when aggregate.csv is missing, matching the sweep format', () => {

@@ -19,7 +19,7 @@ describe('writeReport on a run directory', () => {
   it('writes report.html, report.md and SVG + PNG figures, and returns their paths', async () => {
     const out = tmp('run');
     const files = await writeReport(fixture('run-multi'), out);
-    const names = ['comparison', 'cost-breakdown', 'price-over-time', 'latency-cdf', 'market-share'];
+    const names = ['comparison', 'frontier', 'cost-breakdown', 'price-over-time', 'price-distribution', 'latency-cdf', 'market-share', 'attack'];
     expect(listFiles(out)).toEqual([...names.flatMap((n) => [`figures/${n}.png`, `figures/${n}.svg`]), 'report.html', 'report.md'].sort());
     expect(files.map((f) => relative(out, f)).sort()).toEqual(listFiles(out));
     const png = readFileSync(join(out, 'figures', 'comparison.png'));
@@ -44,9 +44,9 @@ describe('writeReport on a run directory', () => {
       expect(text).toContain('Key figures (means over 3 seeds)');
     }
     expect(md).toContain('![Mechanisms compared](figures/comparison.svg)'); // no PNG asked for
-    expect(md).toMatch(/\| mechanism \| on time \| price \/ job \|/);
+    expect(md).toMatch(/\| mechanism \| on time \| total cost \/ job \|/);
     // self-contained: inline SVG and CSS, no external resources
-    expect(count(html, 'svg')).toBe(5);
+    expect(count(html, 'svg')).toBe(8);
     expect(html).toContain('<style>');
     expect(html).not.toMatch(/<script|<link|src="http|href="http|@import/);
   });
@@ -111,7 +111,8 @@ describe('writeReport on a run directory', () => {
     expect(md).toContain('seed 7');
     expect(md).toContain('pmsim run <solo.yaml> --seed 7');
     expect(md).toContain('![Mechanisms compared](figures/comparison.svg)');
-    expect(md).toMatch(/Random allocation delivered 99\.0% of 1,000 submitted jobs on time, at \$0\.43 per delivered job on average\./);
+    // (requester cost 428.29 + emission 0) / 995 delivered jobs
+    expect(md).toMatch(/Random allocation delivered 99\.0% of 1,000 submitted jobs on time, at a total cost of proving of \$0\.43 per delivered job\./);
     expect(md).toContain('Key figures (seed 7)');
   });
 

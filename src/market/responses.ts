@@ -1,25 +1,73 @@
-import type { Quote } from '../agents/strategy.js';
-import type { Rng } from '../engine/rng.js';
 import { hashUniform } from '../mechanisms/beacon.js';
-import type { Decision, InputDraft, Job } from '../mechanisms/types.js';
-import type { Entity, Node } from './population.js';
+import type { Decision, Job } from '../mechanisms/types.js';
+import { fits } from '../mechanisms/types.js';
+import type { DecisionHandler, MarketContext } from './context.js';
 
 /** How many of the earliest would-be lockers of a reverse-Dutch offer get a lock attempt event. */
 export const LOCK_CANDIDATES = 8;
 
-/** What the agents' side of a solicitation needs from the market shell. */
-export interface ResponderContext {
-  readonly nodes: readonly Node[];
-  readonly entities: readonly Entity[];
-  readonly agentRng: readonly Rng[];
+/**
+ * The agents' room: every question the protocol asks the operators is answered here, and only
+ * here. Strategies decide; this module asks them and turns their answers into inputs.
+ */
+export interface Agents {
+  /** Who joins a race, who bids what (and in which order bids arrive), when would-be lockers lock. */
+  readonly solicit: DecisionHandler<'solicit'>;
+  /** A node's standing ask (or "no ask": `cancel-ask`). */
+  readonly 'request-ask': DecisionHandler<'request-ask'>;
+  /** Does the owner of the assigned node take an uncommitted assignment at its price? */
+  acceptsAssignment(d: Extract<Decision, { type: 'assign' }>, job: Job): boolean;
+}
+
+/** Builds the agents' room of a market run. */
+export function createAgents(ctx: MarketContext): Agents {
+  const { nodes, entities, ownerOf, rngOf, agentRng, feedback, sim } = ctx;
+
+  /** Active nodes that fit the job, not excluded (and idle, with `needFree`, unless capacity-blind). */
+  function candidates(job: Job, exclude: readonly number[], needFree: boolean): number[] {
+    const list: number[] = [];
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      if (!n.active || n.ejected || !fits(n.info.capacity, job.request) || exclude.includes(i)) continue;
+      if (needFree && n.outstanding > 0 && !entities[n.info.entity]!.strategy.overcommits) continue;
+      list.push(i);
+    }
+    return list;
+  }
+
+  const responder = createResponder({ ...ctx, raceOrderSeed: ctx.seeds.raceOrder, now: () => sim.now, candidates });
+
+  return {
+    solicit(d) {
+      const rec = ctx.jobs.get(d.jobId);
+      if (rec) responder.respond(d, rec.job);
+    },
+    'request-ask'(d) {
+      const node = nodes[d.operator]!;
+      if (!node.active || node.ejected) return;
+      const e = entities[node.info.entity]!;
+      // Cost of one Mcycle of the default workload on this node, at its current speed.
+      const perMcycle = ((node.model.duration(1000, 'zkvm') - node.model.profile.setupSeconds) / 1000) * (node.model.hourlyCostUsd / 3600);
+      const a = e.strategy.ask(perMcycle, e.view, agentRng[e.id]!.next(), sim.now);
+      // "No ask" is an answer too (`cancel-ask`): a bid held for this node's answer need not wait longer.
+      if (a !== null) ctx.feed({ type: 'ask', operator: d.operator, pricePerMcycle: Math.max(0, a), expiresAt: d.expiresAt });
+      else ctx.feed({ type: 'cancel-ask', operator: d.operator });
+    },
+    acceptsAssignment(d, job) {
+      const node = nodes[d.operator]!;
+      const e = ownerOf[d.operator]!;
+      const ok = node.active && !node.ejected && e.strategy.accept(ctx.quote(node, job), d.price / 1e6, e.view, rngOf[d.operator]!.next());
+      // An assignment stands until declined: the owner's acceptance is an offer taken, not an input.
+      if (ok && feedback.enabled) feedback.offered(d.jobId, e.id);
+      return ok;
+    },
+  };
+}
+
+/** What the answers to a solicitation need from the market shell. */
+interface ResponderContext extends Pick<MarketContext, 'nodes' | 'entities' | 'agentRng' | 'quote' | 'feed' | 'later'> {
   readonly raceOrderSeed: number;
   now(): number;
-  quote(node: Node, job: Job): Quote;
-  /** Gives an input to the mechanism now. */
-  feed(input: InputDraft): void;
-  /** Gives an input to the mechanism at a later time. */
-  later(at: number, input: InputDraft): void;
-  /** Active nodes that fit the job, not excluded (and idle, with `needFree`, unless capacity-blind). */
   candidates(job: Job, exclude: readonly number[], needFree: boolean): number[];
 }
 
@@ -28,7 +76,7 @@ export interface ResponderContext {
  * in which order bids arrive, and when would-be lockers lock a reverse-Dutch offer. Strategies decide;
  * this module only asks them and turns their answers into inputs.
  */
-export function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void } {
+function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void } {
   return {
     respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void {
       const list = ctx.candidates(job, d.exclude, d.mode !== 'bid');

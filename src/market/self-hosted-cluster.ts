@@ -1,8 +1,11 @@
 import { createStrategy } from '../agents/registry.js';
 import { hardwareById } from '../hardware-models/catalogue.js';
 import { nodeModel } from '../hardware-models/node-model.js';
+import type { Mechanism } from '../mechanisms/types.js';
 import type { Scenario } from '../scenario/schema.js';
-import { timelineOf, type Node, type Population } from './population.js';
+import type { MarketContext } from './context.js';
+import { COMPUTE, OPERATOR0, REQUESTERS } from './ledger.js';
+import { buildPopulation, timelineOf, type Node, type Population } from './population.js';
 
 /**
  * The `self-hosted` baseline's population: the requester's dedicated cluster, `nodes` rented nodes of
@@ -51,4 +54,49 @@ export function buildCluster(s: Scenario, params: Readonly<Record<string, unknow
     });
   }
   return { entities: [entity], nodes };
+}
+
+/**
+ * The one hook of the `self-hosted` baseline in the shell: which population proves the jobs (the
+ * requester's cluster instead of the scenario's operators), and what the run costs at its end (the
+ * cluster's rent, idle hours included). Every other part of the shell treats it as any mechanism.
+ */
+export interface Setting {
+  population(s: Scenario, clock: () => number): Population;
+  /** Called once the clock has stopped. */
+  end(ctx: MarketContext): void;
+}
+
+const market: Setting = { population: (s, clock) => buildPopulation(s, clock), end: () => {} };
+
+const selfHostedSetting = (params: Readonly<Record<string, unknown>>): Setting => ({
+  population: (s, clock) => buildCluster(s, params, clock),
+  end: (ctx) => chargeClusterRent(ctx, ctx.jobs.size > 0 ? ctx.sim.now : Math.max(ctx.scenario.duration, ctx.lastActivity)),
+});
+
+/** The setting a mechanism runs in: the open market, or (`self-hosted`) the requester's own cluster. */
+export function settingOf(mechanism: Mechanism): Setting {
+  return mechanism.type === 'self-hosted' ? selfHostedSetting(mechanism.params) : market;
+}
+
+/**
+ * Self-hosted rent: the requester pays its cluster's rent for every second from 0 to `end`, idle
+ * time included. The busy part was already booked as compute (the cluster's nodes are `rented`, so
+ * their hourly cost is the rent); the rest, the idle rent, goes to the compute account too, so the
+ * cluster entity ends at 0 and `requester_cost_usd` is the whole rent.
+ */
+function chargeClusterRent(ctx: MarketContext, end: number): void {
+  const { ledger, metrics } = ctx;
+  let perHour = 0;
+  for (const n of ctx.nodes) perHour += n.model.hourlyCostUsd;
+  const rent = Math.round((perHour * end * 1e6) / 3600);
+  metrics.amortizedMicrosPerSecond = (perHour * 1e6) / 3600;
+  const account = OPERATOR0 + 0;
+  ledger.transfer(REQUESTERS, account, rent);
+  metrics.requesterPaid += rent;
+  const idle = ledger.balance(account);
+  if (idle > 0) {
+    ledger.transfer(account, COMPUTE, idle);
+    metrics.idle += idle;
+  }
 }

@@ -162,7 +162,7 @@ export type WorkDecision =
       readonly role: AssignRole;
       readonly committed: boolean;
       /** For beacon-drawn selections: the job's public beacon and the draw number, so anyone can `audit` it. */
-      readonly beacon?: Uint8Array | number;
+      readonly beacon?: Uint8Array;
       readonly draw?: number;
     }
   /** Tell an operator to stop working on a job (a race was won, the job ended). */

@@ -38,6 +38,8 @@ export class RunMetrics {
   failed = 0;
   expired = 0;
   rejected = 0;
+  /** Of the rejected jobs: those no node of the run could ever serve (rejected at submission by the shell). */
+  unservable = 0;
   readonly latency = new LogHistogram();
   readonly pricePerJob = new RunningStats();
   readonly pricePerMcycle = new RunningStats();
@@ -54,11 +56,7 @@ export class RunMetrics {
   cloud = 0;
   /** Rent paid for idle hours (the self-hosted baseline), micro-USD. */
   idle = 0;
-  /**
-   * For a baseline paid by time, not per job (self-hosted rent): µUSD per second. Prices are then
-   * amortized: what the requester paid per delivered job and Mcycle, and per window for price_cv.
-   */
-  amortizedMicrosPerSecond = 0;
+  private rentRate = 0;
   exits: boolean[];
   /** Attackers' deepest cumulative loss seen at a window boundary (−ledger balance, micro-USD, ≥ 0). */
   attackerLossPeak = 0;
@@ -152,6 +150,35 @@ export class RunMetrics {
     this.curPrice.reset();
   }
 
+  /**
+   * For a baseline paid by time, not per job (self-hosted rent): µUSD per second. Prices are then
+   * amortized: what the requester paid per delivered job and Mcycle in the summary, and per window
+   * (the window's rent over the Mcycles it delivered) in the time series and for price_cv. The rent
+   * is known only when the run ends, so setting it rewrites the closed windows' prices; before, they
+   * kept the per-job price (0: nothing is paid per job) and the time series disagreed with the summary.
+   */
+  get amortizedMicrosPerSecond(): number {
+    return this.rentRate;
+  }
+
+  set amortizedMicrosPerSecond(rate: number) {
+    this.rentRate = rate;
+    if (rate <= 0) return;
+    this.windows.forEach((w, i) => {
+      w.price_per_mcycle_mean_usd = this.windowRentPrice(i);
+    });
+  }
+
+  /** The window's rent over its delivered Mcycles (USD/Mcycle; NaN if it delivered nothing). */
+  private windowRentPrice(i: number): number {
+    const w = this.windows[i]!;
+    const work = this.windowWork[i]!;
+    let total = 0;
+    for (let e = 0; e < work.length; e++) total += work[e]!;
+    const next = this.windows[i + 1]?.t_start_s ?? w.t_start_s + this.window;
+    return total > 0 ? ((next - w.t_start_s) * this.rentRate) / 1e6 / total : NaN;
+  }
+
   hasAttackers(): boolean {
     return this.facts.attackers.some(Boolean);
   }
@@ -177,15 +204,13 @@ export class RunMetrics {
 
   /** Prices of a time-paid baseline: total paid over delivered jobs and Mcycles; per-window rent / Mcycles. */
   amortized(): { perJob: number; perMcycle: number; cv: number } {
+    // Every delivered Mcycle, those delivered while in-flight jobs drained after the last window too.
     let mcycles = 0;
+    for (let e = 0; e < this.totalWork.length; e++) mcycles += this.totalWork[e]!;
     const perWindow = new RunningStats();
-    this.windows.forEach((w, i) => {
-      const work = this.windowWork[i]!;
-      let total = 0;
-      for (let e = 0; e < work.length; e++) total += work[e]!;
-      mcycles += total;
-      const next = this.windows[i + 1]?.t_start_s ?? w.t_start_s + this.window;
-      if (total > 0) perWindow.add(((next - w.t_start_s) * this.amortizedMicrosPerSecond) / 1e6 / total);
+    this.windows.forEach((_, i) => {
+      const p = this.windowRentPrice(i);
+      if (!Number.isNaN(p)) perWindow.add(p);
     });
     const paid = this.requesterPaid / 1e6;
     return {

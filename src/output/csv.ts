@@ -1,5 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
-import type { Row } from './rows.js';
+
+/** A CSV/JSON row: numbers (NaN = not applicable), strings and booleans. */
+export type Row = Record<string, number | string | boolean>;
 
 /**
  * Formats a cell: NaN/undefined → empty (not applicable), numbers with up to 10 significant

@@ -1,57 +1,6 @@
-import { join } from 'node:path';
-import type { RunResult } from '../market/run-scenario.js';
-import { VERSION } from '../version.js';
-import { writeAtomic } from './atomic.js';
-import { toCsv } from './csv.js';
-import { summaryCell, summaryJsonRow } from './money.js';
-import { SUMMARY_COLUMNS } from './rows.js';
-
-/** Names of the files {@link writeRunOutputs} writes. */
-export const RUN_FILES = ['summary.csv', 'summary.json', 'timeseries.csv', 'shares.csv', 'latency.csv', 'run.json'] as const;
-
-/** Extra facts for run.json. */
-export interface RunMeta {
-  readonly scenarioFile?: string;
-  readonly command?: string;
-  /** Warnings about the run's results (a protocol rule removed most honest supply, ...). */
-  readonly warnings?: readonly string[];
-}
-
 /**
- * Writes a run's result files into `dir`, each atomically, run.json last. Everything is rendered in
- * memory first. The CLI writes into a staging directory that replaces `--out` as a whole
- * (run-dir.ts), so a reader never sees files of two runs.
+ * @deprecated Moved to `src/comparison/write-run.ts` (issue 9: the comparison layer holds one `pmsim run`).
+ * A compatibility re-export for code written against the old path; `scripts/check-deps.mjs` keeps it
+ * out of the folder graph and refuses imports of it from `src/`.
  */
-export function writeRunOutputs(result: RunResult, dir: string, meta: RunMeta = {}): string[] {
-  const files: [string, string][] = [
-    ['summary.csv', toCsv(result.summary, SUMMARY_COLUMNS, summaryCell)],
-    ['summary.json', result.summary.length === 0 ? '[]\n' : `[\n${result.summary.map((r) => summaryJsonRow(r, '  ')).join(',\n')}\n]\n`],
-    ['timeseries.csv', toCsv(result.timeseries)],
-    ['shares.csv', toCsv(result.shares)],
-    ['latency.csv', toCsv(result.latency)],
-    [
-      'run.json',
-      `${JSON.stringify(
-        {
-          pmsim_version: VERSION,
-          scenario_file: meta.scenarioFile ?? null,
-          command: meta.command ?? null,
-          seeds: [result.seed],
-          scenario: result.scenario,
-          timing: result.timing,
-          warnings: meta.warnings ?? [],
-          node: process.version,
-        },
-        null,
-        2,
-      )}\n`,
-    ],
-  ];
-  const written: string[] = [];
-  for (const [name, text] of files) {
-    const p = join(dir, name);
-    writeAtomic(p, text);
-    written.push(p);
-  }
-  return written;
-}
+export * from '../comparison/write-run.js';

@@ -1,9 +1,5 @@
 /** Assembles a report from loaded results: provenance, headlines, tables and figures. */
-import { comparisonChart, costMetricOf } from './charts/comparison.js';
-import { costBreakdownChart } from './charts/cost-breakdown.js';
-import { latencyCdfChart } from './charts/latency-cdf.js';
-import { marketShareChart } from './charts/market-share.js';
-import { priceOverTimeChart } from './charts/price-over-time.js';
+import { runFigures } from './figures.js';
 import { shortParam, sweepChart, sweepSlice } from './charts/sweep-lines.js';
 import { runHeadlines, sweepHeadlines } from './headlines.js';
 import type { Results } from './load.js';
@@ -35,6 +31,12 @@ export interface Report {
 export interface BuildOptions {
   /** How the results directory is shown in the commands (default: relative to the cwd). */
   readonly dirName?: string;
+  /**
+   * Summary columns to chart besides the standard figures (`pmsim report --metrics`): for a run,
+   * comparison panels of these columns (three per figure); for a sweep, these metrics replace the
+   * default ones (liveness, price, price CV, attacker share).
+   */
+  readonly metrics?: readonly string[];
 }
 
 /** Builds the report of a run or sweep. Deterministic: the same results give the same report. */
@@ -44,42 +46,7 @@ export function buildReport(res: Results, opts: BuildOptions = {}): Report {
   const figures: Figure[] = [];
   if (res.kind === 'run') {
     const s = res.summary;
-    figures.push({
-      name: 'comparison',
-      title: 'Mechanisms compared',
-      caption: `Cost (${metricInfo(costMetricOf(s)).label}), share of jobs delivered on time, and variability of the price per Mcycle across windows (lower is more predictable).`,
-      svg: comparisonChart(s, { mechanisms }),
-    });
-    figures.push({
-      name: 'cost-breakdown',
-      title: 'Cost breakdown',
-      caption: 'Where the money goes: compute that produced the counted proofs, compute wasted on failed, losing or duplicate attempts, operator profit (left of zero when negative), protocol revenue and burned fees.',
-      svg: costBreakdownChart(s, { mechanisms }),
-    });
-    if (hasValues(res.timeseries, 'price_per_mcycle_mean_usd')) {
-      figures.push({
-        name: 'price-over-time',
-        title: 'Price per Mcycle over time',
-        caption: 'Mean price paid per million cycles of the jobs delivered in each window; gaps are windows with no delivery.',
-        svg: priceOverTimeChart(res.timeseries, { mechanisms }),
-      });
-    }
-    if (hasValues(res.latency, 'latency_s')) {
-      figures.push({
-        name: 'latency-cdf',
-        title: 'Latency distribution',
-        caption: 'Share of delivered jobs (y) proved within a given time after submission (x); curves further left are faster.',
-        svg: latencyCdfChart(res.latency, { mechanisms }),
-      });
-    }
-    if (hasValues(res.shares, 'share')) {
-      figures.push({
-        name: 'market-share',
-        title: 'Market share over time',
-        caption: 'Share of delivered work per window for the largest entities (stacked), with the number of active operators (dashed, right axis).',
-        svg: marketShareChart(res.shares, res.timeseries, { mechanisms }),
-      });
-    }
+    figures.push(...runFigures(res, mechanisms, opts.metrics));
     return {
       title: `${meta.name || 'pmsim run'}: ${mechanisms.length >= 2 ? 'mechanism comparison' : `${mechanisms[0] ?? 'run'} results`}`,
       meta,
@@ -93,20 +60,20 @@ export function buildReport(res: Results, opts: BuildOptions = {}): Report {
   const grid = res.gridColumns;
   const { param } = sweepSlice(agg, { gridColumns: grid });
   const p = param ? shortParam(param) : 'grid point';
-  const metrics = ['liveness', hasValues(agg, 'price_per_job_mean_usd_mean') ? 'price_per_job_mean_usd' : 'requester_cost_usd', 'price_cv'];
-  if (hasValues(agg, 'attacker_share_peak_mean')) metrics.push('attacker_share_peak');
+  const metrics = opts.metrics?.length ? [...opts.metrics] : ['liveness', hasValues(agg, 'price_per_job_mean_usd_mean') ? 'price_per_job_mean_usd' : 'requester_cost_usd', 'price_cv'];
+  if (!opts.metrics?.length && hasValues(agg, 'attacker_share_peak_mean')) metrics.push('attacker_share_peak');
   for (const m of metrics) {
     if (!hasValues(agg, `${m}_mean`)) continue;
     const info = metricInfo(m);
     figures.push({
       name: `sweep-${m}`,
       title: `${info.label} vs ${p}`,
-      caption: `Mean ${info.label} at each value of ${param ?? 'the grid'}, one line per mechanism; the band is the 95% confidence interval over seeds.`,
+      caption: `Mean ${info.label} at each value of ${param ?? 'the grid'}, one line per mechanism, one panel per value of the other grid parameters; the band is the 95% confidence interval over seeds, clipped to the values the metric can take.`,
       svg: sweepChart(agg, { metric: m, mechanisms, gridColumns: grid }),
     });
   }
   const tables = [sweepTable(agg, 'liveness', { mechanisms, gridColumns: grid })];
-  if (hasValues(agg, `${metrics[1]}_mean`)) tables.push(sweepTable(agg, metrics[1], { mechanisms, gridColumns: grid }));
+  if (metrics[1] && hasValues(agg, `${metrics[1]}_mean`)) tables.push(sweepTable(agg, metrics[1], { mechanisms, gridColumns: grid }));
   const headlines = sweepHeadlines(agg, { mechanisms, gridColumns: grid });
   const runs = res.manifest && Array.isArray(res.manifest.runs) ? (res.manifest.runs as unknown[]) : [];
   const failed = runs.filter((r) => r !== null && typeof r === 'object' && (r as { status?: unknown }).status === 'failed').length;

@@ -2,7 +2,7 @@
  * Headlines written from the data: best and worst mechanisms on liveness, cost, predictability,
  * latency and, when there is an attacker, concentration. Nothing here is fixed text about results.
  */
-import { costMetricOf } from './charts/comparison.js';
+import { costMetricOf, withTotalCost } from './charts/comparison.js';
 import { fixedText, sweepSlice, shortParam } from './charts/sweep-lines.js';
 import { fmtDuration, fmtInt, fmtNumber, fmtPct, fmtUsd } from './format.js';
 import { capitalize, proseName } from './metrics.js';
@@ -45,13 +45,16 @@ const P = (name: string) => proseName(name);
 const C = (name: string) => capitalize(proseName(name));
 
 /** Headlines for a run's summary rows (one or more mechanisms, one or more seeds). */
-export function runHeadlines(summary: readonly Row[], opts: { mechanisms?: readonly string[] } = {}): string[] {
+export function runHeadlines(summaryIn: readonly Row[], opts: { mechanisms?: readonly string[] } = {}): string[] {
+  // Emission is a cost too (someone pays for minted rewards): costs are requester + emission.
+  const summary = withTotalCost(summaryIn);
   const order = mechanismOrder(summary, opts.mechanisms);
   if (order.length === 0) return ['The results hold no rows.'];
   const out: string[] = [];
   const live = estimates(summary, 'liveness', order);
   const costCol = costMetricOf(summary);
-  const perJob = costCol === 'price_per_job_mean_usd';
+  const perJob = costCol === 'price_per_job_mean_usd' || costCol === 'total_cost_per_job_usd';
+  const total = costCol === 'total_cost_per_job_usd';
   const cost = estimates(summary, costCol, order);
   const cv = estimates(summary, 'price_cv', order);
   const p95 = estimates(summary, 'latency_p95_s', order);
@@ -64,7 +67,7 @@ export function runHeadlines(summary: readonly Row[], opts: { mechanisms?: reado
     const parts: string[] = [];
     if (l) parts.push(`${C(name)} delivered ${fmtPct(l.e.mean)} of ${submitted ? fmtInt(submitted.mean) : 'the'} submitted jobs on time`);
     else parts.push(`${C(name)} reported no liveness`);
-    if (cost[0]) parts.push(perJob ? `at ${fmtUsd(cost[0].e.mean)} per delivered job on average` : `for a total requester cost of ${fmtUsd(cost[0].e.mean)}`);
+    if (cost[0]) parts.push(total ? `at a total cost of proving of ${fmtUsd(cost[0].e.mean)} per delivered job` : perJob ? `at ${fmtUsd(cost[0].e.mean)} per delivered job on average` : `for a total requester cost of ${fmtUsd(cost[0].e.mean)}`);
     out.push(`${parts.join(', ')}.`);
     const extra: string[] = [];
     if (p95[0]) extra.push(`95% of delivered jobs were proved within ${fmtDuration(p95[0].e.mean)}`);
@@ -84,13 +87,17 @@ export function runHeadlines(summary: readonly Row[], opts: { mechanisms?: reado
       const ratio = ce.best.e.mean > 0 ? ce.worst.e.mean / ce.best.e.mean : null;
       const what = perJob ? 'per job' : 'in total';
       const times = ratio !== null && ratio >= 1.05 ? ` (${fmtNumber(ratio, 2)}× as much)` : '';
-      out.push(`${C(ce.best.name)} was the cheapest at ${fmtUsd(ce.best.e.mean)} ${what}; ${P(ce.worst.name)} cost the most at ${fmtUsd(ce.worst.e.mean)}${times}.`);
+      const basis = total ? ' (total cost of proving: requester payments plus protocol emission)' : '';
+      out.push(`${C(ce.best.name)} was the cheapest at ${fmtUsd(ce.best.e.mean)} ${what}${basis}; ${P(ce.worst.name)} cost the most at ${fmtUsd(ce.worst.e.mean)}${times}.`);
     }
+    out.push(...emissionHeadlines(summary, order));
     const ve = extremes(cv, false);
     if (ve && ve.best.name !== ve.worst.name && ve.worst.e.mean < ve.best.e.mean * 1.25 + 0.005) {
       out.push(`Prices were about equally steady under ${cv.length === 2 ? 'both mechanisms' : 'every mechanism'} (price CV ${ve.best.e.mean.toFixed(3)} to ${ve.worst.e.mean.toFixed(3)}).`);
     } else if (ve && ve.best.name !== ve.worst.name) {
-      out.push(`Prices were steadiest under ${P(ve.best.name)} (price CV ${ve.best.e.mean.toFixed(3)}) and most volatile under ${P(ve.worst.name)} (${ve.worst.e.mean.toFixed(3)}).`);
+      // Self-hosting pays a fixed rent: its price per Mcycle moves with how much work each window brought.
+      const rent = summary.some((r) => str(r, 'mechanism') === ve.worst.name && str(r, 'mechanism_id') === 'self-hosted') ? ': a fixed rent spread over more or less work per window' : '';
+      out.push(`Prices were steadiest under ${P(ve.best.name)} (price CV ${ve.best.e.mean.toFixed(3)}) and most volatile under ${P(ve.worst.name)} (${ve.worst.e.mean.toFixed(3)}${rent}).`);
     }
     const pe = extremes(p95, false);
     if (pe && pe.best.name !== pe.worst.name) {
@@ -187,6 +194,20 @@ export function sweepHeadlines(aggregate: readonly Row[], opts: { mechanisms?: r
   }
   const varied = Object.keys(fixed).filter((k) => distinct(aggregate, k).length > 1);
   if (varied.length) out.push(`These figures hold ${fixedTxt}; the results for other values of ${varied.map(shortParam).join(', ')} are in aggregate.csv.`);
+  return out;
+}
+
+/** Mechanisms whose rewards are (partly) minted: what requesters paid against what was minted. */
+function emissionHeadlines(summary: readonly Row[], order: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const name of order) {
+    const rows = summary.filter((r) => str(r, 'mechanism') === name);
+    const em = estimate(values(rows, 'emission_usd'));
+    const req = estimate(values(rows, 'requester_cost_usd'));
+    if (!em || !req || em.mean <= 0) continue;
+    const share = em.mean / (em.mean + req.mean);
+    out.push(`Under ${P(name)}, requesters paid ${fmtUsd(req.mean)} but the protocol minted ${fmtUsd(em.mean)} in rewards (${fmtPct(share)} of the total cost of proving).`);
+  }
   return out;
 }
 

@@ -15,6 +15,8 @@ export interface RunResults {
   readonly timeseries: Row[];
   readonly shares: Row[];
   readonly latency: Row[];
+  /** jobs.csv (written with `pmsim run --jobs`), or empty. */
+  readonly jobs: Row[];
   /** Parsed run.json, or null if absent or unreadable. */
   readonly runJson: Record<string, unknown> | null;
   /** Files that were found and read. */
@@ -139,6 +141,7 @@ export function loadResults(dir: string): Results {
     shares: readCsvIf(abs, 'shares.csv', files) ?? [],
     latency: readCsvIf(abs, 'latency.csv', files) ?? [],
     runJson: readJsonIf(abs, 'run.json', files),
+    jobs: readCsvIf(abs, 'jobs.csv', files) ?? [],
     files,
   };
 }

@@ -70,7 +70,7 @@ export function reportMeta(res: Results, dirName: string = displayPath(res.dir))
     const file = firstString(get(j, 'scenario_file'), get(j, 'scenarioFile'));
     const recorded = firstString(get(j, 'command'));
     const seedArg = seeds.length === 1 ? ` --seed ${seeds[0]}` : '';
-    const command = recorded ?? `pmsim run ${file ? quoteArg(file) : `<${name || 'scenario'}.yaml>`}${seedArg}`;
+    const command = npx(recorded ?? `pmsim run ${file ? quoteArg(file) : `<${name || 'scenario'}.yaml>`}${seedArg}`);
     return {
       kind: 'run',
       name,
@@ -78,7 +78,7 @@ export function reportMeta(res: Results, dirName: string = displayPath(res.dir))
       seedText: seedText(seeds),
       version: firstString(get(j, 'pmsim_version'), get(j, 'pmsimVersion'), get(j, 'version')),
       command: /--out\b/.test(command) ? command : `${command} --out ${quoteArg(dirName)}`,
-      reportCommand: `pmsim report ${quoteArg(dirName)}`,
+      reportCommand: `npx pmsim report ${quoteArg(dirName)}`,
       mechanisms: distinct(res.summary, 'mechanism').filter((m) => m !== ''),
     };
   }
@@ -87,7 +87,7 @@ export function reportMeta(res: Results, dirName: string = displayPath(res.dir))
   const name = firstString(get(m, 'sweep', 'name'), get(m, 'name'), res.runs.length ? str(res.runs[0], 'scenario') : '') ?? '';
   const file = firstString(get(m, 'sweep_file'), get(m, 'sweepFile'), get(m, 'file'), get(m, 'path'));
   const recorded = firstString(get(m, 'command'));
-  const command = recorded ?? `pmsim sweep ${file ? quoteArg(file) : '<sweep.yaml>'}`;
+  const command = npx(recorded ?? `pmsim sweep ${file ? quoteArg(file) : '<sweep.yaml>'}`);
   const seeds = seedsOf(res.runs, get(m, 'sweep', 'seeds') ?? get(m, 'seeds'));
   const master = get(m, 'sweep', 'seed');
   const reps = get(m, 'sweep', 'replicates');
@@ -102,7 +102,7 @@ export function reportMeta(res: Results, dirName: string = displayPath(res.dir))
     seedText: derived ?? seedText(seeds),
     version: firstString(get(m, 'pmsim_version'), get(m, 'pmsimVersion'), get(m, 'version')),
     command: /--out\b/.test(command) ? command : `${command} --out ${quoteArg(dirName)}`,
-    reportCommand: `pmsim report ${quoteArg(dirName)}`,
+    reportCommand: `npx pmsim report ${quoteArg(dirName)}`,
     mechanisms: distinct(rows, 'mechanism').filter((x) => x !== ''),
   };
 }
@@ -114,4 +114,12 @@ export function seedText(seeds: readonly number[]): string {
   const consecutive = seeds.every((s, i) => i === 0 || s === seeds[i - 1] + 1);
   const list = seeds.length > 4 && consecutive ? `${seeds[0]}–${seeds[seeds.length - 1]}` : seeds.length > 8 ? `${seeds.slice(0, 6).join(', ')}, …` : seeds.join(', ');
   return `${seeds.length} seeds: ${list}`;
+}
+
+/**
+ * A recorded `pmsim ...` command as it works inside a clone of the repository, where `pmsim` is not
+ * on the PATH but `npx pmsim` is (npm links the package's own bin).
+ */
+export function npx(command: string): string {
+  return /^pmsim\s/.test(command) ? `npx ${command}` : command;
 }

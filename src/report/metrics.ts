@@ -13,6 +13,11 @@ export interface MetricInfo {
   readonly fmt: (x: number | null) => string;
   /** Higher is better (for headlines); `null` when neither. */
   readonly higherIsBetter: boolean | null;
+  /**
+   * The values the metric can take, [lo, hi] (default [0, 1] for percentages, [0, ∞) for counts,
+   * costs, durations and CVs, unbounded for profits and unknown columns): CI bands are clipped to it.
+   */
+  readonly bounds?: readonly [number, number];
 }
 
 const pct = (x: number | null) => fmtPct(x);
@@ -25,19 +30,25 @@ const KNOWN: Record<string, MetricInfo> = {
   price_per_mcycle_mean_usd: { label: 'price per Mcycle', unit: 'USD/Mcycle', percent: false, fmt: usd, higherIsBetter: false },
   price_cv: { label: 'price CV', unit: '', percent: false, fmt: (x) => (x === null ? 'n/a' : x.toFixed(3)), higherIsBetter: false },
   requester_cost_usd: { label: 'requester cost', unit: 'USD', percent: false, fmt: usd, higherIsBetter: false },
+  total_cost_usd: { label: 'total cost of proving', unit: 'USD', percent: false, fmt: usd, higherIsBetter: false },
+  total_cost_per_job_usd: { label: 'total cost per job', unit: 'USD', percent: false, fmt: usd, higherIsBetter: false },
+  requester_cost_per_job_usd: { label: 'requester cost per job', unit: 'USD', percent: false, fmt: usd, higherIsBetter: false },
+  emission_per_job_usd: { label: 'emission per job', unit: 'USD', percent: false, fmt: usd, higherIsBetter: false },
+  emission_usd: { label: 'emission', unit: 'USD', percent: false, fmt: usd, higherIsBetter: false },
+  liveness_shortfall: { label: 'not on time', unit: '%', percent: true, fmt: pct, higherIsBetter: false },
   compute_cost_usd: { label: 'compute cost', unit: 'USD', percent: false, fmt: usd, higherIsBetter: false },
   useful_compute_usd: { label: 'useful compute', unit: 'USD', percent: false, fmt: usd, higherIsBetter: null },
   wasted_compute_usd: { label: 'wasted compute', unit: 'USD', percent: false, fmt: usd, higherIsBetter: false },
   idle_cost_usd: { label: 'idle hours', unit: 'USD', percent: false, fmt: usd, higherIsBetter: false },
   operator_revenue_usd: { label: 'operator revenue', unit: 'USD', percent: false, fmt: usd, higherIsBetter: null },
-  operator_profit_usd: { label: 'operator profit', unit: 'USD', percent: false, fmt: usd, higherIsBetter: null },
+  operator_profit_usd: { label: 'operator profit', unit: 'USD', percent: false, fmt: usd, higherIsBetter: null, bounds: [-Infinity, Infinity] },
   protocol_revenue_usd: { label: 'protocol revenue', unit: 'USD', percent: false, fmt: usd, higherIsBetter: null },
   burned_usd: { label: 'burned', unit: 'USD', percent: false, fmt: usd, higherIsBetter: null },
   latency_mean_s: { label: 'mean latency', unit: 's', percent: false, fmt: fmtDuration, higherIsBetter: false },
   latency_p50_s: { label: 'median latency', unit: 's', percent: false, fmt: fmtDuration, higherIsBetter: false },
   latency_p95_s: { label: 'p95 latency', unit: 's', percent: false, fmt: fmtDuration, higherIsBetter: false },
   latency_p99_s: { label: 'p99 latency', unit: 's', percent: false, fmt: fmtDuration, higherIsBetter: false },
-  hhi: { label: 'HHI', unit: '0–10,000', percent: false, fmt: (x) => fmtNumber(x), higherIsBetter: false },
+  hhi: { label: 'HHI', unit: '0–10,000', percent: false, fmt: (x) => fmtNumber(x), higherIsBetter: false, bounds: [0, 10000] },
   top1_share: { label: 'top-1 share', unit: '%', percent: true, fmt: pct, higherIsBetter: false },
   attacker_share_peak: { label: 'attacker peak share', unit: '%', percent: true, fmt: pct, higherIsBetter: false },
   attack_cost_usd: { label: 'attack cost', unit: 'USD', percent: false, fmt: usd, higherIsBetter: true },
@@ -54,6 +65,15 @@ export function metricInfo(column: string): MetricInfo {
   if (column.endsWith('_usd')) return { label: base, unit: 'USD', percent: false, fmt: usd, higherIsBetter: null };
   if (column.endsWith('_s')) return { label: base, unit: 's', percent: false, fmt: fmtDuration, higherIsBetter: null };
   return { label: base, unit: '', percent: false, fmt: plain, higherIsBetter: null };
+}
+
+/** The range a metric's values (and so its CI bands) can take. */
+export function metricBounds(column: string): readonly [number, number] {
+  const info = metricInfo(column);
+  if (info.bounds) return info.bounds;
+  if (info.percent) return [0, 1];
+  if (KNOWN[column] || /_(usd|s)$/.test(column) || /^(jobs_|events$)/.test(column)) return column.includes('profit') ? [-Infinity, Infinity] : [0, Infinity];
+  return [-Infinity, Infinity];
 }
 
 /** Axis label "label (unit)". */

@@ -1,5 +1,5 @@
 /** The key-figures tables of a report, as data that renders to HTML or Markdown. */
-import { costMetricOf } from './charts/comparison.js';
+import { costMetricOf, withTotalCost } from './charts/comparison.js';
 import { shortParam, sweepSlice } from './charts/sweep-lines.js';
 import { escapeHtml, fmtNumber, fmtUsd } from './format.js';
 import { metricInfo } from './metrics.js';
@@ -16,16 +16,18 @@ export interface Table {
 }
 
 /** Key figures of a run: one row per mechanism, means over seeds. */
-export function runTable(summary: readonly Row[], opts: { mechanisms?: readonly string[] } = {}): Table {
+export function runTable(summaryIn: readonly Row[], opts: { mechanisms?: readonly string[] } = {}): Table {
+  const summary = withTotalCost(summaryIn);
   const order = mechanismOrder(summary, opts.mechanisms);
   const by = groupBy(summary, 'mechanism');
   const cost = costMetricOf(summary);
   const cols: Array<{ column: string; head: string }> = [
     { column: 'liveness', head: 'on time' },
-    { column: cost, head: cost === 'price_per_job_mean_usd' ? 'price / job' : 'requester cost' },
+    { column: cost, head: cost === 'total_cost_per_job_usd' ? 'total cost / job' : cost === 'price_per_job_mean_usd' ? 'price / job' : 'requester cost' },
     { column: 'price_cv', head: 'price CV' },
     { column: 'latency_p95_s', head: 'p95 latency' },
-    ...(cost === 'price_per_job_mean_usd' ? [{ column: 'requester_cost_usd', head: 'requester cost' }] : []),
+    ...(cost !== 'requester_cost_usd' ? [{ column: 'requester_cost_usd', head: 'requester cost' }] : []),
+    ...(hasValues(summary, 'emission_usd') && values(summary, 'emission_usd').some((v) => v > 0) ? [{ column: 'emission_usd', head: 'emission' }] : []),
     { column: 'hhi', head: 'HHI' },
   ];
   if (hasValues(summary, 'attacker_share_peak')) cols.push({ column: 'attacker_share_peak', head: 'attacker peak' });

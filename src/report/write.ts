@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { writeAtomic } from '../output/atomic.js';
 import { buildReport } from './build.js';
 import { renderHtml } from './html.js';
-import { loadResults } from './load.js';
+import { loadResults, ResultsDirError, type Results } from './load.js';
 import { renderMarkdown } from './markdown.js';
 import { displayPath } from './meta.js';
 import { svgToPng } from './png.js';
@@ -19,6 +19,8 @@ export const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'md', 'png'];
 export interface WriteReportOptions {
   /** Which files to write (default all): `html` → report.html; `md` → report.md + figures/*.svg; `png` → figures/*.png. */
   readonly formats?: ReadonlyArray<ReportFormat>;
+  /** Summary columns to chart as well (see `BuildOptions.metrics`). */
+  readonly metrics?: readonly string[];
 }
 
 /**
@@ -30,7 +32,8 @@ export async function writeReport(resultsDir: string, outDir: string, opts: Writ
   const formats = new Set(opts.formats ?? REPORT_FORMATS);
   for (const f of formats) if (!REPORT_FORMATS.includes(f)) throw new Error(`unknown report format "${String(f)}" (use html, md, png)`);
   const res = loadResults(resultsDir);
-  const report = buildReport(res, { dirName: displayPath(resolve(resultsDir)) });
+  checkMetrics(res, opts.metrics ?? []);
+  const report = buildReport(res, { dirName: displayPath(resolve(resultsDir)), metrics: opts.metrics });
   const out = resolve(outDir);
   mkdirSync(out, { recursive: true });
   const written: string[] = [];
@@ -47,4 +50,14 @@ export async function writeReport(resultsDir: string, outDir: string, opts: Writ
   if (formats.has('md')) put(join(out, 'report.md'), renderMarkdown(report, { png: formats.has('png') }));
   if (formats.has('html')) put(join(out, 'report.html'), renderHtml(report));
   return written;
+}
+
+/** Every `--metrics` column must be a numeric column of the results (derived cost columns included). */
+function checkMetrics(res: Results, metrics: readonly string[]): void {
+  if (metrics.length === 0) return;
+  const derived = ['total_cost_usd', 'total_cost_per_job_usd', 'requester_cost_per_job_usd', 'emission_per_job_usd'];
+  const cols = res.kind === 'run' ? [...Object.keys(res.summary[0] ?? {}), ...derived] : Object.keys(res.aggregate[0] ?? {}).filter((c) => c.endsWith('_mean')).map((c) => c.slice(0, -'_mean'.length));
+  const bad = metrics.filter((m) => !cols.includes(m));
+  const file = res.kind === 'run' ? 'summary.csv' : 'aggregate.csv';
+  if (bad.length) throw new ResultsDirError(`--metrics: no column ${bad.map((b) => `"${b}"`).join(', ')} in ${file} (expected summary columns such as ${cols.filter((c) => !['scenario', 'mechanism', 'mechanism_id', 'preset', 'seed'].includes(c)).slice(0, 8).join(', ')}, ...)`);
 }

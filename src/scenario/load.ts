@@ -1,15 +1,8 @@
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { hardwareIds } from '../hardware-models/catalogue.js';
-import { mechanismById, mechanisms } from '../mechanisms/registry.js';
-import { csvRows } from './csv-rows.js';
-import { ScenarioError, formatPath, type ScenarioIssue } from './errors.js';
-import { checkDrawLimits } from './limits.js';
-import { checkMechanismParams } from './mechanism-params.js';
+import { ScenarioError } from './errors.js';
+import { parseColumn, parseScenarioTextWith, parseScenarioWith, type TraceReader } from './parse.js';
 import { readInputText } from './read-file.js';
-import { scenarioSchema, type Scenario } from './schema.js';
-import { checkStrategyParamValues, isStrategyId } from './strategy-params.js';
-import { strategyIds } from '../agents/registry.js';
-import { checkPlainData, parseYamlText } from './yaml.js';
+import type { Scenario } from './schema.js';
 
 /** How a scenario is loaded. */
 export interface LoadOptions {
@@ -33,146 +26,42 @@ export function loadScenarioFile(file: string, opts: LoadOptions = {}): Scenario
 
 /** Parses scenario text. `file` names it in errors and anchors relative paths (trace files). */
 export function parseScenarioText(text: string, file = '<scenario>', opts: LoadOptions = {}): Scenario {
-  const r = parseYamlText(text);
-  if (!r.ok) throw new ScenarioError(file, r.issues);
-  return parseScenario(r.value, file, opts);
+  return parseScenarioTextWith(text, file, traceReaderFor(file, opts));
 }
 
 /** Validates a plain object as a scenario, applies defaults and loads trace files. */
 export function parseScenario(raw: unknown, file = '<scenario>', opts: LoadOptions = {}): Scenario {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ScenarioError(file, [{ path: '', message: 'expected a mapping of scenario keys (name, seed, duration, window, mechanisms, operators, requesters)' }]);
-  }
-  const hostile = checkPlainData(raw);
-  if (hostile.length > 0) throw new ScenarioError(file, hostile);
-  const r = scenarioSchema.safeParse(raw);
-  if (!r.success) {
-    throw new ScenarioError(file, r.error.issues.flatMap((i) => explain(i, [])));
-  }
-  const s = r.data;
-  const issues: ScenarioIssue[] = [];
-  checkNames(s, issues);
-  if (issues.length > 0) throw new ScenarioError(file, issues);
-  loadTraces(s, file, issues, opts);
-  if (issues.length === 0) checkDrawLimits(s, issues);
-  if (issues.length > 0) throw new ScenarioError(file, issues);
-  return s;
-}
-
-interface ZodIssueLike {
-  code: string;
-  message: string;
-  path: PropertyKey[];
-  keys?: string[];
-  errors?: ZodIssueLike[][];
+  return parseScenarioWith(raw, file, traceReaderFor(file, opts));
 }
 
 /**
- * Turns a zod issue into messages a person can act on. A failed union (a number OR a
- * distribution, say) is explained by the branch that got furthest, not as "Invalid input".
+ * Trace files are read from disk, relative to the scenario file's folder, and (unless allowed)
+ * only from inside it; errors name the file as the scenario wrote it.
  */
-function explain(i: ZodIssueLike, prefix: PropertyKey[]): ScenarioIssue[] {
-  const path = [...prefix, ...i.path];
-  if (i.code === 'invalid_union' && i.errors && i.errors.length > 0) {
-    const depth = (b: ZodIssueLike[]): number => Math.max(...b.map((x) => x.path.length + (x.code === 'invalid_type' ? 0 : 0.5)));
-    const best = [...i.errors].sort((a, b) => depth(b) - depth(a))[0]!;
-    if (depth(best) > 0.5) return best.flatMap((x) => explain(x, path));
-    if (i.message && !i.message.startsWith('Invalid input')) return [{ path: formatPath(path), message: i.message }];
-    return [{ path: formatPath(path), message: `expected one of: ${i.errors.map((b) => b.map((x) => x.message.replace('Invalid input: ', '')).join(', ')).join(' | ')}` }];
-  }
-  return [{ path: formatPath(path), message: describe(i) }];
-}
-
-function describe(i: { code: string; message: string; keys?: string[] }): string {
-  if (i.code === 'unrecognized_keys' && i.keys) return `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (i.message.startsWith('Invalid input: expected')) return i.message.replace('Invalid input: ', '');
-  return i.message;
-}
-
-function checkNames(s: Scenario, issues: ScenarioIssue[]): void {
-  const ids = mechanisms().map((m) => m.id);
-  s.mechanisms.forEach((m, i) => {
-    const ref = typeof m === 'string' ? { id: m, params: {} as Record<string, unknown>, preset: undefined } : m;
-    const entry = ids.includes(ref.id) ? mechanismById(ref.id) : undefined;
-    if (!entry) {
-      issues.push({ path: `mechanisms[${i}]`, message: `unknown mechanism "${ref.id}" (expected one of: ${ids.join(', ')})` });
-      return;
-    }
-    const bad = checkMechanismParams(ref.id, ref.params, entry.presets, ref.preset);
-    for (const b of bad) issues.push({ path: `mechanisms[${i}].${b.path}`, message: b.message });
-    if (bad.length > 0) return;
-    try {
-      entry.create({ ...ref.params, ...(ref.preset ? { preset: ref.preset } : {}) });
-    } catch (e) {
-      issues.push({ path: `mechanisms[${i}]`, message: (e as Error).message });
-    }
-  });
-  const hw = hardwareIds;
-  const st = strategyIds();
-  s.operators.forEach((g, i) => {
-    if (!hw.includes(g.hardware)) issues.push({ path: `operators[${i}].hardware`, message: `unknown hardware "${g.hardware}" (expected one of: ${hw.join(', ')})` });
-    if (!isStrategyId(g.strategy)) issues.push({ path: `operators[${i}].strategy`, message: `unknown strategy "${g.strategy}" (expected one of: ${st.join(', ')})` });
-    else for (const b of checkStrategyParamValues(g.strategy, g.params)) issues.push({ path: `operators[${i}].${b.path}`, message: b.message });
-  });
-  const seen = new Set<string>();
-  s.operators.forEach((g, i) => {
-    if (seen.has(g.name)) issues.push({ path: `operators[${i}].name`, message: `duplicate group name "${g.name}"` });
-    seen.add(g.name);
-  });
-}
-
-type Dist = { dist: string; file?: string; column?: string | number; values?: number[] };
-
-function loadTraces(s: Scenario, file: string, issues: ScenarioIssue[], opts: LoadOptions): void {
+function traceReaderFor(file: string, opts: LoadOptions): TraceReader {
   const base = dirname(resolve(file));
-  s.requesters.forEach((r, i) => {
-    for (const key of ['arrival', 'size_mcycles', 'deadline'] as const) {
-      const d = r[key] as unknown as Dist | number;
-      if (typeof d !== 'object' || d.dist !== 'empirical' || d.values !== undefined || !d.file) continue;
-      const path = `requesters[${i}].${key}.file`;
-      const abs = resolve(base, d.file);
-      const rel = relative(base, abs);
-      if (!opts.allowOutsideTraces && (rel === '..' || rel.startsWith(`..${'/'}`) || rel.startsWith('..\\') || isAbsolute(rel))) {
-        issues.push({ path, message: `expected a trace file inside the scenario's folder ${base}, got "${d.file}" (pass --allow-outside-traces to read it)` });
-        continue;
-      }
-      try {
-        d.values = readColumn(abs, d.column ?? 0, d.file);
-        if (d.values.length === 0) issues.push({ path, message: `no numeric values in "${d.file}"` });
-      } catch (e) {
-        issues.push({ path, message: (e as Error).message });
-      }
+  return (name) => {
+    const abs = resolve(base, name);
+    const rel = relative(base, abs);
+    if (!opts.allowOutsideTraces && (rel === '..' || rel.startsWith('../') || rel.startsWith('..\\') || isAbsolute(rel))) {
+      throw new Error(`expected a trace file inside the scenario's folder ${base}, got "${name}" (pass --allow-outside-traces to read it)`);
     }
-  });
+    return { name, text: readTrace(abs, name) };
+  };
+}
+
+function readTrace(path: string, shownAs: string): string {
+  try {
+    return readInputText(path);
+  } catch (e) {
+    throw new Error(`cannot read trace file ${shownAs}: ${(e as Error).message}`);
+  }
 }
 
 /**
  * Reads one numeric column of a CSV file (by header name or index); a header row is skipped.
- * `shownAs` names the file in messages (default: its path). A bad cell is quoted, cut to 24
- * characters, so a wrong file is recognisable without echoing its content.
+ * `shownAs` names the file in messages (default: its path).
  */
 export function readColumn(path: string, column: string | number, shownAs = path): number[] {
-  let text: string;
-  try {
-    text = readInputText(path);
-  } catch (e) {
-    throw new Error(`cannot read trace file ${shownAs}: ${(e as Error).message}`);
-  }
-  const rows = csvRows(text);
-  let col = typeof column === 'number' ? column : -1;
-  let start = 0;
-  if (rows.length > 0 && rows[0]!.some((c) => c.trim() !== '' && !Number.isFinite(Number(c)))) {
-    start = 1;
-    if (typeof column === 'string') col = rows[0]!.findIndex((c) => c.trim() === column);
-  }
-  if (col < 0) throw new Error(`no column "${String(column)}" in ${shownAs}`);
-  const out: number[] = [];
-  for (let i = start; i < rows.length; i++) {
-    const cell = rows[i]![col];
-    if (cell === undefined || cell.trim() === '') continue;
-    const v = Number(cell);
-    if (!Number.isFinite(v) || v < 0) throw new Error(`row ${i + 1} of ${shownAs}: expected a number ≥ 0, got "${cell.length > 24 ? `${cell.slice(0, 21)}...` : cell}"`);
-    out.push(v);
-  }
-  return out;
+  return parseColumn(readTrace(path, shownAs), shownAs, column);
 }

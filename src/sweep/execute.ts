@@ -1,6 +1,6 @@
-import { runScenario } from '../market/run-scenario.js';
+import { runScenario } from '../comparison/run-scenario.js';
 import { jsonRow } from '../output/csv.js';
-import { SUMMARY_COLUMNS } from '../output/rows.js';
+import { SUMMARY_COLUMNS } from '../comparison/rows.js';
 import { buildScenario } from './plan.js';
 
 /** What a worker needs once: the sweep's base scenario and settings. */

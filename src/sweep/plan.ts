@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { basename, dirname, resolve } from 'node:path';
-import { SUMMARY_COLUMNS } from '../output/rows.js';
+import { SUMMARY_COLUMNS } from '../comparison/rows.js';
 import { ScenarioError, formatPath, type ScenarioIssue } from '../scenario/errors.js';
 import { parseScenario } from '../scenario/load.js';
 import { readInputText } from '../scenario/read-file.js';

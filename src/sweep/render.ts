@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { join } from 'node:path';
 import { AtomicStream } from '../output/atomic.js';
 import { cell } from '../output/csv.js';
-import { SUMMARY_COLUMNS } from '../output/rows.js';
+import { SUMMARY_COLUMNS } from '../comparison/rows.js';
 import { VERSION } from '../version.js';
 import type { RunRecord } from './execute.js';
 import { DONE, FAILED, type ShardSpec } from './journal.js';

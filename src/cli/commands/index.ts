@@ -3,8 +3,13 @@ import list from './list.js';
 import run from './run.js';
 import sweep from './sweep.js';
 import merge from './merge.js';
+import gather from './gather.js';
 import report from './report.js';
 import validate from './validate.js';
+import explore from './explore.js';
+import serve from './serve.js';
+import replay from './replay.js';
+import audit from './audit.js';
 
 /** `pmsim schema`, declared here so that zod's JSON-schema code loads only when it runs. */
 const schema: CommandModule<object, { out?: string }> = {
@@ -22,4 +27,4 @@ const schema: CommandModule<object, { out?: string }> = {
  * heavy at the top: their handlers load what they need, so `pmsim --help` stays fast.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [run, validate, list, schema, sweep, merge, report];
+export const commands: CommandModule<any, any>[] = [run, validate, list, schema, sweep, merge, gather, report, explore, serve, replay, audit];

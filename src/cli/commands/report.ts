@@ -7,6 +7,7 @@ interface ReportArgs {
   'results-dir': string;
   out?: string;
   format: string | string[];
+  metrics?: string | string[];
   quiet: boolean;
 }
 
@@ -31,6 +32,7 @@ const command: CommandModule<object, ReportArgs> = {
       .positional('results-dir', { type: 'string', demandOption: true, describe: 'Directory written by `pmsim run` or `pmsim sweep`' })
       .option('out', { type: 'string', describe: 'Output directory (default: the results directory)' })
       .option('format', { type: 'string', default: 'html,md,png', describe: 'Formats, comma-separated: html, md, png' })
+      .option('metrics', { type: 'string', describe: 'Also chart these summary columns, comma-separated (e.g. hhi,top1_share)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors' })
       .example('$0 report results/default', 'report.html, report.md and figures/ next to the results')
       .example('$0 report results/sweep --out site/sweep --format html', 'only the self-contained HTML page'),
@@ -41,7 +43,8 @@ const command: CommandModule<object, ReportArgs> = {
     const { ResultsDirError, writeReport } = await import('../../report/index.js');
     let files: string[];
     try {
-      files = await writeReport(dir, out, { formats });
+      const metrics = (Array.isArray(a.metrics) ? a.metrics : a.metrics ? [a.metrics] : []).flatMap((m) => String(m).split(',')).map((m) => m.trim()).filter((m) => m !== '');
+      files = await writeReport(dir, out, { formats, metrics });
     } catch (e) {
       if (e instanceof ResultsDirError) throw new UsageError(e.message);
       const code = (e as NodeJS.ErrnoException).code;

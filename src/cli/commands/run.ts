@@ -3,8 +3,6 @@ import type { CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
 import { workOptions, type WorkArgs } from './work-options.js';
 
-const JOB_COLUMNS = ['mechanism', 'seed', 'job_id', 'requester', 'kind', 'mcycles', 'submitted_s', 'deadline_s', 'outcome', 'ended_s', 'on_time', 'latency_s', 'price_usd', 'operator', 'entity', 'attempts'];
-
 interface RunArgs extends WorkArgs {
   scenario: string;
   seed?: string;
@@ -14,6 +12,7 @@ interface RunArgs extends WorkArgs {
   report: boolean;
   quiet: boolean;
   'allow-outside-traces': boolean;
+  record?: string;
 }
 
 /** Parses `--seed`: a whole number ≥ 0, quoted back as given when it is not one. */
@@ -53,7 +52,8 @@ const command: CommandModule<object, RunArgs> = {
         .option('jobs', { type: 'boolean', default: false, describe: 'Also write jobs.csv (one row per job)' })
         .option('report', { type: 'boolean', default: false, describe: 'Also write report.html and report.md' })
         .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors' })
-        .option('allow-outside-traces', { type: 'boolean', default: false, describe: "Let trace files lie outside the scenario's folder" }),
+        .option('allow-outside-traces', { type: 'boolean', default: false, describe: "Let trace files lie outside the scenario's folder" })
+        .option('record', { type: 'string', describe: 'Also write every input the core received, with its time, id, beacon and decisions (JSON lines, for pmsim replay / audit)' }),
     )
       .example('$0 run scenarios/default.yaml --out results/default', 'compare every mechanism of the default scenario')
       .example('$0 run scenarios/default.yaml --seed 7 --mechanism random --jobs', 'one mechanism, another seed, with per-job rows')
@@ -62,16 +62,20 @@ const command: CommandModule<object, RunArgs> = {
     const seedArg = parseSeed(a.seed);
     const { loadScenarioFile } = await import('../../scenario/load.js');
     const { checkWork } = await import('../../scenario/estimate.js');
-    const { resolveMechanism } = await import('../../market/run-scenario.js');
+    const { resolveMechanism } = await import('../../comparison/run-scenario.js');
     const scenario = loadScenarioFile(a.scenario, { allowOutsideTraces: a['allow-outside-traces'] });
     checkMechanismNames(a.mechanism, scenario.mechanisms.map(resolveMechanism));
     const est = checkWork(scenario, a.scenario, { force: a.force, maxEvents: a['max-events'] });
     const seed = seedArg ?? scenario.seed;
+    // Impossible cases (no operator fits, deadlines below any node's time, overload): said before running.
+    const { checkFeasibility, formatWarning } = await import('../../scenario/feasibility.js');
+    const warnings = checkFeasibility(scenario).map((w) => formatWarning(a.scenario, w));
+    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
     const { RunOutputDir } = await import('../../output/run-dir.js');
     // Checked and locked before the simulation: an unwritable --out fails now, not after the run.
     const dir = RunOutputDir.open(resolve(a.out));
     try {
-      await runInto(dir, a, scenario, seed, est.mechanisms);
+      await runInto(dir, a, scenario, seed, est.mechanisms, warnings);
       dir.commit();
     } catch (e) {
       dir.abort();
@@ -82,15 +86,19 @@ const command: CommandModule<object, RunArgs> = {
   },
 };
 
-async function runInto(dir: import('../../output/run-dir.js').RunOutputDir, a: RunArgs, scenario: import('../../scenario/schema.js').Scenario, seed: number, total: number): Promise<void> {
-  const { runScenario } = await import('../../market/run-scenario.js');
+async function runInto(dir: import('../../output/run-dir.js').RunOutputDir, a: RunArgs, scenario: import('../../scenario/schema.js').Scenario, seed: number, total: number, before: readonly string[]): Promise<void> {
+  const { runScenario } = await import('../../comparison/run-scenario.js');
   const { AtomicStream } = await import('../../output/atomic.js');
-  const { cell } = await import('../../output/csv.js');
-  const { writeRunOutputs } = await import('../../output/write-run.js');
-  const { supplyWarning } = await import('../../output/warnings.js');
+  const { jobsHeader, jobsLine } = await import('../../comparison/jobs-file.js');
+  const { writeRunOutputs } = await import('../../comparison/write-run.js');
+  const { supplyWarning } = await import('../../comparison/warnings.js');
   const jobs = a.jobs ? new AtomicStream(dir.path('jobs.csv')) : undefined;
-  jobs?.write(`${JOB_COLUMNS.join(',')}\n`);
+  const { RecordWriter, sectionRecorder } = await import('../../service/record.js');
+  const record = a.record ? new RecordWriter(resolve(a.record)) : undefined;
+  jobs?.write(jobsHeader());
+  const { endOfRunWarnings } = await import('../../scenario/feasibility.js');
   const warnings: string[] = [];
+  const ends: import('../../scenario/feasibility.js').RunEnd[] = [];
   const tty = !a.quiet && Boolean(process.stderr.isTTY);
   const t0 = Date.now();
   let k = 0;
@@ -98,9 +106,11 @@ async function runInto(dir: import('../../output/run-dir.js').RunOutputDir, a: R
     const result = runScenario(scenario, {
       seed,
       mechanisms: a.mechanism,
-      onJob: jobs ? (m, r) => jobs.write(`${JOB_COLUMNS.map((c) => csvCell(cell, c === 'mechanism' ? m : c === 'seed' ? seed : (r as unknown as Record<string, unknown>)[c])).join(',')}\n`) : undefined,
+      onJob: jobs ? (m, r) => jobs.write(jobsLine(m, seed, r)) : undefined,
+      record: record ? (ref, m) => sectionRecorder(record, { scenario: scenario.name, seed, config: ref, params: m.params }) : undefined,
       onMechanismDone: (label, r) => {
         k++;
+        ends.push({ mechanism: label, submitted: r.metrics.submitted, open: r.openJobs, unservable: r.metrics.unservable });
         const w = supplyWarning(label, r);
         if (w) warnings.push(w);
         if (a.quiet) return;
@@ -110,9 +120,13 @@ async function runInto(dir: import('../../output/run-dir.js').RunOutputDir, a: R
         process.stderr.write(`  ${tty ? `[${k}/${n}] ` : ''}${label}: ${r.metrics.submitted} jobs, ${r.events} events${tty ? ` (${elapsed.toFixed(1)} s elapsed${eta})` : ''}\n`);
       },
     });
-    const cmd = `pmsim run ${a.scenario} --seed ${seed}${a.mechanism ? a.mechanism.map((m) => ` --mechanism ${m}`).join('') : ''}`;
+    // The command as typed (every flag: --out, --report...), plus the seed when it came from the file.
+    const argv = process.argv.slice(2);
+    const cmd = ['pmsim', ...argv, ...(a.seed === undefined ? ['--seed', String(seed)] : [])].map(shellArg).join(' ');
+    for (const w of endOfRunWarnings(ends)) warnings.push(w);
     jobs?.commit();
-    writeRunOutputs(result, dir.staging, { scenarioFile: a.scenario, command: cmd, warnings });
+    record?.commit();
+    writeRunOutputs(result, dir.staging, { scenarioFile: a.scenario, command: cmd, warnings: [...before, ...warnings] });
     if (!a.quiet) {
       for (const r of result.summary) {
         process.stdout.write(`${String(r.mechanism).padEnd(24)} liveness ${fmt(r.liveness, 3)}  price/job $${fmt(r.price_per_job_mean_usd, 4)}  requester cost $${fmt(r.requester_cost_usd, 2)}  hhi ${fmt(r.hhi, 0)}\n`);
@@ -128,13 +142,13 @@ async function runInto(dir: import('../../output/run-dir.js').RunOutputDir, a: R
     }
   } catch (e) {
     jobs?.abort();
+    record?.abort();
     throw e;
   }
 }
 
-function csvCell(cell: (v: unknown) => string, v: unknown): string {
-  const s = cell(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+function shellArg(s: string): string {
+  return /^[\w./:@=,+-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }
 
 function fmt(v: unknown, digits: number): string {

@@ -22,6 +22,9 @@ const command: CommandModule<object, ValidateArgs> = {
     const s = loadScenarioFile(a.scenario, { allowOutsideTraces: a['allow-outside-traces'] });
     const est = checkWork(s, a.scenario, { force: a.force, maxEvents: a['max-events'] });
     const ops = s.operators.reduce((n, g) => n + g.entities * g.nodes, 0);
+    // Valid but impossible in part (exit 0 still: the file is well formed): warnings on stderr.
+    const { checkFeasibility, formatWarning } = await import('../../scenario/feasibility.js');
+    for (const w of checkFeasibility(s)) process.stderr.write(`warning: ${formatWarning(a.scenario, w)}\n`);
     process.stdout.write(
       `${a.scenario}: valid (${s.mechanisms.length} mechanisms, ${s.operators.length} operator groups / ${ops} nodes, ${s.requesters.length} requesters)\n` +
         `estimated work: ${formatEstimate(est)}\n`,

@@ -1,7 +1,7 @@
 import { EPOCH_JOB, feeShareReward } from '../emission.js';
 import { resolveParams } from '../resolve-params.js';
 import * as stake from '../stake.js';
-import { drawBeacon, selectionIndex } from '../beacon.js';
+import { beaconWords, BEACON_BYTES, selectionIndex } from '../beacon.js';
 import { DenseTable } from '../dense-table.js';
 import { FreeIndex } from '../free-index.js';
 import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, Random, RefusalReason, Resources, Seconds } from '../types.js';
@@ -11,6 +11,13 @@ import { randomDefaults, randomPresets, type RandomParams } from './params.js';
 
 export { randomDefaults, randomPresets, type RandomParams } from './params.js';
 export { slotFee } from './fee.js';
+
+/** Equal bytes? */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** Shared empty list: most slots never fail or race, so their lists are created on first use. */
 const NONE: number[] = [];
@@ -48,7 +55,9 @@ interface JobRec {
   job: Job;
   fee: Micros;
   pool: Micros;
-  beacon: number;
+  /** The job's public beacon (a copy of the caller's bytes) and the same as 8 words for the hash. */
+  beacon: Uint8Array;
+  beaconWords: Int32Array;
   draws: number;
   slots: Slot[];
   tried: number[];
@@ -89,6 +98,12 @@ export interface RandomState extends ProtocolState {
   capacity: Resources[];
   /** Time of the input being applied. */
   now: Seconds;
+  /**
+   * The last beacon seen (bytes copied from the caller, and as words): jobs of one beacon round
+   * share it, so it is copied once per round. Compared by value, never by identity.
+   */
+  lastBeacon: Uint8Array;
+  lastBeaconWords: Int32Array;
 }
 
 /** Distinct request shapes kept in the profile cache; beyond it, profiles are computed per job. */
@@ -171,7 +186,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     let op = -1;
     if (n > 0) {
       const draw = rec.draws++;
-      op = s.index.kth(profiles, selectionIndex(rec.beacon, rec.job.id, draw, n));
+      op = s.index.kth(profiles, selectionIndex(rec.beaconWords, rec.job.id, draw, n));
     }
     for (let i = 0; i < nh; i++) s.index.setFree(hidden[i]!, true);
     return op;
@@ -406,7 +421,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     drain(s, out);
   }
 
-  function onSubmit(s: RandomState, job: Job, random: Random, out: Decision[]): void {
+  function onSubmit(s: RandomState, job: Job, out: Decision[]): void {
     const k = Math.min(3, Math.max(1, Math.floor(job.redundancy)));
     const fee = slotFee(job, p);
     if (fee * k > job.maxPrice) {
@@ -418,7 +433,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     const slots: Slot[] = new Array<Slot>(k);
     for (let i = 0; i < k; i++) slots[i] = { status: WAITING, op: -1, round: 0, failedOps: NONE, racers: NONE };
     const rec: JobRec = {
-      job, fee, pool: fee * k, beacon: drawBeacon(random), draws: 0, slots, tried: NONE, deliveries: 0,
+      job, fee, pool: fee * k, beacon: s.lastBeacon, beaconWords: s.lastBeaconWords, draws: 0, slots, tried: NONE, deliveries: 0,
       doneSent: false, closed: false, queued: false, timerSet: false, expired: false, profiles: NONE, profilesVersion: -1,
     };
     s.jobs.set(job.id, rec);
@@ -500,7 +515,17 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
   }
 
   const handlers: Handlers<RandomState> = {
-    submit: (s, input, _now, random, out) => onSubmit(s, input.job, random, out),
+    // The beacon comes from outside (drand, a block hash): the coordinator cannot grind it.
+    submit: (s, input, _now, _r, out) => {
+      const b = input.beacon;
+      if (b === undefined || b.length !== BEACON_BYTES) return 'invalid';
+      if (!sameBytes(b, s.lastBeacon)) {
+        s.lastBeacon = b.slice();
+        s.lastBeaconWords = beaconWords(b);
+      }
+      onSubmit(s, input.job, out);
+      return undefined;
+    },
     available: (s, input, _now, _r, out) => {
       if (s.ejected[input.operator] === true || s.opJob[input.operator] !== undefined) return;
       s.index.setFree(input.operator, true);
@@ -575,6 +600,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
       return {
         seen: seenIds(), index, jobs: new DenseTable<JobRec>(), opJob: [], opSlot: [], ejected: [], queue: [], qHead: 0, hidden: [],
         declines: new Map(), profileCache: { requests: [], lists: [] }, profileVersion: -1, stakes, capacity, now: 0,
+        lastBeacon: new Uint8Array(0), lastBeaconWords: new Int32Array(8),
       };
     },
     handlers: timed as Handlers<RandomState>,

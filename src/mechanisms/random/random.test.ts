@@ -31,7 +31,9 @@ function driver(params: Partial<RandomParams> & { preset?: string } = {}, operat
     state,
     step(draft: InputDraft, now = 0): Decision[] {
       const out: Decision[] = [];
-      const input = { ...draft, id: nextId++ } as Input;
+      // Every submission carries a beacon, as a caller must: 32 bytes that differ per job.
+      const beacon = draft.type === 'submit' && !('beacon' in draft) ? new Uint8Array(32).map((_, i) => (draft.job.id * 31 + i * 7) & 255) : undefined;
+      const input = { ...draft, ...(beacon ? { beacon } : {}), id: nextId++ } as Input;
       m.step(state, input, now, rnd, out);
       return out;
     },
@@ -98,7 +100,7 @@ describe('random allocation: selection', () => {
         expect(mixed[a.operator]!.capacity.gpus).toBeGreaterThanOrEqual(j.request.gpus);
       }
       if (assigns.length > 0) {
-        expect(audit(assigns[0]!.beacon as number, eligible, i, 0, assigns.length)).toEqual(picked);
+        expect(audit(assigns[0]!.beacon!, eligible, i, 0, assigns.length)).toEqual(picked);
         checked++;
       }
       // half the jobs finish at once, so the free set keeps changing

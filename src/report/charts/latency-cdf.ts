@@ -1,6 +1,6 @@
 /** Chart (c): the latency distribution of delivered jobs as a CDF, one line per mechanism. */
 import { line } from 'd3';
-import { drawXAxis, drawYAxis, fitTicks, yAxisWidth, zeroBasedScale } from '../axes.js';
+import { drawXAxis, drawYAxis, fitTicks, fitTimeLogTicks, logScaleOf, wantsLog, yAxisWidth, zeroBasedScale, type Tick } from '../axes.js';
 import { r2, timeUnit } from '../format.js';
 import { drawLegend } from '../legend.js';
 import { groupBy, num, type Row } from '../rows.js';
@@ -40,27 +40,33 @@ export function latencyCdfChart(latency: readonly Row[], opts: ChartOptions = {}
   const scen = scenarioOf(latency);
   const avg = seeds.length > 1 ? `, quantiles averaged over ${seeds.length} seeds` : seeds.length === 1 ? `, seed ${seeds[0]}` : '';
   const subtitle = `${scen ? `${scen}: ` : ''}share of delivered jobs proved within a given time${avg}`;
+
   const root = createChart('latency-cdf', W, 0, title);
   const { svg } = root;
   let y = drawHeader(svg, title, subtitle);
   y += drawLegend(svg, lineLegend(series), 12, y + 2, W - 24) + 12;
 
   const all = [...curves.values()].flat();
+  // A log time axis when latencies span more than a decade: one slow tail (a 7 h job, a 12-day
+  // self-hosted backlog) otherwise squeezes every curve against the y axis.
+  const log = wantsLog(all.map((p) => p.s));
   const maxS = all.length ? Math.max(...all.map((p) => p.s)) : 1;
-  const unit = timeUnit(maxS);
+  const unit = log ? { label: 'log scale', seconds: 1 } : timeUnit(maxS);
   const yScale = scaleLinear().domain([0, 1]).range([PLOT_H, 0]);
   const yTicks = fitTicks(yScale, PLOT_H, 'y', 'percent');
   const left = 12 + yAxisWidth(yTicks);
   const plotW = W - left - 20;
-  const xScale = zeroBasedScale(all.map((p) => p.s / unit.seconds), [0, plotW]);
-  const xTicks = fitTicks(xScale, plotW, 'x');
+  const xLog = logScaleOf(all.map((p) => p.s), [0, plotW]);
+  const xLin = zeroBasedScale(all.map((p) => p.s / unit.seconds), [0, plotW]);
+  const xScale = (v: number): number => (log ? xLog(v) : xLin(v));
+  const xTicks: Tick[] = log ? fitTimeLogTicks(xLog, plotW) : fitTicks(xLin, plotW, 'x');
   const height = Math.ceil(y + PLOT_H + 50);
   svg.attr('height', height).attr('viewBox', `0 0 ${W} ${height}`);
   svg.select('rect.background').attr('height', height);
 
   const g = svg.append('g').attr('class', 'plot').attr('transform', `translate(${r2(left)},${r2(y)})`);
   drawYAxis(g, yScale, yTicks, { height: PLOT_H, label: 'jobs delivered within (%)', grid: plotW, width: yAxisWidth(yTicks) });
-  drawXAxis(g, xScale, xTicks, { y: PLOT_H, label: `latency, submission to proof (${unit.label})`, grid: PLOT_H, width: plotW });
+  drawXAxis(g, xScale, xTicks, { y: PLOT_H, label: `latency, submission to proof (${unit.label})`, grid: PLOT_H, width: plotW, scale: log ? 'log' : 'linear' });
   if (all.length === 0) drawNoData(g, plotW / 2, PLOT_H / 2, 'no delivered jobs');
   for (const s of series) {
     const ps = curves.get(s.name) ?? [];

@@ -6,7 +6,7 @@ import { area, curveStepAfter, line, scaleLinear, stack } from 'd3';
 import { drawXAxis, drawYAxis, extentScale, fitTicks, yAxisWidth, zeroBasedScale } from '../axes.js';
 import { r2, timeUnit, truncate, truncateMiddle } from '../format.js';
 import { drawLegend, type LegendItem } from '../legend.js';
-import { GREY, OKABE_ITO } from '../palette.js';
+import { entityColor, GREY } from '../palette.js';
 import { groupBy, num, str, type Row } from '../rows.js';
 import { createChart, drawHeader, drawNoData, INK, serialize } from '../svg.js';
 import { scenarioOf, seedsIn, seriesOf, widthOf, type ChartOptions } from './common.js';
@@ -51,7 +51,7 @@ export function marketShareChart(shares: readonly Row[], timeseries: readonly Ro
   const shown = ranked.slice(0, opts.maxEntities ?? 7);
   const shownSet = new Set(shown);
   const keys = [...shown, OTHERS];
-  const colour = new Map<string, string>(shown.map((e, i) => [e, OKABE_ITO[i % OKABE_ITO.length]]));
+  const colour = new Map<string, string>(shown.map((e, i) => [e, entityColor(i)]));
   colour.set(OTHERS, GREY);
 
   const title = opts.title ?? 'Market share over time';

@@ -3,10 +3,10 @@ import { area, line, scalePoint } from 'd3';
 import { drawXAxis, drawYAxis, extentScale, fitTicks, TICK_FONT, yAxisWidth, type Tick } from '../axes.js';
 import { r2, textWidth, truncateMiddle } from '../format.js';
 import { drawLegend, type LegendItem } from '../legend.js';
-import { axisLabel, metricInfo } from '../metrics.js';
+import { axisLabel, metricBounds, metricInfo } from '../metrics.js';
 import { distinct, groupBy, num, str, type Row } from '../rows.js';
-import { createChart, drawHeader, drawNoData, INK, MUTED, serialize } from '../svg.js';
-import { lineLegend, seriesOf, widthOf, type ChartOptions } from './common.js';
+import { createChart, drawHeader, drawNoData, INK, MUTED, serialize, type Sel } from '../svg.js';
+import { lineLegend, seriesOf, widthOf, type ChartOptions, type Series } from './common.js';
 
 /** Options of {@link sweepChart}. */
 export interface SweepChartOptions extends ChartOptions {
@@ -66,22 +66,63 @@ export function shortParam(path: string): string {
   return parts.length ? parts[parts.length - 1] : path;
 }
 
+/** Most panels a faceted sweep chart draws; further combinations are named in the subtitle. */
+export const MAX_FACETS = 12;
+
 /**
- * Draws `metric` (default liveness) against the first grid parameter of a sweep's aggregate rows:
- * one line per mechanism through the means, with a band from `_ci95_lo` to `_ci95_hi`. Numeric
- * parameters get a linear axis, others evenly spaced categories. Returns the SVG.
+ * The facets of a sweep chart: every combination (in file order) of the grid parameters other than
+ * `param` that take more than one value and are not held fixed by the caller.
+ */
+export function sweepFacets(aggregate: readonly Row[], param: string | null, gridColumns: readonly string[], fixed: Readonly<Record<string, string>> = {}): { columns: string[]; combos: Array<Record<string, string>> } {
+  const columns = gridColumns.filter((c) => c !== param && !(c in fixed) && distinct(aggregate, c).length > 1);
+  const seen = new Map<string, Record<string, string>>();
+  for (const r of aggregate) {
+    if (!Object.entries(fixed).every(([c, v]) => str(r, c) === v)) continue;
+    const combo = Object.fromEntries(columns.map((c) => [c, str(r, c)]));
+    const key = JSON.stringify(combo);
+    if (!seen.has(key)) seen.set(key, combo);
+  }
+  const combos = [...seen.values()];
+  // Numeric grid values in numeric order, column by column (the first column varies slowest).
+  const cmp = (a: string, b: string) => (Number.isFinite(Number(a)) && Number.isFinite(Number(b)) ? Number(a) - Number(b) : 0);
+  combos.sort((a, b) => {
+    for (const c of columns) {
+      const d = cmp(a[c], b[c]);
+      if (d !== 0) return d;
+    }
+    return 0;
+  });
+  return { columns, combos };
+}
+
+type Pt = { key: string; x: number; m: number | null; lo: number | null; hi: number | null };
+
+/**
+ * Draws `metric` (default liveness) against a grid parameter of a sweep's aggregate rows: one line
+ * per mechanism through the means, with a band from `_ci95_lo` to `_ci95_hi` clipped to the
+ * metric's bounds (a share stays in [0, 1], a cost or a CV above 0). Every other grid parameter
+ * with more than one value gets its own panel (small multiples on shared axes), so every grid point
+ * is shown; `fixed` holds parameters at one value instead. Numeric parameters get a linear axis,
+ * others evenly spaced categories. Returns the SVG.
  */
 export function sweepChart(aggregate: readonly Row[], opts: SweepChartOptions = {}): string {
   const W = widthOf(opts);
   const metric = opts.metric ?? 'liveness';
   const info = metricInfo(metric);
-  const { param, fixed, rows } = sweepSlice(aggregate, opts);
-  const series = seriesOf(rows, opts);
+  const [lb, ub] = metricBounds(metric);
+  const grid = opts.gridColumns ? [...opts.gridColumns] : gridColumnsOf(aggregate);
+  const param = opts.param ?? grid[0] ?? null;
+  const given = opts.fixed ?? {};
+  const { columns: facetCols, combos: allCombos } = sweepFacets(aggregate, param, grid, given);
+  const combos = allCombos.slice(0, MAX_FACETS);
+  const inView = aggregate.filter((r) => Object.entries(given).every(([c, v]) => str(r, c) === v));
+  const series = seriesOf(inView, opts);
   const short = param ? shortParam(param) : 'grid point';
   const title = opts.title ?? `${info.label[0].toUpperCase()}${info.label.slice(1)} vs ${short}`;
-  const fixedTxt = fixedText(aggregate, fixed);
-  const maxN = Math.max(0, ...rows.map((r) => num(r, 'n') ?? 0));
-  const subtitle = `${maxN >= 2 ? 'Mean over seeds with 95% CI band (t)' : 'One seed per point'}${fixedTxt ? `; fixed: ${fixedTxt}` : ''}`;
+  const fixedTxt = fixedText(aggregate, given);
+  const maxN = Math.max(0, ...inView.map((r) => num(r, 'n') ?? 0));
+  const facetTxt = facetCols.length ? `; one panel per ${facetCols.map(shortParam).join(' × ')}${allCombos.length > combos.length ? ` (the first ${combos.length} of ${allCombos.length}; the rest are in aggregate.csv)` : ''}` : '';
+  const subtitle = `${maxN >= 2 ? 'Mean over seeds with 95% CI band (t)' : 'One seed per point'}${fixedTxt ? `; fixed: ${fixedTxt}` : ''}${facetTxt}`;
   const root = createChart(`sweep-${metric}`, W, 0, title);
   const { svg } = root;
   let y = drawHeader(svg, title, subtitle);
@@ -89,97 +130,144 @@ export function sweepChart(aggregate: readonly Row[], opts: SweepChartOptions = 
   if (maxN >= 2) items.push({ label: '95% CI', color: '#c8c8c8', kind: 'box' });
   y += drawLegend(svg, items, 12, y + 2, W - 24) + 12;
 
-  const xsRaw = param ? distinct(rows, param) : [];
+  const xsRaw = param ? distinct(inView, param) : [];
   const numeric = xsRaw.length > 0 && xsRaw.every((v) => v.trim() !== '' && Number.isFinite(Number(v)));
-  const pts = new Map<string, Array<{ key: string; x: number; m: number | null; lo: number | null; hi: number | null }>>();
-  const byMech = groupBy(rows, 'mechanism');
+  const clip = (v: number | null) => (v === null ? null : Math.min(ub, Math.max(lb, v)));
   const ys: number[] = [];
-  for (const s of series) {
-    const list = (byMech.get(s.name) ?? []).map((r) => {
-      const key = param ? str(r, param) : '';
-      const m = num(r, `${metric}_mean`);
-      const lo = num(r, `${metric}_ci95_lo`) ?? m;
-      const hi = num(r, `${metric}_ci95_hi`) ?? m;
-      for (const v of [m, lo, hi]) if (v !== null) ys.push(v);
-      return { key, x: numeric ? Number(key) : xsRaw.indexOf(key), m, lo, hi };
-    });
-    list.sort((a, b) => a.x - b.x);
-    pts.set(s.name, list);
-  }
-
-  const yScale = extentScale(ys, [PLOT_H, 0]);
-  if (info.percent) {
-    const [d0, d1] = yScale.domain();
-    yScale.domain([Math.max(0, d0), Math.min(1, d1) > Math.max(0, d0) ? Math.min(1, d1) : Math.max(0, d0) + 0.01]);
-  }
-  const yTicks = fitTicks(yScale, PLOT_H, 'y', info.percent ? 'percent' : 'number');
-  let left = 12 + yAxisWidth(yTicks);
-  let plotW = W - left - 24;
-
-  // x axis: linear for numbers, evenly spaced points (labels rotated if they do not fit) otherwise.
-  let xOf: (p: { x: number; key: string }) => number;
-  let xTicks: Tick[];
-  let rotate = false;
-  let xScaleFn: (v: number) => number;
-  if (numeric) {
-    const xs = xsRaw.map(Number);
-    const xl = extentScale(xs, [10, plotW - 10]).domain([Math.min(...xs), Math.max(...xs) === Math.min(...xs) ? Math.min(...xs) + 1 : Math.max(...xs)]);
-    const nice = fitTicks(xl, plotW, 'x');
-    // Grid values are what was run: tick those when there are few, otherwise nice ticks.
-    xTicks = xs.length <= 12 && fitsAll(xs.map((v) => nice.length ? fmtTick(v) : String(v)), plotW) ? [...xs].sort((a, b) => a - b).map((v) => ({ value: v, label: fmtTick(v) })) : nice;
-    xScaleFn = xl;
-    xOf = (p) => xl(p.x);
-  } else {
-    const pt = scalePoint<number>().domain(xsRaw.map((_, i) => i)).range([0, plotW]).padding(0.5);
-    const labels = xsRaw.map((v) => truncateMiddle(v, 18));
-    rotate = !fitsAll(labels, plotW);
-    if (rotate) {
-      // Rotated labels hang left of their tick: make room for the first one.
-      const need = textWidth(labels[0], TICK_FONT) * 0.87 + 6 - (left + (pt(0) ?? 0));
-      if (need > 0) {
-        left += need;
-        plotW -= need;
-        pt.range([0, plotW]);
-      }
+  const panels = (combos.length ? combos : [{}]).map((combo) => {
+    const rows = inView.filter((r) => Object.entries(combo).every(([c, v]) => str(r, c) === v));
+    const byMech = groupBy(rows, 'mechanism');
+    const pts = new Map<string, Pt[]>();
+    for (const s of series) {
+      const list = (byMech.get(s.name) ?? []).map((r) => {
+        const key = param ? str(r, param) : '';
+        const m = num(r, `${metric}_mean`);
+        const lo = clip(num(r, `${metric}_ci95_lo`) ?? m);
+        const hi = clip(num(r, `${metric}_ci95_hi`) ?? m);
+        for (const v of [m, lo, hi]) if (v !== null) ys.push(v);
+        return { key, x: numeric ? Number(key) : xsRaw.indexOf(key), m, lo, hi };
+      });
+      list.sort((a, b) => a.x - b.x);
+      pts.set(s.name, list);
     }
-    xTicks = xsRaw.map((_, i) => ({ value: i, label: labels[i] }));
-    xScaleFn = (v) => pt(v) ?? 0;
-    xOf = (p) => pt(p.x) ?? 0;
+    return { combo, pts };
+  });
+
+  const cols = panels.length >= 3 ? 3 : panels.length;
+  const gapX = 16;
+  const plotH = panels.length > 1 ? 150 : PLOT_H;
+  const yScale = extentScale(ys, [plotH, 0]);
+  const [d0, d1] = yScale.domain();
+  const lo0 = Math.max(lb, d0);
+  const hi0 = Math.min(ub, d1);
+  yScale.domain([lo0, hi0 > lo0 ? hi0 : lo0 + (info.percent ? 0.01 : 1)]);
+  const yTicks = fitTicks(yScale, plotH, 'y', info.percent ? 'percent' : 'number');
+  let left = 12 + yAxisWidth(yTicks);
+  let panelW = (W - left - 16 - gapX * (cols - 1)) / cols;
+  const xAxis = sweepXAxis(xsRaw, numeric, panelW);
+  if (xAxis.extraLeft > 0) {
+    left += xAxis.extraLeft;
+    panelW = (W - left - 16 - gapX * (cols - 1)) / cols;
+    xAxis.rescale(panelW);
   }
-  const extraBottom = rotate ? Math.ceil(Math.max(0, ...xTicks.map((t) => textWidth(t.label, TICK_FONT))) * 0.5) : 0;
-  const height = Math.ceil(y + PLOT_H + 50 + extraBottom);
+  const titleH = facetCols.length ? 22 : 0;
+  const panelH = titleH + plotH + 46 + xAxis.extraBottom;
+  const rowsN = Math.ceil(panels.length / cols);
+  const height = Math.ceil(y + rowsN * panelH + 4);
   svg.attr('height', height).attr('viewBox', `0 0 ${W} ${height}`);
   svg.select('rect.background').attr('height', height);
 
-  const g = svg.append('g').attr('class', 'plot').attr('transform', `translate(${r2(left)},${r2(y)})`);
-  drawYAxis(g, yScale, yTicks, { height: PLOT_H, label: axisLabel(info), grid: plotW, width: yAxisWidth(yTicks) });
-  const xLabel = param ?? 'grid point';
-  if (rotate) {
-    drawXAxis(g, xScaleFn, [], { y: PLOT_H, width: plotW });
-    const a = g.append('g').attr('class', 'axis axis-x rotated').attr('transform', `translate(0,${PLOT_H})`);
-    for (const t of xTicks) {
-      const x = r2(xScaleFn(t.value));
-      a.append('line').attr('x1', x).attr('x2', x).attr('y1', 0).attr('y2', 5).attr('stroke', MUTED);
-      a.append('text').attr('transform', `translate(${x},10) rotate(-30)`).attr('text-anchor', 'end').attr('dy', '0.7em').attr('font-size', TICK_FONT).attr('fill', MUTED).text(t.label);
+  panels.forEach((p, i) => {
+    const col = i % cols;
+    const row = Math.floor(i / cols);
+    const g = svg.append('g').attr('class', 'plot panel').attr('transform', `translate(${r2(left + col * (panelW + gapX))},${r2(y + row * panelH + titleH)})`);
+    if (facetCols.length) {
+      const label = Object.entries(p.combo).map(([k, v]) => `${shortParam(k)} = ${v}`).join(', ');
+      g.append('text').attr('class', 'panel-title').attr('x', 0).attr('y', -8).attr('font-weight', 'bold').attr('font-size', 12).text(truncateMiddle(label, Math.max(12, Math.floor(panelW / 7))));
     }
-    a.append('text').attr('class', 'axis-title').attr('x', r2(plotW / 2)).attr('y', 36 + extraBottom).attr('text-anchor', 'middle').attr('font-size', 12).attr('fill', INK).text(xLabel);
-  } else {
-    drawXAxis(g, xScaleFn, xTicks, { y: PLOT_H, label: xLabel, width: plotW });
-  }
-  if (ys.length === 0) drawNoData(g, plotW / 2, PLOT_H / 2, `no ${metric}_mean values`);
+    drawYAxis(g, yScale, col === 0 ? yTicks : yTicks.map((t) => ({ value: t.value, label: '' })), { height: plotH, label: col === 0 ? axisLabel(info) : undefined, grid: panelW, width: yAxisWidth(yTicks) });
+    xAxis.draw(g, plotH, panelW, param ?? 'grid point');
+    if (ys.length === 0) drawNoData(g, panelW / 2, plotH / 2, `no ${metric}_mean values`);
+    drawSweepSeries(g, series, p.pts, xAxis.xOf, yScale, maxN >= 2, short, info.fmt);
+  });
+  return serialize(root);
+}
 
+/** The x axis of a sweep panel: linear for numeric grid values, evenly spaced (maybe rotated) categories otherwise. */
+function sweepXAxis(xsRaw: readonly string[], numeric: boolean, width: number) {
+  let plotW = width;
+  let rotate = false;
+  let extraLeft = 0;
+  let xOf: (p: { x: number }) => number = () => 0;
+  let xTicks: Tick[] = [];
+  let scaleFn: (v: number) => number = () => 0;
+  const labels = xsRaw.map((v) => truncateMiddle(v, 18));
+  const build = () => {
+    if (numeric) {
+      const xs = xsRaw.map(Number);
+      const lo = Math.min(...xs);
+      const hi = Math.max(...xs) === lo ? lo + 1 : Math.max(...xs);
+      const xl = extentScale(xs, [10, plotW - 10]).domain([lo, hi]);
+      const nice = fitTicks(xl, plotW, 'x');
+      // Grid values are what was run: tick those when there are few, otherwise nice ticks.
+      xTicks = xs.length <= 12 && fitsAll(xs.map(fmtTick), plotW) ? [...xs].sort((a, b) => a - b).map((v) => ({ value: v, label: fmtTick(v) })) : nice;
+      scaleFn = xl;
+      xOf = (p) => xl(p.x);
+    } else {
+      const pt = scalePoint<number>().domain(xsRaw.map((_, i) => i)).range([0, plotW]).padding(0.5);
+      xTicks = xsRaw.map((_, i) => ({ value: i, label: labels[i] }));
+      scaleFn = (v) => pt(v) ?? 0;
+      xOf = (p) => pt(p.x) ?? 0;
+    }
+  };
+  if (!numeric) {
+    rotate = !fitsAll(labels, plotW);
+    // Rotated labels hang left of their tick: make room for the first one.
+    if (rotate && labels.length) extraLeft = Math.max(0, textWidth(labels[0], TICK_FONT) * 0.87 + 6 - 40 - plotW / (2 * labels.length));
+  }
+  build();
+  const extraBottom = rotate ? Math.ceil(Math.max(0, ...xTicks.map((t) => textWidth(t.label, TICK_FONT))) * 0.5) : 0;
+  return {
+    extraLeft,
+    extraBottom,
+    get xOf() {
+      return xOf;
+    },
+    rescale(w: number) {
+      plotW = w;
+      build();
+    },
+    draw(g: Sel, plotH: number, w: number, label: string) {
+      if (!rotate) {
+        drawXAxis(g, scaleFn, xTicks, { y: plotH, label, width: w });
+        return;
+      }
+      drawXAxis(g, scaleFn, [], { y: plotH, width: w });
+      const a = g.append('g').attr('class', 'axis axis-x rotated').attr('transform', `translate(0,${plotH})`);
+      for (const t of xTicks) {
+        const x = r2(scaleFn(t.value));
+        a.append('line').attr('x1', x).attr('x2', x).attr('y1', 0).attr('y2', 5).attr('stroke', MUTED);
+        a.append('text').attr('transform', `translate(${x},10) rotate(-30)`).attr('text-anchor', 'end').attr('dy', '0.7em').attr('font-size', TICK_FONT).attr('fill', MUTED).text(t.label);
+      }
+      a.append('text').attr('class', 'axis-title').attr('x', r2(w / 2)).attr('y', 36 + extraBottom).attr('text-anchor', 'middle').attr('font-size', 12).attr('fill', INK).text(label);
+    },
+  };
+}
+
+/** One panel's lines, CI bands and points. */
+function drawSweepSeries(g: Sel, series: readonly Series[], pts: Map<string, Pt[]>, xOf: (p: { x: number }) => number, yScale: (v: number) => number, bands: boolean, short: string, fmt: (x: number | null) => string): void {
   for (const s of series) {
     const ps = pts.get(s.name) ?? [];
-    if (maxN >= 2) {
-      const band = area<(typeof ps)[number]>()
+    if (bands) {
+      const band = area<Pt>()
         .defined((p) => p.lo !== null && p.hi !== null)
         .x(xOf)
-        .y0((p) => yScale(clampPct(p.lo ?? 0, info.percent)))
-        .y1((p) => yScale(clampPct(p.hi ?? 0, info.percent)))
+        .y0((p) => yScale(p.lo ?? 0))
+        .y1((p) => yScale(p.hi ?? 0))
         .digits(2);
       g.append('path').attr('class', 'band').attr('d', band(ps) ?? '').attr('fill', s.color).attr('fill-opacity', 0.18);
     }
-    const ln = line<(typeof ps)[number]>()
+    const ln = line<Pt>()
       .defined((p) => p.m !== null)
       .x(xOf)
       .y((p) => yScale(p.m ?? 0))
@@ -189,20 +277,9 @@ export function sweepChart(aggregate: readonly Row[], opts: SweepChartOptions = 
     path.append('title').text(s.name);
     for (const p of ps) {
       if (p.m === null) continue;
-      g.append('circle')
-        .attr('cx', r2(xOf(p)))
-        .attr('cy', r2(yScale(p.m)))
-        .attr('r', 3.5)
-        .attr('fill', s.color)
-        .append('title')
-        .text(`${s.name}, ${short} = ${p.key}: ${info.fmt(p.m)}`);
+      g.append('circle').attr('cx', r2(xOf(p))).attr('cy', r2(yScale(p.m))).attr('r', 3.5).attr('fill', s.color).append('title').text(`${s.name}, ${short} = ${p.key}: ${fmt(p.m)}`);
     }
   }
-  return serialize(root);
-}
-
-function clampPct(v: number, pct: boolean): number {
-  return pct ? Math.min(1, Math.max(0, v)) : v;
 }
 
 function fmtTick(v: number): string {

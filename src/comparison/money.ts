@@ -1,4 +1,4 @@
-import { cell } from './csv.js';
+import { cell } from '../output/csv.js';
 import type { Row } from './rows.js';
 
 /**

@@ -1,0 +1,163 @@
+import { hash4 } from '../mechanisms/beacon.js';
+import type { InputDraft, Job } from '../mechanisms/types.js';
+import { ARRIVAL, COMPLETE, INPUT, JOIN, TIMER, WINDOW, type JobRec, type MarketContext } from './context.js';
+import type { EntryExit } from './entry-exit.js';
+import { REQUESTERS } from './ledger.js';
+import type { WorkRoom } from './work.js';
+import { canEverServe } from '../scenario/feasibility.js';
+
+/** Seconds between two beacon rounds (drand's default network emits one every 30 s). */
+const BEACON_PERIOD_S = 30;
+
+/** The shell's event handlers: arrivals, completed attempts, timers, delayed inputs, windows, joins. */
+export interface MarketEvents {
+  /** Gives an input to the mechanism at time `at` (a delayed answer). */
+  later(at: number, input: InputDraft): void;
+  /** Schedules the first arrivals, joins and window. */
+  start(): void;
+}
+
+/**
+ * Registers the event handlers of a market run on its kernel. `reject` ends a job that no node of
+ * the run could ever serve (`rejected` at submission, the same under every mechanism).
+ */
+export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: EntryExit, reject: (jobId: number) => void): MarketEvents {
+  const { sim, nodes, entities, demand, jobs, ledger, metrics, attempts, lastCost } = ctx;
+  const s = ctx.scenario;
+  // Requesters whose jobs no node of this run could ever serve (issue 15): never shown to the mechanism.
+  const caps = nodes.map((n) => n.info.capacity);
+  const unservable = demand.map((d) => !canEverServe({ cpus: d.spec.resources.cpus, gpus: d.spec.resources.gpus, memoryGb: d.spec.resources.memory_gb }, caps));
+  const delayed = new Map<number, InputDraft>();
+  let nextDelayed = 0;
+  let nextJob = 0;
+
+  // Reusable input objects for the inputs every job produces. Mechanisms read an input's fields
+  // during `step` and never keep the object (the contract), and these are fed at the top of an
+  // event handler, when no input is pending.
+  const submitIn: { type: 'submit'; job: Job; beacon: Uint8Array } = { type: 'submit', job: undefined as unknown as Job, beacon: new Uint8Array(32) };
+  const deliverIn: { type: 'deliver'; jobId: number; operator: number } = { type: 'deliver', jobId: 0, operator: 0 };
+
+  /**
+   * The public beacon of a job, drand-style: a live network would take the first drand round after
+   * the submission (one every 30 s on drand's default network) or a block hash. The simulator
+   * derives each round's 32 bytes from (seed, run, round), so every mechanism sees the same beacons
+   * (common random numbers) and results stay deterministic; jobs of one round share a beacon (their
+   * draws still differ: the job id is hashed in).
+   */
+  let beaconRound = -1;
+  function seededBeacon(at: number, out: Uint8Array): void {
+    const round = Math.floor(at / BEACON_PERIOD_S) + 1;
+    if (round === beaconRound) return;
+    beaconRound = round;
+    for (let i = 0; i < 8; i++) {
+      const w = hash4(ctx.seeds.beacon, round, i, 0xbeac);
+      out[i * 4] = w >>> 24;
+      out[i * 4 + 1] = (w >>> 16) & 255;
+      out[i * 4 + 2] = (w >>> 8) & 255;
+      out[i * 4 + 3] = w & 255;
+    }
+  }
+
+  /** An entity leaves: its nodes stop taking work (work in progress finishes). */
+  function exitEntity(entityId: number): void {
+    const e = entities[entityId]!;
+    if (e.exited) return;
+    e.exited = true;
+    metrics.exits[entityId] = true;
+    for (const n of e.nodes) {
+      if (!nodes[n]!.active) continue;
+      ctx.deactivate(n);
+      ctx.feed({ type: 'leave', operator: n });
+    }
+  }
+
+  sim.on(ARRIVAL, (r) => {
+    const req = demand[r]!;
+    const job = req.makeJob(nextJob++, sim.now);
+    const rec: JobRec = { job, escrowIn: job.maxPrice, refunds: 0, compute: 0, useful: 0, attempts: 0, outcome: '', doneAt: NaN, winner: -1 };
+    jobs.set(job.id, rec);
+    if (job.maxPrice > 0) ledger.toEscrow(REQUESTERS, job.id, job.maxPrice);
+    metrics.jobSubmitted();
+    const gap = req.nextGap();
+    if (req.activeAt(sim.now + gap, s.duration)) sim.schedule(gap, ARRIVAL, r, 0);
+    if (unservable[r]) {
+      metrics.unservable++;
+      reject(job.id);
+      return;
+    }
+    submitIn.job = job;
+    seededBeacon(sim.now, submitIn.beacon);
+    ctx.feed(submitIn);
+    submitIn.job = undefined as unknown as Job;
+  });
+
+  sim.on(COMPLETE, (jobId, nodeId) => {
+    const a = attempts.take(jobId, nodeId)!;
+    const node = nodes[nodeId]!;
+    node.outstanding--;
+    lastCost[nodeId] = work.bookCompute(nodeId, a.end - a.start, jobs.get(jobId));
+    ctx.lastActivity = sim.now;
+    if (a.failed) ctx.feed({ type: 'fail', jobId, operator: nodeId });
+    else {
+      deliverIn.jobId = jobId;
+      deliverIn.operator = nodeId;
+      ctx.feed(deliverIn);
+    }
+    work.nodeIdle(nodeId);
+  });
+
+  sim.on(TIMER, (jobId, tag) => ctx.feed({ type: 'timer', jobId, tag }));
+
+  sim.on(INPUT, (id) => {
+    const input = delayed.get(id)!;
+    delayed.delete(id);
+    if (input.type === 'lock') {
+      const node = nodes[input.operator]!;
+      if (!node.active || node.ejected) return;
+      if (node.outstanding > 0 && !entities[node.info.entity]!.strategy.overcommits) return;
+    }
+    ctx.feed(input);
+  });
+
+  let windowStart = 0;
+  sim.on(WINDOW, () => {
+    metrics.closeWindow(windowStart, ctx.activeEntities);
+    const w = metrics.windowWork[metrics.windowWork.length - 1]!;
+    let total = 0;
+    for (let i = 0; i < w.length; i++) total += w[i]!;
+    for (const e of entities) e.view.share = total > 0 ? w[e.id]! / total : 0;
+    for (const change of entryExit.onWindow(sim.now)) {
+      if (change.type === 'exit') exitEntity(change.entity);
+      else sim.at(sim.now, JOIN, change.entity);
+    }
+    windowStart = sim.now;
+    if (windowStart < s.duration) sim.at(Math.min(s.duration, windowStart + s.window), WINDOW);
+  });
+
+  sim.on(JOIN, (entityId) => {
+    const e = entities[entityId]!;
+    if (e.exited) return;
+    e.active = true;
+    ctx.activeEntities++;
+    for (const n of e.nodes) {
+      nodes[n]!.active = true;
+      ctx.feed({ type: 'join', operator: nodes[n]!.info });
+    }
+  });
+
+  return {
+    later(at, input) {
+      const id = nextDelayed++;
+      delayed.set(id, input);
+      sim.at(at, INPUT, id, 0);
+    },
+    start() {
+      for (const e of entities) if (!e.active && e.joinAt > 0) sim.at(e.joinAt, JOIN, e.id);
+      demand.forEach((req, r) => {
+        const t = req.spec.start;
+        if (req.activeAt(t, s.duration)) sim.at(t, ARRIVAL, r, 0);
+      });
+      sim.at(Math.min(s.window, s.duration), WINDOW);
+    },
+  };
+}

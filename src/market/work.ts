@@ -1,0 +1,93 @@
+import { hashUniform } from '../mechanisms/beacon.js';
+import type { Job } from '../mechanisms/types.js';
+import type { Agents } from './responses.js';
+import { COMPLETE, type DecisionHandler, type JobRec, type MarketContext } from './context.js';
+import { COMPUTE, OPERATOR0 } from './ledger.js';
+
+/** The work room: nodes start, stop and leave work; compute is timed by the hardware models and booked. */
+export interface WorkRoom {
+  readonly assign: DecisionHandler<'assign'>;
+  readonly abort: DecisionHandler<'abort'>;
+  readonly eject: DecisionHandler<'eject'>;
+  /** Books `seconds` of a node's compute (to the job, if still open); returns micro-USD. */
+  bookCompute(nodeId: number, seconds: number, rec: JobRec | undefined): number;
+  /** A node with no attempt left tells the mechanism it is free. */
+  nodeIdle(nodeId: number): void;
+}
+
+/** Builds the work room; `agents` answers an uncommitted assignment for the node's owner. */
+export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => boolean): WorkRoom {
+  const { sim, nodes, jobs, attempts, ownerOf, rngOf, ledger, metrics, feedback } = ctx;
+  const availableIn: { type: 'available'; operator: number } = { type: 'available', operator: 0 };
+
+  function startAttempt(rec: JobRec, nodeId: number): void {
+    const node = nodes[nodeId]!;
+    const job: Job = rec.job;
+    const k = rec.attempts++;
+    const ent = ownerOf[nodeId]!;
+    if (ent.strategy.abandon?.(ctx.quote(node, job), ent.view, rngOf[nodeId]!.next())) {
+      // Abandoned (griefing): no work starts; the attempt is reported failed after the strategy's delay, at no compute cost.
+      const at = sim.now + Math.max(0, ent.strategy.abandonAfter?.(ctx.quote(node, job), ent.view) ?? 1);
+      node.outstanding++;
+      attempts.add({ jobId: job.id, node: nodeId, start: at, end: at, failed: true, handle: sim.at(at, COMPLETE, job.id, nodeId) });
+      return;
+    }
+    const { fail, jitter } = ctx.seeds;
+    const start = node.freeAt > sim.now ? node.freeAt : sim.now;
+    const dur = node.model.duration(job.mcycles, job.kind) * (0.9 + 0.2 * hashUniform(jitter, job.id, nodeId, k));
+    const failed = hashUniform(fail, job.id, nodeId, k) < node.failureProb;
+    const end = start + (failed ? dur * hashUniform(fail ^ 0x5bd1e995, job.id, nodeId, k) : dur);
+    node.freeAt = end;
+    node.outstanding++;
+    const handleId = sim.at(end, COMPLETE, job.id, nodeId);
+    attempts.add({ jobId: job.id, node: nodeId, start, end, failed, handle: handleId });
+  }
+
+  const room: WorkRoom = {
+    assign(d) {
+      const rec = jobs.get(d.jobId);
+      if (!rec) return;
+      if (!d.committed && !agents.acceptsAssignment(d, rec.job)) {
+        ctx.feed({ type: 'decline', jobId: d.jobId, operator: d.operator });
+        return;
+      }
+      startAttempt(rec, d.operator);
+    },
+    abort(d) {
+      const a = attempts.take(d.jobId, d.operator);
+      if (!a) return;
+      sim.cancel(a.handle);
+      const node = nodes[a.node]!;
+      node.outstanding--;
+      if (sim.now > a.start) room.bookCompute(a.node, sim.now - a.start, jobs.get(a.jobId));
+      if (node.outstanding === 0) node.freeAt = sim.now;
+      room.nodeIdle(a.node);
+    },
+    eject(d) {
+      const node = nodes[d.operator]!;
+      if (node.ejected) return;
+      node.ejected = true;
+      ctx.deactivate(d.operator);
+    },
+    bookCompute(nodeId, seconds, rec) {
+      const node = nodes[nodeId]!;
+      const micros = Math.round((seconds * node.model.hourlyCostUsd * 1e6) / 3600);
+      if (micros > 0) ledger.transfer(OPERATOR0 + node.info.entity, COMPUTE, micros);
+      metrics.compute += micros;
+      if (rec) rec.compute += micros;
+      if (rec && micros > 0) feedback.spent(rec.job.id, node.info.entity, micros);
+      return micros;
+    },
+    nodeIdle(nodeId) {
+      const node = nodes[nodeId]!;
+      if (node.outstanding !== 0 || !node.active || node.ejected) return;
+      // The reusable input object only at the top of an event (no step running: nothing queued keeps it).
+      if (busy()) ctx.feed({ type: 'available', operator: nodeId });
+      else {
+        availableIn.operator = nodeId;
+        ctx.feed(availableIn);
+      }
+    },
+  };
+  return room;
+}
