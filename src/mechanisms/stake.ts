@@ -108,22 +108,23 @@ export function perJob(b: StakeBook): Micros {
 }
 
 /**
- * The node takes job `jobId`: `perJobUsd` of its stake backs the job, posted into the job's escrow.
- * Returns the amount locked (0 without a per-job amount).
+ * The node takes job `jobId`: `perJobUsd` of its stake backs the job. With `post` (the stake can be
+ * slashed for this job) it is posted into the job's escrow; otherwise it is only counted, and no
+ * money moves. Returns the amount locked (0 without a per-job amount).
  */
-export function lock(b: StakeBook, op: number, jobId: number, out: Decision[]): Micros {
+export function lock(b: StakeBook, op: number, jobId: number, out: Decision[], post = true): Micros {
   const amount = Math.min(perJob(b), Math.max(0, freeStake(b, op)));
   if (amount <= 0) return 0;
   b.locked[op] = (b.locked[op] ?? 0) + amount;
-  out.push({ type: 'collateral', jobId, operator: op, amount });
+  if (post) out.push({ type: 'collateral', jobId, operator: op, amount });
   return amount;
 }
 
-/** The job ended well: its locked stake goes back to the node. */
-export function unlock(b: StakeBook, op: number, jobId: number, amount: Micros, out: Decision[]): void {
+/** The job ended well: its locked stake is free again (and comes back from escrow if it was posted). */
+export function unlock(b: StakeBook, op: number, jobId: number, amount: Micros, out: Decision[], posted = true): void {
   if (amount <= 0) return;
   b.locked[op] = Math.max(0, (b.locked[op] ?? 0) - amount);
-  out.push({ type: 'release', jobId, operator: op, amount });
+  if (posted) out.push({ type: 'release', jobId, operator: op, amount });
 }
 
 /**

@@ -3,7 +3,6 @@ import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, Protocol
 import { defineMechanism, fits, seenIds, toMicros } from '../types.js';
 import { Heap } from './heap.js';
 import { orderBookDefaults, orderBookPresets, type OrderBookParams } from './params.js';
-import { compareLimitPerMcycle } from './priority.js';
 
 export { orderBookDefaults, orderBookPresets, type OrderBookParams } from './params.js';
 
@@ -109,11 +108,7 @@ const askFirst = (a: Ask, b: Ask): boolean => a.price < b.price || (a.price === 
 export function rating(completed: number, matched: number): number {
   return (completed + 1) / (matched + 2);
 }
-// Price priority by exact comparison (priority.ts): equal limits per Mcycle fall back to time priority.
-const bidFirst = (a: BidEntry, b: BidEntry): boolean => {
-  const c = compareLimitPerMcycle(a.bid.job, b.bid.job);
-  return c > 0 || (c === 0 && a.seq < b.seq);
-};
+const bidFirst = (a: BidEntry, b: BidEntry): boolean => a.limit > b.limit || (a.limit === b.limit && a.seq < b.seq);
 const key = (r: Resources): string => `${r.cpus}/${r.gpus}/${r.memoryGb}`;
 
 /**
@@ -135,6 +130,83 @@ export function orderBook(params: Partial<OrderBookParams> & { preset?: string }
   if (!(p.commissionMinUsd >= 0) || !(p.depositUsd >= 0)) throw new Error('order-book: commissionMinUsd and depositUsd must be ≥ 0');
   if (!(p.askWait > 0)) throw new Error(`order-book: askWait must be > 0 seconds, got ${p.askWait}`);
   if (!(p.penaltyFactor > 0)) throw new Error(`order-book: penaltyFactor must be > 0, got ${p.penaltyFactor}`);
+  const { cap, minCommission, charges, profileOf, groupOf, addNode, commissionOf, askTotal, tradePrice, feasible, room, askLive, bidLive } = bookStructure(p);
+  const { requestAsk, endBid, trade, restBid, answered, hold, postBid, postAsk } = bookMatching(p, { cap, minCommission, charges, profileOf, groupOf, addNode, commissionOf, askTotal, tradePrice, feasible, room, askLive, bidLive });
+  const { seed, onSubmit, finishTrade, onDeliver, onFail, matchedTo } = bookLifecycle(p, { cap, minCommission, charges, profileOf, groupOf, addNode, commissionOf, askTotal, tradePrice, feasible, room, askLive, bidLive, requestAsk, endBid, trade, restBid, answered, hold, postBid, postAsk });
+
+  const handlers: Handlers<OrderBookState> = {
+    submit: (s, input, now, _r, out) => onSubmit(s, input.job, now, out),
+    ask: (s, input, now, _r, out) => {
+      const op = input.operator;
+      const info = s.info[op];
+      let why: RefusalReason | undefined;
+      if (!info || !s.active[op]) why = 'invalid'; // not a node of the network (or gone)
+      else if (s.busy[op]) why = 'taken';
+      else if (!(input.expiresAt > now)) why = 'late';
+      else {
+        // A new ask from the same node replaces its old one (which loses its place in time).
+        s.ask[op] = undefined;
+        const r = p.ratingTieBreak ? rating(s.completed[info.entity] ?? 0, s.matched[info.entity] ?? 0) : 0;
+        postAsk(s, { op, entity: info.entity, profile: s.opProfile[op]!, price: Math.max(0, input.pricePerMcycle), expiresAt: input.expiresAt, seq: s.seq++, rating: r }, now, out);
+      }
+      answered(s, op, now, out);
+      return why;
+    },
+    'cancel-ask': (s, input, now, _r, out) => {
+      s.ask[input.operator] = undefined;
+      answered(s, input.operator, now, out);
+    },
+    available: (s, input, now, _r, out) => {
+      if (s.info[input.operator] && s.active[input.operator] && !s.busy[input.operator]) requestAsk(s, input.operator, now, out);
+    },
+    join: (s, input, now, _r, out) => {
+      addNode(s, input.operator);
+      requestAsk(s, input.operator.id, now, out);
+    },
+    leave: (s, input) => {
+      s.active[input.operator] = false;
+      s.ask[input.operator] = undefined;
+    },
+    deliver: (s, input, now, _r, out) => {
+      const bid = matchedTo(s, input.jobId, input.operator);
+      if (typeof bid === 'string') return bid;
+      onDeliver(s, bid, now, out);
+    },
+    fail: (s, input, now, _r, out) => {
+      const bid = matchedTo(s, input.jobId, input.operator);
+      if (typeof bid === 'string') return bid;
+      onFail(s, bid, now, out);
+    },
+    timer: (s, input, now, _r, out) => {
+      const bid = s.bids.get(input.jobId);
+      if (!bid) return;
+      if (input.tag === BOOK_TAG_POST) {
+        if (bid.status === HELD && now >= bid.holdUntil) postBid(s, bid, now, out);
+      } else if (input.tag === BOOK_TAG_DEADLINE) {
+        if (bid.status === RESTING || bid.status === HELD) endBid(s, bid, 'expired', out);
+      }
+    },
+  };
+
+  return defineMechanism<OrderBookState>({
+    type: 'order-book',
+    params: { ...p, ...(preset ? { preset } : {}) },
+    init(operators: readonly OperatorInfo[], out: Decision[], now: Seconds): OrderBookState {
+      const s: OrderBookState = {
+        seen: seenIds(), info: [], active: [], busy: [], ask: [], opProfile: [], profiles: [], profileKeys: new Map(), askHeaps: [],
+        groups: [], groupKeys: new Map(), bidHeaps: [], groupProfiles: [], profileGroups: [], bids: new Map(), load: [],
+        seq: 0, waiters: [], scratchAsks: [], scratchBids: [], completed: [], matched: [],
+      };
+      for (const o of operators) addNode(s, o);
+      seed(s, now, out);
+      return s;
+    },
+    handlers,
+  });
+}
+
+/** Order-book rules, part 1: capacity profiles and bid groups, prices, feasibility and deposit room. */
+function bookStructure(p: OrderBookParams) {
   const cap: Micros = p.depositUsd > 0 ? Math.floor(toMicros(p.depositUsd) / p.penaltyFactor) : Infinity;
   const minCommission = toMicros(p.commissionMinUsd);
   const charges = p.commissionShare > 0 || minCommission > 0;
@@ -218,6 +290,12 @@ export function orderBook(params: Partial<OrderBookParams> & { preset?: string }
 
   // ---- decisions ---------------------------------------------------------------------------
 
+  return { cap, minCommission, charges, profileOf, groupOf, addNode, commissionOf, askTotal, tradePrice, feasible, room, askLive, bidLive };
+}
+
+/** Order-book rules, part 2: ask requests, holds, trades and price-time matching of bids and asks. */
+function bookMatching(p: OrderBookParams, prior: ReturnType<typeof bookStructure>) {
+  const { cap, minCommission, charges, profileOf, groupOf, addNode, commissionOf, askTotal, tradePrice, feasible, room, askLive, bidLive } = prior;
   function requestAsk(s: OrderBookState, op: number, now: Seconds, out: Decision[]): void {
     out.push({ type: 'request-ask', operator: op, expiresAt: now + p.askTtl });
   }
@@ -365,6 +443,12 @@ export function orderBook(params: Partial<OrderBookParams> & { preset?: string }
     }
   }
 
+  return { requestAsk, endBid, trade, restBid, answered, hold, postBid, postAsk };
+}
+
+/** Order-book rules, part 3: the opening asks, submissions, deliveries and failed trades. */
+function bookLifecycle(p: OrderBookParams, prior: ReturnType<typeof bookStructure> & ReturnType<typeof bookMatching>) {
+  const { cap, minCommission, charges, profileOf, groupOf, addNode, commissionOf, askTotal, tradePrice, feasible, room, askLive, bidLive, requestAsk, endBid, trade, restBid, answered, hold, postBid, postAsk } = prior;
   /** Asks every free node for its opening ask. */
   function seed(s: OrderBookState, now: Seconds, out: Decision[]): void {
     for (let op = 0; op < s.info.length; op++) if (s.info[op] && s.active[op] && !s.busy[op]) requestAsk(s, op, now, out);
@@ -424,74 +508,5 @@ export function orderBook(params: Partial<OrderBookParams> & { preset?: string }
     if (!bid) return 'unknown-job';
     return bid.status === MATCHED && bid.op === op ? bid : 'not-assigned';
   }
-
-  const handlers: Handlers<OrderBookState> = {
-    submit: (s, input, now, _r, out) => onSubmit(s, input.job, now, out),
-    ask: (s, input, now, _r, out) => {
-      const op = input.operator;
-      const info = s.info[op];
-      let why: RefusalReason | undefined;
-      if (!info || !s.active[op]) why = 'invalid'; // not a node of the network (or gone)
-      else if (s.busy[op]) why = 'taken';
-      else if (!(input.expiresAt > now)) why = 'late';
-      else {
-        // A new ask from the same node replaces its old one (which loses its place in time).
-        s.ask[op] = undefined;
-        const r = p.ratingTieBreak ? rating(s.completed[info.entity] ?? 0, s.matched[info.entity] ?? 0) : 0;
-        postAsk(s, { op, entity: info.entity, profile: s.opProfile[op]!, price: Math.max(0, input.pricePerMcycle), expiresAt: input.expiresAt, seq: s.seq++, rating: r }, now, out);
-      }
-      answered(s, op, now, out);
-      return why;
-    },
-    'cancel-ask': (s, input, now, _r, out) => {
-      s.ask[input.operator] = undefined;
-      answered(s, input.operator, now, out);
-    },
-    available: (s, input, now, _r, out) => {
-      if (s.info[input.operator] && s.active[input.operator] && !s.busy[input.operator]) requestAsk(s, input.operator, now, out);
-    },
-    join: (s, input, now, _r, out) => {
-      addNode(s, input.operator);
-      requestAsk(s, input.operator.id, now, out);
-    },
-    leave: (s, input) => {
-      s.active[input.operator] = false;
-      s.ask[input.operator] = undefined;
-    },
-    deliver: (s, input, now, _r, out) => {
-      const bid = matchedTo(s, input.jobId, input.operator);
-      if (typeof bid === 'string') return bid;
-      onDeliver(s, bid, now, out);
-    },
-    fail: (s, input, now, _r, out) => {
-      const bid = matchedTo(s, input.jobId, input.operator);
-      if (typeof bid === 'string') return bid;
-      onFail(s, bid, now, out);
-    },
-    timer: (s, input, now, _r, out) => {
-      const bid = s.bids.get(input.jobId);
-      if (!bid) return;
-      if (input.tag === BOOK_TAG_POST) {
-        if (bid.status === HELD && now >= bid.holdUntil) postBid(s, bid, now, out);
-      } else if (input.tag === BOOK_TAG_DEADLINE) {
-        if (bid.status === RESTING || bid.status === HELD) endBid(s, bid, 'expired', out);
-      }
-    },
-  };
-
-  return defineMechanism<OrderBookState>({
-    type: 'order-book',
-    params: { ...p, ...(preset ? { preset } : {}) },
-    init(operators: readonly OperatorInfo[], out: Decision[], now: Seconds): OrderBookState {
-      const s: OrderBookState = {
-        seen: seenIds(), info: [], active: [], busy: [], ask: [], opProfile: [], profiles: [], profileKeys: new Map(), askHeaps: [],
-        groups: [], groupKeys: new Map(), bidHeaps: [], groupProfiles: [], profileGroups: [], bids: new Map(), load: [],
-        seq: 0, waiters: [], scratchAsks: [], scratchBids: [], completed: [], matched: [],
-      };
-      for (const o of operators) addNode(s, o);
-      seed(s, now, out);
-      return s;
-    },
-    handlers,
-  });
+  return { seed, onSubmit, finishTrade, onDeliver, onFail, matchedTo };
 }

@@ -73,13 +73,66 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
   const preset = params.preset;
   if (p.rewardSource !== 'price' && p.rewardSource !== 'emission' && p.rewardSource !== 'epoch') throw new Error(`race: rewardSource must be "price", "emission" or "epoch", got "${String(p.rewardSource)}"`);
   const epochParams = { epochSeconds: p.epochSeconds, tokensPerEpoch: p.epochTokens, tokenUsd: p.epochTokenUsd, split: 'target' as const, fullAtWeight: p.epochFullAtMcycles };
-  const minted = p.rewardSource !== 'price';
   if (p.onNoRacers !== 'wait' && p.onNoRacers !== 'fail') throw new Error(`race: onNoRacers must be "wait" or "fail", got "${String(p.onNoRacers)}"`);
   if (!(p.rewardShare >= 0 && p.rewardShare <= 1)) throw new Error(`race: rewardShare must be in [0, 1], got ${p.rewardShare}`);
   if (!(p.emissionUsdPerProof >= 0) || !(p.emissionUsdPerMcycle >= 0)) throw new Error('race: emissions must be ≥ 0');
   if (!(p.maxRacers >= 0) || !Number.isInteger(p.maxRacers)) throw new Error(`race: maxRacers must be an integer ≥ 0, got ${p.maxRacers}`);
   if (!(p.joinWindow > 0)) throw new Error(`race: joinWindow must be > 0 seconds, got ${p.joinWindow}`);
 
+  const { rewardOf, solicit, endUnproved, close, enqueue, live, offerTo, onSubmit } = raceQueue(p);
+  const { onJoin, onJoinClosed, dropRacer, onDeliver, onFail, onDeadline } = raceOutcomes(p, { rewardOf, solicit, endUnproved, close, enqueue, live, offerTo, onSubmit });
+
+  const handlers: Handlers<RaceState> = {
+    submit: (s, input, now, _r, out) => onSubmit(s, input.job, now, out),
+    available: (s, input, now, _r, out) => {
+      if (s.wHead < s.waiting.length) offerTo(s, input.operator, now, out);
+    },
+    join: (s, input, now, _r, out) => {
+      s.capacity[input.operator.id] = input.operator.capacity;
+      if (s.wHead < s.waiting.length) offerTo(s, input.operator.id, now, out);
+    },
+    // Work in progress still finishes (the shell reports it); the node gets no new offers.
+    leave: (s, input) => {
+      s.capacity[input.operator] = undefined;
+    },
+    'join-race': (s, input, _now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? onJoin(s, rec, input.operator, out) : 'unknown-job';
+    },
+    deliver: (s, input, now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? onDeliver(s, rec, input.operator, now, out) : 'unknown-job';
+    },
+    fail: (s, input, now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? onFail(s, rec, input.operator, now, out) : 'unknown-job';
+    },
+    timer: (s, input, now, _r, out) => {
+      if (input.jobId === EPOCH_JOB) {
+        if (input.tag === TAG_EPOCH) onEpochTimer(s.emission, now, out);
+        return;
+      }
+      const rec = s.jobs.get(input.jobId);
+      if (!rec) return;
+      if (input.tag === RACE_TAG_JOIN_CLOSED) onJoinClosed(s, rec, now, out);
+      else if (input.tag === RACE_TAG_DEADLINE) onDeadline(s, rec, now, out);
+    },
+  };
+
+  return defineMechanism<RaceState>({
+    type: 'race',
+    params: { ...p, ...(preset ? { preset } : {}) },
+    init(operators: readonly OperatorInfo[]): RaceState {
+      const capacity: (Resources | undefined)[] = [];
+      for (const o of operators) capacity[o.id] = o.capacity;
+      return { seen: seenIds(), jobs: new Map(), capacity, racing: [], waiting: [], tokens: [], wHead: 0, emission: emissionBook(epochParams) };
+    },
+    handlers,
+  });
+}
+
+/** Race rules, part 1: rewards, solicitations (join windows) and the waiting queue. */
+function raceQueue(p: RaceParams) {
   /** The reward on offer for a job, micro-USD. */
   function rewardOf(job: Job): Micros {
     if (p.rewardSource === 'emission') return toMicros(p.emissionUsdPerProof) + toMicros(p.emissionUsdPerMcycle * job.mcycles);
@@ -167,6 +220,12 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
     solicit(s, rec, now, out);
   }
 
+  return { rewardOf, solicit, endUnproved, close, enqueue, live, offerTo, onSubmit };
+}
+
+/** Race rules, part 2: joins, deliveries, failures, the end of a join window and the deadline. */
+function raceOutcomes(p: RaceParams, prior: ReturnType<typeof raceQueue>) {
+  const { rewardOf, solicit, endUnproved, close, enqueue, live, offerTo, onSubmit } = prior;
   function onJoin(s: RaceState, rec: RaceJob, op: number, out: Decision[]): RefusalReason | undefined {
     if (rec.status === ENDED || rec.delivered) return 'late';
     if (!rec.joinOpen) return 'late';
@@ -210,7 +269,7 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
       rec.status = ENDED;
       if (p.rewardSource === 'epoch') {
         if (!p.paySolutions && !rec.late) credit(s.emission, op, rec.job.mcycles, id, now, out);
-      } else out.push({ type: 'settle', jobId: id, operator: op, amount: rec.reward, source: minted ? 'emission' : 'escrow' });
+      } else out.push({ type: 'settle', jobId: id, operator: op, amount: rec.reward, source: p.rewardSource === 'price' ? 'escrow' : 'emission' });
       out.push({ type: 'done', jobId: id, outcome: 'delivered', operator: op });
       if (p.losersAbort) {
         for (let i = 0; i < rec.racers.length; i++) {
@@ -240,52 +299,5 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
     // Racers at work may still deliver (late, and paid); a job waiting for racers ends now.
     if (rec.status === WAITING || (rec.status === SOLICITING && rec.joinFrom < now)) endUnproved(s, rec, out);
   }
-
-  const handlers: Handlers<RaceState> = {
-    submit: (s, input, now, _r, out) => onSubmit(s, input.job, now, out),
-    available: (s, input, now, _r, out) => {
-      if (s.wHead < s.waiting.length) offerTo(s, input.operator, now, out);
-    },
-    join: (s, input, now, _r, out) => {
-      s.capacity[input.operator.id] = input.operator.capacity;
-      if (s.wHead < s.waiting.length) offerTo(s, input.operator.id, now, out);
-    },
-    // Work in progress still finishes (the shell reports it); the node gets no new offers.
-    leave: (s, input) => {
-      s.capacity[input.operator] = undefined;
-    },
-    'join-race': (s, input, _now, _r, out) => {
-      const rec = s.jobs.get(input.jobId);
-      return rec ? onJoin(s, rec, input.operator, out) : 'unknown-job';
-    },
-    deliver: (s, input, now, _r, out) => {
-      const rec = s.jobs.get(input.jobId);
-      return rec ? onDeliver(s, rec, input.operator, now, out) : 'unknown-job';
-    },
-    fail: (s, input, now, _r, out) => {
-      const rec = s.jobs.get(input.jobId);
-      return rec ? onFail(s, rec, input.operator, now, out) : 'unknown-job';
-    },
-    timer: (s, input, now, _r, out) => {
-      if (input.jobId === EPOCH_JOB) {
-        if (input.tag === TAG_EPOCH) onEpochTimer(s.emission, now, out);
-        return;
-      }
-      const rec = s.jobs.get(input.jobId);
-      if (!rec) return;
-      if (input.tag === RACE_TAG_JOIN_CLOSED) onJoinClosed(s, rec, now, out);
-      else if (input.tag === RACE_TAG_DEADLINE) onDeadline(s, rec, now, out);
-    },
-  };
-
-  return defineMechanism<RaceState>({
-    type: 'race',
-    params: { ...p, ...(preset ? { preset } : {}) },
-    init(operators: readonly OperatorInfo[]): RaceState {
-      const capacity: (Resources | undefined)[] = [];
-      for (const o of operators) capacity[o.id] = o.capacity;
-      return { seen: seenIds(), jobs: new Map(), capacity, racing: [], waiting: [], tokens: [], wHead: 0, emission: emissionBook(epochParams) };
-    },
-    handlers,
-  });
+  return { onJoin, onJoinClosed, dropRacer, onDeliver, onFail, onDeadline };
 }

@@ -92,18 +92,25 @@ export interface RandomState extends ProtocolState {
    */
   profileCache: { requests: Resources[]; lists: number[][] };
   profileVersion: number;
-  /** Stake per node (`stakeUsd` > 0). */
-  stakes: stake.StakeBook;
-  /** Node id → advertised capacity (to re-add a node that returns after re-staking). */
-  capacity: Resources[];
-  /** Time of the input being applied. */
-  now: Seconds;
   /**
    * The last beacon seen (bytes copied from the caller, and as words): jobs of one beacon round
    * share it, so it is copied once per round. Compared by value, never by identity.
    */
   lastBeacon: Uint8Array;
   lastBeaconWords: Int32Array;
+  /** Stake per node (`stakeUsd` > 0). */
+  stakes: stake.StakeBook;
+  /** Node id → advertised capacity (to re-add a node that returns after re-staking). */
+  capacity: Resources[];
+  /** Time of the input being applied. */
+  now: Seconds;
+}
+
+/** The stake rule of a parameter set, and whether a fallback success is topped up from the failed prover's stake. */
+function stakeRules(p: RandomParams) {
+  const params: stake.StakeParams = { ...stake.noStake, stakeUsd: p.stakeUsd, minStakeUsd: p.stakeUsd, restake: p.restakeAfter >= 0, restakeDelay: Math.max(0, p.restakeAfter) };
+  const staking = stake.staking(params);
+  return { params, staking, refundFromStake: p.fallbackPaidInFull && staking };
 }
 
 /** Distinct request shapes kept in the profile cache; beyond it, profiles are computed per job. */
@@ -120,32 +127,110 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
   const preset = params.preset;
   if (!(p.gpusPerNode > 0)) throw new Error(`random: gpusPerNode must be > 0, got ${p.gpusPerNode}`);
   if (!(p.declaredTimeFactor > 0)) throw new Error(`random: declaredTimeFactor must be > 0, got ${p.declaredTimeFactor}`);
-  const stakeParams: stake.StakeParams = { ...stake.noStake, stakeUsd: p.stakeUsd, minStakeUsd: p.stakeUsd, restake: p.restakeAfter >= 0, restakeDelay: Math.max(0, p.restakeAfter) };
-  const staking = stake.staking(stakeParams);
-  /** A fallback success pays the regular fee: the refunded half is made up from the failed prover's stake. */
-  const refundFromStake = p.fallbackPaidInFull && staking;
+  const rules = stakeRules(p);
 
-  /** Removes a prover from the set: for good (`eject`), or until it re-stakes (`restakeAfter`). */
-  function removeProver(s: RandomState, op: number, out: Decision[]): void {
-    if (s.ejected[op] === true) return;
-    s.ejected[op] = true;
-    s.index.remove(op);
-    if (p.restakeAfter >= 0) out.push({ type: 'timer', jobId: EPOCH_JOB, at: s.now + p.restakeAfter, tag: TAG_READMIT0 + op });
-    else out.push({ type: 'eject', operator: op });
-  }
+  const { eligibleFor, select, slotPay, protocolCut, assign, fillSlots } = randomSelection(p);
+  const { ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release } = randomSlots(p, { eligibleFor, select, slotPay, protocolCut, assign, fillSlots });
+  const { removeProver, readmit, topUpFromFailed } = randomStake(p, { drain });
+  const { onDeliver, onFail, onCap } = randomReports(p, { eligibleFor, select, slotPay, protocolCut, assign, fillSlots, ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release, removeProver, topUpFromFailed });
+  const { countDecline, onDecline, onSubmit, onTimer, onJoinRace, heldBy } = randomDeclines(p, { eligibleFor, select, slotPay, protocolCut, assign, fillSlots, ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release, onDeliver, onFail, removeProver });
 
-  /** A removed prover re-stakes from its capital and returns to the set, if it can. */
-  function readmit(s: RandomState, op: number, out: Decision[]): void {
-    if (s.ejected[op] !== true || !s.capacity[op]) return;
-    if (staking && !stake.restake(s.stakes, op, s.now)) return;
-    s.ejected[op] = false;
-    s.index.add(op, s.capacity[op]!);
-    if (s.opJob[op] === undefined) {
-      s.index.setFree(op, true);
+  const handlers: Handlers<RandomState> = {
+    // The beacon comes from outside (drand, a block hash): the coordinator cannot grind it.
+    submit: (s, input, _now, _r, out) => {
+      const b = input.beacon;
+      if (b === undefined || b.length !== BEACON_BYTES) return 'invalid';
+      if (!sameBytes(b, s.lastBeacon)) {
+        s.lastBeacon = b.slice();
+        s.lastBeaconWords = beaconWords(b);
+      }
+      onSubmit(s, input.job, out);
+      return undefined;
+    },
+    available: (s, input, _now, _r, out) => {
+      if (s.ejected[input.operator] === true || s.opJob[input.operator] !== undefined) return;
+      s.index.setFree(input.operator, true);
+      if (s.qHead < s.queue.length) drain(s, out);
+    },
+    join: (s, input, _now, _r, out) => {
+      s.capacity[input.operator.id] = input.operator.capacity;
+      if (s.stakes.stake[input.operator.id] === undefined) stake.join(s.stakes, input.operator);
+      if (s.ejected[input.operator.id] === true) return;
+      s.index.add(input.operator.id, input.operator.capacity);
+      s.index.setFree(input.operator.id, true);
       drain(s, out);
-    }
+    },
+    leave: (s, input) => {
+      s.index.remove(input.operator);
+    },
+    deliver: (s, input, _now, _r, out) => {
+      const rec = heldBy(s, input.jobId, input.operator);
+      if (typeof rec === 'string') return rec;
+      onDeliver(s, rec, input.operator, out);
+    },
+    fail: (s, input, _now, _r, out) => {
+      const rec = heldBy(s, input.jobId, input.operator);
+      if (typeof rec === 'string') return rec;
+      onFail(s, rec, input.operator, out);
+    },
+    // An assignment stands until the prover declines or fails: there is no acceptance input.
+    decline: (s, input, now, _r, out) => {
+      const rec = heldBy(s, input.jobId, input.operator);
+      if (typeof rec === 'string') return rec;
+      onDecline(s, rec, input.operator, now, out);
+    },
+    'join-race': (s, input, _now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      if (!rec || rec.closed) return 'unknown-job';
+      return onJoinRace(s, rec, input.operator, out);
+    },
+    timer: (s, input, _now, _r, out) => {
+      if (input.jobId === EPOCH_JOB) {
+        if (input.tag >= TAG_READMIT0) readmit(s, input.tag - TAG_READMIT0, out);
+        return;
+      }
+      const rec = s.jobs.get(input.jobId);
+      if (!rec || rec.closed) return;
+      if (input.tag === TAG_DEADLINE) onTimer(s, rec, out);
+      else if (input.tag >= TAG_CAP0) onCap(s, rec, input.tag - TAG_CAP0, out);
+    },
+  };
+
+  // Every handler first records the time of its input: removals and caps schedule timers from it.
+  const timed = {} as Record<string, unknown>;
+  for (const [type, h] of Object.entries(handlers) as [string, (st: RandomState, ...rest: unknown[]) => unknown][]) {
+    timed[type] = (st: RandomState, input: unknown, now: Seconds, ...rest: unknown[]) => {
+      st.now = now;
+      return h(st, input, now, ...rest);
+    };
   }
 
+  return defineMechanism<RandomState>({
+    type: 'random',
+    params: { ...p, ...(preset ? { preset } : {}) },
+    init(operators: readonly OperatorInfo[]): RandomState {
+      const index = new FreeIndex(operators.length + 1);
+      const stakes = stake.stakeBook(rules.params);
+      const capacity: Resources[] = [];
+      for (const o of operators) {
+        index.add(o.id, o.capacity);
+        index.setFree(o.id, true);
+        stake.join(stakes, o);
+        capacity[o.id] = o.capacity;
+      }
+      return {
+        seen: seenIds(), index, jobs: new DenseTable<JobRec>(), opJob: [], opSlot: [], ejected: [], queue: [], qHead: 0, hidden: [],
+        declines: new Map(), profileCache: { requests: [], lists: [] }, profileVersion: -1, lastBeacon: new Uint8Array(0), lastBeaconWords: new Int32Array(8),
+        stakes, capacity, now: 0,
+      };
+    },
+    handlers: timed as Handlers<RandomState>,
+  });
+}
+
+/** Random allocation rules, part 1: eligible profiles, the beacon draw, prices and filling slots. */
+function randomSelection(p: RandomParams) {
+  const { refundFromStake } = stakeRules(p);
   /** The capacity profiles meeting a request, from the state's cache (by value) when it has them. */
   function eligibleFor(s: RandomState, request: Resources): number[] {
     const c = s.profileCache;
@@ -234,6 +319,12 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     return waiting;
   }
 
+  return { eligibleFor, select, slotPay, protocolCut, assign, fillSlots };
+}
+
+/** Random allocation rules, part 2: the queue, last-resort races, exhausted slots and closing a job. */
+function randomSlots(p: RandomParams, prior: ReturnType<typeof randomSelection>) {
+  const { eligibleFor, select, slotPay, protocolCut, assign, fillSlots } = prior;
   function ensureDeadlineTimer(rec: JobRec, out: Decision[]): void {
     if (rec.timerSet) return;
     rec.timerSet = true;
@@ -301,6 +392,16 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     s.opJob[op] = undefined;
   }
 
+  return { ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release };
+}
+
+/** Random allocation rules, part 3: deliveries and failed attempts (fallback rounds, ejections). */
+function randomReports(
+  p: RandomParams,
+  prior: ReturnType<typeof randomSelection> & ReturnType<typeof randomSlots> & Pick<ReturnType<typeof randomStake>, 'removeProver' | 'topUpFromFailed'>,
+) {
+  const { slotPay, protocolCut, fillSlots, park, drain, openRace, exhaust, finishIfDone, release, removeProver, topUpFromFailed } = prior;
+  const { refundFromStake } = stakeRules(p);
   function onDeliver(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
     const si = s.opSlot[op]!;
     const slot = rec.slots[si]!;
@@ -338,25 +439,6 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     finishIfDone(s, rec, out);
   }
 
-  /**
-   * ZkCloud after a fallback success: the requester gets `refund` back and the fallback prover still
-   * receives the regular fee (provers.md:51-52). The docs do not say who pays the difference; pmsim
-   * takes it from the failed prover's stake (posted into the job's escrow and slashed to the
-   * fallback prover), as far as that stake goes.
-   */
-  function topUpFromFailed(s: RandomState, rec: JobRec, failed: readonly number[], amount: Micros, to: number, out: Decision[]): void {
-    let left = amount;
-    for (const bad of failed) {
-      const take = Math.min(left, Math.max(0, stake.freeStake(s.stakes, bad)));
-      if (take <= 0) continue;
-      stake.reserve(s.stakes, bad, take);
-      stake.unreserve(s.stakes, bad, take, take);
-      out.push({ type: 'collateral', jobId: rec.job.id, operator: bad, amount: take });
-      out.push({ type: 'slash', jobId: rec.job.id, operator: bad, burn: 0, toOperator: to, reward: take, toTreasury: 0 });
-      left -= take;
-    }
-  }
-
   function onFail(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
     const slot = rec.slots[s.opSlot[op]!]!;
     release(s, op);
@@ -388,6 +470,86 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     finishIfDone(s, rec, out);
   }
 
+  /**
+   * The max compute time of `op`'s attempt is up: a running attempt is stopped and fails; a failed
+   * one's fallback starts. A prover that never answers is caught here too: it holds the job until
+   * then (there is no acceptance input), and is removed if the fallback succeeds.
+   */
+  function onCap(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
+    for (const slot of rec.slots) {
+      if (slot.op !== op) continue;
+      if (slot.status === ASSIGNED && s.opJob[op] === rec) {
+        out.push({ type: 'abort', jobId: rec.job.id, operator: op });
+        release(s, op);
+        if (s.ejected[op] !== true) s.index.setFree(op, true);
+        if (slot.failedOps === NONE) slot.failedOps = [];
+        slot.failedOps.push(op);
+        afterFailure(s, rec, slot, out);
+      } else if (slot.status === CAPWAIT) {
+        slot.status = ASSIGNED;
+        afterFailure(s, rec, slot, out);
+      } else continue;
+      finishIfDone(s, rec, out);
+      drain(s, out);
+      return;
+    }
+  }
+
+  return { onDeliver, onFail, onCap };
+}
+
+/** Random allocation rules, part 3b: stake, removal from the prover set and re-staking. */
+function randomStake(p: RandomParams, prior: Pick<ReturnType<typeof randomSlots>, 'drain'>) {
+  const { drain } = prior;
+  const { staking } = stakeRules(p);
+  /** Removes a prover from the set: for good (`eject`), or until it re-stakes (`restakeAfter`). */
+  function removeProver(s: RandomState, op: number, out: Decision[]): void {
+    if (s.ejected[op] === true) return;
+    s.ejected[op] = true;
+    s.index.remove(op);
+    if (p.restakeAfter >= 0) out.push({ type: 'timer', jobId: EPOCH_JOB, at: s.now + p.restakeAfter, tag: TAG_READMIT0 + op });
+    else out.push({ type: 'eject', operator: op });
+  }
+
+  /** A removed prover re-stakes from its capital and returns to the set, if it can. */
+  function readmit(s: RandomState, op: number, out: Decision[]): void {
+    if (s.ejected[op] !== true || !s.capacity[op]) return;
+    if (staking && !stake.restake(s.stakes, op, s.now)) return;
+    s.ejected[op] = false;
+    s.index.add(op, s.capacity[op]!);
+    if (s.opJob[op] === undefined) {
+      s.index.setFree(op, true);
+      drain(s, out);
+    }
+  }
+
+  /**
+   * ZkCloud after a fallback success: the requester gets `amount` back and the fallback prover still
+   * receives the regular fee (provers.md:51-52). The docs do not say who pays the difference; pmsim
+   * takes it from the failed prover's stake (posted into the job's escrow and slashed to the
+   * fallback prover `to`), as far as that stake goes.
+   */
+  function topUpFromFailed(s: RandomState, rec: JobRec, failed: readonly number[], amount: Micros, to: number, out: Decision[]): void {
+    let left = amount;
+    for (const bad of failed) {
+      const take = Math.min(left, Math.max(0, stake.freeStake(s.stakes, bad)));
+      if (take <= 0) continue;
+      stake.reserve(s.stakes, bad, take);
+      stake.unreserve(s.stakes, bad, take, take);
+      out.push({ type: 'collateral', jobId: rec.job.id, operator: bad, amount: take });
+      out.push({ type: 'slash', jobId: rec.job.id, operator: bad, burn: 0, toOperator: to, reward: take, toTreasury: 0 });
+      left -= take;
+    }
+  }
+  return { removeProver, readmit, topUpFromFailed };
+}
+
+/** Random allocation rules, part 4: declines, submissions, the deadline and race joins. */
+function randomDeclines(
+  p: RandomParams,
+  prior: ReturnType<typeof randomSelection> & ReturnType<typeof randomSlots> & Pick<ReturnType<typeof randomReports>, 'onDeliver' | 'onFail'> & Pick<ReturnType<typeof randomStake>, 'removeProver'>,
+) {
+  const { slotPay, fillSlots, park, drain, openRace, exhaust, finishIfDone, release, removeProver } = prior;
   /** Counts a decline; a prover over the limit is removed from the prover set. */
   function countDecline(s: RandomState, op: number, now: Seconds, out: Decision[]): boolean {
     let list = s.declines.get(op);
@@ -437,16 +599,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
       doneSent: false, closed: false, queued: false, timerSet: false, expired: false, profiles: NONE, profilesVersion: -1,
     };
     s.jobs.set(job.id, rec);
-    const waiting = fillSlots(s, rec, out);
-    // No slot placed at submission under `onNoCapacity: fail`: refused at submission, so `rejected`
-    // (the README's outcome definitions: "no capacity" is a rejection, not a failed attempt).
-    if (waiting === k && p.onNoCapacity === 'fail') {
-      s.jobs.delete(job.id);
-      out.push({ type: 'done', jobId: job.id, outcome: 'rejected', operator: -1 });
-      out.push({ type: 'close', jobId: job.id });
-      return;
-    }
-    if (waiting > 0) park(s, rec, out);
+    if (fillSlots(s, rec, out) > 0) park(s, rec, out);
     finishIfDone(s, rec, out);
   }
 
@@ -462,31 +615,6 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
       }
     }
     finishIfDone(s, rec, out);
-  }
-
-  /**
-   * The max compute time of `op`'s attempt is up: a running attempt is stopped and fails; a failed
-   * one's fallback starts. A prover that never answers is caught here too: it holds the job until
-   * then (there is no acceptance input), and is removed if the fallback succeeds.
-   */
-  function onCap(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
-    for (const slot of rec.slots) {
-      if (slot.op !== op) continue;
-      if (slot.status === ASSIGNED && s.opJob[op] === rec) {
-        out.push({ type: 'abort', jobId: rec.job.id, operator: op });
-        release(s, op);
-        if (s.ejected[op] !== true) s.index.setFree(op, true);
-        if (slot.failedOps === NONE) slot.failedOps = [];
-        slot.failedOps.push(op);
-        afterFailure(s, rec, slot, out);
-      } else if (slot.status === CAPWAIT) {
-        slot.status = ASSIGNED;
-        afterFailure(s, rec, slot, out);
-      } else continue;
-      finishIfDone(s, rec, out);
-      drain(s, out);
-      return;
-    }
   }
 
   function onJoinRace(s: RandomState, rec: JobRec, op: number, out: Decision[]): RefusalReason | undefined {
@@ -513,96 +641,5 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     if (!rec || rec.closed) return 'unknown-job';
     return s.opJob[op] === rec ? rec : 'not-assigned';
   }
-
-  const handlers: Handlers<RandomState> = {
-    // The beacon comes from outside (drand, a block hash): the coordinator cannot grind it.
-    submit: (s, input, _now, _r, out) => {
-      const b = input.beacon;
-      if (b === undefined || b.length !== BEACON_BYTES) return 'invalid';
-      if (!sameBytes(b, s.lastBeacon)) {
-        s.lastBeacon = b.slice();
-        s.lastBeaconWords = beaconWords(b);
-      }
-      onSubmit(s, input.job, out);
-      return undefined;
-    },
-    available: (s, input, _now, _r, out) => {
-      if (s.ejected[input.operator] === true || s.opJob[input.operator] !== undefined) return;
-      s.index.setFree(input.operator, true);
-      if (s.qHead < s.queue.length) drain(s, out);
-    },
-    join: (s, input, _now, _r, out) => {
-      s.capacity[input.operator.id] = input.operator.capacity;
-      if (s.stakes.stake[input.operator.id] === undefined) stake.join(s.stakes, input.operator);
-      if (s.ejected[input.operator.id] === true) return;
-      s.index.add(input.operator.id, input.operator.capacity);
-      s.index.setFree(input.operator.id, true);
-      drain(s, out);
-    },
-    leave: (s, input) => {
-      s.index.remove(input.operator);
-    },
-    deliver: (s, input, _now, _r, out) => {
-      const rec = heldBy(s, input.jobId, input.operator);
-      if (typeof rec === 'string') return rec;
-      onDeliver(s, rec, input.operator, out);
-    },
-    fail: (s, input, _now, _r, out) => {
-      const rec = heldBy(s, input.jobId, input.operator);
-      if (typeof rec === 'string') return rec;
-      onFail(s, rec, input.operator, out);
-    },
-    // An assignment stands until the prover declines or fails: there is no acceptance input.
-    decline: (s, input, now, _r, out) => {
-      const rec = heldBy(s, input.jobId, input.operator);
-      if (typeof rec === 'string') return rec;
-      onDecline(s, rec, input.operator, now, out);
-    },
-    'join-race': (s, input, _now, _r, out) => {
-      const rec = s.jobs.get(input.jobId);
-      if (!rec || rec.closed) return 'unknown-job';
-      return onJoinRace(s, rec, input.operator, out);
-    },
-    timer: (s, input, _now, _r, out) => {
-      if (input.jobId === EPOCH_JOB) {
-        if (input.tag >= TAG_READMIT0) readmit(s, input.tag - TAG_READMIT0, out);
-        return;
-      }
-      const rec = s.jobs.get(input.jobId);
-      if (!rec || rec.closed) return;
-      if (input.tag === TAG_DEADLINE) onTimer(s, rec, out);
-      else if (input.tag >= TAG_CAP0) onCap(s, rec, input.tag - TAG_CAP0, out);
-    },
-  };
-
-  // Every handler first records the time of its input: removals and caps schedule timers from it.
-  const timed = {} as Record<string, unknown>;
-  for (const [type, h] of Object.entries(handlers) as [string, (st: RandomState, ...rest: unknown[]) => unknown][]) {
-    timed[type] = (st: RandomState, input: unknown, now: Seconds, ...rest: unknown[]) => {
-      st.now = now;
-      return h(st, input, now, ...rest);
-    };
-  }
-
-  return defineMechanism<RandomState>({
-    type: 'random',
-    params: { ...p, ...(preset ? { preset } : {}) },
-    init(operators: readonly OperatorInfo[]): RandomState {
-      const index = new FreeIndex(operators.length + 1);
-      const stakes = stake.stakeBook(stakeParams);
-      const capacity: Resources[] = [];
-      for (const o of operators) {
-        index.add(o.id, o.capacity);
-        index.setFree(o.id, true);
-        stake.join(stakes, o);
-        capacity[o.id] = o.capacity;
-      }
-      return {
-        seen: seenIds(), index, jobs: new DenseTable<JobRec>(), opJob: [], opSlot: [], ejected: [], queue: [], qHead: 0, hidden: [],
-        declines: new Map(), profileCache: { requests: [], lists: [] }, profileVersion: -1, stakes, capacity, now: 0,
-        lastBeacon: new Uint8Array(0), lastBeaconWords: new Int32Array(8),
-      };
-    },
-    handlers: timed as Handlers<RandomState>,
-  });
+  return { countDecline, onDecline, onSubmit, onTimer, onJoinRace, heldBy };
 }

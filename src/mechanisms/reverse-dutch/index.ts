@@ -116,12 +116,73 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
   if (!(p.slashBurnBps >= 0 && p.slashBurnBps <= 10_000)) throw new RangeError('reverse-dutch: slashBurnBps must be 0-10000');
   if (!(p.marketFeeBps >= 0 && p.marketFeeBps <= 10_000)) throw new RangeError('reverse-dutch: marketFeeBps must be 0-10000');
   if (!(p.lockDelay >= 0)) throw new RangeError('reverse-dutch: lockDelay must be ≥ 0');
-
   if (!(p.proofRetries >= 0) || !Number.isInteger(p.proofRetries)) throw new RangeError('reverse-dutch: proofRetries must be an integer ≥ 0');
-  const secondaryReward = (rec: RdJob): Micros => slashSplit(rec.offer.lockCollateral, p.slashBurnBps).rest;
   // The collateral balance: everything a node's owner can put up (stake.ts with an unbounded ask).
   const balanceParams: stake.StakeParams = { ...stake.noStake, stakeUsd: Infinity };
   const povwParams = { epochSeconds: p.povwEpoch, tokensPerEpoch: p.povwZkcPerEpoch, tokenUsd: p.povwZkcUsd, split: 'work' as const, fullAtWeight: 0 };
+
+  const { secondaryReward, track, solicitLock, solicitRace, reoffer, resolicit, pay, abortAll, finish, close } = auctionOffers(p);
+  const { tryLock, joinRace, onLockInput, onDeliver, onFail } = auctionLocks(p, { secondaryReward, track, solicitLock, solicitRace, reoffer, resolicit, pay, abortAll, finish, close });
+  const { onLockExpired, onExpired, onDirect, onSubmit } = auctionEnds(p, { secondaryReward, track, solicitLock, solicitRace, reoffer, resolicit, pay, abortAll, finish, close, tryLock, joinRace, onLockInput, onDeliver, onFail });
+
+  const handlers: Handlers<ReverseDutchState> = {
+    submit: (s, input, now, _r, out) => onSubmit(s, input.job, now, out),
+    available: (s, _input, now, _r, out) => {
+      if (s.openList.length > 0) resolicit(s, now, out);
+    },
+    join: (s, input, now, _r, out) => {
+      if (s.balances.stake[input.operator.id] === undefined) stake.join(s.balances, input.operator);
+      if (s.openList.length > 0) resolicit(s, now, out);
+    },
+    lock: (s, input, now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? onLockInput(s, rec, input.operator, now, out) : 'unknown-job';
+    },
+    'join-race': (s, input, now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? joinRace(rec, input.operator, now, out) : 'unknown-job';
+    },
+    deliver: (s, input, now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? onDeliver(s, rec, input.operator, now, out) : 'unknown-job';
+    },
+    fail: (s, input, now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      return rec ? onFail(rec, input.operator, now, out) : 'unknown-job';
+    },
+    timer: (s, input, now, _r, out) => {
+      if (input.jobId === EPOCH_JOB) {
+        if (input.tag === TAG_EPOCH) onEpochTimer(s.povw, now, out);
+        return;
+      }
+      const rec = s.jobs.get(input.jobId);
+      if (!rec) return;
+      if (input.tag >= TAG_INTENT0) {
+        const op = input.tag - TAG_INTENT0;
+        const i = rec.intents.indexOf(op);
+        if (i >= 0) rec.intents.splice(i, 1);
+        tryLock(s, rec, op, now, out);
+      } else if (input.tag === TAG_LOCK_EXPIRED) onLockExpired(s, rec, now, out);
+      else if (input.tag === TAG_EXPIRED) onExpired(s, rec, out);
+      else if (input.tag === TAG_DIRECT) onDirect(s, rec, now, out);
+    },
+  };
+
+  return defineMechanism<ReverseDutchState>({
+    type: 'reverse-dutch',
+    params: { ...p, ...(preset ? { preset } : {}) },
+    init(operators: readonly OperatorInfo[]): ReverseDutchState {
+      const balances = stake.stakeBook(balanceParams);
+      for (const o of operators) stake.join(balances, o);
+      return { seen: seenIds(), jobs: new Map(), openList: [], cursor: 0, balances, povw: emissionBook(povwParams) };
+    },
+    handlers,
+  });
+}
+
+/** Reverse-Dutch rules, part 1: open offers, solicitations (lock ramp, fulfil races) and payments. */
+function auctionOffers(p: ReverseDutchParams) {
+  const secondaryReward = (rec: RdJob): Micros => slashSplit(rec.offer.lockCollateral, p.slashBurnBps).rest;
 
   function track(s: ReverseDutchState, rec: RdJob): void {
     rec.open = true;
@@ -216,6 +277,12 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
     out.push({ type: 'close', jobId: rec.job.id });
   }
 
+  return { secondaryReward, track, solicitLock, solicitRace, reoffer, resolicit, pay, abortAll, finish, close };
+}
+
+/** Reverse-Dutch rules, part 2: locks (after the reaction delay), race joins and deliveries. */
+function auctionLocks(p: ReverseDutchParams, prior: ReturnType<typeof auctionOffers>) {
+  const { secondaryReward, track, solicitLock, solicitRace, reoffer, resolicit, pay, abortAll, finish, close } = prior;
   function tryLock(s: ReverseDutchState, rec: RdJob, op: number, now: Seconds, out: Decision[]): RefusalReason | undefined {
     if (rec.done || rec.race === SECONDARY) return 'late';
     if (rec.locker >= 0) return 'taken';
@@ -331,6 +398,12 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
     return undefined;
   }
 
+  return { tryLock, joinRace, onLockInput, onDeliver, onFail };
+}
+
+/** Reverse-Dutch rules, part 3: the lock deadline, the request deadline, direct fulfilment and submission. */
+function auctionEnds(p: ReverseDutchParams, prior: ReturnType<typeof auctionOffers> & ReturnType<typeof auctionLocks>) {
+  const { secondaryReward, track, solicitLock, solicitRace, reoffer, resolicit, pay, abortAll, finish, close, tryLock, joinRace, onLockInput, onDeliver, onFail } = prior;
   function onLockExpired(s: ReverseDutchState, rec: RdJob, now: Seconds, out: Decision[]): void {
     if (rec.done) return;
     if (rec.locker >= 0) {
@@ -393,58 +466,5 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
     track(s, rec);
     solicitLock(rec, now, out);
   }
-
-  const handlers: Handlers<ReverseDutchState> = {
-    submit: (s, input, now, _r, out) => onSubmit(s, input.job, now, out),
-    available: (s, _input, now, _r, out) => {
-      if (s.openList.length > 0) resolicit(s, now, out);
-    },
-    join: (s, input, now, _r, out) => {
-      if (s.balances.stake[input.operator.id] === undefined) stake.join(s.balances, input.operator);
-      if (s.openList.length > 0) resolicit(s, now, out);
-    },
-    lock: (s, input, now, _r, out) => {
-      const rec = s.jobs.get(input.jobId);
-      return rec ? onLockInput(s, rec, input.operator, now, out) : 'unknown-job';
-    },
-    'join-race': (s, input, now, _r, out) => {
-      const rec = s.jobs.get(input.jobId);
-      return rec ? joinRace(rec, input.operator, now, out) : 'unknown-job';
-    },
-    deliver: (s, input, now, _r, out) => {
-      const rec = s.jobs.get(input.jobId);
-      return rec ? onDeliver(s, rec, input.operator, now, out) : 'unknown-job';
-    },
-    fail: (s, input, now, _r, out) => {
-      const rec = s.jobs.get(input.jobId);
-      return rec ? onFail(rec, input.operator, now, out) : 'unknown-job';
-    },
-    timer: (s, input, now, _r, out) => {
-      if (input.jobId === EPOCH_JOB) {
-        if (input.tag === TAG_EPOCH) onEpochTimer(s.povw, now, out);
-        return;
-      }
-      const rec = s.jobs.get(input.jobId);
-      if (!rec) return;
-      if (input.tag >= TAG_INTENT0) {
-        const op = input.tag - TAG_INTENT0;
-        const i = rec.intents.indexOf(op);
-        if (i >= 0) rec.intents.splice(i, 1);
-        tryLock(s, rec, op, now, out);
-      } else if (input.tag === TAG_LOCK_EXPIRED) onLockExpired(s, rec, now, out);
-      else if (input.tag === TAG_EXPIRED) onExpired(s, rec, out);
-      else if (input.tag === TAG_DIRECT) onDirect(s, rec, now, out);
-    },
-  };
-
-  return defineMechanism<ReverseDutchState>({
-    type: 'reverse-dutch',
-    params: { ...p, ...(preset ? { preset } : {}) },
-    init(operators: readonly OperatorInfo[]): ReverseDutchState {
-      const balances = stake.stakeBook(balanceParams);
-      for (const o of operators) stake.join(balances, o);
-      return { seen: seenIds(), jobs: new Map(), openList: [], cursor: 0, balances, povw: emissionBook(povwParams) };
-    },
-    handlers,
-  });
+  return { onLockExpired, onExpired, onDirect, onSubmit };
 }

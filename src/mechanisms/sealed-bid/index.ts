@@ -155,7 +155,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
     // A missed deadline slashes stake (Succinct docs provers/how-it-works), or gives it back when slashing is off.
     if (rec.staked > 0) {
       if (p.slashOnMiss) stake.slash(s.stakes, rec.winner, id, rec.staked, now, out);
-      else stake.unlock(s.stakes, rec.winner, id, rec.staked, out);
+      else stake.unlock(s.stakes, rec.winner, id, rec.staked, out, false);
     }
     if (rec.collateral > 0) {
       const burn = Math.floor((rec.collateral * p.slashBurnBps) / 10_000);
@@ -181,7 +181,8 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
     rec.price = Math.min(c.price, limit);
     rec.bids = [];
     s.held[op] = (s.held[op] ?? 0) + 1;
-    if (staking) rec.staked = stake.lock(s.stakes, op, id, out);
+    // The stake backing the job is posted into escrow only when a miss can slash it.
+    if (staking) rec.staked = stake.lock(s.stakes, op, id, out, p.slashOnMiss);
     else if (p.slashOnMiss) {
       rec.collateral = Math.max(0, Math.round(rec.price * p.collateralMultiple));
       if (rec.collateral > 0) out.push({ type: 'collateral', jobId: id, operator: op, amount: rec.collateral });
@@ -200,7 +201,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
     if (cost - fee > 0) out.push({ type: 'settle', jobId: id, operator: op, amount: cost - fee, source: 'escrow' });
     if (fee > 0) out.push({ type: 'fee', jobId: id, amount: fee });
     if (rec.collateral > 0) out.push({ type: 'release', jobId: id, operator: op, amount: rec.collateral });
-    if (rec.staked > 0) stake.unlock(s.stakes, op, id, rec.staked, out);
+    if (rec.staked > 0) stake.unlock(s.stakes, op, id, rec.staked, out, p.slashOnMiss);
     end(s, rec, 'delivered', op, out);
     return undefined;
   }
