@@ -3,6 +3,7 @@ import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, Protocol
 import { defineMechanism, fits, seenIds, toMicros } from '../types.js';
 import { Heap } from './heap.js';
 import { orderBookDefaults, orderBookPresets, type OrderBookParams } from './params.js';
+import { compareLimitPerMcycle } from './priority.js';
 
 export { orderBookDefaults, orderBookPresets, type OrderBookParams } from './params.js';
 
@@ -108,7 +109,11 @@ const askFirst = (a: Ask, b: Ask): boolean => a.price < b.price || (a.price === 
 export function rating(completed: number, matched: number): number {
   return (completed + 1) / (matched + 2);
 }
-const bidFirst = (a: BidEntry, b: BidEntry): boolean => a.limit > b.limit || (a.limit === b.limit && a.seq < b.seq);
+// Price priority by exact comparison (priority.ts): equal limits per Mcycle fall back to time priority.
+const bidFirst = (a: BidEntry, b: BidEntry): boolean => {
+  const c = compareLimitPerMcycle(a.bid.job, b.bid.job);
+  return c > 0 || (c === 0 && a.seq < b.seq);
+};
 const key = (r: Resources): string => `${r.cpus}/${r.gpus}/${r.memoryGb}`;
 
 /**

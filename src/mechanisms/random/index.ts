@@ -599,7 +599,16 @@ function randomDeclines(
       doneSent: false, closed: false, queued: false, timerSet: false, expired: false, profiles: NONE, profilesVersion: -1,
     };
     s.jobs.set(job.id, rec);
-    if (fillSlots(s, rec, out) > 0) park(s, rec, out);
+    const waiting = fillSlots(s, rec, out);
+    // No slot placed at submission under `onNoCapacity: fail`: refused at submission, so `rejected`
+    // (the README's outcome definitions: "no capacity" is a rejection, not a failed attempt).
+    if (waiting === k && p.onNoCapacity === 'fail') {
+      s.jobs.delete(job.id);
+      out.push({ type: 'done', jobId: job.id, outcome: 'rejected', operator: -1 });
+      out.push({ type: 'close', jobId: job.id });
+      return;
+    }
+    if (waiting > 0) park(s, rec, out);
     finishIfDone(s, rec, out);
   }
 
