@@ -18,6 +18,7 @@ import { proofRace } from '../src/mechanisms/race/index.js';
 import type { Decision, Input, Job, Mechanism, OperatorInfo, Resources } from '../src/mechanisms/types.js';
 import { fits } from '../src/mechanisms/types.js';
 import { parseScenario } from '../src/scenario/load.js';
+import { EPOCH_JOB } from '../src/mechanisms/emission.js';
 
 interface Watch {
   job: Job;
@@ -47,7 +48,10 @@ function watched(inner: Mechanism, exclusive: boolean) {
   const jobs = new Map<number, Watch>();
   const capacity = new Map<number, Resources>();
   const busy = new Map<number, number>(); // node → job it works on
-  const minted = inner.params.rewardSource === 'emission'; // an emission reward may exceed the requester's price
+  const minted = inner.params.rewardSource === 'emission' || inner.params.rewardSource === 'epoch'; // an emission reward may exceed the requester's price
+  // Epoch emissions (Aleo) are paid at the epoch's end, per solution, possibly after the job closed.
+  const epochPaid = inner.params.rewardSource === 'epoch';
+  const paidSolutions = new Map<number, Set<number>>(); // job → nodes that delivered a solution
   const mech: Mechanism = {
     type: inner.type,
     params: inner.params,
@@ -64,7 +68,12 @@ function watched(inner: Mechanism, exclusive: boolean) {
       else if ((input.type === 'deliver' || input.type === 'fail') && jobs.has(input.jobId)) {
         const w = jobs.get(input.jobId)!;
         if (w.working.delete(input.operator)) {
-          if (input.type === 'deliver') w.delivered.add(input.operator);
+          if (input.type === 'deliver') {
+            w.delivered.add(input.operator);
+            let set = paidSolutions.get(input.jobId);
+            if (!set) paidSolutions.set(input.jobId, (set = new Set()));
+            set.add(input.operator);
+          }
           if (busy.get(input.operator) === input.jobId) busy.delete(input.operator);
         }
       }
@@ -72,6 +81,12 @@ function watched(inner: Mechanism, exclusive: boolean) {
       for (let i = from; i < out.length; i++) {
         const d = out[i]!;
         if (d.type === 'request-ask' || d.type === 'eject' || d.type === 'refused') continue;
+        if (d.type === 'timer' && d.jobId === EPOCH_JOB) continue;
+        if (epochPaid && d.type === 'settle' && d.source === 'emission') {
+          if (!paidSolutions.get(d.jobId)?.has(d.operator)) v.add(`epoch emission to node ${d.operator}, which delivered no solution of job ${d.jobId}`);
+          seen.settle++;
+          continue;
+        }
         const w = jobs.get(d.jobId);
         if (!w) {
           v.add(`${d.type} for unknown job ${d.jobId}`);

@@ -46,8 +46,9 @@ describe('the ledger', () => {
         expect(r.ledger.total()).toBe(0);
         expect(r.ledger.escrowTotal()).toBe(r.ledger.balance(ESCROW));
         if (r.openJobs === 0) expect(r.ledger.openEscrows()).toBe(0);
-        // Every dollar a requester paid went to an operator, the protocol, or was burned.
-        expect(m.requesterPaid).toBe(m.revenue - m.emission + m.protocol + m.burned);
+        // Every dollar a requester paid, or an operator forfeited (ZkCloud's fallback top-up from the
+        // failed prover's stake), went to an operator, the protocol, or was burned.
+        expect(m.requesterPaid + m.slashed).toBe(m.revenue - m.emission + m.protocol + m.burned);
         // Every job ended in exactly one state.
         expect(m.delivered + m.failed + m.expired + m.rejected + r.openJobs).toBe(m.submitted);
         expect(m.onTime).toBeLessThanOrEqual(m.delivered);

@@ -97,11 +97,11 @@ describe('reverse-dutch in the market', () => {
       expect(r.entity).toBe('reliable');
       expect(r.price_usd).toBe(0);
     }
-    // Collateral 10 × $1 per job, four jobs: $40 slashed, $20 burned, $20 to the secondary.
-    expect(row.slashed_usd).toBe(40);
-    expect(row.burned_usd).toBe(20);
+    // A flat 20 ZKC ($1 each) per job, four jobs: $80 slashed, $40 burned, $40 to the secondary.
+    expect(row.slashed_usd).toBe(80);
+    expect(row.burned_usd).toBe(40);
     expect(row.protocol_revenue_usd).toBe(0);
-    expect(row.operator_revenue_usd).toBe(20);
+    expect(row.operator_revenue_usd).toBe(40);
     expect(row.requester_cost_usd).toBe(0);
     expect(Number(row.refunded_usd)).toBeGreaterThan(0);
     expect(result.ledger.total()).toBe(0);

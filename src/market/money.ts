@@ -25,7 +25,8 @@ export function createMoneyRoom(ctx: MarketContext): MoneyRoom {
         metrics.emission += d.amount;
       } else ledger.fromEscrow(d.jobId, to, d.amount);
       metrics.revenue += d.amount;
-      feedback.paid(d.jobId, owner, d.amount);
+      // An epoch's emission may name a job that has closed: its feedback is already final.
+      if (d.source === 'escrow' || jobs.has(d.jobId)) feedback.paid(d.jobId, owner, d.amount);
     },
     refund(d) {
       ledger.fromEscrow(d.jobId, REQUESTERS, d.amount);

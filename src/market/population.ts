@@ -148,7 +148,9 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
         for (let d = 0; d < identities; d++) {
           const nid = nodes.length;
           e.nodes.push(nid);
-          const info: OperatorInfo = { id: nid, entity: id, capacity: cap, hardware: profile.kind };
+          // Stake posted at join is bounded by the owner's capital, shared among its identities.
+          const capital = g.capital_usd !== undefined ? { capitalUsd: g.capital_usd / (g.nodes * identities) } : {};
+          const info: OperatorInfo = { id: nid, entity: id, capacity: cap, hardware: profile.kind, ...capital };
           viewNodes.push({ model, capacity: cap, factor, factorCdf, isActive: () => nodes[nid]!.active && !nodes[nid]!.ejected });
           if (identities === 1) {
             nodes.push({ info, model, failureProb, freeAt: 0, outstanding: 0, active, ejected: false });

@@ -97,6 +97,10 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
     respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void {
       const list = ctx.candidates(job, d.exclude, d.mode !== 'bid');
       if (d.mode === 'race') {
+        // Racers may work until the later of the requester's deadline and the last moment the race
+        // accepts them (`until`): a reverse-Dutch secondary works to the offer's timeout, which may
+        // come after the requester's off-chain deadline (issue 12). A race's join window ends sooner.
+        if (d.until > job.deadline) job = { ...job, deadline: d.until };
         // Free-entry participation: each candidate expects k racers, where k is the largest number
         // such that at least k candidates would join a race they expect k racers in (joinRace is
         // monotone in the expected number of racers); then k of those join, in a random order.

@@ -13,7 +13,13 @@ export * from './types.js';
 export { audit, verifySelection, selectionIndex, hash4, hashUniform, sha256, beaconWords, BEACON_BYTES } from './beacon.js';
 export { FreeIndex } from './free-index.js';
 export { resolveParams } from './resolve-params.js';
-export { randomAllocation, randomDefaults, randomPresets, slotFee, TAG_DEADLINE, type RandomParams, type RandomState } from './random/index.js';
+export {
+  budgetMicros, closeEpoch, credit, distribute, emissionBook, emits, EPOCH_JOB, feeShareReward, noEmission, onEpochTimer, proofWeight, TAG_EPOCH,
+  type EmissionBook, type EmissionParams, type EmissionSplit,
+} from './emission.js';
+/** Stake as one protocol concept: posted at join bounded by capital, per-job locking, slashing, re-staking. */
+export * as stake from './stake.js';
+export { randomAllocation, randomDefaults, randomPresets, slotFee, TAG_CAP0, TAG_DEADLINE, TAG_READMIT0, type RandomParams, type RandomState } from './random/index.js';
 export { proofRace, raceDefaults, racePresets, RACE_TAG_DEADLINE, RACE_TAG_JOIN_CLOSED, type RaceParams, type RaceState } from './race/index.js';
 export { orderBook, orderBookDefaults, orderBookPresets, BOOK_TAG_DEADLINE, BOOK_TAG_POST, type OrderBookParams, type OrderBookState } from './order-book/index.js';
 export {

@@ -51,6 +51,11 @@ export interface OperatorInfo {
   readonly capacity: Resources;
   /** Hardware class (`cpu`, `gpu`, `vpu`). */
   readonly hardware: string;
+  /**
+   * The most this node can post as stake, USD (its owner's capital shared among its nodes). Absent:
+   * unbounded. Mechanisms with a stake rule (`stake.ts`) post min(required stake, capital) at join.
+   */
+  readonly capitalUsd?: number;
 }
 
 /** A source of uniform numbers in [0, 1). Injected; mechanisms never create their own. */

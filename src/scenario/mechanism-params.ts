@@ -50,6 +50,15 @@ const positiveFactor = (max: number) => field(`a number > 0 and ≤ ${max}`, (v)
 const bool = field('true or false', (v) => typeof v === 'boolean');
 const oneOf = (...values: string[]) => field(`one of ${values.map((x) => `"${x}"`).join(', ')}`, (v) => typeof v === 'string' && values.includes(v));
 const shares = field('a list of shares from 0 to 1 summing to at most 1', (v) => Array.isArray(v) && v.length <= 100 && v.every((x) => num(x) && x >= 0 && x <= 1) && v.reduce((a: number, b: number) => a + b, 0) <= 1 + 1e-9);
+/** A whole number from 0 to `max`, or -1 for "none" (a limit or delay that is off). */
+const countOrOff = (max: number) => field(`-1 or a whole number from 0 to ${max}`, (v) => num(v) && Number.isInteger(v) && v >= -1 && v <= max);
+/**
+ * Token amounts and their dollar value (emissions, collateral in tokens): bounded so that an
+ * epoch's budget (≤ 1e7 tokens × $100) stays below 2^53 µUSD.
+ */
+const tokens = field('tokens ≥ 0 (at most 1e7)', (v) => num(v) && v >= 0 && v <= 1e7);
+const tokenUsd = field('USD per token ≥ 0 (at most 100)', (v) => num(v) && v >= 0 && v <= 100);
+const epoch = field('seconds > 0 (at most 2,592,000, 30 days)', (v) => num(v) && v > 0 && v <= 2_592_000);
 const hardware = z.unknown().superRefine((v, ctx) => {
   if (typeof v !== 'string' || !hardwareIds.includes(v)) ctx.addIssue({ code: 'custom', message: `unknown hardware ${shown(v)} (expected one of: ${hardwareIds.join(', ')})` });
 });
@@ -71,9 +80,18 @@ export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, z
     rewardTiers: shares,
     maxDeclines: count(1e9),
     declineWindow: wholeSeconds,
+    gpusPerNode: positiveFactor(1024),
+    maxDeclinesShort: countOrOff(1e9),
+    declineWindowShort: wholeSeconds,
+    declaredTimeFactor: positiveFactor(100),
+    capAtDeclaredTime: bool,
+    fallbackPaidInFull: bool,
+    stakeUsd: usd,
+    restakeAfter: countOrOff(MAX_S),
+    networkRewardShare: share,
   },
   race: {
-    rewardSource: oneOf('price', 'emission'),
+    rewardSource: oneOf('price', 'emission', 'epoch'),
     rewardShare: share,
     emissionUsdPerProof: usd,
     emissionUsdPerMcycle: field('USD per Mcycle ≥ 0 (at most 1)', (v) => num(v) && v >= 0 && v <= 1),
@@ -82,6 +100,11 @@ export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, z
     oneRacePerNode: bool,
     onNoRacers: oneOf('wait', 'fail'),
     joinWindow: positiveSeconds,
+    epochSeconds: epoch,
+    epochTokens: tokens,
+    epochTokenUsd: tokenUsd,
+    epochFullAtMcycles: factor(0, 1e12),
+    paySolutions: bool,
   },
   'order-book': {
     priceRule: oneOf('resting', 'midpoint', 'bid', 'ask'),
@@ -95,6 +118,7 @@ export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, z
     depositUsd: usd,
     penaltyFactor: positiveFactor(1e6),
     payLate: bool,
+    ratingTieBreak: bool,
     rematchOnFail: bool,
   },
   'reverse-dutch': {
@@ -117,6 +141,15 @@ export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, z
     directFulfil: bool,
     maxRacers: count(1e6),
     resolicit: count(1e6),
+    collateralZkc: field('ZKC ≥ 0 (at most 100,000)', (v) => num(v) && v >= 0 && v <= 1e5),
+    zkcUsd: tokenUsd,
+    collateralBalance: bool,
+    proofRetries: count(100),
+    povwZkcPerEpoch: tokens,
+    povwZkcUsd: tokenUsd,
+    povwEpoch: epoch,
+    rampUpDelayPerMcycle: factor(0, 1e6),
+    rampUpDelayMax: wholeSeconds,
   },
   'sealed-bid': {
     auctionPeriod: seconds,
@@ -126,6 +159,14 @@ export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, z
     collateralMultiple: factor(0, 100),
     slashBurnBps: bps,
     protocolFeeBps: bps,
+    baseFeeUsd: usd,
+    stakeUsd: usd,
+    stakePerJobUsd: usd,
+    stakeSlashShare: share,
+    restake: bool,
+    dispenseRate: field('tokens per second ≥ 0 (at most 10)', (v) => num(v) && v >= 0 && v <= 10),
+    dispenseTokenUsd: tokenUsd,
+    dispenseEpoch: epoch,
   },
   'self-hosted': {
     nodes: atLeastOne(100_000),

@@ -35,6 +35,8 @@ interface Ask {
   readonly price: number;
   readonly expiresAt: Seconds;
   readonly seq: number;
+  /** The producer's rating when the ask was posted (with `ratingTieBreak`; 0 otherwise). */
+  readonly rating: number;
 }
 
 /** A bid = a job. */
@@ -88,9 +90,25 @@ export interface OrderBookState extends ProtocolState {
   waiters: (number[] | undefined)[];
   scratchAsks: Ask[];
   scratchBids: BidEntry[];
+  /** Entity → trades completed on time, and trades matched (for the producer's rating). */
+  completed: number[];
+  matched: number[];
 }
 
-const askFirst = (a: Ask, b: Ask): boolean => a.price < b.price || (a.price === b.price && a.seq < b.seq);
+/**
+ * Price priority, then the producer's rating (higher first: =nil's "Apply proof producer's rating to
+ * the sorted list", economics.md "Request/proposal matching process"), then time priority.
+ */
+const askFirst = (a: Ask, b: Ask): boolean => a.price < b.price || (a.price === b.price && (a.rating > b.rating || (a.rating === b.rating && a.seq < b.seq)));
+
+/**
+ * A producer's rating: its share of matched trades completed on time, with one prior success and
+ * one prior failure (Laplace), so a newcomer starts at 0.5. =nil: the rating "depends on the rate of
+ * completed orders"; its formula is not published.
+ */
+export function rating(completed: number, matched: number): number {
+  return (completed + 1) / (matched + 2);
+}
 // Price priority by exact comparison (priority.ts): equal limits per Mcycle fall back to time priority.
 const bidFirst = (a: BidEntry, b: BidEntry): boolean => {
   const c = compareLimitPerMcycle(a.bid.job, b.bid.job);
@@ -133,7 +151,8 @@ export function orderBook(params: Partial<OrderBookParams> & { preset?: string }
       else {
         // A new ask from the same node replaces its old one (which loses its place in time).
         s.ask[op] = undefined;
-        postAsk(s, { op, entity: info.entity, profile: s.opProfile[op]!, price: Math.max(0, input.pricePerMcycle), expiresAt: input.expiresAt, seq: s.seq++ }, now, out);
+        const r = p.ratingTieBreak ? rating(s.completed[info.entity] ?? 0, s.matched[info.entity] ?? 0) : 0;
+        postAsk(s, { op, entity: info.entity, profile: s.opProfile[op]!, price: Math.max(0, input.pricePerMcycle), expiresAt: input.expiresAt, seq: s.seq++, rating: r }, now, out);
       }
       answered(s, op, now, out);
       return why;
@@ -181,7 +200,7 @@ export function orderBook(params: Partial<OrderBookParams> & { preset?: string }
       const s: OrderBookState = {
         seen: seenIds(), info: [], active: [], busy: [], ask: [], opProfile: [], profiles: [], profileKeys: new Map(), askHeaps: [],
         groups: [], groupKeys: new Map(), bidHeaps: [], groupProfiles: [], profileGroups: [], bids: new Map(), load: [],
-        seq: 0, waiters: [], scratchAsks: [], scratchBids: [],
+        seq: 0, waiters: [], scratchAsks: [], scratchBids: [], completed: [], matched: [],
       };
       for (const o of operators) addNode(s, o);
       seed(s, now, out);
@@ -451,14 +470,17 @@ function bookLifecycle(p: OrderBookParams, prior: ReturnType<typeof bookStructur
     postBid(s, bid, now, out);
   }
 
-  function finishTrade(s: OrderBookState, bid: Bid): void {
+  function finishTrade(s: OrderBookState, bid: Bid, onTime: boolean): void {
     const op = bid.op;
     s.busy[op] = false;
-    s.load[s.info[op]!.entity]! -= bid.price;
+    const e = s.info[op]!.entity;
+    s.load[e]! -= bid.price;
+    s.matched[e] = (s.matched[e] ?? 0) + 1;
+    if (onTime) s.completed[e] = (s.completed[e] ?? 0) + 1;
   }
 
   function onDeliver(s: OrderBookState, bid: Bid, now: Seconds, out: Decision[]): void {
-    finishTrade(s, bid);
+    finishTrade(s, bid, now <= bid.job.deadline);
     const id = bid.job.id;
     const op = bid.op;
     if (now <= bid.job.deadline || p.payLate) {
@@ -478,7 +500,7 @@ function bookLifecycle(p: OrderBookParams, prior: ReturnType<typeof bookStructur
   }
 
   function onFail(s: OrderBookState, bid: Bid, now: Seconds, out: Decision[]): void {
-    finishTrade(s, bid);
+    finishTrade(s, bid, false);
     bid.op = -1;
     bid.price = 0;
     if (p.rematchOnFail && now < bid.job.deadline) postBid(s, bid, now, out);

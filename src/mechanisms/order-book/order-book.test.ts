@@ -311,3 +311,24 @@ describe('order book: parameters', () => {
     expect(() => orderBook({ commissionShare: 2 })).toThrow(/commissionShare/);
   });
 });
+
+describe('order book: the producer\'s rating (=nil economics.md @499e68f, "Apply proof producer\'s rating to the sorted list")', () => {
+  const run = (ratingTieBreak: boolean) => {
+    const d = booted({ ratingTieBreak }, ops(2), { 0: 0.001, 1: 0.001 });
+    // Node 0's ask is older: it takes job 1, delivers on time, and asks again (a newer ask).
+    expect(of(d.step({ type: 'submit', job: job(1) }, 1), 'assign')[0]!.operator).toBe(0);
+    d.step({ type: 'deliver', jobId: 1, operator: 0 }, 700);
+    d.step({ type: 'available', operator: 0 }, 700);
+    return of(d.step({ type: 'submit', job: job(2, { submittedAt: 800, deadline: 4400 }) }, 800), 'assign')[0]!.operator;
+  };
+
+  it('among equal asks the better-rated producer is matched first, before time priority', () => {
+    // Node 0 has completed 1 of 1 (rating 2/3), node 1 none (1/2), but node 1's ask is older.
+    expect(run(true)).toBe(0);
+    expect(run(false)).toBe(1);
+  });
+
+  it('the nil-proof-market preset orders equal asks by rating', () => {
+    expect(orderBook({ preset: 'nil-proof-market' }).params.ratingTieBreak).toBe(true);
+  });
+});

@@ -30,6 +30,11 @@ export interface OrderBookParams {
   penaltyFactor: number;
   /** Pay a proof delivered after the deadline (=nil: no, "proof producers do not get the payment"). */
   payLate: boolean;
+  /**
+   * Among asks of equal price, the producer with the higher rating (share of its matched trades
+   * completed on time) is matched first (=nil economics.md "Apply proof producer's rating").
+   */
+  ratingTieBreak: boolean;
   /** A failed attempt puts the bid back in the book (if its deadline can still be met). */
   rematchOnFail: boolean;
   /**
@@ -52,6 +57,7 @@ export const orderBookDefaults: OrderBookParams = {
   depositUsd: 0,
   penaltyFactor: 10,
   payLate: true,
+  ratingTieBreak: false,
   rematchOnFail: true,
   askWait: 2,
 };
@@ -78,6 +84,7 @@ export const orderBookPresets: Record<string, Partial<OrderBookParams>> = {
     depositUsd: 1000,
     penaltyFactor: 10,
     payLate: false,
+    ratingTieBreak: true,
     rematchOnFail: true,
   },
   /**

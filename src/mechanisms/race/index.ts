@@ -1,3 +1,4 @@
+import { credit, EPOCH_JOB, emissionBook, type EmissionBook, onEpochTimer, TAG_EPOCH } from '../emission.js';
 import { resolveParams } from '../resolve-params.js';
 import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, RefusalReason, Resources, Seconds } from '../types.js';
 import { defineMechanism, fits, seenIds, toMicros } from '../types.js';
@@ -56,6 +57,8 @@ export interface RaceState extends ProtocolState {
   /** Token of each queue entry: live iff it equals its job's `qToken` while the job is queued. */
   tokens: number[];
   wHead: number;
+  /** The epoch emission (`rewardSource: epoch`). */
+  emission: EmissionBook;
 }
 
 /**
@@ -68,7 +71,8 @@ export interface RaceState extends ProtocolState {
 export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}): Mechanism<RaceState> {
   const p: RaceParams = resolveParams('race', raceDefaults, racePresets, params);
   const preset = params.preset;
-  if (p.rewardSource !== 'price' && p.rewardSource !== 'emission') throw new Error(`race: rewardSource must be "price" or "emission", got "${String(p.rewardSource)}"`);
+  if (p.rewardSource !== 'price' && p.rewardSource !== 'emission' && p.rewardSource !== 'epoch') throw new Error(`race: rewardSource must be "price", "emission" or "epoch", got "${String(p.rewardSource)}"`);
+  const epochParams = { epochSeconds: p.epochSeconds, tokensPerEpoch: p.epochTokens, tokenUsd: p.epochTokenUsd, split: 'target' as const, fullAtWeight: p.epochFullAtMcycles };
   if (p.onNoRacers !== 'wait' && p.onNoRacers !== 'fail') throw new Error(`race: onNoRacers must be "wait" or "fail", got "${String(p.onNoRacers)}"`);
   if (!(p.rewardShare >= 0 && p.rewardShare <= 1)) throw new Error(`race: rewardShare must be in [0, 1], got ${p.rewardShare}`);
   if (!(p.emissionUsdPerProof >= 0) || !(p.emissionUsdPerMcycle >= 0)) throw new Error('race: emissions must be ≥ 0');
@@ -95,15 +99,19 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
       const rec = s.jobs.get(input.jobId);
       return rec ? onJoin(s, rec, input.operator, out) : 'unknown-job';
     },
-    deliver: (s, input, _now, _r, out) => {
+    deliver: (s, input, now, _r, out) => {
       const rec = s.jobs.get(input.jobId);
-      return rec ? onDeliver(s, rec, input.operator, out) : 'unknown-job';
+      return rec ? onDeliver(s, rec, input.operator, now, out) : 'unknown-job';
     },
     fail: (s, input, now, _r, out) => {
       const rec = s.jobs.get(input.jobId);
       return rec ? onFail(s, rec, input.operator, now, out) : 'unknown-job';
     },
     timer: (s, input, now, _r, out) => {
+      if (input.jobId === EPOCH_JOB) {
+        if (input.tag === TAG_EPOCH) onEpochTimer(s.emission, now, out);
+        return;
+      }
       const rec = s.jobs.get(input.jobId);
       if (!rec) return;
       if (input.tag === RACE_TAG_JOIN_CLOSED) onJoinClosed(s, rec, now, out);
@@ -117,7 +125,7 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
     init(operators: readonly OperatorInfo[]): RaceState {
       const capacity: (Resources | undefined)[] = [];
       for (const o of operators) capacity[o.id] = o.capacity;
-      return { seen: seenIds(), jobs: new Map(), capacity, racing: [], waiting: [], tokens: [], wHead: 0 };
+      return { seen: seenIds(), jobs: new Map(), capacity, racing: [], waiting: [], tokens: [], wHead: 0, emission: emissionBook(epochParams) };
     },
     handlers,
   });
@@ -128,6 +136,11 @@ function raceQueue(p: RaceParams) {
   /** The reward on offer for a job, micro-USD. */
   function rewardOf(job: Job): Micros {
     if (p.rewardSource === 'emission') return toMicros(p.emissionUsdPerProof) + toMicros(p.emissionUsdPerMcycle * job.mcycles);
+    if (p.rewardSource === 'epoch') {
+      // What a racer can expect: the epoch's rate per Mcycle below the cap (the cap may dilute it).
+      const budget = p.epochTokens * p.epochTokenUsd;
+      return p.epochFullAtMcycles > 0 ? toMicros((budget * job.mcycles) / p.epochFullAtMcycles) : toMicros(budget);
+    }
     return Math.floor(job.maxPrice * p.rewardShare);
   }
 
@@ -246,13 +259,17 @@ function raceOutcomes(p: RaceParams, prior: ReturnType<typeof raceQueue>) {
     return true;
   }
 
-  function onDeliver(s: RaceState, rec: RaceJob, op: number, out: Decision[]): RefusalReason | undefined {
+  function onDeliver(s: RaceState, rec: RaceJob, op: number, now: Seconds, out: Decision[]): RefusalReason | undefined {
     if (!dropRacer(s, rec, op)) return 'not-assigned';
     const id = rec.job.id;
+    // Aleo: every solution accepted in time earns its share of the epoch's capped budget.
+    if (p.paySolutions && p.rewardSource === 'epoch' && !rec.late) credit(s.emission, op, rec.job.mcycles, id, now, out);
     if (!rec.delivered) {
       rec.delivered = true;
       rec.status = ENDED;
-      out.push({ type: 'settle', jobId: id, operator: op, amount: rec.reward, source: p.rewardSource === 'emission' ? 'emission' : 'escrow' });
+      if (p.rewardSource === 'epoch') {
+        if (!p.paySolutions && !rec.late) credit(s.emission, op, rec.job.mcycles, id, now, out);
+      } else out.push({ type: 'settle', jobId: id, operator: op, amount: rec.reward, source: p.rewardSource === 'price' ? 'escrow' : 'emission' });
       out.push({ type: 'done', jobId: id, outcome: 'delivered', operator: op });
       if (p.losersAbort) {
         for (let i = 0; i < rec.racers.length; i++) {

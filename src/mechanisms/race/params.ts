@@ -4,7 +4,7 @@ export interface RaceParams {
    * Where the winner's reward comes from: `price` (a share of the requester's escrowed price, paid
    * from escrow) or `emission` (minted by the protocol, Aleo-style; the requester pays nothing).
    */
-  rewardSource: 'price' | 'emission';
+  rewardSource: 'price' | 'emission' | 'epoch';
   /** With `rewardSource: price`: share of the job's `maxPrice` offered as the reward (the bounty). */
   rewardShare: number;
   /** With `rewardSource: emission`: a fixed emission per winning proof, USD. */
@@ -14,6 +14,22 @@ export interface RaceParams {
    * solution in proportion to its proof target, so a reward per unit of work is the faithful mapping.
    */
   emissionUsdPerMcycle: number;
+  /**
+   * With `rewardSource: epoch`: a capped budget per epoch (`emission.ts`), `epochTokens` ×
+   * `epochTokenUsd` every `epochSeconds`, split in proportion to each accepted solution's work
+   * (its target). Below `epochFullAtMcycles` of credited work an epoch pays only budget × work /
+   * epochFullAtMcycles (Aleo R_coinbase = R_anchor × min(P, C_R) / C).
+   */
+  epochSeconds: number;
+  epochTokens: number;
+  epochTokenUsd: number;
+  epochFullAtMcycles: number;
+  /**
+   * Every accepted solution is paid, not only the first (Aleo: each solution in a block earns
+   * `puzzle_reward × target / Σ target`). Racers then run to the end and each delivery before the
+   * deadline is credited to the epoch.
+   */
+  paySolutions: boolean;
   /** Losers stop when the winner is announced (`abort`), or run to the end and then get nothing. */
   losersAbort: boolean;
   /** Most racers admitted per job (the first joiners win a seat); 0 = no limit. */
@@ -48,6 +64,11 @@ export const raceDefaults: RaceParams = {
   rewardShare: 1,
   emissionUsdPerProof: 0,
   emissionUsdPerMcycle: 0,
+  epochSeconds: 3600,
+  epochTokens: 0,
+  epochTokenUsd: 1,
+  epochFullAtMcycles: 0,
+  paySolutions: false,
   losersAbort: true,
   maxRacers: 0,
   oneRacePerNode: true,
@@ -58,20 +79,26 @@ export const raceDefaults: RaceParams = {
 /** Named real-world parameter sets. Sources: docs/mechanisms/race.md, docs/mechanisms-reference.md. */
 export const racePresets: Record<string, Partial<RaceParams>> = {
   /**
-   * Aleo coinbase puzzle (snarkVM ledger/block/src/helpers/target.rs, ledger/src/helpers/rewards.rs):
-   * the puzzle reward (2/3 of the coinbase) is minted and each accepted solution earns in proportion
-   * to its proof target, so the reward is an emission per unit of work; no requester pays. Racers
-   * move on to the next puzzle once a solution is accepted (losers abort). The USD value of a unit
-   * of target depends on the coinbase target and the token price, which are not modelled: the
-   * preset's $0.0005 per Mcycle is a stand-in equal to the default scenario's price limit per
-   * Mcycle, so that the subsidy is comparable with what requesters offer.
+   * Aleo coinbase puzzle: the puzzle reward is 2/3 of a coinbase reward that is capped per block,
+   * R_coinbase = R_anchor × min(P, C_R) / C (ProvableHQ/snarkVM@ca47c59
+   * ledger/block/src/helpers/target.rs `puzzle_reward`, `coinbase_reward_v2`), and every accepted
+   * solution earns `puzzle_reward × proof_target / combined_proof_target` (same commit,
+   * synthesizer/src/vm/helpers/rewards.rs `proving_rewards`). No requester pays. pmsim's epoch is an
+   * hour, not a block, and the dollar budget is a stand-in: $31.40 an hour with the full budget at
+   * 62,800 Mcycles, i.e. $0.0005 per Mcycle (the default scenario's price limit) until the cap binds;
+   * 62,800 Mcycles an hour is the default demand's mean. See docs/mechanisms/race.md.
    */
   aleo: {
-    rewardSource: 'emission',
+    rewardSource: 'epoch',
     rewardShare: 0,
     emissionUsdPerProof: 0,
-    emissionUsdPerMcycle: 0.0005,
-    losersAbort: true,
+    emissionUsdPerMcycle: 0,
+    epochSeconds: 3600,
+    epochTokens: 31.4,
+    epochTokenUsd: 1,
+    epochFullAtMcycles: 62_800,
+    paySolutions: true,
+    losersAbort: false,
     maxRacers: 0,
     oneRacePerNode: true,
     onNoRacers: 'wait',

@@ -120,8 +120,8 @@ describe('race: money at the level of one job', () => {
     expect(of(out, 'close')).toHaveLength(1);
   });
 
-  it('aleo: mints the reward (emission per Mcycle) and takes nothing from the requester', () => {
-    const d = driver({ preset: 'aleo' });
+  it('an emission per Mcycle is minted and takes nothing from the requester', () => {
+    const d = driver({ rewardSource: 'emission', emissionUsdPerMcycle: 0.0005 });
     race(d, job(1, { mcycles: 2000, maxPrice: 7_000_000 }), [2, 3]);
     const out = d.step({ type: 'deliver', jobId: 1, operator: 3 }, 900);
     // 2,000 Mcycles × $0.0005 = $1.
@@ -129,8 +129,8 @@ describe('race: money at the level of one job', () => {
     expect(fromEscrow(out)).toBe(0);
   });
 
-  it('aleo with a fixed emission per proof as well: reward = per-proof + per-Mcycle × Mcycles', () => {
-    const d = driver({ preset: 'aleo', emissionUsdPerProof: 0.25, emissionUsdPerMcycle: 0.001 });
+  it('with a fixed emission per proof as well: reward = per-proof + per-Mcycle × Mcycles', () => {
+    const d = driver({ rewardSource: 'emission', emissionUsdPerProof: 0.25, emissionUsdPerMcycle: 0.001 });
     race(d, job(1, { mcycles: 500 }), [0]);
     expect(of(d.step({ type: 'deliver', jobId: 1, operator: 0 }, 9), 'settle')[0]!.amount).toBe(750_000);
   });
@@ -239,7 +239,7 @@ describe('race: parameters', () => {
   it('has an aleo preset and sensible defaults', () => {
     expect(Object.keys(racePresets)).toContain('aleo');
     expect(raceDefaults).toMatchObject({ rewardSource: 'price', rewardShare: 1, losersAbort: true });
-    expect(proofRace({ preset: 'aleo' }).params).toMatchObject({ rewardSource: 'emission', preset: 'aleo' });
+    expect(proofRace({ preset: 'aleo' }).params).toMatchObject({ rewardSource: 'epoch', paySolutions: true, losersAbort: false, preset: 'aleo' });
   });
 
   it('refuses an unknown preset and out-of-range parameters', () => {

@@ -3,11 +3,14 @@ import { toMicros } from '../types.js';
 import type { RandomParams } from './params.js';
 
 /**
- * ZkCloud's fee for one slot: Tx + Compute Fee × Time × Resource Multiplier. GPU jobs pay per GPU
- * (multiplier = GPUs requested); CPU-only jobs pay per CPU node.
+ * ZkCloud's fee for one slot: Tx + Compute Fee × Time × Resource Multiplier (gevulot-docs@1b722dc
+ * `zkcloud-design/fees.md:26`). The price is per node-hour, and a GPU node has `gpusPerNode` GPUs
+ * ("$0.84/hr Fully utilized GPU Node", a 2× RTX 4090 node: `firestarter/pricing.md` images), so a
+ * GPU job's multiplier is GPUs requested / `gpusPerNode`; CPU-only jobs pay per CPU node.
  */
-export function slotFee(job: Job, p: Pick<RandomParams, 'gpuHourUsd' | 'cpuHourUsd' | 'txFeeUsd'>): Micros {
-  const hours = job.estSeconds / 3600;
-  const compute = job.request.gpus > 0 ? p.gpuHourUsd * job.request.gpus * hours : p.cpuHourUsd * hours;
+export function slotFee(job: Job, p: Pick<RandomParams, 'gpuHourUsd' | 'cpuHourUsd' | 'txFeeUsd' | 'gpusPerNode'> & { declaredTimeFactor?: number }): Micros {
+  // The fee is charged on the declared max compute time.
+  const hours = (job.estSeconds * (p.declaredTimeFactor ?? 1)) / 3600;
+  const compute = job.request.gpus > 0 ? (p.gpuHourUsd * job.request.gpus * hours) / p.gpusPerNode : p.cpuHourUsd * hours;
   return toMicros(p.txFeeUsd) + toMicros(compute);
 }

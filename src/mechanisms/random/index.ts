@@ -1,4 +1,6 @@
+import { EPOCH_JOB, feeShareReward } from '../emission.js';
 import { resolveParams } from '../resolve-params.js';
+import * as stake from '../stake.js';
 import { beaconWords, BEACON_BYTES, selectionIndex } from '../beacon.js';
 import { DenseTable } from '../dense-table.js';
 import { FreeIndex } from '../free-index.js';
@@ -25,9 +27,17 @@ const ASSIGNED = 1;
 const RACING = 2;
 const DELIVERED = 3;
 const FAILED = 4;
+/** The prover failed before the max compute time: its fallback starts when that time is up. */
+const CAPWAIT = 5;
 
 /** Timer tag: the job's deadline. */
 export const TAG_DEADLINE = 1;
+/**
+ * Timer tags + node id: the max compute time of a node's attempt ends (job timer); a removed node
+ * may return after re-staking (a timer of job {@link EPOCH_JOB}).
+ */
+export const TAG_CAP0 = 1 << 24;
+export const TAG_READMIT0 = 3 << 24;
 
 interface Slot {
   status: number;
@@ -88,6 +98,19 @@ export interface RandomState extends ProtocolState {
    */
   lastBeacon: Uint8Array;
   lastBeaconWords: Int32Array;
+  /** Stake per node (`stakeUsd` > 0). */
+  stakes: stake.StakeBook;
+  /** Node id → advertised capacity (to re-add a node that returns after re-staking). */
+  capacity: Resources[];
+  /** Time of the input being applied. */
+  now: Seconds;
+}
+
+/** The stake rule of a parameter set, and whether a fallback success is topped up from the failed prover's stake. */
+function stakeRules(p: RandomParams) {
+  const params: stake.StakeParams = { ...stake.noStake, stakeUsd: p.stakeUsd, minStakeUsd: p.stakeUsd, restake: p.restakeAfter >= 0, restakeDelay: Math.max(0, p.restakeAfter) };
+  const staking = stake.staking(params);
+  return { params, staking, refundFromStake: p.fallbackPaidInFull && staking };
 }
 
 /** Distinct request shapes kept in the profile cache; beyond it, profiles are computed per job. */
@@ -102,11 +125,15 @@ const PROFILE_CACHE_SIZE = 64;
 export function randomAllocation(params: Partial<RandomParams> & { preset?: string } = {}): Mechanism<RandomState> {
   const p: RandomParams = resolveParams('random', randomDefaults, randomPresets, params);
   const preset = params.preset;
+  if (!(p.gpusPerNode > 0)) throw new Error(`random: gpusPerNode must be > 0, got ${p.gpusPerNode}`);
+  if (!(p.declaredTimeFactor > 0)) throw new Error(`random: declaredTimeFactor must be > 0, got ${p.declaredTimeFactor}`);
+  const rules = stakeRules(p);
 
   const { eligibleFor, select, slotPay, protocolCut, assign, fillSlots } = randomSelection(p);
   const { ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release } = randomSlots(p, { eligibleFor, select, slotPay, protocolCut, assign, fillSlots });
-  const { onDeliver, onFail } = randomReports(p, { eligibleFor, select, slotPay, protocolCut, assign, fillSlots, ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release });
-  const { countDecline, onDecline, onSubmit, onTimer, onJoinRace, heldBy } = randomDeclines(p, { eligibleFor, select, slotPay, protocolCut, assign, fillSlots, ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release, onDeliver, onFail });
+  const { removeProver, readmit, topUpFromFailed } = randomStake(p, { drain });
+  const { onDeliver, onFail, onCap } = randomReports(p, { eligibleFor, select, slotPay, protocolCut, assign, fillSlots, ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release, removeProver, topUpFromFailed });
+  const { countDecline, onDecline, onSubmit, onTimer, onJoinRace, heldBy } = randomDeclines(p, { eligibleFor, select, slotPay, protocolCut, assign, fillSlots, ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release, onDeliver, onFail, removeProver });
 
   const handlers: Handlers<RandomState> = {
     // The beacon comes from outside (drand, a block hash): the coordinator cannot grind it.
@@ -126,6 +153,9 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
       if (s.qHead < s.queue.length) drain(s, out);
     },
     join: (s, input, _now, _r, out) => {
+      s.capacity[input.operator.id] = input.operator.capacity;
+      if (s.stakes.stake[input.operator.id] === undefined) stake.join(s.stakes, input.operator);
+      if (s.ejected[input.operator.id] === true) return;
       s.index.add(input.operator.id, input.operator.capacity);
       s.index.setFree(input.operator.id, true);
       drain(s, out);
@@ -155,31 +185,52 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
       return onJoinRace(s, rec, input.operator, out);
     },
     timer: (s, input, _now, _r, out) => {
+      if (input.jobId === EPOCH_JOB) {
+        if (input.tag >= TAG_READMIT0) readmit(s, input.tag - TAG_READMIT0, out);
+        return;
+      }
       const rec = s.jobs.get(input.jobId);
-      if (rec && !rec.closed && input.tag === TAG_DEADLINE) onTimer(s, rec, out);
+      if (!rec || rec.closed) return;
+      if (input.tag === TAG_DEADLINE) onTimer(s, rec, out);
+      else if (input.tag >= TAG_CAP0) onCap(s, rec, input.tag - TAG_CAP0, out);
     },
   };
+
+  // Every handler first records the time of its input: removals and caps schedule timers from it.
+  const timed = {} as Record<string, unknown>;
+  for (const [type, h] of Object.entries(handlers) as [string, (st: RandomState, ...rest: unknown[]) => unknown][]) {
+    timed[type] = (st: RandomState, input: unknown, now: Seconds, ...rest: unknown[]) => {
+      st.now = now;
+      return h(st, input, now, ...rest);
+    };
+  }
 
   return defineMechanism<RandomState>({
     type: 'random',
     params: { ...p, ...(preset ? { preset } : {}) },
     init(operators: readonly OperatorInfo[]): RandomState {
       const index = new FreeIndex(operators.length + 1);
+      const stakes = stake.stakeBook(rules.params);
+      const capacity: Resources[] = [];
       for (const o of operators) {
         index.add(o.id, o.capacity);
         index.setFree(o.id, true);
+        stake.join(stakes, o);
+        capacity[o.id] = o.capacity;
       }
       return {
         seen: seenIds(), index, jobs: new DenseTable<JobRec>(), opJob: [], opSlot: [], ejected: [], queue: [], qHead: 0, hidden: [],
         declines: new Map(), profileCache: { requests: [], lists: [] }, profileVersion: -1, lastBeacon: new Uint8Array(0), lastBeaconWords: new Int32Array(8),
+        stakes, capacity, now: 0,
       };
     },
-    handlers,
+    handlers: timed as Handlers<RandomState>,
   });
 }
 
 /** Random allocation rules, part 1: eligible profiles, the beacon draw, prices and filling slots. */
 function randomSelection(p: RandomParams) {
+  const { refundFromStake } = stakeRules(p);
   /** The capacity profiles meeting a request, from the state's cache (by value) when it has them. */
   function eligibleFor(s: RandomState, request: Resources): number[] {
     const c = s.profileCache;
@@ -245,7 +296,11 @@ function randomSelection(p: RandomParams) {
     else rec.tried.push(op);
     slot.op = op;
     slot.status = ASSIGNED;
-    out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: slotPay(slot, rec), role, committed: false, beacon: rec.beacon, draw: rec.draws - 1 });
+    // A fallback paid in full expects the regular fee (part of it from the failed prover's stake).
+    const price = role === 'fallback' && refundFromStake ? rec.fee - protocolCut(rec) : slotPay(slot, rec);
+    out.push({ type: 'assign', jobId: rec.job.id, operator: op, price, role, committed: false, beacon: rec.beacon, draw: rec.draws - 1 });
+    // The declared max compute time caps the attempt (fees.md:29).
+    if (p.capAtDeclaredTime) out.push({ type: 'timer', jobId: rec.job.id, at: s.now + rec.job.estSeconds * p.declaredTimeFactor, tag: TAG_CAP0 + op });
   }
 
   /** Assigns every waiting slot it can; returns how many still wait. */
@@ -320,7 +375,7 @@ function randomSlots(p: RandomParams, prior: ReturnType<typeof randomSelection>)
   function finishIfDone(s: RandomState, rec: JobRec, out: Decision[]): void {
     if (rec.closed) return;
     for (const slot of rec.slots) {
-      if (slot.status === ASSIGNED || slot.status === WAITING) return;
+      if (slot.status === ASSIGNED || slot.status === WAITING || slot.status === CAPWAIT) return;
       if (slot.status === RACING && (slot.racers.length > 0 || !rec.expired)) return;
     }
     if (!rec.doneSent) {
@@ -341,36 +396,32 @@ function randomSlots(p: RandomParams, prior: ReturnType<typeof randomSelection>)
 }
 
 /** Random allocation rules, part 3: deliveries and failed attempts (fallback rounds, ejections). */
-function randomReports(p: RandomParams, prior: ReturnType<typeof randomSelection> & ReturnType<typeof randomSlots>) {
-  const { eligibleFor, select, slotPay, protocolCut, assign, fillSlots, ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release } = prior;
+function randomReports(
+  p: RandomParams,
+  prior: ReturnType<typeof randomSelection> & ReturnType<typeof randomSlots> & Pick<ReturnType<typeof randomStake>, 'removeProver' | 'topUpFromFailed'>,
+) {
+  const { slotPay, protocolCut, fillSlots, park, drain, openRace, exhaust, finishIfDone, release, removeProver, topUpFromFailed } = prior;
+  const { refundFromStake } = stakeRules(p);
   function onDeliver(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
     const si = s.opSlot[op]!;
     const slot = rec.slots[si]!;
     release(s, op);
     const id = rec.job.id;
     rec.deliveries++;
-    let pay: Micros;
-    if (p.rewardTiers.length > 0) {
-      pay = Math.floor(rec.pool * (p.rewardTiers[rec.deliveries - 1] ?? 0));
-    } else {
-      pay = slotPay(slot, rec);
-      const cut = protocolCut(rec);
-      if (cut > 0) out.push({ type: 'fee', jobId: id, amount: cut });
-      if (slot.round > 0) {
-        const refund = Math.floor(rec.fee * p.fallbackRefundShare);
-        if (refund > 0) out.push({ type: 'refund', jobId: id, amount: refund });
-        if (p.ejectOnFallbackSuccess) {
-          for (const bad of slot.failedOps) {
-            if (s.ejected[bad] !== true) {
-              s.ejected[bad] = true;
-              s.index.remove(bad);
-              out.push({ type: 'eject', operator: bad });
-            }
-          }
-        }
-      }
+    const pay = slotPay(slot, rec);
+    const cut = protocolCut(rec);
+    if (cut > 0) out.push({ type: 'fee', jobId: id, amount: cut });
+    if (slot.round > 0) {
+      const refund = Math.floor(rec.fee * p.fallbackRefundShare);
+      if (refund > 0) out.push({ type: 'refund', jobId: id, amount: refund });
+      if (refundFromStake) topUpFromFailed(s, rec, slot.failedOps, refund, op, out);
+      if (p.ejectOnFallbackSuccess) for (const bad of slot.failedOps) removeProver(s, bad, out);
     }
     if (pay > 0) out.push({ type: 'settle', jobId: id, operator: op, amount: pay, source: 'escrow' });
+    // Network rewards, minted on top of the fee: Gevulot 2023's speed tiers (a share of the job's
+    // fee pool by delivery order), ZkCloud's reward for an on-time proof (a share of the fee).
+    const minted = (p.rewardTiers.length > 0 ? Math.floor(rec.pool * (p.rewardTiers[rec.deliveries - 1] ?? 0)) : 0) + feeShareReward(rec.fee, p.networkRewardShare);
+    if (minted > 0 && s.now <= rec.job.deadline) out.push({ type: 'settle', jobId: id, operator: op, amount: minted, source: 'emission' });
     if (slot.status === RACING) {
       for (const r of slot.racers) {
         if (r === op) continue;
@@ -393,8 +444,18 @@ function randomReports(p: RandomParams, prior: ReturnType<typeof randomSelection
     release(s, op);
     if (slot.failedOps === NONE) slot.failedOps = [];
     slot.failedOps.push(op);
+    if (p.capAtDeclaredTime && slot.status === ASSIGNED) {
+      // Nobody knows the attempt failed until its max compute time is up: the fallback starts then.
+      slot.status = CAPWAIT;
+      return;
+    }
+    afterFailure(s, rec, slot, out);
+  }
+
+  /** A slot's prover failed (or ran out of compute time): fallback, last-resort race, or exhaustion. */
+  function afterFailure(s: RandomState, rec: JobRec, slot: Slot, out: Decision[]): void {
     if (slot.status === RACING) {
-      const i = slot.racers.indexOf(op);
+      const i = slot.racers.indexOf(slot.failedOps[slot.failedOps.length - 1]!);
       if (i >= 0) slot.racers.splice(i, 1);
       if (slot.racers.length === 0 && rec.expired) exhaust(rec, slot, out);
     } else if (slot.round < p.fallbackRounds) {
@@ -409,22 +470,102 @@ function randomReports(p: RandomParams, prior: ReturnType<typeof randomSelection
     finishIfDone(s, rec, out);
   }
 
-  return { onDeliver, onFail };
+  /**
+   * The max compute time of `op`'s attempt is up: a running attempt is stopped and fails; a failed
+   * one's fallback starts. A prover that never answers is caught here too: it holds the job until
+   * then (there is no acceptance input), and is removed if the fallback succeeds.
+   */
+  function onCap(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
+    for (const slot of rec.slots) {
+      if (slot.op !== op) continue;
+      if (slot.status === ASSIGNED && s.opJob[op] === rec) {
+        out.push({ type: 'abort', jobId: rec.job.id, operator: op });
+        release(s, op);
+        if (s.ejected[op] !== true) s.index.setFree(op, true);
+        if (slot.failedOps === NONE) slot.failedOps = [];
+        slot.failedOps.push(op);
+        afterFailure(s, rec, slot, out);
+      } else if (slot.status === CAPWAIT) {
+        slot.status = ASSIGNED;
+        afterFailure(s, rec, slot, out);
+      } else continue;
+      finishIfDone(s, rec, out);
+      drain(s, out);
+      return;
+    }
+  }
+
+  return { onDeliver, onFail, onCap };
+}
+
+/** Random allocation rules, part 3b: stake, removal from the prover set and re-staking. */
+function randomStake(p: RandomParams, prior: Pick<ReturnType<typeof randomSlots>, 'drain'>) {
+  const { drain } = prior;
+  const { staking } = stakeRules(p);
+  /** Removes a prover from the set: for good (`eject`), or until it re-stakes (`restakeAfter`). */
+  function removeProver(s: RandomState, op: number, out: Decision[]): void {
+    if (s.ejected[op] === true) return;
+    s.ejected[op] = true;
+    s.index.remove(op);
+    if (p.restakeAfter >= 0) out.push({ type: 'timer', jobId: EPOCH_JOB, at: s.now + p.restakeAfter, tag: TAG_READMIT0 + op });
+    else out.push({ type: 'eject', operator: op });
+  }
+
+  /** A removed prover re-stakes from its capital and returns to the set, if it can. */
+  function readmit(s: RandomState, op: number, out: Decision[]): void {
+    if (s.ejected[op] !== true || !s.capacity[op]) return;
+    if (staking && !stake.restake(s.stakes, op, s.now)) return;
+    s.ejected[op] = false;
+    s.index.add(op, s.capacity[op]!);
+    if (s.opJob[op] === undefined) {
+      s.index.setFree(op, true);
+      drain(s, out);
+    }
+  }
+
+  /**
+   * ZkCloud after a fallback success: the requester gets `amount` back and the fallback prover still
+   * receives the regular fee (provers.md:51-52). The docs do not say who pays the difference; pmsim
+   * takes it from the failed prover's stake (posted into the job's escrow and slashed to the
+   * fallback prover `to`), as far as that stake goes.
+   */
+  function topUpFromFailed(s: RandomState, rec: JobRec, failed: readonly number[], amount: Micros, to: number, out: Decision[]): void {
+    let left = amount;
+    for (const bad of failed) {
+      const take = Math.min(left, Math.max(0, stake.freeStake(s.stakes, bad)));
+      if (take <= 0) continue;
+      stake.reserve(s.stakes, bad, take);
+      stake.unreserve(s.stakes, bad, take, take);
+      out.push({ type: 'collateral', jobId: rec.job.id, operator: bad, amount: take });
+      out.push({ type: 'slash', jobId: rec.job.id, operator: bad, burn: 0, toOperator: to, reward: take, toTreasury: 0 });
+      left -= take;
+    }
+  }
+  return { removeProver, readmit, topUpFromFailed };
 }
 
 /** Random allocation rules, part 4: declines, submissions, the deadline and race joins. */
-function randomDeclines(p: RandomParams, prior: ReturnType<typeof randomSelection> & ReturnType<typeof randomSlots> & ReturnType<typeof randomReports>) {
-  const { eligibleFor, select, slotPay, protocolCut, assign, fillSlots, ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release, onDeliver, onFail } = prior;
+function randomDeclines(
+  p: RandomParams,
+  prior: ReturnType<typeof randomSelection> & ReturnType<typeof randomSlots> & Pick<ReturnType<typeof randomReports>, 'onDeliver' | 'onFail'> & Pick<ReturnType<typeof randomStake>, 'removeProver'>,
+) {
+  const { slotPay, fillSlots, park, drain, openRace, exhaust, finishIfDone, release, removeProver } = prior;
   /** Counts a decline; a prover over the limit is removed from the prover set. */
   function countDecline(s: RandomState, op: number, now: Seconds, out: Decision[]): boolean {
     let list = s.declines.get(op);
     if (!list) s.declines.set(op, (list = []));
-    while (list.length > 0 && list[0]! <= now - p.declineWindow) list.shift();
+    const keep = Math.max(p.declineWindow, p.maxDeclinesShort >= 0 ? p.declineWindowShort : 0);
+    while (list.length > 0 && list[0]! <= now - keep) list.shift();
     list.push(now);
-    if (list.length <= p.maxDeclines) return false;
-    s.ejected[op] = true;
-    s.index.remove(op);
-    out.push({ type: 'eject', operator: op });
+    let month = 0;
+    let week = 0;
+    for (const t of list) {
+      if (t > now - p.declineWindow) month++;
+      if (t > now - p.declineWindowShort) week++;
+    }
+    // ZkCloud: "at most one workload a week, or four workloads a month" (provers.md:41).
+    if (month <= p.maxDeclines && (p.maxDeclinesShort < 0 || week <= p.maxDeclinesShort)) return false;
+    removeProver(s, op, out);
     return true;
   }
 
@@ -476,7 +617,11 @@ function randomDeclines(p: RandomParams, prior: ReturnType<typeof randomSelectio
     rec.queued = false;
     for (const slot of rec.slots) {
       if (slot.status === WAITING) slot.status = FAILED;
-      else if (slot.status === RACING && slot.racers.length === 0) slot.status = FAILED;
+      // A race nobody joined: if a prover had failed the slot, its fee goes the way of a failure.
+      else if (slot.status === RACING && slot.racers.length === 0) {
+        if (slot.failedOps.length > 0) exhaust(rec, slot, out);
+        else slot.status = FAILED;
+      }
     }
     finishIfDone(s, rec, out);
   }

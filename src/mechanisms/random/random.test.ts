@@ -3,7 +3,7 @@ import { audit } from '../beacon.js';
 import type { Decision, Input, InputDraft, Job, OperatorInfo, Random } from '../types.js';
 import { toMicros } from '../types.js';
 import { slotFee } from './fee.js';
-import { randomAllocation, TAG_DEADLINE, type RandomParams } from './index.js';
+import { randomAllocation, TAG_CAP0, TAG_DEADLINE, type RandomParams } from './index.js';
 
 /** A tiny deterministic uniform source (LCG), enough for beacons in tests. */
 function lcg(seed: number): Random {
@@ -43,18 +43,25 @@ function driver(params: Partial<RandomParams> & { preset?: string } = {}, operat
 const of = <T extends Decision['type']>(ds: Decision[], t: T) => ds.filter((d): d is Extract<Decision, { type: T }> => d.type === t);
 
 describe('random allocation: fees', () => {
-  it('charges the ZkCloud price per GPU-hour and per CPU-node-hour (ratio 0.84 / 0.61)', () => {
-    const p = { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0 };
-    const gpu = slotFee(job(0, { request: { cpus: 0, gpus: 2, memoryGb: 1 }, estSeconds: 3600 }), p);
+  it('charges $0.84 per 2× RTX 4090 node-hour and $0.61 per CPU-node-hour (gevulot-docs@1b722dc firestarter/pricing.md, both images)', () => {
+    const p = { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0, gpusPerNode: 2 };
+    const node = slotFee(job(0, { request: { cpus: 0, gpus: 2, memoryGb: 1 }, estSeconds: 3600 }), p);
+    const oneGpu = slotFee(job(0, { request: { cpus: 0, gpus: 1, memoryGb: 1 }, estSeconds: 3600 }), p);
     const cpu = slotFee(job(0, { request: { cpus: 8, gpus: 0, memoryGb: 1 }, estSeconds: 3600 }), p);
-    expect(gpu).toBe(1_680_000);
+    expect(node).toBe(840_000);
+    expect(oneGpu).toBe(420_000);
     expect(cpu).toBe(610_000);
-    expect(gpu / 2 / cpu).toBeCloseTo(0.84 / 0.61, 10);
+    expect(node / cpu).toBeCloseTo(0.84 / 0.61, 10);
+  });
+
+  it('the default and zkcloud price one node of two GPUs', () => {
+    expect(randomAllocation().params.gpusPerNode).toBe(2);
+    expect(randomAllocation({ preset: 'zkcloud' }).params.gpusPerNode).toBe(2);
   });
 
   it('rejects a job whose price limit is below the fixed price times redundancy', () => {
     const d = driver();
-    const out = d.step({ type: 'submit', job: job(1, { maxPrice: toMicros(1.5), redundancy: 2 }) });
+    const out = d.step({ type: 'submit', job: job(1, { maxPrice: toMicros(0.8), redundancy: 2 }) });
     expect(of(out, 'done')).toEqual([{ type: 'done', jobId: 1, outcome: 'rejected', operator: -1 }]);
     expect(of(out, 'close')).toHaveLength(1);
     expect(of(out, 'assign')).toHaveLength(0);
@@ -170,7 +177,9 @@ describe('random allocation: queue, declines and deadlines', () => {
 });
 
 describe('random allocation: ZkCloud settlement (preset zkcloud)', () => {
-  const fee = slotFee(job(0), { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0 });
+  // The preset's requesters declare 1.2 × the reference time, and pay for it.
+  const fee = slotFee(job(0), { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0, gpusPerNode: 2, declaredTimeFactor: 1.2 });
+  const cap = 3600 * 1.2;
 
   it('pays the prover the full fee on success', () => {
     const d = driver({ preset: 'zkcloud' });
@@ -181,29 +190,39 @@ describe('random allocation: ZkCloud settlement (preset zkcloud)', () => {
     expect(of(out, 'close')).toHaveLength(1);
   });
 
-  it('on a fallback success refunds 50% to the requester, pays the fallback prover the rest and ejects the first prover', () => {
+  it('on a fallback success refunds 50% to the requester, pays the fallback prover the regular fee (half from the failed prover\'s stake) and removes the first prover', () => {
     const d = driver({ preset: 'zkcloud' });
     const first = of(d.step({ type: 'submit', job: job(0) }), 'assign')[0]!;
-    const fb = of(d.step({ type: 'fail', jobId: 0, operator: first.operator }), 'assign')[0]!;
+    // A failure is only acted on at the end of the max compute time (provers.md:47).
+    expect(of(d.step({ type: 'fail', jobId: 0, operator: first.operator }, 100), 'assign')).toHaveLength(0);
+    const fb = of(d.step({ type: 'timer', jobId: 0, tag: TAG_CAP0 + first.operator }, cap), 'assign')[0]!;
     expect(fb.role).toBe('fallback');
     expect(fb.operator).not.toBe(first.operator);
-    const out = d.step({ type: 'deliver', jobId: 0, operator: fb.operator });
+    expect(fb.price).toBe(fee);
+    const out = d.step({ type: 'deliver', jobId: 0, operator: fb.operator }, cap + 100);
     expect(of(out, 'refund')).toEqual([{ type: 'refund', jobId: 0, amount: fee / 2 }]);
     expect(of(out, 'settle')[0]!.amount).toBe(fee - fee / 2);
-    expect(of(out, 'eject')).toEqual([{ type: 'eject', operator: first.operator }]);
+    expect(of(out, 'collateral')).toEqual([{ type: 'collateral', jobId: 0, operator: first.operator, amount: fee / 2 }]);
+    expect(of(out, 'slash')).toEqual([{ type: 'slash', jobId: 0, operator: first.operator, burn: 0, toOperator: fb.operator, reward: fee / 2, toTreasury: 0 }]);
+    // Removed until it re-stakes (a day later), not ejected for good.
+    expect(of(out, 'eject')).toHaveLength(0);
+    expect(of(out, 'timer').map((t) => t.at)).toContain(cap + 100 + 86400);
   });
 
   it('burns the whole fee when the prover and the fallback both fail', () => {
     const d = driver({ preset: 'zkcloud' });
     const first = of(d.step({ type: 'submit', job: job(0) }), 'assign')[0]!;
-    const fb = of(d.step({ type: 'fail', jobId: 0, operator: first.operator }), 'assign')[0]!;
-    const out = d.step({ type: 'fail', jobId: 0, operator: fb.operator });
+    d.step({ type: 'fail', jobId: 0, operator: first.operator }, 10);
+    const fb = of(d.step({ type: 'timer', jobId: 0, tag: TAG_CAP0 + first.operator }, cap), 'assign')[0]!;
+    d.step({ type: 'fail', jobId: 0, operator: fb.operator }, cap + 10);
+    const out = d.step({ type: 'timer', jobId: 0, tag: TAG_CAP0 + fb.operator }, 2 * cap);
     expect(of(out, 'burn')).toEqual([{ type: 'burn', jobId: 0, amount: fee }]);
     expect(of(out, 'settle')).toHaveLength(0);
     expect(of(out, 'done')[0]!.outcome).toBe('failed');
   });
 
   it('opens a last-resort race after the fallback rounds when enabled', () => {
+    const fee = slotFee(job(0), { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0, gpusPerNode: 2 });
     const d = driver({ fallbackRounds: 0, lastResortRace: true });
     const first = of(d.step({ type: 'submit', job: job(0) }), 'assign')[0]!;
     const out = d.step({ type: 'fail', jobId: 0, operator: first.operator });
@@ -229,14 +248,25 @@ describe('random allocation: Gevulot 2023 (preset gevulot-2023)', () => {
     expect(of(out, 'assign')).toHaveLength(0);
   });
 
-  it('tiers rewards by speed: the first proof gets 50% of the pool, the second 30%', () => {
+  it('tiers a network reward by speed on top of the fees: the first proof gets its fee + 50% of the pool minted, the second its fee + 30% (gevulot-docs@ddba0cd network/provers.md:19)', () => {
     const d = driver({ preset: 'gevulot-2023' });
     const j = job(0, { redundancy: 3 });
-    const pool = 3 * slotFee(j, { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0 });
+    const fee = slotFee(j, { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0, gpusPerNode: 2 });
+    const pool = 3 * fee;
     const a = of(d.step({ type: 'submit', job: j }), 'assign');
-    const s1 = of(d.step({ type: 'deliver', jobId: 0, operator: a[1]!.operator }), 'settle')[0]!;
-    const s2 = of(d.step({ type: 'deliver', jobId: 0, operator: a[0]!.operator }), 'settle')[0]!;
-    expect(s1.amount).toBe(Math.floor(pool * 0.5));
-    expect(s2.amount).toBe(Math.floor(pool * 0.3));
+    const s1 = of(d.step({ type: 'deliver', jobId: 0, operator: a[1]!.operator }), 'settle');
+    const s2 = of(d.step({ type: 'deliver', jobId: 0, operator: a[0]!.operator }), 'settle');
+    expect(s1.map((x) => [x.amount, x.source])).toEqual([[fee, 'escrow'], [Math.floor(pool * 0.5), 'emission']]);
+    expect(s2.map((x) => [x.amount, x.source])).toEqual([[fee, 'escrow'], [Math.floor(pool * 0.3), 'emission']]);
+  });
+
+  it('burns the fees of a program that does not complete (gevulot-docs@ddba0cd network/provers.md:19)', () => {
+    const d = driver({ preset: 'gevulot-2023' });
+    const a = of(d.step({ type: 'submit', job: job(0) }), 'assign')[0]!;
+    // No fallback round: the failed slot is opened to a race; nobody joins before the deadline.
+    d.step({ type: 'fail', jobId: 0, operator: a.operator }, 10);
+    const out = d.step({ type: 'timer', jobId: 0, tag: TAG_DEADLINE }, 3600);
+    expect(of(out, 'burn')).toEqual([{ type: 'burn', jobId: 0, amount: a.price }]);
+    expect(of(out, 'refund')).toHaveLength(0);
   });
 });

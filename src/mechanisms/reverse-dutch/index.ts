@@ -1,4 +1,6 @@
+import { credit, EPOCH_JOB, emissionBook, type EmissionBook, onEpochTimer, TAG_EPOCH } from '../emission.js';
 import { resolveParams } from '../resolve-params.js';
+import * as stake from '../stake.js';
 import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, RefusalReason, Seconds } from '../types.js';
 import { defineMechanism, seenIds } from '../types.js';
 import { deadline, lockDeadline, priceAt, validateOffer, type Offer } from './offer.js';
@@ -35,6 +37,8 @@ interface RdJob {
   /** Who delivered after the lock deadline (gets the unburned collateral at the slash), -1: nobody. */
   fulfiller: number;
   done: boolean;
+  /** Proof retries the locker has used. */
+  retries: number;
   /** Still to be offered to nodes that become free (unlocked, or open to secondaries). */
   open: boolean;
   inList: boolean;
@@ -46,13 +50,19 @@ export interface ReverseDutchState extends ProtocolState {
   /** Jobs to re-offer when nodes become free (lazy deletion), and the round-robin cursor. */
   openList: RdJob[];
   cursor: number;
+  /** Collateral balance per node: its share of its owner's capital, less collateral locked or lost. */
+  balances: stake.StakeBook;
+  /** PoVW emission. */
+  povw: EmissionBook;
 }
 
 /** The Boundless offer pmsim derives for a job submitted at `now` (all prices in micro-USD). */
 export function offerFor(job: Job, now: Seconds, p: ReverseDutchParams): Offer {
   const maxPrice = Math.max(0, Math.floor(job.maxPrice));
   const minPrice = Math.min(maxPrice, Math.max(0, Math.floor(maxPrice * p.minPriceShare)));
-  const rampUpStart = Math.ceil(now) + Math.ceil(p.rampUpDelay);
+  // SDK: now + min(max(30 s, executor time), 1 h), mod.rs:847-860.
+  const delay = Math.min(Math.max(p.rampUpDelay, Math.ceil(p.rampUpDelayPerMcycle * job.mcycles)), Math.max(p.rampUpDelay, p.rampUpDelayMax));
+  const rampUpStart = Math.ceil(now) + Math.ceil(delay);
   let lockTimeout: number;
   let timeout: number;
   let rampUpPeriod: number;
@@ -74,7 +84,7 @@ export function offerFor(job: Job, now: Seconds, p: ReverseDutchParams): Offer {
     rampUpPeriod,
     lockTimeout,
     timeout,
-    lockCollateral: Math.max(0, Math.round(maxPrice * p.collateralMultiple)),
+    lockCollateral: p.collateralZkc > 0 ? Math.round(p.collateralZkc * p.zkcUsd * 1_000_000) : Math.max(0, Math.round(maxPrice * p.collateralMultiple)),
   };
   validateOffer(offer);
   return offer;
@@ -106,6 +116,10 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
   if (!(p.slashBurnBps >= 0 && p.slashBurnBps <= 10_000)) throw new RangeError('reverse-dutch: slashBurnBps must be 0-10000');
   if (!(p.marketFeeBps >= 0 && p.marketFeeBps <= 10_000)) throw new RangeError('reverse-dutch: marketFeeBps must be 0-10000');
   if (!(p.lockDelay >= 0)) throw new RangeError('reverse-dutch: lockDelay must be ≥ 0');
+  if (!(p.proofRetries >= 0) || !Number.isInteger(p.proofRetries)) throw new RangeError('reverse-dutch: proofRetries must be an integer ≥ 0');
+  // The collateral balance: everything a node's owner can put up (stake.ts with an unbounded ask).
+  const balanceParams: stake.StakeParams = { ...stake.noStake, stakeUsd: Infinity };
+  const povwParams = { epochSeconds: p.povwEpoch, tokensPerEpoch: p.povwZkcPerEpoch, tokenUsd: p.povwZkcUsd, split: 'work' as const, fullAtWeight: 0 };
 
   const { secondaryReward, track, solicitLock, solicitRace, reoffer, resolicit, pay, abortAll, finish, close } = auctionOffers(p);
   const { tryLock, joinRace, onLockInput, onDeliver, onFail } = auctionLocks(p, { secondaryReward, track, solicitLock, solicitRace, reoffer, resolicit, pay, abortAll, finish, close });
@@ -116,7 +130,8 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
     available: (s, _input, now, _r, out) => {
       if (s.openList.length > 0) resolicit(s, now, out);
     },
-    join: (s, _input, now, _r, out) => {
+    join: (s, input, now, _r, out) => {
+      if (s.balances.stake[input.operator.id] === undefined) stake.join(s.balances, input.operator);
       if (s.openList.length > 0) resolicit(s, now, out);
     },
     lock: (s, input, now, _r, out) => {
@@ -131,11 +146,15 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
       const rec = s.jobs.get(input.jobId);
       return rec ? onDeliver(s, rec, input.operator, now, out) : 'unknown-job';
     },
-    fail: (s, input) => {
+    fail: (s, input, now, _r, out) => {
       const rec = s.jobs.get(input.jobId);
-      return rec ? onFail(rec, input.operator) : 'unknown-job';
+      return rec ? onFail(rec, input.operator, now, out) : 'unknown-job';
     },
     timer: (s, input, now, _r, out) => {
+      if (input.jobId === EPOCH_JOB) {
+        if (input.tag === TAG_EPOCH) onEpochTimer(s.povw, now, out);
+        return;
+      }
       const rec = s.jobs.get(input.jobId);
       if (!rec) return;
       if (input.tag >= TAG_INTENT0) {
@@ -152,8 +171,10 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
   return defineMechanism<ReverseDutchState>({
     type: 'reverse-dutch',
     params: { ...p, ...(preset ? { preset } : {}) },
-    init(_operators: readonly OperatorInfo[]): ReverseDutchState {
-      return { seen: seenIds(), jobs: new Map(), openList: [], cursor: 0 };
+    init(operators: readonly OperatorInfo[]): ReverseDutchState {
+      const balances = stake.stakeBook(balanceParams);
+      for (const o of operators) stake.join(balances, o);
+      return { seen: seenIds(), jobs: new Map(), openList: [], cursor: 0, balances, povw: emissionBook(povwParams) };
     },
     handlers,
   });
@@ -266,6 +287,12 @@ function auctionLocks(p: ReverseDutchParams, prior: ReturnType<typeof auctionOff
     if (rec.done || rec.race === SECONDARY) return 'late';
     if (rec.locker >= 0) return 'taken';
     if (Math.floor(now) > rec.lockDl) return 'late'; // the contract rejects a lock after the lock deadline
+    // The lock reverts unless the prover's collateral balance covers the collateral (BoundlessMarket.sol:227).
+    if (p.collateralBalance) {
+      // A node the book never saw join (a caller that lists no operators) has no capital bound.
+      if (s.balances.stake[op] === undefined) s.balances.stake[op] = Infinity;
+      if (!stake.reserve(s.balances, op, rec.offer.lockCollateral)) return 'invalid';
+    }
     const price = priceAt(rec.offer, now);
     rec.locker = op;
     rec.lockPrice = price;
@@ -325,6 +352,7 @@ function auctionLocks(p: ReverseDutchParams, prior: ReturnType<typeof auctionOff
     if (rec.locker < 0) {
       // Fulfilled without a lock: paid the current price.
       pay(rec, op, priceAt(rec.offer, now), out);
+      credit(s.povw, op, rec.job.mcycles, id, now, out);
       abortAll(rec, -1, out);
       finish(rec, 'delivered', op, out);
       close(s, rec, out);
@@ -334,6 +362,8 @@ function auctionLocks(p: ReverseDutchParams, prior: ReturnType<typeof auctionOff
       // The locker delivered in time: the lock price, and its collateral back.
       pay(rec, op, rec.lockPrice, out);
       if (rec.offer.lockCollateral > 0) out.push({ type: 'release', jobId: id, operator: op, amount: rec.offer.lockCollateral });
+      if (p.collateralBalance) stake.unreserve(s.balances, op, rec.offer.lockCollateral, 0);
+      credit(s.povw, op, rec.job.mcycles, id, now, out);
       abortAll(rec, -1, out);
       finish(rec, 'delivered', op, out);
       close(s, rec, out);
@@ -348,16 +378,23 @@ function auctionLocks(p: ReverseDutchParams, prior: ReturnType<typeof auctionOff
       pay(rec, op, price, out);
       abortAll(rec, -1, out);
       finish(rec, 'delivered', op, out);
+      credit(s.povw, op, rec.job.mcycles, id, now, out);
       return undefined;
     }
     // A non-locker delivering before the lock deadline while the job is locked is not paid.
     return 'taken';
   }
 
-  function onFail(rec: RdJob, op: number): RefusalReason | undefined {
+  function onFail(rec: RdJob, op: number, now: Seconds, out: Decision[]): RefusalReason | undefined {
     const i = rec.workers.indexOf(op);
     if (i < 0) return 'not-assigned';
     rec.workers.splice(i, 1);
+    // The broker retries a failed proof (`proof_retry_count`), as long as the lock still stands.
+    if (!rec.done && op === rec.locker && rec.race === NO_RACE && rec.retries < p.proofRetries && Math.floor(now) <= rec.lockDl) {
+      rec.retries++;
+      rec.workers.push(op);
+      out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: rec.lockPrice, role: 'winner', committed: true });
+    }
     return undefined;
   }
 
@@ -387,6 +424,7 @@ function auctionEnds(p: ReverseDutchParams, prior: ReturnType<typeof auctionOffe
     if (rec.locker >= 0) {
       const { burn, rest } = slashSplit(rec.offer.lockCollateral, p.slashBurnBps);
       const toFulfiller = rec.fulfiller >= 0;
+      if (p.collateralBalance) stake.unreserve(s.balances, rec.locker, rec.offer.lockCollateral, rec.offer.lockCollateral);
       if (burn + rest > 0) {
         out.push({
           type: 'slash',
@@ -417,7 +455,7 @@ function auctionEnds(p: ReverseDutchParams, prior: ReturnType<typeof auctionOffe
     const offer = offerFor(job, now, p);
     const rec: RdJob = {
       job, offer, lockDl: lockDeadline(offer), dl: deadline(offer), locker: -1, lockPrice: 0, intents: [], workers: [],
-      race: NO_RACE, racers: 0, fulfiller: -1, done: false, open: false, inList: false,
+      race: NO_RACE, racers: 0, fulfiller: -1, done: false, retries: 0, open: false, inList: false,
     };
     s.jobs.set(job.id, rec);
     const id = job.id;

@@ -133,9 +133,20 @@ describe('offerFor with the boundless preset (SDK defaults)', () => {
     id: 1, requester: 0, kind: 'zkvm', mcycles, request: { cpus: 0, gpus: 1, memoryGb: 16 }, submittedAt: 99.5, deadline: 99.5 + 3600,
     maxPrice, redundancy: 1, estSeconds: 1,
   });
+  it('starts the ramp after max(30 s, executor time at 1 MHz), at most 1 h (boundless@3835bc4 request_builder/mod.rs:822,847-860)', () => {
+    expect(offerFor(j(10), 99.5, p).rampUpStart).toBe(100 + 30);
+    expect(offerFor(j(1000), 99.5, p).rampUpStart).toBe(100 + 1000);
+    expect(offerFor(j(999.2), 99.5, p).rampUpStart).toBe(100 + 1000);
+    expect(offerFor(j(5000), 99.5, p).rampUpStart).toBe(100 + 3600);
+  });
+  it('posts a flat 20 ZKC lock collateral, whatever the price (offer_layer.rs:883-906, Base mainnet)', () => {
+    expect(offerFor(j(1000, 2_000_000), 99.5, p).lockCollateral).toBe(20_000_000);
+    expect(offerFor(j(1000, 50_000), 99.5, p).lockCollateral).toBe(20_000_000);
+    expect(offerFor(j(1000, 50_000), 99.5, { ...p, zkcUsd: 0.25 }).lockCollateral).toBe(5_000_000);
+  });
   it('sets lockTimeout = 1800 + 7 s/Mcycle, timeout = 2 × lockTimeout, rampUpPeriod = 600 + 2 s/Mcycle', () => {
     const o = offerFor(j(1000), 99.5, p);
-    expect(o.rampUpStart).toBe(100);
+    expect(o.rampUpStart).toBe(1100);
     expect(o.lockTimeout).toBe(8800);
     expect(o.timeout).toBe(17600);
     expect(o.rampUpPeriod).toBe(2600);
@@ -146,14 +157,14 @@ describe('offerFor with the boundless preset (SDK defaults)', () => {
     expect(o.timeout).toBe(28800);
     expect(o.rampUpPeriod).toBe(7200);
   });
-  it('ramps from minPrice 0 to the job price limit, with collateral 10 × maxPrice', () => {
-    const o = offerFor(j(1000, 2_000_000), 99.5, p);
+  it('ramps from minPrice 0 to the job price limit, with collateral 10 × maxPrice without a flat collateral', () => {
+    const o = offerFor(j(1000, 2_000_000), 99.5, { ...p, collateralZkc: 0 });
     expect(o.minPrice).toBe(0);
     expect(o.maxPrice).toBe(2_000_000);
     expect(o.lockCollateral).toBe(20_000_000);
   });
   it('fits the offer inside the job deadline in `job` mode', () => {
-    const o = offerFor(j(1000), 99.5, { ...p, timeouts: 'job', lockShare: 0.5, rampShare: 0.5 });
+    const o = offerFor(j(1000), 99.5, { ...p, timeouts: 'job', lockShare: 0.5, rampShare: 0.5, rampUpDelay: 0, rampUpDelayPerMcycle: 0 });
     expect(deadline(o)).toBeLessThanOrEqual(99.5 + 3600);
     expect(o.timeout).toBe(3599);
     expect(o.lockTimeout).toBe(1799);

@@ -1,6 +1,8 @@
+import { distribute, EPOCH_JOB, emissionBook, type EmissionBook, TAG_EPOCH } from '../emission.js';
 import { resolveParams } from '../resolve-params.js';
+import * as stake from '../stake.js';
 import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, RefusalReason, Seconds } from '../types.js';
-import { defineMechanism, seenIds } from '../types.js';
+import { defineMechanism, seenIds, toMicros } from '../types.js';
 import { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
 
 export { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
@@ -26,6 +28,8 @@ interface SbJob {
   winner: number;
   price: Micros;
   collateral: Micros;
+  /** Stake the winner locked for the job (with a stake rule). */
+  staked: Micros;
   done: boolean;
   /** The auction period's closing timer was applied: later bids are late. */
   closed: boolean;
@@ -37,6 +41,16 @@ export interface SealedBidState extends ProtocolState {
   /** Node id → jobs it holds (won, not finished). */
   held: number[];
   seq: number;
+  /** Stake per node (`stake.ts`); unused when `stakeUsd` is 0. */
+  stakes: stake.StakeBook;
+  /** Nodes in join order (the dispenser pays every staker). */
+  nodes: number[];
+  /** The dispenser's schedule; `dispenseDue` is the time of its pending timer, -1 when none. */
+  dispenser: EmissionBook;
+  dispenseDue: Seconds;
+  /** Jobs submitted since the dispenser last paid (it stops when the market is idle), and the last one's id. */
+  submittedSince: number;
+  lastJob: number;
 }
 
 /** The outcome of one auction's clearing. */
@@ -86,6 +100,42 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
   if (!(p.auctionPeriod >= 0)) throw new RangeError('sealed-bid: auctionPeriod must be ≥ 0');
   if (!(p.slashBurnBps >= 0 && p.slashBurnBps <= 10_000)) throw new RangeError('sealed-bid: slashBurnBps must be 0-10000');
   if (!(p.protocolFeeBps >= 0 && p.protocolFeeBps <= 10_000)) throw new RangeError('sealed-bid: protocolFeeBps must be 0-10000');
+  if (!(p.baseFeeUsd >= 0)) throw new RangeError('sealed-bid: baseFeeUsd must be ≥ 0');
+  const baseFee = toMicros(p.baseFeeUsd);
+  const stakeParams: stake.StakeParams = {
+    stakeUsd: p.stakeUsd, minStakeUsd: 0, perJobUsd: p.stakeUsd > 0 ? p.stakePerJobUsd : 0, slashShare: p.stakeSlashShare,
+    slashBurnShare: p.slashBurnBps / 10_000, restake: p.restake, restakeDelay: 0,
+  };
+  const staking = stake.staking(stakeParams);
+  const dispenseParams = { epochSeconds: p.dispenseEpoch, tokensPerEpoch: p.dispenseRate * p.dispenseEpoch, tokenUsd: p.dispenseTokenUsd, split: 'stake' as const, fullAtWeight: 0 };
+  const dispensing = p.dispenseTokenUsd > 0 && p.dispenseRate > 0 && staking;
+
+  /** May `op` bid on, or win, one more job now? The stake rule, or the flat `maxConcurrent` cap. */
+  function mayHold(s: SealedBidState, op: number, now: Seconds): boolean {
+    if (staking) return stake.eligible(s.stakes, op, now);
+    return p.maxConcurrent <= 0 || (s.held[op] ?? 0) < p.maxConcurrent;
+  }
+
+  /** The dispenser pays every staker in proportion to its stake, once per epoch while jobs come in. */
+  function dispense(s: SealedBidState, now: Seconds, out: Decision[]): void {
+    s.dispenseDue = -1;
+    const weights = s.nodes.map((op) => Math.max(0, s.stakes.stake[op] ?? 0));
+    distribute(s.dispenser, s.nodes, weights, s.nodes.map(() => s.lastJob), out);
+    if (s.submittedSince > 0) scheduleDispense(s, now, out);
+    s.submittedSince = 0;
+  }
+
+  function scheduleDispense(s: SealedBidState, now: Seconds, out: Decision[]): void {
+    if (!dispensing || s.dispenseDue >= 0) return;
+    s.dispenseDue = (Math.floor(now / p.dispenseEpoch) + 1) * p.dispenseEpoch;
+    out.push({ type: 'timer', jobId: EPOCH_JOB, at: s.dispenseDue, tag: TAG_EPOCH });
+  }
+
+  function addNode(s: SealedBidState, o: OperatorInfo): void {
+    if (s.stakes.stake[o.id] !== undefined) return;
+    s.nodes.push(o.id);
+    stake.join(s.stakes, o);
+  }
 
   function end(s: SealedBidState, rec: SbJob, outcome: 'delivered' | 'failed', op: number, out: Decision[]): void {
     rec.done = true;
@@ -99,22 +149,27 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
   }
 
   /** The winner failed or missed the deadline. */
-  function miss(s: SealedBidState, rec: SbJob, out: Decision[]): void {
+  function miss(s: SealedBidState, rec: SbJob, now: Seconds, out: Decision[]): void {
     const id = rec.job.id;
     unhold(s, rec.winner);
+    // A missed deadline slashes stake (Succinct docs provers/how-it-works), or gives it back when slashing is off.
+    if (rec.staked > 0) {
+      if (p.slashOnMiss) stake.slash(s.stakes, rec.winner, id, rec.staked, now, out);
+      else stake.unlock(s.stakes, rec.winner, id, rec.staked, out, false);
+    }
     if (rec.collateral > 0) {
       const burn = Math.floor((rec.collateral * p.slashBurnBps) / 10_000);
       out.push({ type: 'slash', jobId: id, operator: rec.winner, burn, toOperator: -1, reward: 0, toTreasury: rec.collateral - burn });
     }
-    if (rec.price > 0) out.push({ type: 'refund', jobId: id, amount: rec.price });
+    if (rec.price + baseFee > 0) out.push({ type: 'refund', jobId: id, amount: rec.price + baseFee });
     end(s, rec, 'failed', -1, out);
   }
 
   function onClose(s: SealedBidState, rec: SbJob, now: Seconds, out: Decision[]): void {
     if (rec.winner >= 0 || rec.done) return;
     rec.closed = true;
-    const cap = p.maxConcurrent;
-    const c = clear(rec.bids, (b) => cap <= 0 || (s.held[b.operator] ?? 0) < cap, p.settlement, rec.job.maxPrice);
+    const limit = rec.job.maxPrice - baseFee;
+    const c = clear(rec.bids, (b) => mayHold(s, b.operator, now), p.settlement, limit);
     if (c.winner < 0) {
       // No bid (or none under the price limit and the stake cap): the request fails, no re-auction.
       end(s, rec, 'failed', -1, out);
@@ -123,14 +178,16 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
     const op = rec.bids[c.winner]!.operator;
     const id = rec.job.id;
     rec.winner = op;
-    rec.price = Math.min(c.price, rec.job.maxPrice);
+    rec.price = Math.min(c.price, limit);
     rec.bids = [];
     s.held[op] = (s.held[op] ?? 0) + 1;
-    if (p.slashOnMiss) {
+    // The stake backing the job is posted into escrow only when a miss can slash it.
+    if (staking) rec.staked = stake.lock(s.stakes, op, id, out, p.slashOnMiss);
+    else if (p.slashOnMiss) {
       rec.collateral = Math.max(0, Math.round(rec.price * p.collateralMultiple));
       if (rec.collateral > 0) out.push({ type: 'collateral', jobId: id, operator: op, amount: rec.collateral });
     }
-    out.push({ type: 'assign', jobId: id, operator: op, price: rec.price, role: 'winner', committed: true });
+    out.push({ type: 'assign', jobId: id, operator: op, price: rec.price + baseFee, role: 'winner', committed: true });
     out.push({ type: 'timer', jobId: id, at: Math.max(now, rec.job.deadline), tag: TAG_DEADLINE });
   }
 
@@ -138,10 +195,13 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
     if (op !== rec.winner || rec.done) return 'not-assigned';
     const id = rec.job.id;
     unhold(s, op);
-    const fee = Math.floor((rec.price * p.protocolFeeBps) / 10_000);
-    if (rec.price - fee > 0) out.push({ type: 'settle', jobId: id, operator: op, amount: rec.price - fee, source: 'escrow' });
+    // cost = price × PGUs + base_fee (state.rs:902): the base fee is paid with the bid.
+    const cost = rec.price + baseFee;
+    const fee = Math.floor((cost * p.protocolFeeBps) / 10_000);
+    if (cost - fee > 0) out.push({ type: 'settle', jobId: id, operator: op, amount: cost - fee, source: 'escrow' });
     if (fee > 0) out.push({ type: 'fee', jobId: id, amount: fee });
     if (rec.collateral > 0) out.push({ type: 'release', jobId: id, operator: op, amount: rec.collateral });
+    if (rec.staked > 0) stake.unlock(s.stakes, op, id, rec.staked, out, p.slashOnMiss);
     end(s, rec, 'delivered', op, out);
     return undefined;
   }
@@ -149,8 +209,10 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
   /** A sealed bid, during the auction period: above the price limit or a second bid is refused. */
   function onBid(s: SealedBidState, rec: SbJob, op: number, price: Micros, now: Seconds): RefusalReason | undefined {
     if (rec.winner >= 0 || rec.done || now > rec.until || rec.closed) return 'late';
-    if (!(price >= 0) || price > rec.job.maxPrice) return 'invalid';
+    if (!(price >= 0) || price > rec.job.maxPrice - baseFee) return 'invalid';
     if (rec.bidders.has(op)) return 'already';
+    // The stake is checked before the auction (docs protocol/spn/staking), and again at the close.
+    if (staking && !stake.eligible(s.stakes, op, now)) return 'invalid';
     rec.bidders.add(op);
     rec.bids.push({ operator: op, price: Math.round(price), seq: s.seq++ });
     return undefined;
@@ -159,8 +221,11 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
   const handlers: Handlers<SealedBidState> = {
     submit: (s, input, now, _r, out) => {
       const job = input.job;
-      const rec: SbJob = { job, until: now + p.auctionPeriod, bids: [], bidders: new Set(), winner: -1, price: 0, collateral: 0, done: false, closed: false };
+      const rec: SbJob = { job, until: now + p.auctionPeriod, bids: [], bidders: new Set(), winner: -1, price: 0, collateral: 0, staked: 0, done: false, closed: false };
       s.jobs.set(job.id, rec);
+      s.submittedSince++;
+      s.lastJob = job.id;
+      scheduleDispense(s, now, out);
       out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [] });
       out.push({ type: 'timer', jobId: job.id, at: rec.until, tag: TAG_CLOSE });
     },
@@ -172,20 +237,27 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
       const rec = s.jobs.get(input.jobId);
       return rec ? onDeliver(s, rec, input.operator, out) : 'unknown-job';
     },
-    fail: (s, input, _now, _r, out) => {
+    fail: (s, input, now, _r, out) => {
       const rec = s.jobs.get(input.jobId);
       if (!rec) return 'unknown-job';
       if (rec.done || input.operator !== rec.winner) return 'not-assigned';
-      miss(s, rec, out);
+      miss(s, rec, now, out);
       return undefined;
     },
+    join: (s, input) => {
+      addNode(s, input.operator);
+    },
     timer: (s, input, now, _r, out) => {
+      if (input.jobId === EPOCH_JOB) {
+        if (input.tag === TAG_EPOCH && s.dispenseDue >= 0) dispense(s, now, out);
+        return;
+      }
       const rec = s.jobs.get(input.jobId);
       if (!rec || rec.done) return;
       if (input.tag === TAG_CLOSE) onClose(s, rec, now, out);
       else if (input.tag === TAG_DEADLINE && rec.winner >= 0) {
         out.push({ type: 'abort', jobId: rec.job.id, operator: rec.winner });
-        miss(s, rec, out);
+        miss(s, rec, now, out);
       }
     },
   };
@@ -193,8 +265,13 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
   return defineMechanism<SealedBidState>({
     type: 'sealed-bid',
     params: { ...p, ...(preset ? { preset } : {}) },
-    init(_operators: readonly OperatorInfo[]): SealedBidState {
-      return { seen: seenIds(), jobs: new Map(), held: [], seq: 0 };
+    init(operators: readonly OperatorInfo[]): SealedBidState {
+      const s: SealedBidState = {
+        seen: seenIds(), jobs: new Map(), held: [], seq: 0, stakes: stake.stakeBook(stakeParams), nodes: [],
+        dispenser: emissionBook(dispenseParams), dispenseDue: -1, submittedSince: 0, lastJob: 0,
+      };
+      for (const o of operators) addNode(s, o);
+      return s;
     },
     handlers,
   });
