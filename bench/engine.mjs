@@ -27,11 +27,15 @@ for (let i = 0; i < repeat; i++) {
   peak = Math.max(peak, process.memoryUsage().rss);
   rates.push(r.events / wall);
   last = r;
-  console.log(`  run ${i + 1}: ${r.events.toLocaleString('en-US')} events in ${wall.toFixed(2)} s wall, ${((c1.user + c1.system) / 1e6).toFixed(2)} s CPU: ${Math.round(r.events / wall).toLocaleString('en-US')} events/s`);
+  console.log(
+    `  run ${i + 1}: ${r.events.toLocaleString('en-US')} events in ${wall.toFixed(2)} s wall, ${((c1.user + c1.system) / 1e6).toFixed(2)} s CPU: ${Math.round(r.events / wall).toLocaleString('en-US')} events/s`,
+  );
 }
 const sorted = [...rates].sort((a, b) => a - b);
 console.log(`  operators (nodes)   ${last.population.nodes.length}`);
 console.log(`  jobs submitted      ${last.metrics.submitted.toLocaleString('en-US')}`);
 console.log(`  liveness            ${(last.metrics.onTime / last.metrics.submitted).toFixed(4)}`);
-console.log(`  events per second   best ${Math.round(sorted[sorted.length - 1]).toLocaleString('en-US')}, median ${Math.round(sorted[Math.floor(sorted.length / 2)]).toLocaleString('en-US')}   (target ≥ 1,000,000)`);
+console.log(
+  `  events per second   best ${Math.round(sorted[sorted.length - 1]).toLocaleString('en-US')}, median ${Math.round(sorted[Math.floor(sorted.length / 2)]).toLocaleString('en-US')}   (target ≥ 1,000,000)`,
+);
 console.log(`  peak RSS            ${(peak / 2 ** 20).toFixed(0)} MB   (target ≤ 512 MB)`);

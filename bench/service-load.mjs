@@ -22,7 +22,14 @@ const { values } = parseArgs({
   },
 });
 const scenario = parseScenario(
-  { name: 'bench', seed: 1, duration: '1d', mechanisms: ['random'], operators: [{ name: 'g', hardware: 'gpu-rtx4090' }], requesters: [{ name: 'a', arrival: '5m', size_mcycles: 300, deadline: '2h', max_price_usd_per_mcycle: 0.001 }] },
+  {
+    name: 'bench',
+    seed: 1,
+    duration: '1d',
+    mechanisms: ['random'],
+    operators: [{ name: 'g', hardware: 'gpu-rtx4090' }],
+    requesters: [{ name: 'a', arrival: '5m', size_mcycles: 300, deadline: '2h', max_price_usd_per_mcycle: 0.001 }],
+  },
   'bench.yaml',
 );
 const db = values.db ?? join(mkdtempSync(join(tmpdir(), 'pmsim-bench-')), 'log.db');
@@ -36,9 +43,19 @@ await svc.close();
 const ms = (q) => quantile(r.latenciesMs, q).toFixed(2);
 console.log(`coordinator load: ${r.sent} requests from ${values.clients} clients, db ${values.db ?? 'temp file'}, sync ${values.sync}`);
 console.log(`  wall ${r.wallSeconds.toFixed(2)} s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (server and clients, one process)`);
-console.log(`  throughput ${(r.sent / r.wallSeconds).toFixed(0)} requests/s (${r.acked.length} acknowledged writes, ${(r.acked.length / r.wallSeconds).toFixed(0)}/s)`);
+console.log(
+  `  throughput ${(r.sent / r.wallSeconds).toFixed(0)} requests/s (${r.acked.length} acknowledged writes, ${(r.acked.length / r.wallSeconds).toFixed(0)}/s)`,
+);
 console.log(`  latency p50 ${ms(0.5)} ms, p90 ${ms(0.9)} ms, p99 ${ms(0.99)} ms, max ${ms(1)} ms`);
-console.log(`  log: ${k.entries} entries in ${k.commits} commits (${(k.entries / Math.max(1, k.commits)).toFixed(1)} per commit), ${k.commitSeconds.toFixed(2)} s committing`);
-console.log(`  mix: ${Object.entries(r.byKind).map(([a, n]) => `${a} ${n}`).join(', ')}`);
-console.log(`  checks: ${check.problems.length === 0 ? 'ok' : check.problems.join('; ')} (${check.jobs} jobs, ${check.delivered} delivered)`);
+console.log(
+  `  log: ${k.entries} entries in ${k.commits} commits (${(k.entries / Math.max(1, k.commits)).toFixed(1)} per commit), ${k.commitSeconds.toFixed(2)} s committing`,
+);
+console.log(
+  `  mix: ${Object.entries(r.byKind)
+    .map(([a, n]) => `${a} ${n}`)
+    .join(', ')}`,
+);
+console.log(
+  `  checks: ${check.problems.length === 0 ? 'ok' : check.problems.join('; ')} (${check.jobs} jobs, ${check.delivered} delivered)`,
+);
 if (check.problems.length > 0 || r.errors > 0) process.exitCode = 1;

@@ -23,13 +23,18 @@ const poll = Number(process.env.BENCH_SLURM_POLL ?? 1);
 
 const sinfo = spawnSync('sinfo', ['-h', '-N', '-o', '%N %c %T'], { encoding: 'utf8' });
 if (sinfo.error || sinfo.status !== 0 || !/\b(idle|mixed|allocated)\b/.test(sinfo.stdout)) {
-  console.log(`slurm sweep bench: no Slurm cluster answers (${(sinfo.error?.message ?? sinfo.stderr ?? '').trim() || sinfo.stdout.trim()}); start one with scripts/slurm-local.sh start`);
+  console.log(
+    `slurm sweep bench: no Slurm cluster answers (${(sinfo.error?.message ?? sinfo.stderr ?? '').trim() || sinfo.stdout.trim()}); start one with scripts/slurm-local.sh start`,
+  );
   process.exit(0);
 }
 
 /** Seconds from bash `times` output (`0m1.234s 0m0.100s` lines): the children's user + system. */
 function childCpu(timesText) {
-  const lines = timesText.trim().split('\n').filter((l) => /^\d+m[\d.]+s \d+m[\d.]+s$/.test(l));
+  const lines = timesText
+    .trim()
+    .split('\n')
+    .filter((l) => /^\d+m[\d.]+s \d+m[\d.]+s$/.test(l));
   const last = lines[lines.length - 1];
   if (!last) throw new Error(`no times output in: ${timesText}`);
   return last.split(' ').reduce((s, t) => {
@@ -73,24 +78,46 @@ const f2 = (x) => x.toFixed(2);
 const tmp = mkdtempSync(join(tmpdir(), 'pmsim-bench-slurm-'));
 const rows = { w1: [], w2: [], slurm: [] };
 try {
-  console.log(`slurm sweep bench: ${sweep.slice(root.length)} (36 runs), nodes: ${sinfo.stdout.trim().replaceAll('\n', '; ')} (name CPUs state), load ${loadavg().map((x) => x.toFixed(2)).join(' ')}, ${reps} repetitions`);
+  console.log(
+    `slurm sweep bench: ${sweep.slice(root.length)} (36 runs), nodes: ${sinfo.stdout.trim().replaceAll('\n', '; ')} (name CPUs state), load ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}, ${reps} repetitions`,
+  );
   for (let k = 0; k < reps; k++) {
     rows.w1.push(timed(['sweep', sweep, '--workers', '1', '--quiet', '--out', join(tmp, `w1-${k}`)]));
     rows.w2.push(timed(['sweep', sweep, '--workers', '2', '--quiet', '--out', join(tmp, `w2-${k}`)]));
     const out = join(tmp, `slurm-${k}`);
-    const s = timed(['sweep', sweep, '--slurm', '--array-size', '4', '--cpus-per-task', '1', '--wait', '--poll-interval', String(poll), '--out', out]);
+    const s = timed([
+      'sweep',
+      sweep,
+      '--slurm',
+      '--array-size',
+      '4',
+      '--cpus-per-task',
+      '1',
+      '--wait',
+      '--poll-interval',
+      String(poll),
+      '--out',
+      out,
+    ]);
     const t = taskCpu(out);
     if (t.tasks !== 4) throw new Error(`expected 4 task logs, found ${t.tasks}`);
     rows.slurm.push({ wall: s.wall, cpu: s.cpu + t.cpu, submitter: s.cpu, tasks: t.cpu });
     const same = ['runs.csv', 'aggregate.csv'].every((f) => readFileSync(join(out, f)).equals(readFileSync(join(tmp, `w1-${k}`, f))));
     if (!same) throw new Error('the Slurm result differs from one process: this is a bug');
   }
-  const line = (label, xs) => `${label}: wall ${f2(median(xs.map((x) => x.wall)))} s (runs: ${xs.map((x) => f2(x.wall)).join(', ')}), CPU ${f2(median(xs.map((x) => x.cpu)))} s`;
+  const line = (label, xs) =>
+    `${label}: wall ${f2(median(xs.map((x) => x.wall)))} s (runs: ${xs.map((x) => f2(x.wall)).join(', ')}), CPU ${f2(median(xs.map((x) => x.cpu)))} s`;
   console.log(line('one process, --workers 1', rows.w1));
   console.log(line('one process, --workers 2', rows.w2));
-  console.log(`${line(`Slurm array of 4 shards (1 CPU each, --wait, poll ${poll} s)`, rows.slurm)} = tasks ${f2(median(rows.slurm.map((x) => x.tasks)))} s + submitter ${f2(median(rows.slurm.map((x) => x.submitter)))} s`);
+  console.log(
+    `${line(`Slurm array of 4 shards (1 CPU each, --wait, poll ${poll} s)`, rows.slurm)} = tasks ${f2(median(rows.slurm.map((x) => x.tasks)))} s + submitter ${f2(median(rows.slurm.map((x) => x.submitter)))} s`,
+  );
   const ratio = (a, b) => f2(median(rows[a].map((x) => x.wall)) / median(rows[b].map((x) => x.wall)));
-  console.log(`wall ratio Slurm array / one process: ${ratio('slurm', 'w1')}x against --workers 1, ${ratio('slurm', 'w2')}x against --workers 2 (results byte-identical in every repetition)`);
+  console.log(
+    `wall ratio Slurm array / one process: ${ratio('slurm', 'w1')}x against --workers 1, ${ratio('slurm', 'w2')}x against --workers 2 (results byte-identical in every repetition)`,
+  );
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -23,7 +23,9 @@ const small = {
   window: '1h',
   mechanisms: ['random'],
   operators: [{ name: 'gpu', entities: 6, hardware: 'gpu-rtx4090', failure_prob: 0.05 }],
-  requesters: [{ name: 'apps', arrival: { dist: 'exponential', mean: '5m' }, size_mcycles: 300, deadline: '1h', max_price_usd_per_mcycle: 0.0005 }],
+  requesters: [
+    { name: 'apps', arrival: { dist: 'exponential', mean: '5m' }, size_mcycles: 300, deadline: '1h', max_price_usd_per_mcycle: 0.0005 },
+  ],
 };
 
 async function child(kind, arg) {
@@ -63,7 +65,9 @@ async function child(kind, arg) {
 }
 
 function measure(kind, arg) {
-  const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', kind, String(arg)], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', kind, String(arg)], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
@@ -109,11 +113,19 @@ if (process.argv[2] === '--child') {
   const m4000 = measure('memory', 4000);
   const m10000 = measure('memory', 10000);
   console.log('  peak RSS of the sweep process, workers included (2 workers, one-day runs):');
-  console.log(`    250 runs  : ${mb(m250.rss)} peak RSS, ${mb(m250.heap)} main heap after GC (${(m250.runs / m250.seconds).toFixed(0)} runs/s)`);
-  console.log(`    1,000 runs: ${mb(m1000.rss)} peak RSS, ${mb(m1000.heap)} main heap after GC (${(m1000.runs / m1000.seconds).toFixed(0)} runs/s)`);
-  console.log(`    4,000 runs: ${mb(m4000.rss)} peak RSS, ${mb(m4000.heap)} main heap after GC (${(m4000.runs / m4000.seconds).toFixed(0)} runs/s)`);
-  console.log(`    10,000 runs: ${mb(m10000.rss)} peak RSS, ${mb(m10000.heap)} main heap after GC (${(m10000.runs / m10000.seconds).toFixed(0)} runs/s)`);
+  console.log(
+    `    250 runs  : ${mb(m250.rss)} peak RSS, ${mb(m250.heap)} main heap after GC (${(m250.runs / m250.seconds).toFixed(0)} runs/s)`,
+  );
+  console.log(
+    `    1,000 runs: ${mb(m1000.rss)} peak RSS, ${mb(m1000.heap)} main heap after GC (${(m1000.runs / m1000.seconds).toFixed(0)} runs/s)`,
+  );
+  console.log(
+    `    4,000 runs: ${mb(m4000.rss)} peak RSS, ${mb(m4000.heap)} main heap after GC (${(m4000.runs / m4000.seconds).toFixed(0)} runs/s)`,
+  );
+  console.log(
+    `    10,000 runs: ${mb(m10000.rss)} peak RSS, ${mb(m10000.heap)} main heap after GC (${(m10000.runs / m10000.seconds).toFixed(0)} runs/s)`,
+  );
   console.log(`    ratio 1,000/250: ${(m1000.rss / m250.rss).toFixed(2)}, 10,000/1,000: ${(m10000.rss / m1000.rss).toFixed(2)}`);
-  console.log('    (nothing holds results: the main heap stays the same; RSS grows while V8 lets each worker\'s');
+  console.log("    (nothing holds results: the main heap stays the same; RSS grows while V8 lets each worker's");
   console.log('     heap grow toward its first old-generation limit, then levels off whatever the number of runs)');
 }

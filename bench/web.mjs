@@ -66,7 +66,8 @@ for (let i = 0; i < RUNS + 1; i++) {
   const c0 = process.cpuUsage();
   runTableTexts(runScenario(loadScenarioFile(join(ROOT, 'scenarios/default.yaml'))));
   const c = process.cpuUsage(c0);
-  if (i === 0) (cold = performance.now() - t0), (coldCpu = (c.user + c.system) / 1000); // the first run is cold, like a fresh worker's
+  if (i === 0)
+    (cold = performance.now() - t0), (coldCpu = (c.user + c.system) / 1000); // the first run is cold, like a fresh worker's
   else node.push(performance.now() - t0), cpu.push((c.user + c.system) / 1000);
 }
 // The whole `pmsim run` process (start-up, writing files).
@@ -75,17 +76,32 @@ const procCpu = [];
 for (let i = 0; i < RUNS; i++) {
   const t0 = performance.now();
   // bash's `time` gives the child's CPU (user, system), which Node cannot read for a child.
-  const r = spawnSync('bash', ['-c', `TIMEFORMAT='%U %S'; time "${process.execPath}" dist/cli/main.js run scenarios/default.yaml --out /tmp/pmsim-bench-web --quiet`], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(
+    'bash',
+    ['-c', `TIMEFORMAT='%U %S'; time "${process.execPath}" dist/cli/main.js run scenarios/default.yaml --out /tmp/pmsim-bench-web --quiet`],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   proc.push(performance.now() - t0);
   const [u, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
   procCpu.push((u + sys) * 1000);
 }
 
 // Chromium: a fresh page per run (cold worker, as a user gets it), timed inside the worker and from the click.
-const server = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'explore', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((ok) => server.stdout.on('data', (d) => { const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(d)); if (m) ok(m[0]); }));
+const server = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'explore', '--port', '0'], {
+  cwd: ROOT,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const url = await new Promise((ok) =>
+  server.stdout.on('data', (d) => {
+    const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(d));
+    if (m) ok(m[0]);
+  }),
+);
 const { chromium } = await import('playwright-core');
-const browser = await chromium.launch({ executablePath: process.env.PMSIM_CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+const browser = await chromium.launch({
+  executablePath: process.env.PMSIM_CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu'],
+});
 const worker = [];
 const page = [];
 const pageCpu = [];
@@ -109,5 +125,9 @@ console.log(`default scenario (6 mechanisms, 7 simulated days), median of ${RUNS
 console.log(`  Node, in process, warm (parse + run + CSV text): ${median(node).toFixed(0)} ms wall, ${median(cpu).toFixed(0)} ms CPU`);
 console.log(`  Node, in process, first run (cold JIT):          ${cold.toFixed(0)} ms wall, ${coldCpu.toFixed(0)} ms CPU`);
 console.log(`  pmsim run, whole process (start-up, files):     ${median(proc).toFixed(0)} ms wall, ${median(procCpu).toFixed(0)} ms CPU`);
-console.log(`  Chromium worker, cold (parse + run + CSV text): ${median(worker).toFixed(0)} ms wall  (${(median(worker) / median(node)).toFixed(2)}x Node warm, ${(median(worker) / cold).toFixed(2)}x Node cold)`);
-console.log(`  Chromium page, click to charts drawn:           ${median(page).toFixed(0)} ms wall, ${median(pageCpu).toFixed(0)} ms CPU (all Chromium processes: worker, page, charts, GPU)`);
+console.log(
+  `  Chromium worker, cold (parse + run + CSV text): ${median(worker).toFixed(0)} ms wall  (${(median(worker) / median(node)).toFixed(2)}x Node warm, ${(median(worker) / cold).toFixed(2)}x Node cold)`,
+);
+console.log(
+  `  Chromium page, click to charts drawn:           ${median(page).toFixed(0)} ms wall, ${median(pageCpu).toFixed(0)} ms CPU (all Chromium processes: worker, page, charts, GPU)`,
+);

@@ -37,7 +37,9 @@ try {
   for (const f of now) if (!had.includes(f) || !readFileSync(join(fresh, f)).equals(readFileSync(join(committed, f)))) stale.push(f);
   for (const f of had) if (!now.includes(f)) stale.push(`${f} (no longer generated)`);
   if (stale.length > 0) {
-    console.error(`docs/api is stale (${stale.length} files differ, e.g. ${stale.slice(0, 3).join(', ')}): run \`npm run docs:api\` and commit docs/api`);
+    console.error(
+      `docs/api is stale (${stale.length} files differ, e.g. ${stale.slice(0, 3).join(', ')}): run \`npm run docs:api\` and commit docs/api`,
+    );
     process.exit(1);
   }
   console.log(`docs/api: up to date (${now.length} files)`);

@@ -30,7 +30,20 @@ const rules = {
   web: ['comparison', 'report', 'output', 'scenario', 'market', 'mechanisms', 'agents', 'hardware-models', 'metrics', 'engine'],
   // The live coordinator runs the core and nothing of the simulator.
   service: ['mechanisms', 'scenario'],
-  cli: ['comparison', 'sweep', 'report', 'output', 'scenario', 'mechanisms', 'agents', 'hardware-models', 'market', 'engine', 'metrics', 'service'],
+  cli: [
+    'comparison',
+    'sweep',
+    'report',
+    'output',
+    'scenario',
+    'mechanisms',
+    'agents',
+    'hardware-models',
+    'market',
+    'engine',
+    'metrics',
+    'service',
+  ],
   '.': ['*'],
 };
 /** Root files any folder may import. */
@@ -117,7 +130,8 @@ for (const file of files(join(repo, 'test'))) {
   for (const spec of importsOf(readFileSync(file, 'utf8'))) {
     const target = resolve(dirname(file), spec);
     const rel = relative(repo, target);
-    if (!(rel.startsWith('src/') || rel.startsWith('test/'))) bad.push(`${relative(repo, file)} imports ${spec}: tests import src/ (or test/), not ${rel.split('/')[0]}/`);
+    if (!(rel.startsWith('src/') || rel.startsWith('test/')))
+      bad.push(`${relative(repo, file)} imports ${spec}: tests import src/ (or test/), not ${rel.split('/')[0]}/`);
   }
 }
 
@@ -125,4 +139,6 @@ if (bad.length) {
   console.error(`dependency rule broken:\n  ${bad.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`dependency rule: ok (${Object.keys(rules).filter((r) => r !== '.').length} folders of src/ and test/, no folder cycle; ${shims.size} compatibility re-exports kept out)`);
+console.log(
+  `dependency rule: ok (${Object.keys(rules).filter((r) => r !== '.').length} folders of src/ and test/, no folder cycle; ${shims.size} compatibility re-exports kept out)`,
+);

@@ -83,20 +83,26 @@ const p = (s = '') => lines.push(s);
 
 p('### Attack outcomes');
 p();
-p('Mean [95% CI] over the seeds; `(k/n)`: the column applied in k of n runs (for time to dominance: the attackers reached half of a window\'s delivered work in k runs).');
+p(
+  "Mean [95% CI] over the seeds; `(k/n)`: the column applied in k of n runs (for time to dominance: the attackers reached half of a window's delivered work in k runs).",
+);
 p();
 p('| attack | mechanism | attacker share peak | attack cost (USD) | time to dominance (h) | price after / before | honest exits |');
 p('|---|---|---|---|---|---|---|');
 for (const name of ATTACKS) {
   for (const [mech, rows] of load(name)) {
     if (mech === 'self-hosted') continue;
-    p(`| ${name} | ${mech} | ${cell(stat(rows, 'attacker_share_peak'))} | ${cell(stat(rows, 'attack_cost_usd'))} | ${cell(stat(rows, 'time_to_dominance_s'), 3, 1 / 3600)} | ${cell(stat(rows, 'price_ratio_after_before'))} | ${cell(stat(rows, 'honest_exits'))} |`);
+    p(
+      `| ${name} | ${mech} | ${cell(stat(rows, 'attacker_share_peak'))} | ${cell(stat(rows, 'attack_cost_usd'))} | ${cell(stat(rows, 'time_to_dominance_s'), 3, 1 / 3600)} | ${cell(stat(rows, 'price_ratio_after_before'))} | ${cell(stat(rows, 'honest_exits'))} |`,
+    );
   }
 }
 p();
 p('### Effect on the market, against the same market without the attacker (baseline.yaml, same seeds)');
 p();
-p('| attack | mechanism | liveness | baseline liveness | price per Mcycle (µUSD) | baseline price per Mcycle (µUSD) | latency p95 (s) | baseline latency p95 | honest exits (baseline) |');
+p(
+  '| attack | mechanism | liveness | baseline liveness | price per Mcycle (µUSD) | baseline price per Mcycle (µUSD) | latency p95 (s) | baseline latency p95 | honest exits (baseline) |',
+);
 p('|---|---|---|---|---|---|---|---|---|');
 for (const name of ATTACKS) {
   for (const [mech, rows] of load(name)) {
@@ -113,7 +119,9 @@ p();
 p('| mechanism | liveness | price per Mcycle (µUSD) | latency p95 (s) | honest exits | requester cost (USD) |');
 p('|---|---|---|---|---|---|');
 for (const [mech, rows] of base) {
-  p(`| ${mech} | ${cell(stat(rows, 'liveness'))} | ${cell(stat(rows, 'price_per_mcycle_mean_usd'), 3, MICRO)} | ${cell(stat(rows, 'latency_p95_s'))} | ${cell(stat(rows, 'honest_exits'))} | ${cell(stat(rows, 'requester_cost_usd'))} |`);
+  p(
+    `| ${mech} | ${cell(stat(rows, 'liveness'))} | ${cell(stat(rows, 'price_per_mcycle_mean_usd'), 3, MICRO)} | ${cell(stat(rows, 'latency_p95_s'))} | ${cell(stat(rows, 'honest_exits'))} | ${cell(stat(rows, 'requester_cost_usd'))} |`,
+  );
 }
 
 const text = `${lines.join('\n')}\n`;

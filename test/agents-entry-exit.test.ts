@@ -22,7 +22,14 @@ describe('exit', () => {
       operators: [
         { name: 'cheap', entities: 4, nodes: 2, hardware: 'gpu-rtx4090', strategy: 'cost-plus', margin: 0.2 },
         // Rented L4s: slower and dearer per Mcycle than the requesters' limit and the incumbents; the rent runs idle too.
-        { name: 'costly', hardware: 'gpu-l4', ownership: 'rented', strategy: 'truthful', fixed_usd_per_hour: 0.8, exit: { trailing: '1d', max_loss_usd: 5 } },
+        {
+          name: 'costly',
+          hardware: 'gpu-l4',
+          ownership: 'rented',
+          strategy: 'truthful',
+          fixed_usd_per_hour: 0.8,
+          exit: { trailing: '1d', max_loss_usd: 5 },
+        },
       ],
     });
     const res = runScenario(s);
@@ -108,8 +115,8 @@ describe('entry', () => {
   });
 
   it('rejects a group with both entry and join_at', () => {
-    expect(() =>
-      smallScenario({ operators: [{ name: 'x', hardware: 'gpu-rtx4090', join_at: '1d', entry: { hurdle: 0.1 } }] }),
-    ).toThrow(/remove `join_at` or `entry`/);
+    expect(() => smallScenario({ operators: [{ name: 'x', hardware: 'gpu-rtx4090', join_at: '1d', entry: { hurdle: 0.1 } }] })).toThrow(
+      /remove `join_at` or `entry`/,
+    );
   });
 });

@@ -66,10 +66,13 @@ describe('energy price changes', () => {
       duration: '2d',
       mechanisms: ['sealed-bid'],
       energy_schedule: [{ at: '1d', usd_per_kwh: 3 }],
-      requesters: [{ name: 'apps', arrival: { dist: 'exponential', mean: '5m' }, size_mcycles: 500, deadline: '2h', max_price_usd_per_mcycle: 0.01 }],
+      requesters: [
+        { name: 'apps', arrival: { dist: 'exponential', mean: '5m' }, size_mcycles: 500, deadline: '2h', max_price_usd_per_mcycle: 0.01 },
+      ],
     });
     const ts = runScenario(s).timeseries;
-    const mean = (rows: Record<string, unknown>[]): number => rows.reduce((a, r) => a + (r.price_per_mcycle_mean_usd as number), 0) / rows.length;
+    const mean = (rows: Record<string, unknown>[]): number =>
+      rows.reduce((a, r) => a + (r.price_per_mcycle_mean_usd as number), 0) / rows.length;
     const before = mean(ts.filter((r) => (r.t_start_s as number) < 86400));
     const after = mean(ts.filter((r) => (r.t_start_s as number) >= 86400 + 21600));
     expect(after / before).toBeGreaterThan(5);

@@ -9,7 +9,10 @@ import type { Scenario } from '../src/scenario/schema.js';
 import { smallScenario } from './agents-helpers.js';
 
 /** Market mechanisms (not the self-hosted baseline, which replaces the operators). */
-const marketIds = (): string[] => mechanisms().map((m) => m.id).filter((id) => id !== 'self-hosted');
+const marketIds = (): string[] =>
+  mechanisms()
+    .map((m) => m.id)
+    .filter((id) => id !== 'self-hosted');
 
 function run(s: Scenario, mech: string | { id: string; params?: Record<string, unknown> }, seed = 1): { r: MarketResult; jobs: JobRow[] } {
   const jobs: JobRow[] = [];
@@ -62,7 +65,9 @@ describe('flaky operators in a market', () => {
   it('fail about fail_prob of their attempts', () => {
     const s = smallScenario({
       duration: '4d',
-      operators: [{ name: 'flaky', entities: 5, nodes: 2, hardware: 'gpu-rtx4090', strategy: 'flaky', params: { fail_prob: 0.3, offline_prob: 0 } }],
+      operators: [
+        { name: 'flaky', entities: 5, nodes: 2, hardware: 'gpu-rtx4090', strategy: 'flaky', params: { fail_prob: 0.3, offline_prob: 0 } },
+      ],
     });
     const { r } = run(s, { id: 'random', params: { fallbackRounds: 0 } });
     const m = r.metrics;
@@ -84,7 +89,10 @@ describe('griefers in a market', () => {
     });
     for (const id of marketIds()) {
       const { r, jobs } = run(s, id);
-      expect(jobs.filter((j) => j.entity === 'griefer' && j.outcome === 'delivered'), id).toHaveLength(0);
+      expect(
+        jobs.filter((j) => j.entity === 'griefer' && j.outcome === 'delivered'),
+        id,
+      ).toHaveLength(0);
       // Compute is the only way money leaves an operator without a mechanism decision; abandoned work costs none.
       const g = entity(r, 'griefer');
       expect(r.ledger.balance(OPERATOR0 + g.id), id).toBeGreaterThanOrEqual(-r.metrics.slashed);
@@ -108,12 +116,15 @@ describe.skipIf(!mechanismById('reverse-dutch'))('overcommitting operators in a 
         { name: 'oc', hardware: 'gpu-rtx4090', strategy: 'overcommit', margin: 0 },
         { name: 'cp', hardware: 'gpu-rtx4090', strategy: 'cost-plus', margin: 0 },
       ],
-      requesters: [{ name: 'apps', arrival: { dist: 'exponential', mean: '2m' }, size_mcycles: 200, deadline: '10m', max_price_usd_per_mcycle: 0.001 }],
+      requesters: [
+        { name: 'apps', arrival: { dist: 'exponential', mean: '2m' }, size_mcycles: 200, deadline: '10m', max_price_usd_per_mcycle: 0.001 },
+      ],
     });
     const { jobs } = run(s, 'reverse-dutch');
     // Late deliveries of the locker itself (one attempt): secondaries, which work to the offer's
     // timeout and may deliver after the requester's deadline (issue 12), come after a locker's attempt.
-    const late = (name: string): number => jobs.filter((j) => j.entity === name && j.outcome === 'delivered' && j.ended_s > j.deadline_s && j.attempts === 1).length;
+    const late = (name: string): number =>
+      jobs.filter((j) => j.entity === name && j.outcome === 'delivered' && j.ended_s > j.deadline_s && j.attempts === 1).length;
     expect(late('oc')).toBeGreaterThan(0);
     expect(late('oc')).toBeGreaterThan(late('cp'));
   });
@@ -121,7 +132,9 @@ describe.skipIf(!mechanismById('reverse-dutch'))('overcommitting operators in a 
 
 describe('sybil identities', () => {
   it('are separate nodes to the protocol that share one physical work queue', () => {
-    const s = smallScenario({ operators: [{ name: 'syb', nodes: 2, hardware: 'gpu-rtx4090', strategy: 'sybil', params: { identities: 5 } }] });
+    const s = smallScenario({
+      operators: [{ name: 'syb', nodes: 2, hardware: 'gpu-rtx4090', strategy: 'sybil', params: { identities: 5 } }],
+    });
     const pop = buildPopulation(s);
     expect(pop.nodes).toHaveLength(10);
     expect(pop.entities[0]!.nodes).toHaveLength(10);
@@ -130,7 +143,7 @@ describe('sybil identities', () => {
     expect(pop.nodes[5]!.freeAt).toBe(0);
   });
 
-  it('multiply the entity\'s selections under random allocation', () => {
+  it("multiply the entity's selections under random allocation", () => {
     const ops = (identities: number) => [
       { name: 'syb', hardware: 'gpu-rtx4090', strategy: 'sybil', attacker: true, params: { identities } },
       { name: 'honest', entities: 9, hardware: 'gpu-rtx4090', strategy: 'cost-plus' },
@@ -164,7 +177,10 @@ describe('strategies under every registered mechanism', () => {
       ],
     });
     const totals: number[] = [];
-    const res = runScenario({ ...s, mechanisms: mechanisms().map((m) => m.id) }, { onMechanismDone: (_l, r) => totals.push(r.ledger.total()) });
+    const res = runScenario(
+      { ...s, mechanisms: mechanisms().map((m) => m.id) },
+      { onMechanismDone: (_l, r) => totals.push(r.ledger.total()) },
+    );
     expect(res.summary).toHaveLength(mechanisms().length);
     expect(totals.every((t) => t === 0)).toBe(true);
     for (const row of res.summary) expect(row.jobs_submitted, String(row.mechanism)).toBeGreaterThan(0);

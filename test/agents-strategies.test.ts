@@ -25,15 +25,21 @@ const unit = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
 describe('zi-c (zero intelligence, constrained)', () => {
   it('never prices, asks or sells below its cost', () => {
     fc.assert(
-      fc.property(cost, unit, fc.double({ min: 0, max: 5, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (c, u, spread, below) => {
-        const s = createStrategy('zi-c', { spread });
-        const q = quote({ costUsd: c });
-        expect(s.bid(q, view(), u)!).toBeGreaterThanOrEqual(c);
-        expect(s.lockPrice(q, view(), u)!).toBeGreaterThanOrEqual(c);
-        expect(s.ask(c, view(), u)!).toBeGreaterThanOrEqual(c);
-        expect(s.accept(q, c * below * 0.999999, view(), u)).toBe(false);
-        expect(s.joinRace(q, c * below * 0.999999, 1, view(), u)).toBe(false);
-      }),
+      fc.property(
+        cost,
+        unit,
+        fc.double({ min: 0, max: 5, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (c, u, spread, below) => {
+          const s = createStrategy('zi-c', { spread });
+          const q = quote({ costUsd: c });
+          expect(s.bid(q, view(), u)!).toBeGreaterThanOrEqual(c);
+          expect(s.lockPrice(q, view(), u)!).toBeGreaterThanOrEqual(c);
+          expect(s.ask(c, view(), u)!).toBeGreaterThanOrEqual(c);
+          expect(s.accept(q, c * below * 0.999999, view(), u)).toBe(false);
+          expect(s.joinRace(q, c * below * 0.999999, 1, view(), u)).toBe(false);
+        },
+      ),
     );
   });
 
@@ -152,15 +158,21 @@ describe('predatory', () => {
 describe('cartel', () => {
   it('never bids, locks, asks or accepts below the shared floor', () => {
     fc.assert(
-      fc.property(cost, fc.double({ min: 0, max: 0.01, noNaN: true }), fc.double({ min: 1, max: 1e4, noNaN: true }), unit, (c, floor, mcycles, u) => {
-        const s = createStrategy('cartel', { floor_usd_per_mcycle: floor });
-        const q = quote({ costUsd: c, job: job({ mcycles }) });
-        const min = floor * mcycles;
-        expect(s.bid(q, view({ margin: 0 }), u)!).toBeGreaterThanOrEqual(min);
-        expect(s.lockPrice(q, view({ margin: 0 }), u)!).toBeGreaterThanOrEqual(min);
-        expect(s.ask(c / mcycles, view({ margin: 0 }), u)!).toBeGreaterThanOrEqual(floor);
-        if (min > 1e-12) expect(s.accept(q, min * 0.999, view({ margin: -1 }), u)).toBe(false);
-      }),
+      fc.property(
+        cost,
+        fc.double({ min: 0, max: 0.01, noNaN: true }),
+        fc.double({ min: 1, max: 1e4, noNaN: true }),
+        unit,
+        (c, floor, mcycles, u) => {
+          const s = createStrategy('cartel', { floor_usd_per_mcycle: floor });
+          const q = quote({ costUsd: c, job: job({ mcycles }) });
+          const min = floor * mcycles;
+          expect(s.bid(q, view({ margin: 0 }), u)!).toBeGreaterThanOrEqual(min);
+          expect(s.lockPrice(q, view({ margin: 0 }), u)!).toBeGreaterThanOrEqual(min);
+          expect(s.ask(c / mcycles, view({ margin: 0 }), u)!).toBeGreaterThanOrEqual(floor);
+          if (min > 1e-12) expect(s.accept(q, min * 0.999, view({ margin: -1 }), u)).toBe(false);
+        },
+      ),
     );
   });
 

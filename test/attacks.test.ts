@@ -98,16 +98,19 @@ describe('attack columns', () => {
     expect(windows([0.2, 0.3], [1, 2]).attack().ratio).toBeNaN();
   });
 
-  it('the attack cost is the attackers\' deepest loss (at a window end or at the end), not only their final loss', () => {
+  it("the attack cost is the attackers' deepest loss (at a window end or at the end), not only their final loss", () => {
     const s = loadScenarioFile(join(DIR, 'whale-underbid.yaml'));
     let peak = 0;
     let final = 0;
-    const res = runScenario({ ...s, duration: 3 * 86400, mechanisms: ['sealed-bid'] }, {
-      onMechanismDone: (_l, r) => {
-        peak = r.metrics.attackerLossPeak;
-        final = r.population.entities.filter((e) => e.view.attacker).reduce((t, e) => t + r.ledger.balance(OPERATOR0 + e.id), 0);
+    const res = runScenario(
+      { ...s, duration: 3 * 86400, mechanisms: ['sealed-bid'] },
+      {
+        onMechanismDone: (_l, r) => {
+          peak = r.metrics.attackerLossPeak;
+          final = r.population.entities.filter((e) => e.view.attacker).reduce((t, e) => t + r.ledger.balance(OPERATOR0 + e.id), 0);
+        },
       },
-    });
+    );
     expect(peak).toBeGreaterThan(0);
     expect(res.summary[0]!.attack_cost_usd as number).toBeCloseTo(Math.max(0, -final, peak) / 1e6, 6);
   });

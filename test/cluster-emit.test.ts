@@ -83,7 +83,16 @@ describe('--emit k8s: a Kubernetes Indexed Job of the shards and a gather Job', 
     expect(job.spec).toMatchObject({ completionMode: 'Indexed', completions: 4, parallelism: 4 });
     expect(job.spec.template.spec.restartPolicy).toBe('Never'); // backoffLimitPerIndex requires it
     const c = job.spec.template.spec.containers[0];
-    expect(c.args).toEqual(['sweep', '/app/scenarios/sweeps/liveness-vs-redundancy.yaml', '--shards', '4', '--workers', '2', '--out', '/results/liveness-vs-redundancy/shard-{shard}']);
+    expect(c.args).toEqual([
+      'sweep',
+      '/app/scenarios/sweeps/liveness-vs-redundancy.yaml',
+      '--shards',
+      '4',
+      '--workers',
+      '2',
+      '--out',
+      '/results/liveness-vs-redundancy/shard-{shard}',
+    ]);
     expect(c.command).toBeUndefined(); // the image's entrypoint is pmsim
     expect(c.resources.requests.cpu).toBe('2');
     // pmsim reads JOB_COMPLETION_INDEX; nothing in the manifest sets a variable that would win over it.
@@ -97,8 +106,13 @@ describe('--emit k8s: a Kubernetes Indexed Job of the shards and a gather Job', 
 
   it('its commands, run with JOB_COMPLETION_INDEX = 0..3 and then the gather Job, give the bytes of --workers 1', async () => {
     const [, j, g] = k8sDocs(emit('k8s', '--cpus-per-task', '1')) as [Obj, Obj, Obj];
-    const map: [string, string][] = [['/app/', ROOT], ['/results/', `${tmp}/k8s/`]];
-    const shards = await Promise.all([0, 1, 2, 3].map((i) => runContainer(j.spec.template.spec.containers[0].args, { JOB_COMPLETION_INDEX: String(i) }, map)));
+    const map: [string, string][] = [
+      ['/app/', ROOT],
+      ['/results/', `${tmp}/k8s/`],
+    ];
+    const shards = await Promise.all(
+      [0, 1, 2, 3].map((i) => runContainer(j.spec.template.spec.containers[0].args, { JOB_COMPLETION_INDEX: String(i) }, map)),
+    );
     for (const s of shards) expect(s.status, s.stderr).toBe(0);
     const r = await runContainer(g.spec.template.spec.containers[0].args, {}, map);
     expect(r.status, r.stderr).toBe(0);
@@ -117,13 +131,25 @@ describe('--emit aws-batch: an AWS Batch job definition, the array job and a gat
     const bad = structuredClone(req.submitJob);
     bad.arrayProperties.size = 1;
     bad.arraySize = 4;
-    expect(validate(AWS, 'submitJob', bad)).toEqual(['submitJob.arrayProperties.size: 1 < minimum 2', 'submitJob: unknown field arraySize']);
+    expect(validate(AWS, 'submitJob', bad)).toEqual([
+      'submitJob.arrayProperties.size: 1 < minimum 2',
+      'submitJob: unknown field arraySize',
+    ]);
   });
 
   it('is an array of the number of shards; the index comes from AWS_BATCH_JOB_ARRAY_INDEX; the gather job depends on the array', () => {
     expect(req.submitJob.arrayProperties).toEqual({ size: 4 });
     const c = req.registerJobDefinition.containerProperties;
-    expect(c.command).toEqual(['sweep', '/app/scenarios/sweeps/liveness-vs-redundancy.yaml', '--shards', '4', '--workers', '2', '--out', '/mnt/results/liveness-vs-redundancy/shard-{shard}']);
+    expect(c.command).toEqual([
+      'sweep',
+      '/app/scenarios/sweeps/liveness-vs-redundancy.yaml',
+      '--shards',
+      '4',
+      '--workers',
+      '2',
+      '--out',
+      '/mnt/results/liveness-vs-redundancy/shard-{shard}',
+    ]);
     expect(c.resourceRequirements).toContainEqual({ type: 'VCPU', value: '2' });
     expect(SHARD_INDEX_ENV).toContain('AWS_BATCH_JOB_ARRAY_INDEX');
     const names = (c.environment as { name: string }[]).map((e) => e.name);
@@ -136,8 +162,15 @@ describe('--emit aws-batch: an AWS Batch job definition, the array job and a gat
 
   it('its command, run with AWS_BATCH_JOB_ARRAY_INDEX = 0..3 and then the gather job, gives the bytes of --workers 1', async () => {
     const r0 = JSON.parse(emit('aws-batch', '--cpus-per-task', '1')) as Obj;
-    const map: [string, string][] = [['/app/', ROOT], ['/mnt/results/', `${tmp}/aws/`]];
-    const shards = await Promise.all([0, 1, 2, 3].map((i) => runContainer(r0.registerJobDefinition.containerProperties.command, { AWS_BATCH_JOB_ARRAY_INDEX: String(i) }, map)));
+    const map: [string, string][] = [
+      ['/app/', ROOT],
+      ['/mnt/results/', `${tmp}/aws/`],
+    ];
+    const shards = await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        runContainer(r0.registerJobDefinition.containerProperties.command, { AWS_BATCH_JOB_ARRAY_INDEX: String(i) }, map),
+      ),
+    );
     for (const s of shards) expect(s.status, s.stderr).toBe(0);
     const g = await runContainer(r0.submitGatherJob.containerOverrides.command, {}, map);
     expect(g.status, g.stderr).toBe(0);
@@ -147,9 +180,15 @@ describe('--emit aws-batch: an AWS Batch job definition, the array job and a gat
 
 describe('--emit refuses what the targets cannot run (exit 2, one line, nothing written)', () => {
   it.each([
-    [['--emit', 'aws-batch', '--array-size', '1'], 'error: --emit aws-batch: an AWS Batch array job has 2 to 10000 children (SubmitJob arrayProperties.size), got --array-size 1'],
+    [
+      ['--emit', 'aws-batch', '--array-size', '1'],
+      'error: --emit aws-batch: an AWS Batch array job has 2 to 10000 children (SubmitJob arrayProperties.size), got --array-size 1',
+    ],
     [['--emit', 'k8s'], 'error: --emit needs --array-size N, the number of shards (array tasks)'],
-    [['--emit', 'k8s', '--array-size', '4', '--out', 'results/x'], 'error: --out for --emit k8s is the results directory inside the container, an absolute path below the volume\'s mount point (e.g. /results/liveness-vs-redundancy), got "results/x"'],
+    [
+      ['--emit', 'k8s', '--array-size', '4', '--out', 'results/x'],
+      'error: --out for --emit k8s is the results directory inside the container, an absolute path below the volume\'s mount point (e.g. /results/liveness-vs-redundancy), got "results/x"',
+    ],
     [['--emit', 'k8s', '--array-size', '4', '--slurm'], 'error: --slurm and --emit exclude each other: --emit only prints manifests'],
   ])('%j', (flags, message) => {
     const r = pmsim(['sweep', SWEEP, ...flags]);
@@ -162,7 +201,11 @@ describe('--emit refuses what the targets cannot run (exit 2, one line, nothing 
 describe('docs/cluster.md shows what --emit prints', () => {
   const doc = readFileSync(join(ROOT, 'docs/cluster.md'), 'utf8');
   const blocks = [...doc.matchAll(/<!-- emit: (.+?) -->\n```\w+\n([\s\S]*?)```\n/g)];
-  it('has both manifests', () => expect(blocks.map((b) => b[1])).toEqual(['--emit k8s --array-size 4 --cpus-per-task 2', '--emit aws-batch --array-size 4 --cpus-per-task 2']));
+  it('has both manifests', () =>
+    expect(blocks.map((b) => b[1])).toEqual([
+      '--emit k8s --array-size 4 --cpus-per-task 2',
+      '--emit aws-batch --array-size 4 --cpus-per-task 2',
+    ]));
   it.each(blocks.map((b) => [b[1]!, b[2]!]))('%s', (flags, shown) => {
     const r = pmsim(['sweep', SWEEP, ...flags.split(' ')]);
     expect(r.status, r.stderr).toBe(0);

@@ -12,7 +12,16 @@ const DAY = 86400;
 
 function requesterOf(over: Record<string, unknown>): Requester {
   const s = smallScenario({
-    requesters: [{ name: 'r', arrival: { dist: 'exponential', mean: '60s' }, size_mcycles: 100, deadline: '1h', max_price_usd_per_mcycle: 0.001, ...over }],
+    requesters: [
+      {
+        name: 'r',
+        arrival: { dist: 'exponential', mean: '60s' },
+        size_mcycles: 100,
+        deadline: '1h',
+        max_price_usd_per_mcycle: 0.001,
+        ...over,
+      },
+    ],
   });
   return new Requester(0, s.requesters[0]!, 1, 0);
 }
@@ -85,7 +94,15 @@ describe('Ethereum real-time block proving', () => {
       window: '10m',
       operators: [{ name: 'cluster', nodes: 2, devices: 16, hardware: 'gpu-rtx5090' }],
       requesters: [
-        { name: 'eth', kind: 'eth-block', arrival: '12s', deadline: '10s', size_mcycles: 100, resources: { gpus: 16, memory_gb: 256 }, max_price_usd: 1 },
+        {
+          name: 'eth',
+          kind: 'eth-block',
+          arrival: '12s',
+          deadline: '10s',
+          size_mcycles: 100,
+          resources: { gpus: 16, memory_gb: 256 },
+          max_price_usd: 1,
+        },
       ],
     });
     const jobs = runJobs(s);
@@ -106,10 +123,18 @@ describe('aggregator', () => {
         { name: 'agg', kind: 'aggregation', aggregate: { of: 'apps', every: 4 }, size_mcycles: 50, deadline: '1h', max_price_usd: 1 },
       ],
     });
-    for (const mech of mechanisms().map((m) => m.id).filter((id) => id !== 'self-hosted')) {
+    for (const mech of mechanisms()
+      .map((m) => m.id)
+      .filter((id) => id !== 'self-hosted')) {
       const jobs = runJobs(s, mech);
-      const delivered = jobs.filter((j) => j.requester === 0 && j.outcome === 'delivered' && j.ended_s < DAY).map((j) => j.ended_s).sort((a, b) => a - b);
-      const agg = jobs.filter((j) => j.requester === 1).map((j) => j.submitted_s).sort((a, b) => a - b);
+      const delivered = jobs
+        .filter((j) => j.requester === 0 && j.outcome === 'delivered' && j.ended_s < DAY)
+        .map((j) => j.ended_s)
+        .sort((a, b) => a - b);
+      const agg = jobs
+        .filter((j) => j.requester === 1)
+        .map((j) => j.submitted_s)
+        .sort((a, b) => a - b);
       expect(agg.length, mech).toBe(Math.floor(delivered.length / 4));
       // Each aggregation job is submitted when the 4th, 8th, ... proof is delivered.
       agg.forEach((t, i) => expect(t, mech).toBe(delivered[4 * i + 3]));
@@ -126,7 +151,9 @@ describe('aggregator', () => {
       });
     expect(() => agg({ aggregate: { of: 'nobody', every: 2 } })).toThrow(/no requester named "nobody"/);
     expect(() => agg({ arrival: '1m' })).toThrow(/remove `arrival` or `aggregate`/);
-    expect(() => smallScenario({ requesters: [{ name: 'x', size_mcycles: 1, deadline: '1h', max_price_usd: 1 }] })).toThrow(/expected an arrival/);
+    expect(() => smallScenario({ requesters: [{ name: 'x', size_mcycles: 1, deadline: '1h', max_price_usd: 1 }] })).toThrow(
+      /expected an arrival/,
+    );
   });
 });
 
@@ -136,16 +163,35 @@ describe('trace replay', () => {
       duration: '1h',
       window: '10m',
       requesters: [
-        { name: 'trace', arrival: { dist: 'empirical', values: [1000, 100, 250, 1005], mode: 'timestamps' }, size_mcycles: 100, deadline: '1h', max_price_usd: 1, start: '10s' },
+        {
+          name: 'trace',
+          arrival: { dist: 'empirical', values: [1000, 100, 250, 1005], mode: 'timestamps' },
+          size_mcycles: 100,
+          deadline: '1h',
+          max_price_usd: 1,
+          start: '10s',
+        },
       ],
     });
-    expect(runJobs(s).map((j) => j.submitted_s).sort((a, b) => a - b)).toEqual([110, 260, 1010, 1015]);
+    expect(
+      runJobs(s)
+        .map((j) => j.submitted_s)
+        .sort((a, b) => a - b),
+    ).toEqual([110, 260, 1010, 1015]);
   });
 
   it('accepts timestamps only for arrivals', () => {
     expect(() =>
       smallScenario({
-        requesters: [{ name: 't', arrival: '1m', size_mcycles: { dist: 'empirical', values: [1, 2], mode: 'timestamps' }, deadline: '1h', max_price_usd: 1 }],
+        requesters: [
+          {
+            name: 't',
+            arrival: '1m',
+            size_mcycles: { dist: 'empirical', values: [1, 2], mode: 'timestamps' },
+            deadline: '1h',
+            max_price_usd: 1,
+          },
+        ],
       }),
     ).toThrow(/applies to `arrival` only/);
   });
@@ -172,7 +218,9 @@ describe('demand and common random numbers', () => {
         .map((j) => `${j.submitted_s}:${j.mcycles}`)
         .sort()
         .join(',');
-    const ids = mechanisms().map((m) => m.id).filter((id) => id !== 'self-hosted');
+    const ids = mechanisms()
+      .map((m) => m.id)
+      .filter((id) => id !== 'self-hosted');
     const first = trace(ids[0]!);
     for (const id of ids.slice(1)) expect(trace(id), id).toBe(first);
   });

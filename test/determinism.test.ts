@@ -31,7 +31,9 @@ describe('determinism', () => {
         traces.get(m)!.push(`${row.job_id},${row.requester},${row.submitted_s},${row.mcycles},${row.deadline_s}`);
       },
     });
-    const hashes = [...traces.entries()].map(([m, rows]) => [m, createHash('sha256').update(rows.sort().join('\n')).digest('hex'), rows.length] as const);
+    const hashes = [...traces.entries()].map(
+      ([m, rows]) => [m, createHash('sha256').update(rows.sort().join('\n')).digest('hex'), rows.length] as const,
+    );
     expect(hashes.length).toBeGreaterThanOrEqual(2);
     for (const [, h, n] of hashes) {
       expect(h).toBe(hashes[0]![1]);

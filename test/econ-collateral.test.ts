@@ -11,7 +11,8 @@ import type { Scenario } from '../src/scenario/schema.js';
 import { smallScenario } from './agents-helpers.js';
 
 const key = { scenario: 't', mechanism: 'm', mechanism_id: 'm', preset: '', seed: 1 };
-const rd = (s: Scenario): MarketResult => runMarket({ scenario: s, mechanism: createMechanism(resolveMechanism('reverse-dutch')), seed: s.seed });
+const rd = (s: Scenario): MarketResult =>
+  runMarket({ scenario: s, mechanism: createMechanism(resolveMechanism('reverse-dutch')), seed: s.seed });
 
 describe('economics: collateral is bounded by capital', () => {
   const base = loadScenarioFile('scenarios/attacks/overcommit.yaml');

@@ -49,7 +49,10 @@ function period(kind: 'zi-c' | 'zi-u', r: { next(): number }, first: number): nu
     }
   };
   for (let k = 0; k < 600; k++) {
-    const open = [...COSTS.keys()].filter((i) => !sold[i]).map((i) => -1 - i).concat([...VALUES.keys()].filter((b) => !bought[b]));
+    const open = [...COSTS.keys()]
+      .filter((i) => !sold[i])
+      .map((i) => -1 - i)
+      .concat([...VALUES.keys()].filter((b) => !bought[b]));
     if (open.length === 0) break;
     const who = open[Math.floor(r.next() * open.length)]!;
     if (who < 0) {

@@ -18,7 +18,9 @@ export function repeatedFirstPrice(n: number, rounds: number, seed: number): { l
   const draw = rng(seed);
   const u = rng(seed + 1);
   const view = fixedView(uniformPrior(1, 2, n), 'first');
-  const strategies = Array.from({ length: n }, () => createStrategy('no-regret', { arms: 11, max_markup: 0.5, gamma: 0.05, eta: 0.05, contexts: 8, scarcity: 0 }));
+  const strategies = Array.from({ length: n }, () =>
+    createStrategy('no-regret', { arms: 11, max_markup: 0.5, gamma: 0.05, eta: 0.05, contexts: 8, scarcity: 0 }),
+  );
   const views = strategies.map((_, i) => entity(i, view));
   let learned = 0;
   let eq = 0;
@@ -40,7 +42,7 @@ export function repeatedFirstPrice(n: number, rounds: number, seed: number): { l
 }
 
 describe('economics: no-regret learners converge near the equilibrium of a repeated first-price auction', () => {
-  it('n = 3, 100,000 rounds: the winners\' mean markup is within 20 percent of the equilibrium markup, the mean price within 5 percent of E[second-lowest cost]', () => {
+  it("n = 3, 100,000 rounds: the winners' mean markup is within 20 percent of the equilibrium markup, the mean price within 5 percent of E[second-lowest cost]", () => {
     const r = repeatedFirstPrice(3, 100_000, 9);
     expect(Math.abs(r.learned / r.equilibrium - 1)).toBeLessThan(0.2);
     expect(Math.abs(r.price / 1.5 - 1)).toBeLessThan(0.05);

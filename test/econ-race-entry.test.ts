@@ -21,7 +21,11 @@ describe('economics: race entry is speed-aware', () => {
   });
   it('a slow 1-GPU node stays out of a race that 8-GPU servers win; a fast server joins', () => {
     // Eligible nodes: the slow node (800 s) and four 8-GPU servers (110 s). Reward $1, cost $0.10.
-    const market: MarketView = { costPrior: () => null, mcyclePrior: () => null, durations: () => Float64Array.from([800, 110, 110, 110, 110]) };
+    const market: MarketView = {
+      costPrior: () => null,
+      mcyclePrior: () => null,
+      durations: () => Float64Array.from([800, 110, 110, 110, 110]),
+    };
     const s = createStrategy('equilibrium');
     const j = job(1, 1, { deadline: 3600 });
     expect(s.joinRace({ ...quote(j, 0.1, 5), durationS: 800, finishAt: 800 }, 1, 3, entity(0, market), 0.5)).toBe(false);

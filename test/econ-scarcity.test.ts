@@ -17,7 +17,9 @@ const key = { scenario: 't', mechanism: 'm', mechanism_id: 'm', preset: '', seed
 
 /** Mean of the windows' mean price per Mcycle whose start lies in [from, to) hours. */
 export function meanPrice(r: MarketResult, fromH: number, toH: number): number {
-  const ps = r.metrics.windows.filter((w) => w.t_start_s >= fromH * 3600 && w.t_start_s < toH * 3600 && !Number.isNaN(w.price_per_mcycle_mean_usd)).map((w) => w.price_per_mcycle_mean_usd);
+  const ps = r.metrics.windows
+    .filter((w) => w.t_start_s >= fromH * 3600 && w.t_start_s < toH * 3600 && !Number.isNaN(w.price_per_mcycle_mean_usd))
+    .map((w) => w.price_per_mcycle_mean_usd);
   return ps.reduce((a, b) => a + b, 0) / ps.length;
 }
 
@@ -30,7 +32,16 @@ describe('economics: scarcity shows in auction prices', () => {
     duration: '3d',
     window: '2h',
     mechanisms: ['random'],
-    operators: [{ name: 'home', entities: 12, hardware: 'gpu-rtx4090', strategy: 'equilibrium', cost_basis: 'full', cost_factor: { dist: 'uniform', min: 0.7, max: 1.3 } }],
+    operators: [
+      {
+        name: 'home',
+        entities: 12,
+        hardware: 'gpu-rtx4090',
+        strategy: 'equilibrium',
+        cost_basis: 'full',
+        cost_factor: { dist: 'uniform', min: 0.7, max: 1.3 },
+      },
+    ],
     requesters: [
       {
         name: 'apps',
@@ -44,7 +55,7 @@ describe('economics: scarcity shows in auction prices', () => {
   });
   const random = run(s, 'random');
   const auctions = [run(s, { id: 'reverse-dutch', preset: 'boundless' }), run(s, { id: 'sealed-bid', preset: 'succinct' })];
-  it('under a ×10 burst, auction price_cv is over 3 times random allocation\'s and above 0.05', () => {
+  it("under a ×10 burst, auction price_cv is over 3 times random allocation's and above 0.05", () => {
     const cvRandom = summaryRow(key, random).price_cv as number;
     for (const a of auctions) {
       const cv = summaryRow(key, a).price_cv as number;
@@ -59,7 +70,7 @@ describe('economics: scarcity shows in auction prices', () => {
       expect(Math.abs(meanPrice(a, 40, 72) / before - 1)).toBeLessThan(0.1);
     }
   });
-  it('random allocation\'s price stays fixed: price_cv below 0.02', () => {
+  it("random allocation's price stays fixed: price_cv below 0.02", () => {
     expect(summaryRow(key, random).price_cv as number).toBeLessThan(0.02);
   });
 });
@@ -74,7 +85,9 @@ describe('economics: full cost bites', () => {
     duration: '20d',
     window: '1d',
     mechanisms: ['random'],
-    requesters: [{ name: 'apps', arrival: { dist: 'exponential', mean: '1h' }, size_mcycles: 500, deadline: '2h', max_price_usd_per_mcycle: 0.0005 }],
+    requesters: [
+      { name: 'apps', arrival: { dist: 'exponential', mean: '1h' }, size_mcycles: 500, deadline: '2h', max_price_usd_per_mcycle: 0.0005 },
+    ],
   };
   const group = { name: 'home', entities: 20, hardware: 'gpu-rtx4090', strategy: 'equilibrium', exit: { trailing: '1d', max_loss_usd: 1 } };
   const full = run(scenario({ ...base, operators: [{ ...group, cost_basis: 'full' }] }), 'random');
@@ -94,6 +107,9 @@ describe('economics: full cost bites', () => {
   });
   it('full-cost profit = ledger profit − capital − fixed costs', () => {
     const row = summaryRow(key, full);
-    expect(row.operator_full_profit_usd as number).toBeCloseTo((row.operator_profit_usd as number) - (row.capital_cost_usd as number) - (row.fixed_cost_usd as number), 5);
+    expect(row.operator_full_profit_usd as number).toBeCloseTo(
+      (row.operator_profit_usd as number) - (row.capital_cost_usd as number) - (row.fixed_cost_usd as number),
+      5,
+    );
   });
 });

@@ -32,7 +32,16 @@ describe('welfare columns', () => {
   const s = (bidding: string) =>
     smallScenario({
       duration: '1d',
-      requesters: [{ name: 'apps', arrival: { dist: 'exponential', mean: '5m' }, size_mcycles: 500, deadline: '2h', value_usd_per_mcycle: { dist: 'uniform', min: 0, max: 0.0002 }, bidding }],
+      requesters: [
+        {
+          name: 'apps',
+          arrival: { dist: 'exponential', mean: '5m' },
+          size_mcycles: 500,
+          deadline: '2h',
+          value_usd_per_mcycle: { dist: 'uniform', min: 0, max: 0.0002 },
+          bidding,
+        },
+      ],
     });
   const run = (bidding: string, mech: string) => {
     const jobs: JobRow[] = [];
@@ -45,7 +54,7 @@ describe('welfare columns', () => {
     expect(row.allocative_efficiency as number).toBeGreaterThan(0);
     expect(row.allocative_efficiency as number).toBeLessThanOrEqual(1);
   });
-  it('requesters with private values below some provers\' costs: truthful limits price those jobs out, and zi-c limits lose more surplus than truthful ones', () => {
+  it("requesters with private values below some provers' costs: truthful limits price those jobs out, and zi-c limits lose more surplus than truthful ones", () => {
     const truthful = run('truthful', 'sealed-bid').row;
     const zic = run('zi-c', 'sealed-bid').row;
     expect(zic.allocative_efficiency as number).toBeLessThan(truthful.allocative_efficiency as number);

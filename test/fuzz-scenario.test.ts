@@ -32,9 +32,40 @@ const RUN_EVENTS = 20_000;
 const HANG_MS = 10_000;
 
 const HOSTILE: unknown[] = [
-  null, '', 'x', '10m', '1e9d', -1, -0.5, 0, 0.5, 1, 3, 1e300, -1e300, Number.NaN, Infinity, -Infinity, 2 ** 53 + 1, 1e-300,
-  true, [], [1, 2], {}, { dist: 'lognormal', median: 1, sigma: 1e9 }, { dist: 'pareto' }, 'constructor', '__proto__', 'toString',
-  'gpu-l40', 'boundless', 'fail', 'emission', 'ask', 'job', 'second',
+  null,
+  '',
+  'x',
+  '10m',
+  '1e9d',
+  -1,
+  -0.5,
+  0,
+  0.5,
+  1,
+  3,
+  1e300,
+  -1e300,
+  Number.NaN,
+  Infinity,
+  -Infinity,
+  2 ** 53 + 1,
+  1e-300,
+  true,
+  [],
+  [1, 2],
+  {},
+  { dist: 'lognormal', median: 1, sigma: 1e9 },
+  { dist: 'pareto' },
+  'constructor',
+  '__proto__',
+  'toString',
+  'gpu-l40',
+  'boundless',
+  'fail',
+  'emission',
+  'ask',
+  'job',
+  'second',
 ];
 const hostile = fc.constantFrom(...HOSTILE);
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'];
@@ -47,40 +78,98 @@ const distA = fc.oneof(
   fc.constantFrom('2m', '10m', 600),
 );
 const sizeA = fc.oneof(
-  fc.record({ dist: fc.constant('lognormal'), median: fc.integer({ min: 1, max: 5000 }), sigma: fc.double({ min: 0, max: 2, noNaN: true }) }),
+  fc.record({
+    dist: fc.constant('lognormal'),
+    median: fc.integer({ min: 1, max: 5000 }),
+    sigma: fc.double({ min: 0, max: 2, noNaN: true }),
+  }),
   fc.record({ dist: fc.constant('normal'), mean: fc.integer({ min: 10, max: 5000 }), sd: fc.integer({ min: 0, max: 500 }) }),
   fc.record({ dist: fc.constant('empirical'), values: fc.array(fc.integer({ min: 0, max: 1e5 }), { minLength: 0, maxLength: 5 }) }),
   fc.integer({ min: 0, max: 1e6 }),
 );
 const paramsA: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
-  random: fc.record({ gpuHourUsd: fc.double({ min: 0, max: 10, noNaN: true }), txFeeUsd: fc.constantFrom(0, 0.01), onNoCapacity: fc.constantFrom('queue', 'fail'), fallbackRounds: fc.integer({ min: 0, max: 3 }), rewardTiers: fc.constantFrom([], [0.5, 0.3, 0.2]) }, { requiredKeys: [] }),
-  race: fc.record({ rewardSource: fc.constantFrom('price', 'emission'), emissionUsdPerMcycle: fc.constantFrom(0, 0.0005), maxRacers: fc.integer({ min: 0, max: 4 }) }, { requiredKeys: [] }),
-  'order-book': fc.record({ priceRule: fc.constantFrom('resting', 'midpoint', 'bid', 'ask'), askTtl: fc.constantFrom(60, 3600), depositUsd: fc.constantFrom(0, 100) }, { requiredKeys: [] }),
-  'reverse-dutch': fc.record({ timeouts: fc.constantFrom('sdk', 'job'), rampUpBase: fc.constantFrom(0, 600), lockDelay: fc.constantFrom(0, 2), collateralMultiple: fc.constantFrom(0, 10) }, { requiredKeys: [] }),
-  'sealed-bid': fc.record({ settlement: fc.constantFrom('first', 'second'), auctionPeriod: fc.constantFrom(0, 30), slashOnMiss: fc.boolean() }, { requiredKeys: [] }),
-  'self-hosted': fc.record({ nodes: fc.integer({ min: 1, max: 8 }), hardware: fc.constantFrom('gpu-rtx4090', 'gpu-l4'), devices: fc.integer({ min: 1, max: 8 }) }, { requiredKeys: [] }),
+  random: fc.record(
+    {
+      gpuHourUsd: fc.double({ min: 0, max: 10, noNaN: true }),
+      txFeeUsd: fc.constantFrom(0, 0.01),
+      onNoCapacity: fc.constantFrom('queue', 'fail'),
+      fallbackRounds: fc.integer({ min: 0, max: 3 }),
+      rewardTiers: fc.constantFrom([], [0.5, 0.3, 0.2]),
+    },
+    { requiredKeys: [] },
+  ),
+  race: fc.record(
+    {
+      rewardSource: fc.constantFrom('price', 'emission'),
+      emissionUsdPerMcycle: fc.constantFrom(0, 0.0005),
+      maxRacers: fc.integer({ min: 0, max: 4 }),
+    },
+    { requiredKeys: [] },
+  ),
+  'order-book': fc.record(
+    {
+      priceRule: fc.constantFrom('resting', 'midpoint', 'bid', 'ask'),
+      askTtl: fc.constantFrom(60, 3600),
+      depositUsd: fc.constantFrom(0, 100),
+    },
+    { requiredKeys: [] },
+  ),
+  'reverse-dutch': fc.record(
+    {
+      timeouts: fc.constantFrom('sdk', 'job'),
+      rampUpBase: fc.constantFrom(0, 600),
+      lockDelay: fc.constantFrom(0, 2),
+      collateralMultiple: fc.constantFrom(0, 10),
+    },
+    { requiredKeys: [] },
+  ),
+  'sealed-bid': fc.record(
+    { settlement: fc.constantFrom('first', 'second'), auctionPeriod: fc.constantFrom(0, 30), slashOnMiss: fc.boolean() },
+    { requiredKeys: [] },
+  ),
+  'self-hosted': fc.record(
+    { nodes: fc.integer({ min: 1, max: 8 }), hardware: fc.constantFrom('gpu-rtx4090', 'gpu-l4'), devices: fc.integer({ min: 1, max: 8 }) },
+    { requiredKeys: [] },
+  ),
 };
 const mechanismA = fc.oneof(
   fc.constantFrom('random', 'race', 'order-book', 'reverse-dutch', 'sealed-bid', 'self-hosted'),
   fc.constantFrom(...Object.keys(paramsA)).chain((id) => fc.record({ id: fc.constant(id), params: paramsA[id]! })),
-  fc.constantFrom({ id: 'reverse-dutch', preset: 'boundless' }, { id: 'sealed-bid', preset: 'brevis' }, { id: 'random', preset: 'zkcloud' }, { id: 'random', preset: 'gevulot-2023' }),
+  fc.constantFrom(
+    { id: 'reverse-dutch', preset: 'boundless' },
+    { id: 'sealed-bid', preset: 'brevis' },
+    { id: 'random', preset: 'zkcloud' },
+    { id: 'random', preset: 'gevulot-2023' },
+  ),
 );
-const operatorA = fc.record(
-  {
-    name: fc.constantFrom('a', 'b', 'c'),
-    entities: fc.integer({ min: 1, max: 6 }),
-    nodes: fc.integer({ min: 1, max: 3 }),
-    hardware: fc.constantFrom('gpu-rtx4090', 'gpu-l4', 'gpu-h100'),
-    margin: fc.double({ min: -0.5, max: 2, noNaN: true }),
-    failure_prob: fc.double({ min: 0, max: 0.5, noNaN: true }),
-    attacker: fc.boolean(),
-  },
-  { requiredKeys: ['name', 'hardware'] },
-).chain((g) =>
-  fc
-    .constantFrom(['cost-plus', {}], ['truthful', {}], ['zi-c', { spread: 0.5 }], ['adaptive', { step: 0.05 }], ['predatory', { target_share: 0.4 }], ['sybil', { identities: 3 }], ['flaky', { offline_prob: 0.2 }], ['griefer', {}], ['cartel', { floor_usd_per_mcycle: 0.0002 }])
-    .map(([strategy, params]) => ({ ...g, strategy, params })),
-);
+const operatorA = fc
+  .record(
+    {
+      name: fc.constantFrom('a', 'b', 'c'),
+      entities: fc.integer({ min: 1, max: 6 }),
+      nodes: fc.integer({ min: 1, max: 3 }),
+      hardware: fc.constantFrom('gpu-rtx4090', 'gpu-l4', 'gpu-h100'),
+      margin: fc.double({ min: -0.5, max: 2, noNaN: true }),
+      failure_prob: fc.double({ min: 0, max: 0.5, noNaN: true }),
+      attacker: fc.boolean(),
+    },
+    { requiredKeys: ['name', 'hardware'] },
+  )
+  .chain((g) =>
+    fc
+      .constantFrom(
+        ['cost-plus', {}],
+        ['truthful', {}],
+        ['zi-c', { spread: 0.5 }],
+        ['adaptive', { step: 0.05 }],
+        ['predatory', { target_share: 0.4 }],
+        ['sybil', { identities: 3 }],
+        ['flaky', { offline_prob: 0.2 }],
+        ['griefer', {}],
+        ['cartel', { floor_usd_per_mcycle: 0.0002 }],
+      )
+      .map(([strategy, params]) => ({ ...g, strategy, params })),
+  );
 const requesterA = fc.record(
   {
     name: fc.constantFrom('r1', 'r2'),
@@ -108,7 +197,8 @@ function places(root: unknown): { obj: Record<string, unknown> | unknown[]; key:
   const out: { obj: Record<string, unknown> | unknown[]; key: string | number }[] = [];
   const walk = (v: unknown) => {
     if (Array.isArray(v)) v.forEach((x, i) => (out.push({ obj: v, key: i }), walk(x)));
-    else if (v !== null && typeof v === 'object') for (const k of Object.keys(v)) out.push({ obj: v as Record<string, unknown>, key: k }), walk((v as Record<string, unknown>)[k]);
+    else if (v !== null && typeof v === 'object')
+      for (const k of Object.keys(v)) out.push({ obj: v as Record<string, unknown>, key: k }), walk((v as Record<string, unknown>)[k]);
   };
   walk(root);
   return out;
@@ -130,7 +220,8 @@ function mutate(s: Record<string, unknown>, ms: readonly Mutation[]): void {
     const target = p.obj;
     const value = structuredClone(m.value); // hostile values are shared constants: never alias them
     if (m.kind === 'set') (target as Record<string | number, unknown>)[p.key] = value;
-    else if (m.kind === 'delete') Array.isArray(target) ? target.splice(p.key as number, 1) : delete (target as Record<string, unknown>)[p.key as string];
+    else if (m.kind === 'delete')
+      Array.isArray(target) ? target.splice(p.key as number, 1) : delete (target as Record<string, unknown>)[p.key as string];
     else {
       const inner = (target as Record<string | number, unknown>)[p.key];
       const host = inner !== null && typeof inner === 'object' && !Array.isArray(inner) ? (inner as Record<string, unknown>) : s;
@@ -141,13 +232,16 @@ function mutate(s: Record<string, unknown>, ms: readonly Mutation[]): void {
   }
 }
 
-const protoNames = (): string => Object.getOwnPropertyNames(Object.prototype).sort().join(',') + Object.getOwnPropertyNames(Array.prototype).length;
+const protoNames = (): string =>
+  Object.getOwnPropertyNames(Object.prototype).sort().join(',') + Object.getOwnPropertyNames(Array.prototype).length;
 
 /** Runs one case in-process; returns its outcome class, throws on a crash. */
 function outcome(raw: Record<string, unknown>, viaText: 'object' | 'yaml' | 'json'): string {
   try {
     const s =
-      viaText === 'object' ? parseScenario(raw, 'fuzz.yaml') : parseScenarioText(viaText === 'yaml' ? stringify(raw) : JSON.stringify(raw), 'fuzz.yaml');
+      viaText === 'object'
+        ? parseScenario(raw, 'fuzz.yaml')
+        : parseScenarioText(viaText === 'yaml' ? stringify(raw) : JSON.stringify(raw), 'fuzz.yaml');
     const est = checkWork(s, 'fuzz.yaml');
     if (est.events > RUN_EVENTS) return 'valid:not-run';
     runScenario(s);
@@ -163,7 +257,27 @@ function outcome(raw: Record<string, unknown>, viaText: 'object' | 'yaml' | 'jso
 }
 
 const gridPathA = fc
-  .array(fc.constantFrom('requesters', 'operators', 'mechanisms', '[0]', '[1]', '.0', 'params', '__proto__', 'constructor', 'prototype', 'margin', '[a]', 'duration', 'x', '..', '['), { minLength: 1, maxLength: 4 })
+  .array(
+    fc.constantFrom(
+      'requesters',
+      'operators',
+      'mechanisms',
+      '[0]',
+      '[1]',
+      '.0',
+      'params',
+      '__proto__',
+      'constructor',
+      'prototype',
+      'margin',
+      '[a]',
+      'duration',
+      'x',
+      '..',
+      '[',
+    ),
+    { minLength: 1, maxLength: 4 },
+  )
   .map((parts) => parts.join('.').replace(/\.\[/g, '['));
 
 describe('fuzz: every scenario input ends valid or cleanly refused (seeded, structure-aware)', () => {
@@ -175,29 +289,51 @@ describe('fuzz: every scenario input ends valid or cleanly refused (seeded, stru
     let hangs = 0;
     let slowestCase: { outcome: string; ms: number; input: string } | undefined;
     fc.assert(
-      fc.property(scenarioA, fc.oneof(fc.constant([] as Mutation[]), fc.array(mutationA, { minLength: 1, maxLength: 3 })), fc.constantFrom('object', 'object', 'yaml', 'json') as fc.Arbitrary<'object' | 'yaml' | 'json'>, (base, ms, via) => {
-        // A deep copy: fast-check's constants are shared between cases, and mutations must not leak.
-        const raw = structuredClone(base) as Record<string, unknown>;
-        mutate(raw, ms);
-        // CPU time, not wall time: the machine is shared, and a case's own work is what a hang is about.
-        const c0 = process.cpuUsage();
-        const o = outcome(raw, via);
-        const c = process.cpuUsage(c0);
-        const took = (c.user + c.system) / 1000;
-        if (took > slowest) slowestCase = { outcome: o, ms: Math.round(took), input: JSON.stringify(raw, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)) };
-        slowest = Math.max(slowest, took);
-        if (took > HANG_MS) hangs++;
-        cases++;
-        outcomes.set(o, (outcomes.get(o) ?? 0) + 1);
-        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-        expect(protoNames()).toBe(before);
-      }),
+      fc.property(
+        scenarioA,
+        fc.oneof(fc.constant([] as Mutation[]), fc.array(mutationA, { minLength: 1, maxLength: 3 })),
+        fc.constantFrom('object', 'object', 'yaml', 'json') as fc.Arbitrary<'object' | 'yaml' | 'json'>,
+        (base, ms, via) => {
+          // A deep copy: fast-check's constants are shared between cases, and mutations must not leak.
+          const raw = structuredClone(base) as Record<string, unknown>;
+          mutate(raw, ms);
+          // CPU time, not wall time: the machine is shared, and a case's own work is what a hang is about.
+          const c0 = process.cpuUsage();
+          const o = outcome(raw, via);
+          const c = process.cpuUsage(c0);
+          const took = (c.user + c.system) / 1000;
+          if (took > slowest)
+            slowestCase = {
+              outcome: o,
+              ms: Math.round(took),
+              input: JSON.stringify(raw, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)),
+            };
+          slowest = Math.max(slowest, took);
+          if (took > HANG_MS) hangs++;
+          cases++;
+          outcomes.set(o, (outcomes.get(o) ?? 0) + 1);
+          expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+          expect(protoNames()).toBe(before);
+        },
+      ),
       { numRuns: RUNS, seed: SEED },
     );
     const valid = [...outcomes].filter(([k]) => k.startsWith('valid')).reduce((n, [, c]) => n + c, 0);
-    const figures = { cases, seed: SEED, distinct_outcomes: outcomes.size, valid, refused: cases - valid, crashes: 0, hangs, slowest_case_cpu_ms: Math.round(slowest) };
+    const figures = {
+      cases,
+      seed: SEED,
+      distinct_outcomes: outcomes.size,
+      valid,
+      refused: cases - valid,
+      crashes: 0,
+      hangs,
+      slowest_case_cpu_ms: Math.round(slowest),
+    };
     mkdirSync('test-artifacts', { recursive: true });
-    writeFileSync(process.env.PMSIM_FUZZ_OUT ?? 'test-artifacts/fuzz.json', `${JSON.stringify({ ...figures, slowest_case: slowestCase, outcomes: Object.fromEntries([...outcomes].sort((a, b) => b[1] - a[1])) }, null, 2)}\n`);
+    writeFileSync(
+      process.env.PMSIM_FUZZ_OUT ?? 'test-artifacts/fuzz.json',
+      `${JSON.stringify({ ...figures, slowest_case: slowestCase, outcomes: Object.fromEntries([...outcomes].sort((a, b) => b[1] - a[1])) }, null, 2)}\n`,
+    );
     console.log(`fuzz: ${JSON.stringify(figures)}`);
     // A campaign that found only one kind of outcome would test nothing.
     expect(valid).toBeGreaterThan(cases / 20);
@@ -206,7 +342,14 @@ describe('fuzz: every scenario input ends valid or cleanly refused (seeded, stru
 
   it(`${Math.max(200, Math.round(RUNS / 10))} sweep grid paths and values: valid or a clean SweepError, never pollution`, () => {
     const before = protoNames();
-    const base = { name: 'b', duration: '1h', window: '1h', mechanisms: ['random'], operators: [{ name: 'a', hardware: 'gpu-rtx4090' }], requesters: [{ name: 'r1', arrival: '10m', size_mcycles: 100, deadline: '1h', max_price_usd_per_mcycle: 0.001 }] };
+    const base = {
+      name: 'b',
+      duration: '1h',
+      window: '1h',
+      mechanisms: ['random'],
+      operators: [{ name: 'a', hardware: 'gpu-rtx4090' }],
+      requesters: [{ name: 'r1', arrival: '10m', size_mcycles: 100, deadline: '1h', max_price_usd_per_mcycle: 0.001 }],
+    };
     fc.assert(
       fc.property(gridPathA, fc.array(hostile, { minLength: 1, maxLength: 3 }), (path, values) => {
         try {

@@ -63,7 +63,17 @@ function watched(inner: Mechanism, exclusive: boolean) {
     step(state, input: Input, now, random, out: Decision[]) {
       const from = out.length;
       if (input.type === 'submit') {
-        jobs.set(input.job.id, { job: input.job, done: 0, closed: false, outcome: '', doneOp: -1, settles: [], escrowOut: 0, working: new Set(), delivered: new Set() });
+        jobs.set(input.job.id, {
+          job: input.job,
+          done: 0,
+          closed: false,
+          outcome: '',
+          doneOp: -1,
+          settles: [],
+          escrowOut: 0,
+          working: new Set(),
+          delivered: new Set(),
+        });
       } else if (input.type === 'join') capacity.set(input.operator.id, input.operator.capacity);
       else if ((input.type === 'deliver' || input.type === 'fail') && jobs.has(input.jobId)) {
         const w = jobs.get(input.jobId)!;
@@ -83,7 +93,8 @@ function watched(inner: Mechanism, exclusive: boolean) {
         if (d.type === 'request-ask' || d.type === 'eject' || d.type === 'refused') continue;
         if (d.type === 'timer' && d.jobId === EPOCH_JOB) continue;
         if (epochPaid && d.type === 'settle' && d.source === 'emission') {
-          if (!paidSolutions.get(d.jobId)?.has(d.operator)) v.add(`epoch emission to node ${d.operator}, which delivered no solution of job ${d.jobId}`);
+          if (!paidSolutions.get(d.jobId)?.has(d.operator))
+            v.add(`epoch emission to node ${d.operator}, which delivered no solution of job ${d.jobId}`);
           seen.settle++;
           continue;
         }
@@ -99,7 +110,8 @@ function watched(inner: Mechanism, exclusive: boolean) {
           case 'assign': {
             const cap = capacity.get(d.operator);
             if (!cap || !fits(cap, w.job.request)) v.add(`job ${d.jobId} assigned to node ${d.operator} without the resources`);
-            if (exclusive && busy.has(d.operator)) v.add(`node ${d.operator} given job ${d.jobId} while working on job ${busy.get(d.operator)}`);
+            if (exclusive && busy.has(d.operator))
+              v.add(`node ${d.operator} given job ${d.jobId} while working on job ${busy.get(d.operator)}`);
             if (w.done > 0) v.add(`job ${d.jobId} assigned after it ended`);
             if (d.price < 0 || (d.price > w.job.maxPrice && !minted)) v.add(`job ${d.jobId} assigned at ${d.price} outside [0, maxPrice]`);
             w.working.add(d.operator);
@@ -221,7 +233,14 @@ function check(w: World, make: () => Mechanism, exclusive: boolean): void {
   expect(r.ledger.openEscrows()).toBeLessThanOrEqual(r.openJobs);
 }
 
-const raceConfigs = [{}, { losersAbort: false }, { preset: 'aleo' }, { maxRacers: 2 }, { onNoRacers: 'fail' as const }, { rewardShare: 0.5 }];
+const raceConfigs = [
+  {},
+  { losersAbort: false },
+  { preset: 'aleo' },
+  { maxRacers: 2 },
+  { onNoRacers: 'fail' as const },
+  { rewardShare: 0.5 },
+];
 const bookConfigs = [
   {},
   { preset: 'nil-proof-market' },

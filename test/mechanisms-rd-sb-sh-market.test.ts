@@ -22,7 +22,10 @@ const operators = [
 ];
 const costs = operators.map((o) => cost(o.hardware)).sort((a, b) => a - b);
 const hourly = (ceilingUsd: number) =>
-  scenario({ operators, requesters: [{ name: 'app', arrival: '1h', size_mcycles: 1000, deadline: '4h', max_price_usd: ceilingUsd, max_jobs: 10 }] });
+  scenario({
+    operators,
+    requesters: [{ name: 'app', arrival: '1h', size_mcycles: 1000, deadline: '4h', max_price_usd: ceilingUsd, max_jobs: 10 }],
+  });
 
 describe('the registry', () => {
   it('registers reverse-dutch, sealed-bid and self-hosted with their presets', () => {
@@ -60,7 +63,10 @@ describe('sealed-bid in the market: a priced-out auction (reference §5 item 2, 
 describe('reverse-dutch in the market', () => {
   it('is locked by the cheapest operator when the ramp reaches its cost, within one ramp second (two more with the 2 s lock delay)', () => {
     const max = 10 * costs[0]!;
-    for (const [lockDelay, slack] of [[0, 1], [2, 3]] as const) {
+    for (const [lockDelay, slack] of [
+      [0, 1],
+      [2, 3],
+    ] as const) {
       const { rows, result } = run(hourly(max / 1e6), create('reverse-dutch', { preset: 'boundless', lockDelay }));
       // The ramp (min 0 → max over 600 + 2 × 1000 s) moves max/2600 per second.
       const step = Math.ceil(max / 2600);
@@ -112,14 +118,28 @@ describe('reverse-dutch in the market', () => {
 describe('cloud_cost_usd for every mechanism', () => {
   // The delivering node's hardware rented on demand for the job's nominal proving time.
   const rtx = hardwareById('gpu-rtx4090')!;
-  const perJob = (mcycles: number) => Math.round(((rtx.setupSeconds + (mcycles * 1e6) / (rtx.khz * 1000)) * rtx.rentUsdPerHour * 1e6) / 3600);
-  it.each(['random', 'reverse-dutch', 'sealed-bid', 'self-hosted'])('%s: the sum over delivered jobs of nominal time × on-demand rent', (id) => {
-    const s = scenario({ requesters: [{ name: 'app', arrival: { dist: 'exponential', mean: 1800 }, size_mcycles: { dist: 'uniform', min: 200, max: 2000 }, deadline: '4h', max_price_usd_per_mcycle: 0.001 }] });
-    const { result, rows } = run(s, create(id, id === 'self-hosted' ? { nodes: 2, failureProb: 0 } : {}));
-    const delivered = rows.filter((r) => r.outcome === 'delivered');
-    expect(delivered.length).toBeGreaterThan(10);
-    expect(result.metrics.cloud).toBe(delivered.reduce((a, r) => a + perJob(r.mcycles), 0));
-  });
+  const perJob = (mcycles: number) =>
+    Math.round(((rtx.setupSeconds + (mcycles * 1e6) / (rtx.khz * 1000)) * rtx.rentUsdPerHour * 1e6) / 3600);
+  it.each(['random', 'reverse-dutch', 'sealed-bid', 'self-hosted'])(
+    '%s: the sum over delivered jobs of nominal time × on-demand rent',
+    (id) => {
+      const s = scenario({
+        requesters: [
+          {
+            name: 'app',
+            arrival: { dist: 'exponential', mean: 1800 },
+            size_mcycles: { dist: 'uniform', min: 200, max: 2000 },
+            deadline: '4h',
+            max_price_usd_per_mcycle: 0.001,
+          },
+        ],
+      });
+      const { result, rows } = run(s, create(id, id === 'self-hosted' ? { nodes: 2, failureProb: 0 } : {}));
+      const delivered = rows.filter((r) => r.outcome === 'delivered');
+      expect(delivered.length).toBeGreaterThan(10);
+      expect(result.metrics.cloud).toBe(delivered.reduce((a, r) => a + perJob(r.mcycles), 0));
+    },
+  );
 });
 
 describe('allocation invariants on generated scenarios', () => {
@@ -156,9 +176,23 @@ describe('allocation invariants on generated scenarios', () => {
         const s = scenario({
           seed: g.seed,
           duration: '12h',
-          operators: g.groups.map((x, i) => ({ name: `g${i}`, hardware: x.hardware, entities: x.entities, devices: x.devices, failure_prob: x.failure, margin: x.margin })),
+          operators: g.groups.map((x, i) => ({
+            name: `g${i}`,
+            hardware: x.hardware,
+            entities: x.entities,
+            devices: x.devices,
+            failure_prob: x.failure,
+            margin: x.margin,
+          })),
           requesters: [
-            { name: 'app', arrival: { dist: 'exponential', mean: g.meanGap }, size_mcycles: { dist: 'lognormal', median: 500, sigma: 1 }, deadline: g.deadline, max_price_usd_per_mcycle: g.pricePerMcycle, resources: { gpus: g.gpus, memory_gb: 16 } },
+            {
+              name: 'app',
+              arrival: { dist: 'exponential', mean: g.meanGap },
+              size_mcycles: { dist: 'lognormal', median: 500, sigma: 1 },
+              deadline: g.deadline,
+              max_price_usd_per_mcycle: g.pricePerMcycle,
+              resources: { gpus: g.gpus, memory_gb: 16 },
+            },
           ],
         });
         const m = checked(create(id, params));

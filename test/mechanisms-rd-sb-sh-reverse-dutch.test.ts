@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { priceAt, reverseDutch, slashSplit, timeAtPrice, TAG_DIRECT, TAG_EXPIRED, TAG_INTENT0, TAG_LOCK_EXPIRED, type ReverseDutchParams } from '../src/mechanisms/reverse-dutch/index.js';
+import {
+  priceAt,
+  reverseDutch,
+  slashSplit,
+  timeAtPrice,
+  TAG_DIRECT,
+  TAG_EXPIRED,
+  TAG_INTENT0,
+  TAG_LOCK_EXPIRED,
+  type ReverseDutchParams,
+} from '../src/mechanisms/reverse-dutch/index.js';
 import { Driver, job, op, rng } from './mechanisms-rd-sb-sh.driver.js';
 
 /**
@@ -47,7 +57,12 @@ describe('reverse-dutch: the offer a job becomes', () => {
     const d = setup();
     const s = d.of('solicit');
     expect(s).toHaveLength(1);
-    expect(s[0]).toMatchObject({ mode: 'lock', reward: 1_000_000, until: LOCK_DL, ramp: { start: START, end: START + 170, from: 1_000_000, to: MAX } });
+    expect(s[0]).toMatchObject({
+      mode: 'lock',
+      reward: 1_000_000,
+      until: LOCK_DL,
+      ramp: { start: START, end: START + 170, from: 1_000_000, to: MAX },
+    });
   });
   it('sets timers one second after the lock deadline and one second after the deadline', () => {
     const d = setup();
@@ -65,18 +80,24 @@ describe('reverse-dutch: locking', () => {
   });
   it('gives the job to the first locker only', () => {
     const d = locked();
-    expect(d.step({ type: 'lock', jobId: 0, operator: 1 }, START + 86)).toEqual([{ type: 'refused', inputId: expect.any(Number), input: 'lock', reason: 'taken' }]);
+    expect(d.step({ type: 'lock', jobId: 0, operator: 1 }, START + 86)).toEqual([
+      { type: 'refused', inputId: expect.any(Number), input: 'lock', reason: 'taken' },
+    ]);
   });
   it('accepts a lock at the lock deadline and rejects one a second later', () => {
     const a = setup();
     a.step({ type: 'lock', jobId: 0, operator: 0 }, LOCK_DL + 0.5);
     expect(a.of('assign')[0]!.price).toBe(MAX);
     const b = setup();
-    expect(b.step({ type: 'lock', jobId: 0, operator: 0 }, LOCK_DL + 1)).toEqual([{ type: 'refused', inputId: expect.any(Number), input: 'lock', reason: 'late' }]);
+    expect(b.step({ type: 'lock', jobId: 0, operator: 0 }, LOCK_DL + 1)).toEqual([
+      { type: 'refused', inputId: expect.any(Number), input: 'lock', reason: 'late' },
+    ]);
   });
   it('with a reaction delay, locks when the decision lands, at the then-current price; the first decision wins', () => {
     const d = setup({ lockDelay: 2 });
-    expect(d.step({ type: 'lock', jobId: 0, operator: 1 }, START + 85)).toEqual([{ type: 'timer', jobId: 0, at: START + 87, tag: TAG_INTENT0 + 1 }]);
+    expect(d.step({ type: 'lock', jobId: 0, operator: 1 }, START + 85)).toEqual([
+      { type: 'timer', jobId: 0, at: START + 87, tag: TAG_INTENT0 + 1 },
+    ]);
     d.step({ type: 'lock', jobId: 0, operator: 2 }, START + 86);
     expect(d.of('assign')).toHaveLength(0);
     d.step({ type: 'timer', jobId: 0, tag: TAG_INTENT0 + 1 }, START + 87);
@@ -124,7 +145,9 @@ describe('reverse-dutch: money rules of one job', () => {
     expect(d.done.get(0)).toMatchObject({ outcome: 'delivered', operator: 1 });
     expect(d.closed.has(0)).toBe(false); // the slash waits for the deadline
     d.step({ type: 'timer', jobId: 0, tag: TAG_EXPIRED }, DL + 1);
-    expect(d.of('slash')).toEqual([{ type: 'slash', jobId: 0, operator: 0, burn: 10_000_000, toOperator: 1, reward: 10_000_000, toTreasury: 0 }]);
+    expect(d.of('slash')).toEqual([
+      { type: 'slash', jobId: 0, operator: 0, burn: 10_000_000, toOperator: 1, reward: 10_000_000, toTreasury: 0 },
+    ]);
     expect(d.closed.has(0)).toBe(true);
     expect(d.bal.requester).toBe(0);
     expect(d.bal.op0).toBe(-COLL);
@@ -138,7 +161,9 @@ describe('reverse-dutch: money rules of one job', () => {
     const d = locked();
     d.step({ type: 'timer', jobId: 0, tag: TAG_LOCK_EXPIRED }, LOCK_DL + 1);
     d.step({ type: 'timer', jobId: 0, tag: TAG_EXPIRED }, DL + 1);
-    expect(d.of('slash')).toEqual([{ type: 'slash', jobId: 0, operator: 0, burn: 10_000_000, toOperator: -1, reward: 0, toTreasury: 10_000_000 }]);
+    expect(d.of('slash')).toEqual([
+      { type: 'slash', jobId: 0, operator: 0, burn: 10_000_000, toOperator: -1, reward: 0, toTreasury: 10_000_000 },
+    ]);
     expect(d.of('refund')).toEqual([{ type: 'refund', jobId: 0, amount: P85 }]);
     expect(d.of('abort')).toEqual([{ type: 'abort', jobId: 0, operator: 0 }]);
     expect(d.done.get(0)).toMatchObject({ outcome: 'failed', operator: -1 });
@@ -153,7 +178,9 @@ describe('reverse-dutch: money rules of one job', () => {
     d.step({ type: 'timer', jobId: 0, tag: TAG_LOCK_EXPIRED }, LOCK_DL + 1);
     d.step({ type: 'deliver', jobId: 0, operator: 0 }, LOCK_DL + 1);
     d.step({ type: 'timer', jobId: 0, tag: TAG_EXPIRED }, DL + 1);
-    expect(d.of('slash')).toEqual([{ type: 'slash', jobId: 0, operator: 0, burn: 10_000_000, toOperator: 0, reward: 10_000_000, toTreasury: 0 }]);
+    expect(d.of('slash')).toEqual([
+      { type: 'slash', jobId: 0, operator: 0, burn: 10_000_000, toOperator: 0, reward: 10_000_000, toTreasury: 0 },
+    ]);
     expect(d.of('settle')).toHaveLength(0);
     expect(d.bal.op0).toBe(-10_000_000);
     expect(d.bal.requester).toBe(0);
@@ -195,7 +222,9 @@ describe('reverse-dutch: money rules of one job', () => {
   it('ends every job once: a second delivery and late timers are ignored', () => {
     const d = locked();
     d.step({ type: 'deliver', jobId: 0, operator: 0 }, 300);
-    expect(d.step({ type: 'deliver', jobId: 0, operator: 0 }, 301)).toEqual([{ type: 'refused', inputId: expect.any(Number), input: 'deliver', reason: 'unknown-job' }]);
+    expect(d.step({ type: 'deliver', jobId: 0, operator: 0 }, 301)).toEqual([
+      { type: 'refused', inputId: expect.any(Number), input: 'deliver', reason: 'unknown-job' },
+    ]);
     expect(d.step({ type: 'timer', jobId: 0, tag: TAG_LOCK_EXPIRED }, LOCK_DL + 1)).toEqual([]);
     expect(d.step({ type: 'timer', jobId: 0, tag: TAG_EXPIRED }, DL + 1)).toEqual([]);
   });
@@ -228,7 +257,13 @@ describe('reverse-dutch: re-offering to nodes that become free', () => {
     const d = setup({ resolicit: 4 });
     d.step({ type: 'available', operator: 2 }, 100);
     expect(d.of('solicit')).toHaveLength(2);
-    expect(d.of('solicit')[1]).toMatchObject({ mode: 'lock', reward: priceAt({ minPrice: 1_000_000, maxPrice: MAX, rampUpStart: START, rampUpPeriod: 170, lockTimeout: 625, timeout: 1500, lockCollateral: 0 }, 100) });
+    expect(d.of('solicit')[1]).toMatchObject({
+      mode: 'lock',
+      reward: priceAt(
+        { minPrice: 1_000_000, maxPrice: MAX, rampUpStart: START, rampUpPeriod: 170, lockTimeout: 625, timeout: 1500, lockCollateral: 0 },
+        100,
+      ),
+    });
     d.step({ type: 'lock', jobId: 0, operator: 2 }, 101);
     d.step({ type: 'available', operator: 1 }, 102);
     expect(d.of('solicit')).toHaveLength(2);
@@ -250,7 +285,15 @@ describe('reverse-dutch validation: a reverse Dutch auction is a first-price auc
     for (let k = 0; k < reps; k++) {
       const d = new Driver(reverseDutch(EXAMPLE), [op(0)]);
       d.submit(job({ id: 0, maxPrice: MAX }), 0);
-      const offer = { minPrice: 1_000_000, maxPrice: MAX, rampUpStart: START, rampUpPeriod: 170, lockTimeout: 625, timeout: 1500, lockCollateral: 0 };
+      const offer = {
+        minPrice: 1_000_000,
+        maxPrice: MAX,
+        rampUpStart: START,
+        rampUpPeriod: 170,
+        lockTimeout: 625,
+        timeout: 1500,
+        lockCollateral: 0,
+      };
       const times: [number, number][] = [];
       for (let i = 0; i < n; i++) times.push([timeAtPrice(offer, Math.round(a + (b - a) * r.next())), i]);
       times.sort((x, y) => x[0] - y[0] || x[1] - y[1]);

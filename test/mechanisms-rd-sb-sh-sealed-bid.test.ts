@@ -4,7 +4,11 @@ import { Driver, job, op, rng } from './mechanisms-rd-sb-sh.driver.js';
 
 const LIMIT = 1_000_000;
 
-function auction(params: Partial<SealedBidParams> & { preset?: string }, bids: [number, number][], j = job({ id: 0, maxPrice: LIMIT, deadline: 3600 })) {
+function auction(
+  params: Partial<SealedBidParams> & { preset?: string },
+  bids: [number, number][],
+  j = job({ id: 0, maxPrice: LIMIT, deadline: 3600 }),
+) {
   const d = new Driver(sealedBid({ auctionPeriod: 30, ...params }), [op(0), op(1), op(2), op(3)]);
   d.submit(j, 0);
   for (const [operator, price] of bids) d.step({ type: 'bid', jobId: j.id, operator, price }, 5);
@@ -20,12 +24,19 @@ describe('sealed-bid: the auction', () => {
     expect(d.of('timer')).toEqual([{ type: 'timer', jobId: 3, at: 40, tag: TAG_CLOSE }]);
   });
   it('gives the job to the lowest bid at the close, committed, with a deadline timer', () => {
-    const d = auction({ preset: 'succinct' }, [[0, 700_000], [1, 500_000], [2, 600_000]]);
+    const d = auction({ preset: 'succinct' }, [
+      [0, 700_000],
+      [1, 500_000],
+      [2, 600_000],
+    ]);
     expect(d.of('assign')).toEqual([{ type: 'assign', jobId: 0, operator: 1, price: 500_000, role: 'winner', committed: true }]);
     expect(d.of('timer').at(-1)).toEqual({ type: 'timer', jobId: 0, at: 3600, tag: TAG_DEADLINE });
   });
   it('breaks a tie in favour of the earlier bid', () => {
-    const d = auction({}, [[2, 500_000], [1, 500_000]]);
+    const d = auction({}, [
+      [2, 500_000],
+      [1, 500_000],
+    ]);
     expect(d.of('assign')[0]!.operator).toBe(2);
   });
   it('ignores bids after the auction period, bids above the price limit, and second bids of an operator', () => {
@@ -41,7 +52,11 @@ describe('sealed-bid: the auction', () => {
 });
 
 describe('sealed-bid: settlement', () => {
-  const bids: [number, number][] = [[0, 700_000], [1, 500_000], [2, 600_000]];
+  const bids: [number, number][] = [
+    [0, 700_000],
+    [1, 500_000],
+    [2, 600_000],
+  ];
   it('first price (succinct): the winner is paid its own bid on delivery', () => {
     const d = auction({ preset: 'succinct' }, bids);
     d.step({ type: 'deliver', jobId: 0, operator: 1 }, 400);
@@ -77,7 +92,10 @@ describe('sealed-bid: failures', () => {
     expect(d.bal.requester).toBe(0);
   });
   it('fails a priced-out job: every bid above the price limit is ignored (reference §5 item 2)', () => {
-    const d = auction({}, [[0, 1_200_000], [1, 1_100_000]]);
+    const d = auction({}, [
+      [0, 1_200_000],
+      [1, 1_100_000],
+    ]);
     expect(d.of('assign')).toHaveLength(0);
     expect(d.done.get(0)).toMatchObject({ outcome: 'failed' });
   });
@@ -94,7 +112,9 @@ describe('sealed-bid: failures', () => {
     const d = auction({ slashOnMiss: true, collateralMultiple: 2, slashBurnBps: 5000 }, [[1, 500_000]]);
     expect(d.of('collateral')).toEqual([{ type: 'collateral', jobId: 0, operator: 1, amount: 1_000_000 }]);
     d.step({ type: 'fail', jobId: 0, operator: 1 }, 200);
-    expect(d.of('slash')).toEqual([{ type: 'slash', jobId: 0, operator: 1, burn: 500_000, toOperator: -1, reward: 0, toTreasury: 500_000 }]);
+    expect(d.of('slash')).toEqual([
+      { type: 'slash', jobId: 0, operator: 1, burn: 500_000, toOperator: -1, reward: 0, toTreasury: 500_000 },
+    ]);
     expect(d.of('refund')).toEqual([{ type: 'refund', jobId: 0, amount: 500_000 }]);
     expect(d.bal.op1).toBe(-1_000_000);
     expect(d.bal.requester).toBe(0);
@@ -118,7 +138,10 @@ describe('sealed-bid: the stake cap', () => {
     d.step({ type: 'bid', jobId: 1, operator: 0, price: 100_000 }, 32);
     d.step({ type: 'bid', jobId: 1, operator: 1, price: 400_000 }, 32);
     d.step({ type: 'timer', jobId: 1, tag: TAG_CLOSE }, 61);
-    expect(d.of('assign').map((a) => [a.jobId, a.operator, a.price])).toEqual([[0, 0, 100_000], [1, 1, 400_000]]);
+    expect(d.of('assign').map((a) => [a.jobId, a.operator, a.price])).toEqual([
+      [0, 0, 100_000],
+      [1, 1, 400_000],
+    ]);
     // Once operator 0 delivers, it may win again.
     d.step({ type: 'deliver', jobId: 0, operator: 0 }, 70);
     d.submit(job({ id: 2, maxPrice: LIMIT }), 71);
@@ -148,7 +171,10 @@ describe('sealed-bid validation: order statistics of uniform costs', () => {
   function meanPrice(n: number, settlement: 'first' | 'second', seed: number): number {
     const r = rng(seed);
     const mech = sealedBid({ auctionPeriod: 10, settlement, maxConcurrent: 0 });
-    const d = new Driver(mech, Array.from({ length: n }, (_, i) => op(i)));
+    const d = new Driver(
+      mech,
+      Array.from({ length: n }, (_, i) => op(i)),
+    );
     const reps = 20_000;
     let sum = 0;
     for (let k = 0; k < reps; k++) {

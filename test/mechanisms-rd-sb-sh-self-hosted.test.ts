@@ -11,10 +11,21 @@ describe('self-hosted: the cluster scheduler', () => {
   it('runs jobs first come first served on the lowest free node, committed, at no per-job price', () => {
     const d = new Driver(selfHosted({ nodes: 2 }), [op(0), op(1)]);
     for (let i = 0; i < 4; i++) d.submit(job({ id: i, submittedAt: i }), i);
-    expect(d.of('assign').map((a) => [a.jobId, a.operator, a.price, a.committed])).toEqual([[0, 0, 0, true], [1, 1, 0, true]]);
+    expect(d.of('assign').map((a) => [a.jobId, a.operator, a.price, a.committed])).toEqual([
+      [0, 0, 0, true],
+      [1, 1, 0, true],
+    ]);
     d.step({ type: 'deliver', jobId: 1, operator: 1 }, 10);
     d.step({ type: 'deliver', jobId: 0, operator: 0 }, 11);
-    expect(d.of('assign').slice(2).map((a) => [a.jobId, a.operator])).toEqual([[2, 1], [3, 0]]);
+    expect(
+      d
+        .of('assign')
+        .slice(2)
+        .map((a) => [a.jobId, a.operator]),
+    ).toEqual([
+      [2, 1],
+      [3, 0],
+    ]);
     expect(d.done.get(1)).toMatchObject({ outcome: 'delivered', operator: 1 });
     d.step({ type: 'deliver', jobId: 2, operator: 1 }, 20);
     d.step({ type: 'deliver', jobId: 3, operator: 0 }, 21);
@@ -54,8 +65,11 @@ describe('self-hosted in the market shell', () => {
   /** Nominal service time of a 1000-Mcycle job on one RTX 4090: setup + cycles / speed. */
   const S = rtx.setupSeconds + 1e9 / (rtx.khz * 1000);
 
-  it('replaces the operators with the requester\'s cluster and charges rent for every hour of the run, idle ones included', () => {
-    const s = scenario({ duration: '1d', requesters: [{ name: 'app', arrival: '2h', size_mcycles: 1000, deadline: '4h', max_price_usd: 1 }] });
+  it("replaces the operators with the requester's cluster and charges rent for every hour of the run, idle ones included", () => {
+    const s = scenario({
+      duration: '1d',
+      requesters: [{ name: 'app', arrival: '2h', size_mcycles: 1000, deadline: '4h', max_price_usd: 1 }],
+    });
     const m = checked(create('self-hosted', { nodes: 3, hardware: 'gpu-rtx4090', devices: 2, rentUsdPerHour: 0.5, failureProb: 0 }));
     const { result, rows } = run(s, m);
     const row = summaryRow(key, result);

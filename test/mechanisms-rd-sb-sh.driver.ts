@@ -7,7 +7,12 @@
 import type { Decision, Input, InputDraft, Job, Mechanism, OperatorInfo, ProtocolState } from '../src/mechanisms/types.js';
 import { job as baseJob } from './agents-helpers.js';
 
-export const op = (id: number, gpus = 1): OperatorInfo => ({ id, entity: id, capacity: { cpus: 16 * gpus, gpus, memoryGb: 64 * gpus }, hardware: 'gpu' });
+export const op = (id: number, gpus = 1): OperatorInfo => ({
+  id,
+  entity: id,
+  capacity: { cpus: 16 * gpus, gpus, memoryGb: 64 * gpus },
+  hardware: 'gpu',
+});
 
 /** The shared test job (100 Mcycles, 1 h deadline, $1 limit), with id 0 unless overridden. */
 export const job = (over: Partial<Job> = {}): Job => baseJob({ id: 0, ...over });

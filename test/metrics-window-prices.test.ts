@@ -32,7 +32,9 @@ describe('timeseries.csv per-window prices agree with summary.csv', () => {
         const width = Number(ts[1]!.t_start_s) - Number(ts[0]!.t_start_s);
         for (const w of mine) {
           const t0 = Number(w.t_start_s);
-          const mc = jobs.filter((j) => j.mechanism === m && Number(j.ended_s) >= t0 && Number(j.ended_s) < t0 + width).reduce((a, j) => a + Number(j.mcycles), 0);
+          const mc = jobs
+            .filter((j) => j.mechanism === m && Number(j.ended_s) >= t0 && Number(j.ended_s) < t0 + width)
+            .reduce((a, j) => a + Number(j.mcycles), 0);
           num += mc * Number(w.price_per_mcycle_mean_usd);
           den += mc;
         }
@@ -51,7 +53,9 @@ describe('timeseries.csv per-window prices agree with summary.csv', () => {
   it('no window that delivered work shows a price of 0 when the summary price is positive', () => {
     const ts = series();
     for (const s of summary()) {
-      const zero = ts.filter((w) => w.mechanism === s.mechanism && Number(w.jobs_delivered) > 0 && Number(w.price_per_mcycle_mean_usd) === 0);
+      const zero = ts.filter(
+        (w) => w.mechanism === s.mechanism && Number(w.jobs_delivered) > 0 && Number(w.price_per_mcycle_mean_usd) === 0,
+      );
       expect(zero.length, String(s.mechanism)).toBe(0);
     }
   });
@@ -59,7 +63,9 @@ describe('timeseries.csv per-window prices agree with summary.csv', () => {
   it("price_cv is the population CV of the time series' window prices, for every mechanism", () => {
     const ts = series();
     for (const s of summary()) {
-      const ps = ts.filter((w) => w.mechanism === s.mechanism && w.price_per_mcycle_mean_usd !== '').map((w) => Number(w.price_per_mcycle_mean_usd));
+      const ps = ts
+        .filter((w) => w.mechanism === s.mechanism && w.price_per_mcycle_mean_usd !== '')
+        .map((w) => Number(w.price_per_mcycle_mean_usd));
       const mean = ps.reduce((a, b) => a + b, 0) / ps.length;
       const sd = Math.sqrt(ps.reduce((a, b) => a + (b - mean) ** 2, 0) / ps.length);
       expect(sd / mean, String(s.mechanism)).toBeCloseTo(Number(s.price_cv), 6);

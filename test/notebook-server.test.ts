@@ -19,10 +19,12 @@ import WebSocket from 'ws';
 import { ROOT } from './cli.js';
 
 const PY = '/usr/bin/python3';
-const HAVE = spawnSync(PY, ['-c', 'import notebook, jupyter_client'], { encoding: 'utf8' }).status === 0 && spawnSync('jupyter-notebook', ['--version'], { encoding: 'utf8' }).status === 0;
+const HAVE =
+  spawnSync(PY, ['-c', 'import notebook, jupyter_client'], { encoding: 'utf8' }).status === 0 &&
+  spawnSync('jupyter-notebook', ['--version'], { encoding: 'utf8' }).status === 0;
 const REQUIRE = process.env.PMSIM_REQUIRE_JUPYTER === '1';
 if (!HAVE) {
-  const msg = 'notebook server test: Debian\'s jupyter-notebook not found (bash scripts/ci-setup.sh)';
+  const msg = "notebook server test: Debian's jupyter-notebook not found (bash scripts/ci-setup.sh)";
   if (REQUIRE) throw new Error(`${msg}; PMSIM_REQUIRE_JUPYTER=1 requires it`);
   console.warn(`SKIPPED ${msg}`);
 }
@@ -53,7 +55,10 @@ describe.skipIf(!HAVE)('the notebooks in a Jupyter server', () => {
   const log: string[] = [];
   const env = { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}` };
   const api = async (path: string, init: RequestInit = {}) => {
-    const r = await fetch(`${base}${path}`, { ...init, headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) } });
+    const r = await fetch(`${base}${path}`, {
+      ...init,
+      headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) },
+    });
     const text = await r.text();
     return { status: r.status, body: text ? JSON.parse(text) : null };
   };
@@ -64,7 +69,18 @@ describe.skipIf(!HAVE)('the notebooks in a Jupyter server', () => {
     expect(reg.status, reg.stderr).toBe(0);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    server = spawn('jupyter-notebook', ['--no-browser', `--port=${port}`, '--ip=127.0.0.1', `--NotebookApp.token=${token}`, `--notebook-dir=${join(ROOT, 'notebooks')}`, '--allow-root'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(
+      'jupyter-notebook',
+      [
+        '--no-browser',
+        `--port=${port}`,
+        '--ip=127.0.0.1',
+        `--NotebookApp.token=${token}`,
+        `--notebook-dir=${join(ROOT, 'notebooks')}`,
+        '--allow-root',
+      ],
+      { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     server.stdout!.on('data', (d) => log.push(String(d)));
     server.stderr!.on('data', (d) => log.push(String(d)));
     for (let i = 0; i < 150; i++) {
@@ -90,7 +106,10 @@ describe.skipIf(!HAVE)('the notebooks in a Jupyter server', () => {
     const code = firstCode(nb.body.content);
     // The notebook imports the built package (written so check-deps does not read it as this test's import).
     expect(code).toContain(['from', "'../dist/index.js'"].join(' '));
-    const session = await api('/api/sessions', { method: 'POST', body: JSON.stringify({ path: '01-quickstart.ipynb', name: '01-quickstart.ipynb', type: 'notebook', kernel: { name: 'tslab' } }) });
+    const session = await api('/api/sessions', {
+      method: 'POST',
+      body: JSON.stringify({ path: '01-quickstart.ipynb', name: '01-quickstart.ipynb', type: 'notebook', kernel: { name: 'tslab' } }),
+    });
     expect(session.status, JSON.stringify(session.body)).toBe(201);
     const kernelId: string = session.body.kernel.id;
     const ws = new WebSocket(`${base.replace('http', 'ws')}/api/kernels/${kernelId}/channels?token=${token}`);
@@ -111,7 +130,14 @@ describe.skipIf(!HAVE)('the notebooks in a Jupyter server', () => {
     });
     ws.send(
       JSON.stringify({
-        header: { msg_id: msgId, username: 'test', session: randomBytes(8).toString('hex'), msg_type: 'execute_request', version: '5.3', date: new Date().toISOString() },
+        header: {
+          msg_id: msgId,
+          username: 'test',
+          session: randomBytes(8).toString('hex'),
+          msg_type: 'execute_request',
+          version: '5.3',
+          date: new Date().toISOString(),
+        },
         parent_header: {},
         metadata: {},
         content: { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true },

@@ -15,16 +15,29 @@ function run(s: Scenario, id: string, params: Record<string, unknown> = {}): Job
   return jobs;
 }
 
-describe('boundless secondaries work to the offer\'s timeout, not the requester\'s off-chain deadline', () => {
-  it('a job whose locker abandons it is delivered by a secondary after the lock deadline, even when that is past the requester\'s deadline (BoundlessMarket.sol _fulfillAndPayWasLocked)', () => {
+describe("boundless secondaries work to the offer's timeout, not the requester's off-chain deadline", () => {
+  it("a job whose locker abandons it is delivered by a secondary after the lock deadline, even when that is past the requester's deadline (BoundlessMarket.sol _fulfillAndPayWasLocked)", () => {
     const s = smallScenario({
       duration: '12h',
       operators: [
-        { name: 'griefer', hardware: 'gpu-rtx4090', strategy: 'griefer', params: { abandon_prob: 1, abandon_after_s: 60, price_factor: 0 } },
+        {
+          name: 'griefer',
+          hardware: 'gpu-rtx4090',
+          strategy: 'griefer',
+          params: { abandon_prob: 1, abandon_after_s: 60, price_factor: 0 },
+        },
         { name: 'honest', entities: 3, hardware: 'gpu-rtx4090', strategy: 'cost-plus', margin: 0.2, failure_prob: 0 },
       ],
       // A 20-minute deadline: the SDK's lock timeout (1800 s + 7 s/Mcycle) always ends after it.
-      requesters: [{ name: 'apps', arrival: { dist: 'exponential', mean: '30m' }, size_mcycles: 200, deadline: '20m', max_price_usd_per_mcycle: 0.001 }],
+      requesters: [
+        {
+          name: 'apps',
+          arrival: { dist: 'exponential', mean: '30m' },
+          size_mcycles: 200,
+          deadline: '20m',
+          max_price_usd_per_mcycle: 0.001,
+        },
+      ],
     });
     const jobs = run(s, 'reverse-dutch', { preset: 'boundless' });
     const griefed = jobs.filter((j) => j.entity !== 'griefer' && j.attempts > 1);
@@ -45,7 +58,9 @@ describe('succinct under lock-griefing: stake slashing', () => {
     expect(onTime(off)).toBe(0);
     expect(onTime(on)).toBeGreaterThan(0.5);
     // Once its stake and capital are gone the griefer wins nothing more.
-    const lastGriefed = Math.max(...on.filter((j) => j.outcome === 'failed' && j.attempts === 1 && j.submitted_s < 86_400).map((j) => j.submitted_s));
+    const lastGriefed = Math.max(
+      ...on.filter((j) => j.outcome === 'failed' && j.attempts === 1 && j.submitted_s < 86_400).map((j) => j.submitted_s),
+    );
     const after = on.filter((j) => j.submitted_s > lastGriefed && j.submitted_s < 86_400);
     expect(after.length).toBeGreaterThan(0);
     expect(onTime(after)).toBeGreaterThan(0.9);

@@ -60,7 +60,10 @@ describe('succinct (succinctlabs/network@b80c118, docs.succinct.xyz)', () => {
   });
 
   it('a missed deadline slashes stake, so a zero-price griefer loses money and, once its capital is gone, stops winning (docs provers/how-it-works)', () => {
-    const d = new Driver(sealedBid({ preset: 'succinct', slashOnMiss: true, stakeUsd: 10, stakePerJobUsd: 10, restake: true }), [{ ...op(0), capitalUsd: 20 }, op(1)]);
+    const d = new Driver(sealedBid({ preset: 'succinct', slashOnMiss: true, stakeUsd: 10, stakePerJobUsd: 10, restake: true }), [
+      { ...op(0), capitalUsd: 20 },
+      op(1),
+    ]);
     const outcomes: string[] = [];
     for (let i = 0; i < 3; i++) {
       const t = i * 10_000;
@@ -86,12 +89,17 @@ describe('succinct (succinctlabs/network@b80c118, docs.succinct.xyz)', () => {
     const out: Decision[] = [];
     const step = feeder(m, s, out);
     step({ type: 'submit', job: job({ id: 0, maxPrice: LIMIT }) }, 5);
-    expect(out.filter((d) => d.type === 'timer' && d.jobId === EPOCH_JOB)).toEqual([{ type: 'timer', jobId: EPOCH_JOB, at: 100, tag: TAG_EPOCH }]);
+    expect(out.filter((d) => d.type === 'timer' && d.jobId === EPOCH_JOB)).toEqual([
+      { type: 'timer', jobId: EPOCH_JOB, at: 100, tag: TAG_EPOCH },
+    ]);
     out.length = 0;
     step({ type: 'timer', jobId: EPOCH_JOB, tag: TAG_EPOCH }, 100);
     const paid = out.filter((d): d is Extract<Decision, { type: 'settle' }> => d.type === 'settle');
     // 6.3 tokens × $1 = 6,300,000 µUSD, split 30 : 10.
-    expect(paid.map((p) => [p.operator, p.amount, p.source])).toEqual([[0, 4_725_000, 'emission'], [1, 1_575_000, 'emission']]);
+    expect(paid.map((p) => [p.operator, p.amount, p.source])).toEqual([
+      [0, 4_725_000, 'emission'],
+      [1, 1_575_000, 'emission'],
+    ]);
   });
 
   it('the succinct preset caps a node at 4 jobs by stake ($40 at $10 per auction), as the flat cap did', () => {
@@ -99,8 +107,6 @@ describe('succinct (succinctlabs/network@b80c118, docs.succinct.xyz)', () => {
     expect(m.params).toMatchObject({ stakeUsd: 40, stakePerJobUsd: 10, slashOnMiss: false });
   });
 });
-
-
 
 describe('aleo (ProvableHQ/snarkVM@ca47c59 target.rs, synthesizer/src/vm/helpers/rewards.rs)', () => {
   const settles = (out: Decision[]) => out.filter((d): d is Extract<Decision, { type: 'settle' }> => d.type === 'settle');
@@ -121,7 +127,10 @@ describe('aleo (ProvableHQ/snarkVM@ca47c59 target.rs, synthesizer/src/vm/helpers
     out.length = 0;
     step({ type: 'timer', jobId: EPOCH_JOB, tag: TAG_EPOCH }, 3600);
     // $10 split 300 : 100.
-    expect(settles(out).map((d) => [d.operator, d.amount, d.source])).toEqual([[0, 7_500_000, 'emission'], [1, 2_500_000, 'emission']]);
+    expect(settles(out).map((d) => [d.operator, d.amount, d.source])).toEqual([
+      [0, 7_500_000, 'emission'],
+      [1, 2_500_000, 'emission'],
+    ]);
   });
 
   it('two racers on one job both earn: the second solution counts too (losers do not abort)', () => {
@@ -135,7 +144,10 @@ describe('aleo (ProvableHQ/snarkVM@ca47c59 target.rs, synthesizer/src/vm/helpers
     step({ type: 'deliver', jobId: 0, operator: 1 }, 40);
     step({ type: 'deliver', jobId: 0, operator: 0 }, 45);
     step({ type: 'timer', jobId: EPOCH_JOB, tag: TAG_EPOCH }, 3600);
-    expect(settles(out).map((d) => [d.operator, d.amount])).toEqual([[1, 4_000_000], [0, 4_000_000]]);
+    expect(settles(out).map((d) => [d.operator, d.amount])).toEqual([
+      [1, 4_000_000],
+      [0, 4_000_000],
+    ]);
   });
 
   it('the epoch pays at most its budget whatever the work, and budget × work / C below the coinbase target C (target.rs coinbase_reward_v2)', () => {
@@ -170,7 +182,7 @@ describe('boundless (boundless-xyz/boundless@3835bc4)', () => {
     return d;
   };
 
-  it('a lock reverts when the prover\'s collateral balance is below the lock collateral (BoundlessMarket.sol:227)', () => {
+  it("a lock reverts when the prover's collateral balance is below the lock collateral (BoundlessMarket.sol:227)", () => {
     const d = submitAndLock({}, [{ ...op(0), capitalUsd: 19 }, op(1)]);
     expect(d.of('assign')).toHaveLength(0);
     expect(d.of('collateral')).toHaveLength(0);
@@ -193,10 +205,13 @@ describe('boundless (boundless-xyz/boundless@3835bc4)', () => {
     expect(d.of('assign').filter((a) => a.jobId === 1)).toHaveLength(0);
   });
 
-  it('with proofRetries: 1 a failed locker may retry once while its lock stands (the broker\'s proof_retry_count = 1, broker-template.toml; the boundless preset leaves it to the shell)', () => {
+  it("with proofRetries: 1 a failed locker may retry once while its lock stands (the broker's proof_retry_count = 1, broker-template.toml; the boundless preset leaves it to the shell)", () => {
     const d = submitAndLock({ proofRetries: 1 });
     d.step({ type: 'fail', jobId: 0, operator: 0 }, 300);
-    expect(d.of('assign').map((a) => [a.operator, a.role])).toEqual([[0, 'winner'], [0, 'winner']]);
+    expect(d.of('assign').map((a) => [a.operator, a.role])).toEqual([
+      [0, 'winner'],
+      [0, 'winner'],
+    ]);
     d.step({ type: 'fail', jobId: 0, operator: 0 }, 400);
     expect(d.of('assign')).toHaveLength(2);
     const retried = submitAndLock({ proofRetries: 1 });
@@ -222,7 +237,10 @@ describe('boundless (boundless-xyz/boundless@3835bc4)', () => {
     const minted = out.filter((d): d is Extract<Decision, { type: 'settle' }> => d.type === 'settle');
     // 0.75 × 7% × 1e9 / 182 = 288,461.5 ZKC at $0.0001: $28.85, split 3 : 1.
     const budget = Math.floor(((0.75 * 0.07 * 1e9) / 182) * 1e-4 * 1e6);
-    expect(minted.map((d) => [d.operator, d.source])).toEqual([[0, 'emission'], [1, 'emission']]);
+    expect(minted.map((d) => [d.operator, d.source])).toEqual([
+      [0, 'emission'],
+      [1, 'emission'],
+    ]);
     expect(minted[0]!.amount).toBe(Math.floor((budget * 3) / 4));
     expect(minted[1]!.amount).toBe(Math.floor(budget / 4));
   });
@@ -246,7 +264,8 @@ describe('zkcloud (gevulot-docs@1b722dc zkcloud-design/provers.md, fees.md)', ()
     };
   };
   const of = <T extends Decision['type']>(ds: Decision[], t: T) => ds.filter((d): d is Extract<Decision, { type: T }> => d.type === t);
-  const j = (id: number, submittedAt = 0) => job({ id, mcycles: 1000, maxPrice: 10_000_000, estSeconds: 3600, submittedAt, deadline: submittedAt + 7200 });
+  const j = (id: number, submittedAt = 0) =>
+    job({ id, mcycles: 1000, maxPrice: 10_000_000, estSeconds: 3600, submittedAt, deadline: submittedAt + 7200 });
 
   it('a second decline within a week removes the prover, even under the 4-a-month limit (provers.md:41)', () => {
     const d = driver({}, [gpu(0)]);
@@ -260,7 +279,9 @@ describe('zkcloud (gevulot-docs@1b722dc zkcloud-design/provers.md, fees.md)', ()
     d2.step({ type: 'submit', job: j(0) }, 0);
     d2.step({ type: 'decline', jobId: 0, operator: 0 }, 10);
     d2.step({ type: 'submit', job: j(1, 8 * 86_400) }, 8 * 86_400);
-    expect(of(d2.step({ type: 'decline', jobId: 1, operator: 0 }, 8 * 86_400 + 10), 'timer').some((t) => t.tag >= TAG_READMIT0)).toBe(false);
+    expect(of(d2.step({ type: 'decline', jobId: 1, operator: 0 }, 8 * 86_400 + 10), 'timer').some((t) => t.tag >= TAG_READMIT0)).toBe(
+      false,
+    );
   });
 
   it('a prover that never answers holds the job only until the max compute time; the fallback then takes it and the silent prover is removed (provers.md:39,47-53; no acceptance input in the core, see random.md)', () => {
@@ -315,6 +336,9 @@ describe('zkcloud (gevulot-docs@1b722dc zkcloud-design/provers.md, fees.md)', ()
     const d = driver({ networkRewardShare: 0.1 });
     const a = of(d.step({ type: 'submit', job: j(0) }, 0), 'assign')[0]!;
     const out = d.step({ type: 'deliver', jobId: 0, operator: a.operator }, 3000);
-    expect(of(out, 'settle').map((x) => [x.amount, x.source])).toEqual([[a.price, 'escrow'], [Math.floor(a.price * 0.1), 'emission']]);
+    expect(of(out, 'settle').map((x) => [x.amount, x.source])).toEqual([
+      [a.price, 'escrow'],
+      [Math.floor(a.price * 0.1), 'emission'],
+    ]);
   });
 });

@@ -27,9 +27,25 @@ describe("README's library examples", () => {
   blocks.forEach((code, i) => writeFileSync(join(dir, `example-${i + 1}.ts`), code));
   writeFileSync(
     join(dir, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false, outDir: 'js', rootDir: '.', types: ['node'] }, include: ['*.ts'] }),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        skipLibCheck: false,
+        outDir: 'js',
+        rootDir: '.',
+        types: ['node'],
+      },
+      include: ['*.ts'],
+    }),
   );
-  const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
 
   it('there are two: run a scenario, drive one mechanism from pmsim/core', () => {
     expect(blocks).toHaveLength(2);

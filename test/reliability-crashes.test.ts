@@ -43,7 +43,12 @@ function issuesOf(raw: unknown): string {
 
 const billionLaughs = (): string => {
   const lines = ['a0: &a0 [lol]'];
-  for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+  for (let i = 1; i < 12; i++)
+    lines.push(
+      `a${i}: &a${i} [${Array(9)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]`,
+    );
   return `${lines.join('\n')}\n`;
 };
 
@@ -57,7 +62,11 @@ describe('inputs that crashed pmsim at 687b5d6 are refused cleanly (exit 2, one 
   });
 
   it('nesting deeper than any scenario needs (a stack overflow in the parser or the schema)', () => {
-    expectRefused(pmsim(['validate', file('deep.yaml', `name: ${'['.repeat(20000)}${']'.repeat(20000)}\n`)]), 'deep.yaml: ', /nesting too deep|cannot parse/);
+    expectRefused(
+      pmsim(['validate', file('deep.yaml', `name: ${'['.repeat(20000)}${']'.repeat(20000)}\n`)]),
+      'deep.yaml: ',
+      /nesting too deep|cannot parse/,
+    );
     expect(issuesOf({ ...baseScenario(), description: JSON.parse(`${'['.repeat(5000)}${']'.repeat(5000)}`) })).toMatch(/nesting too deep/);
   });
 
@@ -87,16 +96,26 @@ describe('inputs that crashed pmsim at 687b5d6 are refused cleanly (exit 2, one 
     });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const sh = spawnSync('bash', ['-c', `set -o pipefail; for i in 1 2 3 4 5; do node ${BIN} list | head -c 1 >/dev/null || exit 9; done`], { cwd: ROOT, encoding: 'utf8' });
+    const sh = spawnSync(
+      'bash',
+      ['-c', `set -o pipefail; for i in 1 2 3 4 5; do node ${BIN} list | head -c 1 >/dev/null || exit 9; done`],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(sh.stderr).not.toMatch(/EPIPE|at /);
     expect(sh.status).toBe(0);
   });
 
   it('`strategy: constructor` (a name every object inherits) is an unknown strategy', () => {
     for (const s of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
-      expect(issuesOf(baseScenario({ operators: op({ strategy: s }) }))).toMatch(new RegExp(`operators\\[0\\]\\.strategy: unknown strategy "${s}"`));
+      expect(issuesOf(baseScenario({ operators: op({ strategy: s }) }))).toMatch(
+        new RegExp(`operators\\[0\\]\\.strategy: unknown strategy "${s}"`),
+      );
     }
-    expectRefused(pmsim(['validate', file('ctor.yaml', baseScenario({ operators: op({ strategy: 'constructor' }) }))]), 'operators[0].strategy: ', /unknown strategy "constructor"/);
+    expectRefused(
+      pmsim(['validate', file('ctor.yaml', baseScenario({ operators: op({ strategy: 'constructor' }) }))]),
+      'operators[0].strategy: ',
+      /unknown strategy "constructor"/,
+    );
   });
 
   it('`window: 1s` over `duration: 1d` (86,400 windows) runs (it overflowed the stack)', () => {
@@ -107,24 +126,39 @@ describe('inputs that crashed pmsim at 687b5d6 are refused cleanly (exit 2, one 
   });
 
   it('mechanism parameters the run would reject are refused at validation, with their field path', () => {
-    const m = (id: string, params: Record<string, unknown>) => issuesOf(baseScenario({ mechanisms: ['random', 'race', 'order-book', { id, params }] }));
-    expect(m('reverse-dutch', { rampUpBase: '10m' })).toContain('mechanisms[3].params.rampUpBase: expected whole seconds ≥ 0 (at most 1000000000), got "10m"');
+    const m = (id: string, params: Record<string, unknown>) =>
+      issuesOf(baseScenario({ mechanisms: ['random', 'race', 'order-book', { id, params }] }));
+    expect(m('reverse-dutch', { rampUpBase: '10m' })).toContain(
+      'mechanisms[3].params.rampUpBase: expected whole seconds ≥ 0 (at most 1000000000), got "10m"',
+    );
     expect(m('reverse-dutch', { lockTimeoutBase: 0.5 })).toContain('mechanisms[3].params.lockTimeoutBase: expected whole seconds ≥ 0');
     expect(m('random', { txFeeUsd: -1 })).toContain('mechanisms[3].params.txFeeUsd: expected USD ≥ 0 (at most 10000000), got -1');
     expect(m('order-book', { commissionMinUsd: -0.5 })).toContain('mechanisms[3].params.commissionMinUsd: expected USD ≥ 0');
-    expect(m('sealed-bid', { protocolFeeBps: 1e300 })).toContain('mechanisms[3].params.protocolFeeBps: expected whole basis points from 0 to 10000, got 1e+300');
-    expect(m('race', { emissionUsdPerProof: null })).toContain('mechanisms[3].params.emissionUsdPerProof: expected USD ≥ 0 (at most 10000000), got null');
+    expect(m('sealed-bid', { protocolFeeBps: 1e300 })).toContain(
+      'mechanisms[3].params.protocolFeeBps: expected whole basis points from 0 to 10000, got 1e+300',
+    );
+    expect(m('race', { emissionUsdPerProof: null })).toContain(
+      'mechanisms[3].params.emissionUsdPerProof: expected USD ≥ 0 (at most 10000000), got null',
+    );
     expect(m('random', { fallbackRounds: Number.NaN })).toContain('got NaN');
   });
 
   it('a price limit of 1e300 is refused (it overflowed the integer µUSD prices)', () => {
-    expect(issuesOf(baseScenario({ requesters: req({ max_price_usd_per_mcycle: 1e300 }) }))).toMatch(/requesters\[0\]\.max_price_usd_per_mcycle: expected a price limit up to \$10000000 per job/);
-    expect(issuesOf(baseScenario({ requesters: req({ max_price_usd: 1e300, max_price_usd_per_mcycle: undefined }) }))).toMatch(/requesters\[0\]\.max_price_usd: expected a price limit/);
+    expect(issuesOf(baseScenario({ requesters: req({ max_price_usd_per_mcycle: 1e300 }) }))).toMatch(
+      /requesters\[0\]\.max_price_usd_per_mcycle: expected a price limit up to \$10000000 per job/,
+    );
+    expect(issuesOf(baseScenario({ requesters: req({ max_price_usd: 1e300, max_price_usd_per_mcycle: undefined }) }))).toMatch(
+      /requesters\[0\]\.max_price_usd: expected a price limit/,
+    );
   });
 
   it('a lognormal size with sigma 1e9 is refused (its draws overflowed to Infinity)', () => {
-    expect(issuesOf(baseScenario({ requesters: req({ size_mcycles: { dist: 'lognormal', median: 300, sigma: 1e9 } }) }))).toMatch(/requesters\[0\]\.size_mcycles: expected sizes up to 1000000000 Mcycles/);
-    expect(issuesOf(baseScenario({ requesters: req({ deadline: { dist: 'lognormal', median: 600, sigma: 1e9 } }) }))).toMatch(/requesters\[0\]\.deadline: expected times up to/);
+    expect(issuesOf(baseScenario({ requesters: req({ size_mcycles: { dist: 'lognormal', median: 300, sigma: 1e9 } }) }))).toMatch(
+      /requesters\[0\]\.size_mcycles: expected sizes up to 1000000000 Mcycles/,
+    );
+    expect(issuesOf(baseScenario({ requesters: req({ deadline: { dist: 'lognormal', median: 600, sigma: 1e9 } }) }))).toMatch(
+      /requesters\[0\]\.deadline: expected times up to/,
+    );
   });
 
   it('a sweep grid path through __proto__, constructor or prototype is refused and pollutes nothing', () => {
@@ -132,13 +166,18 @@ describe('inputs that crashed pmsim at 687b5d6 are refused cleanly (exit 2, one 
       expect(() => parseSweep({ scenario: baseScenario(), grid: { [path]: [1, 2] } }, 's.yaml')).toThrow(/not allowed in a path/);
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(() => parseSweep({ scenario: { ...baseScenario(), extra: JSON.parse('{"__proto__": {"polluted": 1}}') }, grid: { seed: [1] } }, 's.yaml')).toThrow(/"__proto__" is not allowed as a key/);
+    expect(() =>
+      parseSweep({ scenario: { ...baseScenario(), extra: JSON.parse('{"__proto__": {"polluted": 1}}') }, grid: { seed: [1] } }, 's.yaml'),
+    ).toThrow(/"__proto__" is not allowed as a key/);
   });
 
   it('__proto__, constructor and prototype keys in a scenario are refused as data and pollute nothing', () => {
-    const text = 'name: x\nduration: 1d\nmechanisms: [random]\n__proto__: {polluted: 1}\noperators:\n  - {name: g, hardware: gpu-rtx4090, params: {constructor: 1}}\nrequesters: []\n';
+    const text =
+      'name: x\nduration: 1d\nmechanisms: [random]\n__proto__: {polluted: 1}\noperators:\n  - {name: g, hardware: gpu-rtx4090, params: {constructor: 1}}\nrequesters: []\n';
     expect(() => parseScenarioText(text, 'p.yaml')).toThrow(/__proto__: "__proto__" is not allowed as a key/);
-    expect(issuesOf(JSON.parse(JSON.stringify(baseScenario({ mechanisms: [{ id: 'random', params: JSON.parse('{"prototype": 1}') }] }))))).toMatch(/mechanisms\[0\]\.params\.prototype: "prototype" is not allowed/);
+    expect(
+      issuesOf(JSON.parse(JSON.stringify(baseScenario({ mechanisms: [{ id: 'random', params: JSON.parse('{"prototype": 1}') }] })))),
+    ).toMatch(/mechanisms\[0\]\.params\.prototype: "prototype" is not allowed/);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
@@ -155,13 +194,21 @@ describe('files that are not ordinary files are refused before they are read', (
 
   it('/dev/zero (memory without bound), a directory and a huge sparse file (read whole before)', () => {
     expectRefused(pmsim(['validate', '/dev/zero']), '/dev/zero: ', /not an ordinary file \(a character device\)/);
-    expectRefused(pmsim(['validate', '--allow-outside-traces', trace('t-zero.yaml', '/dev/zero')]), 'requesters[0].arrival.file: ', /character device/);
+    expectRefused(
+      pmsim(['validate', '--allow-outside-traces', trace('t-zero.yaml', '/dev/zero')]),
+      'requesters[0].arrival.file: ',
+      /character device/,
+    );
     mkdirSync(join(dir, 'adir.csv'), { recursive: true });
     expectRefused(pmsim(['validate', trace('t-dir.yaml', 'adir.csv')]), 'requesters[0].arrival.file: ', /is a directory/);
     const huge = join(dir, 'huge.csv');
     writeFileSync(huge, '');
     truncateSync(huge, 2 * 2 ** 30 + 5);
-    expectRefused(pmsim(['validate', trace('t-huge.yaml', 'huge.csv')]), 'requesters[0].arrival.file: ', /2\.0 GiB, more than the limit of 256\.0 MiB/);
+    expectRefused(
+      pmsim(['validate', trace('t-huge.yaml', 'huge.csv')]),
+      'requesters[0].arrival.file: ',
+      /2\.0 GiB, more than the limit of 256\.0 MiB/,
+    );
     expectRefused(pmsim(['validate', huge]), 'huge.csv: ', /more than the limit/);
   });
 
@@ -209,7 +256,15 @@ describe('output directories', () => {
     const d = join(dir, 'o-jobs');
     const small = file('small.yaml', baseScenario({ mechanisms: ['random', 'race'] }));
     expect(pmsim(['run', small, '--out', d, '--jobs', '--quiet']).status).toBe(0);
-    expect(readdirSync(d).sort()).toEqual(['jobs.csv', 'latency.csv', 'run.json', 'shares.csv', 'summary.csv', 'summary.json', 'timeseries.csv']);
+    expect(readdirSync(d).sort()).toEqual([
+      'jobs.csv',
+      'latency.csv',
+      'run.json',
+      'shares.csv',
+      'summary.csv',
+      'summary.json',
+      'timeseries.csv',
+    ]);
     writeFileSync(join(d, 'report.html'), 'stale');
     expect(pmsim(['run', small, '--out', d, '--quiet']).status).toBe(0);
     expect(readdirSync(d).sort()).toEqual(['latency.csv', 'run.json', 'shares.csv', 'summary.csv', 'summary.json', 'timeseries.csv']);
@@ -219,7 +274,10 @@ describe('output directories', () => {
   it('a run into a directory another live process is writing is refused', () => {
     const d = join(dir, 'o-locked');
     const holder = spawn('sleep', ['30']);
-    writeFileSync(join(dir, '.o-locked.pmsim-lock'), JSON.stringify({ pid: holder.pid, host: (require('node:os') as typeof import('node:os')).hostname() }));
+    writeFileSync(
+      join(dir, '.o-locked.pmsim-lock'),
+      JSON.stringify({ pid: holder.pid, host: (require('node:os') as typeof import('node:os')).hostname() }),
+    );
     try {
       expectRefused(pmsim(['run', file('small2.yaml', baseScenario()), '--out', d]), 'in use by another pmsim run', /pid \d+/);
     } finally {
@@ -286,11 +344,14 @@ describe('results', () => {
 
   it('money in summary.csv and summary.json has all six decimals', () => {
     const d = join(dir, 'o-money');
-    expect(pmsim(['run', file('money.yaml', baseScenario({ mechanisms: ['random', 'order-book'] })), '--out', d, '--quiet']).status).toBe(0);
+    expect(pmsim(['run', file('money.yaml', baseScenario({ mechanisms: ['random', 'order-book'] })), '--out', d, '--quiet']).status).toBe(
+      0,
+    );
     const csv = readFileSync(join(d, 'summary.csv'), 'utf8').split('\n');
     const cols = csv[0]!.split(',');
     const cells = csv[1]!.split(',');
-    for (const c of ['requester_cost_usd', 'operator_revenue_usd', 'compute_cost_usd', 'burned_usd']) expect(cells[cols.indexOf(c)]).toMatch(/^-?\d+\.\d{6}$/);
+    for (const c of ['requester_cost_usd', 'operator_revenue_usd', 'compute_cost_usd', 'burned_usd'])
+      expect(cells[cols.indexOf(c)]).toMatch(/^-?\d+\.\d{6}$/);
     expect(readFileSync(join(d, 'summary.json'), 'utf8')).toMatch(/"requester_cost_usd": \d+\.\d{6},/);
   });
 

@@ -46,7 +46,14 @@ describe('damaged sweep journals: recover what can be, say what was dropped, ref
   });
 
   it('garbage in the middle drops only itself: the later records are kept', async () => {
-    const d = damaged('garbage', [lines[0]!, lines[1]!, '\u0000\u0000garbage}', lines[2]!, '{"run":999,"status":"done"}', ...lines.slice(3, 8)]);
+    const d = damaged('garbage', [
+      lines[0]!,
+      lines[1]!,
+      '\u0000\u0000garbage}',
+      lines[2]!,
+      '{"run":999,"status":"done"}',
+      ...lines.slice(3, 8),
+    ]);
     const j = scanJournal(join(d, JOURNAL_FILE))!;
     expect(j.index.counts().done).toBe(7);
     expect(j.droppedCount).toBe(2);
@@ -62,7 +69,9 @@ describe('damaged sweep journals: recover what can be, say what was dropped, ref
 
   it('a destroyed header is refused with a way out, instead of silently restarting the sweep', async () => {
     const d = damaged('header', ['{"pmsim_sweep_jou', ...lines.slice(1)]);
-    await expect(runSweep(`${FIX}small.yaml`, { out: d, workers: 0 })).rejects.toThrow(/line 1 is not a pmsim sweep journal header.*mv .*journal\.jsonl.*\.damaged/);
+    await expect(runSweep(`${FIX}small.yaml`, { out: d, workers: 0 })).rejects.toThrow(
+      /line 1 is not a pmsim sweep journal header.*mv .*journal\.jsonl.*\.damaged/,
+    );
     expect(readFileSync(join(d, JOURNAL_FILE), 'utf8').split('\n').length).toBe(lines.length + 1); // untouched
     const r = pmsim(['sweep', `${FIX}small.yaml`, '--out', d, '--workers', '0']);
     expect(r.status).toBe(2);
@@ -106,7 +115,10 @@ describe('sweep lock and pid reuse', () => {
 describe('sweep plans', () => {
   it('refuse a grid point beyond the work limits before any run starts', async () => {
     const { parseSweep, validatePlan } = await import('../src/sweep/plan.js');
-    const plan = parseSweep({ scenario: `${FIX}base.yaml`, grid: { duration: ['6h', '52w'], 'requesters[0].arrival': ['10m', '1ms'] } }, 'big.yaml');
+    const plan = parseSweep(
+      { scenario: `${FIX}base.yaml`, grid: { duration: ['6h', '52w'], 'requesters[0].arrival': ['10m', '1ms'] } },
+      'big.yaml',
+    );
     expect(() => validatePlan(plan)).toThrow(/grid: grid point 1: the scenario asks for too much work: .*--max-events N or --force/);
   });
 });

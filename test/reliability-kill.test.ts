@@ -13,7 +13,7 @@ const FILES = ['jobs.csv', 'latency.csv', 'run.json', 'shares.csv', 'summary.csv
 /** A small LCG: the kill moments are random but reproducible. */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /**
@@ -77,7 +77,10 @@ describe('two runs into one --out at once', () => {
     const out = join(dir, 'shared');
     const start = () =>
       new Promise<{ code: number | null; stderr: string }>((done) => {
-        const p = spawn(process.execPath, [BIN, 'run', scenario, '--out', out, '--quiet'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+        const p = spawn(process.execPath, [BIN, 'run', scenario, '--out', out, '--quiet'], {
+          cwd: ROOT,
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
         let stderr = '';
         p.stderr.on('data', (d) => (stderr += d));
         p.on('close', (code) => done({ code, stderr }));

@@ -12,9 +12,54 @@ import { baseScenario } from './helpers.js';
 
 /** Candidate values, valid for some parameters and hostile for others; each schema picks its valid ones. */
 export const POOL: unknown[] = [
-  0, 1, 2, 3, 0.5, 0.05, 1e-6, 10, 100, 3600, 86400, 1e6, 1e7, 1e9, -1, -0.5, 1e300, Number.NaN, Infinity, null, '10m', '', 'x',
-  true, false, 'burn', 'refund', 'queue', 'fail', 'price', 'emission', 'wait', 'resting', 'midpoint', 'bid', 'ask', 'sdk', 'job',
-  'first', 'second', 'gpu-rtx4090', 'gpu-l4', 'gpu-l40', [], [0.5, 0.3, 0.2], [1], [0.7, 0.7], {},
+  0,
+  1,
+  2,
+  3,
+  0.5,
+  0.05,
+  1e-6,
+  10,
+  100,
+  3600,
+  86400,
+  1e6,
+  1e7,
+  1e9,
+  -1,
+  -0.5,
+  1e300,
+  Number.NaN,
+  Infinity,
+  null,
+  '10m',
+  '',
+  'x',
+  true,
+  false,
+  'burn',
+  'refund',
+  'queue',
+  'fail',
+  'price',
+  'emission',
+  'wait',
+  'resting',
+  'midpoint',
+  'bid',
+  'ask',
+  'sdk',
+  'job',
+  'first',
+  'second',
+  'gpu-rtx4090',
+  'gpu-l4',
+  'gpu-l40',
+  [],
+  [0.5, 0.3, 0.2],
+  [1],
+  [0.7, 0.7],
+  {},
 ];
 
 /** For every parameter of a table, the pool values its schema accepts. */
@@ -25,7 +70,8 @@ function validValues(table: Readonly<Record<string, { safeParse(v: unknown): { s
 describe('mechanism parameter schemas', () => {
   it('cover exactly the parameters each mechanism accepts', () => {
     for (const m of mechanisms()) expect(Object.keys(MECHANISM_PARAMS[m.id] ?? {}).sort(), m.id).toEqual([...m.paramNames].sort());
-    for (const id of strategyIds()) expect(Object.keys(strategyParamSchemas()[id]!).sort()).toEqual(Object.keys(strategyParams(id)!).sort());
+    for (const id of strategyIds())
+      expect(Object.keys(strategyParamSchemas()[id]!).sort()).toEqual(Object.keys(strategyParams(id)!).sort());
   });
 
   it('give every parameter at least one valid and one refused value from the pool', () => {
@@ -57,7 +103,16 @@ describe('mechanism parameter schemas', () => {
             window: '1h',
             mechanisms: [{ id, params }],
             operators: [{ name: 'gpus', entities: 3, hardware: 'gpu-rtx4090', failure_prob: fail }],
-            requesters: [{ name: 'a', arrival: { dist: 'exponential', mean: '4m' }, size_mcycles: { dist: 'lognormal', median: 200, sigma: 1 }, deadline: '1h', max_price_usd_per_mcycle: 0.001, max_price_usd: 0.01 }],
+            requesters: [
+              {
+                name: 'a',
+                arrival: { dist: 'exponential', mean: '4m' },
+                size_mcycles: { dist: 'lognormal', median: 200, sigma: 1 },
+                deadline: '1h',
+                max_price_usd_per_mcycle: 0.001,
+                max_price_usd: 0.01,
+              },
+            ],
           }),
           'p.yaml',
         );

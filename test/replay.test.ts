@@ -36,7 +36,13 @@ function recorded(inner: Mechanism) {
     step(state, input, now, random, out) {
       const from = out.length;
       const draws: number[] = [];
-      const spy: Random = { next: () => { const u = random.next(); draws.push(u); return u; } };
+      const spy: Random = {
+        next: () => {
+          const u = random.next();
+          draws.push(u);
+          return u;
+        },
+      };
       const copy = structuredClone(input);
       inner.step(state, input, now, spy, out);
       log.push({ input: copy, now, draws, decisions: json(out.slice(from)) });

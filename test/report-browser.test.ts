@@ -60,7 +60,16 @@ describe.skipIf(!HAVE)('report.html in headless Chromium', () => {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -114,7 +123,9 @@ describe.skipIf(!HAVE)('report.html in headless Chromium', () => {
         const axes = [...svg.querySelectorAll('g.axis')].map((a) => ({
           scale: a.getAttribute('data-scale') ?? '',
           orient: a.classList.contains('axis-x') ? 'x' : 'y',
-          labels: [...a.querySelectorAll(':scope > text:not(.axis-title)')].map((t) => (t.textContent ?? '').trim()).filter((t) => t !== ''),
+          labels: [...a.querySelectorAll(':scope > text:not(.axis-title)')]
+            .map((t) => (t.textContent ?? '').trim())
+            .filter((t) => t !== ''),
         }));
         // Series paths sampled along their length, in page coordinates (what the reader sees).
         const series = [...svg.querySelectorAll('path.series')].map((p) => {
@@ -126,7 +137,11 @@ describe.skipIf(!HAVE)('report.html in headless Chromium', () => {
             const q = path.getPointAtLength((len * i) / 200);
             pts.push(m ? [m.a * q.x + m.c * q.y + m.e, m.b * q.x + m.d * q.y + m.f] : [q.x, q.y]);
           }
-          return { name: p.getAttribute('data-series') ?? p.querySelector('title')?.textContent ?? '', color: getComputedStyle(p).stroke, pts };
+          return {
+            name: p.getAttribute('data-series') ?? p.querySelector('title')?.textContent ?? '',
+            color: getComputedStyle(p).stroke,
+            pts,
+          };
         });
         const legend = [...svg.querySelectorAll('g.legend-item')].map((it) => {
           const sw = it.querySelector('rect, path, circle');
@@ -174,7 +189,16 @@ describe.skipIf(!HAVE)('report.html in headless Chromium', () => {
 
   it('run report (3 mechanisms, 3 seeds, attack): renders cleanly at 720 px', async () => {
     const r = await inspect(fixture('run-multi'), 'report.png');
-    check(r, ['comparison', 'frontier', 'cost-breakdown', 'price-over-time', 'price-distribution', 'latency-cdf', 'market-share', 'attack']);
+    check(r, [
+      'comparison',
+      'frontier',
+      'cost-breakdown',
+      'price-over-time',
+      'price-distribution',
+      'latency-cdf',
+      'market-share',
+      'attack',
+    ]);
     expect(r.facts.title).toContain('cartel-attack');
   });
 
@@ -209,11 +233,21 @@ describe.skipIf(!HAVE)('report.html in headless Chromium', () => {
       const run = pmsim(['run', 'scenarios/default.yaml', '--out', out, '--quiet']);
       expect(run.status, run.stderr).toBe(0);
       facts = (await inspect(out, 'report-default.png')).facts;
-      const col = (file: string, c: string) => readFileSync(join(out, file), 'utf8').trim().split('\n').map((l) => l.split(','));
+      const col = (file: string, c: string) =>
+        readFileSync(join(out, file), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => l.split(','));
       const lat = col('latency.csv', 'latency_s');
-      latency = lat.slice(1).map((r) => Number(r[lat[0]!.indexOf('latency_s')])).filter((v) => v > 0);
+      latency = lat
+        .slice(1)
+        .map((r) => Number(r[lat[0]!.indexOf('latency_s')]))
+        .filter((v) => v > 0);
       const ts = col('timeseries.csv', 'price_per_mcycle_mean_usd');
-      prices = ts.slice(1).map((r) => Number(r[ts[0]!.indexOf('price_per_mcycle_mean_usd')])).filter((v) => v > 0);
+      prices = ts
+        .slice(1)
+        .map((r) => Number(r[ts[0]!.indexOf('price_per_mcycle_mean_usd')]))
+        .filter((v) => v > 0);
     });
 
     it('price chart: no two series within 2 px of each other over most of their length', () => {
@@ -250,9 +284,18 @@ describe.skipIf(!HAVE)('report.html in headless Chromium', () => {
     doc.$schema = undefined;
     doc.duration = '2d';
     doc.mechanisms = [
-      'random', { id: 'random', preset: 'zkcloud' }, { id: 'random', preset: 'gevulot-2023' }, 'race', { id: 'race', preset: 'aleo' }, 'order-book',
-      { id: 'order-book', preset: 'nil-proof-market' }, { id: 'order-book', preset: 'mina-snarketplace' }, { id: 'reverse-dutch', preset: 'boundless' },
-      { id: 'sealed-bid', preset: 'succinct' }, { id: 'sealed-bid', preset: 'brevis' }, { id: 'self-hosted', params: { nodes: 4, devices: 8 } },
+      'random',
+      { id: 'random', preset: 'zkcloud' },
+      { id: 'random', preset: 'gevulot-2023' },
+      'race',
+      { id: 'race', preset: 'aleo' },
+      'order-book',
+      { id: 'order-book', preset: 'nil-proof-market' },
+      { id: 'order-book', preset: 'mina-snarketplace' },
+      { id: 'reverse-dutch', preset: 'boundless' },
+      { id: 'sealed-bid', preset: 'succinct' },
+      { id: 'sealed-bid', preset: 'brevis' },
+      { id: 'self-hosted', params: { nodes: 4, devices: 8 } },
     ];
     const dir = tmp('browser-12');
     const file = join(dir, 'twelve.yaml');

@@ -26,7 +26,11 @@ const multi = {
   shares: csv('run-multi', 'shares'),
   latency: csv('run-multi', 'latency'),
 };
-const single = { summary: csv('run-single', 'summary'), timeseries: csv('run-single', 'timeseries'), latency: csv('run-single', 'latency') };
+const single = {
+  summary: csv('run-single', 'summary'),
+  timeseries: csv('run-single', 'timeseries'),
+  latency: csv('run-single', 'latency'),
+};
 const aggregate = csv('sweep', 'aggregate');
 
 type El = { tagName: string; getAttribute(n: string): string | null; parentNode: El | null; textContent: string | null };
@@ -136,7 +140,11 @@ describe('time, latency, cost and share charts', () => {
   });
 
   it('price over time: a log axis when prices span more than a decade, linear otherwise', () => {
-    const spread = multi.timeseries.map((r) => (r.mechanism === 'race' && r.price_per_mcycle_mean_usd !== '' ? { ...r, price_per_mcycle_mean_usd: String(Number(r.price_per_mcycle_mean_usd) * 50) } : r));
+    const spread = multi.timeseries.map((r) =>
+      r.mechanism === 'race' && r.price_per_mcycle_mean_usd !== ''
+        ? { ...r, price_per_mcycle_mean_usd: String(Number(r.price_per_mcycle_mean_usd) * 50) }
+        : r,
+    );
     expect(priceOverTimeChart(spread)).toContain('data-scale="log"');
     expect(priceOverTimeChart(multi.timeseries)).not.toContain('data-scale="log"');
   });
@@ -158,7 +166,8 @@ describe('time, latency, cost and share charts', () => {
   it('cost breakdown: five stacked components, a requester-cost marker per mechanism, negative profit left of zero', () => {
     const svg = costBreakdownChart(multi.summary);
     commonChecks(svg, 'cost-breakdown');
-    for (const l of ['useful compute', 'wasted compute', 'operator profit', 'protocol revenue', 'burned']) expect(svg).toContain(`>${l}</text>`);
+    for (const l of ['useful compute', 'wasted compute', 'operator profit', 'protocol revenue', 'burned'])
+      expect(svg).toContain(`>${l}</text>`);
     expect((svg.match(/class="marker"/g) ?? []).length).toBe(3);
     expect(svg).toContain('class="zero"'); // the race fixture has an operator loss
   });
@@ -196,7 +205,20 @@ describe('sweep chart', () => {
 
   it('facets every grid dimension: a 3 × 3 grid with a third parameter held fixed shows all nine points per mechanism', () => {
     const base = aggregate.filter((r) => r['market.redundancy'] === '1' && r['requesters.load'] === 'low');
-    const rows = [1, 2, 3].flatMap((a) => [0.05, 0.2, 0.4].flatMap((b) => base.map((r) => ({ 'p.a': String(a), 'p.b': String(b), 'p.c': 'x', mechanism: r.mechanism, n: r.n, liveness_mean: String(0.5 + a / 10 - b), liveness_ci95_lo: String(0.4 + a / 10 - b), liveness_ci95_hi: String(0.6 + a / 10 - b) }))));
+    const rows = [1, 2, 3].flatMap((a) =>
+      [0.05, 0.2, 0.4].flatMap((b) =>
+        base.map((r) => ({
+          'p.a': String(a),
+          'p.b': String(b),
+          'p.c': 'x',
+          mechanism: r.mechanism,
+          n: r.n,
+          liveness_mean: String(0.5 + a / 10 - b),
+          liveness_ci95_lo: String(0.4 + a / 10 - b),
+          liveness_ci95_hi: String(0.6 + a / 10 - b),
+        })),
+      ),
+    );
     const svg = sweepChart(rows, { gridColumns: ['p.a', 'p.b', 'p.c'] });
     expect(count(svg, 'circle')).toBe(9 * 3);
     expect((svg.match(/class="panel-title"/g) ?? []).length).toBe(3);
@@ -223,7 +245,9 @@ describe('sweep chart', () => {
 
   it('rotates long category labels instead of overlapping them', () => {
     const template = aggregate.filter((r) => r['market.redundancy'] === '1' && r['requesters.load'] === 'low');
-    const rows = Array.from({ length: 8 }, (_, i) => template.map((r) => ({ 'workload.profile': `a-long-workload-profile-${i}`, ...r }))).flat();
+    const rows = Array.from({ length: 8 }, (_, i) =>
+      template.map((r) => ({ 'workload.profile': `a-long-workload-profile-${i}`, ...r })),
+    ).flat();
     const svg = sweepChart(rows, { gridColumns: ['workload.profile'] });
     expect(count(svg, 'circle')).toBe(8 * 3);
     expect(svg).toContain('rotated');
@@ -240,11 +264,27 @@ describe('sweep chart', () => {
 
 describe('determinism and robustness', () => {
   it('renders byte-identical SVG for the same input', () => {
-    const a = [comparisonChart(multi.summary), priceOverTimeChart(multi.timeseries), latencyCdfChart(multi.latency), costBreakdownChart(multi.summary), marketShareChart(multi.shares, multi.timeseries), sweepChart(aggregate)];
-    const b = [comparisonChart(multi.summary), priceOverTimeChart(multi.timeseries), latencyCdfChart(multi.latency), costBreakdownChart(multi.summary), marketShareChart(multi.shares, multi.timeseries), sweepChart(aggregate)];
+    const a = [
+      comparisonChart(multi.summary),
+      priceOverTimeChart(multi.timeseries),
+      latencyCdfChart(multi.latency),
+      costBreakdownChart(multi.summary),
+      marketShareChart(multi.shares, multi.timeseries),
+      sweepChart(aggregate),
+    ];
+    const b = [
+      comparisonChart(multi.summary),
+      priceOverTimeChart(multi.timeseries),
+      latencyCdfChart(multi.latency),
+      costBreakdownChart(multi.summary),
+      marketShareChart(multi.shares, multi.timeseries),
+      sweepChart(aggregate),
+    ];
     expect(b).toEqual(a);
     // in-memory rows (numbers, nulls) draw the same as CSV strings
-    const numeric = multi.summary.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === '' ? null : Number.isFinite(Number(v)) ? Number(v) : v])));
+    const numeric = multi.summary.map((r) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === '' ? null : Number.isFinite(Number(v)) ? Number(v) : v])),
+    );
     expect(comparisonChart(numeric)).toBe(a[0]);
   });
 
@@ -257,7 +297,14 @@ describe('determinism and robustness', () => {
   });
 
   it('draws valid charts from empty inputs', () => {
-    for (const svg of [comparisonChart([]), priceOverTimeChart([]), latencyCdfChart([]), costBreakdownChart([]), marketShareChart([]), sweepChart([])]) {
+    for (const svg of [
+      comparisonChart([]),
+      priceOverTimeChart([]),
+      latencyCdfChart([]),
+      costBreakdownChart([]),
+      marketShareChart([]),
+      sweepChart([]),
+    ]) {
       expect(svg.startsWith('<svg')).toBe(true);
       expect(svg).not.toMatch(/NaN|undefined|Infinity/);
     }

@@ -44,7 +44,10 @@ describe('loadResults', () => {
 
   it('reads summary.json when there is no summary.csv', () => {
     const dir = tmp('json-only');
-    writeFileSync(join(dir, 'summary.json'), JSON.stringify([{ scenario: 's', mechanism: 'race', seed: 3, liveness: 0.5, latency_p95_s: null }]));
+    writeFileSync(
+      join(dir, 'summary.json'),
+      JSON.stringify([{ scenario: 's', mechanism: 'race', seed: 3, liveness: 0.5, latency_p95_s: null }]),
+    );
     const r = loadResults(dir);
     if (r.kind !== 'run') throw new Error('expected a run');
     expect(num(r.summary[0], 'liveness')).toBe(0.5);

@@ -1,7 +1,15 @@
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { attackChart, frontierChart, paretoFront, parseCsv, priceDistributionChart, writeReport, type ReportRow as Row } from '../src/report/index.js';
+import {
+  attackChart,
+  frontierChart,
+  paretoFront,
+  parseCsv,
+  priceDistributionChart,
+  writeReport,
+  type ReportRow as Row,
+} from '../src/report/index.js';
 import { deltaE, ENTITY_COLORS, MECHANISM_COLORS, seriesColor } from '../src/report/palette.js';
 import { fixture, tmp } from './fixtures/report/helpers.js';
 
@@ -16,7 +24,8 @@ describe('palette', () => {
   it('gives 12 mechanisms 12 different colours, every pair at least ΔE76 = 20 apart', () => {
     const cs = Array.from({ length: 12 }, (_, i) => seriesColor(i));
     expect(new Set(cs).size).toBe(12);
-    for (let i = 0; i < cs.length; i++) for (let j = i + 1; j < cs.length; j++) expect(deltaE(cs[i]!, cs[j]!), `${cs[i]} vs ${cs[j]}`).toBeGreaterThanOrEqual(20);
+    for (let i = 0; i < cs.length; i++)
+      for (let j = i + 1; j < cs.length; j++) expect(deltaE(cs[i]!, cs[j]!), `${cs[i]} vs ${cs[j]}`).toBeGreaterThanOrEqual(20);
   });
 
   it('colours entities with a scheme of their own, sharing no colour with the mechanisms', () => {
@@ -55,14 +64,17 @@ describe('price distribution', () => {
 
   it('uses one value per delivered job from jobs.csv, and the median is the median job price per Mcycle', () => {
     const jobs = [1, 2, 3, 4, 5].map((p) => ({ mechanism: 'race', outcome: 'delivered', price_usd: String(p), mcycles: '1000' }));
-    const svg = priceDistributionChart(jobs, timeseries.filter((r) => r.mechanism === 'race'));
+    const svg = priceDistributionChart(
+      jobs,
+      timeseries.filter((r) => r.mechanism === 'race'),
+    );
     expect(svg).toContain('one value per delivered job');
     expect(svg).toContain('race: median $0.003/Mcycle');
   });
 });
 
 describe('attack panel', () => {
-  it('draws the attackers\' share and the price per mechanism, with the dominance line where reached', () => {
+  it("draws the attackers' share and the price per mechanism, with the dominance line where reached", () => {
     const svg = attackChart(timeseries, summary);
     expect((svg.match(/class="attacker-share"/g) ?? []).length).toBe(3);
     expect((svg.match(/class="series"/g) ?? []).length).toBe(3);
@@ -75,7 +87,10 @@ describe('attack panel', () => {
 describe('report --metrics', () => {
   it('charts any summary column, three per figure', async () => {
     const out = tmp('metrics');
-    await writeReport(fixture('run-multi'), out, { formats: ['md'], metrics: ['hhi', 'top1_share', 'wasted_compute_usd', 'attack_cost_usd'] });
+    await writeReport(fixture('run-multi'), out, {
+      formats: ['md'],
+      metrics: ['hhi', 'top1_share', 'wasted_compute_usd', 'attack_cost_usd'],
+    });
     const figs = readdirSync(join(out, 'figures'));
     expect(figs).toContain('metrics-1.svg');
     expect(figs).toContain('metrics-2.svg');
@@ -86,7 +101,9 @@ describe('report --metrics', () => {
   });
 
   it('refuses a column the results do not have', async () => {
-    await expect(writeReport(fixture('run-multi'), tmp('metrics-bad'), { formats: ['md'], metrics: ['nope'] })).rejects.toThrow(/--metrics: no column "nope" in summary.csv/);
+    await expect(writeReport(fixture('run-multi'), tmp('metrics-bad'), { formats: ['md'], metrics: ['nope'] })).rejects.toThrow(
+      /--metrics: no column "nope" in summary.csv/,
+    );
   });
 
   it('replaces the default metrics of a sweep report', async () => {

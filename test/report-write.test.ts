@@ -19,7 +19,16 @@ describe('writeReport on a run directory', () => {
   it('writes report.html, report.md and SVG + PNG figures, and returns their paths', async () => {
     const out = tmp('run');
     const files = await writeReport(fixture('run-multi'), out);
-    const names = ['comparison', 'frontier', 'cost-breakdown', 'price-over-time', 'price-distribution', 'latency-cdf', 'market-share', 'attack'];
+    const names = [
+      'comparison',
+      'frontier',
+      'cost-breakdown',
+      'price-over-time',
+      'price-distribution',
+      'latency-cdf',
+      'market-share',
+      'attack',
+    ];
     expect(listFiles(out)).toEqual([...names.flatMap((n) => [`figures/${n}.png`, `figures/${n}.svg`]), 'report.html', 'report.md'].sort());
     expect(files.map((f) => relative(out, f)).sort()).toEqual(listFiles(out));
     const png = readFileSync(join(out, 'figures', 'comparison.png'));
@@ -58,7 +67,9 @@ describe('writeReport on a run directory', () => {
       return xs.reduce((a, b) => a + b, 0) / xs.length;
     };
     const r = buildReport(loadResults(fixture('run-multi')));
-    expect(r.headlines[0]).toBe(`Random allocation delivered ${fmtPct(mean('random'))} of jobs on time vs ${fmtPct(mean('order-book'))} for the order book.`);
+    expect(r.headlines[0]).toBe(
+      `Random allocation delivered ${fmtPct(mean('random'))} of jobs on time vs ${fmtPct(mean('order-book'))} for the order book.`,
+    );
 
     // Change the data: the order book becomes the most live; the headline follows.
     const dir = tmp('run-changed');
@@ -80,7 +91,9 @@ describe('writeReport on a run directory', () => {
   it('words attack headlines from the data: dominance in some runs, from the start, or never', () => {
     const summary = parseCsv(readFileSync(join(fixture('run-multi'), 'summary.csv'), 'utf8'));
     const h = (rows: typeof summary) => runHeadlines(rows).find((x) => x.startsWith('They ')) ?? '';
-    expect(h(summary)).toBe('They reached their target share under the order book (after 2 h on average), never under random allocation and the proving race.');
+    expect(h(summary)).toBe(
+      'They reached their target share under the order book (after 2 h on average), never under random allocation and the proving race.',
+    );
     const some = summary.map((r) => (r.mechanism === 'order-book' && r.seed === '2' ? { ...r, time_to_dominance_s: '' } : r));
     expect(h(some)).toContain('(after 2 h on average, in 2 of 3 runs)');
     const start = summary.map((r) => (r.mechanism === 'race' ? { ...r, time_to_dominance_s: '0' } : r));
@@ -112,7 +125,9 @@ describe('writeReport on a run directory', () => {
     expect(md).toContain('pmsim run <solo.yaml> --seed 7');
     expect(md).toContain('![Mechanisms compared](figures/comparison.svg)');
     // (requester cost 428.29 + emission 0) / 995 delivered jobs
-    expect(md).toMatch(/Random allocation delivered 99\.0% of 1,000 submitted jobs on time, at a total cost of proving of \$0\.43 per delivered job\./);
+    expect(md).toMatch(
+      /Random allocation delivered 99\.0% of 1,000 submitted jobs on time, at a total cost of proving of \$0\.43 per delivered job\./,
+    );
     expect(md).toContain('Key figures (seed 7)');
   });
 
@@ -165,7 +180,9 @@ describe('writeReport on a sweep directory', () => {
     man.runs[5] = { ...man.runs[5], status: 'failed', error: 'boom' };
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(man));
     const r = buildReport(loadResults(dir));
-    expect(r.headlines[r.headlines.length - 1]).toBe(`2 of ${man.runs.length} runs failed (their errors are in manifest.json); the figures leave them out.`);
+    expect(r.headlines[r.headlines.length - 1]).toBe(
+      `2 of ${man.runs.length} runs failed (their errors are in manifest.json); the figures leave them out.`,
+    );
   });
 
   it('works for a single mechanism and seed, without manifest.json', async () => {

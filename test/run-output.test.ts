@@ -40,7 +40,8 @@ describe('pmsim run output contract', () => {
 
   it('timeseries.csv has one row per window with the contract columns', () => {
     const rows = csvParse(readFileSync(join(dir, 'timeseries.csv'), 'utf8'));
-    for (const c of ['t_start_s', 'jobs_submitted', 'jobs_on_time', 'price_per_mcycle_mean_usd', 'active_operators', 'hhi', 'top1_share']) expect(rows.columns).toContain(c);
+    for (const c of ['t_start_s', 'jobs_submitted', 'jobs_on_time', 'price_per_mcycle_mean_usd', 'active_operators', 'hhi', 'top1_share'])
+      expect(rows.columns).toContain(c);
     expect(rows).toHaveLength(28); // 7 days / 6 h
     expect(rows.map((x) => Number(x.t_start_s))).toEqual(Array.from({ length: 28 }, (_, i) => i * 21600));
   });

@@ -16,7 +16,10 @@ function file(name: string, over: Record<string, unknown>): string {
   return p;
 }
 
-function run(path: string, out: string): { stderr: string; summary: Array<Record<string, string>>; jobs: Array<Record<string, string>>; runJson: { warnings: string[] } } {
+function run(
+  path: string,
+  out: string,
+): { stderr: string; summary: Array<Record<string, string>>; jobs: Array<Record<string, string>>; runJson: { warnings: string[] } } {
   const r = pmsim(['run', path, '--out', out, '--jobs', '--quiet']);
   expect(r.status, r.stderr).toBe(0);
   return {
@@ -27,11 +30,20 @@ function run(path: string, out: string): { stderr: string; summary: Array<Record
   };
 }
 
-const apps = { name: 'apps', arrival: { dist: 'exponential', mean: '10m' }, size_mcycles: { dist: 'lognormal', median: 300, sigma: 0.5 }, deadline: '2h', max_price_usd_per_mcycle: 0.001 };
+const apps = {
+  name: 'apps',
+  arrival: { dist: 'exponential', mean: '10m' },
+  size_mcycles: { dist: 'lognormal', median: 300, sigma: 0.5 },
+  deadline: '2h',
+  max_price_usd_per_mcycle: 0.001,
+};
 
 describe('canEverServe', () => {
   it('is true when some node capacity meets the request, false when none does', () => {
-    const caps = [{ cpus: 16, gpus: 1, memoryGb: 64 }, { cpus: 128, gpus: 8, memoryGb: 512 }];
+    const caps = [
+      { cpus: 16, gpus: 1, memoryGb: 64 },
+      { cpus: 128, gpus: 8, memoryGb: 512 },
+    ];
     expect(canEverServe({ cpus: 0, gpus: 8, memoryGb: 128 }, caps)).toBe(true);
     expect(canEverServe({ cpus: 0, gpus: 16, memoryGb: 128 }, caps)).toBe(false);
     expect(canEverServe({ cpus: 0, gpus: 1, memoryGb: 1024 }, caps)).toBe(false);
@@ -52,7 +64,9 @@ describe('feasibility warnings', () => {
     const p = file('unservable', { mechanisms: MARKETS, requesters: [apps, big] });
     const v = pmsim(['validate', p]);
     expect(v.status).toBe(0);
-    expect(v.stderr).toMatch(/warning: .*unservable\.json: requesters\[big\]\.resources: no operator can serve these jobs: they need 16 GPUs, 128 GB/);
+    expect(v.stderr).toMatch(
+      /warning: .*unservable\.json: requesters\[big\]\.resources: no operator can serve these jobs: they need 16 GPUs, 128 GB/,
+    );
     const res = run(p, join(dir, 'out-unservable'));
     expect(res.stderr).toContain('requesters[big].resources');
     expect(res.runJson.warnings.some((w) => w.includes('requesters[big].resources'))).toBe(true);
@@ -67,12 +81,20 @@ describe('feasibility warnings', () => {
     expect(res.stderr).toMatch(/random: \d+ of \d+ jobs were rejected at submission because no node can serve their resources/);
   });
 
-  it('a deadline below the fastest eligible node\'s time for the median job: validate warns, and no mechanism delivers those jobs on time', () => {
-    const rushed = { ...apps, name: 'rushed', size_mcycles: { dist: 'constant', value: 20000 }, deadline: '5m', arrival: { dist: 'exponential', mean: '2h' } };
+  it("a deadline below the fastest eligible node's time for the median job: validate warns, and no mechanism delivers those jobs on time", () => {
+    const rushed = {
+      ...apps,
+      name: 'rushed',
+      size_mcycles: { dist: 'constant', value: 20000 },
+      deadline: '5m',
+      arrival: { dist: 'exponential', mean: '2h' },
+    };
     const p = file('deadline', { mechanisms: [...MARKETS, { id: 'self-hosted', params: { nodes: 2 } }], requesters: [rushed] });
     const v = pmsim(['validate', p]);
     expect(v.status).toBe(0);
-    expect(v.stderr).toMatch(/requesters\[rushed\]\.deadline: the median deadline \(5 min\) is below the fastest eligible node's time for the median job \(20000 Mcycles: [\d.]+ (min|h) on gpus \(gpu-rtx4090 x 1\)\)/);
+    expect(v.stderr).toMatch(
+      /requesters\[rushed\]\.deadline: the median deadline \(5 min\) is below the fastest eligible node's time for the median job \(20000 Mcycles: [\d.]+ (min|h) on gpus \(gpu-rtx4090 x 1\)\)/,
+    );
     expect(v.stderr).toMatch(/requesters\[rushed\]\.deadline: .* on the self-hosted cluster/);
     const res = run(p, join(dir, 'out-deadline'));
     expect(res.summary).toHaveLength(6);
@@ -82,12 +104,24 @@ describe('feasibility warnings', () => {
     }
   });
 
-  it('offered load above a self-hosted cluster\'s capacity: validate warns, and the run says at the end that jobs remain open', () => {
-    const heavy = { ...apps, arrival: { dist: 'exponential', mean: '2m' }, size_mcycles: { dist: 'lognormal', median: 2000, sigma: 0.5 }, deadline: '6h' };
-    const p = file('overload', { duration: '2d', mechanisms: ['random', 'self-hosted'], operators: [{ name: 'gpus', entities: 40, nodes: 1, hardware: 'gpu-rtx4090', margin: 0.1 }], requesters: [heavy] });
+  it("offered load above a self-hosted cluster's capacity: validate warns, and the run says at the end that jobs remain open", () => {
+    const heavy = {
+      ...apps,
+      arrival: { dist: 'exponential', mean: '2m' },
+      size_mcycles: { dist: 'lognormal', median: 2000, sigma: 0.5 },
+      deadline: '6h',
+    };
+    const p = file('overload', {
+      duration: '2d',
+      mechanisms: ['random', 'self-hosted'],
+      operators: [{ name: 'gpus', entities: 40, nodes: 1, hardware: 'gpu-rtx4090', margin: 0.1 }],
+      requesters: [heavy],
+    });
     const v = pmsim(['validate', p]);
     expect(v.status).toBe(0);
-    expect(v.stderr).toMatch(/mechanisms\[1\]: the offered load is about \d+% of what the self-hosted cluster \(4 x gpu-rtx4090 x 1\) can prove/);
+    expect(v.stderr).toMatch(
+      /mechanisms\[1\]: the offered load is about \d+% of what the self-hosted cluster \(4 x gpu-rtx4090 x 1\) can prove/,
+    );
     expect(v.stderr).not.toMatch(/ operators: /); // the 40-node market is enough
     const res = run(p, join(dir, 'out-overload'));
     const sh = res.summary.find((s) => s.mechanism === 'self-hosted')!;
@@ -100,7 +134,7 @@ describe('feasibility warnings', () => {
     expect(res.runJson.warnings.some((w) => w.startsWith(line))).toBe(true);
   });
 
-  it('offered load above the whole market\'s capacity is a warning on the operators', () => {
+  it("offered load above the whole market's capacity is a warning on the operators", () => {
     const heavy = { ...apps, arrival: { dist: 'exponential', mean: '30s' }, size_mcycles: { dist: 'constant', value: 3000 } };
     const w = checkFeasibility(scenario({ requesters: [heavy] }));
     expect(w.map((x) => x.kind)).toContain('overload');

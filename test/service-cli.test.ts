@@ -19,13 +19,26 @@ writeFileSync(
     window: '6h',
     mechanisms: ['random', 'sealed-bid'],
     operators: [{ name: 'g', entities: 6, hardware: 'gpu-rtx4090', margin: 0.2, failure_prob: 0.05 }],
-    requesters: [{ name: 'a', arrival: { dist: 'exponential', mean: '4m' }, size_mcycles: { dist: 'lognormal', median: 300, sigma: 0.8 }, deadline: '2h', max_price_usd_per_mcycle: 0.001, redundancy: 2 }],
+    requesters: [
+      {
+        name: 'a',
+        arrival: { dist: 'exponential', mean: '4m' },
+        size_mcycles: { dist: 'lognormal', median: 300, sigma: 0.8 },
+        deadline: '2h',
+        max_price_usd_per_mcycle: 0.001,
+        redundancy: 2,
+      },
+    ],
   }),
 );
 
 /** `pmsim serve --clock manual --db :memory:` on a free port. */
 function serve(mechanism: string): Promise<string> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--scenario', scenarioFile, '--mechanism', mechanism, '--clock', 'manual', '--db', ':memory:', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--scenario', scenarioFile, '--mechanism', mechanism, '--clock', 'manual', '--db', ':memory:', '--port', '0'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -61,7 +74,8 @@ describe('pmsim run --record, pmsim replay, pmsim audit', () => {
   it('--record leaves the run outputs byte-identical', () => {
     const r = pmsim(['run', scenarioFile, '--out', join(dir, 'plain'), '--quiet']);
     expect(r.status).toBe(0);
-    for (const f of ['summary.csv', 'timeseries.csv', 'shares.csv', 'latency.csv']) expect(readFileSync(join(dir, 'plain', f), 'utf8')).toBe(readFileSync(join(dir, 'out', f), 'utf8'));
+    for (const f of ['summary.csv', 'timeseries.csv', 'shares.csv', 'latency.csv'])
+      expect(readFileSync(join(dir, 'plain', f), 'utf8')).toBe(readFileSync(join(dir, 'out', f), 'utf8'));
   });
 
   it('replay exits 0 when the coordinator decides the same, byte for byte', async () => {
@@ -74,7 +88,9 @@ describe('pmsim run --record, pmsim replay, pmsim audit', () => {
   });
 
   it('replay exits 1 with the first difference when a recorded decision was changed', async () => {
-    const f = tampered('changed.jsonl', (l) => (l.includes('"type":"settle"') ? l.replace(/"amount":(\d+)/, (_, a) => `"amount":${Number(a) + 1}`) : undefined));
+    const f = tampered('changed.jsonl', (l) =>
+      l.includes('"type":"settle"') ? l.replace(/"amount":(\d+)/, (_, a) => `"amount":${Number(a) + 1}`) : undefined,
+    );
     const r = pmsim(['replay', f, '--against', await serve('random')]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^different at step \d+ \(seq \d+, t=[\d.]+ s, input \{"type":"deliver"/);
@@ -90,7 +106,11 @@ describe('pmsim run --record, pmsim replay, pmsim audit', () => {
 
   it('audit exits 1 when one byte of a beacon was changed', () => {
     // One byte of the first submitted job's beacon (two hex digits), in the record's input.
-    const f = tampered('beacon.jsonl', (l) => (l.includes('"type":"submit"') ? l.replace(/"beacon":"([0-9a-f]{2})/, (_, b) => `"beacon":"${((parseInt(b, 16) + 1) % 256).toString(16).padStart(2, '0')}`) : undefined));
+    const f = tampered('beacon.jsonl', (l) =>
+      l.includes('"type":"submit"')
+        ? l.replace(/"beacon":"([0-9a-f]{2})/, (_, b) => `"beacon":"${((parseInt(b, 16) + 1) % 256).toString(16).padStart(2, '0')}`)
+        : undefined,
+    );
     const r = pmsim(['audit', f, '--quiet']);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/MISMATCH|differ/);

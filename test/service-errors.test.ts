@@ -38,23 +38,99 @@ afterAll(async () => {
 
 type Case = { name: string; status: number; field: string; send: () => Promise<{ status: number; body: any }> };
 const cases: Case[] = [
-  { name: 'a request signed by another key', status: 401, field: 'signature', send: () => c.post('/v1/jobs/0/fail', { id: 'x1', operator: 1 }, k0) },
-  { name: 'an unsigned operator request', status: 401, field: 'signature', send: () => c.post('/v1/jobs/0/fail', { id: 'x2', operator: 1 }) },
-  { name: 'a registration not signed by the key it registers', status: 401, field: 'signature', send: () => c.post('/v1/operators', { id: 'x3', public_key: newOperatorKey().publicKey, capacity }, k0) },
+  {
+    name: 'a request signed by another key',
+    status: 401,
+    field: 'signature',
+    send: () => c.post('/v1/jobs/0/fail', { id: 'x1', operator: 1 }, k0),
+  },
+  {
+    name: 'an unsigned operator request',
+    status: 401,
+    field: 'signature',
+    send: () => c.post('/v1/jobs/0/fail', { id: 'x2', operator: 1 }),
+  },
+  {
+    name: 'a registration not signed by the key it registers',
+    status: 401,
+    field: 'signature',
+    send: () => c.post('/v1/operators', { id: 'x3', public_key: newOperatorKey().publicKey, capacity }, k0),
+  },
   { name: 'an unknown job', status: 404, field: 'job_id', send: () => c.post('/v1/jobs/99/deliver', { id: 'x4', operator: 0 }, k0) },
   { name: 'an unknown operator', status: 404, field: 'operator', send: () => c.post('/v1/jobs/0/deliver', { id: 'x5', operator: 7 }, k0) },
-  { name: 'an unknown operator (node input)', status: 404, field: 'operator', send: () => c.post('/v1/operators/7/available', { id: 'x6' }, k0) },
-  { name: 'a duplicate delivery (a new id, the same job and operator)', status: 409, field: 'job_id', send: () => c.post('/v1/jobs/0/deliver', { id: 'x7', operator: 0 }, k0) },
-  { name: 'a join after its window', status: 409, field: 'job_id', send: () => c.post('/v1/jobs/0/join', { id: 'x8', at: 8000, operator: 1 }, k1) },
-  { name: 'a lock after its window', status: 409, field: 'job_id', send: () => c.post('/v1/jobs/0/lock', { id: 'x9', at: 8000, operator: 1 }, k1) },
-  { name: 'a body over the size limit', status: 413, field: 'body', send: () => c.post('/v1/jobs', { id: 'x10', mcycles: 1, deadline_s: 9, max_price_micros: 1, kind: 'k'.repeat(5000) }) },
-  { name: 'a wrong content type', status: 415, field: 'content-type', send: () => c.send('POST', '/v1/jobs', '{"id":"x11"}', { 'content-type': 'text/plain' }) },
-  { name: 'a body that is not JSON', status: 400, field: 'body', send: () => c.send('POST', '/v1/jobs', '{"id":', { 'content-type': 'application/json' }) },
-  { name: 'a missing field', status: 400, field: 'mcycles', send: () => c.post('/v1/jobs', { id: 'x13', deadline_s: 60, max_price_micros: 1 }) },
-  { name: 'a field of the wrong type', status: 400, field: 'capacity.gpus', send: () => c.post('/v1/operators', { id: 'x14', public_key: k0.publicKey, capacity: { gpus: 'one' } }, k0) },
-  { name: 'an unknown key', status: 400, field: 'body', send: () => c.post('/v1/jobs', { id: 'x15', mcycles: 1, deadline_s: 60, max_price_micros: 1, colour: 'red' }) },
-  { name: 'a time before the clock', status: 409, field: 'at', send: () => c.post('/v1/jobs', { id: 'x16', at: 5, mcycles: 1, deadline_s: 60, max_price_micros: 1 }) },
-  { name: 'a malformed signature header', status: 401, field: 'signature', send: () => c.send('POST', '/v1/jobs/0/fail', '{"id":"x17","operator":1}', { 'content-type': 'application/json', [SIGNATURE_HEADER]: '!!' }) },
+  {
+    name: 'an unknown operator (node input)',
+    status: 404,
+    field: 'operator',
+    send: () => c.post('/v1/operators/7/available', { id: 'x6' }, k0),
+  },
+  {
+    name: 'a duplicate delivery (a new id, the same job and operator)',
+    status: 409,
+    field: 'job_id',
+    send: () => c.post('/v1/jobs/0/deliver', { id: 'x7', operator: 0 }, k0),
+  },
+  {
+    name: 'a join after its window',
+    status: 409,
+    field: 'job_id',
+    send: () => c.post('/v1/jobs/0/join', { id: 'x8', at: 8000, operator: 1 }, k1),
+  },
+  {
+    name: 'a lock after its window',
+    status: 409,
+    field: 'job_id',
+    send: () => c.post('/v1/jobs/0/lock', { id: 'x9', at: 8000, operator: 1 }, k1),
+  },
+  {
+    name: 'a body over the size limit',
+    status: 413,
+    field: 'body',
+    send: () => c.post('/v1/jobs', { id: 'x10', mcycles: 1, deadline_s: 9, max_price_micros: 1, kind: 'k'.repeat(5000) }),
+  },
+  {
+    name: 'a wrong content type',
+    status: 415,
+    field: 'content-type',
+    send: () => c.send('POST', '/v1/jobs', '{"id":"x11"}', { 'content-type': 'text/plain' }),
+  },
+  {
+    name: 'a body that is not JSON',
+    status: 400,
+    field: 'body',
+    send: () => c.send('POST', '/v1/jobs', '{"id":', { 'content-type': 'application/json' }),
+  },
+  {
+    name: 'a missing field',
+    status: 400,
+    field: 'mcycles',
+    send: () => c.post('/v1/jobs', { id: 'x13', deadline_s: 60, max_price_micros: 1 }),
+  },
+  {
+    name: 'a field of the wrong type',
+    status: 400,
+    field: 'capacity.gpus',
+    send: () => c.post('/v1/operators', { id: 'x14', public_key: k0.publicKey, capacity: { gpus: 'one' } }, k0),
+  },
+  {
+    name: 'an unknown key',
+    status: 400,
+    field: 'body',
+    send: () => c.post('/v1/jobs', { id: 'x15', mcycles: 1, deadline_s: 60, max_price_micros: 1, colour: 'red' }),
+  },
+  {
+    name: 'a time before the clock',
+    status: 409,
+    field: 'at',
+    send: () => c.post('/v1/jobs', { id: 'x16', at: 5, mcycles: 1, deadline_s: 60, max_price_micros: 1 }),
+  },
+  {
+    name: 'a malformed signature header',
+    status: 401,
+    field: 'signature',
+    send: () =>
+      c.send('POST', '/v1/jobs/0/fail', '{"id":"x17","operator":1}', { 'content-type': 'application/json', [SIGNATURE_HEADER]: '!!' }),
+  },
   { name: 'an unknown endpoint', status: 404, field: 'path', send: () => c.post('/v1/nothing', { id: 'x18' }) },
 ];
 
@@ -86,7 +162,9 @@ describe('malformed requests get a 4xx with a JSON error naming the field, and c
     expect(r.status).toBe(409);
     expect(r.body.field).toBe('job_id');
     expect(r.body.error).toBe('job_id: the core refused the input: already');
-    expect(r.body.steps[0].decisions).toEqual([{ type: 'refused', inputId: r.body.steps[0].input.id, input: 'join-race', reason: 'already' }]);
+    expect(r.body.steps[0].decisions).toEqual([
+      { type: 'refused', inputId: r.body.steps[0].input.id, input: 'join-race', reason: 'already' },
+    ]);
     expect([(await c.get('/v1/jobs/1')).text, (await c.get('/v1/ledger')).text, (await c.get('/v1/operators/1')).text]).toEqual(before);
   });
 
@@ -99,7 +177,13 @@ describe('malformed requests get a 4xx with a JSON error naming the field, and c
 describe('the pluggable verify hook', () => {
   it('a proof the hook rejects gets 422 naming `proof` and changes nothing; the hook sees the job, the operator and the blob', async () => {
     const seen: string[] = [];
-    const v = await startService({ scenario: s, mechanism: 'race', db: ':memory:', clock: 'manual', verify: (job, op, proof) => (seen.push(`${job}/${op}/${proof.toString()}`), proof.toString() === 'good') });
+    const v = await startService({
+      scenario: s,
+      mechanism: 'race',
+      db: ':memory:',
+      clock: 'manual',
+      verify: (job, op, proof) => (seen.push(`${job}/${op}/${proof.toString()}`), proof.toString() === 'good'),
+    });
     const cl = new ServiceClient(v.url);
     try {
       await cl.post('/v1/operators', { id: 'r0', public_key: k0.publicKey, capacity }, k0);

@@ -32,8 +32,22 @@ export function replayScenario(): Scenario {
         { name: 'late', entities: 3, nodes: 1, hardware: 'gpu-l4', ownership: 'rented', margin: 0.1, join_at: '12h' },
       ],
       requesters: [
-        { name: 'apps', arrival: { dist: 'exponential', mean: '2m' }, size_mcycles: { dist: 'lognormal', median: 400, sigma: 1 }, deadline: '2h', max_price_usd_per_mcycle: 0.0006 },
-        { name: 'batches', arrival: '30m', size_mcycles: { dist: 'normal', mean: 4000, sd: 800 }, deadline: '1h', max_price_usd_per_mcycle: 0.0005, redundancy: 2, resources: { gpus: 8, memory_gb: 128 } },
+        {
+          name: 'apps',
+          arrival: { dist: 'exponential', mean: '2m' },
+          size_mcycles: { dist: 'lognormal', median: 400, sigma: 1 },
+          deadline: '2h',
+          max_price_usd_per_mcycle: 0.0006,
+        },
+        {
+          name: 'batches',
+          arrival: '30m',
+          size_mcycles: { dist: 'normal', mean: 4000, sd: 800 },
+          deadline: '1h',
+          max_price_usd_per_mcycle: 0.0005,
+          redundancy: 2,
+          resources: { gpus: 8, memory_gb: 128 },
+        },
       ],
     },
     'service-replay.yaml',
@@ -41,10 +55,17 @@ export function replayScenario(): Scenario {
 }
 
 /** Runs a scenario with `--record` semantics for one mechanism label; returns the record file and its section. */
-export function recordRun(s: Scenario, label: string, dir = mkdtempSync(join(tmpdir(), 'pmsim-rec-'))): { file: string; section: RecordSection } {
+export function recordRun(
+  s: Scenario,
+  label: string,
+  dir = mkdtempSync(join(tmpdir(), 'pmsim-rec-')),
+): { file: string; section: RecordSection } {
   const file = join(dir, `${label}.jsonl`);
   const w = new RecordWriter(file);
-  runScenario(s, { mechanisms: [label], record: (ref, m) => sectionRecorder(w, { scenario: s.name, seed: s.seed, config: ref, params: m.params }) });
+  runScenario(s, {
+    mechanisms: [label],
+    record: (ref, m) => sectionRecorder(w, { scenario: s.name, seed: s.seed, config: ref, params: m.params }),
+  });
   w.commit();
   return { file, section: readRecord(file)[0]! };
 }

@@ -9,7 +9,15 @@ import { ServiceClient } from '../src/service/client.js';
 import { BIN } from './cli.js';
 import { scenario } from './helpers.js';
 
-const SCENARIO = { name: 'load', seed: 1, duration: '1d', window: '6h', mechanisms: ['random'], operators: [{ name: 'gpus', entities: 1, hardware: 'gpu-rtx4090' }], requesters: [{ name: 'apps', arrival: '5m', size_mcycles: 300, deadline: '2h', max_price_usd_per_mcycle: 0.001 }] };
+const SCENARIO = {
+  name: 'load',
+  seed: 1,
+  duration: '1d',
+  window: '6h',
+  mechanisms: ['random'],
+  operators: [{ name: 'gpus', entities: 1, hardware: 'gpu-rtx4090' }],
+  requesters: [{ name: 'apps', arrival: '5m', size_mcycles: 300, deadline: '2h', max_price_usd_per_mcycle: 0.001 }],
+};
 const children: ChildProcess[] = [];
 
 afterEach(() => {
@@ -18,7 +26,9 @@ afterEach(() => {
 
 /** Starts `pmsim serve` in a child process on a free loopback port; resolves with its URL. */
 function serve(file: string, db: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--scenario', file, '--mechanism', 'random', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--scenario', file, '--mechanism', 'random', '--db', db, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';

@@ -87,7 +87,7 @@ describe('the clock, the timers and the decision stream', () => {
       expect(first.body.steps.length).toBeGreaterThan(0);
       await c.post('/v1/jobs', job('b', { deadline_s: 60 }));
       const all = await c.get('/v1/decisions?after=0');
-      expect(all.body.steps.map((x: { seq: number }) => x.seq)).toEqual(((await events).map((e) => Number(e.id))));
+      expect(all.body.steps.map((x: { seq: number }) => x.seq)).toEqual((await events).map((e) => Number(e.id)));
       const later = await c.get(`/v1/decisions?after=${all.body.steps[1].seq}`);
       expect(later.body.steps).toEqual(all.body.steps.slice(2));
       const resumed = await sse(svc.url, `/v1/stream?after=${all.body.steps[0].seq}`, 2);

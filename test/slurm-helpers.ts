@@ -13,10 +13,12 @@ export const REQUIRE_SLURM = process.env.PMSIM_REQUIRE_SLURM === '1';
 /** Whether `sinfo` answers and shows a node that can take jobs; the reason when not. */
 export function slurmAvailable(): { ok: true } | { ok: false; why: string } {
   const r = spawnSync('sinfo', ['-h', '-N', '-o', '%T'], { encoding: 'utf8', timeout: 30_000 });
-  if (r.error) return { ok: false, why: `sinfo: ${(r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not installed' : r.error.message}` };
+  if (r.error)
+    return { ok: false, why: `sinfo: ${(r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not installed' : r.error.message}` };
   if (r.status !== 0) return { ok: false, why: `sinfo failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}` };
   const states = r.stdout.trim().split('\n').filter(Boolean);
-  if (!states.some((s) => /^(idle|mixed|allocated|completing)/.test(s))) return { ok: false, why: `no node takes jobs (sinfo: ${states.join(', ') || 'no nodes'})` };
+  if (!states.some((s) => /^(idle|mixed|allocated|completing)/.test(s)))
+    return { ok: false, why: `no node takes jobs (sinfo: ${states.join(', ') || 'no nodes'})` };
   return { ok: true };
 }
 

@@ -14,7 +14,10 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 beforeAll(() => {
   if (!existsSync(join(ROOT, 'dist/sweep/worker.js')) || !existsSync(BIN)) {
-    spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
+    spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
   }
 });
 
@@ -48,8 +51,13 @@ describe('pmsim sweep: results do not depend on workers or shards', () => {
     const shards = await Promise.all([
       pmsimAsync(['sweep', `${FIX}/small.yaml`, '--out', join(tmp, 'sh/{shard}'), '--workers', '1', '--shard', '0/4', '--quiet']),
       pmsimAsync(['sweep', `${FIX}/small.yaml`, '--out', join(tmp, 'sh/{shard}'), '--workers', '1', '--shard', '1/4', '--quiet']),
-      pmsimAsync(['sweep', `${FIX}/small.yaml`, '--out', join(tmp, 'sh/{shard}'), '--workers', '1', '--shards', '4', '--quiet'], { JOB_COMPLETION_INDEX: '2' }),
-      pmsimAsync(['sweep', `${FIX}/small.yaml`, '--out', join(tmp, 'sh/{shard}'), '--workers', '1', '--quiet'], { PMSIM_SHARDS: '4', SLURM_ARRAY_TASK_ID: '3' }),
+      pmsimAsync(['sweep', `${FIX}/small.yaml`, '--out', join(tmp, 'sh/{shard}'), '--workers', '1', '--shards', '4', '--quiet'], {
+        JOB_COMPLETION_INDEX: '2',
+      }),
+      pmsimAsync(['sweep', `${FIX}/small.yaml`, '--out', join(tmp, 'sh/{shard}'), '--workers', '1', '--quiet'], {
+        PMSIM_SHARDS: '4',
+        SLURM_ARRAY_TASK_ID: '3',
+      }),
     ]);
     for (const s of shards) expect(s.status, s.stderr).toBe(0);
     const merged = join(tmp, 'merged');
@@ -67,7 +75,11 @@ describe('pmsim sweep: results do not depend on workers or shards', () => {
     expect(runs).toHaveLength(1 + 24);
     expect(runs.slice(1).map((l) => Number(l.split(',')[0]))).toEqual(Array.from({ length: 24 }, (_, i) => Math.floor(i / 2)));
     const agg = read(w1, 'aggregate.csv').trim().split('\n');
-    expect(agg[0]!.startsWith('requesters[0].redundancy,operators[gpu].failure_prob,mechanism,n,jobs_submitted_mean,jobs_submitted_sd,jobs_submitted_ci95_lo,jobs_submitted_ci95_hi,')).toBe(true);
+    expect(
+      agg[0]!.startsWith(
+        'requesters[0].redundancy,operators[gpu].failure_prob,mechanism,n,jobs_submitted_mean,jobs_submitted_sd,jobs_submitted_ci95_lo,jobs_submitted_ci95_hi,',
+      ),
+    ).toBe(true);
     expect(agg).toHaveLength(1 + 4 * 2);
     expect(agg[1]!.split(',').slice(0, 4)).toEqual(['1', '0.01', 'random', '3']);
     const man = JSON.parse(read(merged, 'manifest.json')) as { sweep_hash: string; counts: { done: number }; runs: { status: string }[] };
@@ -127,7 +139,11 @@ describe('pmsim sweep: interruption, failures and bad input', () => {
     expect(again.stdout).toMatch(new RegExp(`${total} runs: ${total} done, 0 failed \\(\\d+ resumed\\)`));
     for (const f of ['runs.csv', 'aggregate.csv']) expect(read(out, f)).toBe(read(full, f));
     // No duplicate rows: every run index appears once per mechanism.
-    const idx = read(out, 'runs.csv').trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
+    const idx = read(out, 'runs.csv')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => Number(l.split(',')[0]));
     expect(idx).toEqual(Array.from({ length: 2 * total }, (_, i) => Math.floor(i / 2)));
   });
 
@@ -137,7 +153,10 @@ describe('pmsim sweep: interruption, failures and bad input', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('6 runs: 4 done, 2 failed');
     expect(r.stderr).toMatch(/run 2 failed: no mechanism of the scenario matches random/);
-    const m = JSON.parse(read(out, 'manifest.json')) as { counts: { done: number; failed: number }; runs: { run: number; status: string; error?: string }[] };
+    const m = JSON.parse(read(out, 'manifest.json')) as {
+      counts: { done: number; failed: number };
+      runs: { run: number; status: string; error?: string }[];
+    };
     expect(m.counts).toMatchObject({ done: 4, failed: 2 });
     expect(m.runs.map((x) => x.status)).toEqual(['done', 'done', 'failed', 'failed', 'done', 'done']);
   });
@@ -152,7 +171,9 @@ describe('pmsim sweep: interruption, failures and bad input', () => {
     expect(s.stderr).toContain(`${FIX}/bad-schema.yaml: replicates: expected a whole number of replicates ≥ 1`);
     const p = pmsim(['sweep', `${FIX}/bad-path.yaml`]);
     expect(p.status).toBe(2);
-    expect(p.stderr).toContain(`${FIX}/bad-path.yaml: grid.operators[nobody].margin: cannot apply 0.1 (grid point 0): operators has no entry named "nobody" (names: gpu, big)`);
+    expect(p.stderr).toContain(
+      `${FIX}/bad-path.yaml: grid.operators[nobody].margin: cannot apply 0.1 (grid point 0): operators has no entry named "nobody" (names: gpu, big)`,
+    );
     const sh = pmsim(['sweep', `${FIX}/small.yaml`, '--shard', '4/4']);
     expect(sh.status).toBe(2);
     expect(sh.stderr).toContain('the shard index must be 0 to 3');

@@ -21,7 +21,9 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('example sweeps', () => {
   it('the three sweeps of the issue are there', () => {
-    expect(sweeps).toEqual(expect.arrayContaining(['liveness-vs-redundancy.yaml', 'predictability-vs-burstiness.yaml', 'attacker-vs-exits.yaml']));
+    expect(sweeps).toEqual(
+      expect.arrayContaining(['liveness-vs-redundancy.yaml', 'predictability-vs-burstiness.yaml', 'attacker-vs-exits.yaml']),
+    );
   });
 
   it.each(bases)('base scenario %s is valid and commented', (f) => {
@@ -54,7 +56,11 @@ describe('example sweeps', () => {
     const r = await runSweep(join(DIR, 'liveness-vs-redundancy.yaml'), { out: join(tmp, 'liveness'), workers: 0 });
     expect(r.exitCode).toBe(0);
     const agg = csvParse(readFileSync(join(tmp, 'liveness', 'aggregate.csv'), 'utf8'));
-    const live = (k: number, p: number) => Number(agg.find((row) => row['requesters[apps].redundancy'] === String(k) && row['operators[provers].failure_prob'] === String(p))!.liveness_mean);
+    const live = (k: number, p: number) =>
+      Number(
+        agg.find((row) => row['requesters[apps].redundancy'] === String(k) && row['operators[provers].failure_prob'] === String(p))!
+          .liveness_mean,
+      );
     for (const p of [0.2, 0.4]) {
       expect(live(2, p)).toBeGreaterThan(live(1, p));
       expect(live(3, p)).toBeGreaterThan(live(2, p));

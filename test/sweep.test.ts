@@ -20,7 +20,11 @@ describe('dot paths', () => {
   it('parses keys, indices and name selectors', () => {
     expect(parsePath('requesters[0].arrival.mean')).toEqual([{ key: 'requesters' }, { index: 0 }, { key: 'arrival' }, { key: 'mean' }]);
     expect(parsePath('operators.1.entities')).toEqual([{ key: 'operators' }, { index: 1 }, { key: 'entities' }]);
-    expect(parsePath('operators[home-prover].failure_prob')).toEqual([{ key: 'operators' }, { name: 'home-prover' }, { key: 'failure_prob' }]);
+    expect(parsePath('operators[home-prover].failure_prob')).toEqual([
+      { key: 'operators' },
+      { name: 'home-prover' },
+      { key: 'failure_prob' },
+    ]);
     expect(() => parsePath('a..b')).toThrow(/unexpected "\."/);
     expect(() => parsePath('a[0')).toThrow(/unclosed/);
   });
@@ -30,7 +34,14 @@ describe('dot paths', () => {
     setPath(o, 'operators[b].margin', 0.5);
     setPath(o, 'operators.0.params.x', 2);
     setPath(o, 'duration', '2d');
-    expect(o).toEqual({ operators: [{ name: 'a', margin: 0.1, params: { x: 2 } }, { name: 'b', margin: 0.5 }], mechanisms: ['random'], duration: '2d' });
+    expect(o).toEqual({
+      operators: [
+        { name: 'a', margin: 0.1, params: { x: 2 } },
+        { name: 'b', margin: 0.5 },
+      ],
+      mechanisms: ['random'],
+      duration: '2d',
+    });
     expect(() => setPath(o, 'operators[c].margin', 1)).toThrow('operators has no entry named "c" (names: a, b)');
     expect(() => setPath(o, 'operators[5].margin', 1)).toThrow('operators has 2 entries, so there is no entry [5]');
     expect(() => setPath(o, 'mechanisms[0].params.x', 1)).toThrow(/mechanisms\[0\] is a string/);
@@ -68,7 +79,12 @@ describe('seeds and run order', () => {
       point: 0,
       replicate: 0,
       seed: deriveSeed(4, 0),
-      overrides: [['requesters[0].redundancy', 1], ['duration', '3h'], ['operators[gpu].margin', 0.1], ['operators[gpu].failure_prob', 0.01]],
+      overrides: [
+        ['requesters[0].redundancy', 1],
+        ['duration', '3h'],
+        ['operators[gpu].margin', 0.1],
+        ['operators[gpu].failure_prob', 0.01],
+      ],
     });
     const r = runSpec(plan, 3);
     expect([r.point, r.replicate]).toEqual([1, 1]);
@@ -93,7 +109,9 @@ describe('seeds and run order', () => {
     const spec = runSpec(plan, 7);
     const s = buildScenario(plan.definition.scenario, spec.overrides, plan.scenarioPath, plan.file);
     const direct = runScenario(s, { seed: spec.seed });
-    const line = readFileSync(join(out, 'runs.csv'), 'utf8').split('\n').filter((l) => l.startsWith('7,'));
+    const line = readFileSync(join(out, 'runs.csv'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('7,'));
     expect(line).toHaveLength(2);
     expect(line[0]).toContain(`,${spec.seed},${direct.summary[0]!.jobs_submitted},${direct.summary[0]!.jobs_delivered},`);
   });
@@ -114,7 +132,9 @@ describe('sweep file errors name the file and the path', () => {
     expect(bad({ scenario: `${FIX}base.yaml`, grid: { duration: [] } })).toBe('bad.yaml: grid.duration: expected at least one value');
     expect(bad({ scenario: `${FIX}base.yaml`, grid: { duration: '3h' } })).toBe('bad.yaml: grid.duration: expected a list of values');
     expect(bad({ scenario: `${FIX}base.yaml`, gird: {} })).toMatch(/^bad\.yaml: unrecognized key|^bad\.yaml: .*gird/);
-    expect(bad({ scenario: `${FIX}base.yaml`, zip: [{ a: [1, 2], b: [1] }] })).toBe('bad.yaml: zip[0]: lists of a zip group must be equally long (a: 2, b: 1)');
+    expect(bad({ scenario: `${FIX}base.yaml`, zip: [{ a: [1, 2], b: [1] }] })).toBe(
+      'bad.yaml: zip[0]: lists of a zip group must be equally long (a: 2, b: 1)',
+    );
     expect(bad({ scenario: `${FIX}base.yaml`, grid: { seed: [1, 2] } })).toMatch(/^bad\.yaml: grid\.seed: each run's seed is derived/);
     expect(bad({ scenario: `${FIX}missing.yaml` })).toMatch(/missing\.yaml: file not found/);
   });
@@ -147,7 +167,12 @@ describe('statistics', () => {
 
 describe('shards', () => {
   it('blocks cover every run exactly once', () => {
-    for (const [n, k] of [[12, 4], [10, 3], [3, 5], [1, 1]] as const) {
+    for (const [n, k] of [
+      [12, 4],
+      [10, 3],
+      [3, 5],
+      [1, 1],
+    ] as const) {
       const seen: number[] = [];
       for (let i = 0; i < k; i++) {
         const r = shardRange(n, { index: i, count: k });
@@ -176,11 +201,18 @@ describe('journal, failures and resume (in-process, workers: 0)', () => {
     const r = await runSweep(`${FIX}failing.yaml`, { out, workers: 0 });
     expect(r.exitCode).toBe(1);
     expect([r.done, r.failed, r.total]).toEqual([4, 2, 6]);
-    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { counts: { failed: number }; runs: { run: number; status: string; error?: string }[] };
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+      counts: { failed: number };
+      runs: { run: number; status: string; error?: string }[];
+    };
     expect(m.counts.failed).toBe(2);
     expect(m.runs.filter((x) => x.status === 'failed').map((x) => x.run)).toEqual([2, 3]);
     expect(m.runs[2]!.error).toMatch(/no mechanism of the scenario matches random/);
-    const runIdx = readFileSync(join(out, 'runs.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
+    const runIdx = readFileSync(join(out, 'runs.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => Number(l.split(',')[0]));
     expect([...new Set(runIdx)]).toEqual([0, 1, 4, 5]);
   });
 
@@ -200,7 +232,11 @@ describe('journal, failures and resume (in-process, workers: 0)', () => {
     const r = await runSweep(`${FIX}small.yaml`, { out: part, workers: 0 });
     expect([r.resumed, r.executed, r.done]).toEqual([5, 7, 12]);
     for (const f of ['runs.csv', 'aggregate.csv']) expect(readFileSync(join(part, f), 'utf8')).toBe(readFileSync(join(full, f), 'utf8'));
-    const records = readFileSync(join(part, JOURNAL_FILE), 'utf8').trim().split('\n').slice(1).map((l) => (JSON.parse(l) as { run: number }).run);
+    const records = readFileSync(join(part, JOURNAL_FILE), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => (JSON.parse(l) as { run: number }).run);
     expect(records.sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i));
     // A finished sweep run again does nothing but re-render the same files.
     const again = await runSweep(`${FIX}small.yaml`, { out: part, workers: 0 });
@@ -233,7 +269,8 @@ describe('journal, failures and resume (in-process, workers: 0)', () => {
     expect([m2.done, m2.missing, m2.exitCode]).toEqual([12, 0, 0]);
     const whole = join(tmp, 'whole');
     await runSweep(`${FIX}small.yaml`, { out: whole, workers: 0 });
-    for (const f of ['runs.csv', 'aggregate.csv']) expect(readFileSync(join(tmp, 'm2', f), 'utf8')).toBe(readFileSync(join(whole, f), 'utf8'));
+    for (const f of ['runs.csv', 'aggregate.csv'])
+      expect(readFileSync(join(tmp, 'm2', f), 'utf8')).toBe(readFileSync(join(whole, f), 'utf8'));
     expect(() => mergeShards([a, a], { out: join(tmp, 'm3') })).toThrow(/overlap/);
     expect(() => mergeShards([a, join(tmp, 'failing')], { out: join(tmp, 'm4') })).toThrow(/different sweep/);
   });

@@ -36,9 +36,25 @@ describe('order book: closed-form validation', () => {
     const n = 9;
     const trials = 4000;
     const u = mulberry32(2024);
-    const operators: OperatorInfo[] = Array.from({ length: n }, (_, i) => ({ id: i, entity: i, capacity: { cpus: 16, gpus: 1, memoryGb: 64 }, hardware: 'gpu' }));
+    const operators: OperatorInfo[] = Array.from({ length: n }, (_, i) => ({
+      id: i,
+      entity: i,
+      capacity: { cpus: 16, gpus: 1, memoryGb: 64 },
+      hardware: 'gpu',
+    }));
     // One Mcycle at an ask of `x` USD per Mcycle trades at x × 1e6 micro-USD.
-    const bid: Job = { id: 0, requester: 0, kind: 'zkvm', mcycles: 1, request: { cpus: 0, gpus: 1, memoryGb: 1 }, submittedAt: 0, deadline: 3600, maxPrice: 1_000_000, redundancy: 1, estSeconds: 1 };
+    const bid: Job = {
+      id: 0,
+      requester: 0,
+      kind: 'zkvm',
+      mcycles: 1,
+      request: { cpus: 0, gpus: 1, memoryGb: 1 },
+      submittedAt: 0,
+      deadline: 3600,
+      maxPrice: 1_000_000,
+      redundancy: 1,
+      estSeconds: 1,
+    };
     let sum = 0;
     let exactMin = 0;
     for (let t = 0; t < trials; t++) {
@@ -80,7 +96,14 @@ describe('order book: closed-form validation', () => {
         { name: 'paid', entities: 30, nodes: 1, hardware: 'gpu-rtx4090', margin: 0.2, failure_prob: 0 },
       ],
       requesters: [
-        { name: 'txs', arrival: { dist: 'exponential', mean: gap }, size_mcycles: mcycles, deadline: '1d', max_price_usd_per_mcycle: 0.001, resources: { gpus: 1, memory_gb: 16 } },
+        {
+          name: 'txs',
+          arrival: { dist: 'exponential', mean: gap },
+          size_mcycles: mcycles,
+          deadline: '1d',
+          max_price_usd_per_mcycle: 0.001,
+          resources: { gpus: 1, memory_gb: 16 },
+        },
       ],
     });
     const rows: JobRow[] = [];
@@ -110,7 +133,14 @@ describe('order book: closed-form validation', () => {
       mechanisms: ['order-book'],
       operators: [{ name: 'solo', entities: 1, nodes: 1, hardware: 'gpu-rtx4090', margin: 0.2, failure_prob: 0 }],
       requesters: [
-        { name: 'apps', arrival: { dist: 'exponential', mean: gap }, size_mcycles: mcycles, deadline: '3650d', max_price_usd_per_mcycle: 0.001, resources: { gpus: 1, memory_gb: 16 } },
+        {
+          name: 'apps',
+          arrival: { dist: 'exponential', mean: gap },
+          size_mcycles: mcycles,
+          deadline: '3650d',
+          max_price_usd_per_mcycle: 0.001,
+          resources: { gpus: 1, memory_gb: 16 },
+        },
       ],
     });
     const rows: JobRow[] = [];

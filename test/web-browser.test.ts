@@ -45,7 +45,12 @@ async function tableValues(page: Page): Promise<Record<string, Record<string, st
     Object.fromEntries(
       rows.map((r) => [
         r.getAttribute('data-mechanism') ?? '',
-        Object.fromEntries([...r.querySelectorAll('td[data-column]')].map((td) => [td.getAttribute('data-column') ?? '', td.getAttribute('data-value') ?? ''])),
+        Object.fromEntries(
+          [...r.querySelectorAll('td[data-column]')].map((td) => [
+            td.getAttribute('data-column') ?? '',
+            td.getAttribute('data-value') ?? '',
+          ]),
+        ),
       ]),
     ),
   );
@@ -69,7 +74,7 @@ function expectTableMatches(table: Record<string, Record<string, string>>, summa
 
 async function waitRun(page: Page): Promise<void> {
   await page.waitForSelector('body[data-run="done"], body[data-run="error"]', { state: 'attached', timeout: 90_000 });
-  expect(await page.getAttribute('body', 'data-run'), await page.textContent('#status') ?? '').toBe('done');
+  expect(await page.getAttribute('body', 'data-run'), (await page.textContent('#status')) ?? '').toBe('done');
 }
 
 describe.skipIf(!HAVE)('the explorer in headless Chromium', () => {
@@ -93,7 +98,16 @@ describe.skipIf(!HAVE)('the explorer in headless Chromium', () => {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     mkdirSync(ARTIFACTS, { recursive: true });
   });
@@ -124,15 +138,25 @@ describe.skipIf(!HAVE)('the explorer in headless Chromium', () => {
     await page.evaluate(() => {
       const seen: number[] = [];
       (window as unknown as { seen: number[] }).seen = seen;
-      new MutationObserver(() => seen.push(document.querySelectorAll('#summary tbody tr').length)).observe(document.getElementById('summary')!, { childList: true, subtree: true });
+      new MutationObserver(() => seen.push(document.querySelectorAll('#summary tbody tr').length)).observe(
+        document.getElementById('summary')!,
+        { childList: true, subtree: true },
+      );
     });
     await page.click('#run');
     await waitRun(page);
     const seen = await page.evaluate(() => (window as unknown as { seen: number[] }).seen);
     expect(seen.filter((n) => n > 0 && n < 6).length, 'partial results shown during the run').toBeGreaterThan(0);
-    const charts = await page.$$eval('#charts svg.pmsim-chart', (s) => s.map((x) => ({ name: x.getAttribute('data-chart'), marks: x.querySelectorAll('path, rect:not(.background), circle').length })));
+    const charts = await page.$$eval('#charts svg.pmsim-chart', (s) =>
+      s.map((x) => ({ name: x.getAttribute('data-chart'), marks: x.querySelectorAll('path, rect:not(.background), circle').length })),
+    );
     // The report's run figures for the same files (src/report/figures.ts), in the same order.
-    const tables = { summary: parseCsv(cli.get('summary.csv')!), timeseries: parseCsv(cli.get('timeseries.csv')!), shares: parseCsv(cli.get('shares.csv')!), latency: parseCsv(cli.get('latency.csv')!) };
+    const tables = {
+      summary: parseCsv(cli.get('summary.csv')!),
+      timeseries: parseCsv(cli.get('timeseries.csv')!),
+      shares: parseCsv(cli.get('shares.csv')!),
+      latency: parseCsv(cli.get('latency.csv')!),
+    };
     const mechanisms = tables.summary.map((r) => String(r.mechanism));
     expect(charts.map((c) => c.name)).toEqual(runFigures(tables, mechanisms).map((f) => f.name));
     expect(charts.map((c) => c.name)).toEqual(expect.arrayContaining(CHARTS));
@@ -147,7 +171,9 @@ describe.skipIf(!HAVE)('the explorer in headless Chromium', () => {
     const [yml] = await Promise.all([page.waitForEvent('download'), page.click('#dl-yaml')]);
     expect(readFileSync((await yml.path())!, 'utf8')).toBe(readFileSync(join(ROOT, 'scenarios/default.yaml'), 'utf8'));
     await page.screenshot({ path: join(ARTIFACTS, 'explorer.png'), fullPage: true });
-    console.log(`explorer: default scenario simulated in ${await page.getAttribute('body', 'data-sim-ms')} ms in the browser (worker: parse + 6 mechanisms + CSV text)`);
+    console.log(
+      `explorer: default scenario simulated in ${await page.getAttribute('body', 'data-sim-ms')} ms in the browser (worker: parse + 6 mechanisms + CSV text)`,
+    );
     await page.close();
     expect(errors).toEqual([]);
   });
@@ -191,7 +217,9 @@ describe.skipIf(!HAVE)('the explorer in headless Chromium', () => {
     expect(yaml).toContain('# Gevulot / ZkCloud: fixed price, random prover'); // comments survive
     expect(await page.textContent('#problems')).toBe('');
     const cmd = (await page.textContent('#cli'))!;
-    expect(cmd).toBe('pmsim run scenarios/default.yaml --seed 42 --mechanism random --mechanism order-book --mechanism reverse-dutch:boundless --mechanism sealed-bid:succinct');
+    expect(cmd).toBe(
+      'pmsim run scenarios/default.yaml --seed 42 --mechanism random --mechanism order-book --mechanism reverse-dutch:boundless --mechanism sealed-bid:succinct',
+    );
     await page.click('#run');
     await waitRun(page);
     const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#downloads a[data-file="summary.csv"]')]);
@@ -200,7 +228,10 @@ describe.skipIf(!HAVE)('the explorer in headless Chromium', () => {
     writeFileSync(join(dir, 'edited.yaml'), yaml);
     const r = pmsim(['run', join(dir, 'edited.yaml'), '--out', join(dir, 'out'), '--quiet', ...cmd.split(' ').slice(3)]);
     expect(r.status, r.stderr).toBe(0);
-    expect(got === readFileSync(join(dir, 'out', 'summary.csv'), 'utf8'), 'summary.csv is byte-identical to pmsim run on the edited YAML').toBe(true);
+    expect(
+      got === readFileSync(join(dir, 'out', 'summary.csv'), 'utf8'),
+      'summary.csv is byte-identical to pmsim run on the edited YAML',
+    ).toBe(true);
     expect(parseCsv(got).length).toBe(4);
     expect(Number(parseCsv(got)[0]!.attacker_share_peak)).toBeGreaterThanOrEqual(0);
     await page.close();
@@ -236,7 +267,11 @@ describe.skipIf(!HAVE)('the explorer in headless Chromium', () => {
     const span = page.locator('[data-error-for="requesters[0].arrival"]');
     await expect.poll(() => span.textContent()).toContain('the browser cannot read "my-trace.csv"');
     expect(await page.isDisabled('#run')).toBe(true);
-    await page.setInputFiles('#trace-files', { name: 'my-trace.csv', mimeType: 'text/csv', buffer: readFileSync(join(ROOT, 'scenarios/demand/trace.csv')) });
+    await page.setInputFiles('#trace-files', {
+      name: 'my-trace.csv',
+      mimeType: 'text/csv',
+      buffer: readFileSync(join(ROOT, 'scenarios/demand/trace.csv')),
+    });
     await expect.poll(() => page.isDisabled('#run')).toBe(false);
     await page.click('#run');
     await waitRun(page);
@@ -247,9 +282,17 @@ describe.skipIf(!HAVE)('the explorer in headless Chromium', () => {
   });
 
   it('opens the scenario given to pmsim explore, with its trace file, and runs it like pmsim run', async () => {
-    const other = spawn(process.execPath, [BIN, 'explore', '--port', '0', 'scenarios/demand/trace-replay.yaml'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const other = spawn(process.execPath, [BIN, 'explore', '--port', '0', 'scenarios/demand/trace-replay.yaml'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
-      const at = await new Promise<string>((ok) => other.stdout!.on('data', (d: Buffer) => { const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(d)); if (m) ok(m[0]); }));
+      const at = await new Promise<string>((ok) =>
+        other.stdout!.on('data', (d: Buffer) => {
+          const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(d));
+          if (m) ok(m[0]);
+        }),
+      );
       const page = await open(at);
       expect(page.url()).toBe(`${at}?scenario=scenario.json`);
       expect(await page.textContent('#cli')).toBe('pmsim run scenarios/demand/trace-replay.yaml --seed 1');
@@ -269,7 +312,9 @@ describe.skipIf(!HAVE)('the explorer in headless Chromium', () => {
     await page.fill('#yaml', readFileSync(join(ROOT, 'scenarios/default.yaml'), 'utf8').replace('duration: 7d', 'duration: 70d'));
     await expect.poll(() => page.isDisabled('#run')).toBe(false);
     await page.click('#run');
-    await expect.poll(() => page.evaluate(() => (document.getElementById('progress') as HTMLProgressElement).value), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.evaluate(() => (document.getElementById('progress') as HTMLProgressElement).value), { timeout: 30_000 })
+      .toBeGreaterThan(0);
     await page.click('#cancel');
     expect(await page.getAttribute('body', 'data-run')).toBe('cancelled');
     expect(await page.textContent('#status')).toBe('cancelled');

@@ -27,8 +27,20 @@ function builtin(id: string): string | null {
 
 describe('the browser bundle', () => {
   it('lists its modules, the simulation path among them', () => {
-    for (const dir of ['src/engine/', 'src/market/', 'src/mechanisms/', 'src/agents/', 'src/scenario/', 'src/output/', 'src/comparison/', 'src/report/charts/']) {
-      expect(modules.some((m) => m.startsWith(dir)), `${dir} is bundled`).toBe(true);
+    for (const dir of [
+      'src/engine/',
+      'src/market/',
+      'src/mechanisms/',
+      'src/agents/',
+      'src/scenario/',
+      'src/output/',
+      'src/comparison/',
+      'src/report/charts/',
+    ]) {
+      expect(
+        modules.some((m) => m.startsWith(dir)),
+        `${dir} is bundled`,
+      ).toBe(true);
     }
     expect(modules).toContain('src/web/worker.ts');
     expect(modules).toContain('src/scenario/parse.ts');
@@ -38,7 +50,16 @@ describe('the browser bundle', () => {
   it('holds no Node built-in (fs, path, worker_threads, crypto, node:*) nor a stub for one', () => {
     expect(modules.map((m) => [m, builtin(m)]).filter(([, why]) => why !== null)).toEqual([]);
     // The modules that import node: in the CLI stay out of the bundle.
-    for (const m of ['src/scenario/load.ts', 'src/comparison/write-run.ts', 'src/comparison/jobs-file.ts', 'src/output/write-run.ts', 'src/output/atomic.ts', 'src/version.ts', 'src/report/load.ts', 'src/report/meta.ts']) {
+    for (const m of [
+      'src/scenario/load.ts',
+      'src/comparison/write-run.ts',
+      'src/comparison/jobs-file.ts',
+      'src/output/write-run.ts',
+      'src/output/atomic.ts',
+      'src/version.ts',
+      'src/report/load.ts',
+      'src/report/meta.ts',
+    ]) {
       expect(modules, m).not.toContain(m);
     }
     expect(modules.some((m) => m.includes('node_modules/linkedom/'))).toBe(false);

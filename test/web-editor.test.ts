@@ -51,7 +51,10 @@ describe('editing the scenario document', () => {
     editField(doc, ['operators', 0, 'entities'], undefined);
     appendTo(doc, ['operators'], { name: 'attacker', attacker: true });
     appendTo(doc, ['operators', 0, 'bursts'], { at: '1d', duration: '2h', factor: 4 });
-    expect(doc.toJS().operators).toEqual([{ name: 'a', bursts: [{ at: '1d', duration: '2h', factor: 4 }] }, { name: 'attacker', attacker: true }]);
+    expect(doc.toJS().operators).toEqual([
+      { name: 'a', bursts: [{ at: '1d', duration: '2h', factor: 4 }] },
+      { name: 'attacker', attacker: true },
+    ]);
   });
 
   it('places an issue on its field or on the nearest field above it', () => {

@@ -20,7 +20,12 @@ function newest(path: string): number {
 }
 
 export default async function setup(): Promise<void> {
-  const sources = Math.max(newest(join(ROOT, 'src')), newest(join(ROOT, 'scenarios')), newest(join(ROOT, 'vite.config.ts')), newest(join(ROOT, 'package-lock.json')));
+  const sources = Math.max(
+    newest(join(ROOT, 'src')),
+    newest(join(ROOT, 'scenarios')),
+    newest(join(ROOT, 'vite.config.ts')),
+    newest(join(ROOT, 'package-lock.json')),
+  );
   if (existsSync(STAMP) && statSync(STAMP).mtimeMs >= sources && !existsSync(BUILD_ERROR)) return;
   rmSync(BUILD_ERROR, { force: true });
   try {

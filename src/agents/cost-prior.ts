@@ -42,7 +42,11 @@ export function cdfOf(spec: FactorSpec): Cdf {
       const sd = d.sd as unknown as number;
       if (!(sd > 0)) return step([mu]);
       const below = normalCdf(-mu / sd);
-      return { lo: Math.max(0, mu - 3.1 * sd), hi: mu + 3.1 * sd, cdf: (x) => (x < 0 ? 0 : (normalCdf((x - mu) / sd) - below) / (1 - below)) };
+      return {
+        lo: Math.max(0, mu - 3.1 * sd),
+        hi: mu + 3.1 * sd,
+        cdf: (x) => (x < 0 ? 0 : (normalCdf((x - mu) / sd) - below) / (1 - below)),
+      };
     }
     case 'lognormal': {
       const med = d.median as unknown as number;
@@ -171,8 +175,12 @@ export function marketView(nodes: readonly ViewNode[]): MarketView {
       // The prior changes only when nodes join or leave (energy schedules aside): keep it while the active set is the same size.
       if (el.length === mcycleCount) return mcycle;
       mcycleCount = el.length;
-      const per = (n: ViewNode): number => base(n, 1000, 'zkvm') / 1000 - (n.model.profile.setupSeconds * n.model.hourlyCostUsd) / 3600 / 1000 / (n.factor > 0 ? n.factor : 1);
-      mcycle = mixturePrior(el.map(per), el.map((n) => n.factorCdf));
+      const per = (n: ViewNode): number =>
+        base(n, 1000, 'zkvm') / 1000 - (n.model.profile.setupSeconds * n.model.hourlyCostUsd) / 3600 / 1000 / (n.factor > 0 ? n.factor : 1);
+      mcycle = mixturePrior(
+        el.map(per),
+        el.map((n) => n.factorCdf),
+      );
       return mcycle;
     },
     durations(job: Job): Float64Array {

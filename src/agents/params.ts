@@ -10,7 +10,11 @@ export interface ParamSpec {
 export type StrategyParams = Readonly<Record<string, number>>;
 
 /** Checks raw parameters against their specs; returns one message per problem (empty when valid). */
-export function checkStrategyParams(id: string, raw: Readonly<Record<string, unknown>>, specs: Readonly<Record<string, ParamSpec>>): string[] {
+export function checkStrategyParams(
+  id: string,
+  raw: Readonly<Record<string, unknown>>,
+  specs: Readonly<Record<string, ParamSpec>>,
+): string[] {
   const issues: string[] = [];
   const known = Object.keys(specs);
   for (const [k, v] of Object.entries(raw)) {
@@ -23,8 +27,10 @@ export function checkStrategyParams(id: string, raw: Readonly<Record<string, unk
       issues.push(`parameter "${k}" of strategy ${id}: expected a number, got ${JSON.stringify(v)}`);
       continue;
     }
-    if (spec.min !== undefined && v < spec.min) issues.push(`parameter "${k}" of strategy ${id}: expected a number ≥ ${spec.min}, got ${v}`);
-    if (spec.max !== undefined && v > spec.max) issues.push(`parameter "${k}" of strategy ${id}: expected a number ≤ ${spec.max}, got ${v}`);
+    if (spec.min !== undefined && v < spec.min)
+      issues.push(`parameter "${k}" of strategy ${id}: expected a number ≥ ${spec.min}, got ${v}`);
+    if (spec.max !== undefined && v > spec.max)
+      issues.push(`parameter "${k}" of strategy ${id}: expected a number ≤ ${spec.max}, got ${v}`);
   }
   return issues;
 }

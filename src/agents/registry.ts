@@ -45,9 +45,12 @@ const strategies: Record<string, StrategyEntry> = {
       max_markup: { default: 1, min: 0, description: 'Highest markup of the grid' },
       gamma: { default: 0.05, min: 0, max: 1, description: 'EXP3 exploration rate' },
       eta: { default: 0.05, min: 0, description: 'Learning rate (0: gamma / arms, as in Auer et al.)' },
-      contexts: { default: 8, min: 1, description: 'Buckets of the own cost\'s quantile in the public prior (one learner each)' },
+      contexts: { default: 8, min: 1, description: "Buckets of the own cost's quantile in the public prior (one learner each)" },
       scarcity: share(1, '1: prices in the opportunity cost of queued work'),
-      full_cost_utilisation: share(0, 'Marks up capital per hour x duration / this utilisation on top of marginal cost (0: marginal cost only)'),
+      full_cost_utilisation: share(
+        0,
+        'Marks up capital per hour x duration / this utilisation on top of marginal cost (0: marginal cost only)',
+      ),
       scarcity_cap: { default: 4, min: 0, description: 'Most jobs of displaced work counted in the opportunity cost' },
     },
     create: (p) => noRegret(p),
@@ -75,12 +78,12 @@ const strategies: Record<string, StrategyEntry> = {
     create: (p) => adaptive(p),
   },
   predatory: {
-    description: 'prices below cost until its share reaches a target, then raises prices toward the requesters\' limits',
+    description: "prices below cost until its share reaches a target, then raises prices toward the requesters' limits",
     params: {
       target_share: share(0.5, 'Share of delivered work at which predation stops'),
       release_fraction: share(0.5, 'Predation resumes when the share falls below target_share x release_fraction'),
       predation_price: { default: 0, min: 0, max: 1, description: 'Predation price as a fraction of cost (0: free)' },
-      ramp_s: { default: 86400, min: 0, description: 'Seconds to raise prices from cost x (1 + margin) to the requester\'s limit' },
+      ramp_s: { default: 86400, min: 0, description: "Seconds to raise prices from cost x (1 + margin) to the requester's limit" },
       recoup_markup: { default: 1, min: 0, description: 'Recoupment target markup when no requester limit is known (standing asks)' },
     },
     create: (p) => predatory(p),
@@ -93,7 +96,7 @@ const strategies: Record<string, StrategyEntry> = {
   flaky: {
     description: 'cost-plus that fails attempts and goes offline with given probabilities',
     params: {
-      fail_prob: share(0.2, 'Probability that an attempt fails (the group\'s failure_prob wins when given)'),
+      fail_prob: share(0.2, "Probability that an attempt fails (the group's failure_prob wins when given)"),
       offline_prob: share(0.1, 'Probability of being offline when consulted'),
     },
     create: (p) => flaky(p),

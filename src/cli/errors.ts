@@ -12,7 +12,16 @@ export class UsageError extends Error {
 }
 
 /** Input errors of other modules that are the user's to fix (checked by name: no imports needed). */
-const INPUT_ERRORS = new Set(['UsageError', 'SweepStateError', 'ShardError', 'InputFileError', 'ResultsDirError', 'OutputDirError', 'LockHeldError', 'WorkLimitError']);
+const INPUT_ERRORS = new Set([
+  'UsageError',
+  'SweepStateError',
+  'ShardError',
+  'InputFileError',
+  'ResultsDirError',
+  'OutputDirError',
+  'LockHeldError',
+  'WorkLimitError',
+]);
 
 /**
  * Prints an error for a person and sets the exit status. Bad input (scenario and sweep files,
@@ -31,7 +40,8 @@ export function reportError(e: unknown, env: NodeJS.ProcessEnv = process.env): v
     const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     process.stderr.write(`internal error (a bug in pmsim): ${msg}\n`);
     if (env.PMSIM_DEBUG === '1') process.stderr.write(`${e instanceof Error ? (e.stack ?? '') : ''}\n`);
-    else process.stderr.write(`Please report it at ${REPORT_URL} with the command and input files; PMSIM_DEBUG=1 prints the stack trace.\n`);
+    else
+      process.stderr.write(`Please report it at ${REPORT_URL} with the command and input files; PMSIM_DEBUG=1 prints the stack trace.\n`);
     process.exitCode = 1;
   }
 }

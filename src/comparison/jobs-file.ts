@@ -2,7 +2,24 @@ import { cell } from '../output/csv.js';
 import type { JobRow } from '../market/market.js';
 
 /** The columns of `jobs.csv`, in order (the output contract, docs/outputs.md). */
-export const JOB_COLUMNS = ['mechanism', 'seed', 'job_id', 'requester', 'kind', 'mcycles', 'submitted_s', 'deadline_s', 'outcome', 'ended_s', 'on_time', 'latency_s', 'price_usd', 'operator', 'entity', 'attempts'] as const;
+export const JOB_COLUMNS = [
+  'mechanism',
+  'seed',
+  'job_id',
+  'requester',
+  'kind',
+  'mcycles',
+  'submitted_s',
+  'deadline_s',
+  'outcome',
+  'ended_s',
+  'on_time',
+  'latency_s',
+  'price_usd',
+  'operator',
+  'entity',
+  'attempts',
+] as const;
 
 /** The header line of `jobs.csv`. */
 export function jobsHeader(): string {

@@ -8,9 +8,20 @@ import type { Row } from './rows.js';
  * ratios (price per job, price per Mcycle) are not exact amounts and keep the usual format.
  */
 export const MONEY_COLUMNS: ReadonlySet<string> = new Set([
-  'requester_cost_usd', 'compute_cost_usd', 'useful_compute_usd', 'wasted_compute_usd', 'idle_cost_usd',
-  'operator_revenue_usd', 'operator_profit_usd', 'protocol_revenue_usd', 'burned_usd', 'refunded_usd',
-  'slashed_usd', 'emission_usd', 'cloud_cost_usd', 'attack_cost_usd',
+  'requester_cost_usd',
+  'compute_cost_usd',
+  'useful_compute_usd',
+  'wasted_compute_usd',
+  'idle_cost_usd',
+  'operator_revenue_usd',
+  'operator_profit_usd',
+  'protocol_revenue_usd',
+  'burned_usd',
+  'refunded_usd',
+  'slashed_usd',
+  'emission_usd',
+  'cloud_cost_usd',
+  'attack_cost_usd',
 ]);
 
 /**

@@ -18,15 +18,53 @@ const usd = (micros: number): number => Math.round(micros) / 1e6;
 
 /** The summary columns, in order (the output contract, docs/outputs.md). */
 export const SUMMARY_COLUMNS = [
-  'scenario', 'mechanism', 'mechanism_id', 'preset', 'seed',
-  'jobs_submitted', 'jobs_delivered', 'jobs_on_time', 'jobs_failed', 'jobs_expired', 'jobs_rejected', 'jobs_open_end',
-  'liveness', 'latency_mean_s', 'latency_p50_s', 'latency_p95_s', 'latency_p99_s',
-  'price_per_job_mean_usd', 'price_per_mcycle_mean_usd', 'price_cv',
-  'requester_cost_usd', 'compute_cost_usd', 'useful_compute_usd', 'wasted_compute_usd', 'idle_cost_usd',
-  'operator_revenue_usd', 'operator_profit_usd', 'protocol_revenue_usd', 'burned_usd', 'refunded_usd', 'slashed_usd', 'emission_usd', 'cloud_cost_usd',
-  'capital_cost_usd', 'fixed_cost_usd', 'operator_full_profit_usd', 'utilisation_mean', 'total_surplus_usd', 'allocative_efficiency',
-  'hhi', 'top1_share', 'active_operators_end',
-  'attacker_share_peak', 'attack_cost_usd', 'time_to_dominance_s', 'price_ratio_after_before', 'honest_exits',
+  'scenario',
+  'mechanism',
+  'mechanism_id',
+  'preset',
+  'seed',
+  'jobs_submitted',
+  'jobs_delivered',
+  'jobs_on_time',
+  'jobs_failed',
+  'jobs_expired',
+  'jobs_rejected',
+  'jobs_open_end',
+  'liveness',
+  'latency_mean_s',
+  'latency_p50_s',
+  'latency_p95_s',
+  'latency_p99_s',
+  'price_per_job_mean_usd',
+  'price_per_mcycle_mean_usd',
+  'price_cv',
+  'requester_cost_usd',
+  'compute_cost_usd',
+  'useful_compute_usd',
+  'wasted_compute_usd',
+  'idle_cost_usd',
+  'operator_revenue_usd',
+  'operator_profit_usd',
+  'protocol_revenue_usd',
+  'burned_usd',
+  'refunded_usd',
+  'slashed_usd',
+  'emission_usd',
+  'cloud_cost_usd',
+  'capital_cost_usd',
+  'fixed_cost_usd',
+  'operator_full_profit_usd',
+  'utilisation_mean',
+  'total_surplus_usd',
+  'allocative_efficiency',
+  'hhi',
+  'top1_share',
+  'active_operators_end',
+  'attacker_share_peak',
+  'attack_cost_usd',
+  'time_to_dominance_s',
+  'price_ratio_after_before',
+  'honest_exits',
   'events',
 ] as const;
 
@@ -114,10 +152,26 @@ export function sharesRows(key: RunKey, r: MarketResult): Row[] {
     for (let e = 0; e < work.length; e++) total += work[e]!;
     let rest = total;
     for (const e of top) {
-      rows.push({ scenario: key.scenario, mechanism: key.mechanism, seed: key.seed, window: w.window, t_start_s: w.t_start_s, entity: names[e]!, share: total > 0 ? work[e]! / total : 0 });
+      rows.push({
+        scenario: key.scenario,
+        mechanism: key.mechanism,
+        seed: key.seed,
+        window: w.window,
+        t_start_s: w.t_start_s,
+        entity: names[e]!,
+        share: total > 0 ? work[e]! / total : 0,
+      });
       rest -= work[e]!;
     }
-    rows.push({ scenario: key.scenario, mechanism: key.mechanism, seed: key.seed, window: w.window, t_start_s: w.t_start_s, entity: 'others', share: total > 0 ? Math.max(0, rest) / total : 0 });
+    rows.push({
+      scenario: key.scenario,
+      mechanism: key.mechanism,
+      seed: key.seed,
+      window: w.window,
+      t_start_s: w.t_start_s,
+      entity: 'others',
+      share: total > 0 ? Math.max(0, rest) / total : 0,
+    });
   });
   return rows;
 }

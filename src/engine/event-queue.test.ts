@@ -10,7 +10,16 @@ describe('EventQueue', () => {
     const buf = new Float64Array(4);
     const got: [number, number][] = [];
     while (q.pop(buf)) got.push([buf[0]!, buf[2]!]);
-    expect(got).toEqual([[0, 5], [1, 1], [1, 3], [1, 7], [3, 2], [3, 6], [5, 0], [5, 4]]);
+    expect(got).toEqual([
+      [0, 5],
+      [1, 1],
+      [1, 3],
+      [1, 7],
+      [3, 2],
+      [3, 6],
+      [5, 0],
+      [5, 4],
+    ]);
   });
 
   it('never returns a cancelled event, and cancelling a finished event is harmless', () => {

@@ -36,7 +36,12 @@ const HOURS_PER_YEAR = 8766;
 /** How hardware economics change during a run (scenario keys `software_speedup`, `energy_schedule`). */
 export interface HardwareTimeline {
   /** Software progress: speed × perQuarter^(t/quarter) (continuous) or ^floor(t/quarter) (step), from `start`. */
-  readonly softwareSpeedup?: { readonly perQuarter: number; readonly start: number; readonly mode: 'continuous' | 'step'; readonly kinds?: readonly string[] };
+  readonly softwareSpeedup?: {
+    readonly perQuarter: number;
+    readonly start: number;
+    readonly mode: 'continuous' | 'step';
+    readonly kinds?: readonly string[];
+  };
   /** Energy price changes, in time order: from `at` on, owned hardware pays `usdPerKwh`. */
   readonly energy?: readonly { readonly at: number; readonly usdPerKwh: number }[];
 }

@@ -169,7 +169,10 @@ export class Requester {
     const s = this.spec;
     const mcycles = Math.max(1e-3, this.size.sample(this.rng));
     const rel = Math.max(1, this.deadline.sample(this.rng));
-    const capUsd = s.max_price_usd !== undefined || s.max_price_usd_per_mcycle !== undefined ? (s.max_price_usd ?? 0) + (s.max_price_usd_per_mcycle ?? 0) * mcycles : Infinity;
+    const capUsd =
+      s.max_price_usd !== undefined || s.max_price_usd_per_mcycle !== undefined
+        ? (s.max_price_usd ?? 0) + (s.max_price_usd_per_mcycle ?? 0) * mcycles
+        : Infinity;
     let maxUsd = capUsd;
     if (this.value) {
       // The value is private; the limit is the bid the requester's rule makes on it (never above an explicit limit).

@@ -27,7 +27,9 @@ export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: Entr
   const s = ctx.scenario;
   // Requesters whose jobs no node of this run could ever serve (issue 15): never shown to the mechanism.
   const caps = nodes.map((n) => n.info.capacity);
-  const unservable = demand.map((d) => !canEverServe({ cpus: d.spec.resources.cpus, gpus: d.spec.resources.gpus, memoryGb: d.spec.resources.memory_gb }, caps));
+  const unservable = demand.map(
+    (d) => !canEverServe({ cpus: d.spec.resources.cpus, gpus: d.spec.resources.gpus, memoryGb: d.spec.resources.memory_gb }, caps),
+  );
   const delayed = new Map<number, InputDraft>();
   let nextDelayed = 0;
   let nextJob = 0;
@@ -35,7 +37,11 @@ export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: Entr
   // Reusable input objects for the inputs every job produces. Mechanisms read an input's fields
   // during `step` and never keep the object (the contract), and these are fed at the top of an
   // event handler, when no input is pending.
-  const submitIn: { type: 'submit'; job: Job; beacon: Uint8Array } = { type: 'submit', job: undefined as unknown as Job, beacon: new Uint8Array(32) };
+  const submitIn: { type: 'submit'; job: Job; beacon: Uint8Array } = {
+    type: 'submit',
+    job: undefined as unknown as Job,
+    beacon: new Uint8Array(32),
+  };
   const deliverIn: { type: 'deliver'; jobId: number; operator: number } = { type: 'deliver', jobId: 0, operator: 0 };
 
   /**
@@ -75,7 +81,18 @@ export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: Entr
   sim.on(ARRIVAL, (r) => {
     const req = demand[r]!;
     const job = req.makeJob(nextJob++, sim.now);
-    const rec: JobRec = { job, escrowIn: job.maxPrice, refunds: 0, compute: 0, useful: 0, attempts: 0, outcome: '', doneAt: NaN, winner: -1, value: req.lastValueUsd };
+    const rec: JobRec = {
+      job,
+      escrowIn: job.maxPrice,
+      refunds: 0,
+      compute: 0,
+      useful: 0,
+      attempts: 0,
+      outcome: '',
+      doneAt: NaN,
+      winner: -1,
+      value: req.lastValueUsd,
+    };
     metrics.bestSurplusUsd += bestSurplus(ctx, job, rec.value);
     jobs.set(job.id, rec);
     if (job.maxPrice > 0) ledger.toEscrow(REQUESTERS, job.id, job.maxPrice);

@@ -102,7 +102,10 @@ export function runMarket(o: MarketOptions): MarketResult {
     // Attempts in progress, per node (usually zero or one; more for capacity-blind nodes).
     attempts: new AttemptBook(nodes.length),
     // Learning strategies (`observe`) hear how each job they competed for ended, once its money is final.
-    feedback: new Feedback((en, won, p, jobId) => entities[en]!.strategy.observe?.(won, p, entities[en]!.view, jobId), entities.some((e) => e.strategy.observe !== undefined)),
+    feedback: new Feedback(
+      (en, won, p, jobId) => entities[en]!.strategy.observe?.(won, p, entities[en]!.view, jobId),
+      entities.some((e) => e.strategy.observe !== undefined),
+    ),
     collateral: new CollateralBook(entities.length),
     ownerOf: nodes.map((n) => entities[n.info.entity]!),
     rngOf: nodes.map((n) => agentRng[n.info.entity]!),
@@ -150,20 +153,41 @@ export function runMarket(o: MarketOptions): MarketResult {
   const initial: OperatorInfo[] = nodes.filter((n) => n.active).map((n) => n.info);
   const initOut: Decision[] = [];
   const state = mech.init(initial, initOut, sim.now);
-  o.record?.init(nodes.map((n) => n.info), initial, initOut);
-  pump.connect(mech, state, (input) => {
-    if (ctx.feedback.enabled && (input.type === 'bid' || input.type === 'lock' || input.type === 'join-race') && ctx.jobs.has(input.jobId)) {
-      ctx.feedback.offered(input.jobId, nodes[input.operator]!.info.entity);
-    }
-    return input;
-  }, () => sim.now, mechRng, handle, o.record);
+  o.record?.init(
+    nodes.map((n) => n.info),
+    initial,
+    initOut,
+  );
+  pump.connect(
+    mech,
+    state,
+    (input) => {
+      if (
+        ctx.feedback.enabled &&
+        (input.type === 'bid' || input.type === 'lock' || input.type === 'join-race') &&
+        ctx.jobs.has(input.jobId)
+      ) {
+        ctx.feedback.offered(input.jobId, nodes[input.operator]!.info.entity);
+      }
+      return input;
+    },
+    () => sim.now,
+    mechRng,
+    handle,
+    o.record,
+  );
   pump.decideAll(initOut);
 
   const reject = (jobId: number): void => {
     handle({ type: 'done', jobId, outcome: 'rejected', operator: -1 });
     handle({ type: 'close', jobId });
   };
-  events = createEvents(ctx, work, createEntryExit({ entities, nodes, ledger, metrics, window: s.window, collateral: ctx.collateral }), reject);
+  events = createEvents(
+    ctx,
+    work,
+    createEntryExit({ entities, nodes, ledger, metrics, window: s.window, collateral: ctx.collateral }),
+    reject,
+  );
   events.start();
   sim.run(s.duration);
   // Drain: no new arrivals; let in-flight jobs finish, for at most another `duration`.
@@ -238,7 +262,15 @@ function inputPump() {
 
   const pump = {
     busy: false,
-    connect(m: Mechanism, s: unknown, obs: (input: Input) => Input, clock: () => number, rng: { next(): number }, h: (d: Decision) => void, rec?: StepRecorder): void {
+    connect(
+      m: Mechanism,
+      s: unknown,
+      obs: (input: Input) => Input,
+      clock: () => number,
+      rng: { next(): number },
+      h: (d: Decision) => void,
+      rec?: StepRecorder,
+    ): void {
       recorder = rec;
       mech = m;
       state = s;

@@ -55,7 +55,9 @@ export function createOutcomeRoom(ctx: MarketContext): OutcomeRoom {
       metrics.jobDone(d.outcome, sim.now - job.submittedAt, sim.now <= job.deadline, entity, job.mcycles);
       if (d.outcome === 'delivered' && sim.now <= job.deadline) metrics.valueDeliveredUsd += rec.value;
       // Aggregators submit one job per `every` delivered proofs of the requester they aggregate.
-      if (d.outcome === 'delivered') for (const a of demand[job.requester]!.aggregators) if (demand[a]!.proofDelivered(sim.now, s.duration)) sim.at(sim.now, ARRIVAL, a, 0);
+      if (d.outcome === 'delivered')
+        for (const a of demand[job.requester]!.aggregators)
+          if (demand[a]!.proofDelivered(sim.now, s.duration)) sim.at(sim.now, ARRIVAL, a, 0);
       // Reference column `cloud_cost_usd`: the delivering node's hardware rented on demand for the
       // nominal proving time of the job (no jitter, no failed attempts), for every mechanism.
       if (entity >= 0) {

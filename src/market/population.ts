@@ -141,7 +141,9 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
       const identities = Math.max(1, Math.floor(strategy.identities ?? 1));
       for (let k = 0; k < g.nodes; k++) {
         const factor = factorSampler ? factorSampler.sample(factorRng) : 1;
-        const model = factorSampler ? nodeModel(profile, g.devices, g.ownership, s.energy_usd_per_kwh, undefined, undefined, { ...opts, costFactor: factor }) : shared;
+        const model = factorSampler
+          ? nodeModel(profile, g.devices, g.ownership, s.energy_usd_per_kwh, undefined, undefined, { ...opts, costFactor: factor })
+          : shared;
         e.capitalUsdPerHour! += model.capitalUsdPerHour;
         // The identities of one physical node share its work queue (`freeAt`).
         const machine = { freeAt: 0 };

@@ -35,7 +35,13 @@ export function createAgents(ctx: MarketContext): Agents {
     return list;
   }
 
-  const responder = createResponder({ ...ctx, raceOrderSeed: ctx.seeds.raceOrder, now: () => sim.now, candidates, raceEntry: ctx.scenario.race_entry });
+  const responder = createResponder({
+    ...ctx,
+    raceOrderSeed: ctx.seeds.raceOrder,
+    now: () => sim.now,
+    candidates,
+    raceEntry: ctx.scenario.race_entry,
+  });
 
   return {
     solicit(d) {
@@ -49,7 +55,13 @@ export function createAgents(ctx: MarketContext): Agents {
       // Cost of one Mcycle of the default workload on this node, at its current speed.
       const secondsPerMcycle = (node.model.duration(1000, 'zkvm') - node.model.profile.setupSeconds) / 1000;
       const perMcycle = secondsPerMcycle * (node.model.hourlyCostUsd / 3600);
-      const a = e.strategy.ask(perMcycle, e.view, agentRng[e.id]!.next(), sim.now, secondsPerMcycle * (node.model.capitalUsdPerHour / 3600));
+      const a = e.strategy.ask(
+        perMcycle,
+        e.view,
+        agentRng[e.id]!.next(),
+        sim.now,
+        secondsPerMcycle * (node.model.capitalUsdPerHour / 3600),
+      );
       // "No ask" is an answer too (`cancel-ask`): a bid held for this node's answer need not wait longer.
       if (a !== null) ctx.feed({ type: 'ask', operator: d.operator, pricePerMcycle: Math.max(0, a), expiresAt: d.expiresAt });
       else ctx.feed({ type: 'cancel-ask', operator: d.operator });
@@ -66,7 +78,8 @@ export function createAgents(ctx: MarketContext): Agents {
 }
 
 /** What the answers to a solicitation need from the market shell. */
-interface ResponderContext extends Pick<MarketContext, 'nodes' | 'entities' | 'agentRng' | 'quote' | 'feed' | 'later' | 'jobs' | 'collateralFor' | 'canPost'> {
+interface ResponderContext
+  extends Pick<MarketContext, 'nodes' | 'entities' | 'agentRng' | 'quote' | 'feed' | 'later' | 'jobs' | 'collateralFor' | 'canPost'> {
   readonly raceOrderSeed: number;
   now(): number;
   candidates(job: Job, exclude: readonly number[], needFree: boolean): number[];

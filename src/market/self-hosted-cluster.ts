@@ -22,7 +22,10 @@ export function buildCluster(s: Scenario, params: Readonly<Record<string, unknow
   const fp = Number(params.failureProb ?? -1);
   // The same software progress as the market's nodes (scenario `software_speedup`), for a fair comparison.
   const model = nodeModel(profile, devices, 'rented', s.energy_usd_per_kwh, undefined, undefined, { timeline: timelineOf(s), clock });
-  const cap = profile.kind === 'cpu' ? { cpus: 64 * devices, gpus: 0, memoryGb: 256 * devices } : { cpus: 16 * devices, gpus: devices, memoryGb: 64 * devices };
+  const cap =
+    profile.kind === 'cpu'
+      ? { cpus: 64 * devices, gpus: 0, memoryGb: 256 * devices }
+      : { cpus: 16 * devices, gpus: devices, memoryGb: 64 * devices };
   for (const r of s.requesters) {
     cap.cpus = Math.max(cap.cpus, r.resources.cpus);
     cap.gpus = Math.max(cap.gpus, r.resources.gpus);

@@ -14,7 +14,9 @@ describe('beacon: the pure SHA-256 matches node:crypto', () => {
     const enc = (s: string) => new TextEncoder().encode(s);
     expect(hex(sha256(enc('')))).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
     expect(hex(sha256(enc('abc')))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
-    expect(hex(sha256(enc('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq')))).toBe('248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1');
+    expect(hex(sha256(enc('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq')))).toBe(
+      '248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1',
+    );
   });
 
   it('on every length from 0 to 200 bytes (one to four blocks)', () => {
@@ -29,7 +31,9 @@ describe('beacon: the pure SHA-256 matches node:crypto', () => {
     const words = beaconWords(beacon);
     for (const jobId of [0, 1, 77, 2 ** 32 + 5, 2 ** 40 + 12345]) {
       for (let draw = 0; draw < 5; draw++) {
-        const h = createHash('sha256').update(selectionMessage(beacon, jobId, draw)).digest();
+        const h = createHash('sha256')
+          .update(selectionMessage(beacon, jobId, draw))
+          .digest();
         const u = (h.readUInt32BE(0) * 2097152 + (h.readUInt32BE(4) >>> 11)) / 2 ** 53;
         for (const n of [1, 2, 7, 1000]) expect(selectionIndex(words, jobId, draw, n)).toBe(Math.floor(u * n));
       }
@@ -38,12 +42,28 @@ describe('beacon: the pure SHA-256 matches node:crypto', () => {
 });
 
 describe('beacon: audit recomputes a selection and detects tampering', () => {
-  const operators: OperatorInfo[] = Array.from({ length: 40 }, (_, i) => ({ id: i, entity: i, capacity: { cpus: 16, gpus: 1, memoryGb: 64 }, hardware: 'gpu' }));
+  const operators: OperatorInfo[] = Array.from({ length: 40 }, (_, i) => ({
+    id: i,
+    entity: i,
+    capacity: { cpus: 16, gpus: 1, memoryGb: 64 },
+    hardware: 'gpu',
+  }));
   const beacon = new Uint8Array(32).map((_, i) => (i * 11 + 5) & 255);
   const m = randomAllocation();
   const state = m.init(operators);
   const out: Decision[] = [];
-  const job = { id: 9, requester: 0, kind: 'zkvm', mcycles: 1000, request: { cpus: 0, gpus: 1, memoryGb: 16 }, submittedAt: 0, deadline: 3600, maxPrice: toMicros(10), redundancy: 3, estSeconds: 600 };
+  const job = {
+    id: 9,
+    requester: 0,
+    kind: 'zkvm',
+    mcycles: 1000,
+    request: { cpus: 0, gpus: 1, memoryGb: 16 },
+    submittedAt: 0,
+    deadline: 3600,
+    maxPrice: toMicros(10),
+    redundancy: 3,
+    estSeconds: 600,
+  };
   m.step(state, { type: 'submit', id: 0, job, beacon } as Input, 0, { next: () => 0.5 }, out);
   const assigns = out.filter((d): d is Extract<Decision, { type: 'assign' }> => d.type === 'assign');
   const chosen = assigns.map((a) => a.operator);
@@ -57,7 +77,7 @@ describe('beacon: audit recomputes a selection and detects tampering', () => {
     expect(verifySelection(beacon, eligible, job.id, chosen)).toBe(true);
   });
 
-  it('the published beacon is a copy: changing the caller\'s buffer later changes nothing', () => {
+  it("the published beacon is a copy: changing the caller's buffer later changes nothing", () => {
     const copy = assigns[0]!.beacon!;
     expect(copy).not.toBe(beacon);
   });
@@ -72,7 +92,14 @@ describe('beacon: audit recomputes a selection and detects tampering', () => {
 
   it('the eligible set changed: a chosen node left out, or the picks shifted by a node in front, is detected', () => {
     // The coordinator claims node chosen[0] was not eligible: the recomputed draws cannot pick it.
-    expect(verifySelection(beacon, eligible.filter((id) => id !== chosen[0]), job.id, chosen)).toBe(false);
+    expect(
+      verifySelection(
+        beacon,
+        eligible.filter((id) => id !== chosen[0]),
+        job.id,
+        chosen,
+      ),
+    ).toBe(false);
     // A node inserted below every pick shifts each index by one: the same draws now name other nodes.
     expect(verifySelection(beacon, [-1, ...eligible], job.id, chosen)).toBe(false);
   });

@@ -84,7 +84,13 @@ export function audit(beacon: Uint8Array, eligible: readonly number[], jobId: nu
  * Checks a published selection: true iff `chosen` (the operators of a job's assignments, in draw
  * order from `firstDraw`) is exactly what the beacon draws from the eligible set.
  */
-export function verifySelection(beacon: Uint8Array, eligible: readonly number[], jobId: number, chosen: readonly number[], firstDraw = 0): boolean {
+export function verifySelection(
+  beacon: Uint8Array,
+  eligible: readonly number[],
+  jobId: number,
+  chosen: readonly number[],
+  firstDraw = 0,
+): boolean {
   const again = audit(beacon, eligible, jobId, firstDraw, chosen.length);
   return again.length === chosen.length && again.every((op, i) => op === chosen[i]);
 }

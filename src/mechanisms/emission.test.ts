@@ -1,8 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { budgetMicros, closeEpoch, credit, onEpochTimer, EPOCH_JOB, emissionBook, feeShareReward, proofWeight, TAG_EPOCH, type EmissionParams } from './emission.js';
+import {
+  budgetMicros,
+  closeEpoch,
+  credit,
+  onEpochTimer,
+  EPOCH_JOB,
+  emissionBook,
+  feeShareReward,
+  proofWeight,
+  TAG_EPOCH,
+  type EmissionParams,
+} from './emission.js';
 import type { Decision } from './types.js';
 
-const params = (over: Partial<EmissionParams> = {}): EmissionParams => ({ epochSeconds: 100, tokensPerEpoch: 10, tokenUsd: 2, split: 'work', fullAtWeight: 0, ...over });
+const params = (over: Partial<EmissionParams> = {}): EmissionParams => ({
+  epochSeconds: 100,
+  tokensPerEpoch: 10,
+  tokenUsd: 2,
+  split: 'work',
+  fullAtWeight: 0,
+  ...over,
+});
 const settles = (out: Decision[]) => out.filter((d): d is Extract<Decision, { type: 'settle' }> => d.type === 'settle');
 
 describe('emission: a per-epoch budget split by a rule', () => {
@@ -25,7 +43,10 @@ describe('emission: a per-epoch budget split by a rule', () => {
     credit(b, 0, 100, 3, 30, out);
     closeEpoch(b, out);
     const s = settles(out);
-    expect(s.map((d) => [d.operator, d.amount, d.source, d.jobId])).toEqual([[0, 8_000_000, 'emission', 3], [1, 12_000_000, 'emission', 2]]);
+    expect(s.map((d) => [d.operator, d.amount, d.source, d.jobId])).toEqual([
+      [0, 8_000_000, 'emission', 3],
+      [1, 12_000_000, 'emission', 2],
+    ]);
   });
 
   it('caps the total per epoch whatever the demand: ten times the work pays the same total', () => {

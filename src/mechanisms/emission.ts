@@ -66,7 +66,8 @@ export const EPOCH_JOB = -1;
 /** A fresh book for a schedule. Throws on invalid parameters. */
 export function emissionBook(p: EmissionParams): EmissionBook {
   if (!(p.epochSeconds > 0)) throw new Error(`emission: epochSeconds must be > 0, got ${p.epochSeconds}`);
-  if (!(p.tokensPerEpoch >= 0) || !(p.tokenUsd >= 0) || !(p.fullAtWeight >= 0)) throw new Error('emission: tokensPerEpoch, tokenUsd and fullAtWeight must be ≥ 0');
+  if (!(p.tokensPerEpoch >= 0) || !(p.tokenUsd >= 0) || !(p.fullAtWeight >= 0))
+    throw new Error('emission: tokensPerEpoch, tokenUsd and fullAtWeight must be ≥ 0');
   return { p, epoch: -1, ops: [], weights: [], jobIds: [], minted: 0 };
 }
 
@@ -132,7 +133,13 @@ export function onEpochTimer(b: EmissionBook, now: Seconds, out: Decision[]): Mi
  * fullAt when `fullAtWeight` is set), rounded down. For schedules that pay everyone at a fixed
  * time, such as a dispenser paying stakers. Returns the micro-USD paid.
  */
-export function distribute(b: EmissionBook, ops: readonly number[], weights: readonly number[], jobIds: readonly number[], out: Decision[]): Micros {
+export function distribute(
+  b: EmissionBook,
+  ops: readonly number[],
+  weights: readonly number[],
+  jobIds: readonly number[],
+  out: Decision[],
+): Micros {
   let total = 0;
   for (const w of weights) total += w;
   const budget = budgetMicros(b.p);

@@ -3,10 +3,28 @@ import * as core from './index.js';
 
 describe('pmsim/core exports the whole protocol', () => {
   it('all six factories, step, audit, priceAt and the registry', () => {
-    for (const name of ['randomAllocation', 'proofRace', 'orderBook', 'reverseDutch', 'sealedBid', 'selfHosted', 'step', 'audit', 'verifySelection', 'priceAt', 'sha256', 'mechanisms'] as const) {
+    for (const name of [
+      'randomAllocation',
+      'proofRace',
+      'orderBook',
+      'reverseDutch',
+      'sealedBid',
+      'selfHosted',
+      'step',
+      'audit',
+      'verifySelection',
+      'priceAt',
+      'sha256',
+      'mechanisms',
+    ] as const) {
       expect(typeof core[name], name).toBe('function');
     }
-    expect(core.mechanisms().map((m) => m.id).sort()).toEqual(['order-book', 'race', 'random', 'reverse-dutch', 'sealed-bid', 'self-hosted']);
+    expect(
+      core
+        .mechanisms()
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual(['order-book', 'race', 'random', 'reverse-dutch', 'sealed-bid', 'self-hosted']);
   });
 
   const factories: [string, (p: Record<string, unknown>) => unknown][] = [
@@ -28,7 +46,18 @@ describe('pmsim/core exports the whole protocol', () => {
     const m = core.sealedBid();
     const s = m.init([]);
     const out: core.Decision[] = [];
-    const job = { id: 1, requester: 0, kind: 'zkvm', mcycles: 1, request: { cpus: 0, gpus: 0, memoryGb: 0 }, submittedAt: 0, deadline: 10, maxPrice: 5, redundancy: 1, estSeconds: 1 };
+    const job = {
+      id: 1,
+      requester: 0,
+      kind: 'zkvm',
+      mcycles: 1,
+      request: { cpus: 0, gpus: 0, memoryGb: 0 },
+      submittedAt: 0,
+      deadline: 10,
+      maxPrice: 5,
+      redundancy: 1,
+      estSeconds: 1,
+    };
     core.step(m, s, { type: 'submit', id: 7, job }, 0, { next: () => 0 }, out);
     expect(out.map((d) => d.type)).toEqual(['solicit', 'timer']);
     core.step(m, s, { type: 'submit', id: 7, job }, 0, { next: () => 0 }, out);

@@ -14,18 +14,76 @@ export { audit, verifySelection, selectionIndex, hash4, hashUniform, sha256, bea
 export { FreeIndex } from './free-index.js';
 export { resolveParams } from './resolve-params.js';
 export {
-  budgetMicros, closeEpoch, credit, distribute, emissionBook, emits, EPOCH_JOB, feeShareReward, noEmission, onEpochTimer, proofWeight, TAG_EPOCH,
-  type EmissionBook, type EmissionParams, type EmissionSplit,
+  budgetMicros,
+  closeEpoch,
+  credit,
+  distribute,
+  emissionBook,
+  emits,
+  EPOCH_JOB,
+  feeShareReward,
+  noEmission,
+  onEpochTimer,
+  proofWeight,
+  TAG_EPOCH,
+  type EmissionBook,
+  type EmissionParams,
+  type EmissionSplit,
 } from './emission.js';
 /** Stake as one protocol concept: posted at join bounded by capital, per-job locking, slashing, re-staking. */
 export * as stake from './stake.js';
-export { randomAllocation, randomDefaults, randomPresets, slotFee, TAG_CAP0, TAG_DEADLINE, TAG_READMIT0, type RandomParams, type RandomState } from './random/index.js';
-export { proofRace, raceDefaults, racePresets, RACE_TAG_DEADLINE, RACE_TAG_JOIN_CLOSED, type RaceParams, type RaceState } from './race/index.js';
-export { orderBook, orderBookDefaults, orderBookPresets, BOOK_TAG_DEADLINE, BOOK_TAG_POST, type OrderBookParams, type OrderBookState } from './order-book/index.js';
 export {
-  reverseDutch, priceAt, lockDeadline, deadline, timeAtPrice, validateOffer, offerFor, slashSplit, reverseDutchDefaults, reverseDutchPresets,
-  type Offer, type ReverseDutchParams, type ReverseDutchState,
+  randomAllocation,
+  randomDefaults,
+  randomPresets,
+  slotFee,
+  TAG_CAP0,
+  TAG_DEADLINE,
+  TAG_READMIT0,
+  type RandomParams,
+  type RandomState,
+} from './random/index.js';
+export {
+  proofRace,
+  raceDefaults,
+  racePresets,
+  RACE_TAG_DEADLINE,
+  RACE_TAG_JOIN_CLOSED,
+  type RaceParams,
+  type RaceState,
+} from './race/index.js';
+export {
+  orderBook,
+  orderBookDefaults,
+  orderBookPresets,
+  BOOK_TAG_DEADLINE,
+  BOOK_TAG_POST,
+  type OrderBookParams,
+  type OrderBookState,
+} from './order-book/index.js';
+export {
+  reverseDutch,
+  priceAt,
+  lockDeadline,
+  deadline,
+  timeAtPrice,
+  validateOffer,
+  offerFor,
+  slashSplit,
+  reverseDutchDefaults,
+  reverseDutchPresets,
+  type Offer,
+  type ReverseDutchParams,
+  type ReverseDutchState,
 } from './reverse-dutch/index.js';
-export { sealedBid, sealedBidDefaults, sealedBidPresets, clear, type SealedBidParams, type SealedBidState, type Clearing } from './sealed-bid/index.js';
+export {
+  sealedBid,
+  sealedBidDefaults,
+  sealedBidPresets,
+  clear,
+  type SealedBidParams,
+  type SealedBidState,
+  type Clearing,
+} from './sealed-bid/index.js';
 export { selfHosted, selfHostedDefaults, selfHostedPresets, type SelfHostedParams, type SelfHostedState } from './self-hosted/index.js';
 export { mechanisms, mechanismById, type MechanismEntry } from './registry.js';

@@ -43,7 +43,9 @@ export function entry(
     create: (params) => {
       checkParams(id, params, paramNames);
       if (params.preset !== undefined && !(String(params.preset) in presets)) {
-        throw new Error(`unknown preset "${String(params.preset)}" for mechanism ${id} (known: ${Object.keys(presets).join(', ') || 'none'})`);
+        throw new Error(
+          `unknown preset "${String(params.preset)}" for mechanism ${id} (known: ${Object.keys(presets).join(', ') || 'none'})`,
+        );
       }
       return factory(params);
     },

@@ -16,6 +16,7 @@ export function resolveParams<P extends object>(
     if (!known.includes(k)) throw new Error(`unknown parameter "${k}" for mechanism ${id} (known: ${known.join(', ')})`);
   }
   const base = preset ? presets[preset] : undefined;
-  if (preset && !base) throw new Error(`unknown preset "${preset}" for mechanism ${id} (known: ${Object.keys(presets).join(', ') || 'none'})`);
+  if (preset && !base)
+    throw new Error(`unknown preset "${preset}" for mechanism ${id} (known: ${Object.keys(presets).join(', ') || 'none'})`);
   return { ...defaults, ...base, ...(rest as Partial<P>) };
 }

@@ -2,8 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { concurrency, eligible, freeStake, join, lock, noStake, restake, slash, stakeBook, unlock, type StakeParams } from './stake.js';
 import type { Decision, OperatorInfo } from './types.js';
 
-const info = (id: number, capitalUsd?: number): OperatorInfo => ({ id, entity: id, capacity: { cpus: 8, gpus: 1, memoryGb: 32 }, hardware: 'gpu', ...(capitalUsd !== undefined ? { capitalUsd } : {}) });
-const params = (over: Partial<StakeParams> = {}): StakeParams => ({ ...noStake, stakeUsd: 100, perJobUsd: 25, slashShare: 1, slashBurnShare: 0.5, ...over });
+const info = (id: number, capitalUsd?: number): OperatorInfo => ({
+  id,
+  entity: id,
+  capacity: { cpus: 8, gpus: 1, memoryGb: 32 },
+  hardware: 'gpu',
+  ...(capitalUsd !== undefined ? { capitalUsd } : {}),
+});
+const params = (over: Partial<StakeParams> = {}): StakeParams => ({
+  ...noStake,
+  stakeUsd: 100,
+  perJobUsd: 25,
+  slashShare: 1,
+  slashBurnShare: 0.5,
+  ...over,
+});
 
 describe('stake: posted at join, bounded by capital', () => {
   it('a node posts the required stake, or all its capital if that is less', () => {

@@ -33,7 +33,15 @@ export interface StakeParams {
 }
 
 /** No stake. */
-export const noStake: StakeParams = { stakeUsd: 0, minStakeUsd: 0, perJobUsd: 0, slashShare: 0, slashBurnShare: 0.5, restake: false, restakeDelay: 0 };
+export const noStake: StakeParams = {
+  stakeUsd: 0,
+  minStakeUsd: 0,
+  perJobUsd: 0,
+  slashShare: 0,
+  slashBurnShare: 0.5,
+  restake: false,
+  restakeDelay: 0,
+};
 
 /** Per-node stake state. Arrays are indexed by node id. */
 export interface StakeBook {
@@ -60,7 +68,8 @@ export function stakeBook(p: StakeParams): StakeBook {
   for (const k of ['stakeUsd', 'minStakeUsd', 'perJobUsd', 'restakeDelay'] as const) {
     if (!(p[k] >= 0)) throw new Error(`stake: ${k} must be ≥ 0, got ${String(p[k])}`);
   }
-  if (!(p.slashShare >= 0 && p.slashShare <= 1) || !(p.slashBurnShare >= 0 && p.slashBurnShare <= 1)) throw new Error('stake: slashShare and slashBurnShare must be in [0, 1]');
+  if (!(p.slashShare >= 0 && p.slashShare <= 1) || !(p.slashBurnShare >= 0 && p.slashBurnShare <= 1))
+    throw new Error('stake: slashShare and slashBurnShare must be in [0, 1]');
   return { p, stake: [], locked: [], capital: [], readyAt: [], slashed: 0 };
 }
 

@@ -13,10 +13,20 @@ import { selfHosted } from './self-hosted/index.js';
 import type { Decision, Input, InputDraft, Job, Mechanism, OperatorInfo, ProtocolState } from './types.js';
 import { toMicros } from './types.js';
 
-const ops = (n: number): OperatorInfo[] => Array.from({ length: n }, (_, i) => ({ id: i, entity: i, capacity: { cpus: 16, gpus: 1, memoryGb: 64 }, hardware: 'gpu' }));
+const ops = (n: number): OperatorInfo[] =>
+  Array.from({ length: n }, (_, i) => ({ id: i, entity: i, capacity: { cpus: 16, gpus: 1, memoryGb: 64 }, hardware: 'gpu' }));
 const job = (id: number, over: Partial<Job> = {}): Job => ({
-  id, requester: 0, kind: 'zkvm', mcycles: 1000, request: { cpus: 0, gpus: 1, memoryGb: 16 }, submittedAt: 0, deadline: 3600,
-  maxPrice: toMicros(10), redundancy: 1, estSeconds: 600, ...over,
+  id,
+  requester: 0,
+  kind: 'zkvm',
+  mcycles: 1000,
+  request: { cpus: 0, gpus: 1, memoryGb: 16 },
+  submittedAt: 0,
+  deadline: 3600,
+  maxPrice: toMicros(10),
+  redundancy: 1,
+  estSeconds: 600,
+  ...over,
 });
 const BEACON = new Uint8Array(32).fill(7);
 
@@ -124,7 +134,11 @@ describe('timing contract: late answers', () => {
     d.step({ type: 'ask', operator: 1, pricePerMcycle: 0.002, expiresAt: 100 });
     // At 150 both asks have expired: the bid is held and both nodes asked again.
     const held = d.step({ type: 'submit', job: job(0, { submittedAt: 150, deadline: 9000 }) }, 150);
-    expect(of(held, 'request-ask').map((r) => r.operator).sort()).toEqual([0, 1]);
+    expect(
+      of(held, 'request-ask')
+        .map((r) => r.operator)
+        .sort(),
+    ).toEqual([0, 1]);
     expect(of(held, 'assign')).toEqual([]);
     // Node 1 answers first (dearer), node 0 never does: the bid waits for askWait, then takes node 1.
     expect(of(d.step({ type: 'ask', operator: 1, pricePerMcycle: 0.002, expiresAt: 500 }, 150.5), 'assign')).toEqual([]);
@@ -138,7 +152,9 @@ describe('timing contract: late answers', () => {
     d.step({ type: 'ask', operator: 1, pricePerMcycle: 0.002, expiresAt: 100 });
     d.step({ type: 'submit', job: job(0, { submittedAt: 150, deadline: 9000 }) }, 150);
     expect(of(d.step({ type: 'ask', operator: 1, pricePerMcycle: 0.002, expiresAt: 500 }, 150.2), 'assign')).toEqual([]);
-    expect(of(d.step({ type: 'ask', operator: 0, pricePerMcycle: 0.0015, expiresAt: 500 }, 150.4), 'assign').map((a) => a.operator)).toEqual([0]);
+    expect(
+      of(d.step({ type: 'ask', operator: 0, pricePerMcycle: 0.0015, expiresAt: 500 }, 150.4), 'assign').map((a) => a.operator),
+    ).toEqual([0]);
   });
 
   it('random: a decline after the job was delivered is refused; a join when no race is open is late', () => {

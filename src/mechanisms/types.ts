@@ -134,7 +134,13 @@ export type RefusalReason = 'duplicate' | 'late' | 'unknown-job' | 'not-assigned
 /** Decisions about money: the shell's ledger carries them out, against the job's escrow. */
 export type MoneyDecision =
   /** Pay an operator from the job's escrow, or from protocol emission. */
-  | { readonly type: 'settle'; readonly jobId: number; readonly operator: number; readonly amount: Micros; readonly source: 'escrow' | 'emission' }
+  | {
+      readonly type: 'settle';
+      readonly jobId: number;
+      readonly operator: number;
+      readonly amount: Micros;
+      readonly source: 'escrow' | 'emission';
+    }
   /** Return money from escrow to the requester under a failure rule. */
   | { readonly type: 'refund'; readonly jobId: number; readonly amount: Micros }
   /** Burn money from escrow. */
@@ -146,7 +152,15 @@ export type MoneyDecision =
   /** Return posted collateral from escrow to its operator. */
   | { readonly type: 'release'; readonly jobId: number; readonly operator: number; readonly amount: Micros }
   /** Slash collateral held in escrow: part burned, part to another operator, the rest to the treasury. */
-  | { readonly type: 'slash'; readonly jobId: number; readonly operator: number; readonly burn: Micros; readonly toOperator: number; readonly reward: Micros; readonly toTreasury: Micros };
+  | {
+      readonly type: 'slash';
+      readonly jobId: number;
+      readonly operator: number;
+      readonly burn: Micros;
+      readonly toOperator: number;
+      readonly reward: Micros;
+      readonly toTreasury: Micros;
+    };
 
 /** Decisions about work: the nodes carry them out. */
 export type WorkDecision =
@@ -326,7 +340,14 @@ export function markSeen(seen: SeenIds, id: InputId): boolean {
  * The one dispatcher of every mechanism: refuses a repeated input id, then runs the mechanism's
  * handler for the input's type, and turns a handler's reason into a `refused` decision.
  */
-export function step<S extends ProtocolState>(mechanism: Pick<Mechanism<S>, 'handlers'>, state: S, input: Input, now: Seconds, random: Random, out: Decision[]): void {
+export function step<S extends ProtocolState>(
+  mechanism: Pick<Mechanism<S>, 'handlers'>,
+  state: S,
+  input: Input,
+  now: Seconds,
+  random: Random,
+  out: Decision[],
+): void {
   if (!markSeen(state.seen, input.id)) {
     out.push({ type: 'refused', inputId: input.id, input: input.type, reason: 'duplicate' });
     return;

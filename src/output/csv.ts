@@ -18,7 +18,11 @@ export function cell(v: unknown): string {
 }
 
 /** Renders rows as CSV with the given columns (default: the first row's keys); `format` renders a cell. */
-export function toCsv(rows: readonly Row[], columns?: readonly string[], format: (column: string, v: unknown) => string = (_c, v) => cell(v)): string {
+export function toCsv(
+  rows: readonly Row[],
+  columns?: readonly string[],
+  format: (column: string, v: unknown) => string = (_c, v) => cell(v),
+): string {
   const cols = columns ?? (rows.length > 0 ? Object.keys(rows[0]!) : []);
   return stringify([cols as string[], ...rows.map((r) => cols.map((c) => format(c, r[c])))]);
 }

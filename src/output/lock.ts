@@ -91,7 +91,8 @@ export function holderAlive(h: Partial<LockHolder>, ageMs: number): boolean {
  */
 export function acquireFileLock(path: string, what: string, kind = 'process'): FileLock {
   // Two sweeps or runs of one process (a notebook) into one directory: the second is refused.
-  if (held.has(path)) throw new LockHeldError(`${what} is in use by another pmsim ${kind} (pid ${process.pid} on ${hostname()}, this process)`);
+  if (held.has(path))
+    throw new LockHeldError(`${what} is in use by another pmsim ${kind} (pid ${process.pid} on ${hostname()}, this process)`);
   const self = JSON.stringify(me());
   for (let attempt = 0; attempt < 3; attempt++) {
     try {

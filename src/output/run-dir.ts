@@ -1,4 +1,16 @@
-import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { acquireFileLock, LockHeldError, type FileLock } from './lock.js';
 
@@ -56,7 +68,9 @@ export class RunOutputDir {
       if (!st.isDirectory()) throw new OutputDirError(`--out ${out} is a file, not a directory`);
       const entries = readdirSync(out);
       if (entries.length > 0 && !entries.includes(RUN_MARKER)) {
-        throw new OutputDirError(`--out ${out} is a directory that holds other files, not the output of a pmsim run; it would be replaced as a whole: choose a new or empty directory`);
+        throw new OutputDirError(
+          `--out ${out} is a directory that holds other files, not the output of a pmsim run; it would be replaced as a whole: choose a new or empty directory`,
+        );
       }
     }
     try {
@@ -114,7 +128,8 @@ function takeLock(out: string, path: string): FileLock {
 function removeLeftovers(parent: string, name: string): void {
   const prefix = `.${name}.pmsim-`;
   for (const e of readdirSync(parent)) {
-    if (e.startsWith(prefix) && (e.startsWith(`${prefix}new-`) || e.startsWith(`${prefix}old-`))) rmSync(join(parent, e), { recursive: true, force: true });
+    if (e.startsWith(prefix) && (e.startsWith(`${prefix}new-`) || e.startsWith(`${prefix}old-`)))
+      rmSync(join(parent, e), { recursive: true, force: true });
   }
 }
 

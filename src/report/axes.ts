@@ -97,16 +97,34 @@ export interface XAxisOptions {
 
 /** Draws a bottom axis with `ticks` on `scale`. */
 export function drawXAxis(g: Sel, scale: (v: number) => number, ticks: readonly Tick[], o: XAxisOptions): void {
-  const a = g.append('g').attr('class', 'axis axis-x').attr('data-scale', o.scale ?? 'linear').attr('transform', `translate(0,${r2(o.y)})`);
+  const a = g
+    .append('g')
+    .attr('class', 'axis axis-x')
+    .attr('data-scale', o.scale ?? 'linear')
+    .attr('transform', `translate(0,${r2(o.y)})`);
   for (const t of ticks) {
     const x = r2(scale(t.value));
-    if (o.grid) a.append('line').attr('class', 'grid').attr('x1', x).attr('x2', x).attr('y1', -r2(o.grid)).attr('y2', 0).attr('stroke', GRID);
+    if (o.grid)
+      a.append('line').attr('class', 'grid').attr('x1', x).attr('x2', x).attr('y1', -r2(o.grid)).attr('y2', 0).attr('stroke', GRID);
     a.append('line').attr('x1', x).attr('x2', x).attr('y1', 0).attr('y2', 5).attr('stroke', MUTED);
-    a.append('text').attr('x', x).attr('y', 17).attr('text-anchor', 'middle').attr('font-size', TICK_FONT).attr('fill', MUTED).text(t.label);
+    a.append('text')
+      .attr('x', x)
+      .attr('y', 17)
+      .attr('text-anchor', 'middle')
+      .attr('font-size', TICK_FONT)
+      .attr('fill', MUTED)
+      .text(t.label);
   }
   a.append('line').attr('class', 'domain').attr('x1', 0).attr('x2', r2(o.width)).attr('y1', 0).attr('y2', 0).attr('stroke', MUTED);
   if (o.label) {
-    a.append('text').attr('class', 'axis-title').attr('x', r2(o.width / 2)).attr('y', 36).attr('text-anchor', 'middle').attr('font-size', AXIS_FONT).attr('fill', INK).text(o.label);
+    a.append('text')
+      .attr('class', 'axis-title')
+      .attr('x', r2(o.width / 2))
+      .attr('y', 36)
+      .attr('text-anchor', 'middle')
+      .attr('font-size', AXIS_FONT)
+      .attr('fill', INK)
+      .text(o.label);
   }
 }
 
@@ -129,11 +147,21 @@ export interface YAxisOptions {
 /** Draws a vertical axis with `ticks` on `scale`. */
 export function drawYAxis(g: Sel, scale: (v: number) => number, ticks: readonly Tick[], o: YAxisOptions): void {
   const right = o.side === 'right';
-  const a = g.append('g').attr('class', 'axis axis-y').attr('data-scale', o.scale ?? 'linear').attr('transform', `translate(${r2(o.x ?? 0)},0)`);
+  const a = g
+    .append('g')
+    .attr('class', 'axis axis-y')
+    .attr('data-scale', o.scale ?? 'linear')
+    .attr('transform', `translate(${r2(o.x ?? 0)},0)`);
   for (const t of ticks) {
     const y = r2(scale(t.value));
-    if (o.grid) a.append('line').attr('class', 'grid').attr('x1', 0).attr('x2', r2(o.grid)).attr('y1', y).attr('y2', y).attr('stroke', GRID);
-    a.append('line').attr('x1', right ? 0 : -5).attr('x2', right ? 5 : 0).attr('y1', y).attr('y2', y).attr('stroke', MUTED);
+    if (o.grid)
+      a.append('line').attr('class', 'grid').attr('x1', 0).attr('x2', r2(o.grid)).attr('y1', y).attr('y2', y).attr('stroke', GRID);
+    a.append('line')
+      .attr('x1', right ? 0 : -5)
+      .attr('x2', right ? 5 : 0)
+      .attr('y1', y)
+      .attr('y2', y)
+      .attr('stroke', MUTED);
     a.append('text')
       .attr('x', right ? 8 : -8)
       .attr('y', r2(y + 4))
@@ -203,7 +231,12 @@ function logCandidates(lo: number, hi: number, mantissas: readonly number[]): nu
  * Ticks of a log scale whose labels do not overlap: 1-2-5 per decade when they fit, else 1-3, else
  * the powers of ten, else every other power. `fmt` writes a label.
  */
-export function fitLogTicks(scale: ScaleLogarithmic<number, number>, length: number, orient: 'x' | 'y', fmt: (v: number) => string = fmtLog): Tick[] {
+export function fitLogTicks(
+  scale: ScaleLogarithmic<number, number>,
+  length: number,
+  orient: 'x' | 'y',
+  fmt: (v: number) => string = fmtLog,
+): Tick[] {
   const [lo, hi] = scale.domain() as [number, number];
   const need = (ts: Tick[]) => (orient === 'x' ? Math.max(0, ...ts.map((t) => textWidth(t.label, TICK_FONT))) + 12 : 18);
   for (const ms of [[1, 2, 5], [1, 3], [1]]) {
@@ -229,10 +262,29 @@ export function fmtLog(v: number): string {
 
 /** Time tick candidates for log time axes, in seconds, with their labels. */
 const TIME_TICKS: Array<[number, string]> = [
-  [1, '1 s'], [2, '2 s'], [5, '5 s'], [10, '10 s'], [20, '20 s'], [30, '30 s'],
-  [60, '1 min'], [120, '2 min'], [300, '5 min'], [600, '10 min'], [1200, '20 min'], [1800, '30 min'],
-  [3600, '1 h'], [7200, '2 h'], [3 * 3600, '3 h'], [6 * 3600, '6 h'], [12 * 3600, '12 h'],
-  [86400, '1 d'], [2 * 86400, '2 d'], [4 * 86400, '4 d'], [7 * 86400, '1 w'], [14 * 86400, '2 w'], [30 * 86400, '30 d'],
+  [1, '1 s'],
+  [2, '2 s'],
+  [5, '5 s'],
+  [10, '10 s'],
+  [20, '20 s'],
+  [30, '30 s'],
+  [60, '1 min'],
+  [120, '2 min'],
+  [300, '5 min'],
+  [600, '10 min'],
+  [1200, '20 min'],
+  [1800, '30 min'],
+  [3600, '1 h'],
+  [7200, '2 h'],
+  [3 * 3600, '3 h'],
+  [6 * 3600, '6 h'],
+  [12 * 3600, '12 h'],
+  [86400, '1 d'],
+  [2 * 86400, '2 d'],
+  [4 * 86400, '4 d'],
+  [7 * 86400, '1 w'],
+  [14 * 86400, '2 w'],
+  [30 * 86400, '30 d'],
 ];
 
 /**
@@ -243,7 +295,12 @@ export function fitTimeLogTicks(scale: ScaleLogarithmic<number, number>, length:
   const [lo, hi] = scale.domain() as [number, number];
   let ticks = TIME_TICKS.filter(([s]) => s >= lo && s <= hi).map(([value, label]) => ({ value, label }));
   if (ticks.length < 2) return fitLogTicks(scale, length, 'x', (v) => `${fmtLog(v)} s`);
-  const fits = (ts: Tick[]) => ts.every((t, i) => i === 0 || scale(t.value) - scale(ts[i - 1].value) >= (textWidth(t.label, TICK_FONT) + textWidth(ts[i - 1].label, TICK_FONT)) / 2 + 10);
+  const fits = (ts: Tick[]) =>
+    ts.every(
+      (t, i) =>
+        i === 0 ||
+        scale(t.value) - scale(ts[i - 1].value) >= (textWidth(t.label, TICK_FONT) + textWidth(ts[i - 1].label, TICK_FONT)) / 2 + 10,
+    );
   // Prefer the 1-2-5-ish steps; drop every other tick until the labels fit.
   const preferred = new Set([1, 10, 60, 600, 3600, 6 * 3600, 86400, 7 * 86400, 30, 300, 1800, 12 * 3600, 2 * 86400]);
   if (!fits(ticks)) ticks = ticks.filter((t) => preferred.has(t.value));

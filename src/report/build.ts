@@ -60,7 +60,9 @@ export function buildReport(res: Results, opts: BuildOptions = {}): Report {
   const grid = res.gridColumns;
   const { param } = sweepSlice(agg, { gridColumns: grid });
   const p = param ? shortParam(param) : 'grid point';
-  const metrics = opts.metrics?.length ? [...opts.metrics] : ['liveness', hasValues(agg, 'price_per_job_mean_usd_mean') ? 'price_per_job_mean_usd' : 'requester_cost_usd', 'price_cv'];
+  const metrics = opts.metrics?.length
+    ? [...opts.metrics]
+    : ['liveness', hasValues(agg, 'price_per_job_mean_usd_mean') ? 'price_per_job_mean_usd' : 'requester_cost_usd', 'price_cv'];
   if (!opts.metrics?.length && hasValues(agg, 'attacker_share_peak_mean')) metrics.push('attacker_share_peak');
   for (const m of metrics) {
     if (!hasValues(agg, `${m}_mean`)) continue;
@@ -77,7 +79,8 @@ export function buildReport(res: Results, opts: BuildOptions = {}): Report {
   const headlines = sweepHeadlines(agg, { mechanisms, gridColumns: grid });
   const runs = res.manifest && Array.isArray(res.manifest.runs) ? (res.manifest.runs as unknown[]) : [];
   const failed = runs.filter((r) => r !== null && typeof r === 'object' && (r as { status?: unknown }).status === 'failed').length;
-  if (failed > 0) headlines.push(`${failed} of ${runs.length} runs failed (their errors are in manifest.json); the figures leave them out.`);
+  if (failed > 0)
+    headlines.push(`${failed} of ${runs.length} runs failed (their errors are in manifest.json); the figures leave them out.`);
   return {
     title: `${meta.name || 'pmsim sweep'}: sweep over ${p}`,
     meta,

@@ -86,7 +86,7 @@ export function fmtDuration(s: number | null | undefined): string {
 export function textWidth(text: string, fontSize: number): number {
   let w = 0;
   for (const ch of text) {
-    if ('il.,:;|!\'`'.includes(ch)) w += 0.32;
+    if ("il.,:;|!'`".includes(ch)) w += 0.32;
     else if ('ftjrI()[] '.includes(ch)) w += 0.42;
     else if ('mwMW%@'.includes(ch)) w += 0.92;
     else if (ch >= 'A' && ch <= 'Z') w += 0.7;
@@ -115,9 +115,5 @@ export function truncateMiddle(text: string, max: number): string {
 
 /** Escapes text for HTML and XML. */
 export function escapeHtml(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -67,7 +67,14 @@ export function runHeadlines(summaryIn: readonly Row[], opts: { mechanisms?: rea
     const parts: string[] = [];
     if (l) parts.push(`${C(name)} delivered ${fmtPct(l.e.mean)} of ${submitted ? fmtInt(submitted.mean) : 'the'} submitted jobs on time`);
     else parts.push(`${C(name)} reported no liveness`);
-    if (cost[0]) parts.push(total ? `at a total cost of proving of ${fmtUsd(cost[0].e.mean)} per delivered job` : perJob ? `at ${fmtUsd(cost[0].e.mean)} per delivered job on average` : `for a total requester cost of ${fmtUsd(cost[0].e.mean)}`);
+    if (cost[0])
+      parts.push(
+        total
+          ? `at a total cost of proving of ${fmtUsd(cost[0].e.mean)} per delivered job`
+          : perJob
+            ? `at ${fmtUsd(cost[0].e.mean)} per delivered job on average`
+            : `for a total requester cost of ${fmtUsd(cost[0].e.mean)}`,
+      );
     out.push(`${parts.join(', ')}.`);
     const extra: string[] = [];
     if (p95[0]) extra.push(`95% of delivered jobs were proved within ${fmtDuration(p95[0].e.mean)}`);
@@ -76,10 +83,13 @@ export function runHeadlines(summaryIn: readonly Row[], opts: { mechanisms?: rea
   } else {
     const le = extremes(live, true);
     if (le) {
-      if (le.best.e.mean - le.worst.e.mean < 0.0005) out.push(`All ${live.length} mechanisms delivered ${fmtPct(le.best.e.mean)} of jobs on time.`);
+      if (le.best.e.mean - le.worst.e.mean < 0.0005)
+        out.push(`All ${live.length} mechanisms delivered ${fmtPct(le.best.e.mean)} of jobs on time.`);
       else {
         const note = overlap(le.best.e, le.worst.e) ? ' (their 95% confidence intervals overlap)' : '';
-        out.push(`${C(le.best.name)} delivered ${fmtPct(le.best.e.mean)} of jobs on time vs ${fmtPct(le.worst.e.mean)} for ${P(le.worst.name)}${note}.`);
+        out.push(
+          `${C(le.best.name)} delivered ${fmtPct(le.best.e.mean)} of jobs on time vs ${fmtPct(le.worst.e.mean)} for ${P(le.worst.name)}${note}.`,
+        );
       }
     }
     const ce = extremes(cost, false);
@@ -88,20 +98,30 @@ export function runHeadlines(summaryIn: readonly Row[], opts: { mechanisms?: rea
       const what = perJob ? 'per job' : 'in total';
       const times = ratio !== null && ratio >= 1.05 ? ` (${fmtNumber(ratio, 2)}× as much)` : '';
       const basis = total ? ' (total cost of proving: requester payments plus protocol emission)' : '';
-      out.push(`${C(ce.best.name)} was the cheapest at ${fmtUsd(ce.best.e.mean)} ${what}${basis}; ${P(ce.worst.name)} cost the most at ${fmtUsd(ce.worst.e.mean)}${times}.`);
+      out.push(
+        `${C(ce.best.name)} was the cheapest at ${fmtUsd(ce.best.e.mean)} ${what}${basis}; ${P(ce.worst.name)} cost the most at ${fmtUsd(ce.worst.e.mean)}${times}.`,
+      );
     }
     out.push(...emissionHeadlines(summary, order));
     const ve = extremes(cv, false);
     if (ve && ve.best.name !== ve.worst.name && ve.worst.e.mean < ve.best.e.mean * 1.25 + 0.005) {
-      out.push(`Prices were about equally steady under ${cv.length === 2 ? 'both mechanisms' : 'every mechanism'} (price CV ${ve.best.e.mean.toFixed(3)} to ${ve.worst.e.mean.toFixed(3)}).`);
+      out.push(
+        `Prices were about equally steady under ${cv.length === 2 ? 'both mechanisms' : 'every mechanism'} (price CV ${ve.best.e.mean.toFixed(3)} to ${ve.worst.e.mean.toFixed(3)}).`,
+      );
     } else if (ve && ve.best.name !== ve.worst.name) {
       // Self-hosting pays a fixed rent: its price per Mcycle moves with how much work each window brought.
-      const rent = summary.some((r) => str(r, 'mechanism') === ve.worst.name && str(r, 'mechanism_id') === 'self-hosted') ? ': a fixed rent spread over more or less work per window' : '';
-      out.push(`Prices were steadiest under ${P(ve.best.name)} (price CV ${ve.best.e.mean.toFixed(3)}) and most volatile under ${P(ve.worst.name)} (${ve.worst.e.mean.toFixed(3)}${rent}).`);
+      const rent = summary.some((r) => str(r, 'mechanism') === ve.worst.name && str(r, 'mechanism_id') === 'self-hosted')
+        ? ': a fixed rent spread over more or less work per window'
+        : '';
+      out.push(
+        `Prices were steadiest under ${P(ve.best.name)} (price CV ${ve.best.e.mean.toFixed(3)}) and most volatile under ${P(ve.worst.name)} (${ve.worst.e.mean.toFixed(3)}${rent}).`,
+      );
     }
     const pe = extremes(p95, false);
     if (pe && pe.best.name !== pe.worst.name) {
-      out.push(`95% of delivered jobs were proved within ${fmtDuration(pe.best.e.mean)} under ${P(pe.best.name)}, against ${fmtDuration(pe.worst.e.mean)} under ${P(pe.worst.name)}.`);
+      out.push(
+        `95% of delivered jobs were proved within ${fmtDuration(pe.best.e.mean)} under ${P(pe.best.name)}, against ${fmtDuration(pe.worst.e.mean)} under ${P(pe.worst.name)}.`,
+      );
     }
     const waste = order
       .map((name) => {
@@ -113,7 +133,9 @@ export function runHeadlines(summaryIn: readonly Row[], opts: { mechanisms?: rea
       .filter((x): x is { name: string; share: number } => x !== null)
       .sort((a, b) => b.share - a.share);
     if (waste.length >= 2 && waste[0].share >= 0.05) {
-      out.push(`${C(waste[0].name)} wasted the largest part of its compute: ${fmtPct(waste[0].share)}, against ${fmtPct(waste[waste.length - 1].share)} for ${P(waste[waste.length - 1].name)}.`);
+      out.push(
+        `${C(waste[0].name)} wasted the largest part of its compute: ${fmtPct(waste[0].share)}, against ${fmtPct(waste[waste.length - 1].share)} for ${P(waste[waste.length - 1].name)}.`,
+      );
     }
   }
 
@@ -135,7 +157,8 @@ export function runHeadlines(summaryIn: readonly Row[], opts: { mechanisms?: rea
       return `${P(d.name)} (${when}${some})`;
     });
     const never = order.filter((m) => !dom.some((d) => d.name === m)).map(P);
-    if (reached.length) out.push(`They reached their target share under ${joinList(reached)}${never.length ? `, never under ${joinList(never)}` : ''}.`);
+    if (reached.length)
+      out.push(`They reached their target share under ${joinList(reached)}${never.length ? `, never under ${joinList(never)}` : ''}.`);
     else out.push(`They never reached their target share.`);
   }
   if (seeds.length >= 2) out.push(`Figures are means over ${seeds.length} seeds.`);
@@ -143,7 +166,10 @@ export function runHeadlines(summaryIn: readonly Row[], opts: { mechanisms?: rea
 }
 
 /** Headlines for a sweep: how the first grid parameter moves liveness and cost. */
-export function sweepHeadlines(aggregate: readonly Row[], opts: { mechanisms?: readonly string[]; gridColumns?: readonly string[] } = {}): string[] {
+export function sweepHeadlines(
+  aggregate: readonly Row[],
+  opts: { mechanisms?: readonly string[]; gridColumns?: readonly string[] } = {},
+): string[] {
   const { param, fixed, rows } = sweepSlice(aggregate, { gridColumns: opts.gridColumns });
   const order = mechanismOrder(rows, opts.mechanisms);
   if (rows.length === 0 || order.length === 0) return ['The sweep holds no aggregated rows.'];
@@ -179,7 +205,9 @@ export function sweepHeadlines(aggregate: readonly Row[], opts: { mechanisms?: r
     if (changes.length) {
       const c = changes[0];
       const lead = order.length >= 2 ? `${short} moved liveness most under ${P(c.m)}` : `Under ${P(c.m)}, liveness`;
-      out.push(`${capitalize(lead)}${order.length >= 2 ? ':' : ''} from ${fmtPct(c.a)} at ${short} = ${x0} to ${fmtPct(c.b)} at ${short} = ${x1}.`);
+      out.push(
+        `${capitalize(lead)}${order.length >= 2 ? ':' : ''} from ${fmtPct(c.a)} at ${short} = ${x0} to ${fmtPct(c.b)} at ${short} = ${x1}.`,
+      );
     }
     const costCol = hasValues(rows, 'price_per_job_mean_usd_mean') ? 'price_per_job_mean_usd' : 'requester_cost_usd';
     const cc = order
@@ -189,11 +217,14 @@ export function sweepHeadlines(aggregate: readonly Row[], opts: { mechanisms?: r
     if (cc.length) {
       const c = cc[0];
       const what = costCol === 'price_per_job_mean_usd' ? 'the price per job' : 'the requester cost';
-      out.push(`Over the same range, ${what} under ${P(c.m)} went from ${fmtUsd(c.a)} to ${fmtUsd(c.b)} (${c.b >= c.a ? '+' : '−'}${fmtPct(Math.abs(c.b / c.a - 1), 0)}).`);
+      out.push(
+        `Over the same range, ${what} under ${P(c.m)} went from ${fmtUsd(c.a)} to ${fmtUsd(c.b)} (${c.b >= c.a ? '+' : '−'}${fmtPct(Math.abs(c.b / c.a - 1), 0)}).`,
+      );
     }
   }
   const varied = Object.keys(fixed).filter((k) => distinct(aggregate, k).length > 1);
-  if (varied.length) out.push(`These figures hold ${fixedTxt}; the results for other values of ${varied.map(shortParam).join(', ')} are in aggregate.csv.`);
+  if (varied.length)
+    out.push(`These figures hold ${fixedTxt}; the results for other values of ${varied.map(shortParam).join(', ')} are in aggregate.csv.`);
   return out;
 }
 
@@ -206,7 +237,9 @@ function emissionHeadlines(summary: readonly Row[], order: readonly string[]): s
     const req = estimate(values(rows, 'requester_cost_usd'));
     if (!em || !req || em.mean <= 0) continue;
     const share = em.mean / (em.mean + req.mean);
-    out.push(`Under ${P(name)}, requesters paid ${fmtUsd(req.mean)} but the protocol minted ${fmtUsd(em.mean)} in rewards (${fmtPct(share)} of the total cost of proving).`);
+    out.push(
+      `Under ${P(name)}, requesters paid ${fmtUsd(req.mean)} but the protocol minted ${fmtUsd(em.mean)} in rewards (${fmtPct(share)} of the total cost of proving).`,
+    );
   }
   return out;
 }

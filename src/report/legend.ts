@@ -47,14 +47,25 @@ export function legendHeight(items: readonly LegendItem[], maxWidth: number): nu
 /** Draws a legend with its top-left at (x, y); returns its height. */
 export function drawLegend(svg: Sel, items: readonly LegendItem[], x: number, y: number, maxWidth: number): number {
   if (items.length === 0) return 0;
-  const g = svg.append('g').attr('class', 'legend').attr('transform', `translate(${r2(x)},${r2(y)})`);
+  const g = svg
+    .append('g')
+    .attr('class', 'legend')
+    .attr('transform', `translate(${r2(x)},${r2(y)})`);
   const placed = place(items, maxWidth);
   for (const p of placed) {
     const cy = p.row * ROW + ROW / 2;
-    const e = g.append('g').attr('class', 'legend-item').attr('transform', `translate(${r2(p.x)},${r2(cy)})`);
+    const e = g
+      .append('g')
+      .attr('class', 'legend-item')
+      .attr('transform', `translate(${r2(p.x)},${r2(cy)})`);
     const kind = p.item.kind ?? 'box';
     if (kind === 'box') {
-      e.append('rect').attr('x', 0).attr('y', -6).attr('width', SWATCH - 4).attr('height', 12).attr('fill', p.item.color);
+      e.append('rect')
+        .attr('x', 0)
+        .attr('y', -6)
+        .attr('width', SWATCH - 4)
+        .attr('height', 12)
+        .attr('fill', p.item.color);
     } else if (kind === 'dot') {
       e.append('circle').attr('cx', 7).attr('cy', 0).attr('r', 4.5).attr('fill', p.item.color);
     } else if (kind === 'tick') {
@@ -62,10 +73,20 @@ export function drawLegend(svg: Sel, items: readonly LegendItem[], x: number, y:
     } else if (kind === 'whisker') {
       e.append('path').attr('d', 'M7,-6V6M3,-6H11M3,6H11').attr('stroke', p.item.color).attr('stroke-width', 1.5).attr('fill', 'none');
     } else {
-      const l = e.append('path').attr('d', `M0,0H${SWATCH - 2}`).attr('stroke', p.item.color).attr('stroke-width', 2.5).attr('fill', 'none');
+      const l = e
+        .append('path')
+        .attr('d', `M0,0H${SWATCH - 2}`)
+        .attr('stroke', p.item.color)
+        .attr('stroke-width', 2.5)
+        .attr('fill', 'none');
       if (p.item.dash) l.attr('stroke-dasharray', p.item.dash);
     }
-    e.append('text').attr('x', SWATCH + 3).attr('y', 4).attr('font-size', FONT).attr('fill', INK).text(p.item.label);
+    e.append('text')
+      .attr('x', SWATCH + 3)
+      .attr('y', 4)
+      .attr('font-size', FONT)
+      .attr('fill', INK)
+      .text(p.item.label);
   }
   return legendHeight(items, maxWidth);
 }

@@ -112,7 +112,12 @@ export function seedText(seeds: readonly number[]): string {
   if (seeds.length === 0) return 'seeds not recorded';
   if (seeds.length === 1) return `seed ${seeds[0]}`;
   const consecutive = seeds.every((s, i) => i === 0 || s === seeds[i - 1] + 1);
-  const list = seeds.length > 4 && consecutive ? `${seeds[0]}–${seeds[seeds.length - 1]}` : seeds.length > 8 ? `${seeds.slice(0, 6).join(', ')}, …` : seeds.join(', ');
+  const list =
+    seeds.length > 4 && consecutive
+      ? `${seeds[0]}–${seeds[seeds.length - 1]}`
+      : seeds.length > 8
+        ? `${seeds.slice(0, 6).join(', ')}, …`
+        : seeds.join(', ');
   return `${seeds.length} seeds: ${list}`;
 }
 

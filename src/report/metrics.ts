@@ -41,7 +41,14 @@ const KNOWN: Record<string, MetricInfo> = {
   wasted_compute_usd: { label: 'wasted compute', unit: 'USD', percent: false, fmt: usd, higherIsBetter: false },
   idle_cost_usd: { label: 'idle hours', unit: 'USD', percent: false, fmt: usd, higherIsBetter: false },
   operator_revenue_usd: { label: 'operator revenue', unit: 'USD', percent: false, fmt: usd, higherIsBetter: null },
-  operator_profit_usd: { label: 'operator profit', unit: 'USD', percent: false, fmt: usd, higherIsBetter: null, bounds: [-Infinity, Infinity] },
+  operator_profit_usd: {
+    label: 'operator profit',
+    unit: 'USD',
+    percent: false,
+    fmt: usd,
+    higherIsBetter: null,
+    bounds: [-Infinity, Infinity],
+  },
   protocol_revenue_usd: { label: 'protocol revenue', unit: 'USD', percent: false, fmt: usd, higherIsBetter: null },
   burned_usd: { label: 'burned', unit: 'USD', percent: false, fmt: usd, higherIsBetter: null },
   latency_mean_s: { label: 'mean latency', unit: 's', percent: false, fmt: fmtDuration, higherIsBetter: false },
@@ -72,7 +79,8 @@ export function metricBounds(column: string): readonly [number, number] {
   const info = metricInfo(column);
   if (info.bounds) return info.bounds;
   if (info.percent) return [0, 1];
-  if (KNOWN[column] || /_(usd|s)$/.test(column) || /^(jobs_|events$)/.test(column)) return column.includes('profit') ? [-Infinity, Infinity] : [0, Infinity];
+  if (KNOWN[column] || /_(usd|s)$/.test(column) || /^(jobs_|events$)/.test(column))
+    return column.includes('profit') ? [-Infinity, Infinity] : [0, Infinity];
   return [-Infinity, Infinity];
 }
 

@@ -23,11 +23,16 @@ export function runTable(summaryIn: readonly Row[], opts: { mechanisms?: readonl
   const cost = costMetricOf(summary);
   const cols: Array<{ column: string; head: string }> = [
     { column: 'liveness', head: 'on time' },
-    { column: cost, head: cost === 'total_cost_per_job_usd' ? 'total cost / job' : cost === 'price_per_job_mean_usd' ? 'price / job' : 'requester cost' },
+    {
+      column: cost,
+      head: cost === 'total_cost_per_job_usd' ? 'total cost / job' : cost === 'price_per_job_mean_usd' ? 'price / job' : 'requester cost',
+    },
     { column: 'price_cv', head: 'price CV' },
     { column: 'latency_p95_s', head: 'p95 latency' },
     ...(cost !== 'requester_cost_usd' ? [{ column: 'requester_cost_usd', head: 'requester cost' }] : []),
-    ...(hasValues(summary, 'emission_usd') && values(summary, 'emission_usd').some((v) => v > 0) ? [{ column: 'emission_usd', head: 'emission' }] : []),
+    ...(hasValues(summary, 'emission_usd') && values(summary, 'emission_usd').some((v) => v > 0)
+      ? [{ column: 'emission_usd', head: 'emission' }]
+      : []),
     { column: 'hhi', head: 'HHI' },
   ];
   if (hasValues(summary, 'attacker_share_peak')) cols.push({ column: 'attacker_share_peak', head: 'attacker peak' });
@@ -44,7 +49,9 @@ export function runTable(summaryIn: readonly Row[], opts: { mechanisms?: readonl
     });
     return [m, ...(uneven ? [String(rs.length)] : []), ...cells];
   });
-  const caption = multi ? `Key figures (means over ${seeds.length} seeds)` : `Key figures${seeds.length === 1 ? ` (seed ${seeds[0]})` : ''}`;
+  const caption = multi
+    ? `Key figures (means over ${seeds.length} seeds)`
+    : `Key figures${seeds.length === 1 ? ` (seed ${seeds[0]})` : ''}`;
   return { caption, header, rows, align: header.map((_, i) => (i === 0 ? 'l' : 'r')) };
 }
 
@@ -52,7 +59,11 @@ export function runTable(summaryIn: readonly Row[], opts: { mechanisms?: readonl
  * Key figures of a sweep: `metric` per value of the first grid parameter (rows) and mechanism
  * (columns), other grid parameters held at their first value.
  */
-export function sweepTable(aggregate: readonly Row[], metric: string, opts: { mechanisms?: readonly string[]; gridColumns?: readonly string[] } = {}): Table {
+export function sweepTable(
+  aggregate: readonly Row[],
+  metric: string,
+  opts: { mechanisms?: readonly string[]; gridColumns?: readonly string[] } = {},
+): Table {
   const { param, rows } = sweepSlice(aggregate, { gridColumns: opts.gridColumns });
   const order = mechanismOrder(rows, opts.mechanisms);
   const info = metricInfo(metric);

@@ -56,8 +56,19 @@ export async function writeReport(resultsDir: string, outDir: string, opts: Writ
 function checkMetrics(res: Results, metrics: readonly string[]): void {
   if (metrics.length === 0) return;
   const derived = ['total_cost_usd', 'total_cost_per_job_usd', 'requester_cost_per_job_usd', 'emission_per_job_usd'];
-  const cols = res.kind === 'run' ? [...Object.keys(res.summary[0] ?? {}), ...derived] : Object.keys(res.aggregate[0] ?? {}).filter((c) => c.endsWith('_mean')).map((c) => c.slice(0, -'_mean'.length));
+  const cols =
+    res.kind === 'run'
+      ? [...Object.keys(res.summary[0] ?? {}), ...derived]
+      : Object.keys(res.aggregate[0] ?? {})
+          .filter((c) => c.endsWith('_mean'))
+          .map((c) => c.slice(0, -'_mean'.length));
   const bad = metrics.filter((m) => !cols.includes(m));
   const file = res.kind === 'run' ? 'summary.csv' : 'aggregate.csv';
-  if (bad.length) throw new ResultsDirError(`--metrics: no column ${bad.map((b) => `"${b}"`).join(', ')} in ${file} (expected summary columns such as ${cols.filter((c) => !['scenario', 'mechanism', 'mechanism_id', 'preset', 'seed'].includes(c)).slice(0, 8).join(', ')}, ...)`);
+  if (bad.length)
+    throw new ResultsDirError(
+      `--metrics: no column ${bad.map((b) => `"${b}"`).join(', ')} in ${file} (expected summary columns such as ${cols
+        .filter((c) => !['scenario', 'mechanism', 'mechanism_id', 'preset', 'seed'].includes(c))
+        .slice(0, 8)
+        .join(', ')}, ...)`,
+    );
 }

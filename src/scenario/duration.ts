@@ -12,7 +12,12 @@ export function parseDuration(v: unknown): number | undefined {
 
 /** Formats seconds the way scenario files write them (largest exact unit). */
 export function formatDuration(s: number): string {
-  for (const [u, k] of [['w', 604800], ['d', 86400], ['h', 3600], ['m', 60]] as const) {
+  for (const [u, k] of [
+    ['w', 604800],
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+  ] as const) {
     if (s >= k && s % k === 0) return `${s / k}${u}`;
   }
   return `${s}s`;

@@ -35,7 +35,17 @@ export class WorkLimitError extends Error {
   }
 }
 
-type Dist = { dist: string; value?: number; min?: number; max?: number; mean?: number; median?: number; sigma?: number; values?: number[]; mode?: string };
+type Dist = {
+  dist: string;
+  value?: number;
+  min?: number;
+  max?: number;
+  mean?: number;
+  median?: number;
+  sigma?: number;
+  values?: number[];
+  mode?: string;
+};
 
 /** Mean of a gap distribution (seconds); for `timestamps`, NaN (count the values instead). */
 function meanGap(d: number | Dist): number {
@@ -124,7 +134,9 @@ export function checkWork(s: Scenario, file: string, opts: { force?: boolean; ma
   if (!(e.nodes <= limits.nodes)) over.push(`${big(e.nodes)} nodes (limit ${big(limits.nodes)})`);
   if (!(e.windows <= limits.windows)) over.push(`${big(e.windows)} windows (limit ${big(limits.windows)}: use a longer window)`);
   if (over.length > 0) {
-    throw new WorkLimitError(`${file}: the scenario asks for too much work: ${over.join(', ')}. Estimate: ${formatEstimate(e)}. Shrink it, or pass --max-events N or --force to run anyway`);
+    throw new WorkLimitError(
+      `${file}: the scenario asks for too much work: ${over.join(', ')}. Estimate: ${formatEstimate(e)}. Shrink it, or pass --max-events N or --force to run anyway`,
+    );
   }
   return e;
 }

@@ -36,7 +36,20 @@ export function canEverServe(request: Resources, capacities: readonly Resources[
   return false;
 }
 
-type Dist = number | { dist: string; value?: number; min?: number; max?: number; mean?: number; sd?: number; median?: number; sigma?: number; values?: number[]; mode?: string };
+type Dist =
+  | number
+  | {
+      dist: string;
+      value?: number;
+      min?: number;
+      max?: number;
+      mean?: number;
+      sd?: number;
+      median?: number;
+      sigma?: number;
+      values?: number[];
+      mode?: string;
+    };
 
 /** Median of a scenario distribution (undefined when it cannot be told, e.g. an unread trace). */
 export function distMedian(d: unknown): number | undefined {
@@ -91,7 +104,10 @@ export function distMean(d: unknown): number | undefined {
 export function groupCapacity(g: OperatorGroup): Resources | undefined {
   const p = hardwareById(g.hardware);
   if (!p) return undefined;
-  const c = p.kind === 'cpu' ? { cpus: 64 * g.devices, gpus: 0, memoryGb: 256 * g.devices } : { cpus: 16 * g.devices, gpus: g.devices, memoryGb: 64 * g.devices };
+  const c =
+    p.kind === 'cpu'
+      ? { cpus: 64 * g.devices, gpus: 0, memoryGb: 256 * g.devices }
+      : { cpus: 16 * g.devices, gpus: g.devices, memoryGb: 64 * g.devices };
   return { cpus: g.resources?.cpus ?? c.cpus, gpus: g.resources?.gpus ?? c.gpus, memoryGb: g.resources?.memory_gb ?? c.memoryGb };
 }
 
@@ -133,7 +149,12 @@ function marketPools(s: Scenario): Pool[] {
     const p = hardwareById(g.hardware);
     const cap = groupCapacity(g);
     if (!p || !cap) continue;
-    pools.push({ label: `${g.name} (${g.hardware} x ${g.devices})`, nodes: g.entities * g.nodes, model: nodeModel(p, g.devices, g.ownership, s.energy_usd_per_kwh, undefined, undefined, { speedup: g.speedup }), capacity: cap });
+    pools.push({
+      label: `${g.name} (${g.hardware} x ${g.devices})`,
+      nodes: g.entities * g.nodes,
+      model: nodeModel(p, g.devices, g.ownership, s.energy_usd_per_kwh, undefined, undefined, { speedup: g.speedup }),
+      capacity: cap,
+    });
   }
   return pools;
 }
@@ -239,15 +260,25 @@ export function checkFeasibility(s: Scenario): FeasibilityWarning[] {
     if (meanSize !== undefined && rate > 0 && hasMarket && eligible.length) {
       const cap = throughput(eligible, r, meanSize);
       const rho = rate / cap;
-      marketLoad += rate * eligible.reduce((a, p) => a + p.nodes * p.model.duration(meanSize, r.kind), 0) / eligible.reduce((a, p) => a + p.nodes, 0);
-      if (rho > 1) out.push({ kind: 'overload', path: at, message: `offered load is about ${pct(rho)} of what the eligible operators can prove (${rate.toFixed(4)} jobs/s of ${Math.round(meanSize)} Mcycles on average; they finish about ${cap.toFixed(4)} jobs/s); queues grow for the whole run` });
+      marketLoad +=
+        (rate * eligible.reduce((a, p) => a + p.nodes * p.model.duration(meanSize, r.kind), 0)) / eligible.reduce((a, p) => a + p.nodes, 0);
+      if (rho > 1)
+        out.push({
+          kind: 'overload',
+          path: at,
+          message: `offered load is about ${pct(rho)} of what the eligible operators can prove (${rate.toFixed(4)} jobs/s of ${Math.round(meanSize)} Mcycles on average; they finish about ${cap.toFixed(4)} jobs/s); queues grow for the whole run`,
+        });
     }
   }
   if (hasMarket) {
     marketCap = market.filter((p) => s.requesters.some((r) => fits(p.capacity, requestOf(r)))).reduce((a, p) => a + p.nodes, 0);
     const rho = marketCap > 0 ? marketLoad / marketCap : 0;
     if (rho > 1 && !out.some((w) => w.kind === 'overload')) {
-      out.push({ kind: 'overload', path: 'operators', message: `the requesters together offer about ${pct(rho)} of the operators' proving capacity (${marketLoad.toFixed(1)} busy nodes needed, ${marketCap} nodes); queues grow for the whole run` });
+      out.push({
+        kind: 'overload',
+        path: 'operators',
+        message: `the requesters together offer about ${pct(rho)} of the operators' proving capacity (${marketLoad.toFixed(1)} busy nodes needed, ${marketCap} nodes); queues grow for the whole run`,
+      });
     }
   }
   for (const c of cl) {
@@ -283,8 +314,14 @@ export interface RunEnd {
 export function endOfRunWarnings(ends: readonly RunEnd[]): string[] {
   const out: string[] = [];
   for (const e of ends) {
-    if (e.open > 0) out.push(`${e.mechanism}: ${e.open} of ${e.submitted} jobs were still open when the run ended (the drain after the last arrival was too short for the backlog)`);
-    if (e.unservable > 0) out.push(`${e.mechanism}: ${e.unservable} of ${e.submitted} jobs were rejected at submission because no node can serve their resources`);
+    if (e.open > 0)
+      out.push(
+        `${e.mechanism}: ${e.open} of ${e.submitted} jobs were still open when the run ended (the drain after the last arrival was too short for the backlog)`,
+      );
+    if (e.unservable > 0)
+      out.push(
+        `${e.mechanism}: ${e.unservable} of ${e.submitted} jobs were rejected at submission because no node can serve their resources`,
+      );
   }
   return out;
 }

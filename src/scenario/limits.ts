@@ -14,7 +14,17 @@ export const MAX_JOB_PRICE_USD = 1e7;
 /** z of the one-in-a-billion upper quantile of a standard normal. */
 const Z = 6;
 
-type Dist = { dist: string; value?: number; min?: number; max?: number; mean?: number; sd?: number; median?: number; sigma?: number; values?: number[] };
+type Dist = {
+  dist: string;
+  value?: number;
+  min?: number;
+  max?: number;
+  mean?: number;
+  sd?: number;
+  median?: number;
+  sigma?: number;
+  values?: number[];
+};
 
 /** The value a distribution exceeds with probability about 1e-9 (Infinity when it overflows). */
 export function upperQuantile(d: number | Dist): number {
@@ -50,22 +60,38 @@ export function checkDrawLimits(s: Scenario, issues: ScenarioIssue[]): void {
     const at = (k: string) => `requesters[${i}].${k}`;
     for (const k of ['arrival', 'size_mcycles', 'deadline'] as const) {
       const d = r[k] as number | Dist | undefined;
-      if (typeof d === 'object' && d.dist === 'empirical' && (d.values?.length ?? 0) === 0) issues.push({ path: at(`${k}.values`), message: 'expected at least one value, got none' });
+      if (typeof d === 'object' && d.dist === 'empirical' && (d.values?.length ?? 0) === 0)
+        issues.push({ path: at(`${k}.values`), message: 'expected at least one value, got none' });
     }
     const size = upperQuantile(r.size_mcycles as number | Dist);
     if (!(size <= MAX_SIZE_MCYCLES)) {
-      issues.push({ path: at('size_mcycles'), message: `expected sizes up to ${MAX_SIZE_MCYCLES} Mcycles, got a distribution whose one-in-a-billion draw is ${fmt(size)}` });
+      issues.push({
+        path: at('size_mcycles'),
+        message: `expected sizes up to ${MAX_SIZE_MCYCLES} Mcycles, got a distribution whose one-in-a-billion draw is ${fmt(size)}`,
+      });
     }
     for (const k of ['arrival', 'deadline'] as const) {
       const d = r[k] as number | Dist | undefined;
       if (d === undefined) continue;
       const q = upperQuantile(d);
-      if (!(q <= MAX_DRAW_SECONDS)) issues.push({ path: at(k), message: `expected times up to ${MAX_DRAW_SECONDS} s, got a distribution whose one-in-a-billion draw is ${fmt(q)} s` });
+      if (!(q <= MAX_DRAW_SECONDS))
+        issues.push({
+          path: at(k),
+          message: `expected times up to ${MAX_DRAW_SECONDS} s, got a distribution whose one-in-a-billion draw is ${fmt(q)} s`,
+        });
     }
     const price = (r.max_price_usd ?? 0) + (r.max_price_usd_per_mcycle ?? 0) * Math.min(size, MAX_SIZE_MCYCLES);
     if (!(price <= MAX_JOB_PRICE_USD)) {
-      const key = r.max_price_usd !== undefined && r.max_price_usd > MAX_JOB_PRICE_USD ? 'max_price_usd' : r.max_price_usd_per_mcycle !== undefined ? 'max_price_usd_per_mcycle' : 'max_price_usd';
-      issues.push({ path: at(key), message: `expected a price limit up to $${MAX_JOB_PRICE_USD} per job, got one that reaches $${fmt(price)}` });
+      const key =
+        r.max_price_usd !== undefined && r.max_price_usd > MAX_JOB_PRICE_USD
+          ? 'max_price_usd'
+          : r.max_price_usd_per_mcycle !== undefined
+            ? 'max_price_usd_per_mcycle'
+            : 'max_price_usd';
+      issues.push({
+        path: at(key),
+        message: `expected a price limit up to $${MAX_JOB_PRICE_USD} per job, got one that reaches $${fmt(price)}`,
+      });
     }
   });
 }

@@ -48,10 +48,19 @@ const atLeastOne = (max: number) => field(`a whole number from 1 to ${max}`, (v)
 const factor = (min: number, max: number) => field(`a number from ${min} to ${max}`, (v) => num(v) && v >= min && v <= max);
 const positiveFactor = (max: number) => field(`a number > 0 and ≤ ${max}`, (v) => num(v) && v > 0 && v <= max);
 const bool = field('true or false', (v) => typeof v === 'boolean');
-const oneOf = (...values: string[]) => field(`one of ${values.map((x) => `"${x}"`).join(', ')}`, (v) => typeof v === 'string' && values.includes(v));
-const shares = field('a list of shares from 0 to 1 summing to at most 1', (v) => Array.isArray(v) && v.length <= 100 && v.every((x) => num(x) && x >= 0 && x <= 1) && v.reduce((a: number, b: number) => a + b, 0) <= 1 + 1e-9);
+const oneOf = (...values: string[]) =>
+  field(`one of ${values.map((x) => `"${x}"`).join(', ')}`, (v) => typeof v === 'string' && values.includes(v));
+const shares = field(
+  'a list of shares from 0 to 1 summing to at most 1',
+  (v) =>
+    Array.isArray(v) &&
+    v.length <= 100 &&
+    v.every((x) => num(x) && x >= 0 && x <= 1) &&
+    v.reduce((a: number, b: number) => a + b, 0) <= 1 + 1e-9,
+);
 /** A whole number from 0 to `max`, or -1 for "none" (a limit or delay that is off). */
-const countOrOff = (max: number) => field(`-1 or a whole number from 0 to ${max}`, (v) => num(v) && Number.isInteger(v) && v >= -1 && v <= max);
+const countOrOff = (max: number) =>
+  field(`-1 or a whole number from 0 to ${max}`, (v) => num(v) && Number.isInteger(v) && v >= -1 && v <= max);
 /**
  * Token amounts and their dollar value (emissions, collateral in tokens): bounded so that an
  * epoch's budget (≤ 1e7 tokens × $100) stays below 2^53 µUSD.
@@ -60,7 +69,8 @@ const tokens = field('tokens ≥ 0 (at most 1e7)', (v) => num(v) && v >= 0 && v 
 const tokenUsd = field('USD per token ≥ 0 (at most 100)', (v) => num(v) && v >= 0 && v <= 100);
 const epoch = field('seconds > 0 (at most 2,592,000, 30 days)', (v) => num(v) && v > 0 && v <= 2_592_000);
 const hardware = z.unknown().superRefine((v, ctx) => {
-  if (typeof v !== 'string' || !hardwareIds.includes(v)) ctx.addIssue({ code: 'custom', message: `unknown hardware ${shown(v)} (expected one of: ${hardwareIds.join(', ')})` });
+  if (typeof v !== 'string' || !hardwareIds.includes(v))
+    ctx.addIssue({ code: 'custom', message: `unknown hardware ${shown(v)} (expected one of: ${hardwareIds.join(', ')})` });
 });
 
 /** The parameter table of each mechanism: parameter name → schema of its value. */
@@ -173,7 +183,7 @@ export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, z
     hardware,
     devices: atLeastOne(1024),
     rentUsdPerHour: usd,
-    failureProb: field('a share from 0 to 1, or -1 (the hardware profile\'s)', (v) => num(v) && (v === -1 || (v >= 0 && v <= 1))),
+    failureProb: field("a share from 0 to 1, or -1 (the hardware profile's)", (v) => num(v) && (v === -1 || (v >= 0 && v <= 1))),
     retries: count(1000),
     dropLate: bool,
   },
@@ -190,18 +200,29 @@ export interface ParamIssue {
  * value of `preset` is checked against `presets`. Returns no issues for an id without a table (the
  * loader reports the unknown id itself).
  */
-export function checkMechanismParams(id: string, params: Readonly<Record<string, unknown>>, presets: readonly string[], preset?: unknown): ParamIssue[] {
+export function checkMechanismParams(
+  id: string,
+  params: Readonly<Record<string, unknown>>,
+  presets: readonly string[],
+  preset?: unknown,
+): ParamIssue[] {
   const table = Object.hasOwn(MECHANISM_PARAMS, id) ? MECHANISM_PARAMS[id]! : undefined;
   if (!table) return [];
   const issues: ParamIssue[] = [];
   if (preset !== undefined && !(typeof preset === 'string' && presets.includes(preset))) {
-    issues.push({ path: 'preset', message: `unknown preset ${shown(preset)} for mechanism ${id} (known: ${presets.join(', ') || 'none'})` });
+    issues.push({
+      path: 'preset',
+      message: `unknown preset ${shown(preset)} for mechanism ${id} (known: ${presets.join(', ') || 'none'})`,
+    });
   }
   for (const [k, v] of Object.entries(params)) {
     if (k === 'preset') continue;
     const schema = Object.hasOwn(table, k) ? table[k] : undefined;
     if (!schema) {
-      issues.push({ path: `params.${k}`, message: `unknown parameter "${k}" for mechanism ${id} (known: ${Object.keys(table).join(', ')})` });
+      issues.push({
+        path: `params.${k}`,
+        message: `unknown parameter "${k}" for mechanism ${id} (known: ${Object.keys(table).join(', ')})`,
+      });
       continue;
     }
     const r = schema.safeParse(v);

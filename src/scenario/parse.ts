@@ -43,13 +43,18 @@ export function parseScenarioTextWith(text: string, file: string, readTrace: Tra
 /** Validates a plain object as a scenario, applies defaults and loads trace files through `readTrace`. */
 export function parseScenarioWith(raw: unknown, file: string, readTrace: TraceReader): Scenario {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ScenarioError(file, [{ path: '', message: 'expected a mapping of scenario keys (name, seed, duration, window, mechanisms, operators, requesters)' }]);
+    throw new ScenarioError(file, [
+      { path: '', message: 'expected a mapping of scenario keys (name, seed, duration, window, mechanisms, operators, requesters)' },
+    ]);
   }
   const hostile = checkPlainData(raw);
   if (hostile.length > 0) throw new ScenarioError(file, hostile);
   const r = scenarioSchema.safeParse(raw);
   if (!r.success) {
-    throw new ScenarioError(file, r.error.issues.flatMap((i) => explain(i, [])));
+    throw new ScenarioError(
+      file,
+      r.error.issues.flatMap((i) => explain(i, [])),
+    );
   }
   const s = r.data;
   const issues: ScenarioIssue[] = [];
@@ -80,13 +85,19 @@ function explain(i: ZodIssueLike, prefix: PropertyKey[]): ScenarioIssue[] {
     const best = [...i.errors].sort((a, b) => depth(b) - depth(a))[0]!;
     if (depth(best) > 0.5) return best.flatMap((x) => explain(x, path));
     if (i.message && !i.message.startsWith('Invalid input')) return [{ path: formatPath(path), message: i.message }];
-    return [{ path: formatPath(path), message: `expected one of: ${i.errors.map((b) => b.map((x) => x.message.replace('Invalid input: ', '')).join(', ')).join(' | ')}` }];
+    return [
+      {
+        path: formatPath(path),
+        message: `expected one of: ${i.errors.map((b) => b.map((x) => x.message.replace('Invalid input: ', '')).join(', ')).join(' | ')}`,
+      },
+    ];
   }
   return [{ path: formatPath(path), message: describe(i) }];
 }
 
 function describe(i: { code: string; message: string; keys?: string[] }): string {
-  if (i.code === 'unrecognized_keys' && i.keys) return `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (i.code === 'unrecognized_keys' && i.keys)
+    return `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
   if (i.message.startsWith('Invalid input: expected')) return i.message.replace('Invalid input: ', '');
   return i.message;
 }
@@ -112,9 +123,13 @@ function checkNames(s: Scenario, issues: ScenarioIssue[]): void {
   const hw = hardwareIds;
   const st = strategyIds();
   s.operators.forEach((g, i) => {
-    if (!hw.includes(g.hardware)) issues.push({ path: `operators[${i}].hardware`, message: `unknown hardware "${g.hardware}" (expected one of: ${hw.join(', ')})` });
-    if (!isStrategyId(g.strategy)) issues.push({ path: `operators[${i}].strategy`, message: `unknown strategy "${g.strategy}" (expected one of: ${st.join(', ')})` });
-    else for (const b of checkStrategyParamValues(g.strategy, g.params)) issues.push({ path: `operators[${i}].${b.path}`, message: b.message });
+    if (!hw.includes(g.hardware))
+      issues.push({ path: `operators[${i}].hardware`, message: `unknown hardware "${g.hardware}" (expected one of: ${hw.join(', ')})` });
+    if (!isStrategyId(g.strategy))
+      issues.push({ path: `operators[${i}].strategy`, message: `unknown strategy "${g.strategy}" (expected one of: ${st.join(', ')})` });
+    else
+      for (const b of checkStrategyParamValues(g.strategy, g.params))
+        issues.push({ path: `operators[${i}].${b.path}`, message: b.message });
   });
   const seen = new Set<string>();
   s.operators.forEach((g, i) => {
@@ -173,7 +188,8 @@ export function parseColumn(text: string, name: string, column: string | number)
     const cell = rows[i]![col];
     if (cell === undefined || cell.trim() === '') continue;
     const v = Number(cell);
-    if (!Number.isFinite(v) || v < 0) throw new Error(`row ${i + 1} of ${name}: expected a number ≥ 0, got "${cell.length > 24 ? `${cell.slice(0, 21)}...` : cell}"`);
+    if (!Number.isFinite(v) || v < 0)
+      throw new Error(`row ${i + 1} of ${name}: expected a number ≥ 0, got "${cell.length > 24 ? `${cell.slice(0, 21)}...` : cell}"`);
     out.push(v);
   }
   return out;

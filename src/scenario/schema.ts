@@ -18,7 +18,10 @@ export const duration = z
 
 const positive = z.number({ error: 'expected a number' }).positive({ error: 'expected a number > 0' });
 const nonNeg = z.number({ error: 'expected a number' }).min(0, { error: 'expected a number ≥ 0' });
-const share = z.number({ error: 'expected a number' }).min(0, { error: 'expected a share from 0 to 1' }).max(1, { error: 'expected a share from 0 to 1' });
+const share = z
+  .number({ error: 'expected a number' })
+  .min(0, { error: 'expected a share from 0 to 1' })
+  .max(1, { error: 'expected a share from 0 to 1' });
 
 /** Distributions of numbers; `time: true` lets every parameter be a duration. */
 function dist(time: boolean) {
@@ -41,7 +44,9 @@ function dist(time: boolean) {
           mode: z
             .enum(['sample', 'replay', 'timestamps'])
             .default('sample')
-            .describe('sample: draw at random; replay: the values in order (gaps); timestamps (arrival only): absolute submission times, seconds from the requester\'s start'),
+            .describe(
+              "sample: draw at random; replay: the values in order (gaps); timestamps (arrival only): absolute submission times, seconds from the requester's start",
+            ),
         })
         .refine((d) => d.file !== undefined || d.values !== undefined, { error: 'expected `file` or `values`' }),
     ],
@@ -50,8 +55,12 @@ function dist(time: boolean) {
 }
 
 /** A number, or a distribution written as an object. */
-const numOrDist = z.union([nonNeg, dist(false)], { error: 'expected a number ≥ 0 or a distribution {dist: constant|uniform|exponential|normal|lognormal|empirical, ...}' });
-const durOrDist = z.union([duration, dist(true)], { error: 'expected a duration (90s, 10m, 12h, 7d) or a distribution {dist: constant|uniform|exponential|normal|lognormal|empirical, ...}' });
+const numOrDist = z.union([nonNeg, dist(false)], {
+  error: 'expected a number ≥ 0 or a distribution {dist: constant|uniform|exponential|normal|lognormal|empirical, ...}',
+});
+const durOrDist = z.union([duration, dist(true)], {
+  error: 'expected a duration (90s, 10m, 12h, 7d) or a distribution {dist: constant|uniform|exponential|normal|lognormal|empirical, ...}',
+});
 
 const resources = z.strictObject({
   cpus: nonNeg.default(0),
@@ -88,14 +97,20 @@ const operatorGroup = z.strictObject({
     .record(z.string(), positive)
     .optional()
     .describe('Speed multipliers per workload kind on top of the hardware profile (a VPU: {zkvm: 8})'),
-  fixed_usd_per_hour: nonNeg.optional().describe('Fixed cost per physical node per hour, busy or idle (counts for exit and entry decisions and the full-cost columns)'),
+  fixed_usd_per_hour: nonNeg
+    .optional()
+    .describe('Fixed cost per physical node per hour, busy or idle (counts for exit and entry decisions and the full-cost columns)'),
   cost_basis: z
     .enum(['marginal', 'full'])
     .default('marginal')
-    .describe('marginal: capital is charged per busy hour (the original model); full: capital (depreciation, or rent) per wall hour, busy or idle, and only energy per busy hour'),
+    .describe(
+      'marginal: capital is charged per busy hour (the original model); full: capital (depreciation, or rent) per wall hour, busy or idle, and only energy per busy hour',
+    ),
   cost_factor: numOrDist
     .optional()
-    .describe('Per-node cost factor, drawn once per physical node: multiplies its energy cost (owned) or rent (rented); private i.i.d. costs for auction theory. Inline values only for `empirical`'),
+    .describe(
+      'Per-node cost factor, drawn once per physical node: multiplies its energy cost (owned) or rent (rented); private i.i.d. costs for auction theory. Inline values only for `empirical`',
+    ),
   exit: z
     .strictObject({
       trailing: duration.default(86400).describe('Trailing profit window'),
@@ -145,14 +160,20 @@ const requesterGroup = z.strictObject({
   max_price_usd: nonNeg.optional(),
   value_usd_per_mcycle: numOrDist
     .optional()
-    .describe('Private value of a proof delivered by the deadline, USD per Mcycle, drawn per job (default: the price limit); the limit defaults to the bid made on it'),
+    .describe(
+      'Private value of a proof delivered by the deadline, USD per Mcycle, drawn per job (default: the price limit); the limit defaults to the bid made on it',
+    ),
   bidding: z
     .enum(['truthful', 'zi-c', 'zi-u', 'equilibrium'])
     .default('truthful')
-    .describe('How the requester sets its limit from its value: truthful (= value), zi-c (uniform in [0, value]), zi-u (uniform in [0, ceiling]), equilibrium (value / 2: first-price shading against one rival buyer)'),
+    .describe(
+      'How the requester sets its limit from its value: truthful (= value), zi-c (uniform in [0, value]), zi-u (uniform in [0, ceiling]), equilibrium (value / 2: first-price shading against one rival buyer)',
+    ),
   redundancy: z.number().int().min(1, { error: 'expected 1, 2 or 3' }).max(3, { error: 'expected 1, 2 or 3' }).default(1),
   resources: resources.default({ cpus: 0, gpus: 1, memory_gb: 16 }),
-  reference_khz: positive.default(884).describe('Per-GPU speed behind the declared proving time (default RTX 4090); the declared time assumes all requested GPUs'),
+  reference_khz: positive
+    .default(884)
+    .describe('Per-GPU speed behind the declared proving time (default RTX 4090); the declared time assumes all requested GPUs'),
   start: duration.default(0),
   stop: duration.optional(),
   max_jobs: z.number().int().min(0).optional(),
@@ -172,7 +193,9 @@ export const scenarioSchema = z
     race_entry: z
       .enum(['rational', 'herd'])
       .default('rational')
-      .describe('Race entry: rational (provers spread over the open races, at most ceil(free / open) per race) or herd (every solicitation decided alone, the original rule)'),
+      .describe(
+        'Race entry: rational (provers spread over the open races, at most ceil(free / open) per race) or herd (every solicitation decided alone, the original rule)',
+      ),
     energy_schedule: z
       .array(z.strictObject({ at: duration, usd_per_kwh: nonNeg }))
       .optional()
@@ -181,31 +204,60 @@ export const scenarioSchema = z
       .strictObject({
         per_quarter: positive.describe('Speed multiplier per quarter (91.3 days) of prover software progress'),
         start: duration.default(0).describe('When the progress starts'),
-        mode: z.enum(['continuous', 'step']).default('continuous').describe('continuous: per_quarter^(t/quarter); step: per_quarter^floor(t/quarter)'),
+        mode: z
+          .enum(['continuous', 'step'])
+          .default('continuous')
+          .describe('continuous: per_quarter^(t/quarter); step: per_quarter^floor(t/quarter)'),
         kinds: z.array(z.string()).optional().describe('Workload kinds it applies to (default: all)'),
       })
       .optional()
       .describe('Software speed-ups over time, for every node'),
-    operators: z.array(operatorGroup, { error: 'expected a list of operator groups' }).min(1, { error: 'expected at least one operator group' }),
+    operators: z
+      .array(operatorGroup, { error: 'expected a list of operator groups' })
+      .min(1, { error: 'expected at least one operator group' }),
     requesters: z.array(requesterGroup, { error: 'expected a list of requesters' }).min(1, { error: 'expected at least one requester' }),
   })
   .superRefine((s, ctx) => {
-    if (s.window > s.duration) ctx.addIssue({ code: 'custom', path: ['window'], message: `expected a window no longer than the duration (${s.duration}s)` });
+    if (s.window > s.duration)
+      ctx.addIssue({ code: 'custom', path: ['window'], message: `expected a window no longer than the duration (${s.duration}s)` });
     if (s.window <= 0) ctx.addIssue({ code: 'custom', path: ['window'], message: 'expected a window > 0' });
     if (s.duration <= 0) ctx.addIssue({ code: 'custom', path: ['duration'], message: 'expected a duration > 0' });
     const names = s.requesters.map((r) => r.name);
     s.requesters.forEach((r, i) => {
       if (r.max_price_usd_per_mcycle === undefined && r.max_price_usd === undefined && r.value_usd_per_mcycle === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['requesters', i], message: 'expected a price limit: max_price_usd_per_mcycle, max_price_usd or value_usd_per_mcycle' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['requesters', i],
+          message: 'expected a price limit: max_price_usd_per_mcycle, max_price_usd or value_usd_per_mcycle',
+        });
       }
       if (r.arrival === undefined && r.aggregate === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['requesters', i, 'arrival'], message: 'expected an arrival (a duration or a distribution), or `aggregate`' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['requesters', i, 'arrival'],
+          message: 'expected an arrival (a duration or a distribution), or `aggregate`',
+        });
       }
       if (r.aggregate !== undefined) {
-        if (r.arrival !== undefined) ctx.addIssue({ code: 'custom', path: ['requesters', i, 'arrival'], message: 'an aggregator has no own arrivals: remove `arrival` or `aggregate`' });
+        if (r.arrival !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['requesters', i, 'arrival'],
+            message: 'an aggregator has no own arrivals: remove `arrival` or `aggregate`',
+          });
         const j = names.indexOf(r.aggregate.of);
-        if (j < 0) ctx.addIssue({ code: 'custom', path: ['requesters', i, 'aggregate', 'of'], message: `no requester named "${r.aggregate.of}" (expected one of: ${names.join(', ')})` });
-        else if (j === i) ctx.addIssue({ code: 'custom', path: ['requesters', i, 'aggregate', 'of'], message: 'an aggregator cannot aggregate its own proofs' });
+        if (j < 0)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['requesters', i, 'aggregate', 'of'],
+            message: `no requester named "${r.aggregate.of}" (expected one of: ${names.join(', ')})`,
+          });
+        else if (j === i)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['requesters', i, 'aggregate', 'of'],
+            message: 'an aggregator cannot aggregate its own proofs',
+          });
       }
       for (const key of ['size_mcycles', 'deadline'] as const) {
         const d = r[key] as unknown;
@@ -214,18 +266,25 @@ export const scenarioSchema = z
         }
       }
       r.bursts?.forEach((b, k) => {
-        if (b.duration <= 0) ctx.addIssue({ code: 'custom', path: ['requesters', i, 'bursts', k, 'duration'], message: 'expected a duration > 0' });
+        if (b.duration <= 0)
+          ctx.addIssue({ code: 'custom', path: ['requesters', i, 'bursts', k, 'duration'], message: 'expected a duration > 0' });
       });
-      if (r.cycle && r.cycle.period <= 0) ctx.addIssue({ code: 'custom', path: ['requesters', i, 'cycle', 'period'], message: 'expected a period > 0' });
+      if (r.cycle && r.cycle.period <= 0)
+        ctx.addIssue({ code: 'custom', path: ['requesters', i, 'cycle', 'period'], message: 'expected a period > 0' });
     });
     s.operators.forEach((g, i) => {
       // Strategy ids and parameters are checked by the loader (strategy-params.ts), after the schema.
       if (g.entry !== undefined && g.join_at !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['operators', i, 'entry'], message: 'a group with `entry` decides itself when to join: remove `join_at` or `entry`' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['operators', i, 'entry'],
+          message: 'a group with `entry` decides itself when to join: remove `join_at` or `entry`',
+        });
       }
     });
     s.energy_schedule?.forEach((c, k) => {
-      if (k > 0 && c.at < s.energy_schedule![k - 1]!.at) ctx.addIssue({ code: 'custom', path: ['energy_schedule', k, 'at'], message: 'expected changes in time order' });
+      if (k > 0 && c.at < s.energy_schedule![k - 1]!.at)
+        ctx.addIssue({ code: 'custom', path: ['energy_schedule', k, 'at'], message: 'expected changes in time order' });
     });
   });
 

@@ -24,7 +24,8 @@ function numberIn(spec: ParamSpec): z.ZodType {
   const hi = spec.max ?? 1e9;
   const what = `a number from ${lo} to ${hi}`;
   return z.unknown().superRefine((v, ctx) => {
-    if (!(typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi)) ctx.addIssue({ code: 'custom', message: `expected ${what}, got ${shown(v)}` });
+    if (!(typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi))
+      ctx.addIssue({ code: 'custom', message: `expected ${what}, got ${shown(v)}` });
   });
 }
 
@@ -45,7 +46,10 @@ export function checkStrategyParamValues(id: string, params: Readonly<Record<str
     const schema = Object.hasOwn(table, k) ? table[k] : undefined;
     if (!schema) {
       const known = Object.keys(table);
-      issues.push({ path: `params.${k}`, message: `unknown parameter "${k}" for strategy ${id} (known: ${known.length ? known.join(', ') : 'none'})` });
+      issues.push({
+        path: `params.${k}`,
+        message: `unknown parameter "${k}" for strategy ${id} (known: ${known.length ? known.join(', ') : 'none'})`,
+      });
       continue;
     }
     const r = schema.safeParse(v);

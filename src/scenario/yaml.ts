@@ -42,7 +42,8 @@ function parserFailure(e: unknown): string {
   if (e instanceof RangeError && /call stack/i.test(e.message)) return `nesting too deep (at most ${MAX_DEPTH} levels)`;
   const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
   if (/Excessive alias count/.test(msg)) return `too many alias expansions (more than ${MAX_ALIAS_COUNT}: an alias bomb?)`;
-  if (/Unresolved alias/.test(msg)) return `${msg.replace(/^Unresolved alias \(the anchor must be set before the alias\): /, 'unresolved alias ')}: no anchor of that name before it`;
+  if (/Unresolved alias/.test(msg))
+    return `${msg.replace(/^Unresolved alias \(the anchor must be set before the alias\): /, 'unresolved alias ')}: no anchor of that name before it`;
   return `cannot parse: ${msg}`;
 }
 

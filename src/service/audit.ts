@@ -32,7 +32,10 @@ export function auditSection(section: RecordSection): AuditResult {
   const beacons = new Map<number, string | undefined>();
   for (const s of section.steps) if (s.input.type === 'submit') beacons.set(s.input.job.id, submitBeacon(s.input));
   const assigned = new Map<string, { operator: number; beacon: string }>();
-  for (const s of section.steps) for (const d of s.decisions) if (d.type === 'assign' && d.beacon !== undefined) assigned.set(`${d.jobId}/${d.draw}`, { operator: d.operator, beacon: String(d.beacon) });
+  for (const s of section.steps)
+    for (const d of s.decisions)
+      if (d.type === 'assign' && d.beacon !== undefined)
+        assigned.set(`${d.jobId}/${d.draw}`, { operator: d.operator, beacon: String(d.beacon) });
   const items = selections.map((sel): AuditItem => {
     const published = beacons.get(sel.job_id);
     const d = assigned.get(`${sel.job_id}/${sel.draw}`);
@@ -40,7 +43,8 @@ export function auditSection(section: RecordSection): AuditResult {
     if (published === undefined) reason = `no published beacon for job ${sel.job_id}`;
     else if (sel.beacon !== published) reason = `beacon ${sel.beacon} is not the one published for job ${sel.job_id} (${published})`;
     else if (!checkSelection(sel)) reason = `the beacon selects another operator from the eligible set`;
-    else if (!d || d.operator !== sel.operator || d.beacon !== sel.beacon) reason = `the recorded assignment differs (operator ${d?.operator}, beacon ${d?.beacon})`;
+    else if (!d || d.operator !== sel.operator || d.beacon !== sel.beacon)
+      reason = `the recorded assignment differs (operator ${d?.operator}, beacon ${d?.beacon})`;
     return { ...sel, ok: reason === '', reason };
   });
   if (items.length !== assigned.size) problems.push(`${assigned.size} beacon-drawn assignments, but ${items.length} selections to audit`);
@@ -51,7 +55,10 @@ export function auditSection(section: RecordSection): AuditResult {
 function rebuildSelections(section: RecordSection, problems: string[]): Selection[] {
   const h = section.header;
   const core = new Core({ id: h.mechanism_id, label: h.mechanism, preset: h.preset, params: withoutPreset(h.params) });
-  const init = core.start(h.operators.filter((o) => o.online).map(({ online: _online, ...info }) => info), 0);
+  const init = core.start(
+    h.operators.filter((o) => o.online).map(({ online: _online, ...info }) => info),
+    0,
+  );
   if (toJson(init) !== JSON.stringify(h.init ?? [])) problems.push("the core's init decisions differ from the recorded ones");
   const out: Selection[] = [];
   for (const [i, s] of section.steps.entries()) {

@@ -38,7 +38,14 @@ export class ServiceClient {
   send(method: string, path: string, body: string | Buffer | undefined, headers: Record<string, string>): Promise<ClientResponse> {
     return new Promise((resolve, reject) => {
       const req = request(
-        { host: this.base.hostname, port: this.base.port, method, path, agent: this.agent, headers: body !== undefined ? { ...headers, 'content-length': String(Buffer.byteLength(body)) } : headers },
+        {
+          host: this.base.hostname,
+          port: this.base.port,
+          method,
+          path,
+          agent: this.agent,
+          headers: body !== undefined ? { ...headers, 'content-length': String(Buffer.byteLength(body)) } : headers,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (b: Buffer) => chunks.push(b));

@@ -1,7 +1,23 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { importPublicKey } from './auth.js';
 import type { Clock } from './clock.js';
-import { Core, JOB_INPUT_TYPE, fromHex, inputFromJson, inputJob, refusal, submitBeacon, toJson, type Decision, type Input, type InputDraft, type Job, type MechanismConfig, type OperatorInfo, type Selection } from './core-adapter.js';
+import {
+  Core,
+  JOB_INPUT_TYPE,
+  fromHex,
+  inputFromJson,
+  inputJob,
+  refusal,
+  submitBeacon,
+  toJson,
+  type Decision,
+  type Input,
+  type InputDraft,
+  type Job,
+  type MechanismConfig,
+  type OperatorInfo,
+  type Selection,
+} from './core-adapter.js';
 import { RequestError } from './errors.js';
 import { ServiceLedger } from './ledger.js';
 import type { ClockBody, JobInputBody, NodeInputBody, RegisterBody, SubmitBody } from './schemas.js';
@@ -233,8 +249,20 @@ export class Coordinator {
     return this.ok({ operator: id }, first, 201);
   }
 
-  private applyRegister(b: { operator: OperatorInfo; public_key: string; stake_micros: number; online: boolean }, seq: number, at: number): void {
-    this.operators.push({ info: b.operator, key: importPublicKey(b.public_key), publicKey: b.public_key, stake: b.stake_micros, online: b.online, ejected: false, work: new Map() });
+  private applyRegister(
+    b: { operator: OperatorInfo; public_key: string; stake_micros: number; online: boolean },
+    seq: number,
+    at: number,
+  ): void {
+    this.operators.push({
+      info: b.operator,
+      key: importPublicKey(b.public_key),
+      publicKey: b.public_key,
+      stake: b.stake_micros,
+      online: b.online,
+      ejected: false,
+      work: new Map(),
+    });
     if (b.stake_micros > 0) this.ledger.stake(b.operator.id, b.stake_micros);
     if (this.core.isStarted && b.online) this.step({ type: 'join', operator: b.operator }, seq, at);
   }
@@ -243,7 +271,12 @@ export class Coordinator {
     const at = this.inputTime(b.at, b.beacon);
     const beacon = b.beacon !== undefined ? fromHex(b.beacon) : roundBeacon(this.o.beaconSeed, at);
     const deadline = b.deadline_at ?? at + b.deadline_s!;
-    if (!(deadline > at)) throw new RequestError(400, b.deadline_at !== undefined ? 'deadline_at' : 'deadline_s', `expected a deadline after the submission time ${at} s, got ${deadline} s`);
+    if (!(deadline > at))
+      throw new RequestError(
+        400,
+        b.deadline_at !== undefined ? 'deadline_at' : 'deadline_s',
+        `expected a deadline after the submission time ${at} s, got ${deadline} s`,
+      );
     const first = this.steps.length;
     this.advance(at, batch);
     const job: Job = {
@@ -271,19 +304,31 @@ export class Coordinator {
     const op = this.liveOperator(c.operator, c.type === 'deliver' || c.type === 'fail' || c.type === 'decline');
     const at = this.inputTime(b.at, undefined);
     if (c.type === 'deliver') {
-      if (rec.delivered.has(op.info.id)) throw new RequestError(409, 'job_id', `expected one delivery per operator, got a second delivery of job ${c.jobId} by operator ${op.info.id}`);
+      if (rec.delivered.has(op.info.id))
+        throw new RequestError(
+          409,
+          'job_id',
+          `expected one delivery per operator, got a second delivery of job ${c.jobId} by operator ${op.info.id}`,
+        );
       const proof = Buffer.from(b.proof ?? '', 'base64');
-      if (this.o.verify && !this.o.verify(c.jobId, op.info.id, proof)) throw new RequestError(422, 'proof', `expected a proof the verifier accepts, got one it rejects`);
+      if (this.o.verify && !this.o.verify(c.jobId, op.info.id, proof))
+        throw new RequestError(422, 'proof', `expected a proof the verifier accepts, got one it rejects`);
     }
     if ((c.type === 'bid' || c.type === 'lock' || c.type === 'join') && rec.solicit && at > rec.solicit.until) {
-      throw new RequestError(409, 'job_id', `expected a ${c.type} within the ${rec.solicit.mode} window of job ${c.jobId} (closed at ${rec.solicit.until} s), got one at ${at} s`);
+      throw new RequestError(
+        409,
+        'job_id',
+        `expected a ${c.type} within the ${rec.solicit.mode} window of job ${c.jobId} (closed at ${rec.solicit.until} s), got one at ${at} s`,
+      );
     }
-    if (c.type === 'bid' && b.price_micros === undefined) throw new RequestError(400, 'price_micros', 'expected a bid price in micro-USD, got nothing');
+    if (c.type === 'bid' && b.price_micros === undefined)
+      throw new RequestError(400, 'price_micros', 'expected a bid price in micro-USD, got nothing');
     const first = this.steps.length;
     this.advance(at, batch);
     const jobId = c.jobId;
     const operator = op.info.id;
-    const input: InputDraft = c.type === 'bid' ? { type: 'bid', jobId, operator, price: b.price_micros! } : { type: JOB_INPUT_TYPE[c.type], jobId, operator };
+    const input: InputDraft =
+      c.type === 'bid' ? { type: 'bid', jobId, operator, price: b.price_micros! } : { type: JOB_INPUT_TYPE[c.type], jobId, operator };
     return this.refusedOr(this.logInput(b.id, at, input, batch), first);
   }
 
@@ -293,10 +338,14 @@ export class Coordinator {
     if (!op) throw new RequestError(404, 'operator', `expected a registered operator, got ${c.operator}`);
     if (op.ejected) throw new RequestError(403, 'operator', `expected an operator in the network, got ${c.operator}, which was ejected`);
     const at = this.inputTime(b.at, undefined);
-    if (c.type === 'join' && op.online) throw new RequestError(409, 'operator', `expected an offline operator, got ${c.operator}, which is online`);
-    if (c.type === 'leave' && !op.online) throw new RequestError(409, 'operator', `expected an online operator, got ${c.operator}, which is offline`);
-    if (c.type === 'ask' && b.price_per_mcycle === undefined) throw new RequestError(400, 'price_per_mcycle', 'expected a price per Mcycle, got nothing');
-    if (c.type === 'ask' && b.expires_at === undefined) throw new RequestError(400, 'expires_at', 'expected the time the ask expires, got nothing');
+    if (c.type === 'join' && op.online)
+      throw new RequestError(409, 'operator', `expected an offline operator, got ${c.operator}, which is online`);
+    if (c.type === 'leave' && !op.online)
+      throw new RequestError(409, 'operator', `expected an online operator, got ${c.operator}, which is offline`);
+    if (c.type === 'ask' && b.price_per_mcycle === undefined)
+      throw new RequestError(400, 'price_per_mcycle', 'expected a price per Mcycle, got nothing');
+    if (c.type === 'ask' && b.expires_at === undefined)
+      throw new RequestError(400, 'expires_at', 'expected the time the ask expires, got nothing');
     const first = this.steps.length;
     this.advance(at, batch);
     const operator = c.operator;
@@ -308,7 +357,8 @@ export class Coordinator {
   }
 
   private moveClock(b: ClockBody, batch: LogEntry[]): Reply {
-    if (this.o.clock.mode !== 'manual') throw new RequestError(409, 'to', 'expected a coordinator started with --clock manual, got one on wall time');
+    if (this.o.clock.mode !== 'manual')
+      throw new RequestError(409, 'to', 'expected a coordinator started with --clock manual, got one on wall time');
     if (b.to < this.now) throw new RequestError(409, 'to', `expected a time ≥ the clock (${this.now} s), got ${b.to} s`);
     const first = this.steps.length;
     this.advance(b.to, batch);
@@ -322,8 +372,14 @@ export class Coordinator {
   private inputTime(at: number | undefined, beacon: string | undefined): number {
     const wall = this.wallNow();
     if (wall !== undefined) {
-      if (at !== undefined) throw new RequestError(400, 'at', 'expected no time (the coordinator runs on wall time; `at` needs --clock manual), got one');
-      if (beacon !== undefined) throw new RequestError(400, 'beacon', 'expected no beacon (on wall time the coordinator takes the beacon of the round; `beacon` needs --clock manual), got one');
+      if (at !== undefined)
+        throw new RequestError(400, 'at', 'expected no time (the coordinator runs on wall time; `at` needs --clock manual), got one');
+      if (beacon !== undefined)
+        throw new RequestError(
+          400,
+          'beacon',
+          'expected no beacon (on wall time the coordinator takes the beacon of the round; `beacon` needs --clock manual), got one',
+        );
       return Math.max(this.now, wall);
     }
     if (at === undefined) return this.now;
@@ -334,7 +390,8 @@ export class Coordinator {
   private liveOperator(id: number, mayBeEjected: boolean): OperatorRecord {
     const op = this.operators[id];
     if (!op) throw new RequestError(404, 'operator', `expected a registered operator, got ${id} (${this.operators.length} registered)`);
-    if (op.ejected && !mayBeEjected) throw new RequestError(403, 'operator', `expected an operator in the network, got ${id}, which was ejected`);
+    if (op.ejected && !mayBeEjected)
+      throw new RequestError(403, 'operator', `expected an operator in the network, got ${id}, which was ejected`);
     return op;
   }
 
@@ -350,7 +407,10 @@ export class Coordinator {
   private genesis(batch: LogEntry[] | undefined, seq?: number): void {
     if (this.core.isStarted) return;
     const entry = seq === undefined ? this.entry(null, this.now, 'genesis', '{}') : { seq, at: this.now };
-    const decisions = this.core.start(this.operators.filter((o) => o.online).map((o) => o.info), this.now);
+    const decisions = this.core.start(
+      this.operators.filter((o) => o.online).map((o) => o.info),
+      this.now,
+    );
     this.record(entry.seq, this.now, GENESIS, '', decisions, [], -1);
     if (seq === undefined) batch?.push({ ...(entry as Omit<LogEntry, 'beacon'>), beacon: '' });
   }
@@ -373,7 +433,12 @@ export class Coordinator {
     }
   }
 
-  private logInput(id: string | null, at: number, draft: InputDraft, batch: LogEntry[] | undefined): StepRecord & { decisionObjects: Decision[] } {
+  private logInput(
+    id: string | null,
+    at: number,
+    draft: InputDraft,
+    batch: LogEntry[] | undefined,
+  ): StepRecord & { decisionObjects: Decision[] } {
     const entry = this.entry(id, at, 'input', '');
     const step = this.step(draft, entry.seq, at);
     batch?.push({ ...entry, body: step.input, beacon: step.beacon });
@@ -400,12 +465,22 @@ export class Coordinator {
   /** One core step: its decisions, and their effects on the coordinator's books. */
   private step(draft: InputDraft, seq: number, at: number): StepRecord & { decisionObjects: Decision[] } {
     this.now = at;
-    let k = 0;
+    const k = 0;
     const r = this.core.step(draft, at);
     const input = r.input;
     const refused = refusal(r.decisions) !== undefined;
     if (input.type === 'submit' && !refused) {
-      this.jobs.push({ job: input.job, submitSeq: seq, outcome: '', operator: -1, closed: false, solicit: undefined, delivered: new Set(), steps: [], selections: [] });
+      this.jobs.push({
+        job: input.job,
+        submitSeq: seq,
+        outcome: '',
+        operator: -1,
+        closed: false,
+        solicit: undefined,
+        delivered: new Set(),
+        steps: [],
+        selections: [],
+      });
       this.ledger.submit(input.job.id, input.job.requester, input.job.maxPrice);
     }
     if (!refused) this.afterInput(input);
@@ -414,7 +489,15 @@ export class Coordinator {
   }
 
   /** Keeps a step and carries out its decisions on the coordinator's books. */
-  private record(seq: number, at: number, input: string, beacon: string, ds: readonly Decision[], selections: readonly Selection[], job: number): StepRecord {
+  private record(
+    seq: number,
+    at: number,
+    input: string,
+    beacon: string,
+    ds: readonly Decision[],
+    selections: readonly Selection[],
+    job: number,
+  ): StepRecord {
     const rec: StepRecord = { seq, at, input, beacon, decisions: ds.map(toJson), selections };
     this.steps.push(rec);
     this.counters.decisions += ds.length;
@@ -494,7 +577,8 @@ export class Coordinator {
     const input = inputFromJson(JSON.parse(e.body) as Input);
     if (input.type === 'timer') {
       const t = this.timers.pop();
-      if (!t || t.jobId !== input.jobId || t.tag !== input.tag || t.at !== e.at) throw new Error(`log entry ${e.seq}: a timer (job ${input.jobId}, tag ${input.tag}) that is not the one due`);
+      if (!t || t.jobId !== input.jobId || t.tag !== input.tag || t.at !== e.at)
+        throw new Error(`log entry ${e.seq}: a timer (job ${input.jobId}, tag ${input.tag}) that is not the one due`);
     }
     this.step(input, e.seq, e.at);
   }

@@ -39,7 +39,14 @@ export interface MechanismConfig {
 export type InputType = Input['type'];
 
 /** The core's input type for an operator's request about a job (`join` is joining a race). */
-export const JOB_INPUT_TYPE = { decline: 'decline', bid: 'bid', lock: 'lock', join: 'join-race', deliver: 'deliver', fail: 'fail' } as const;
+export const JOB_INPUT_TYPE = {
+  decline: 'decline',
+  bid: 'bid',
+  lock: 'lock',
+  join: 'join-race',
+  deliver: 'deliver',
+  fail: 'fail',
+} as const;
 
 /** One random selection with everything an auditor needs to recompute it from the published beacon. */
 export interface Selection {
@@ -104,7 +111,11 @@ export function submitBeacon(input: Input | InputDraft): string | undefined {
 
 /** Recomputes one selection from its beacon and eligible set. */
 export function checkSelection(s: Selection): boolean {
-  return /^[0-9a-f]+$/.test(s.beacon) && s.beacon.length === 2 * BEACON_BYTES && audit(fromHex(s.beacon), s.eligible, s.job_id, s.draw, 1)[0] === s.operator;
+  return (
+    /^[0-9a-f]+$/.test(s.beacon) &&
+    s.beacon.length === 2 * BEACON_BYTES &&
+    audit(fromHex(s.beacon), s.eligible, s.job_id, s.draw, 1)[0] === s.operator
+  );
 }
 
 /** The result of one core step. */
@@ -183,7 +194,14 @@ export class Core {
     for (const d of decisions) {
       if (d.type !== 'assign' || d.beacon === undefined || d.draw === undefined) continue;
       const eligible = this.captured[c++];
-      if (eligible) out.push({ job_id: d.jobId, draw: d.draw, beacon: typeof d.beacon === 'number' ? String(d.beacon) : toHex(d.beacon), eligible, operator: d.operator });
+      if (eligible)
+        out.push({
+          job_id: d.jobId,
+          draw: d.draw,
+          beacon: typeof d.beacon === 'number' ? String(d.beacon) : toHex(d.beacon),
+          eligible,
+          operator: d.operator,
+        });
     }
     return out;
   }

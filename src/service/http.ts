@@ -32,7 +32,13 @@ export function createHttpServer(o: HttpOptions): Server {
     handle(req, res).catch((e: unknown) => {
       const err = e instanceof RequestError ? e : undefined;
       if (!err) process.stderr.write(`pmsim serve: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      if (!res.headersSent) send(res, err ? { status: err.status, json: JSON.stringify(err) } : { status: 500, json: '{"error":"internal error","field":"","message":"internal error"}' });
+      if (!res.headersSent)
+        send(
+          res,
+          err
+            ? { status: err.status, json: JSON.stringify(err) }
+            : { status: 500, json: '{"error":"internal error","field":"","message":"internal error"}' },
+        );
       else res.end();
     });
   });
@@ -44,7 +50,8 @@ export function createHttpServer(o: HttpOptions): Server {
     if (req.method === 'GET') return get(parts, url, req, res);
     if (req.method !== 'POST') throw new RequestError(405, 'method', `expected GET or POST, got ${req.method}`);
     const type = req.headers['content-type'] ?? '';
-    if (!/^application\/json\s*(;|$)/i.test(type)) throw new RequestError(415, 'content-type', `expected application/json, got ${type || 'nothing'}`);
+    if (!/^application\/json\s*(;|$)/i.test(type))
+      throw new RequestError(415, 'content-type', `expected application/json, got ${type || 'nothing'}`);
     const raw = await readBody(req, maxBody);
     let json: unknown;
     try {
@@ -70,7 +77,12 @@ export function createHttpServer(o: HttpOptions): Server {
       } catch {
         throw new RequestError(400, 'public_key', 'expected an Ed25519 public key, got bytes that are not one');
       }
-      if (!verifySignature(key, 'POST', path, raw, sig)) throw new RequestError(401, 'signature', 'expected a signature of the request by the key being registered, got none or a wrong one');
+      if (!verifySignature(key, 'POST', path, raw, sig))
+        throw new RequestError(
+          401,
+          'signature',
+          'expected a signature of the request by the key being registered, got none or a wrong one',
+        );
       return { kind: 'register', body };
     }
     if (v1 === 'v1' && what === 'jobs' && parts.length === 4 && JOB_INPUTS.includes(verb as JobInputType)) {
@@ -91,16 +103,27 @@ export function createHttpServer(o: HttpOptions): Server {
   function authenticate(operator: number, path: string, raw: Buffer, sig: string | undefined): void {
     const op = c.operators[operator];
     if (!op) throw new RequestError(404, 'operator', `expected a registered operator, got ${operator} (${c.operators.length} registered)`);
-    if (!verifySignature(op.key, 'POST', path, raw, sig)) throw new RequestError(401, 'signature', `expected a signature by operator ${operator}'s registered key, got none or a wrong one`);
+    if (!verifySignature(op.key, 'POST', path, raw, sig))
+      throw new RequestError(401, 'signature', `expected a signature by operator ${operator}'s registered key, got none or a wrong one`);
   }
 
   function get(parts: string[], url: URL, req: IncomingMessage, res: ServerResponse): void {
     const [v1, what, idText, sub] = parts;
-    if (parts.length === 1 && v1 === 'health') return json(res, { ok: true, mechanism: c.core.config.label, mechanism_id: c.core.config.id, clock: c.clockMode, now: c.now, seq: c.lastSeq, started: c.core.isStarted });
+    if (parts.length === 1 && v1 === 'health')
+      return json(res, {
+        ok: true,
+        mechanism: c.core.config.label,
+        mechanism_id: c.core.config.id,
+        clock: c.clockMode,
+        now: c.now,
+        seq: c.lastSeq,
+        started: c.core.isStarted,
+      });
     if (parts.length === 1 && v1 === 'metrics') return text(res, metricsText(c), 'text/plain; version=0.0.4');
     if (v1 !== 'v1') throw notFound(url.pathname);
     if (what === 'ledger' && parts.length === 2) return json(res, { accounts: c.ledger.accounts(), reconcile: c.ledger.reconcile() });
-    if (what === 'record' && parts.length === 2) return text(res, `${[...recordLines(c, o.scenario, o.seed)].join('\n')}\n`, 'application/x-ndjson');
+    if (what === 'record' && parts.length === 2)
+      return text(res, `${[...recordLines(c, o.scenario, o.seed)].join('\n')}\n`, 'application/x-ndjson');
     if (what === 'decisions' && parts.length === 2) return longPoll(url, res);
     if (what === 'stream' && parts.length === 2) return stream(url, req, res);
     if (what === 'inputs' && parts.length === 3) {
@@ -114,7 +137,8 @@ export function createHttpServer(o: HttpOptions): Server {
       const id = pathId(idText!, 'job_id');
       if (!c.jobs[id]) throw new RequestError(404, 'job_id', `expected a submitted job, got ${id} (${c.jobs.length} jobs so far)`);
       if (sub === undefined) return json(res, jobView(c, id));
-      if (sub === 'decisions') return text(res, `{"job_id":${id},"steps":[${jobSteps(c, id).map(stepJson).join(',')}]}`, 'application/json');
+      if (sub === 'decisions')
+        return text(res, `{"job_id":${id},"steps":[${jobSteps(c, id).map(stepJson).join(',')}]}`, 'application/json');
       if (sub === 'settlement') return json(res, { job_id: id, settlement: c.ledger.settlement(id) });
       if (sub === 'audit') return json(res, auditView(c, id));
     }

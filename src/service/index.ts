@@ -46,7 +46,10 @@ export class ServiceConfigError extends Error {}
  */
 export async function startService(o: ServiceOptions): Promise<RunningService> {
   const config = resolveConfig(o.scenario, o.mechanism);
-  if (!config) throw new ServiceConfigError(`--mechanism: expected a label of the scenario's mechanisms (${o.scenario.mechanisms.map((m) => (typeof m === 'string' ? m : (m.label ?? m.id))).join(', ')}), got "${o.mechanism}"`);
+  if (!config)
+    throw new ServiceConfigError(
+      `--mechanism: expected a label of the scenario's mechanisms (${o.scenario.mechanisms.map((m) => (typeof m === 'string' ? m : (m.label ?? m.id))).join(', ')}), got "${o.mechanism}"`,
+    );
   const store = new InputStore(o.db, o.sync ?? 'full');
   const clockMode = o.clock ?? 'wall';
   const fingerprint = JSON.stringify({ scenario: o.scenario.name, config, clock: clockMode });

@@ -30,7 +30,17 @@ export class ServiceLedger {
   /** Escrows a job's price limit from its requester. */
   submit(jobId: number, requester: number, maxPrice: number): void {
     this.requesterOf.set(jobId, requester);
-    this.jobs.set(jobId, { escrowed: maxPrice, paid: {}, refunded: 0, fees: 0, burned: 0, collateral: 0, released: 0, returned: 0, closed: false });
+    this.jobs.set(jobId, {
+      escrowed: maxPrice,
+      paid: {},
+      refunded: 0,
+      fees: 0,
+      burned: 0,
+      collateral: 0,
+      released: 0,
+      returned: 0,
+      closed: false,
+    });
     this.move(`requester:${requester}`, `escrow:${jobId}`, maxPrice);
   }
 

@@ -101,7 +101,22 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       const x = rand();
       if (x < 0.45) {
         const id = `${tag}/c${i}/${n++}`;
-        if (ack(id, await call('submit', () => client.post('/v1/jobs', { id, requester: i % 5, mcycles: 100 + Math.floor(rand() * 900), deadline_s: 86_400, max_price_micros: 2_000_000 })), 201)) jobs++;
+        if (
+          ack(
+            id,
+            await call('submit', () =>
+              client.post('/v1/jobs', {
+                id,
+                requester: i % 5,
+                mcycles: 100 + Math.floor(rand() * 900),
+                deadline_s: 86_400,
+                max_price_micros: 2_000_000,
+              }),
+            ),
+            201,
+          )
+        )
+          jobs++;
       } else if (x < 0.7) await call('read-job', () => client.get(`/v1/jobs/${Math.floor(rand() * Math.max(1, jobs))}`));
       else if (x < 0.8) await call('read-ledger', () => client.get('/v1/ledger'));
       else if (x < 0.9 && last) {
@@ -109,7 +124,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         const r = await call('retry', () => client.post(l.path, l.body, key));
         if (r && !(r.status === 200 && r.body.duplicate)) throw new Error(`a retried input was not a no-op: ${r.status} ${r.text}`);
       } else {
-        const r = await call('bad-signature', () => client.post(`/v1/operators/${me}/available`, { id: `${tag}/c${i}/bad${n++}` }, newOperatorKey()));
+        const r = await call('bad-signature', () =>
+          client.post(`/v1/operators/${me}/available`, { id: `${tag}/c${i}/bad${n++}` }, newOperatorKey()),
+        );
         if (r && r.status === 401) refused++;
       }
     }
@@ -135,7 +152,10 @@ export function quantile(xs: readonly number[], q: number): number {
  * the log, no job was allocated twice (one assignment and at most one outcome per job: the load's
  * operators never decline or fail), and the ledger reconciles. Returns the problems found.
  */
-export async function checkAfterLoad(url: string, acked: readonly string[]): Promise<{ problems: string[]; jobs: number; delivered: number }> {
+export async function checkAfterLoad(
+  url: string,
+  acked: readonly string[],
+): Promise<{ problems: string[]; jobs: number; delivered: number }> {
   const client = new ServiceClient(url, 8);
   const problems: string[] = [];
   try {

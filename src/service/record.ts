@@ -51,7 +51,14 @@ export interface RecordSection {
   readonly steps: RecordStep[];
 }
 
-export function recordHeader(h: { scenario: string; seed: number; config: MechanismConfig; params: Readonly<Record<string, unknown>>; operators: RecordHeader['operators']; init?: readonly Decision[] }): string {
+export function recordHeader(h: {
+  scenario: string;
+  seed: number;
+  config: MechanismConfig;
+  params: Readonly<Record<string, unknown>>;
+  operators: RecordHeader['operators'];
+  init?: readonly Decision[];
+}): string {
   const line: RecordHeader = {
     kind: 'header',
     format: RECORD_FORMAT,
@@ -68,7 +75,14 @@ export function recordHeader(h: { scenario: string; seed: number; config: Mechan
 }
 
 /** A step line; `input` and each decision are already JSON. */
-export function recordStepLine(seq: number, at: number, input: string, decisions: readonly string[], selections?: readonly Selection[], id?: string): string {
+export function recordStepLine(
+  seq: number,
+  at: number,
+  input: string,
+  decisions: readonly string[],
+  selections?: readonly Selection[],
+  id?: string,
+): string {
   const sel = selections && selections.length > 0 ? `,"selections":${JSON.stringify(selections)}` : '';
   return `{"kind":"step"${id ? `,"id":${JSON.stringify(id)}` : ''},"seq":${seq},"at":${JSON.stringify(at)},"input":${input},"decisions":[${decisions.join(',')}]${sel}}`;
 }
@@ -146,12 +160,21 @@ export class RecordWriter {
  * `init`'s decisions, then every input with its time and its decisions) and writes one section.
  * Inputs are serialised at once: the shell reuses input objects (and the beacon's bytes).
  */
-export function sectionRecorder(w: RecordWriter, h: { scenario: string; seed: number; config: MechanismConfig; params: Readonly<Record<string, unknown>> }) {
+export function sectionRecorder(
+  w: RecordWriter,
+  h: { scenario: string; seed: number; config: MechanismConfig; params: Readonly<Record<string, unknown>> },
+) {
   let seq = 0;
   return {
     init(all: readonly OperatorInfo[], initial: readonly OperatorInfo[], decisions: readonly Decision[]): void {
       const on = new Set(initial.map((o) => o.id));
-      w.line(recordHeader({ ...h, operators: all.map((o) => ({ ...o, online: on.has(o.id) })), init: JSON.parse(toJson(decisions)) as Decision[] }));
+      w.line(
+        recordHeader({
+          ...h,
+          operators: all.map((o) => ({ ...o, online: on.has(o.id) })),
+          init: JSON.parse(toJson(decisions)) as Decision[],
+        }),
+      );
     },
     step(input: Input, now: number, decisions: readonly Decision[]): void {
       seq++;

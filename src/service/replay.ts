@@ -44,18 +44,38 @@ export async function replayRecord(section: RecordSection, url: string): Promise
   const hash = createHash('sha256');
   let requests = 0;
   let decisions = 0;
-  const result = (difference?: ReplayDifference): ReplayResult => ({ ok: !difference, mechanism: section.header.mechanism, steps: section.steps.length, requests, decisions, digest: hash.digest('hex'), difference });
+  const result = (difference?: ReplayDifference): ReplayResult => ({
+    ok: !difference,
+    mechanism: section.header.mechanism,
+    steps: section.steps.length,
+    requests,
+    decisions,
+    digest: hash.digest('hex'),
+    difference,
+  });
   try {
     const health = await client.get('/health');
     if (health.status !== 200) throw new Error(`${url}: expected GET /health to answer 200, got ${health.status}`);
-    if (health.body.clock !== 'manual') throw new Error(`${url}: expected a coordinator started with --clock manual, got --clock ${health.body.clock}`);
+    if (health.body.clock !== 'manual')
+      throw new Error(`${url}: expected a coordinator started with --clock manual, got --clock ${health.body.clock}`);
     if (health.body.seq !== 0) throw new Error(`${url}: expected a fresh coordinator (empty log), got one with ${health.body.seq} entries`);
     const keys: OperatorKey[] = [];
     for (const op of section.header.operators) {
       const key = newOperatorKey();
       keys[op.id] = key;
       const c = op.capacity;
-      const r = await client.post('/v1/operators', { id: `register/${op.id}`, public_key: key.publicKey, entity: op.entity, capacity: { cpus: c.cpus, gpus: c.gpus, memory_gb: c.memoryGb }, hardware: op.hardware, online: op.online }, key);
+      const r = await client.post(
+        '/v1/operators',
+        {
+          id: `register/${op.id}`,
+          public_key: key.publicKey,
+          entity: op.entity,
+          capacity: { cpus: c.cpus, gpus: c.gpus, memory_gb: c.memoryGb },
+          hardware: op.hardware,
+          online: op.online,
+        },
+        key,
+      );
       requests++;
       if (r.status !== 201 || r.body.operator !== op.id) throw new Error(`${url}: registering node ${op.id} got ${r.status} ${r.text}`);
     }
@@ -72,11 +92,13 @@ export async function replayRecord(section: RecordSection, url: string): Promise
       if (got[0]?.input.type === 'init') {
         const init = `[${(section.header.init ?? []).map((d) => JSON.stringify(d)).join(',')}]`;
         const gotInit = JSON.stringify(got.shift()!.decisions);
-        if (gotInit !== init) return result({ index: -1, seq: 0, at: 0, input: { type: 'init' } as unknown as Input, expected: init, got: gotInit });
+        if (gotInit !== init)
+          return result({ index: -1, seq: 0, at: 0, input: { type: 'init' } as unknown as Input, expected: init, got: gotInit });
         hash.update(gotInit);
       }
       if (got.length !== 1) return result(diff(`${got.length} steps: ${JSON.stringify(got.map((s) => s.input))}`));
-      if (canonical(got[0]!.input as Input, step.input) === false) return result(diff(`a step for another input: ${JSON.stringify(got[0]!.input)}`));
+      if (canonical(got[0]!.input as Input, step.input) === false)
+        return result(diff(`a step for another input: ${JSON.stringify(got[0]!.input)}`));
       const gotText = JSON.stringify(got[0]!.decisions);
       hash.update(gotText);
       decisions += got[0]!.decisions.length;
@@ -96,7 +118,10 @@ function canonical(a: Input, b: Input): boolean {
 function sortedJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(sortedJson).join(',')}]`;
   if (v && typeof v === 'object') {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${sortedJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${sortedJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
@@ -112,13 +137,28 @@ function requestFor(step: RecordStep, keys: readonly OperatorKey[]): { path: str
       const j = input.job;
       return {
         path: '/v1/jobs',
-        body: { ...base, ...(input.beacon !== undefined ? { beacon: input.beacon as unknown as string } : {}), requester: j.requester, kind: j.kind, mcycles: j.mcycles, resources: { cpus: j.request.cpus, gpus: j.request.gpus, memory_gb: j.request.memoryGb }, deadline_at: j.deadline, max_price_micros: j.maxPrice, redundancy: j.redundancy, est_seconds: j.estSeconds },
+        body: {
+          ...base,
+          ...(input.beacon !== undefined ? { beacon: input.beacon as unknown as string } : {}),
+          requester: j.requester,
+          kind: j.kind,
+          mcycles: j.mcycles,
+          resources: { cpus: j.request.cpus, gpus: j.request.gpus, memory_gb: j.request.memoryGb },
+          deadline_at: j.deadline,
+          max_price_micros: j.maxPrice,
+          redundancy: j.redundancy,
+          est_seconds: j.estSeconds,
+        },
       };
     }
     case 'timer':
       return { path: '/v1/clock', body: { id, to: step.at, fire: 1 } };
     case 'bid':
-      return { path: `/v1/jobs/${input.jobId}/bid`, body: { ...base, operator: input.operator, price_micros: input.price }, key: keys[input.operator] };
+      return {
+        path: `/v1/jobs/${input.jobId}/bid`,
+        body: { ...base, operator: input.operator, price_micros: input.price },
+        key: keys[input.operator],
+      };
     case 'join-race':
       return { path: `/v1/jobs/${input.jobId}/join`, body: { ...base, operator: input.operator }, key: keys[input.operator] };
     case 'decline':
@@ -127,7 +167,11 @@ function requestFor(step: RecordStep, keys: readonly OperatorKey[]): { path: str
     case 'fail':
       return { path: `/v1/jobs/${input.jobId}/${input.type}`, body: { ...base, operator: input.operator }, key: keys[input.operator] };
     case 'ask':
-      return { path: `/v1/operators/${input.operator}/ask`, body: { ...base, price_per_mcycle: input.pricePerMcycle, expires_at: input.expiresAt }, key: keys[input.operator] };
+      return {
+        path: `/v1/operators/${input.operator}/ask`,
+        body: { ...base, price_per_mcycle: input.pricePerMcycle, expires_at: input.expiresAt },
+        key: keys[input.operator],
+      };
     case 'join':
       return { path: `/v1/operators/${input.operator.id}/join`, body: base, key: keys[input.operator.id] };
     case 'cancel-ask':

@@ -46,7 +46,10 @@ export const submitSchema = z
     redundancy: z.number().int().min(1).max(3).default(1),
     est_seconds: seconds.min(0).optional(),
   })
-  .refine((b) => b.deadline_s !== undefined || b.deadline_at !== undefined, { message: 'expected deadline_s (relative) or deadline_at (absolute)', path: ['deadline_s'] });
+  .refine((b) => b.deadline_s !== undefined || b.deadline_at !== undefined, {
+    message: 'expected deadline_s (relative) or deadline_at (absolute)',
+    path: ['deadline_s'],
+  });
 
 export const jobInputSchema = z.strictObject({
   ...common,

@@ -64,7 +64,14 @@ export function beaconView(c: Coordinator, seq: number): Record<string, unknown>
 export function* recordLines(c: Coordinator, scenario: string, seed: number): IterableIterator<string> {
   const operators = c.operators.map((o) => ({ ...o.info, online: o.online }));
   const genesis = c.steps.find((s) => s.input === GENESIS);
-  yield recordHeader({ scenario, seed, config: c.core.config, params: c.core.params, operators, init: genesis?.decisions.map((d) => JSON.parse(d) as Decision) });
+  yield recordHeader({
+    scenario,
+    seed,
+    config: c.core.config,
+    params: c.core.params,
+    operators,
+    init: genesis?.decisions.map((d) => JSON.parse(d) as Decision),
+  });
   for (const s of c.steps) if (s !== genesis) yield recordStepLine(s.seq, s.at, s.input, s.decisions, s.selections);
 }
 

@@ -50,11 +50,14 @@ export function scriptPath(out: string, plan: SweepPlan): string {
 
 function checkDirectory(out: string, plan: SweepPlan, shards: number): void {
   const n = shardCount(out);
-  if (n !== undefined && n !== shards) throw new ClusterOptionError(`${out} holds ${n} shards of a sweep, not ${shards}: use --array-size ${n}, or another --out directory`);
+  if (n !== undefined && n !== shards)
+    throw new ClusterOptionError(`${out} holds ${n} shards of a sweep, not ${shards}: use --array-size ${n}, or another --out directory`);
   for (let i = 0; i < shards; i++) {
     const s = shardState(out, i);
     if (s.sweepHash !== null && s.sweepHash !== plan.hash) {
-      throw new SweepStateError(`${s.dir} holds results of a different sweep (hash ${s.sweepHash.slice(0, 12)}, this sweep's is ${plan.hash.slice(0, 12)}): use another --out directory, or delete that one`);
+      throw new SweepStateError(
+        `${s.dir} holds results of a different sweep (hash ${s.sweepHash.slice(0, 12)}, this sweep's is ${plan.hash.slice(0, 12)}): use another --out directory, or delete that one`,
+      );
     }
   }
 }
@@ -67,11 +70,16 @@ function checkDirectory(out: string, plan: SweepPlan, shards: number): void {
  */
 export async function slurmSweep(plan: SweepPlan, o: SlurmSweepOptions, io: ClusterIO): Promise<0 | 1> {
   checkSlurmOptions(o);
-  if (o.out.includes('{shard}')) throw new ClusterOptionError(`--out ${o.out}: with --slurm, --out is the sweep's directory; shard i writes <out>/shard-i/ (no {shard})`);
+  if (o.out.includes('{shard}'))
+    throw new ClusterOptionError(
+      `--out ${o.out}: with --slurm, --out is the sweep's directory; shard i writes <out>/shard-i/ (no {shard})`,
+    );
   const out = resolve(o.out);
-  if (/\s/.test(out)) throw new ClusterOptionError(`--out ${o.out}: sbatch directives cannot hold a path with spaces; choose another directory`);
+  if (/\s/.test(out))
+    throw new ClusterOptionError(`--out ${o.out}: sbatch directives cannot hold a path with spaces; choose another directory`);
   const main = o.main ?? CLI_MAIN;
-  if (!existsSync(main)) throw new ClusterOptionError(`${main} does not exist: build pmsim first (npm run build); the Slurm tasks run the compiled CLI`);
+  if (!existsSync(main))
+    throw new ClusterOptionError(`${main} does not exist: build pmsim first (npm run build); the Slurm tasks run the compiled CLI`);
   checkDirectory(out, plan, o.shards);
 
   mkdirSync(out, { recursive: true });
@@ -114,10 +122,15 @@ export async function slurmSweep(plan: SweepPlan, o: SlurmSweepOptions, io: Clus
     follow.push(id);
     const resumed = states.filter((s) => toSubmit.includes(s.index) && s.state !== 'absent').map((s) => s.index);
     io.out(`submitted slurm job ${id}: shard${toSubmit.length === 1 ? '' : 's'} ${arraySpec(toSubmit)} of ${o.shards} (${script})`);
-    if (resumed.length) io.err(resumed.length === 1 ? `shard ${resumed[0]} resumes from its journal` : `shards ${arraySpec(resumed)} resume from their journals`);
+    if (resumed.length)
+      io.err(
+        resumed.length === 1 ? `shard ${resumed[0]} resumes from its journal` : `shards ${arraySpec(resumed)} resume from their journals`,
+      );
   } else {
     const done = states.filter(shardDone).map((s) => s.index);
-    io.out(`nothing to submit: ${done.length ? `shards ${arraySpec(done)} done` : 'no shard done'}${queuedIdx.size ? `, shards ${arraySpec([...queuedIdx])} still queued (job ${follow.join(', ')})` : ''}`);
+    io.out(
+      `nothing to submit: ${done.length ? `shards ${arraySpec(done)} done` : 'no shard done'}${queuedIdx.size ? `, shards ${arraySpec([...queuedIdx])} still queued (job ${follow.join(', ')})` : ''}`,
+    );
   }
   if (!o.wait) {
     io.out(`follow it with: squeue -j ${follow.join(',') || '<job id>'}; merge the shards with: pmsim gather ${out}`);
@@ -138,7 +151,8 @@ export function reportGather(g: GatherResult, io: ClusterIO, withLogs = false): 
   g.unfinished.forEach((index, k) => {
     io.err(lines[k]!);
     const tail = withLogs ? logTail(g.out, index) : undefined;
-    if (tail) io.err(`  logs/${tail.name}${tail.exit === undefined ? '' : ` (exit ${tail.exit})`}:\n    ${tail.text.replaceAll('\n', '\n    ')}`);
+    if (tail)
+      io.err(`  logs/${tail.name}${tail.exit === undefined ? '' : ` (exit ${tail.exit})`}:\n    ${tail.text.replaceAll('\n', '\n    ')}`);
   });
   const m = g.merge;
   if (!m) {
@@ -146,8 +160,11 @@ export function reportGather(g: GatherResult, io: ClusterIO, withLogs = false): 
     return;
   }
   for (const f of m.failures.slice(0, 5)) io.err(`run ${f.run} failed: ${f.error}`);
-  if (m.missing > 0) io.err(`missing ${m.missing} of ${m.total} runs: ${m.missingRanges.join(', ')}${m.missingRanges.length >= 50 ? ', ...' : ''}`);
+  if (m.missing > 0)
+    io.err(`missing ${m.missing} of ${m.total} runs: ${m.missingRanges.join(', ')}${m.missingRanges.length >= 50 ? ', ...' : ''}`);
   const complete = g.shards.length - g.unfinished.length;
-  io.out(`gathered ${complete} of ${g.shards.length} shards complete: ${m.done} of ${m.total} runs done, ${m.failed} failed, ${m.missing} missing`);
+  io.out(
+    `gathered ${complete} of ${g.shards.length} shards complete: ${m.done} of ${m.total} runs done, ${m.failed} failed, ${m.missing} missing`,
+  );
   io.out(`wrote ${g.out}/runs.csv, aggregate.csv, manifest.json`);
 }

@@ -46,7 +46,10 @@ export interface EmitOptions {
 
 /** `pmsim-liveness-vs-redundancy`: a DNS-1123 label (lowercase, digits, '-', ≤ 52 so `-gather` fits). */
 export function jobName(sweepName: string): string {
-  const base = `pmsim-${sweepName}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-');
+  const base = `pmsim-${sweepName}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-');
   return base.slice(0, 52).replace(/-+$/, '') || 'pmsim';
 }
 
@@ -66,8 +69,14 @@ export function gatherArgs(o: EmitOptions): string[] {
 }
 
 function checkEmit(target: EmitTarget, o: EmitOptions): void {
-  if (!posix.isAbsolute(o.out) || posix.dirname(o.out) === o.out) throw new ClusterOptionError(`--out for --emit ${target} is the results directory inside the container, an absolute path below the volume's mount point (e.g. ${defaultEmitOut(target, o.name)}), got "${o.out}"`);
-  if (target === 'aws-batch' && (o.shards < 2 || o.shards > 10_000)) throw new ClusterOptionError(`--emit aws-batch: an AWS Batch array job has 2 to 10000 children (SubmitJob arrayProperties.size), got --array-size ${o.shards}`);
+  if (!posix.isAbsolute(o.out) || posix.dirname(o.out) === o.out)
+    throw new ClusterOptionError(
+      `--out for --emit ${target} is the results directory inside the container, an absolute path below the volume's mount point (e.g. ${defaultEmitOut(target, o.name)}), got "${o.out}"`,
+    );
+  if (target === 'aws-batch' && (o.shards < 2 || o.shards > 10_000))
+    throw new ClusterOptionError(
+      `--emit aws-batch: an AWS Batch array job has 2 to 10000 children (SubmitJob arrayProperties.size), got --array-size ${o.shards}`,
+    );
 }
 
 /** The Kubernetes objects: the results volume claim, the Indexed Job of the shards, the gather Job. */
@@ -173,7 +182,9 @@ export function renderEmit(target: EmitTarget, o: EmitOptions): string {
       `#   kubectl patch job/${jobName(o.name)}-gather --type=merge -p '{"spec":{"suspend":false}}'`,
       '# The claim needs a storage class that supports ReadWriteMany (NFS, a cloud file store).',
     ];
-    return `${head.join('\n')}\n${k8sManifests(o).map((d) => stringify(d, { lineWidth: 0 })).join('---\n')}`;
+    return `${head.join('\n')}\n${k8sManifests(o)
+      .map((d) => stringify(d, { lineWidth: 0 }))
+      .join('---\n')}`;
   }
   return `${JSON.stringify(awsBatchRequests(o), null, 2)}\n`;
 }

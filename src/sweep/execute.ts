@@ -62,7 +62,10 @@ function wall(t0: bigint): number {
 /** A one-line description of an error (the first stack frame kept, for bugs). */
 export function errorText(e: unknown): string {
   if (e instanceof Error) {
-    const frame = e.stack?.split('\n').find((l) => l.trim().startsWith('at '))?.trim();
+    const frame = e.stack
+      ?.split('\n')
+      .find((l) => l.trim().startsWith('at '))
+      ?.trim();
     return `${e.name === 'Error' || e.name === 'SweepError' ? '' : `${e.name}: `}${e.message}${frame && e.name !== 'SweepError' ? ` (${frame})` : ''}`;
   }
   return String(e);

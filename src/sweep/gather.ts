@@ -58,7 +58,16 @@ export function shardState(out: string, index: number): ShardState {
   if (!j) return { index, dir, state: 'absent', first: 0, end: 0, done: 0, failed: 0, sweepHash: null };
   const { done, failed } = j.index.counts();
   const complete = done + failed === j.header.end - j.header.first;
-  return { index, dir, state: complete ? 'complete' : 'partial', first: j.header.first, end: j.header.end, done, failed, sweepHash: j.header.sweep_hash };
+  return {
+    index,
+    dir,
+    state: complete ? 'complete' : 'partial',
+    first: j.header.first,
+    end: j.header.end,
+    done,
+    failed,
+    sweepHash: j.header.sweep_hash,
+  };
 }
 
 /** Whether every run of a shard is done (none failed, none missing). */
@@ -79,7 +88,10 @@ export function shardCount(out: string, fallback?: number): number | undefined {
       if (j?.header.shard) counts.add(j.header.shard.count);
     }
   }
-  if (counts.size > 1) throw new SweepStateError(`${out}: its shard directories come from different numbers of shards (${[...counts].sort((a, b) => a - b).join(', ')}); gather each set separately`);
+  if (counts.size > 1)
+    throw new SweepStateError(
+      `${out}: its shard directories come from different numbers of shards (${[...counts].sort((a, b) => a - b).join(', ')}); gather each set separately`,
+    );
   if (counts.size === 1) return [...counts][0];
   return readClusterRecord(out)?.shards ?? fallback;
 }
@@ -107,11 +119,20 @@ export function gatherShards(outDir: string, opts: { shards?: number; command?: 
   const out = resolve(outDir);
   if (!existsSync(out) || !statSync(out).isDirectory()) throw new SweepStateError(`${outDir}: no such directory`);
   const n = shardCount(out, opts.shards);
-  if (n === undefined) throw new SweepStateError(`${outDir}: no shard directories (shard-0, shard-1, ...) with a journal, and no ${CLUSTER_FILE}: nothing to gather`);
+  if (n === undefined)
+    throw new SweepStateError(
+      `${outDir}: no shard directories (shard-0, shard-1, ...) with a journal, and no ${CLUSTER_FILE}: nothing to gather`,
+    );
   const shards = Array.from({ length: n }, (_, i) => shardState(out, i));
   const started = shards.filter((s) => s.state !== 'absent');
   const unfinished = shards.filter((s) => !shardDone(s)).map((s) => s.index);
-  const merge = started.length > 0 ? mergeShards(started.map((s) => s.dir), { out, command: opts.command }) : null;
+  const merge =
+    started.length > 0
+      ? mergeShards(
+          started.map((s) => s.dir),
+          { out, command: opts.command },
+        )
+      : null;
   const complete = merge !== null && merge.exitCode === 0 && unfinished.length === 0;
   return { out, shards, unfinished, merge, exitCode: complete ? 0 : 1 };
 }

@@ -2,7 +2,16 @@
  * Sweeps: parameter grids × Monte Carlo replicates on a worker pool, streamed to disk, resumable,
  * shardable across machines (`pmsim sweep`, `pmsim merge`). See docs/sweeps.md and docs/cluster.md.
  */
-export { runSweep, loadSweep, renderFromJournal, WORKER_URL, type SweepOptions, type SweepProgress, type SweepResult, type SweepSource } from './run.js';
+export {
+  runSweep,
+  loadSweep,
+  renderFromJournal,
+  WORKER_URL,
+  type SweepOptions,
+  type SweepProgress,
+  type SweepResult,
+  type SweepSource,
+} from './run.js';
 export { mergeShards, type MergeOptions, type MergeResult } from './merge.js';
 export {
   SweepError,

@@ -159,7 +159,14 @@ export function scanJournal(path: string): ScannedJournal | undefined {
 function parseHeader(text: string): JournalHeader | undefined {
   try {
     const h = JSON.parse(text) as JournalHeader;
-    const ok = h !== null && typeof h === 'object' && h.pmsim_sweep_journal === 1 && typeof h.sweep_hash === 'string' && Number.isInteger(h.first) && Number.isInteger(h.end) && h.end >= h.first;
+    const ok =
+      h !== null &&
+      typeof h === 'object' &&
+      h.pmsim_sweep_journal === 1 &&
+      typeof h.sweep_hash === 'string' &&
+      Number.isInteger(h.first) &&
+      Number.isInteger(h.end) &&
+      h.end >= h.first;
     return ok ? h : undefined;
   } catch {
     return undefined;

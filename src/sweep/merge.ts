@@ -2,7 +2,17 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AtomicStream } from '../output/atomic.js';
 import { VERSION } from '../version.js';
-import { DONE, FAILED, JOURNAL_FILE, NONE, SweepStateError, acquireLock, scanJournal, type JournalHeader, type ScannedJournal } from './journal.js';
+import {
+  DONE,
+  FAILED,
+  JOURNAL_FILE,
+  NONE,
+  SweepStateError,
+  acquireLock,
+  scanJournal,
+  type JournalHeader,
+  type ScannedJournal,
+} from './journal.js';
 import { planFromDefinition } from './plan.js';
 import { renderFromJournal } from './run.js';
 

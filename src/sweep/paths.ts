@@ -91,12 +91,14 @@ export function setPath(root: Record<string, unknown>, path: string, value: unkn
       if (!Object.hasOwn(cur, step.key)) next = undefined;
       if (next === undefined || next === null) {
         next = steps[k + 1] && 'key' in steps[k + 1]! ? {} : undefined;
-        if (next === undefined) throw new Error(`${at ? `${at}.` : ''}${step.key} does not exist, so it has no entry ${describeStep(steps[k + 1]!)}`);
+        if (next === undefined)
+          throw new Error(`${at ? `${at}.` : ''}${step.key} does not exist, so it has no entry ${describeStep(steps[k + 1]!)}`);
         cur[step.key] = next;
       }
     } else if ('index' in step) {
       if (!Array.isArray(cur)) throw new Error(`${where} is ${kind(cur)}, not a list: cannot take entry [${step.index}]`);
-      if (step.index >= cur.length) throw new Error(`${where} has ${cur.length} entr${cur.length === 1 ? 'y' : 'ies'}, so there is no entry [${step.index}]`);
+      if (step.index >= cur.length)
+        throw new Error(`${where} has ${cur.length} entr${cur.length === 1 ? 'y' : 'ies'}, so there is no entry [${step.index}]`);
       if (last) {
         cur[step.index] = value;
         return;
@@ -106,7 +108,10 @@ export function setPath(root: Record<string, unknown>, path: string, value: unkn
       if (!Array.isArray(cur)) throw new Error(`${where} is ${kind(cur)}, not a list: cannot select entry [${step.name}]`);
       const idx = cur.findIndex((e) => isMapping(e) && e.name === step.name);
       if (idx < 0) {
-        const names = cur.filter(isMapping).map((e) => e.name).filter((x) => typeof x === 'string');
+        const names = cur
+          .filter(isMapping)
+          .map((e) => e.name)
+          .filter((x) => typeof x === 'string');
         throw new Error(`${where} has no entry named "${step.name}"${names.length ? ` (names: ${names.join(', ')})` : ''}`);
       }
       if (last) {

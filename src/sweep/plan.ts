@@ -100,7 +100,9 @@ function readYaml(file: string): unknown {
  */
 export function parseSweep(raw: unknown, file = '<sweep>'): SweepPlan {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new SweepError(file, [{ path: '', message: 'expected a mapping of sweep keys (scenario, grid, zip, replicates, seed, mechanisms)' }]);
+    throw new SweepError(file, [
+      { path: '', message: 'expected a mapping of sweep keys (scenario, grid, zip, replicates, seed, mechanisms)' },
+    ]);
   }
   const hostile = checkPlainData(raw);
   if (hostile.length > 0) throw new SweepError(file, hostile);
@@ -138,7 +140,10 @@ export function parseSweep(raw: unknown, file = '<sweep>'): SweepPlan {
     if (params.length === 0) return;
     const lens = params.map((p) => group[p]!.length);
     if (lens.some((l) => l !== lens[0])) {
-      issues.push({ path: where, message: `lists of a zip group must be equally long (${params.map((p, i) => `${p}: ${lens[i]}`).join(', ')})` });
+      issues.push({
+        path: where,
+        message: `lists of a zip group must be equally long (${params.map((p, i) => `${p}: ${lens[i]}`).join(', ')})`,
+      });
       return;
     }
     for (const p of params) {
@@ -147,13 +152,17 @@ export function parseSweep(raw: unknown, file = '<sweep>'): SweepPlan {
         const steps = parsePath(p);
         if (steps.length === 1 && 'key' in steps[0]! && steps[0].key === 'seed') {
           seen.add(p);
-          issues.push({ path: at, message: "each run's seed is derived from the master seed and the run index; set `seed:` in the sweep file instead" });
+          issues.push({
+            path: at,
+            message: "each run's seed is derived from the master seed and the run index; set `seed:` in the sweep file instead",
+          });
         }
       } catch (e) {
         issues.push({ path: at, message: `bad dot path: ${(e as Error).message}` });
       }
       if (seen.has(p)) issues.push({ path: at, message: `parameter "${p}" is swept twice` });
-      else if (RESERVED.has(p)) issues.push({ path: at, message: `"${p}" is an output column name; write the path another way (e.g. with [0] for list entries)` });
+      else if (RESERVED.has(p))
+        issues.push({ path: at, message: `"${p}" is an output column name; write the path another way (e.g. with [0] for list entries)` });
       seen.add(p);
     }
     axes.push({ params, values: params.map((p) => group[p]!), length: lens[0]! });
@@ -177,12 +186,17 @@ export function parseSweep(raw: unknown, file = '<sweep>'): SweepPlan {
     axes,
   };
   const plan = planFromDefinition(definition, file, scenarioPath);
-  if (plan.runsTotal > Number.MAX_SAFE_INTEGER / 2) throw new SweepError(file, [{ path: 'grid', message: `too many runs (${plan.runsTotal})` }]);
+  if (plan.runsTotal > Number.MAX_SAFE_INTEGER / 2)
+    throw new SweepError(file, [{ path: 'grid', message: `too many runs (${plan.runsTotal})` }]);
   return plan;
 }
 
 /** Rebuilds a plan from a stored definition (journal header, manifest). */
-export function planFromDefinition(definition: SweepDefinition, file = definition.sweep_file ?? '<sweep>', scenarioPath?: string): SweepPlan {
+export function planFromDefinition(
+  definition: SweepDefinition,
+  file = definition.sweep_file ?? '<sweep>',
+  scenarioPath?: string,
+): SweepPlan {
   const points = definition.axes.reduce((n, a) => n * a.length, 1);
   const params = definition.axes.flatMap((a) => a.params);
   return {
@@ -249,9 +263,16 @@ export function pointOverrides(plan: SweepPlan, point: number): [string, unknown
 
 /** Run `index` of the plan: its grid point, replicate, seed and overrides. */
 export function runSpec(plan: SweepPlan, index: number): RunSpec {
-  if (!(Number.isInteger(index) && index >= 0 && index < plan.runsTotal)) throw new RangeError(`run index ${index} outside 0..${plan.runsTotal - 1}`);
+  if (!(Number.isInteger(index) && index >= 0 && index < plan.runsTotal))
+    throw new RangeError(`run index ${index} outside 0..${plan.runsTotal - 1}`);
   const point = Math.floor(index / plan.replicates);
-  return { index, point, replicate: index % plan.replicates, seed: deriveSeed(plan.masterSeed, index), overrides: pointOverrides(plan, point) };
+  return {
+    index,
+    point,
+    replicate: index % plan.replicates,
+    seed: deriveSeed(plan.masterSeed, index),
+    overrides: pointOverrides(plan, point),
+  };
 }
 
 /** How an override value appears in a CSV cell: scalars as themselves, lists and mappings as JSON. */
@@ -291,7 +312,14 @@ export function buildScenario(
     throw new SweepError(
       sweepFile,
       err.issues.map((i) => {
-        const param = overrides.find(([p]) => i.path === p || i.path.startsWith(`${p}.`) || i.path.startsWith(`${p}[`) || p.startsWith(`${i.path}.`) || p.startsWith(`${i.path}[`));
+        const param = overrides.find(
+          ([p]) =>
+            i.path === p ||
+            i.path.startsWith(`${p}.`) ||
+            i.path.startsWith(`${p}[`) ||
+            p.startsWith(`${i.path}.`) ||
+            p.startsWith(`${i.path}[`),
+        );
         return {
           path: param ? `grid.${param[0]}` : 'scenario',
           message: `${i.path ? `${i.path}: ` : ''}${i.message}${at}${set ? ` with ${set}` : ''} (base scenario ${err.file})`,

@@ -24,7 +24,9 @@ export function formatSeconds(s: number): string {
  * terminal) it draws a cli-progress bar with runs done, failed, elapsed time and ETA; without, it
  * prints one line every `intervalMs` (default 5 s, or $PMSIM_PROGRESS_INTERVAL seconds) and a last one.
  */
-export function createProgressReporter(opts: { stream?: NodeJS.WriteStream; tty?: boolean; intervalMs?: number; label?: string } = {}): ProgressReporter {
+export function createProgressReporter(
+  opts: { stream?: NodeJS.WriteStream; tty?: boolean; intervalMs?: number; label?: string } = {},
+): ProgressReporter {
   const stream = opts.stream ?? process.stderr;
   const tty = opts.tty ?? Boolean(stream.isTTY);
   const label = opts.label ?? 'sweep';

@@ -59,7 +59,12 @@ export const SEED_DERIVATION =
 export function renderOutputs(plan: SweepPlan, src: RecordSource, dir: string, info: ManifestInfo): RenderCounts {
   const params = plan.params;
   const runsCols = ['run_index', ...params, ...SUMMARY_COLUMNS];
-  const aggCols = [...params, 'mechanism', 'n', ...NUMERIC_COLUMNS.flatMap((c) => [`${c}_mean`, `${c}_sd`, `${c}_ci95_lo`, `${c}_ci95_hi`])];
+  const aggCols = [
+    ...params,
+    'mechanism',
+    'n',
+    ...NUMERIC_COLUMNS.flatMap((c) => [`${c}_mean`, `${c}_sd`, `${c}_ci95_lo`, `${c}_ci95_hi`]),
+  ];
   const runs = new AtomicStream(join(dir, RUNS_FILE));
   const agg = new AtomicStream(join(dir, AGGREGATE_FILE));
   const man = new AtomicStream(join(dir, MANIFEST_FILE));

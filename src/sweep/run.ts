@@ -186,7 +186,10 @@ export async function runSweep(source: SweepSource, opts: SweepOptions): Promise
       };
       if (toRun > 0) {
         const threads = Math.min(workers, toRun);
-        const stopped = threads === 0 ? await runInline(ctx, nextTask, onOutcome, opts.signal) : await runPool(ctx, threads, nextTask, onOutcome, opts.signal);
+        const stopped =
+          threads === 0
+            ? await runInline(ctx, nextTask, onOutcome, opts.signal)
+            : await runPool(ctx, threads, nextTask, onOutcome, opts.signal);
         // A stop that came after the last run finished interrupts nothing.
         interrupted = stopped && executed < toRun;
       }
@@ -196,8 +199,21 @@ export async function runSweep(source: SweepSource, opts: SweepOptions): Promise
 
     if (interrupted) {
       return {
-        out, hash: plan.hash, shard, first, end, total, done, failed, missing: total - done - failed, resumed, executed,
-        interrupted: true, failures: [], files: [], exitCode: 130,
+        out,
+        hash: plan.hash,
+        shard,
+        first,
+        end,
+        total,
+        done,
+        failed,
+        missing: total - done - failed,
+        resumed,
+        executed,
+        interrupted: true,
+        failures: [],
+        files: [],
+        exitCode: 130,
       };
     }
 
@@ -205,7 +221,17 @@ export async function runSweep(source: SweepSource, opts: SweepOptions): Promise
     if (!scanned) throw new Error(`cannot read back ${journalPath}`);
     const counts = renderFromJournal(plan, scanned, out, { shard, first, end, command: opts.command ?? null });
     return {
-      out, hash: plan.hash, shard, first, end, total, done: counts.done, failed: counts.failed, missing: counts.missing, resumed, executed,
+      out,
+      hash: plan.hash,
+      shard,
+      first,
+      end,
+      total,
+      done: counts.done,
+      failed: counts.failed,
+      missing: counts.missing,
+      resumed,
+      executed,
       interrupted: false,
       failures: counts.failures.slice(0, 20),
       files: ['runs.csv', 'aggregate.csv', 'manifest.json', JOURNAL_FILE].map((f) => join(out, f)),
@@ -225,7 +251,9 @@ function checkResumable(old: ScannedJournal, header: JournalHeader, out: string)
         'Use another --out directory, or delete that one to start over.',
     );
   }
-  const same = (h.shard === null && header.shard === null) || (h.shard !== null && header.shard !== null && h.shard.index === header.shard.index && h.shard.count === header.shard.count);
+  const same =
+    (h.shard === null && header.shard === null) ||
+    (h.shard !== null && header.shard !== null && h.shard.index === header.shard.index && h.shard.count === header.shard.count);
   if (!same || h.first !== header.first || h.end !== header.end) {
     const fmt = (s: ShardSpec | null) => (s ? `shard ${s.index}/${s.count}` : 'the whole sweep');
     throw new SweepStateError(`${out} holds ${fmt(h.shard)} of this sweep, not ${fmt(header.shard)}; use another --out directory`);

@@ -26,7 +26,9 @@ export const sweepSchema = z.strictObject({
   name: z.string().optional().describe('A name for the sweep (default: the file name)'),
   description: z.string().optional(),
   scenario: z
-    .union([z.string().min(1), z.record(z.string(), z.unknown())], { error: 'expected the path of the base scenario file (relative to the sweep file), or an inline scenario mapping' })
+    .union([z.string().min(1), z.record(z.string(), z.unknown())], {
+      error: 'expected the path of the base scenario file (relative to the sweep file), or an inline scenario mapping',
+    })
     .describe('Base scenario: a file path relative to the sweep file, or an inline scenario mapping'),
   seed: z
     .number({ error: 'expected an integer master seed' })
@@ -44,10 +46,12 @@ export const sweepSchema = z.strictObject({
     .array(z.string({ error: 'expected a mechanism label or id' }), { error: 'expected a list of mechanism labels or ids' })
     .min(1, { error: 'expected at least one mechanism' })
     .optional()
-    .describe("Only these mechanisms of the base scenario (labels or ids); default: all it lists"),
+    .describe('Only these mechanisms of the base scenario (labels or ids); default: all it lists'),
   grid: overrides.default({}).describe('Overrides by dot path, each a list of values; the cartesian product of all lists'),
   zip: z
-    .union([overrides, z.array(overrides, { error: 'expected a list of mappings' })], { error: 'expected a mapping (or a list of mappings) of dot paths to equally long lists' })
+    .union([overrides, z.array(overrides, { error: 'expected a list of mappings' })], {
+      error: 'expected a mapping (or a list of mappings) of dot paths to equally long lists',
+    })
     .optional()
     .describe('Groups of lists that vary together: one axis per group, all lists of a group equally long'),
 });

@@ -37,7 +37,10 @@ function checkShard(index: number, count: number, from: string): ShardSpec {
  *   `$JOB_COMPLETION_INDEX` (Kubernetes Indexed Jobs), `$SLURM_ARRAY_TASK_ID` (Slurm arrays, use
  *   `--array=0-(N-1)`) and `$AWS_BATCH_JOB_ARRAY_INDEX` (AWS Batch array jobs).
  */
-export function resolveShard(opts: { shard?: string | ShardSpec | null; shards?: number | null }, env: NodeJS.ProcessEnv = process.env): ShardSpec | null {
+export function resolveShard(
+  opts: { shard?: string | ShardSpec | null; shards?: number | null },
+  env: NodeJS.ProcessEnv = process.env,
+): ShardSpec | null {
   if (opts.shard !== undefined && opts.shard !== null) {
     const s = typeof opts.shard === 'string' ? parseShard(opts.shard) : checkShard(opts.shard.index, opts.shard.count, 'shard');
     if (opts.shards !== undefined && opts.shards !== null && opts.shards !== s.count) {

@@ -24,7 +24,10 @@ function slurmCommand(cmd: string, args: string[]): { status: number; stdout: st
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 120_000 });
   if (r.error) {
     const code = (r.error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new SlurmError(`${cmd} not found: is Slurm installed here? (for a one-node cluster on this machine: scripts/slurm-local.sh start)`);
+    if (code === 'ENOENT')
+      throw new SlurmError(
+        `${cmd} not found: is Slurm installed here? (for a one-node cluster on this machine: scripts/slurm-local.sh start)`,
+      );
     throw new SlurmError(`${cmd} ${args.join(' ')}: ${r.error.message}`);
   }
   return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };

@@ -70,20 +70,43 @@ export function arraySpec(indices: readonly number[]): string {
 const TIME = /^(\d+|\d+:\d{1,2}|\d+:\d{1,2}:\d{1,2}|\d+-\d+|\d+-\d+:\d{1,2}|\d+-\d+:\d{1,2}:\d{1,2}|UNLIMITED|INFINITE)$/i;
 
 /** Checks the cluster flags; throws ClusterOptionError with a one-line message. */
-export function checkSlurmOptions(o: { shards: number; cpusPerTask: number; partition?: string; time?: string; sbatchArgs?: readonly string[] }): void {
-  if (!Number.isInteger(o.shards) || o.shards < 1) throw new ClusterOptionError(`--array-size expects a whole number ≥ 1 (the number of shards), got ${o.shards}`);
-  if (!Number.isInteger(o.cpusPerTask) || o.cpusPerTask < 1) throw new ClusterOptionError(`--cpus-per-task expects a whole number ≥ 1, got ${o.cpusPerTask}`);
-  if (o.partition !== undefined && !/^[\w.,-]+$/.test(o.partition)) throw new ClusterOptionError(`--partition expects a partition name (letters, digits, - _ . ,), got "${o.partition}"`);
-  if (o.time !== undefined && !TIME.test(o.time)) throw new ClusterOptionError(`--time expects a Slurm time limit (minutes, HH:MM:SS or D-HH:MM:SS), got "${o.time}"`);
+export function checkSlurmOptions(o: {
+  shards: number;
+  cpusPerTask: number;
+  partition?: string;
+  time?: string;
+  sbatchArgs?: readonly string[];
+}): void {
+  if (!Number.isInteger(o.shards) || o.shards < 1)
+    throw new ClusterOptionError(`--array-size expects a whole number ≥ 1 (the number of shards), got ${o.shards}`);
+  if (!Number.isInteger(o.cpusPerTask) || o.cpusPerTask < 1)
+    throw new ClusterOptionError(`--cpus-per-task expects a whole number ≥ 1, got ${o.cpusPerTask}`);
+  if (o.partition !== undefined && !/^[\w.,-]+$/.test(o.partition))
+    throw new ClusterOptionError(`--partition expects a partition name (letters, digits, - _ . ,), got "${o.partition}"`);
+  if (o.time !== undefined && !TIME.test(o.time))
+    throw new ClusterOptionError(`--time expects a Slurm time limit (minutes, HH:MM:SS or D-HH:MM:SS), got "${o.time}"`);
   for (const s of o.sbatchArgs ?? []) {
-    if (!/^--?[A-Za-z]/.test(s) || /[\r\n]/.test(s)) throw new ClusterOptionError(`--sbatch-arg expects one sbatch option such as --sbatch-arg=--mem=4G, got "${s}"`);
-    if (/^--array(=|$)|^-a/.test(s)) throw new ClusterOptionError(`--sbatch-arg ${s}: the array is set by --array-size (one task per shard)`);
+    if (!/^--?[A-Za-z]/.test(s) || /[\r\n]/.test(s))
+      throw new ClusterOptionError(`--sbatch-arg expects one sbatch option such as --sbatch-arg=--mem=4G, got "${s}"`);
+    if (/^--array(=|$)|^-a/.test(s))
+      throw new ClusterOptionError(`--sbatch-arg ${s}: the array is set by --array-size (one task per shard)`);
   }
 }
 
 /** The command a task runs, as words (the shard index is filled in by the task's shell). */
 export function slurmTaskCommand(o: SlurmScriptOptions): string[] {
-  return [o.node, o.main, 'sweep', o.sweepFile, '--shard', `\${SLURM_ARRAY_TASK_ID}/${o.shards}`, '--workers', '${SLURM_CPUS_PER_TASK:-1}', '--out', shardOutPattern(o.out)];
+  return [
+    o.node,
+    o.main,
+    'sweep',
+    o.sweepFile,
+    '--shard',
+    `\${SLURM_ARRAY_TASK_ID}/${o.shards}`,
+    '--workers',
+    '${SLURM_CPUS_PER_TASK:-1}',
+    '--out',
+    shardOutPattern(o.out),
+  ];
 }
 
 /**
@@ -121,7 +144,9 @@ export function sbatchScript(o: SlurmScriptOptions): string {
     '',
     'set -uo pipefail',
     'export PMSIM_PROGRESS_INTERVAL="${PMSIM_PROGRESS_INTERVAL:-30}"',
-    'echo "pmsim: shard ${SLURM_ARRAY_TASK_ID}/' + o.shards + ' on $(hostname), job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}, restart ${SLURM_RESTART_COUNT:-0}"',
+    'echo "pmsim: shard ${SLURM_ARRAY_TASK_ID}/' +
+      o.shards +
+      ' on $(hostname), job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}, restart ${SLURM_RESTART_COUNT:-0}"',
     '# pmsim runs in the background so that this shell can pass on the SIGTERM of scancel or a',
     '# preemption: a shell killed by it would leave pmsim running, orphaned, and with',
     '# proctrack/linuxproc Slurm may lose track of it. pmsim stops once, however many SIGTERMs come.',

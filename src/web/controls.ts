@@ -14,7 +14,6 @@ import type { Path } from './editor.js';
 
 export type { Path };
 
-
 /** What the form asks of the page. */
 export interface FormHost {
   /** A field changed: write `value` (undefined: remove the key) at `path`. */
@@ -68,7 +67,13 @@ function textField(host: FormHost, path: Path, value: unknown, opts: { numeric?:
   return i;
 }
 
-function selectField(host: FormHost, path: Path, value: string, options: readonly string[], opts: { empty?: string; structural?: boolean } = {}): HTMLSelectElement {
+function selectField(
+  host: FormHost,
+  path: Path,
+  value: string,
+  options: readonly string[],
+  opts: { empty?: string; structural?: boolean } = {},
+): HTMLSelectElement {
   const s = el('select', { 'data-path': formatPath(path) });
   if (opts.empty !== undefined) s.append(el('option', { value: '' }, opts.empty));
   for (const o of options) s.append(el('option', { value: o }, o));
@@ -98,7 +103,9 @@ export function renderForm(root: HTMLElement, doc: Document, host: FormHost): vo
     const js: unknown = doc.toJS();
     raw = js !== null && typeof js === 'object' && !Array.isArray(js) ? (js as Raw) : {};
   } catch {
-    root.replaceChildren(el('p', { class: 'hint' }, 'The YAML cannot be read (see the errors below); fix it in the text area to use the form.'));
+    root.replaceChildren(
+      el('p', { class: 'hint' }, 'The YAML cannot be read (see the errors below); fix it in the text area to use the form.'),
+    );
     return;
   }
   root.replaceChildren(mechanismSet(host, raw), operatorSet(host, raw), requesterSet(host, raw));
@@ -128,14 +135,23 @@ function mechanismRow(host: FormHost, m: unknown, i: number): HTMLDivElement {
   const ref = (typeof m === 'string' || (m !== null && typeof m === 'object') ? m : String(m)) as MechanismRef;
   const id = typeof ref === 'string' ? ref : String(ref.id ?? '');
   const preset = typeof ref === 'string' ? '' : String(ref.preset ?? '');
-  const label = typeof ref === 'string' || typeof ref.id === 'string' ? resolveMechanism({ params: {}, ...(typeof ref === 'string' ? {} : ref), id } as MechanismRef).label : id;
+  const label =
+    typeof ref === 'string' || typeof ref.id === 'string'
+      ? resolveMechanism({ params: {}, ...(typeof ref === 'string' ? {} : ref), id } as MechanismRef).label
+      : id;
   const g = el('div', { class: 'group mechanism', 'data-mechanism': label });
   const head = el('div', { class: 'row' });
   const on = el('input', { type: 'checkbox', 'aria-label': `run ${label}`, class: 'run-mechanism' });
   on.checked = host.selected.has(label);
   on.addEventListener('change', () => host.select(label, on.checked));
   const entry = mechanismById(id);
-  const idSel = selectField(host, ['mechanisms', i, 'id'], id, mechanisms().map((x) => x.id), { structural: true });
+  const idSel = selectField(
+    host,
+    ['mechanisms', i, 'id'],
+    id,
+    mechanisms().map((x) => x.id),
+    { structural: true },
+  );
   idSel.dataset.path = formatPath(['mechanisms', i]);
   const presetSel = selectField(host, ['mechanisms', i, 'preset'], preset, entry?.presets ?? [], { empty: 'no preset', structural: true });
   head.append(on, el('span', { class: 'group-name' }, label), idSel, presetSel);
@@ -163,7 +179,10 @@ function paramDetails(host: FormHost, ref: MechanismRef, i: number): HTMLDetails
   for (const k of names) {
     const path = ['mechanisms', i, 'params', k];
     const v = k in given ? given[k] : resolved[k];
-    const input = typeof resolved[k] === 'boolean' ? checkField(host, path, Boolean(v)) : textField(host, path, v, { numeric: typeof resolved[k] === 'number' });
+    const input =
+      typeof resolved[k] === 'boolean'
+        ? checkField(host, path, Boolean(v))
+        : textField(host, path, v, { numeric: typeof resolved[k] === 'number' });
     input.id = `f-${formatPath(path).replace(/[^\w-]/g, '_')}`;
     grid.append(el('label', { for: input.id }, k), input);
   }
@@ -188,11 +207,37 @@ function operatorSet(host: FormHost, raw: Raw): HTMLFieldSetElement {
   groups.forEach((g, i) => {
     const box = el('div', { class: 'group operator' });
     box.append(el('div', { class: 'group-name' }, `${String(g.name ?? `group ${i + 1}`)}${g.attacker === true ? ' (attacker)' : ''}`));
-    box.append(row('entities', textField(host, ['operators', i, 'entities'], g.entities, { numeric: true, placeholder: '1' }), ['operators', i, 'entities']));
-    box.append(row('nodes each', textField(host, ['operators', i, 'nodes'], g.nodes, { numeric: true, placeholder: '1' }), ['operators', i, 'nodes']));
-    box.append(row('hardware', selectField(host, ['operators', i, 'hardware'], String(g.hardware ?? ''), hardwareIds), ['operators', i, 'hardware']));
-    box.append(row('strategy', selectField(host, ['operators', i, 'strategy'], String(g.strategy ?? 'cost-plus'), strategyIds()), ['operators', i, 'strategy']));
-    box.append(row('margin', textField(host, ['operators', i, 'margin'], g.margin, { numeric: true, placeholder: '0.2' }), ['operators', i, 'margin']));
+    box.append(
+      row('entities', textField(host, ['operators', i, 'entities'], g.entities, { numeric: true, placeholder: '1' }), [
+        'operators',
+        i,
+        'entities',
+      ]),
+    );
+    box.append(
+      row('nodes each', textField(host, ['operators', i, 'nodes'], g.nodes, { numeric: true, placeholder: '1' }), [
+        'operators',
+        i,
+        'nodes',
+      ]),
+    );
+    box.append(
+      row('hardware', selectField(host, ['operators', i, 'hardware'], String(g.hardware ?? ''), hardwareIds), ['operators', i, 'hardware']),
+    );
+    box.append(
+      row('strategy', selectField(host, ['operators', i, 'strategy'], String(g.strategy ?? 'cost-plus'), strategyIds()), [
+        'operators',
+        i,
+        'strategy',
+      ]),
+    );
+    box.append(
+      row('margin', textField(host, ['operators', i, 'margin'], g.margin, { numeric: true, placeholder: '0.2' }), [
+        'operators',
+        i,
+        'margin',
+      ]),
+    );
     box.append(row('attacker', checkField(host, ['operators', i, 'attacker'], g.attacker === true), ['operators', i, 'attacker']));
     f.append(box);
   });
@@ -216,19 +261,56 @@ function requesterSet(host: FormHost, raw: Raw): HTMLFieldSetElement {
     box.append(el('div', { class: 'group-name' }, String(r.name ?? `requester ${i + 1}`)));
     const arrival = r.arrival as unknown;
     if (arrival !== undefined && (typeof arrival !== 'object' || arrival === null)) {
-      box.append(row('every', textField(host, ['requesters', i, 'arrival'], arrival, { placeholder: '90s' }), ['requesters', i, 'arrival'], el('span', { class: 'hint' }, 'between jobs')));
+      box.append(
+        row(
+          'every',
+          textField(host, ['requesters', i, 'arrival'], arrival, { placeholder: '90s' }),
+          ['requesters', i, 'arrival'],
+          el('span', { class: 'hint' }, 'between jobs'),
+        ),
+      );
     } else if (arrival && typeof arrival === 'object' && (arrival as Raw).dist === 'exponential') {
-      box.append(row('mean gap', textField(host, ['requesters', i, 'arrival', 'mean'], (arrival as Raw).mean), ['requesters', i, 'arrival', 'mean'], el('span', { class: 'hint' }, 'Poisson arrivals')));
+      box.append(
+        row(
+          'mean gap',
+          textField(host, ['requesters', i, 'arrival', 'mean'], (arrival as Raw).mean),
+          ['requesters', i, 'arrival', 'mean'],
+          el('span', { class: 'hint' }, 'Poisson arrivals'),
+        ),
+      );
     } else if (arrival && typeof arrival === 'object') {
-      box.append(el('p', { class: 'hint' }, `arrivals: ${String((arrival as Raw).dist ?? 'distribution')} (edit in the YAML)`), errorSpan(['requesters', i, 'arrival']));
+      box.append(
+        el('p', { class: 'hint' }, `arrivals: ${String((arrival as Raw).dist ?? 'distribution')} (edit in the YAML)`),
+        errorSpan(['requesters', i, 'arrival']),
+      );
     }
-    box.append(row('redundancy', textField(host, ['requesters', i, 'redundancy'], r.redundancy, { numeric: true, placeholder: '1' }), ['requesters', i, 'redundancy']));
-    if (typeof r.deadline !== 'object') box.append(row('deadline', textField(host, ['requesters', i, 'deadline'], r.deadline), ['requesters', i, 'deadline']));
-    box.append(row('max $/Mcycle', textField(host, ['requesters', i, 'max_price_usd_per_mcycle'], r.max_price_usd_per_mcycle, { numeric: true }), ['requesters', i, 'max_price_usd_per_mcycle']));
+    box.append(
+      row('redundancy', textField(host, ['requesters', i, 'redundancy'], r.redundancy, { numeric: true, placeholder: '1' }), [
+        'requesters',
+        i,
+        'redundancy',
+      ]),
+    );
+    if (typeof r.deadline !== 'object')
+      box.append(row('deadline', textField(host, ['requesters', i, 'deadline'], r.deadline), ['requesters', i, 'deadline']));
+    box.append(
+      row('max $/Mcycle', textField(host, ['requesters', i, 'max_price_usd_per_mcycle'], r.max_price_usd_per_mcycle, { numeric: true }), [
+        'requesters',
+        i,
+        'max_price_usd_per_mcycle',
+      ]),
+    );
     asList(r.bursts).forEach((b, j) => {
       const p = ['requesters', i, 'bursts', j];
       const line = el('div', { class: 'row burst' });
-      line.append(el('span', {}, `burst ${j + 1}: at`), textField(host, [...p, 'at'], b.at), el('span', {}, 'for'), textField(host, [...p, 'duration'], b.duration), el('span', {}, '×'), textField(host, [...p, 'factor'], b.factor, { numeric: true }));
+      line.append(
+        el('span', {}, `burst ${j + 1}: at`),
+        textField(host, [...p, 'at'], b.at),
+        el('span', {}, 'for'),
+        textField(host, [...p, 'duration'], b.duration),
+        el('span', {}, '×'),
+        textField(host, [...p, 'factor'], b.factor, { numeric: true }),
+      );
       line.append(errorSpan([...p, 'at']), errorSpan([...p, 'duration']), errorSpan([...p, 'factor']), errorSpan(p));
       box.append(line);
     });

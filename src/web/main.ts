@@ -141,13 +141,16 @@ function validate(): void {
   }
   const seed = Number(state.seedText);
   // The CLI's message for a bad --seed (src/cli/commands/run.ts).
-  if (state.seedText.trim() === '' || !Number.isInteger(seed) || seed < 0) issues.push({ path: 'seed', message: `--seed expects a whole number ≥ 0, got ${state.seedText}` });
+  if (state.seedText.trim() === '' || !Number.isInteger(seed) || seed < 0)
+    issues.push({ path: 'seed', message: `--seed expects a whole number ≥ 0, got ${state.seedText}` });
   else state.seed = seed;
-  if (state.selected.size === 0 && state.labels.length > 0) issues.push({ path: 'mechanisms', message: 'select at least one mechanism to run' });
+  if (state.selected.size === 0 && state.labels.length > 0)
+    issues.push({ path: 'mechanisms', message: 'select at least one mechanism to run' });
   state.issues = issues;
   showIssues(issues);
   ($('run') as HTMLButtonElement).disabled = issues.length > 0 || worker !== null;
-  $('problems').textContent = issues.length === 0 ? '' : `${issues.length} problem${issues.length === 1 ? '' : 's'} in the scenario (shown beside the fields)`;
+  $('problems').textContent =
+    issues.length === 0 ? '' : `${issues.length} problem${issues.length === 1 ? '' : 's'} in the scenario (shown beside the fields)`;
   $('cli').textContent = cliLine();
   void updateShare();
 }
@@ -164,7 +167,11 @@ function showIssues(issues: readonly ScenarioIssue[]): void {
     input?.classList.add('invalid');
   }
   $('errors').replaceChildren(
-    ...issues.map((i) => Object.assign(document.createElement('li'), { textContent: i.path === 'seed' ? i.message : new ScenarioError(state.file, [i]).format() })),
+    ...issues.map((i) =>
+      Object.assign(document.createElement('li'), {
+        textContent: i.path === 'seed' ? i.message : new ScenarioError(state.file, [i]).format(),
+      }),
+    ),
   );
 }
 
@@ -217,7 +224,14 @@ function run(): void {
   $('status').textContent = 'starting…';
   w.onmessage = (e: MessageEvent<WorkerMessage>) => onMessage(e.data);
   w.onerror = (e) => finish(`error: ${e.message}`, 'error');
-  const req: RunRequest = { type: 'run', text: state.text, file: state.file, traces: state.traces, seed: state.seed, mechanisms: selection() };
+  const req: RunRequest = {
+    type: 'run',
+    text: state.text,
+    file: state.file,
+    traces: state.traces,
+    seed: state.seed,
+    mechanisms: selection(),
+  };
   w.postMessage(req);
 }
 
@@ -241,12 +255,20 @@ function onMessage(m: WorkerMessage): void {
     case 'done': {
       // The final view is drawn from the CSV texts themselves, as `pmsim report` would read them.
       const files = new Map(m.files);
-      const tables = { summary: parseCsv(files.get('summary.csv')!), timeseries: parseCsv(files.get('timeseries.csv')!), shares: parseCsv(files.get('shares.csv')!), latency: parseCsv(files.get('latency.csv')!) };
+      const tables = {
+        summary: parseCsv(files.get('summary.csv')!),
+        timeseries: parseCsv(files.get('timeseries.csv')!),
+        shares: parseCsv(files.get('shares.csv')!),
+        latency: parseCsv(files.get('latency.csv')!),
+      };
       drawResults(tables, acc.mechanisms);
       offerDownloads(m.files);
       const events = m.timing.reduce((a, t) => a + t.events, 0);
       document.body.dataset.simMs = m.wallMs.toFixed(1);
-      finish(`done: ${acc.mechanisms.length} mechanism${acc.mechanisms.length === 1 ? '' : 's'}, ${events.toLocaleString('en-US')} events in ${(m.wallMs / 1000).toFixed(2)} s`, 'done');
+      finish(
+        `done: ${acc.mechanisms.length} mechanism${acc.mechanisms.length === 1 ? '' : 's'}, ${events.toLocaleString('en-US')} events in ${(m.wallMs / 1000).toFixed(2)} s`,
+        'done',
+      );
       break;
     }
     case 'invalid':
@@ -259,7 +281,10 @@ function onMessage(m: WorkerMessage): void {
   }
 }
 
-function drawResults(t: { summary: readonly Row[]; timeseries: readonly Row[]; shares: readonly Row[]; latency: readonly Row[] }, mechanisms: readonly string[]): void {
+function drawResults(
+  t: { summary: readonly Row[]; timeseries: readonly Row[]; shares: readonly Row[]; latency: readonly Row[] },
+  mechanisms: readonly string[],
+): void {
   renderTable($('summary') as HTMLTableElement, t.summary);
   renderCharts($('charts'), $('headlines'), t, mechanisms);
 }
@@ -298,7 +323,12 @@ function offerDownloads(files: ReadonlyArray<readonly [string, string]>): void {
 }
 
 function scenarioFileName(): string {
-  return state.file.split(/[\\/]/).pop()!.replace(/\.(json|yml)$/, '.yaml') || 'scenario.yaml';
+  return (
+    state.file
+      .split(/[\\/]/)
+      .pop()!
+      .replace(/\.(json|yml)$/, '.yaml') || 'scenario.yaml'
+  );
 }
 
 async function openFiles(files: FileList | readonly File[]): Promise<void> {
@@ -365,7 +395,10 @@ async function fromHash(): Promise<boolean> {
   }
   if (!shared) return false;
   const b = bundled(shared.from);
-  load(shared.text, b?.file ?? 'shared.yaml', b ? b.key : '', { seed: Number.isNaN(shared.seed) ? undefined : shared.seed, selected: shared.mechanisms });
+  load(shared.text, b?.file ?? 'shared.yaml', b ? b.key : '', {
+    seed: Number.isNaN(shared.seed) ? undefined : shared.seed,
+    selected: shared.mechanisms,
+  });
   if (Number.isNaN(shared.seed)) setSeed('');
   if (b) ($('bundled') as HTMLSelectElement).value = b.key;
   run();

@@ -10,14 +10,29 @@ import { hasValues, num, str, type Row } from '../report/rows.js';
 
 /** Columns of the key-figures table, as named in summary.csv. */
 export const TABLE_COLUMNS = [
-  'jobs_on_time', 'liveness', 'latency_p95_s', 'price_per_job_mean_usd', 'price_cv',
-  'requester_cost_usd', 'operator_profit_usd', 'hhi', 'top1_share', 'attacker_share_peak',
+  'jobs_on_time',
+  'liveness',
+  'latency_p95_s',
+  'price_per_job_mean_usd',
+  'price_cv',
+  'requester_cost_usd',
+  'operator_profit_usd',
+  'hhi',
+  'top1_share',
+  'attacker_share_peak',
 ] as const;
 
 const HEAD: Record<string, string> = {
-  jobs_on_time: 'jobs on time', liveness: 'liveness', latency_p95_s: 'p95 latency',
-  price_per_job_mean_usd: 'price / job', price_cv: 'price CV', requester_cost_usd: 'requester cost', operator_profit_usd: 'operator profit',
-  hhi: 'HHI', top1_share: 'top-1 share', attacker_share_peak: 'attacker peak',
+  jobs_on_time: 'jobs on time',
+  liveness: 'liveness',
+  latency_p95_s: 'p95 latency',
+  price_per_job_mean_usd: 'price / job',
+  price_cv: 'price CV',
+  requester_cost_usd: 'requester cost',
+  operator_profit_usd: 'operator profit',
+  hhi: 'HHI',
+  top1_share: 'top-1 share',
+  attacker_share_peak: 'attacker peak',
 };
 
 /**
@@ -33,15 +48,15 @@ export function renderTable(table: HTMLTableElement, summary: readonly Row[]): v
         const exact = summaryCell(c, r[c]); // exactly as summary.csv writes it (money with six decimals)
         const v = num(r, c);
         const shown = c.startsWith('jobs_') ? exact : metricInfo(c).fmt(v);
-        return `<td data-column="${c}" data-value="${exact}">${escape(shown)}</td>`;
+        return `<td data-column="${c}" data-value="${exact}">${escapeHtml(shown)}</td>`;
       });
-      return `<tr data-mechanism="${escape(str(r, 'mechanism'))}"><td>${escape(str(r, 'mechanism'))}</td>${tds.join('')}</tr>`;
+      return `<tr data-mechanism="${escapeHtml(str(r, 'mechanism'))}"><td>${escapeHtml(str(r, 'mechanism'))}</td>${tds.join('')}</tr>`;
     })
     .join('');
   table.innerHTML = `${head}<tbody>${body}</tbody>`;
 }
 
-function escape(s: string): string {
+function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
@@ -52,12 +67,14 @@ export function renderCharts(root: HTMLElement, headlines: HTMLElement, t: RunTa
     headlines.replaceChildren();
     return;
   }
-  headlines.replaceChildren(...runHeadlines(t.summary, { mechanisms }).map((h) => Object.assign(document.createElement('li'), { textContent: h })));
+  headlines.replaceChildren(
+    ...runHeadlines(t.summary, { mechanisms }).map((h) => Object.assign(document.createElement('li'), { textContent: h })),
+  );
   const figs = runFigures(t, mechanisms).map((f) => {
     const fig = document.createElement('figure');
     fig.className = 'chart';
     fig.id = `fig-${f.name}`;
-    fig.innerHTML = `${f.svg}<figcaption>${escape(f.caption)}</figcaption>`;
+    fig.innerHTML = `${f.svg}<figcaption>${escapeHtml(f.caption)}</figcaption>`;
     return fig;
   });
   root.replaceChildren(...figs);

@@ -6,7 +6,10 @@ const files = import.meta.glob(['../../scenarios/default.yaml', '../../scenarios
   eager: true,
 }) as Record<string, string>;
 
-const traceFiles = import.meta.glob('../../scenarios/demand/*.csv', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+const traceFiles = import.meta.glob('../../scenarios/demand/*.csv', { query: '?raw', import: 'default', eager: true }) as Record<
+  string,
+  string
+>;
 
 /** A bundled scenario: its key (`default`, `attacks/cartel`), file name and text. */
 export interface BundledScenario {

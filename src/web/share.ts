@@ -49,5 +49,10 @@ export async function decodeShare(hash: string): Promise<Shared | null> {
   const text = new TextDecoder().decode(await pipe(fromBase64Url(s), new DecompressionStream('deflate-raw')));
   const seed = Number(p.get('seed'));
   const m = p.get('m');
-  return { text, seed: Number.isInteger(seed) && seed >= 0 ? seed : NaN, from: p.get('from') ?? '', mechanisms: m ? (JSON.parse(m) as string[]) : undefined };
+  return {
+    text,
+    seed: Number.isInteger(seed) && seed >= 0 ? seed : NaN,
+    from: p.get('from') ?? '',
+    mechanisms: m ? (JSON.parse(m) as string[]) : undefined,
+  };
 }

@@ -13,7 +13,10 @@ export function baseName(file: string): string {
 export function traceReader(traces: Readonly<Record<string, string>>): TraceReader {
   return (file) => {
     const text = traces[file] ?? traces[baseName(file)];
-    if (text === undefined) throw new Error(`the browser cannot read "${file}": pick the file with "Trace files…" (or give the values inline with values: [...])`);
+    if (text === undefined)
+      throw new Error(
+        `the browser cannot read "${file}": pick the file with "Trace files…" (or give the values inline with values: [...])`,
+      );
     return { name: file, text };
   };
 }

@@ -49,9 +49,23 @@ function run(req: RunRequest): void {
       const ref = chosen.find((m) => m.label === label)!;
       const key = { scenario: scenario.name, mechanism: label, mechanism_id: ref.id, preset: ref.preset, seed: req.seed };
       post({ type: 'progress', mechanism: label, fraction: finished / n });
-      post({ type: 'partial', mechanism: label, rows: { summary: [summaryRow(key, r)], timeseries: timeseriesRows(key, r), shares: sharesRows(key, r), latency: latencyRows(key, r) } });
+      post({
+        type: 'partial',
+        mechanism: label,
+        rows: {
+          summary: [summaryRow(key, r)],
+          timeseries: timeseriesRows(key, r),
+          shares: sharesRows(key, r),
+          latency: latencyRows(key, r),
+        },
+      });
     },
   });
   const files = runTableTexts(result);
-  post({ type: 'done', files, wallMs: performance.now() - t0, timing: result.timing.map((t) => ({ mechanism: t.mechanism, events: t.events, wall_s: t.wall_s })) });
+  post({
+    type: 'done',
+    files,
+    wallMs: performance.now() - t0,
+    timing: result.timing.map((t) => ({ mechanism: t.mechanism, events: t.events, wall_s: t.wall_s })),
+  });
 }

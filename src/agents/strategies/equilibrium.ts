@@ -33,7 +33,8 @@ export function equilibrium(p: StrategyParams): OperatorStrategy {
   const util = p.full_cost_utilisation!;
   const nOf = (q: Quote, prior: CostPrior): number => (p.n! > 0 ? p.n! : (q.bidders ?? prior.count));
   /** The node's own cost of the job: marginal, plus capital at the target utilisation when asked. */
-  const own = (q: Quote): number => q.costUsd + collateralRiskUsd(q) + (util > 0 ? ((q.capitalUsdPerHour ?? 0) * q.durationS) / 3600 / util : 0);
+  const own = (q: Quote): number =>
+    q.costUsd + collateralRiskUsd(q) + (util > 0 ? ((q.capitalUsdPerHour ?? 0) * q.durationS) / 3600 / util : 0);
 
   /** The first-price equilibrium bid, opportunity cost included; null when it cannot beat the limit. */
   function firstPrice(q: Quote, e: EntityView): number | null {

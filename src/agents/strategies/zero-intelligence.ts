@@ -14,7 +14,9 @@ import { canFinish } from './common.js';
 export function zeroIntelligence(type: 'zi-c' | 'zi-u', p: StrategyParams): OperatorStrategy {
   const spread = p.spread!;
   const draw =
-    type === 'zi-c' ? (cost: number, u: number): number => cost * (1 + spread * u) : (cost: number, u: number): number => cost * (1 + spread) * u;
+    type === 'zi-c'
+      ? (cost: number, u: number): number => cost * (1 + spread * u)
+      : (cost: number, u: number): number => cost * (1 + spread) * u;
   return {
     type,
     accept: (q, price, _e, u) => !q.busy && price >= draw(q.costUsd, u),

@@ -74,7 +74,9 @@ export function exploreServer(dir: string, scenario?: ServedScenario): Server {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(req.method === 'HEAD' ? undefined : readFileSync(path));
+    res
+      .writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' })
+      .end(req.method === 'HEAD' ? undefined : readFileSync(path));
   });
 }
 
@@ -90,8 +92,10 @@ const command: CommandModule<object, ExploreArgs> = {
       .example('$0 explore', 'open http://127.0.0.1:5317/ in a browser')
       .example('$0 explore scenarios/attacks/cartel.yaml --port 8080', 'start from a scenario file'),
   handler: async (a) => {
-    if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535) throw new UsageError(`--port expects a whole number from 0 to 65535, got ${a.port}`);
-    if (!existsSync(join(WEB_DIR, 'index.html'))) throw new UsageError(`the explorer is not built (no ${join(WEB_DIR, 'index.html')}): run npm run build:web`);
+    if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535)
+      throw new UsageError(`--port expects a whole number from 0 to 65535, got ${a.port}`);
+    if (!existsSync(join(WEB_DIR, 'index.html')))
+      throw new UsageError(`the explorer is not built (no ${join(WEB_DIR, 'index.html')}): run npm run build:web`);
     const scenario = a.scenario === undefined ? undefined : await readServedScenario(a.scenario, a['allow-outside-traces']);
     const server = exploreServer(WEB_DIR, scenario);
     await new Promise<void>((ok, fail) => {

@@ -27,14 +27,19 @@ const command: CommandModule<object, GatherArgs> = {
   handler: async (a) => {
     const { reportGather } = await import('../../sweep/cluster.js');
     const { gatherShards } = await import('../../sweep/gather.js');
-    if (a.shards !== undefined && (!Number.isInteger(a.shards) || a.shards < 1)) throw new UsageError(`--shards expects a whole number ≥ 1, got ${a.shards}`);
+    if (a.shards !== undefined && (!Number.isInteger(a.shards) || a.shards < 1))
+      throw new UsageError(`--shards expects a whole number ≥ 1, got ${a.shards}`);
     let g;
     try {
       g = gatherShards(a.dir, { shards: a.shards, command: `pmsim ${process.argv.slice(2).join(' ')}` });
     } catch (e) {
       throw asUsageError(e);
     }
-    reportGather(g, { out: (l) => (a.quiet ? undefined : process.stdout.write(`${l}\n`)), err: (l) => process.stderr.write(`${l}\n`) }, true);
+    reportGather(
+      g,
+      { out: (l) => (a.quiet ? undefined : process.stdout.write(`${l}\n`)), err: (l) => process.stderr.write(`${l}\n`) },
+      true,
+    );
     process.exitCode = g.exitCode;
   },
 };

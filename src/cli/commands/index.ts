@@ -27,4 +27,17 @@ const schema: CommandModule<object, { out?: string }> = {
  * heavy at the top: their handlers load what they need, so `pmsim --help` stays fast.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [run, validate, list, schema, sweep, merge, gather, report, explore, serve, replay, audit];
+export const commands: CommandModule<any, any>[] = [
+  run,
+  validate,
+  list,
+  schema,
+  sweep,
+  merge,
+  gather,
+  report,
+  explore,
+  serve,
+  replay,
+  audit,
+];

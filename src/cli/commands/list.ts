@@ -16,7 +16,16 @@ const command: CommandModule<object, { what: What; json: boolean }> = {
     const { mechanisms } = await import('../../mechanisms/registry.js');
     const data = {
       mechanisms: mechanisms().map((m) => ({ id: m.id, description: m.description, presets: m.presets, params: m.paramNames })),
-      hardware: catalogue.map((h) => ({ id: h.id, kind: h.kind, name: h.name, khz: h.khz, capex_usd: h.capexUsd, power_w: h.powerWatts, rent_usd_per_h: h.rentUsdPerHour, derived: h.derived })),
+      hardware: catalogue.map((h) => ({
+        id: h.id,
+        kind: h.kind,
+        name: h.name,
+        khz: h.khz,
+        capex_usd: h.capexUsd,
+        power_w: h.powerWatts,
+        rent_usd_per_h: h.rentUsdPerHour,
+        derived: h.derived,
+      })),
       strategies: strategyList(),
     };
     if (a.json) {
@@ -26,11 +35,15 @@ const command: CommandModule<object, { what: What; json: boolean }> = {
     const w = (s: string): boolean => process.stdout.write(s);
     if (a.what === 'all' || a.what === 'mechanisms' || a.what === 'presets') {
       w('Mechanisms (presets):\n');
-      for (const m of data.mechanisms) w(`  ${m.id.padEnd(14)} ${m.description}${m.presets.length ? `\n  ${''.padEnd(14)} presets: ${m.presets.join(', ')}` : ''}\n`);
+      for (const m of data.mechanisms)
+        w(`  ${m.id.padEnd(14)} ${m.description}${m.presets.length ? `\n  ${''.padEnd(14)} presets: ${m.presets.join(', ')}` : ''}\n`);
     }
     if (a.what === 'all' || a.what === 'hardware') {
       w('Hardware:\n');
-      for (const h of data.hardware) w(`  ${h.id.padEnd(14)} ${h.kind}  ${String(h.khz).padStart(7)} kHz  $${h.capex_usd} capex  ${h.power_w} W  $${h.rent_usd_per_h}/h rent  ${h.name}\n`);
+      for (const h of data.hardware)
+        w(
+          `  ${h.id.padEnd(14)} ${h.kind}  ${String(h.khz).padStart(7)} kHz  $${h.capex_usd} capex  ${h.power_w} W  $${h.rent_usd_per_h}/h rent  ${h.name}\n`,
+        );
     }
     if (a.what === 'all' || a.what === 'strategies') {
       w('Operator strategies:\n');

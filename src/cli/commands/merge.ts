@@ -25,8 +25,14 @@ const command: CommandModule<object, MergeArgs> = {
     const { mergeShards } = await import('../../sweep/merge.js');
     const r = mergeShards(a.dirs, { out: a.out, command: `pmsim ${process.argv.slice(2).join(' ')}` });
     for (const f of r.failures.slice(0, 5)) process.stderr.write(`run ${f.run} failed: ${f.error}\n`);
-    if (r.missing > 0) process.stderr.write(`missing ${r.missing} of ${r.total} runs: ${r.missingRanges.join(', ')}${r.missingRanges.length >= 50 ? ', ...' : ''}\n`);
-    if (!a.quiet) process.stdout.write(`merged ${a.dirs.length} director${a.dirs.length === 1 ? 'y' : 'ies'}: ${r.done} of ${r.total} runs done, ${r.failed} failed, ${r.missing} missing\nwrote ${a.out}/runs.csv, aggregate.csv, manifest.json\n`);
+    if (r.missing > 0)
+      process.stderr.write(
+        `missing ${r.missing} of ${r.total} runs: ${r.missingRanges.join(', ')}${r.missingRanges.length >= 50 ? ', ...' : ''}\n`,
+      );
+    if (!a.quiet)
+      process.stdout.write(
+        `merged ${a.dirs.length} director${a.dirs.length === 1 ? 'y' : 'ies'}: ${r.done} of ${r.total} runs done, ${r.failed} failed, ${r.missing} missing\nwrote ${a.out}/runs.csv, aggregate.csv, manifest.json\n`,
+      );
     process.exitCode = r.exitCode;
   },
 };

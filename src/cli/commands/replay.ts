@@ -9,7 +9,8 @@ interface ReplayArgs {
 /** `pmsim replay`: sends a recorded simulation's inputs to a coordinator and compares the decisions. */
 const command: CommandModule<object, ReplayArgs> = {
   command: 'replay <record>',
-  describe: 'Replay a record (pmsim run --record) into a coordinator started with --clock manual; exit 0 if its decisions are identical, 1 with the first difference',
+  describe:
+    'Replay a record (pmsim run --record) into a coordinator started with --clock manual; exit 0 if its decisions are identical, 1 with the first difference',
   builder: (y) =>
     y
       .positional('record', { type: 'string', demandOption: true, describe: 'Record file (JSON lines)' })
@@ -37,14 +38,21 @@ const command: CommandModule<object, ReplayArgs> = {
       client.close();
     }
     const section = sectionFor(sections, label);
-    if (!section) throw new UsageError(`${a.record}: expected a section for the coordinator's mechanism "${label}", got only ${sections.map((s) => s.header.mechanism).join(', ')}`);
+    if (!section)
+      throw new UsageError(
+        `${a.record}: expected a section for the coordinator's mechanism "${label}", got only ${sections.map((s) => s.header.mechanism).join(', ')}`,
+      );
     const r = await replayRecord(section, a.against);
     if (r.ok) {
-      process.stdout.write(`identical: ${r.steps} steps, ${r.decisions} decisions (${r.requests} requests), decisions sha256 ${r.digest}\n`);
+      process.stdout.write(
+        `identical: ${r.steps} steps, ${r.decisions} decisions (${r.requests} requests), decisions sha256 ${r.digest}\n`,
+      );
       return;
     }
     const d = r.difference!;
-    process.stdout.write(`different at step ${d.index + 1} (seq ${d.seq}, t=${d.at} s, input ${JSON.stringify(d.input)}):\n  expected ${d.expected}\n  got      ${d.got}\n`);
+    process.stdout.write(
+      `different at step ${d.index + 1} (seq ${d.seq}, t=${d.at} s, input ${JSON.stringify(d.input)}):\n  expected ${d.expected}\n  got      ${d.got}\n`,
+    );
     process.exitCode = 1;
   },
 };

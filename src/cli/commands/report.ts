@@ -16,7 +16,10 @@ const REPORT_FORMATS = ['html', 'md', 'png'] as const;
 
 /** Parses `--format html,md` (comma lists and repeated flags both work). */
 export function parseFormats(raw: readonly string[]): ReportFormat[] {
-  const list = raw.flatMap((s) => String(s).split(',')).map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+  const list = raw
+    .flatMap((s) => String(s).split(','))
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '');
   const bad = list.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
   if (bad.length) throw new UsageError(`--format: unknown format ${bad.map((b) => `"${b}"`).join(', ')} (use html, md, png)`);
   if (list.length === 0) throw new UsageError('--format: give at least one of html, md, png');
@@ -43,7 +46,10 @@ const command: CommandModule<object, ReportArgs> = {
     const { ResultsDirError, writeReport } = await import('../../report/index.js');
     let files: string[];
     try {
-      const metrics = (Array.isArray(a.metrics) ? a.metrics : a.metrics ? [a.metrics] : []).flatMap((m) => String(m).split(',')).map((m) => m.trim()).filter((m) => m !== '');
+      const metrics = (Array.isArray(a.metrics) ? a.metrics : a.metrics ? [a.metrics] : [])
+        .flatMap((m) => String(m).split(','))
+        .map((m) => m.trim())
+        .filter((m) => m !== '');
       files = await writeReport(dir, out, { formats, metrics });
     } catch (e) {
       if (e instanceof ResultsDirError) throw new UsageError(e.message);
@@ -56,7 +62,9 @@ const command: CommandModule<object, ReportArgs> = {
     if (!a.quiet) {
       const main = files.filter((f) => f.endsWith('.html') || f.endsWith('.md'));
       const figs = files.length - main.length;
-      process.stdout.write(`${main.map((f) => `wrote ${f}\n`).join('')}${figs ? `wrote ${figs} figure file${figs === 1 ? '' : 's'} in ${resolve(out, 'figures')}\n` : ''}`);
+      process.stdout.write(
+        `${main.map((f) => `wrote ${f}\n`).join('')}${figs ? `wrote ${figs} figure file${figs === 1 ? '' : 's'} in ${resolve(out, 'figures')}\n` : ''}`,
+      );
     }
   },
 };

@@ -34,7 +34,9 @@ export function checkMechanismNames(want: readonly string[] | undefined, refs: r
   const names = new Set([...labels, ...refs.map((r) => r.id)]);
   const bad = want.filter((w) => !names.has(w));
   if (bad.length > 0) {
-    throw new UsageError(`--mechanism ${bad.map((b) => `"${b}"`).join(', ')}: no mechanism of the scenario has this label or id (labels: ${labels.join(', ')})`);
+    throw new UsageError(
+      `--mechanism ${bad.map((b) => `"${b}"`).join(', ')}: no mechanism of the scenario has this label or id (labels: ${labels.join(', ')})`,
+    );
   }
 }
 
@@ -53,7 +55,11 @@ const command: CommandModule<object, RunArgs> = {
         .option('report', { type: 'boolean', default: false, describe: 'Also write report.html and report.md' })
         .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors' })
         .option('allow-outside-traces', { type: 'boolean', default: false, describe: "Let trace files lie outside the scenario's folder" })
-        .option('record', { type: 'string', describe: 'Also write every input the core received, with its time, id, beacon and decisions (JSON lines, for pmsim replay / audit)' }),
+        .option('record', {
+          type: 'string',
+          describe:
+            'Also write every input the core received, with its time, id, beacon and decisions (JSON lines, for pmsim replay / audit)',
+        }),
     )
       .example('$0 run scenarios/default.yaml --out results/default', 'compare every mechanism of the default scenario')
       .example('$0 run scenarios/default.yaml --seed 7 --mechanism random --jobs', 'one mechanism, another seed, with per-job rows')
@@ -86,7 +92,14 @@ const command: CommandModule<object, RunArgs> = {
   },
 };
 
-async function runInto(dir: import('../../output/run-dir.js').RunOutputDir, a: RunArgs, scenario: import('../../scenario/schema.js').Scenario, seed: number, total: number, before: readonly string[]): Promise<void> {
+async function runInto(
+  dir: import('../../output/run-dir.js').RunOutputDir,
+  a: RunArgs,
+  scenario: import('../../scenario/schema.js').Scenario,
+  seed: number,
+  total: number,
+  before: readonly string[],
+): Promise<void> {
   const { runScenario } = await import('../../comparison/run-scenario.js');
   const { AtomicStream } = await import('../../output/atomic.js');
   const { jobsHeader, jobsLine } = await import('../../comparison/jobs-file.js');
@@ -117,7 +130,9 @@ async function runInto(dir: import('../../output/run-dir.js').RunOutputDir, a: R
         const n = a.mechanism?.length ? Math.min(total, a.mechanism.length) : total;
         const elapsed = (Date.now() - t0) / 1000;
         const eta = k < n ? `, ETA ${Math.round((elapsed / k) * (n - k))} s` : '';
-        process.stderr.write(`  ${tty ? `[${k}/${n}] ` : ''}${label}: ${r.metrics.submitted} jobs, ${r.events} events${tty ? ` (${elapsed.toFixed(1)} s elapsed${eta})` : ''}\n`);
+        process.stderr.write(
+          `  ${tty ? `[${k}/${n}] ` : ''}${label}: ${r.metrics.submitted} jobs, ${r.events} events${tty ? ` (${elapsed.toFixed(1)} s elapsed${eta})` : ''}\n`,
+        );
       },
     });
     // The command as typed (every flag: --out, --report...), plus the seed when it came from the file.
@@ -129,7 +144,9 @@ async function runInto(dir: import('../../output/run-dir.js').RunOutputDir, a: R
     writeRunOutputs(result, dir.staging, { scenarioFile: a.scenario, command: cmd, warnings: [...before, ...warnings] });
     if (!a.quiet) {
       for (const r of result.summary) {
-        process.stdout.write(`${String(r.mechanism).padEnd(24)} liveness ${fmt(r.liveness, 3)}  price/job $${fmt(r.price_per_job_mean_usd, 4)}  requester cost $${fmt(r.requester_cost_usd, 2)}  hhi ${fmt(r.hhi, 0)}\n`);
+        process.stdout.write(
+          `${String(r.mechanism).padEnd(24)} liveness ${fmt(r.liveness, 3)}  price/job $${fmt(r.price_per_job_mean_usd, 4)}  requester cost $${fmt(r.requester_cost_usd, 2)}  hhi ${fmt(r.hhi, 0)}\n`,
+        );
       }
     }
     for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
@@ -138,7 +155,13 @@ async function runInto(dir: import('../../output/run-dir.js').RunOutputDir, a: R
       // staged set, so a report never sits beside the CSVs of another run.
       const { writeReport } = await import('../../report/index.js');
       const files = await writeReport(dir.staging, dir.staging, { formats: ['html', 'md', 'png'] });
-      if (!a.quiet) process.stdout.write(`report: ${files.filter((f) => f.endsWith('.html') || f.endsWith('.md')).map((f) => f.replace(dir.staging, dir.out)).join(', ')}\n`);
+      if (!a.quiet)
+        process.stdout.write(
+          `report: ${files
+            .filter((f) => f.endsWith('.html') || f.endsWith('.md'))
+            .map((f) => f.replace(dir.staging, dir.out))
+            .join(', ')}\n`,
+        );
     }
   } catch (e) {
     jobs?.abort();

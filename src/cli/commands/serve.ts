@@ -24,8 +24,16 @@ const command: CommandModule<object, ServeArgs> = {
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on (loopback by default)' })
       .option('port', { type: 'number', default: 8787, describe: 'Port (0 picks a free one)' })
       .option('db', { type: 'string', default: 'pmsim-coordinator.db', describe: 'SQLite input log (":memory:" keeps nothing)' })
-      .option('clock', { choices: ['wall', 'manual'] as const, default: 'wall' as const, describe: 'wall time, or manual (time moves only on request: replay, tests)' })
-      .option('sync', { choices: ['full', 'normal'] as const, default: 'full' as const, describe: 'full: fsync every commit (survives power loss); normal: survives a killed process' })
+      .option('clock', {
+        choices: ['wall', 'manual'] as const,
+        default: 'wall' as const,
+        describe: 'wall time, or manual (time moves only on request: replay, tests)',
+      })
+      .option('sync', {
+        choices: ['full', 'normal'] as const,
+        default: 'full' as const,
+        describe: 'full: fsync every commit (survives power loss); normal: survives a killed process',
+      })
       .option('max-body', { type: 'number', default: 65536, describe: 'Largest request body in bytes' })
       .example('$0 serve --scenario scenarios/default.yaml --mechanism random --port 8787', 'random allocation on wall time')
       .example('$0 serve --scenario s.yaml --mechanism race --clock manual --db :memory:', 'for `pmsim replay`'),
@@ -36,12 +44,23 @@ const command: CommandModule<object, ServeArgs> = {
     const { ServiceConfigError, startService } = await import('../../service/index.js');
     let svc: Awaited<ReturnType<typeof startService>>;
     try {
-      svc = await startService({ scenario, mechanism: a.mechanism, host: a.host, port: a.port, db: a.db, clock: a.clock, sync: a.sync, maxBody: a['max-body'] });
+      svc = await startService({
+        scenario,
+        mechanism: a.mechanism,
+        host: a.host,
+        port: a.port,
+        db: a.db,
+        clock: a.clock,
+        sync: a.sync,
+        maxBody: a['max-body'],
+      });
     } catch (e) {
       if (e instanceof ServiceConfigError) throw new UsageError(e.message);
       throw e;
     }
-    process.stdout.write(`pmsim serve: ${svc.coordinator.core.config.label} on ${svc.url} (clock ${a.clock}, db ${a.db}, ${svc.restored} log entries replayed)\n`);
+    process.stdout.write(
+      `pmsim serve: ${svc.coordinator.core.config.label} on ${svc.url} (clock ${a.clock}, db ${a.db}, ${svc.restored} log entries replayed)\n`,
+    );
     await new Promise<void>((resolve) => {
       const stop = (): void => {
         process.off('SIGINT', stop);

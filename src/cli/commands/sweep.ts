@@ -45,7 +45,11 @@ const clusterOptions = {
   wait: { type: 'boolean', default: false, describe: 'Follow the Slurm job, then gather the shards into --out (--slurm)' },
   'sbatch-arg': { type: 'string', array: true, describe: 'One more sbatch option, e.g. --sbatch-arg=--mem=4G (repeatable; --slurm)' },
   'dry-run': { type: 'boolean', default: false, describe: 'Only write the sbatch script into --out (--slurm)' },
-  emit: { type: 'string', choices: ['k8s', 'aws-batch'] as const, describe: 'Print a Kubernetes Indexed Job or AWS Batch array job for the shards, and a gather step' },
+  emit: {
+    type: 'string',
+    choices: ['k8s', 'aws-batch'] as const,
+    describe: 'Print a Kubernetes Indexed Job or AWS Batch array job for the shards, and a gather step',
+  },
   image: { type: 'string', describe: 'Container image with pmsim at /app (--emit; default registry.example.com/pmsim:<version>)' },
   'poll-interval': { type: 'number', default: 5, describe: 'Seconds between squeue polls (--slurm --wait)' },
 } as const;
@@ -53,11 +57,14 @@ const clusterOptions = {
 /** `--slurm` or `--emit`: the sweep goes to a cluster instead of this machine's worker pool. Returns the exit status. */
 async function runClusterCommand(a: SweepArgs, command: string): Promise<number> {
   if (a.slurm && a.emit !== undefined) throw new UsageError('--slurm and --emit exclude each other: --emit only prints manifests');
-  if (a.shard !== undefined) throw new UsageError('--shard runs one shard here; with --slurm or --emit give the number of shards as --array-size N');
+  if (a.shard !== undefined)
+    throw new UsageError('--shard runs one shard here; with --slurm or --emit give the number of shards as --array-size N');
   if (a.workers !== undefined) throw new UsageError('--workers: a cluster task runs as many workers as --cpus-per-task');
   const shards = a['array-size'] ?? a.shards;
-  if (shards === undefined) throw new UsageError(`--${a.slurm ? 'slurm' : 'emit'} needs --array-size N, the number of shards (array tasks)`);
-  if (a.shards !== undefined && a['array-size'] !== undefined && a.shards !== a['array-size']) throw new UsageError(`--shards ${a.shards} and --array-size ${a['array-size']} disagree`);
+  if (shards === undefined)
+    throw new UsageError(`--${a.slurm ? 'slurm' : 'emit'} needs --array-size N, the number of shards (array tasks)`);
+  if (a.shards !== undefined && a['array-size'] !== undefined && a.shards !== a['array-size'])
+    throw new UsageError(`--shards ${a.shards} and --array-size ${a['array-size']} disagree`);
   const { checkSlurmOptions, CHECKOUT_ROOT } = await import('../../sweep/slurm.js');
   const { loadSweepFile } = await import('../../sweep/plan.js');
   const cpus = a['cpus-per-task'];
@@ -109,19 +116,26 @@ const command: CommandModule<object, SweepArgs> = {
   builder: (y) =>
     y
       .positional('sweep', { type: 'string', demandOption: true, describe: 'Sweep file (YAML or JSON)' })
-      .option('out', { type: 'string', describe: 'Output directory; {shard} is replaced by the shard index (default results/<sweep name>)' })
+      .option('out', {
+        type: 'string',
+        describe: 'Output directory; {shard} is replaced by the shard index (default results/<sweep name>)',
+      })
       .option('workers', { type: 'number', describe: 'Worker threads (default: one per core; 0 runs in the main thread)' })
       .option('shard', { type: 'string', describe: 'Run only shard i of N (i/N, counting from 0)' })
       .option('shards', {
         type: 'number',
-        describe: 'Number of shards, the index taken from $JOB_COMPLETION_INDEX, $SLURM_ARRAY_TASK_ID or $AWS_BATCH_JOB_ARRAY_INDEX (or $PMSIM_SHARDS instead of this flag)',
+        describe:
+          'Number of shards, the index taken from $JOB_COMPLETION_INDEX, $SLURM_ARRAY_TASK_ID or $AWS_BATCH_JOB_ARRAY_INDEX (or $PMSIM_SHARDS instead of this flag)',
       })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress output' })
       .options(clusterOptions)
       .example('$0 sweep scenarios/sweeps/liveness-vs-redundancy.yaml --out results/liveness', 'run a sweep on every core')
       .example('$0 sweep sweep.yaml --shard 2/8 --out results/x/shard-{shard}', 'run the third of 8 blocks of runs')
       .example('$0 merge results/x/shard-* --out results/x/all', 'then combine the shards')
-      .example('$0 sweep sweep.yaml --slurm --array-size 8 --cpus-per-task 4 --wait', 'run 8 shards as a Slurm job array, wait, gather (docs/cluster.md)')
+      .example(
+        '$0 sweep sweep.yaml --slurm --array-size 8 --cpus-per-task 4 --wait',
+        'run 8 shards as a Slurm job array, wait, gather (docs/cluster.md)',
+      )
       .example('$0 sweep sweep.yaml --emit k8s --array-size 8 > job.yaml', 'a Kubernetes Indexed Job of 8 shards and a gather Job')
       .epilog('Exit status: 0 every run done, 1 some runs failed, 2 bad input, 130 interrupted (run the same command again to resume).'),
   handler: async (a) => {
@@ -140,8 +154,10 @@ const command: CommandModule<object, SweepArgs> = {
     const { resolveShard } = await import('../../sweep/shard.js');
     const { JOURNAL_FILE, scanJournal } = await import('../../sweep/journal.js');
     try {
-      if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 0)) throw new UsageError(`--workers expects a whole number ≥ 0, got ${a.workers}`);
-      if (a.shards !== undefined && (!Number.isInteger(a.shards) || a.shards < 1)) throw new UsageError(`--shards expects a whole number ≥ 1, got ${a.shards}`);
+      if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 0))
+        throw new UsageError(`--workers expects a whole number ≥ 0, got ${a.workers}`);
+      if (a.shards !== undefined && (!Number.isInteger(a.shards) || a.shards < 1))
+        throw new UsageError(`--shards expects a whole number ≥ 1, got ${a.shards}`);
       const plan = loadSweepFile(a.sweep);
       const shard = resolveShard({ shard: a.shard, shards: a.shards });
       const name = plan.definition.name || basename(a.sweep);
@@ -172,7 +188,14 @@ const command: CommandModule<object, SweepArgs> = {
       process.on('SIGTERM', onSignal);
       let result;
       try {
-        result = await runSweep(plan, { out, workers: a.workers, shard, signal: ac.signal, onProgress: reporter?.update, command: `pmsim ${argv}` });
+        result = await runSweep(plan, {
+          out,
+          workers: a.workers,
+          shard,
+          signal: ac.signal,
+          onProgress: reporter?.update,
+          command: `pmsim ${argv}`,
+        });
       } finally {
         reporter?.stop();
         process.off('SIGINT', onSignal);
@@ -186,7 +209,9 @@ const command: CommandModule<object, SweepArgs> = {
       for (const f of result.failures.slice(0, 5)) process.stderr.write(`run ${f.run} failed: ${f.error}\n`);
       if (result.failed > 5) process.stderr.write(`... ${result.failed - 5} more failed runs: see ${out}/manifest.json\n`);
       if (!a.quiet) {
-        const what = result.shard ? `shard ${result.shard.index}/${result.shard.count} (runs ${result.first}-${result.end - 1})` : `${result.total} runs`;
+        const what = result.shard
+          ? `shard ${result.shard.index}/${result.shard.count} (runs ${result.first}-${result.end - 1})`
+          : `${result.total} runs`;
         process.stdout.write(
           `${what}: ${result.done} done, ${result.failed} failed${result.resumed ? ` (${result.resumed} resumed)` : ''}\nwrote ${out}/runs.csv, aggregate.csv, manifest.json\n`,
         );

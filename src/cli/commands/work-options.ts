@@ -10,5 +10,8 @@ export interface WorkArgs {
 export function workOptions<T>(y: Argv<T>): Argv<T & WorkArgs> {
   return y
     .option('force', { type: 'boolean', default: false, describe: 'Run even when the work estimate exceeds the limits' })
-    .option('max-events', { type: 'number', describe: 'Refuse a scenario estimated above this many events (default 2e9)' }) as unknown as Argv<T & WorkArgs>;
+    .option('max-events', {
+      type: 'number',
+      describe: 'Refuse a scenario estimated above this many events (default 2e9)',
+    }) as unknown as Argv<T & WorkArgs>;
 }

@@ -1,5 +1,16 @@
 import { resolveParams } from '../resolve-params.js';
-import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, RefusalReason, Resources, Seconds } from '../types.js';
+import type {
+  Decision,
+  Handlers,
+  Job,
+  Mechanism,
+  Micros,
+  OperatorInfo,
+  ProtocolState,
+  RefusalReason,
+  Resources,
+  Seconds,
+} from '../types.js';
 import { defineMechanism, fits, seenIds, toMicros } from '../types.js';
 import { Heap } from './heap.js';
 import { orderBookDefaults, orderBookPresets, type OrderBookParams } from './params.js';
@@ -99,7 +110,8 @@ export interface OrderBookState extends ProtocolState {
  * Price priority, then the producer's rating (higher first: =nil's "Apply proof producer's rating to
  * the sorted list", economics.md "Request/proposal matching process"), then time priority.
  */
-const askFirst = (a: Ask, b: Ask): boolean => a.price < b.price || (a.price === b.price && (a.rating > b.rating || (a.rating === b.rating && a.seq < b.seq)));
+const askFirst = (a: Ask, b: Ask): boolean =>
+  a.price < b.price || (a.price === b.price && (a.rating > b.rating || (a.rating === b.rating && a.seq < b.seq)));
 
 /**
  * A producer's rating: its share of matched trades completed on time, with one prior success and
@@ -126,7 +138,8 @@ const key = (r: Resources): string => `${r.cpus}/${r.gpus}/${r.memoryGb}`;
 export function orderBook(params: Partial<OrderBookParams> & { preset?: string } = {}): Mechanism<OrderBookState> {
   const p: OrderBookParams = resolveParams('order-book', orderBookDefaults, orderBookPresets, params);
   const preset = params.preset;
-  if (!['resting', 'midpoint', 'bid', 'ask'].includes(p.priceRule)) throw new Error(`order-book: priceRule must be resting, midpoint, bid or ask, got "${String(p.priceRule)}"`);
+  if (!['resting', 'midpoint', 'bid', 'ask'].includes(p.priceRule))
+    throw new Error(`order-book: priceRule must be resting, midpoint, bid or ask, got "${String(p.priceRule)}"`);
   if (!(p.askTtl > 0)) throw new Error(`order-book: askTtl must be > 0 seconds, got ${p.askTtl}`);
   if (!(p.finishFactor >= 0)) throw new Error(`order-book: finishFactor must be ≥ 0, got ${p.finishFactor}`);
   for (const k of ['commissionShare', 'commissionSplit'] as const) {
@@ -135,9 +148,46 @@ export function orderBook(params: Partial<OrderBookParams> & { preset?: string }
   if (!(p.commissionMinUsd >= 0) || !(p.depositUsd >= 0)) throw new Error('order-book: commissionMinUsd and depositUsd must be ≥ 0');
   if (!(p.askWait > 0)) throw new Error(`order-book: askWait must be > 0 seconds, got ${p.askWait}`);
   if (!(p.penaltyFactor > 0)) throw new Error(`order-book: penaltyFactor must be > 0, got ${p.penaltyFactor}`);
-  const { cap, minCommission, charges, profileOf, groupOf, addNode, commissionOf, askTotal, tradePrice, feasible, room, askLive, bidLive } = bookStructure(p);
-  const { requestAsk, endBid, trade, restBid, answered, hold, postBid, postAsk } = bookMatching(p, { cap, minCommission, charges, profileOf, groupOf, addNode, commissionOf, askTotal, tradePrice, feasible, room, askLive, bidLive });
-  const { seed, onSubmit, finishTrade, onDeliver, onFail, matchedTo } = bookLifecycle(p, { cap, minCommission, charges, profileOf, groupOf, addNode, commissionOf, askTotal, tradePrice, feasible, room, askLive, bidLive, requestAsk, endBid, trade, restBid, answered, hold, postBid, postAsk });
+  const { cap, minCommission, charges, profileOf, groupOf, addNode, commissionOf, askTotal, tradePrice, feasible, room, askLive, bidLive } =
+    bookStructure(p);
+  const { requestAsk, endBid, trade, restBid, answered, hold, postBid, postAsk } = bookMatching(p, {
+    cap,
+    minCommission,
+    charges,
+    profileOf,
+    groupOf,
+    addNode,
+    commissionOf,
+    askTotal,
+    tradePrice,
+    feasible,
+    room,
+    askLive,
+    bidLive,
+  });
+  const { seed, onSubmit, finishTrade, onDeliver, onFail, matchedTo } = bookLifecycle(p, {
+    cap,
+    minCommission,
+    charges,
+    profileOf,
+    groupOf,
+    addNode,
+    commissionOf,
+    askTotal,
+    tradePrice,
+    feasible,
+    room,
+    askLive,
+    bidLive,
+    requestAsk,
+    endBid,
+    trade,
+    restBid,
+    answered,
+    hold,
+    postBid,
+    postAsk,
+  });
 
   const handlers: Handlers<OrderBookState> = {
     submit: (s, input, now, _r, out) => onSubmit(s, input.job, now, out),
@@ -145,14 +195,28 @@ export function orderBook(params: Partial<OrderBookParams> & { preset?: string }
       const op = input.operator;
       const info = s.info[op];
       let why: RefusalReason | undefined;
-      if (!info || !s.active[op]) why = 'invalid'; // not a node of the network (or gone)
+      if (!info || !s.active[op])
+        why = 'invalid'; // not a node of the network (or gone)
       else if (s.busy[op]) why = 'taken';
       else if (!(input.expiresAt > now)) why = 'late';
       else {
         // A new ask from the same node replaces its old one (which loses its place in time).
         s.ask[op] = undefined;
         const r = p.ratingTieBreak ? rating(s.completed[info.entity] ?? 0, s.matched[info.entity] ?? 0) : 0;
-        postAsk(s, { op, entity: info.entity, profile: s.opProfile[op]!, price: Math.max(0, input.pricePerMcycle), expiresAt: input.expiresAt, seq: s.seq++, rating: r }, now, out);
+        postAsk(
+          s,
+          {
+            op,
+            entity: info.entity,
+            profile: s.opProfile[op]!,
+            price: Math.max(0, input.pricePerMcycle),
+            expiresAt: input.expiresAt,
+            seq: s.seq++,
+            rating: r,
+          },
+          now,
+          out,
+        );
       }
       answered(s, op, now, out);
       return why;
@@ -198,9 +262,28 @@ export function orderBook(params: Partial<OrderBookParams> & { preset?: string }
     params: { ...p, ...(preset ? { preset } : {}) },
     init(operators: readonly OperatorInfo[], out: Decision[], now: Seconds): OrderBookState {
       const s: OrderBookState = {
-        seen: seenIds(), info: [], active: [], busy: [], ask: [], opProfile: [], profiles: [], profileKeys: new Map(), askHeaps: [],
-        groups: [], groupKeys: new Map(), bidHeaps: [], groupProfiles: [], profileGroups: [], bids: new Map(), load: [],
-        seq: 0, waiters: [], scratchAsks: [], scratchBids: [], completed: [], matched: [],
+        seen: seenIds(),
+        info: [],
+        active: [],
+        busy: [],
+        ask: [],
+        opProfile: [],
+        profiles: [],
+        profileKeys: new Map(),
+        askHeaps: [],
+        groups: [],
+        groupKeys: new Map(),
+        bidHeaps: [],
+        groupProfiles: [],
+        profileGroups: [],
+        bids: new Map(),
+        load: [],
+        seq: 0,
+        waiters: [],
+        scratchAsks: [],
+        scratchBids: [],
+        completed: [],
+        matched: [],
       };
       for (const o of operators) addNode(s, o);
       seed(s, now, out);
@@ -300,7 +383,8 @@ function bookStructure(p: OrderBookParams) {
 
 /** Order-book rules, part 2: ask requests, holds, trades and price-time matching of bids and asks. */
 function bookMatching(p: OrderBookParams, prior: ReturnType<typeof bookStructure>) {
-  const { cap, minCommission, charges, profileOf, groupOf, addNode, commissionOf, askTotal, tradePrice, feasible, room, askLive, bidLive } = prior;
+  const { cap, minCommission, charges, profileOf, groupOf, addNode, commissionOf, askTotal, tradePrice, feasible, room, askLive, bidLive } =
+    prior;
   function requestAsk(s: OrderBookState, op: number, now: Seconds, out: Decision[]): void {
     out.push({ type: 'request-ask', operator: op, expiresAt: now + p.askTtl });
   }
@@ -453,14 +537,47 @@ function bookMatching(p: OrderBookParams, prior: ReturnType<typeof bookStructure
 
 /** Order-book rules, part 3: the opening asks, submissions, deliveries and failed trades. */
 function bookLifecycle(p: OrderBookParams, prior: ReturnType<typeof bookStructure> & ReturnType<typeof bookMatching>) {
-  const { cap, minCommission, charges, profileOf, groupOf, addNode, commissionOf, askTotal, tradePrice, feasible, room, askLive, bidLive, requestAsk, endBid, trade, restBid, answered, hold, postBid, postAsk } = prior;
+  const {
+    cap,
+    minCommission,
+    charges,
+    profileOf,
+    groupOf,
+    addNode,
+    commissionOf,
+    askTotal,
+    tradePrice,
+    feasible,
+    room,
+    askLive,
+    bidLive,
+    requestAsk,
+    endBid,
+    trade,
+    restBid,
+    answered,
+    hold,
+    postBid,
+    postAsk,
+  } = prior;
   /** Asks every free node for its opening ask. */
   function seed(s: OrderBookState, now: Seconds, out: Decision[]): void {
     for (let op = 0; op < s.info.length; op++) if (s.info[op] && s.active[op] && !s.busy[op]) requestAsk(s, op, now, out);
   }
 
   function onSubmit(s: OrderBookState, job: Job, now: Seconds, out: Decision[]): void {
-    const bid: Bid = { job, limit: job.mcycles > 0 ? job.maxPrice / job.mcycles : Infinity, group: groupOf(s, job.request), status: HELD, seq: -1, holdUntil: now, awaiting: 0, op: -1, price: 0, attempts: 0 };
+    const bid: Bid = {
+      job,
+      limit: job.mcycles > 0 ? job.maxPrice / job.mcycles : Infinity,
+      group: groupOf(s, job.request),
+      status: HELD,
+      seq: -1,
+      holdUntil: now,
+      awaiting: 0,
+      op: -1,
+      price: 0,
+      attempts: 0,
+    };
     s.bids.set(job.id, bid);
     if (!feasible(job, now)) {
       endBid(s, bid, 'rejected', out);

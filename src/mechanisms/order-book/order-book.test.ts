@@ -10,8 +10,17 @@ const ops = (n: number, gpus = 1, entityOf = (i: number) => i): OperatorInfo[] =
 
 function job(id: number, over: Partial<Job> = {}): Job {
   return {
-    id, requester: 0, kind: 'zkvm', mcycles: 1000, request: { cpus: 0, gpus: 1, memoryGb: 16 }, submittedAt: 0, deadline: 3600,
-    maxPrice: toMicros(10), redundancy: 1, estSeconds: 600, ...over,
+    id,
+    requester: 0,
+    kind: 'zkvm',
+    mcycles: 1000,
+    request: { cpus: 0, gpus: 1, memoryGb: 16 },
+    submittedAt: 0,
+    deadline: 3600,
+    maxPrice: toMicros(10),
+    redundancy: 1,
+    estSeconds: 600,
+    ...over,
   };
 }
 
@@ -76,7 +85,9 @@ function booted(params: Partial<OrderBookParams> & { preset?: string }, operator
 describe('order book: opening the book', () => {
   it('asks every node for an opening ask in `init`, so a first bid meets the complete book', () => {
     const d = driver({}, ops(3), { 0: 0.004, 1: 0.002, 2: 0.003 });
-    expect(of(d.opening, 'request-ask')).toEqual([0, 1, 2].map((op) => ({ type: 'request-ask', operator: op, expiresAt: orderBookDefaults.askTtl })));
+    expect(of(d.opening, 'request-ask')).toEqual(
+      [0, 1, 2].map((op) => ({ type: 'request-ask', operator: op, expiresAt: orderBookDefaults.askTtl })),
+    );
     const out = d.step({ type: 'submit', job: job(1) });
     expect(of(out, 'request-ask')).toEqual([]);
     expect(of(out, 'timer')).toEqual([{ type: 'timer', jobId: 1, at: 3600, tag: BOOK_TAG_DEADLINE }]);
@@ -92,7 +103,10 @@ describe('order book: opening the book', () => {
   it('a node that joins is asked for an ask; a node that leaves loses its ask', () => {
     const d = booted({}, ops(2), { 0: 0.001 });
     d.prices.set(5, 0.0005);
-    const joined = d.step({ type: 'join', operator: { id: 5, entity: 5, capacity: { cpus: 16, gpus: 1, memoryGb: 64 }, hardware: 'gpu' } }, 10);
+    const joined = d.step(
+      { type: 'join', operator: { id: 5, entity: 5, capacity: { cpus: 16, gpus: 1, memoryGb: 64 }, hardware: 'gpu' } },
+      10,
+    );
     expect(of(joined, 'request-ask').map((r) => r.operator)).toEqual([5]);
     d.step({ type: 'leave', operator: 5 }, 20);
     expect(of(d.step({ type: 'submit', job: job(1, { submittedAt: 30 }) }, 30), 'assign')[0]!.operator).toBe(0);
@@ -108,7 +122,7 @@ describe('order book: what a match needs', () => {
     expect(of(out, 'assign')).toEqual([{ type: 'assign', jobId: 2, operator: 0, price: 11_000_000, role: 'winner', committed: true }]);
   });
 
-  it('the node must meet the job\'s request: a cheap 1-GPU ask never takes an 8-GPU job', () => {
+  it("the node must meet the job's request: a cheap 1-GPU ask never takes an 8-GPU job", () => {
     const operators = [...ops(1), { id: 1, entity: 1, capacity: { cpus: 64, gpus: 8, memoryGb: 512 }, hardware: 'gpu' }];
     const d = booted({}, operators, { 0: 0.0001, 1: 0.005 });
     const out = d.step({ type: 'submit', job: job(1, { request: { cpus: 0, gpus: 8, memoryGb: 128 } }) }, 1);
@@ -118,7 +132,10 @@ describe('order book: what a match needs', () => {
   it('the job must be finishable by the deadline (now + estSeconds): otherwise it is rejected at once', () => {
     const d = booted({}, ops(1), { 0: 0.001 });
     const out = d.step({ type: 'submit', job: job(1, { submittedAt: 100, deadline: 699, estSeconds: 600 }) }, 100);
-    expect(out).toEqual([{ type: 'done', jobId: 1, outcome: 'rejected', operator: -1 }, { type: 'close', jobId: 1 }]);
+    expect(out).toEqual([
+      { type: 'done', jobId: 1, outcome: 'rejected', operator: -1 },
+      { type: 'close', jobId: 1 },
+    ]);
   });
 
   it('a resting bid that can no longer be finished in time leaves the book `expired` when an ask reaches it', () => {
@@ -138,7 +155,10 @@ describe('order book: what a match needs', () => {
     const d = booted({}, ops(1), {});
     d.step({ type: 'submit', job: job(1) }, 0);
     const out = d.step({ type: 'timer', jobId: 1, tag: BOOK_TAG_DEADLINE }, 3600);
-    expect(out).toEqual([{ type: 'done', jobId: 1, outcome: 'expired', operator: -1 }, { type: 'close', jobId: 1 }]);
+    expect(out).toEqual([
+      { type: 'done', jobId: 1, outcome: 'expired', operator: -1 },
+      { type: 'close', jobId: 1 },
+    ]);
   });
 });
 
@@ -175,7 +195,11 @@ describe('order book: price-time priority', () => {
     const d = booted({ askTtl: 100 }, ops(2), { 0: 0.001, 1: 0.003 });
     d.prices.set(0, 0.0015);
     const out = d.step({ type: 'submit', job: job(1, { submittedAt: 150 }) }, 150);
-    expect(of(out, 'request-ask').map((r) => r.operator).sort()).toEqual([0, 1]);
+    expect(
+      of(out, 'request-ask')
+        .map((r) => r.operator)
+        .sort(),
+    ).toEqual([0, 1]);
     // Held until both nodes answered (at most `askWait`), then posted against the fresh asks.
     expect(of(out, 'timer')).toContainEqual({ type: 'timer', jobId: 1, at: 150 + orderBookDefaults.askWait, tag: BOOK_TAG_POST });
     expect(of(out, 'assign')).toEqual([{ type: 'assign', jobId: 1, operator: 0, price: 1_500_000, role: 'winner', committed: true }]);
@@ -215,10 +239,12 @@ describe('order book: money at the level of one job', () => {
       { type: 'close', jobId: 1 },
     ]);
     // A second report for a closed job changes nothing, and says so.
-    expect(d.step({ type: 'deliver', jobId: 1, operator: 0 }, 501)).toEqual([{ type: 'refused', inputId: expect.any(Number), input: 'deliver', reason: 'unknown-job' }]);
+    expect(d.step({ type: 'deliver', jobId: 1, operator: 0 }, 501)).toEqual([
+      { type: 'refused', inputId: expect.any(Number), input: 'deliver', reason: 'unknown-job' },
+    ]);
   });
 
-  it('nil-proof-market: 0.5% commission from the operator\'s pay, split 70/30 between two fees', () => {
+  it("nil-proof-market: 0.5% commission from the operator's pay, split 70/30 between two fees", () => {
     const d = booted({ preset: 'nil-proof-market' }, ops(1), { 0: 0.002 });
     const a = of(d.step({ type: 'submit', job: job(1, { maxPrice: 8_000_000 }) }, 1), 'assign')[0]!;
     expect(a.price).toBe(2_000_000); // =nil pays the ask cost
@@ -244,7 +270,10 @@ describe('order book: money at the level of one job', () => {
     const d = booted({ preset: 'nil-proof-market' }, ops(1), { 0: 0.002 });
     d.step({ type: 'submit', job: job(1, { deadline: 1000 }) }, 1);
     const out = d.step({ type: 'deliver', jobId: 1, operator: 0 }, 1001);
-    expect(out).toEqual([{ type: 'done', jobId: 1, outcome: 'delivered', operator: 0 }, { type: 'close', jobId: 1 }]);
+    expect(out).toEqual([
+      { type: 'done', jobId: 1, outcome: 'delivered', operator: 0 },
+      { type: 'close', jobId: 1 },
+    ]);
   });
 
   it('nil-proof-market: a deposit X lets an entity hold trades worth at most X / pf at once', () => {
@@ -288,20 +317,31 @@ describe('order book: failures', () => {
     d.step({ type: 'submit', job: job(1, { deadline: 1000 }) }, 1);
     d.step({ type: 'fail', jobId: 1, operator: 0 }, 200);
     const out = d.step({ type: 'timer', jobId: 1, tag: BOOK_TAG_DEADLINE }, 1000);
-    expect(out).toEqual([{ type: 'done', jobId: 1, outcome: 'failed', operator: -1 }, { type: 'close', jobId: 1 }]);
+    expect(out).toEqual([
+      { type: 'done', jobId: 1, outcome: 'failed', operator: -1 },
+      { type: 'close', jobId: 1 },
+    ]);
   });
 
   it('rematchOnFail: false ends the job `failed` at the first failure', () => {
     const d = booted({ rematchOnFail: false }, ops(1), { 0: 0.001 });
     d.step({ type: 'submit', job: job(1) }, 1);
-    expect(d.step({ type: 'fail', jobId: 1, operator: 0 }, 200)).toEqual([{ type: 'done', jobId: 1, outcome: 'failed', operator: -1 }, { type: 'close', jobId: 1 }]);
+    expect(d.step({ type: 'fail', jobId: 1, operator: 0 }, 200)).toEqual([
+      { type: 'done', jobId: 1, outcome: 'failed', operator: -1 },
+      { type: 'close', jobId: 1 },
+    ]);
   });
 });
 
 describe('order book: parameters', () => {
   it('has the nil-proof-market and mina-snarketplace presets', () => {
     expect(Object.keys(orderBookPresets).sort()).toEqual(['mina-snarketplace', 'nil-proof-market']);
-    expect(orderBook({ preset: 'nil-proof-market' }).params).toMatchObject({ commissionShare: 0.005, commissionSplit: 0.7, penaltyFactor: 10, payLate: false });
+    expect(orderBook({ preset: 'nil-proof-market' }).params).toMatchObject({
+      commissionShare: 0.005,
+      commissionSplit: 0.7,
+      penaltyFactor: 10,
+      payLate: false,
+    });
   });
 
   it('refuses an unknown preset and out-of-range parameters', () => {

@@ -12,7 +12,10 @@ const rate = fc.double({ min: 1, max: 1e4, noNaN: true });
 
 describe('order-book price priority (compareLimitPerMcycle)', () => {
   it('treats jobs of one rate as equal, whatever their sizes and rounding residues', () => {
-    fc.assert(fc.property(rate, size, size, (r, a, b) => compareLimitPerMcycle(priced(r, a), priced(r, b)) === 0), { numRuns: 2000 });
+    fc.assert(
+      fc.property(rate, size, size, (r, a, b) => compareLimitPerMcycle(priced(r, a), priced(r, b)) === 0),
+      { numRuns: 2000 },
+    );
   });
 
   it('puts a clearly higher limit per Mcycle first, both ways round', () => {
@@ -44,7 +47,8 @@ describe('order-book price priority (compareLimitPerMcycle)', () => {
 });
 
 const noRandom: Random = { next: () => 0.5 };
-const ops = (n: number): OperatorInfo[] => Array.from({ length: n }, (_, i) => ({ id: i, entity: i, capacity: { cpus: 16, gpus: 1, memoryGb: 64 }, hardware: 'gpu' }));
+const ops = (n: number): OperatorInfo[] =>
+  Array.from({ length: n }, (_, i) => ({ id: i, entity: i, capacity: { cpus: 16, gpus: 1, memoryGb: 64 }, hardware: 'gpu' }));
 
 /**
  * Posts the jobs in order (one second apart) to a book with no asks, then lets one node at a time
@@ -67,7 +71,8 @@ function serviceOrder(jobs: { mcycles: number; maxPrice: number }[]): number[] {
         const out: Decision[] = [];
         m.step(state, { ...i, id: nextId++ } as Input, now, noRandom, out);
         for (const d of out) {
-          if (d.type === 'request-ask' && prices.has(d.operator)) next.push({ type: 'ask', operator: d.operator, pricePerMcycle: prices.get(d.operator)!, expiresAt: d.expiresAt });
+          if (d.type === 'request-ask' && prices.has(d.operator))
+            next.push({ type: 'ask', operator: d.operator, pricePerMcycle: prices.get(d.operator)!, expiresAt: d.expiresAt });
           else if (d.type === 'request-ask') next.push({ type: 'cancel-ask', operator: d.operator });
           else if (d.type === 'timer' && d.at === now) next.push({ type: 'timer', jobId: d.jobId, tag: d.tag });
           else if (d.type === 'assign') served.push(d.jobId);
@@ -78,7 +83,18 @@ function serviceOrder(jobs: { mcycles: number; maxPrice: number }[]): number[] {
   };
   step({ type: 'available', operator: 0 }, 0);
   jobs.forEach((j, id) => {
-    const job: Job = { id, requester: 0, kind: 'zkvm', mcycles: j.mcycles, request: { cpus: 0, gpus: 1, memoryGb: 16 }, submittedAt: id + 1, deadline: 1e9, maxPrice: j.maxPrice, redundancy: 1, estSeconds: 1 };
+    const job: Job = {
+      id,
+      requester: 0,
+      kind: 'zkvm',
+      mcycles: j.mcycles,
+      request: { cpus: 0, gpus: 1, memoryGb: 16 },
+      submittedAt: id + 1,
+      deadline: 1e9,
+      maxPrice: j.maxPrice,
+      redundancy: 1,
+      estSeconds: 1,
+    };
     step({ type: 'submit', job }, id + 1);
   });
   const t = jobs.length + 10;

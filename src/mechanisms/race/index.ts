@@ -1,6 +1,17 @@
 import { credit, EPOCH_JOB, emissionBook, type EmissionBook, onEpochTimer, TAG_EPOCH } from '../emission.js';
 import { resolveParams } from '../resolve-params.js';
-import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, RefusalReason, Resources, Seconds } from '../types.js';
+import type {
+  Decision,
+  Handlers,
+  Job,
+  Mechanism,
+  Micros,
+  OperatorInfo,
+  ProtocolState,
+  RefusalReason,
+  Resources,
+  Seconds,
+} from '../types.js';
 import { defineMechanism, fits, seenIds, toMicros } from '../types.js';
 import { raceDefaults, racePresets, type RaceParams } from './params.js';
 
@@ -71,16 +82,33 @@ export interface RaceState extends ProtocolState {
 export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}): Mechanism<RaceState> {
   const p: RaceParams = resolveParams('race', raceDefaults, racePresets, params);
   const preset = params.preset;
-  if (p.rewardSource !== 'price' && p.rewardSource !== 'emission' && p.rewardSource !== 'epoch') throw new Error(`race: rewardSource must be "price", "emission" or "epoch", got "${String(p.rewardSource)}"`);
-  const epochParams = { epochSeconds: p.epochSeconds, tokensPerEpoch: p.epochTokens, tokenUsd: p.epochTokenUsd, split: 'target' as const, fullAtWeight: p.epochFullAtMcycles };
-  if (p.onNoRacers !== 'wait' && p.onNoRacers !== 'fail') throw new Error(`race: onNoRacers must be "wait" or "fail", got "${String(p.onNoRacers)}"`);
+  if (p.rewardSource !== 'price' && p.rewardSource !== 'emission' && p.rewardSource !== 'epoch')
+    throw new Error(`race: rewardSource must be "price", "emission" or "epoch", got "${String(p.rewardSource)}"`);
+  const epochParams = {
+    epochSeconds: p.epochSeconds,
+    tokensPerEpoch: p.epochTokens,
+    tokenUsd: p.epochTokenUsd,
+    split: 'target' as const,
+    fullAtWeight: p.epochFullAtMcycles,
+  };
+  if (p.onNoRacers !== 'wait' && p.onNoRacers !== 'fail')
+    throw new Error(`race: onNoRacers must be "wait" or "fail", got "${String(p.onNoRacers)}"`);
   if (!(p.rewardShare >= 0 && p.rewardShare <= 1)) throw new Error(`race: rewardShare must be in [0, 1], got ${p.rewardShare}`);
   if (!(p.emissionUsdPerProof >= 0) || !(p.emissionUsdPerMcycle >= 0)) throw new Error('race: emissions must be ≥ 0');
   if (!(p.maxRacers >= 0) || !Number.isInteger(p.maxRacers)) throw new Error(`race: maxRacers must be an integer ≥ 0, got ${p.maxRacers}`);
   if (!(p.joinWindow > 0)) throw new Error(`race: joinWindow must be > 0 seconds, got ${p.joinWindow}`);
 
   const { rewardOf, solicit, endUnproved, close, enqueue, live, offerTo, onSubmit } = raceQueue(p);
-  const { onJoin, onJoinClosed, dropRacer, onDeliver, onFail, onDeadline } = raceOutcomes(p, { rewardOf, solicit, endUnproved, close, enqueue, live, offerTo, onSubmit });
+  const { onJoin, onJoinClosed, dropRacer, onDeliver, onFail, onDeadline } = raceOutcomes(p, {
+    rewardOf,
+    solicit,
+    endUnproved,
+    close,
+    enqueue,
+    live,
+    offerTo,
+    onSubmit,
+  });
 
   const handlers: Handlers<RaceState> = {
     submit: (s, input, now, _r, out) => onSubmit(s, input.job, now, out),
@@ -125,7 +153,16 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
     init(operators: readonly OperatorInfo[]): RaceState {
       const capacity: (Resources | undefined)[] = [];
       for (const o of operators) capacity[o.id] = o.capacity;
-      return { seen: seenIds(), jobs: new Map(), capacity, racing: [], waiting: [], tokens: [], wHead: 0, emission: emissionBook(epochParams) };
+      return {
+        seen: seenIds(),
+        jobs: new Map(),
+        capacity,
+        racing: [],
+        waiting: [],
+        tokens: [],
+        wHead: 0,
+        emission: emissionBook(epochParams),
+      };
     },
     handlers,
   });
@@ -214,7 +251,20 @@ function raceQueue(p: RaceParams) {
       out.push({ type: 'close', jobId: job.id });
       return;
     }
-    const rec: RaceJob = { job, reward, status: SOLICITING, racers: [], attempts: 0, delivered: false, late: false, queued: false, qToken: 0, joinFrom: now, joinUntil: now, joinOpen: false };
+    const rec: RaceJob = {
+      job,
+      reward,
+      status: SOLICITING,
+      racers: [],
+      attempts: 0,
+      delivered: false,
+      late: false,
+      queued: false,
+      qToken: 0,
+      joinFrom: now,
+      joinUntil: now,
+      joinOpen: false,
+    };
     s.jobs.set(job.id, rec);
     out.push({ type: 'timer', jobId: job.id, at: job.deadline, tag: RACE_TAG_DEADLINE });
     solicit(s, rec, now, out);
@@ -269,7 +319,14 @@ function raceOutcomes(p: RaceParams, prior: ReturnType<typeof raceQueue>) {
       rec.status = ENDED;
       if (p.rewardSource === 'epoch') {
         if (!p.paySolutions && !rec.late) credit(s.emission, op, rec.job.mcycles, id, now, out);
-      } else out.push({ type: 'settle', jobId: id, operator: op, amount: rec.reward, source: p.rewardSource === 'price' ? 'escrow' : 'emission' });
+      } else
+        out.push({
+          type: 'settle',
+          jobId: id,
+          operator: op,
+          amount: rec.reward,
+          source: p.rewardSource === 'price' ? 'escrow' : 'emission',
+        });
       out.push({ type: 'done', jobId: id, outcome: 'delivered', operator: op });
       if (p.losersAbort) {
         for (let i = 0; i < rec.racers.length; i++) {

@@ -10,8 +10,17 @@ const ops = (n: number, gpus = 1): OperatorInfo[] =>
 
 function job(id: number, over: Partial<Job> = {}): Job {
   return {
-    id, requester: 0, kind: 'zkvm', mcycles: 1000, request: { cpus: 0, gpus: 1, memoryGb: 16 }, submittedAt: 0, deadline: 3600,
-    maxPrice: toMicros(10), redundancy: 1, estSeconds: 600, ...over,
+    id,
+    requester: 0,
+    kind: 'zkvm',
+    mcycles: 1000,
+    request: { cpus: 0, gpus: 1, memoryGb: 16 },
+    submittedAt: 0,
+    deadline: 3600,
+    maxPrice: toMicros(10),
+    redundancy: 1,
+    estSeconds: 600,
+    ...over,
   };
 }
 
@@ -46,7 +55,16 @@ function race(d: ReturnType<typeof driver>, j: Job, joiners: number[]): Decision
 
 /** What leaves a job's escrow (settle from escrow, refund, fee, burn), micro-USD. */
 const fromEscrow = (ds: Decision[]) =>
-  ds.reduce((s, d) => s + (d.type === 'settle' && d.source === 'escrow' ? d.amount : d.type === 'refund' || d.type === 'fee' || d.type === 'burn' ? d.amount : 0), 0);
+  ds.reduce(
+    (s, d) =>
+      s +
+      (d.type === 'settle' && d.source === 'escrow'
+        ? d.amount
+        : d.type === 'refund' || d.type === 'fee' || d.type === 'burn'
+          ? d.amount
+          : 0),
+    0,
+  );
 
 describe('race: opening a race', () => {
   it('opens every submitted job to a race for the whole price limit, for a join window of `joinWindow` seconds, with a deadline timer', () => {
@@ -67,7 +85,9 @@ describe('race: opening a race', () => {
   it('gives every joiner a committed racer seat at the reward', () => {
     const d = driver();
     const out = race(d, job(1), [3, 5, 6]);
-    expect(of(out, 'assign')).toEqual([3, 5, 6].map((op) => ({ type: 'assign', jobId: 1, operator: op, price: 10_000_000, role: 'racer', committed: true })));
+    expect(of(out, 'assign')).toEqual(
+      [3, 5, 6].map((op) => ({ type: 'assign', jobId: 1, operator: op, price: 10_000_000, role: 'racer', committed: true })),
+    );
   });
 
   it('admits only the first `maxRacers` joiners, and the same node only once', () => {
@@ -167,10 +187,16 @@ describe('race: wasted work', () => {
     const d = driver({ losersAbort: true });
     race(d, job(1), [0, 1, 2, 3]);
     const out = d.step({ type: 'deliver', jobId: 1, operator: 2 }, 100);
-    expect(of(out, 'abort').map((a) => a.operator).sort()).toEqual([0, 1, 3]);
+    expect(
+      of(out, 'abort')
+        .map((a) => a.operator)
+        .sort(),
+    ).toEqual([0, 1, 3]);
     expect(out.map((x) => x.type)).toEqual(['settle', 'done', 'abort', 'abort', 'abort', 'close']);
     // A late report from an aborted racer changes nothing (the job is closed).
-    expect(d.step({ type: 'deliver', jobId: 1, operator: 0 }, 101)).toEqual([{ type: 'refused', inputId: expect.any(Number), input: 'deliver', reason: 'unknown-job' }]);
+    expect(d.step({ type: 'deliver', jobId: 1, operator: 0 }, 101)).toEqual([
+      { type: 'refused', inputId: expect.any(Number), input: 'deliver', reason: 'unknown-job' },
+    ]);
   });
 
   it('a racer that fails drops out; the others keep racing', () => {
@@ -211,7 +237,10 @@ describe('race: nobody joins, everybody fails', () => {
     const d = driver();
     race(d, job(1), []);
     const out = d.step({ type: 'timer', jobId: 1, tag: RACE_TAG_DEADLINE }, 3600);
-    expect(out).toEqual([{ type: 'done', jobId: 1, outcome: 'expired', operator: -1 }, { type: 'close', jobId: 1 }]);
+    expect(out).toEqual([
+      { type: 'done', jobId: 1, outcome: 'expired', operator: -1 },
+      { type: 'close', jobId: 1 },
+    ]);
     expect(d.step({ type: 'available', operator: 0 }, 3601)).toEqual([]);
   });
 
@@ -231,7 +260,10 @@ describe('race: nobody joins, everybody fails', () => {
     d.step({ type: 'join-race', jobId: 1, operator: 5 }, 200);
     d.step({ type: 'timer', jobId: 1, tag: RACE_TAG_DEADLINE }, 1000);
     const out = d.step({ type: 'fail', jobId: 1, operator: 5 }, 1200);
-    expect(out).toEqual([{ type: 'done', jobId: 1, outcome: 'failed', operator: -1 }, { type: 'close', jobId: 1 }]);
+    expect(out).toEqual([
+      { type: 'done', jobId: 1, outcome: 'failed', operator: -1 },
+      { type: 'close', jobId: 1 },
+    ]);
   });
 });
 
@@ -239,7 +271,12 @@ describe('race: parameters', () => {
   it('has an aleo preset and sensible defaults', () => {
     expect(Object.keys(racePresets)).toContain('aleo');
     expect(raceDefaults).toMatchObject({ rewardSource: 'price', rewardShare: 1, losersAbort: true });
-    expect(proofRace({ preset: 'aleo' }).params).toMatchObject({ rewardSource: 'epoch', paySolutions: true, losersAbort: false, preset: 'aleo' });
+    expect(proofRace({ preset: 'aleo' }).params).toMatchObject({
+      rewardSource: 'epoch',
+      paySolutions: true,
+      losersAbort: false,
+      preset: 'aleo',
+    });
   });
 
   it('refuses an unknown preset and out-of-range parameters', () => {

@@ -8,7 +8,10 @@ import type { RandomParams } from './params.js';
  * ("$0.84/hr Fully utilized GPU Node", a 2× RTX 4090 node: `firestarter/pricing.md` images), so a
  * GPU job's multiplier is GPUs requested / `gpusPerNode`; CPU-only jobs pay per CPU node.
  */
-export function slotFee(job: Job, p: Pick<RandomParams, 'gpuHourUsd' | 'cpuHourUsd' | 'txFeeUsd' | 'gpusPerNode'> & { declaredTimeFactor?: number }): Micros {
+export function slotFee(
+  job: Job,
+  p: Pick<RandomParams, 'gpuHourUsd' | 'cpuHourUsd' | 'txFeeUsd' | 'gpusPerNode'> & { declaredTimeFactor?: number },
+): Micros {
   // The fee is charged on the declared max compute time.
   const hours = (job.estSeconds * (p.declaredTimeFactor ?? 1)) / 3600;
   const compute = job.request.gpus > 0 ? (p.gpuHourUsd * job.request.gpus * hours) / p.gpusPerNode : p.cpuHourUsd * hours;

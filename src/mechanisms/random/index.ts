@@ -4,7 +4,19 @@ import * as stake from '../stake.js';
 import { beaconWords, BEACON_BYTES, selectionIndex } from '../beacon.js';
 import { DenseTable } from '../dense-table.js';
 import { FreeIndex } from '../free-index.js';
-import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, Random, RefusalReason, Resources, Seconds } from '../types.js';
+import type {
+  Decision,
+  Handlers,
+  Job,
+  Mechanism,
+  Micros,
+  OperatorInfo,
+  ProtocolState,
+  Random,
+  RefusalReason,
+  Resources,
+  Seconds,
+} from '../types.js';
 import { defineMechanism, seenIds, toMicros } from '../types.js';
 import { slotFee } from './fee.js';
 import { randomDefaults, randomPresets, type RandomParams } from './params.js';
@@ -108,7 +120,13 @@ export interface RandomState extends ProtocolState {
 
 /** The stake rule of a parameter set, and whether a fallback success is topped up from the failed prover's stake. */
 function stakeRules(p: RandomParams) {
-  const params: stake.StakeParams = { ...stake.noStake, stakeUsd: p.stakeUsd, minStakeUsd: p.stakeUsd, restake: p.restakeAfter >= 0, restakeDelay: Math.max(0, p.restakeAfter) };
+  const params: stake.StakeParams = {
+    ...stake.noStake,
+    stakeUsd: p.stakeUsd,
+    minStakeUsd: p.stakeUsd,
+    restake: p.restakeAfter >= 0,
+    restakeDelay: Math.max(0, p.restakeAfter),
+  };
   const staking = stake.staking(params);
   return { params, staking, refundFromStake: p.fallbackPaidInFull && staking };
 }
@@ -130,10 +148,50 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
   const rules = stakeRules(p);
 
   const { eligibleFor, select, slotPay, protocolCut, assign, fillSlots } = randomSelection(p);
-  const { ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release } = randomSlots(p, { eligibleFor, select, slotPay, protocolCut, assign, fillSlots });
+  const { ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release } = randomSlots(p, {
+    eligibleFor,
+    select,
+    slotPay,
+    protocolCut,
+    assign,
+    fillSlots,
+  });
   const { removeProver, readmit, topUpFromFailed } = randomStake(p, { drain });
-  const { onDeliver, onFail, onCap } = randomReports(p, { eligibleFor, select, slotPay, protocolCut, assign, fillSlots, ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release, removeProver, topUpFromFailed });
-  const { countDecline, onDecline, onSubmit, onTimer, onJoinRace, heldBy } = randomDeclines(p, { eligibleFor, select, slotPay, protocolCut, assign, fillSlots, ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release, onDeliver, onFail, removeProver });
+  const { onDeliver, onFail, onCap } = randomReports(p, {
+    eligibleFor,
+    select,
+    slotPay,
+    protocolCut,
+    assign,
+    fillSlots,
+    ensureDeadlineTimer,
+    park,
+    drain,
+    openRace,
+    exhaust,
+    finishIfDone,
+    release,
+    removeProver,
+    topUpFromFailed,
+  });
+  const { countDecline, onDecline, onSubmit, onTimer, onJoinRace, heldBy } = randomDeclines(p, {
+    eligibleFor,
+    select,
+    slotPay,
+    protocolCut,
+    assign,
+    fillSlots,
+    ensureDeadlineTimer,
+    park,
+    drain,
+    openRace,
+    exhaust,
+    finishIfDone,
+    release,
+    onDeliver,
+    onFail,
+    removeProver,
+  });
 
   const handlers: Handlers<RandomState> = {
     // The beacon comes from outside (drand, a block hash): the coordinator cannot grind it.
@@ -219,9 +277,23 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
         capacity[o.id] = o.capacity;
       }
       return {
-        seen: seenIds(), index, jobs: new DenseTable<JobRec>(), opJob: [], opSlot: [], ejected: [], queue: [], qHead: 0, hidden: [],
-        declines: new Map(), profileCache: { requests: [], lists: [] }, profileVersion: -1, lastBeacon: new Uint8Array(0), lastBeaconWords: new Int32Array(8),
-        stakes, capacity, now: 0,
+        seen: seenIds(),
+        index,
+        jobs: new DenseTable<JobRec>(),
+        opJob: [],
+        opSlot: [],
+        ejected: [],
+        queue: [],
+        qHead: 0,
+        hidden: [],
+        declines: new Map(),
+        profileCache: { requests: [], lists: [] },
+        profileVersion: -1,
+        lastBeacon: new Uint8Array(0),
+        lastBeaconWords: new Int32Array(8),
+        stakes,
+        capacity,
+        now: 0,
       };
     },
     handlers: timed as Handlers<RandomState>,
@@ -300,7 +372,8 @@ function randomSelection(p: RandomParams) {
     const price = role === 'fallback' && refundFromStake ? rec.fee - protocolCut(rec) : slotPay(slot, rec);
     out.push({ type: 'assign', jobId: rec.job.id, operator: op, price, role, committed: false, beacon: rec.beacon, draw: rec.draws - 1 });
     // The declared max compute time caps the attempt (fees.md:29).
-    if (p.capAtDeclaredTime) out.push({ type: 'timer', jobId: rec.job.id, at: s.now + rec.job.estSeconds * p.declaredTimeFactor, tag: TAG_CAP0 + op });
+    if (p.capAtDeclaredTime)
+      out.push({ type: 'timer', jobId: rec.job.id, at: s.now + rec.job.estSeconds * p.declaredTimeFactor, tag: TAG_CAP0 + op });
   }
 
   /** Assigns every waiting slot it can; returns how many still wait. */
@@ -361,7 +434,14 @@ function randomSlots(p: RandomParams, prior: ReturnType<typeof randomSelection>)
   function openRace(rec: JobRec, slot: Slot, out: Decision[]): void {
     slot.status = RACING;
     slot.op = -1;
-    out.push({ type: 'solicit', jobId: rec.job.id, mode: 'race', reward: slotPay(slot, rec), until: rec.job.deadline, exclude: rec.tried.slice() });
+    out.push({
+      type: 'solicit',
+      jobId: rec.job.id,
+      mode: 'race',
+      reward: slotPay(slot, rec),
+      until: rec.job.deadline,
+      exclude: rec.tried.slice(),
+    });
     ensureDeadlineTimer(rec, out);
   }
 
@@ -398,7 +478,9 @@ function randomSlots(p: RandomParams, prior: ReturnType<typeof randomSelection>)
 /** Random allocation rules, part 3: deliveries and failed attempts (fallback rounds, ejections). */
 function randomReports(
   p: RandomParams,
-  prior: ReturnType<typeof randomSelection> & ReturnType<typeof randomSlots> & Pick<ReturnType<typeof randomStake>, 'removeProver' | 'topUpFromFailed'>,
+  prior: ReturnType<typeof randomSelection> &
+    ReturnType<typeof randomSlots> &
+    Pick<ReturnType<typeof randomStake>, 'removeProver' | 'topUpFromFailed'>,
 ) {
   const { slotPay, protocolCut, fillSlots, park, drain, openRace, exhaust, finishIfDone, release, removeProver, topUpFromFailed } = prior;
   const { refundFromStake } = stakeRules(p);
@@ -420,7 +502,9 @@ function randomReports(
     if (pay > 0) out.push({ type: 'settle', jobId: id, operator: op, amount: pay, source: 'escrow' });
     // Network rewards, minted on top of the fee: Gevulot 2023's speed tiers (a share of the job's
     // fee pool by delivery order), ZkCloud's reward for an on-time proof (a share of the fee).
-    const minted = (p.rewardTiers.length > 0 ? Math.floor(rec.pool * (p.rewardTiers[rec.deliveries - 1] ?? 0)) : 0) + feeShareReward(rec.fee, p.networkRewardShare);
+    const minted =
+      (p.rewardTiers.length > 0 ? Math.floor(rec.pool * (p.rewardTiers[rec.deliveries - 1] ?? 0)) : 0) +
+      feeShareReward(rec.fee, p.networkRewardShare);
     if (minted > 0 && s.now <= rec.job.deadline) out.push({ type: 'settle', jobId: id, operator: op, amount: minted, source: 'emission' });
     if (slot.status === RACING) {
       for (const r of slot.racers) {
@@ -547,7 +631,10 @@ function randomStake(p: RandomParams, prior: Pick<ReturnType<typeof randomSlots>
 /** Random allocation rules, part 4: declines, submissions, the deadline and race joins. */
 function randomDeclines(
   p: RandomParams,
-  prior: ReturnType<typeof randomSelection> & ReturnType<typeof randomSlots> & Pick<ReturnType<typeof randomReports>, 'onDeliver' | 'onFail'> & Pick<ReturnType<typeof randomStake>, 'removeProver'>,
+  prior: ReturnType<typeof randomSelection> &
+    ReturnType<typeof randomSlots> &
+    Pick<ReturnType<typeof randomReports>, 'onDeliver' | 'onFail'> &
+    Pick<ReturnType<typeof randomStake>, 'removeProver'>,
 ) {
   const { slotPay, fillSlots, park, drain, openRace, exhaust, finishIfDone, release, removeProver } = prior;
   /** Counts a decline; a prover over the limit is removed from the prover set. */
@@ -595,8 +682,22 @@ function randomDeclines(
     const slots: Slot[] = new Array<Slot>(k);
     for (let i = 0; i < k; i++) slots[i] = { status: WAITING, op: -1, round: 0, failedOps: NONE, racers: NONE };
     const rec: JobRec = {
-      job, fee, pool: fee * k, beacon: s.lastBeacon, beaconWords: s.lastBeaconWords, draws: 0, slots, tried: NONE, deliveries: 0,
-      doneSent: false, closed: false, queued: false, timerSet: false, expired: false, profiles: NONE, profilesVersion: -1,
+      job,
+      fee,
+      pool: fee * k,
+      beacon: s.lastBeacon,
+      beaconWords: s.lastBeaconWords,
+      draws: 0,
+      slots,
+      tried: NONE,
+      deliveries: 0,
+      doneSent: false,
+      closed: false,
+      queued: false,
+      timerSet: false,
+      expired: false,
+      profiles: NONE,
+      profilesVersion: -1,
     };
     s.jobs.set(job.id, rec);
     const waiting = fillSlots(s, rec, out);

@@ -8,7 +8,7 @@ import { randomAllocation, TAG_CAP0, TAG_DEADLINE, type RandomParams } from './i
 /** A tiny deterministic uniform source (LCG), enough for beacons in tests. */
 function lcg(seed: number): Random {
   let x = seed >>> 0;
-  return { next: () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 4294967296) };
+  return { next: () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 4294967296 };
 }
 
 const ops = (n: number, gpus = 1): OperatorInfo[] =>
@@ -16,8 +16,17 @@ const ops = (n: number, gpus = 1): OperatorInfo[] =>
 
 function job(id: number, over: Partial<Job> = {}): Job {
   return {
-    id, requester: 0, kind: 'zkvm', mcycles: 1000, request: { cpus: 0, gpus: 1, memoryGb: 16 }, submittedAt: 0, deadline: 3600,
-    maxPrice: toMicros(10), redundancy: 1, estSeconds: 3600, ...over,
+    id,
+    requester: 0,
+    kind: 'zkvm',
+    mcycles: 1000,
+    request: { cpus: 0, gpus: 1, memoryGb: 16 },
+    submittedAt: 0,
+    deadline: 3600,
+    maxPrice: toMicros(10),
+    redundancy: 1,
+    estSeconds: 3600,
+    ...over,
   };
 }
 
@@ -32,7 +41,8 @@ function driver(params: Partial<RandomParams> & { preset?: string } = {}, operat
     step(draft: InputDraft, now = 0): Decision[] {
       const out: Decision[] = [];
       // Every submission carries a beacon, as a caller must: 32 bytes that differ per job.
-      const beacon = draft.type === 'submit' && !('beacon' in draft) ? new Uint8Array(32).map((_, i) => (draft.job.id * 31 + i * 7) & 255) : undefined;
+      const beacon =
+        draft.type === 'submit' && !('beacon' in draft) ? new Uint8Array(32).map((_, i) => (draft.job.id * 31 + i * 7) & 255) : undefined;
       const input = { ...draft, ...(beacon ? { beacon } : {}), id: nextId++ } as Input;
       m.step(state, input, now, rnd, out);
       return out;
@@ -104,10 +114,11 @@ describe('random allocation: selection', () => {
         checked++;
       }
       // half the jobs finish at once, so the free set keeps changing
-      if (i % 2 === 1) for (const a of assigns) {
-        d.step({ type: 'deliver', jobId: i, operator: a.operator });
-        d.step({ type: 'available', operator: a.operator });
-      }
+      if (i % 2 === 1)
+        for (const a of assigns) {
+          d.step({ type: 'deliver', jobId: i, operator: a.operator });
+          d.step({ type: 'available', operator: a.operator });
+        }
     }
     expect(checked).toBeGreaterThan(50);
   });
@@ -190,7 +201,7 @@ describe('random allocation: ZkCloud settlement (preset zkcloud)', () => {
     expect(of(out, 'close')).toHaveLength(1);
   });
 
-  it('on a fallback success refunds 50% to the requester, pays the fallback prover the regular fee (half from the failed prover\'s stake) and removes the first prover', () => {
+  it("on a fallback success refunds 50% to the requester, pays the fallback prover the regular fee (half from the failed prover's stake) and removes the first prover", () => {
     const d = driver({ preset: 'zkcloud' });
     const first = of(d.step({ type: 'submit', job: job(0) }), 'assign')[0]!;
     // A failure is only acted on at the end of the max compute time (provers.md:47).
@@ -203,7 +214,9 @@ describe('random allocation: ZkCloud settlement (preset zkcloud)', () => {
     expect(of(out, 'refund')).toEqual([{ type: 'refund', jobId: 0, amount: fee / 2 }]);
     expect(of(out, 'settle')[0]!.amount).toBe(fee - fee / 2);
     expect(of(out, 'collateral')).toEqual([{ type: 'collateral', jobId: 0, operator: first.operator, amount: fee / 2 }]);
-    expect(of(out, 'slash')).toEqual([{ type: 'slash', jobId: 0, operator: first.operator, burn: 0, toOperator: fb.operator, reward: fee / 2, toTreasury: 0 }]);
+    expect(of(out, 'slash')).toEqual([
+      { type: 'slash', jobId: 0, operator: first.operator, burn: 0, toOperator: fb.operator, reward: fee / 2, toTreasury: 0 },
+    ]);
     // Removed until it re-stakes (a day later), not ejected for good.
     expect(of(out, 'eject')).toHaveLength(0);
     expect(of(out, 'timer').map((t) => t.at)).toContain(cap + 100 + 86400);
@@ -256,8 +269,14 @@ describe('random allocation: Gevulot 2023 (preset gevulot-2023)', () => {
     const a = of(d.step({ type: 'submit', job: j }), 'assign');
     const s1 = of(d.step({ type: 'deliver', jobId: 0, operator: a[1]!.operator }), 'settle');
     const s2 = of(d.step({ type: 'deliver', jobId: 0, operator: a[0]!.operator }), 'settle');
-    expect(s1.map((x) => [x.amount, x.source])).toEqual([[fee, 'escrow'], [Math.floor(pool * 0.5), 'emission']]);
-    expect(s2.map((x) => [x.amount, x.source])).toEqual([[fee, 'escrow'], [Math.floor(pool * 0.3), 'emission']]);
+    expect(s1.map((x) => [x.amount, x.source])).toEqual([
+      [fee, 'escrow'],
+      [Math.floor(pool * 0.5), 'emission'],
+    ]);
+    expect(s2.map((x) => [x.amount, x.source])).toEqual([
+      [fee, 'escrow'],
+      [Math.floor(pool * 0.3), 'emission'],
+    ]);
   });
 
   it('burns the fees of a program that does not complete (gevulot-docs@ddba0cd network/provers.md:19)', () => {

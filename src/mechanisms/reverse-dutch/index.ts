@@ -61,7 +61,10 @@ export function offerFor(job: Job, now: Seconds, p: ReverseDutchParams): Offer {
   const maxPrice = Math.max(0, Math.floor(job.maxPrice));
   const minPrice = Math.min(maxPrice, Math.max(0, Math.floor(maxPrice * p.minPriceShare)));
   // SDK: now + min(max(30 s, executor time), 1 h), mod.rs:847-860.
-  const delay = Math.min(Math.max(p.rampUpDelay, Math.ceil(p.rampUpDelayPerMcycle * job.mcycles)), Math.max(p.rampUpDelay, p.rampUpDelayMax));
+  const delay = Math.min(
+    Math.max(p.rampUpDelay, Math.ceil(p.rampUpDelayPerMcycle * job.mcycles)),
+    Math.max(p.rampUpDelay, p.rampUpDelayMax),
+  );
   const rampUpStart = Math.ceil(now) + Math.ceil(delay);
   let lockTimeout: number;
   let timeout: number;
@@ -84,7 +87,8 @@ export function offerFor(job: Job, now: Seconds, p: ReverseDutchParams): Offer {
     rampUpPeriod,
     lockTimeout,
     timeout,
-    lockCollateral: p.collateralZkc > 0 ? Math.round(p.collateralZkc * p.zkcUsd * 1_000_000) : Math.max(0, Math.round(maxPrice * p.collateralMultiple)),
+    lockCollateral:
+      p.collateralZkc > 0 ? Math.round(p.collateralZkc * p.zkcUsd * 1_000_000) : Math.max(0, Math.round(maxPrice * p.collateralMultiple)),
   };
   validateOffer(offer);
   return offer;
@@ -116,14 +120,48 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
   if (!(p.slashBurnBps >= 0 && p.slashBurnBps <= 10_000)) throw new RangeError('reverse-dutch: slashBurnBps must be 0-10000');
   if (!(p.marketFeeBps >= 0 && p.marketFeeBps <= 10_000)) throw new RangeError('reverse-dutch: marketFeeBps must be 0-10000');
   if (!(p.lockDelay >= 0)) throw new RangeError('reverse-dutch: lockDelay must be ≥ 0');
-  if (!(p.proofRetries >= 0) || !Number.isInteger(p.proofRetries)) throw new RangeError('reverse-dutch: proofRetries must be an integer ≥ 0');
+  if (!(p.proofRetries >= 0) || !Number.isInteger(p.proofRetries))
+    throw new RangeError('reverse-dutch: proofRetries must be an integer ≥ 0');
   // The collateral balance: everything a node's owner can put up (stake.ts with an unbounded ask).
   const balanceParams: stake.StakeParams = { ...stake.noStake, stakeUsd: Infinity };
-  const povwParams = { epochSeconds: p.povwEpoch, tokensPerEpoch: p.povwZkcPerEpoch, tokenUsd: p.povwZkcUsd, split: 'work' as const, fullAtWeight: 0 };
+  const povwParams = {
+    epochSeconds: p.povwEpoch,
+    tokensPerEpoch: p.povwZkcPerEpoch,
+    tokenUsd: p.povwZkcUsd,
+    split: 'work' as const,
+    fullAtWeight: 0,
+  };
 
   const { secondaryReward, track, solicitLock, solicitRace, reoffer, resolicit, pay, abortAll, finish, close } = auctionOffers(p);
-  const { tryLock, joinRace, onLockInput, onDeliver, onFail } = auctionLocks(p, { secondaryReward, track, solicitLock, solicitRace, reoffer, resolicit, pay, abortAll, finish, close });
-  const { onLockExpired, onExpired, onDirect, onSubmit } = auctionEnds(p, { secondaryReward, track, solicitLock, solicitRace, reoffer, resolicit, pay, abortAll, finish, close, tryLock, joinRace, onLockInput, onDeliver, onFail });
+  const { tryLock, joinRace, onLockInput, onDeliver, onFail } = auctionLocks(p, {
+    secondaryReward,
+    track,
+    solicitLock,
+    solicitRace,
+    reoffer,
+    resolicit,
+    pay,
+    abortAll,
+    finish,
+    close,
+  });
+  const { onLockExpired, onExpired, onDirect, onSubmit } = auctionEnds(p, {
+    secondaryReward,
+    track,
+    solicitLock,
+    solicitRace,
+    reoffer,
+    resolicit,
+    pay,
+    abortAll,
+    finish,
+    close,
+    tryLock,
+    joinRace,
+    onLockInput,
+    onDeliver,
+    onFail,
+  });
 
   const handlers: Handlers<ReverseDutchState> = {
     submit: (s, input, now, _r, out) => onSubmit(s, input.job, now, out),
@@ -403,7 +441,23 @@ function auctionLocks(p: ReverseDutchParams, prior: ReturnType<typeof auctionOff
 
 /** Reverse-Dutch rules, part 3: the lock deadline, the request deadline, direct fulfilment and submission. */
 function auctionEnds(p: ReverseDutchParams, prior: ReturnType<typeof auctionOffers> & ReturnType<typeof auctionLocks>) {
-  const { secondaryReward, track, solicitLock, solicitRace, reoffer, resolicit, pay, abortAll, finish, close, tryLock, joinRace, onLockInput, onDeliver, onFail } = prior;
+  const {
+    secondaryReward,
+    track,
+    solicitLock,
+    solicitRace,
+    reoffer,
+    resolicit,
+    pay,
+    abortAll,
+    finish,
+    close,
+    tryLock,
+    joinRace,
+    onLockInput,
+    onDeliver,
+    onFail,
+  } = prior;
   function onLockExpired(s: ReverseDutchState, rec: RdJob, now: Seconds, out: Decision[]): void {
     if (rec.done) return;
     if (rec.locker >= 0) {
@@ -454,8 +508,21 @@ function auctionEnds(p: ReverseDutchParams, prior: ReturnType<typeof auctionOffe
   function onSubmit(s: ReverseDutchState, job: Job, now: Seconds, out: Decision[]): void {
     const offer = offerFor(job, now, p);
     const rec: RdJob = {
-      job, offer, lockDl: lockDeadline(offer), dl: deadline(offer), locker: -1, lockPrice: 0, intents: [], workers: [],
-      race: NO_RACE, racers: 0, fulfiller: -1, done: false, retries: 0, open: false, inList: false,
+      job,
+      offer,
+      lockDl: lockDeadline(offer),
+      dl: deadline(offer),
+      locker: -1,
+      lockPrice: 0,
+      intents: [],
+      workers: [],
+      race: NO_RACE,
+      racers: 0,
+      fulfiller: -1,
+      done: false,
+      retries: 0,
+      open: false,
+      inList: false,
     };
     s.jobs.set(job.id, rec);
     const id = job.id;

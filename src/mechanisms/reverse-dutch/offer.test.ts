@@ -19,7 +19,15 @@ const example: Offer<bigint> = {
 };
 
 // The same shape in micro-USD (numbers), as pmsim's ledger uses.
-const micro: Offer = { minPrice: 100_000, maxPrice: 250_000, rampUpStart: 1000, rampUpPeriod: 170, lockTimeout: 625, timeout: 1500, lockCollateral: 2_500_000 };
+const micro: Offer = {
+  minPrice: 100_000,
+  maxPrice: 250_000,
+  rampUpStart: 1000,
+  rampUpPeriod: 170,
+  lockTimeout: 625,
+  timeout: 1500,
+  lockCollateral: 2_500_000,
+};
 
 describe('priceAt on the Boundless example offer (auction.mdx)', () => {
   it('is 1.75e14 wei 85 s into the 170 s ramp', () => {
@@ -35,7 +43,7 @@ describe('priceAt on the Boundless example offer (auction.mdx)', () => {
 });
 
 describe('pmsim/core', () => {
-  it('exports priceAt, lockDeadline and deadline (src/mechanisms/index.ts is the package\'s ./core entry)', () => {
+  it("exports priceAt, lockDeadline and deadline (src/mechanisms/index.ts is the package's ./core entry)", () => {
     expect(core.priceAt(example, T0 + 85)).toBe(175_000_000_000_000n);
     expect(core.lockDeadline(example)).toBe(T0 + 625);
     expect(core.deadline(example)).toBe(T0 + 1500);
@@ -90,7 +98,15 @@ describe('priceAt at every boundary', () => {
         fc.integer({ min: 1, max: 100_000 }),
         fc.integer({ min: 0, max: 200_000 }),
         (min, rise, period, dt) => {
-          const o: Offer = { minPrice: min, maxPrice: min + rise, rampUpStart: 10, rampUpPeriod: period, lockTimeout: period + 5, timeout: period + 9, lockCollateral: 0 };
+          const o: Offer = {
+            minPrice: min,
+            maxPrice: min + rise,
+            rampUpStart: 10,
+            rampUpPeriod: period,
+            lockTimeout: period + 5,
+            timeout: period + 9,
+            lockCollateral: 0,
+          };
           const ob: Offer<bigint> = { ...o, minPrice: BigInt(min), maxPrice: BigInt(min + rise), lockCollateral: 0n };
           expect(BigInt(priceAt(o, 10 + dt))).toBe(priceAt(ob, 10 + dt));
         },
@@ -130,8 +146,16 @@ describe('validateOffer (OfferLibrary.validate)', () => {
 describe('offerFor with the boundless preset (SDK defaults)', () => {
   const p = { ...reverseDutchDefaults, ...reverseDutchPresets.boundless };
   const j = (mcycles: number, maxPrice = 2_000_000): Job => ({
-    id: 1, requester: 0, kind: 'zkvm', mcycles, request: { cpus: 0, gpus: 1, memoryGb: 16 }, submittedAt: 99.5, deadline: 99.5 + 3600,
-    maxPrice, redundancy: 1, estSeconds: 1,
+    id: 1,
+    requester: 0,
+    kind: 'zkvm',
+    mcycles,
+    request: { cpus: 0, gpus: 1, memoryGb: 16 },
+    submittedAt: 99.5,
+    deadline: 99.5 + 3600,
+    maxPrice,
+    redundancy: 1,
+    estSeconds: 1,
   });
   it('starts the ramp after max(30 s, executor time at 1 MHz), at most 1 h (boundless@3835bc4 request_builder/mod.rs:822,847-860)', () => {
     expect(offerFor(j(10), 99.5, p).rampUpStart).toBe(100 + 30);

@@ -103,11 +103,22 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
   if (!(p.baseFeeUsd >= 0)) throw new RangeError('sealed-bid: baseFeeUsd must be ≥ 0');
   const baseFee = toMicros(p.baseFeeUsd);
   const stakeParams: stake.StakeParams = {
-    stakeUsd: p.stakeUsd, minStakeUsd: 0, perJobUsd: p.stakeUsd > 0 ? p.stakePerJobUsd : 0, slashShare: p.stakeSlashShare,
-    slashBurnShare: p.slashBurnBps / 10_000, restake: p.restake, restakeDelay: 0,
+    stakeUsd: p.stakeUsd,
+    minStakeUsd: 0,
+    perJobUsd: p.stakeUsd > 0 ? p.stakePerJobUsd : 0,
+    slashShare: p.stakeSlashShare,
+    slashBurnShare: p.slashBurnBps / 10_000,
+    restake: p.restake,
+    restakeDelay: 0,
   };
   const staking = stake.staking(stakeParams);
-  const dispenseParams = { epochSeconds: p.dispenseEpoch, tokensPerEpoch: p.dispenseRate * p.dispenseEpoch, tokenUsd: p.dispenseTokenUsd, split: 'stake' as const, fullAtWeight: 0 };
+  const dispenseParams = {
+    epochSeconds: p.dispenseEpoch,
+    tokensPerEpoch: p.dispenseRate * p.dispenseEpoch,
+    tokenUsd: p.dispenseTokenUsd,
+    split: 'stake' as const,
+    fullAtWeight: 0,
+  };
   const dispensing = p.dispenseTokenUsd > 0 && p.dispenseRate > 0 && staking;
 
   /** May `op` bid on, or win, one more job now? The stake rule, or the flat `maxConcurrent` cap. */
@@ -120,7 +131,13 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
   function dispense(s: SealedBidState, now: Seconds, out: Decision[]): void {
     s.dispenseDue = -1;
     const weights = s.nodes.map((op) => Math.max(0, s.stakes.stake[op] ?? 0));
-    distribute(s.dispenser, s.nodes, weights, s.nodes.map(() => s.lastJob), out);
+    distribute(
+      s.dispenser,
+      s.nodes,
+      weights,
+      s.nodes.map(() => s.lastJob),
+      out,
+    );
     if (s.submittedSince > 0) scheduleDispense(s, now, out);
     s.submittedSince = 0;
   }
@@ -221,7 +238,18 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
   const handlers: Handlers<SealedBidState> = {
     submit: (s, input, now, _r, out) => {
       const job = input.job;
-      const rec: SbJob = { job, until: now + p.auctionPeriod, bids: [], bidders: new Set(), winner: -1, price: 0, collateral: 0, staked: 0, done: false, closed: false };
+      const rec: SbJob = {
+        job,
+        until: now + p.auctionPeriod,
+        bids: [],
+        bidders: new Set(),
+        winner: -1,
+        price: 0,
+        collateral: 0,
+        staked: 0,
+        done: false,
+        closed: false,
+      };
       s.jobs.set(job.id, rec);
       s.submittedSince++;
       s.lastJob = job.id;
@@ -267,8 +295,16 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
     params: { ...p, ...(preset ? { preset } : {}) },
     init(operators: readonly OperatorInfo[]): SealedBidState {
       const s: SealedBidState = {
-        seen: seenIds(), jobs: new Map(), held: [], seq: 0, stakes: stake.stakeBook(stakeParams), nodes: [],
-        dispenser: emissionBook(dispenseParams), dispenseDue: -1, submittedSince: 0, lastJob: 0,
+        seen: seenIds(),
+        jobs: new Map(),
+        held: [],
+        seq: 0,
+        stakes: stake.stakeBook(stakeParams),
+        nodes: [],
+        dispenser: emissionBook(dispenseParams),
+        dispenseDue: -1,
+        submittedSince: 0,
+        lastJob: 0,
       };
       for (const o of operators) addNode(s, o);
       return s;

@@ -70,7 +70,17 @@ export const sealedBidPresets: Record<string, Partial<SealedBidParams>> = {
    * assumption (optimism PR #22640: bids arrive 3-10 s after the request). The base fee and the
    * dispenser's token value are not published: 0 here (see docs/mechanisms/sealed-bid.md).
    */
-  succinct: { settlement: 'first', auctionPeriod: 30, maxConcurrent: 4, slashOnMiss: false, protocolFeeBps: 0, stakeUsd: 40, stakePerJobUsd: 10, stakeSlashShare: 1, restake: true },
+  succinct: {
+    settlement: 'first',
+    auctionPeriod: 30,
+    maxConcurrent: 4,
+    slashOnMiss: false,
+    protocolFeeBps: 0,
+    stakeUsd: 40,
+    stakePerJobUsd: 10,
+    stakeSlashShare: 1,
+    restake: true,
+  },
   /**
    * Brevis ProverNet (request-auction docs; 4pillars TODA note): commit-reveal sealed bids, escrowed
    * max fee refunded if unfulfilled. Its payment rule is not published: second price is modelled.

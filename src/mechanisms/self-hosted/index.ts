@@ -48,7 +48,13 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
   if (!(Number.isInteger(p.devices) && p.devices >= 1)) throw new RangeError('self-hosted: devices must be an integer ≥ 1');
   if (!(p.rentUsdPerHour >= 0)) throw new RangeError('self-hosted: rentUsdPerHour must be ≥ 0');
 
-  function end(s: SelfHostedState, rec: ShJob, outcome: 'delivered' | 'failed' | 'expired' | 'rejected', node: number, out: Decision[]): void {
+  function end(
+    s: SelfHostedState,
+    rec: ShJob,
+    outcome: 'delivered' | 'failed' | 'expired' | 'rejected',
+    node: number,
+    out: Decision[],
+  ): void {
     rec.done = true;
     rec.queued = false;
     s.jobs.delete(rec.job.id);
@@ -65,7 +71,14 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
     s.nodeJob[node] = rec;
     rec.node = node;
     rec.queued = false;
-    out.push({ type: 'assign', jobId: rec.job.id, operator: node, price: 0, role: rec.failures > 0 ? 'fallback' : 'primary', committed: true });
+    out.push({
+      type: 'assign',
+      jobId: rec.job.id,
+      operator: node,
+      price: 0,
+      role: rec.failures > 0 ? 'fallback' : 'primary',
+      committed: true,
+    });
     return true;
   }
 
@@ -159,7 +172,17 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
         index.add(o.id, o.capacity);
         index.setFree(o.id, true);
       }
-      return { seen: seenIds(), index, capacities: operators.map((o) => o.capacity), jobs: new Map(), queue: [], qHead: 0, retry: [], nodeJob: [], scratch: [] };
+      return {
+        seen: seenIds(),
+        index,
+        capacities: operators.map((o) => o.capacity),
+        jobs: new Map(),
+        queue: [],
+        qHead: 0,
+        retry: [],
+        nodeJob: [],
+        scratch: [],
+      };
     },
     handlers,
   });

@@ -28,7 +28,7 @@ export function attackChart(timeseries: readonly Row[], summary: readonly Row[],
   const price = windowMeans(timeseries, 'price_per_mcycle_mean_usd');
   const bySum = groupBy(summary, 'mechanism');
   const seeds = seedsIn(timeseries);
-  const title = opts.title ?? 'Attack: attackers\' share and the price';
+  const title = opts.title ?? "Attack: attackers' share and the price";
   const scen = scenarioOf(timeseries);
   const subtitle = `${scen ? `${scen}: ` : ''}filled: attackers' share of each window's delivered work (left axis); line: mean price per Mcycle (right axis, one scale per panel); dashed: first window of dominance${seeds.length > 1 ? `; means over ${seeds.length} seeds` : ''}`;
   const root = createChart('attack', W, 0, title);
@@ -72,7 +72,11 @@ export function attackChart(timeseries: readonly Row[], summary: readonly Row[],
   series.forEach((s, i) => {
     const px = 12 + (i % cols) * (panelW + gapX) + leftW;
     const py = y + Math.floor(i / cols) * panelH + 40;
-    const g = svg.append('g').attr('class', 'panel').attr('data-series', s.name).attr('transform', `translate(${r2(px)},${r2(py)})`);
+    const g = svg
+      .append('g')
+      .attr('class', 'panel')
+      .attr('data-series', s.name)
+      .attr('transform', `translate(${r2(px)},${r2(py)})`);
     const { scale: priceScale, ticks: priceTicks } = priceAxis(s.name);
     const sh = (share.get(s.name) ?? []).map((p) => ({ t: p.t / unit.seconds, v: p.v }));
     const pr = (price.get(s.name) ?? []).map((p) => ({ t: p.t / unit.seconds, v: p.v }));
@@ -83,9 +87,24 @@ export function attackChart(timeseries: readonly Row[], summary: readonly Row[],
     const rowsS = bySum.get(s.name) ?? [];
     const ttd = mean(rowsS.flatMap((r) => (num(r, 'time_to_dominance_s') === null ? [] : [num(r, 'time_to_dominance_s')!])));
     const ratio = mean(rowsS.flatMap((r) => (num(r, 'price_ratio_after_before') === null ? [] : [num(r, 'price_ratio_after_before')!])));
-    const note = ttd === null ? 'never dominant' : `dominant after ${fmtDuration(ttd)}${ratio !== null ? `; price after / before ×${fmtNumber(ratio, 3)}` : ''}`;
-    g.append('text').attr('class', 'panel-title').attr('x', -leftW + 4).attr('y', -24).attr('font-weight', 'bold').attr('font-size', 12.5).text(truncateMiddle(s.name, 40));
-    g.append('text').attr('class', 'panel-value').attr('x', -leftW + 4).attr('y', -9).attr('font-size', 11).attr('fill', MUTED).text(note);
+    const note =
+      ttd === null
+        ? 'never dominant'
+        : `dominant after ${fmtDuration(ttd)}${ratio !== null ? `; price after / before ×${fmtNumber(ratio, 3)}` : ''}`;
+    g.append('text')
+      .attr('class', 'panel-title')
+      .attr('x', -leftW + 4)
+      .attr('y', -24)
+      .attr('font-weight', 'bold')
+      .attr('font-size', 12.5)
+      .text(truncateMiddle(s.name, 40));
+    g.append('text')
+      .attr('class', 'panel-value')
+      .attr('x', -leftW + 4)
+      .attr('y', -9)
+      .attr('font-size', 11)
+      .attr('fill', MUTED)
+      .text(note);
     if (sh.length === 0) drawNoData(g, plotW / 2, PLOT_H / 2, 'no work delivered');
     const withEnd = sh.length ? [...sh, { ...sh[sh.length - 1], t: sh[sh.length - 1].t + step / unit.seconds }] : sh;
     const ar = area<{ t: number; v: number | null }>()
@@ -95,16 +114,32 @@ export function attackChart(timeseries: readonly Row[], summary: readonly Row[],
       .y1((p) => shareScale(p.v ?? 0))
       .curve(curveStepAfter)
       .digits(2);
-    g.append('path').attr('class', 'attacker-share').attr('d', ar(withEnd) ?? '').attr('fill', '#D55E00').attr('fill-opacity', 0.35).attr('stroke', '#D55E00').attr('stroke-width', 1);
+    g.append('path')
+      .attr('class', 'attacker-share')
+      .attr('d', ar(withEnd) ?? '')
+      .attr('fill', '#D55E00')
+      .attr('fill-opacity', 0.35)
+      .attr('stroke', '#D55E00')
+      .attr('stroke-width', 1);
     const ln = line<{ t: number; v: number | null }>()
       .defined((p) => p.v !== null)
       .x((p) => x(p.t + step / unit.seconds / 2))
       .y((p) => priceScale(p.v ?? 0))
       .digits(2);
-    g.append('path').attr('class', 'series').attr('d', ln(pr) ?? '').attr('fill', 'none').attr('stroke', INK).attr('stroke-width', 1.8);
+    g.append('path')
+      .attr('class', 'series')
+      .attr('d', ln(pr) ?? '')
+      .attr('fill', 'none')
+      .attr('stroke', INK)
+      .attr('stroke-width', 1.8);
     if (ttd !== null) {
       const tx = r2(Math.min(plotW, x(ttd / unit.seconds)));
-      g.append('path').attr('class', 'dominance').attr('d', `M${tx},0V${PLOT_H}`).attr('stroke', MUTED).attr('stroke-width', 1.5).attr('stroke-dasharray', '4 3');
+      g.append('path')
+        .attr('class', 'dominance')
+        .attr('d', `M${tx},0V${PLOT_H}`)
+        .attr('stroke', MUTED)
+        .attr('stroke-width', 1.5)
+        .attr('stroke-dasharray', '4 3');
     }
   });
   return serialize(root);

@@ -46,14 +46,25 @@ export function withTotalCost(summary: readonly Row[]): Row[] {
     const n = num(r, 'jobs_delivered');
     const total = req === null ? null : req + em;
     const per = (x: number | null) => (x === null || n === null || n <= 0 ? null : x / n);
-    return { ...r, total_cost_usd: total, total_cost_per_job_usd: per(total), requester_cost_per_job_usd: per(req), emission_per_job_usd: per(req === null ? null : em) };
+    return {
+      ...r,
+      total_cost_usd: total,
+      total_cost_per_job_usd: per(total),
+      requester_cost_per_job_usd: per(req),
+      emission_per_job_usd: per(req === null ? null : em),
+    };
   });
 }
 
 /** The cost column a comparison uses for these rows. */
 export function costMetricOf(summary: readonly Row[], preferred?: string): string {
   if (preferred) return preferred;
-  if (hasValues(summary, 'requester_cost_usd') && hasValues(summary, 'jobs_delivered') && summary.some((r) => (num(r, 'jobs_delivered') ?? 0) > 0)) return 'total_cost_per_job_usd';
+  if (
+    hasValues(summary, 'requester_cost_usd') &&
+    hasValues(summary, 'jobs_delivered') &&
+    summary.some((r) => (num(r, 'jobs_delivered') ?? 0) > 0)
+  )
+    return 'total_cost_per_job_usd';
   return hasValues(summary, 'price_per_job_mean_usd') ? 'price_per_job_mean_usd' : 'requester_cost_usd';
 }
 
@@ -89,7 +100,14 @@ export function comparisonChart(summaryIn: readonly Row[], opts: ComparisonOptio
   const cost = costMetricOf(summary, opts.costMetric);
   const costInfo = metricInfo(cost);
   const panels: Panel[] = [
-    { column: cost, title: cost === 'total_cost_per_job_usd' ? 'Total cost of proving' : 'Cost', axis: axisLabel(costInfo), pct: false, max: Infinity, fmt: (x) => costInfo.fmt(x) },
+    {
+      column: cost,
+      title: cost === 'total_cost_per_job_usd' ? 'Total cost of proving' : 'Cost',
+      axis: axisLabel(costInfo),
+      pct: false,
+      max: Infinity,
+      fmt: (x) => costInfo.fmt(x),
+    },
     { column: 'liveness_shortfall', title: 'Liveness shortfall', axis: 'not on time (%)', pct: true, max: 1, fmt: (x) => pctLabel(x) },
     { column: 'price_cv', title: 'Predictability', axis: 'price CV (sd / mean)', pct: false, max: Infinity, fmt: (x) => x.toFixed(3) },
   ];
@@ -97,7 +115,14 @@ export function comparisonChart(summaryIn: readonly Row[], opts: ComparisonOptio
     panels.length = 0;
     for (const c of opts.columns) {
       const info = metricInfo(c);
-      panels.push({ column: c, title: capitalize(info.label), axis: axisLabel(info), pct: info.percent, max: info.percent ? 1 : Infinity, fmt: (x) => info.fmt(x) });
+      panels.push({
+        column: c,
+        title: capitalize(info.label),
+        axis: axisLabel(info),
+        pct: info.percent,
+        max: info.percent ? 1 : Infinity,
+        fmt: (x) => info.fmt(x),
+      });
     }
   }
   const est: Array<Array<Estimate | null>> = panels.map((m) => series.map((s) => estimate(values(byMech.get(s.name) ?? [], m.column))));
@@ -106,10 +131,15 @@ export function comparisonChart(summaryIn: readonly Row[], opts: ComparisonOptio
   const maxN = Math.max(0, ...est.flat().map((e) => e?.n ?? 0));
   const seeds = seedsIn(summary);
 
-  const title = opts.title ?? (opts.columns?.length ? `Mechanisms compared: ${opts.columns.map((c) => metricInfo(c).label).join(', ')}` : 'Mechanisms compared: cost, liveness, predictability');
+  const title =
+    opts.title ??
+    (opts.columns?.length
+      ? `Mechanisms compared: ${opts.columns.map((c) => metricInfo(c).label).join(', ')}`
+      : 'Mechanisms compared: cost, liveness, predictability');
   const scen = scenarioOf(summary);
   const ci = maxN >= 2 ? '; whiskers: 95% CI (t)' : '';
-  const costNote = !opts.columns?.length && cost === 'total_cost_per_job_usd' ? '; cost = requester payments + protocol emission, per delivered job' : '';
+  const costNote =
+    !opts.columns?.length && cost === 'total_cost_per_job_usd' ? '; cost = requester payments + protocol emission, per delivered job' : '';
   const subtitle = `${scen ? `${scen}: ` : ''}${seeds.length > 1 ? 'bars are means over seeds' : seedPhrase(seeds) || 'single run'}${ci}${costNote}`;
   const root = createChart(opts.name ?? 'comparison', W, 0, title);
   const { svg } = root;
@@ -121,7 +151,11 @@ export function comparisonChart(summaryIn: readonly Row[], opts: ComparisonOptio
   y += 4 + drawLegend(svg, items, 12, y + 2, W - 24);
 
   // Full names: a cut label ("reverse-dut…:boundless") is worse than a narrower plot.
-  const cat = categoryColumn(series.map((s) => s.name), LABEL_FONT, 40);
+  const cat = categoryColumn(
+    series.map((s) => s.name),
+    LABEL_FONT,
+    40,
+  );
   const left = 12 + cat.width + 10;
   const gap = 30;
   const panelW = (W - left - 12 - gap * (panels.length - 1)) / panels.length;
@@ -131,15 +165,34 @@ export function comparisonChart(summaryIn: readonly Row[], opts: ComparisonOptio
   svg.attr('height', height).attr('viewBox', `0 0 ${W} ${height}`);
   svg.select('rect.background').attr('height', height);
 
-  const labels = svg.append('g').attr('class', 'categories').attr('transform', `translate(0,${r2(plotTop)})`);
+  const labels = svg
+    .append('g')
+    .attr('class', 'categories')
+    .attr('transform', `translate(0,${r2(plotTop)})`);
   series.forEach((s, i) => {
-    labels.append('text').attr('x', r2(left - 10)).attr('y', r2(6 + i * ROW_H + ROW_H / 2 + 4)).attr('text-anchor', 'end').attr('font-size', LABEL_FONT).text(cat.labels[i]);
+    labels
+      .append('text')
+      .attr('x', r2(left - 10))
+      .attr('y', r2(6 + i * ROW_H + ROW_H / 2 + 4))
+      .attr('text-anchor', 'end')
+      .attr('font-size', LABEL_FONT)
+      .text(cat.labels[i]);
   });
 
   panels.forEach((m, k) => {
     const x0 = left + k * (panelW + gap);
-    const g = svg.append('g').attr('class', `panel panel-${k}`).attr('data-metric', m.column).attr('transform', `translate(${r2(x0)},${r2(plotTop)})`);
-    g.append('text').attr('class', 'panel-title').attr('x', 0).attr('y', -10).attr('font-weight', 'bold').attr('font-size', 12.5).text(m.title);
+    const g = svg
+      .append('g')
+      .attr('class', `panel panel-${k}`)
+      .attr('data-metric', m.column)
+      .attr('transform', `translate(${r2(x0)},${r2(plotTop)})`);
+    g.append('text')
+      .attr('class', 'panel-title')
+      .attr('x', 0)
+      .attr('y', -10)
+      .attr('font-weight', 'bold')
+      .attr('font-size', 12.5)
+      .text(m.title);
     const es = est[k];
     const vals = es.flatMap((e) => (e ? [e.mean, Math.min(e.hi, m.max)] : []));
     // Room at the right end of the longest bar for its value label.
@@ -158,7 +211,12 @@ export function comparisonChart(summaryIn: readonly Row[], opts: ComparisonOptio
       const e = es[i];
       const cy = 6 + i * ROW_H + ROW_H / 2;
       if (!e) {
-        g.append('text').attr('x', 4).attr('y', r2(cy + 4)).attr('font-size', 11).attr('fill', MUTED).text('n/a');
+        g.append('text')
+          .attr('x', 4)
+          .attr('y', r2(cy + 4))
+          .attr('font-size', 11)
+          .attr('fill', MUTED)
+          .text('n/a');
         return;
       }
       const a = x(Math.min(0, e.mean));
@@ -172,11 +230,19 @@ export function comparisonChart(summaryIn: readonly Row[], opts: ComparisonOptio
         .attr('height', BAR_H)
         .attr('fill', s.color)
         .append('title')
-        .text(`${s.name}: ${m.fmt(e.mean)}${e.n >= 2 ? ` (95% CI ${info.fmt(Math.max(0, e.lo))} to ${info.fmt(Math.min(e.hi, m.max))}, n=${e.n})` : ''}`);
+        .text(
+          `${s.name}: ${m.fmt(e.mean)}${e.n >= 2 ? ` (95% CI ${info.fmt(Math.max(0, e.lo))} to ${info.fmt(Math.min(e.hi, m.max))}, n=${e.n})` : ''}`,
+        );
       const em = emission[i];
       if (m.column === 'total_cost_per_job_usd' && anyEmission && em && em.mean > 0) {
         const ea = x(Math.max(0, e.mean - em.mean));
-        g.append('rect').attr('class', 'bar-emission').attr('x', r2(ea)).attr('y', r2(cy - BAR_H / 2)).attr('width', r2(Math.max(b - ea, 0.5))).attr('height', BAR_H).attr('fill', `url(#${HATCH_ID})`);
+        g.append('rect')
+          .attr('class', 'bar-emission')
+          .attr('x', r2(ea))
+          .attr('y', r2(cy - BAR_H / 2))
+          .attr('width', r2(Math.max(b - ea, 0.5)))
+          .attr('height', BAR_H)
+          .attr('fill', `url(#${HATCH_ID})`);
       }
       let end = b;
       if (e.n >= 2) {
@@ -185,7 +251,12 @@ export function comparisonChart(summaryIn: readonly Row[], opts: ComparisonOptio
         end = Math.max(end, hi);
         const t = r2(cy - 5);
         const bt = r2(cy + 5);
-        g.append('path').attr('class', 'ci').attr('d', `M${lo},${r2(cy)}H${hi}M${lo},${t}V${bt}M${hi},${t}V${bt}`).attr('stroke', INK).attr('stroke-width', 1.5).attr('fill', 'none');
+        g.append('path')
+          .attr('class', 'ci')
+          .attr('d', `M${lo},${r2(cy)}H${hi}M${lo},${t}V${bt}M${hi},${t}V${bt}`)
+          .attr('stroke', INK)
+          .attr('stroke-width', 1.5)
+          .attr('fill', 'none');
       }
       const text = m.fmt(e.mean);
       const tw = textWidth(text, VALUE_FONT);
@@ -214,7 +285,14 @@ function pctLabel(x: number): string {
 }
 
 function defineHatch(svg: Sel): void {
-  const p = svg.append('defs').append('pattern').attr('id', HATCH_ID).attr('patternUnits', 'userSpaceOnUse').attr('width', 6).attr('height', 6).attr('patternTransform', 'rotate(45)');
+  const p = svg
+    .append('defs')
+    .append('pattern')
+    .attr('id', HATCH_ID)
+    .attr('patternUnits', 'userSpaceOnUse')
+    .attr('width', 6)
+    .attr('height', 6)
+    .attr('patternTransform', 'rotate(45)');
   p.append('rect').attr('width', 6).attr('height', 6).attr('fill', '#ffffff').attr('fill-opacity', 0.55);
   p.append('line').attr('x1', 0).attr('y1', 0).attr('x2', 0).attr('y2', 6).attr('stroke', INK).attr('stroke-width', 2);
 }

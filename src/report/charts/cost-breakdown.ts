@@ -58,7 +58,10 @@ export function costStacks(summary: readonly Row[], mechanisms: readonly string[
 export function costBreakdownChart(summary: readonly Row[], opts: ChartOptions = {}): string {
   const W = widthOf(opts);
   const series = seriesOf(summary, opts);
-  const stacks = costStacks(summary, series.map((s) => s.name));
+  const stacks = costStacks(
+    summary,
+    series.map((s) => s.name),
+  );
   const seeds = seedsIn(summary);
   const title = opts.title ?? 'Cost breakdown: where the money goes';
   const scen = scenarioOf(summary);
@@ -70,7 +73,10 @@ export function costBreakdownChart(summary: readonly Row[], opts: ChartOptions =
   items.push({ label: 'requester cost', color: INK, kind: 'tick' });
   y += drawLegend(svg, items, 12, y + 2, W - 24) + 14;
 
-  const cat = categoryColumn(series.map((s) => s.name), 12);
+  const cat = categoryColumn(
+    series.map((s) => s.name),
+    12,
+  );
   const left = 12 + cat.width + 12;
   const plotW = W - left - 24;
   const plotH = Math.max(1, series.length) * ROW_H + 6;
@@ -81,11 +87,19 @@ export function costBreakdownChart(summary: readonly Row[], opts: ChartOptions =
   svg.attr('height', height).attr('viewBox', `0 0 ${W} ${height}`);
   svg.select('rect.background').attr('height', height);
 
-  const g = svg.append('g').attr('class', 'plot').attr('transform', `translate(${r2(left)},${r2(y)})`);
+  const g = svg
+    .append('g')
+    .attr('class', 'plot')
+    .attr('transform', `translate(${r2(left)},${r2(y)})`);
   drawXAxis(g, x, ticks, { y: plotH, label: 'USD (total over the run)', grid: plotH, width: plotW });
   stacks.forEach((st, i) => {
     const cy = 6 + i * ROW_H + ROW_H / 2;
-    g.append('text').attr('x', -10).attr('y', r2(cy + 4)).attr('text-anchor', 'end').attr('font-size', 12).text(cat.labels[i]);
+    g.append('text')
+      .attr('x', -10)
+      .attr('y', r2(cy + 4))
+      .attr('text-anchor', 'end')
+      .attr('font-size', 12)
+      .text(cat.labels[i]);
     for (const sgm of st.segments) {
       if (sgm.value === 0) continue;
       g.append('rect')
@@ -112,7 +126,13 @@ export function costBreakdownChart(summary: readonly Row[], opts: ChartOptions =
     }
   });
   if (series.length && x.domain()[0] < 0) {
-    g.append('line').attr('class', 'zero').attr('x1', r2(x(0))).attr('x2', r2(x(0))).attr('y1', 0).attr('y2', r2(plotH)).attr('stroke', INK);
+    g.append('line')
+      .attr('class', 'zero')
+      .attr('x1', r2(x(0)))
+      .attr('x2', r2(x(0)))
+      .attr('y1', 0)
+      .attr('y2', r2(plotH))
+      .attr('stroke', INK);
   }
   return serialize(root);
 }

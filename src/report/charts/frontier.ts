@@ -24,7 +24,13 @@ export interface FrontierPoint {
 
 /** The points no other point dominates (lower or equal cost and higher or equal liveness, one strictly), by cost. */
 export function paretoFront(points: readonly FrontierPoint[]): FrontierPoint[] {
-  const front = points.filter((p) => !points.some((q) => q !== p && q.cost.mean <= p.cost.mean && q.live.mean >= p.live.mean && (q.cost.mean < p.cost.mean || q.live.mean > p.live.mean)));
+  const front = points.filter(
+    (p) =>
+      !points.some(
+        (q) =>
+          q !== p && q.cost.mean <= p.cost.mean && q.live.mean >= p.live.mean && (q.cost.mean < p.cost.mean || q.live.mean > p.live.mean),
+      ),
+  );
   return [...front].sort((a, b) => a.cost.mean - b.cost.mean);
 }
 
@@ -60,7 +66,10 @@ export function frontierChart(summaryIn: readonly Row[], opts: ChartOptions = {}
   const yTicks = fitTicks(yScale, PLOT_H, 'y', 'percent');
   const left = 12 + yAxisWidth(yTicks);
   const plotW = W - left - 24;
-  const xLog = logScaleOf(costs.filter((v) => v > 0), [0, plotW]);
+  const xLog = logScaleOf(
+    costs.filter((v) => v > 0),
+    [0, plotW],
+  );
   const xLin: ScaleLinear<number, number> = extentScale([0, ...costs], [0, plotW]);
   const xScale = (v: number) => (log ? (xLog as ScaleLogarithmic<number, number>)(v) : xLin(v));
   const xTicks: Tick[] = log ? fitLogTicks(xLog, plotW, 'x', (v) => fmtUsd(v)) : fitTicks(xLin, plotW, 'x');
@@ -68,14 +77,32 @@ export function frontierChart(summaryIn: readonly Row[], opts: ChartOptions = {}
   svg.attr('height', height).attr('viewBox', `0 0 ${W} ${height}`);
   svg.select('rect.background').attr('height', height);
 
-  const g = svg.append('g').attr('class', 'plot').attr('transform', `translate(${r2(left)},${r2(y)})`);
+  const g = svg
+    .append('g')
+    .attr('class', 'plot')
+    .attr('transform', `translate(${r2(left)},${r2(y)})`);
   drawYAxis(g, yScale, yTicks, { height: PLOT_H, label: 'jobs on time (%)', grid: plotW, width: yAxisWidth(yTicks) });
-  drawXAxis(g, xScale, xTicks, { y: PLOT_H, label: `${costCol === 'total_cost_per_job_usd' ? 'total cost per delivered job' : 'cost'} (USD${log ? ', log scale' : ''})`, grid: PLOT_H, width: plotW, scale: log ? 'log' : 'linear' });
+  drawXAxis(g, xScale, xTicks, {
+    y: PLOT_H,
+    label: `${costCol === 'total_cost_per_job_usd' ? 'total cost per delivered job' : 'cost'} (USD${log ? ', log scale' : ''})`,
+    grid: PLOT_H,
+    width: plotW,
+    scale: log ? 'log' : 'linear',
+  });
   if (points.length === 0) drawNoData(g, plotW / 2, PLOT_H / 2, 'no cost and liveness to plot');
   const front = paretoFront(points);
   if (front.length >= 2) {
-    const gen = line<FrontierPoint>().x((p) => xScale(p.cost.mean)).y((p) => yScale(p.live.mean)).digits(2);
-    g.append('path').attr('class', 'front').attr('d', gen(front) ?? '').attr('fill', 'none').attr('stroke', MUTED).attr('stroke-width', 1.5).attr('stroke-dasharray', '4 3');
+    const gen = line<FrontierPoint>()
+      .x((p) => xScale(p.cost.mean))
+      .y((p) => yScale(p.live.mean))
+      .digits(2);
+    g.append('path')
+      .attr('class', 'front')
+      .attr('d', gen(front) ?? '')
+      .attr('fill', 'none')
+      .attr('stroke', MUTED)
+      .attr('stroke-width', 1.5)
+      .attr('stroke-dasharray', '4 3');
   }
   const clampX = (v: number) => Math.max(0, Math.min(plotW, xScale(v)));
   const clampY = (v: number) => Math.max(0, Math.min(PLOT_H, yScale(v)));
@@ -88,16 +115,37 @@ export function frontierChart(summaryIn: readonly Row[], opts: ChartOptions = {}
       const xh = clampX(p.cost.hi);
       const yl = clampY(Math.max(0, p.live.lo));
       const yh = clampY(Math.min(1, p.live.hi));
-      g.append('path').attr('class', 'ci').attr('d', `M${r2(xl)},${r2(cy)}H${r2(xh)}M${r2(cx)},${r2(yl)}V${r2(yh)}`).attr('stroke', p.color).attr('stroke-width', 1.5).attr('fill', 'none');
+      g.append('path')
+        .attr('class', 'ci')
+        .attr('d', `M${r2(xl)},${r2(cy)}H${r2(xh)}M${r2(cx)},${r2(yl)}V${r2(yh)}`)
+        .attr('stroke', p.color)
+        .attr('stroke-width', 1.5)
+        .attr('fill', 'none');
     }
-    g.append('circle').attr('class', 'point').attr('cx', r2(cx)).attr('cy', r2(cy)).attr('r', 5).attr('fill', p.color).attr('stroke', '#ffffff').attr('stroke-width', 1).append('title').text(`${p.name}: ${fmtUsd(p.cost.mean)} per job, ${fmtPct(p.live.mean)} on time`);
+    g.append('circle')
+      .attr('class', 'point')
+      .attr('cx', r2(cx))
+      .attr('cy', r2(cy))
+      .attr('r', 5)
+      .attr('fill', p.color)
+      .attr('stroke', '#ffffff')
+      .attr('stroke-width', 1)
+      .append('title')
+      .text(`${p.name}: ${fmtUsd(p.cost.mean)} per job, ${fmtPct(p.live.mean)} on time`);
     // Labels right of the point, moved down when they would sit on an earlier one.
     let ly = cy + 4;
     while (placed.some((q) => Math.abs(q.y - ly) < 12 && Math.abs(q.x - cx) < 120)) ly += 12;
     placed.push({ x: cx, y: ly });
     const tw = textWidth(p.name, 10.5);
     const right = cx + 8 + tw <= plotW;
-    g.append('text').attr('class', 'point-label').attr('x', r2(right ? cx + 8 : cx - 8)).attr('y', r2(ly)).attr('text-anchor', right ? 'start' : 'end').attr('font-size', 10.5).attr('fill', INK).text(p.name);
+    g.append('text')
+      .attr('class', 'point-label')
+      .attr('x', r2(right ? cx + 8 : cx - 8))
+      .attr('y', r2(ly))
+      .attr('text-anchor', right ? 'start' : 'end')
+      .attr('font-size', 10.5)
+      .attr('fill', INK)
+      .text(p.name);
   }
   return serialize(root);
 }

@@ -56,17 +56,32 @@ export function latencyCdfChart(latency: readonly Row[], opts: ChartOptions = {}
   const yTicks = fitTicks(yScale, PLOT_H, 'y', 'percent');
   const left = 12 + yAxisWidth(yTicks);
   const plotW = W - left - 20;
-  const xLog = logScaleOf(all.map((p) => p.s), [0, plotW]);
-  const xLin = zeroBasedScale(all.map((p) => p.s / unit.seconds), [0, plotW]);
+  const xLog = logScaleOf(
+    all.map((p) => p.s),
+    [0, plotW],
+  );
+  const xLin = zeroBasedScale(
+    all.map((p) => p.s / unit.seconds),
+    [0, plotW],
+  );
   const xScale = (v: number): number => (log ? xLog(v) : xLin(v));
   const xTicks: Tick[] = log ? fitTimeLogTicks(xLog, plotW) : fitTicks(xLin, plotW, 'x');
   const height = Math.ceil(y + PLOT_H + 50);
   svg.attr('height', height).attr('viewBox', `0 0 ${W} ${height}`);
   svg.select('rect.background').attr('height', height);
 
-  const g = svg.append('g').attr('class', 'plot').attr('transform', `translate(${r2(left)},${r2(y)})`);
+  const g = svg
+    .append('g')
+    .attr('class', 'plot')
+    .attr('transform', `translate(${r2(left)},${r2(y)})`);
   drawYAxis(g, yScale, yTicks, { height: PLOT_H, label: 'jobs delivered within (%)', grid: plotW, width: yAxisWidth(yTicks) });
-  drawXAxis(g, xScale, xTicks, { y: PLOT_H, label: `latency, submission to proof (${unit.label})`, grid: PLOT_H, width: plotW, scale: log ? 'log' : 'linear' });
+  drawXAxis(g, xScale, xTicks, {
+    y: PLOT_H,
+    label: `latency, submission to proof (${unit.label})`,
+    grid: PLOT_H,
+    width: plotW,
+    scale: log ? 'log' : 'linear',
+  });
   if (all.length === 0) drawNoData(g, plotW / 2, PLOT_H / 2, 'no delivered jobs');
   for (const s of series) {
     const ps = curves.get(s.name) ?? [];
@@ -75,10 +90,21 @@ export function latencyCdfChart(latency: readonly Row[], opts: ChartOptions = {}
       .x((p) => xScale(p.s / unit.seconds))
       .y((p) => yScale(p.q))
       .digits(2);
-    const path = g.append('path').attr('class', 'series').attr('d', gen(ps) ?? '').attr('fill', 'none').attr('stroke', s.color).attr('stroke-width', 2);
+    const path = g
+      .append('path')
+      .attr('class', 'series')
+      .attr('d', gen(ps) ?? '')
+      .attr('fill', 'none')
+      .attr('stroke', s.color)
+      .attr('stroke-width', 2);
     if (s.dash) path.attr('stroke-dasharray', s.dash);
     path.append('title').text(s.name);
-    if (ps.length === 1) g.append('circle').attr('cx', r2(xScale(ps[0].s / unit.seconds))).attr('cy', r2(yScale(ps[0].q))).attr('r', 3).attr('fill', s.color);
+    if (ps.length === 1)
+      g.append('circle')
+        .attr('cx', r2(xScale(ps[0].s / unit.seconds)))
+        .attr('cy', r2(yScale(ps[0].q)))
+        .attr('r', 3)
+        .attr('fill', s.color);
   }
   return serialize(root);
 }

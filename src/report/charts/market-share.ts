@@ -32,7 +32,10 @@ export function rankEntities(shares: readonly Row[]): string[] {
     if (!tot.has(e)) order.push(e);
     tot.set(e, (tot.get(e) ?? 0) + (num(r, 'share') ?? 0));
   }
-  return order.map((e, i) => ({ e, i, t: tot.get(e) ?? 0 })).sort((a, b) => b.t - a.t || a.i - b.i).map((x) => x.e);
+  return order
+    .map((e, i) => ({ e, i, t: tot.get(e) ?? 0 }))
+    .sort((a, b) => b.t - a.t || a.i - b.i)
+    .map((x) => x.e);
 }
 
 /**
@@ -93,8 +96,17 @@ export function marketShareChart(shares: readonly Row[], timeseries: readonly Ro
   series.forEach((s, i) => {
     const px = 12 + (i % cols) * (panelW + gapX) + leftW;
     const py = y + Math.floor(i / cols) * panelH + 24;
-    const g = svg.append('g').attr('class', 'panel').attr('transform', `translate(${r2(px)},${r2(py)})`);
-    g.append('text').attr('class', 'panel-title').attr('x', 0).attr('y', -10).attr('font-weight', 'bold').attr('font-size', 12.5).text(truncate(s.name, 40));
+    const g = svg
+      .append('g')
+      .attr('class', 'panel')
+      .attr('transform', `translate(${r2(px)},${r2(py)})`);
+    g.append('text')
+      .attr('class', 'panel-title')
+      .attr('x', 0)
+      .attr('y', -10)
+      .attr('font-weight', 'bold')
+      .attr('font-size', 12.5)
+      .text(truncate(s.name, 40));
     const rowsM = byMechShares.get(s.name) ?? [];
     const byW = new Map<number, { t: number; v: Record<string, number> }>();
     for (const r of rowsM) {
@@ -107,7 +119,10 @@ export function marketShareChart(shares: readonly Row[], timeseries: readonly Ro
       byW.set(w, cell);
     }
     // Shares hold for a whole window: draw steps, closing the last window one window length later.
-    const data = withEnd([...byW.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => ({ t: c.t / unit.seconds, ...c.v })), step);
+    const data = withEnd(
+      [...byW.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => ({ t: c.t / unit.seconds, ...c.v })),
+      step,
+    );
     const tsM = withEnd(
       (byMechTs.get(s.name) ?? [])
         .map((r) => ({ t: (num(r, 't_start_s') ?? 0) / unit.seconds, v: num(r, 'active_operators') }))
@@ -143,7 +158,13 @@ export function marketShareChart(shares: readonly Row[], timeseries: readonly Ro
         .y((p) => opsScale(p.v))
         .curve(curveStepAfter)
         .digits(2);
-      g.append('path').attr('class', 'operators').attr('d', ln(tsM) ?? '').attr('fill', 'none').attr('stroke', INK).attr('stroke-width', 2).attr('stroke-dasharray', '5 3');
+      g.append('path')
+        .attr('class', 'operators')
+        .attr('d', ln(tsM) ?? '')
+        .attr('fill', 'none')
+        .attr('stroke', INK)
+        .attr('stroke-width', 2)
+        .attr('stroke-dasharray', '5 3');
       drawYAxis(g, opsScale, opsTicks, { height: PANEL_PLOT_H, label: 'active operators', side: 'right', x: plotW, width: rightW });
     }
   });

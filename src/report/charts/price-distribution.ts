@@ -27,7 +27,11 @@ export interface PriceBox {
 }
 
 /** Per-mechanism price samples: delivered jobs' price / Mcycles, or window means as a fallback. */
-export function priceSamples(jobs: readonly Row[], timeseries: readonly Row[], names: readonly string[]): Map<string, { source: 'jobs' | 'windows'; values: number[] }> {
+export function priceSamples(
+  jobs: readonly Row[],
+  timeseries: readonly Row[],
+  names: readonly string[],
+): Map<string, { source: 'jobs' | 'windows'; values: number[] }> {
   const out = new Map<string, { source: 'jobs' | 'windows'; values: number[] }>();
   const byJob = groupBy(jobs, 'mechanism');
   const byWin = groupBy(timeseries, 'mechanism');
@@ -55,14 +59,23 @@ export function priceBox(name: string, source: 'jobs' | 'windows', values: reado
   if (values.length === 0) return null;
   const s = [...values].sort((a, b) => a - b);
   const q = (p: number) => quantileSorted(s, p) ?? s[0];
-  return { name, n: s.length, source, q: { p1: q(0.01), p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95), p99: q(0.99) } };
+  return {
+    name,
+    n: s.length,
+    source,
+    q: { p1: q(0.01), p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95), p99: q(0.99) },
+  };
 }
 
 /** Draws the price distributions from jobs rows (may be empty) and timeseries rows. Returns the SVG. */
 export function priceDistributionChart(jobs: readonly Row[], timeseries: readonly Row[], opts: ChartOptions = {}): string {
   const W = widthOf(opts);
   const series = seriesOf(jobs.length ? [...jobs, ...timeseries] : timeseries, opts);
-  const samples = priceSamples(jobs, timeseries, series.map((s) => s.name));
+  const samples = priceSamples(
+    jobs,
+    timeseries,
+    series.map((s) => s.name),
+  );
   const boxes = series.map((s) => {
     const x = samples.get(s.name);
     return x ? priceBox(s.name, x.source, x.values) : null;
@@ -93,23 +106,72 @@ export function priceDistributionChart(jobs: readonly Row[], timeseries: readonl
   const height = Math.ceil(y + plotH + 50);
   svg.attr('height', height).attr('viewBox', `0 0 ${W} ${height}`);
   svg.select('rect.background').attr('height', height);
-  const g = svg.append('g').attr('class', 'plot').attr('transform', `translate(${r2(left)},${r2(y)})`);
-  drawXAxis(g, x, ticks, { y: plotH, label: `price (USD/Mcycle${log ? ', log scale' : ''})`, grid: plotH, width: plotW, scale: log ? 'log' : 'linear' });
+  const g = svg
+    .append('g')
+    .attr('class', 'plot')
+    .attr('transform', `translate(${r2(left)},${r2(y)})`);
+  drawXAxis(g, x, ticks, {
+    y: plotH,
+    label: `price (USD/Mcycle${log ? ', log scale' : ''})`,
+    grid: plotH,
+    width: plotW,
+    scale: log ? 'log' : 'linear',
+  });
   if (vals.length === 0) drawNoData(g, plotW / 2, plotH / 2, 'no prices');
   series.forEach((s, i) => {
     const cy = 6 + i * ROW_H + ROW_H / 2;
-    svg.append('text').attr('x', r2(left - 12)).attr('y', r2(y + cy + 4)).attr('text-anchor', 'end').attr('font-size', FONT).text(cat.labels[i]);
+    svg
+      .append('text')
+      .attr('x', r2(left - 12))
+      .attr('y', r2(y + cy + 4))
+      .attr('text-anchor', 'end')
+      .attr('font-size', FONT)
+      .text(cat.labels[i]);
     const b = boxes[i];
     if (!b) {
-      g.append('text').attr('x', 4).attr('y', r2(cy + 4)).attr('font-size', 11).attr('fill', MUTED).text('n/a');
+      g.append('text')
+        .attr('x', 4)
+        .attr('y', r2(cy + 4))
+        .attr('font-size', 11)
+        .attr('fill', MUTED)
+        .text('n/a');
       return;
     }
     const q = b.q;
     const box = g.append('g').attr('class', 'box').attr('data-series', s.name);
-    box.append('path').attr('class', 'whisker').attr('d', `M${r2(x(q.p5))},${r2(cy)}H${r2(x(q.p25))}M${r2(x(q.p75))},${r2(cy)}H${r2(x(q.p95))}M${r2(x(q.p5))},${r2(cy - 4)}V${r2(cy + 4)}M${r2(x(q.p95))},${r2(cy - 4)}V${r2(cy + 4)}`).attr('stroke', INK).attr('stroke-width', 1.2).attr('fill', 'none');
-    box.append('rect').attr('x', r2(x(q.p25))).attr('y', r2(cy - BOX_H / 2)).attr('width', r2(Math.max(1, x(q.p75) - x(q.p25)))).attr('height', BOX_H).attr('fill', s.color).attr('fill-opacity', 0.75).attr('stroke', INK).attr('stroke-width', 0.8);
-    box.append('path').attr('class', 'median').attr('d', `M${r2(x(q.p50))},${r2(cy - BOX_H / 2)}V${r2(cy + BOX_H / 2)}`).attr('stroke', INK).attr('stroke-width', 2);
-    for (const v of [q.p1, q.p99]) box.append('circle').attr('cx', r2(x(v))).attr('cy', r2(cy)).attr('r', 2).attr('fill', INK);
+    box
+      .append('path')
+      .attr('class', 'whisker')
+      .attr(
+        'd',
+        `M${r2(x(q.p5))},${r2(cy)}H${r2(x(q.p25))}M${r2(x(q.p75))},${r2(cy)}H${r2(x(q.p95))}M${r2(x(q.p5))},${r2(cy - 4)}V${r2(cy + 4)}M${r2(x(q.p95))},${r2(cy - 4)}V${r2(cy + 4)}`,
+      )
+      .attr('stroke', INK)
+      .attr('stroke-width', 1.2)
+      .attr('fill', 'none');
+    box
+      .append('rect')
+      .attr('x', r2(x(q.p25)))
+      .attr('y', r2(cy - BOX_H / 2))
+      .attr('width', r2(Math.max(1, x(q.p75) - x(q.p25))))
+      .attr('height', BOX_H)
+      .attr('fill', s.color)
+      .attr('fill-opacity', 0.75)
+      .attr('stroke', INK)
+      .attr('stroke-width', 0.8);
+    box
+      .append('path')
+      .attr('class', 'median')
+      .attr('d', `M${r2(x(q.p50))},${r2(cy - BOX_H / 2)}V${r2(cy + BOX_H / 2)}`)
+      .attr('stroke', INK)
+      .attr('stroke-width', 2);
+    for (const v of [q.p1, q.p99])
+      box
+        .append('circle')
+        .attr('cx', r2(x(v)))
+        .attr('cy', r2(cy))
+        .attr('r', 2)
+        .attr('fill', INK);
     box.append('title').text(`${s.name}: median ${fmtUsd(q.p50)}/Mcycle, quartiles ${fmtUsd(q.p25)}–${fmtUsd(q.p75)}, ${b.n} ${b.source}`);
   });
   return serialize(root);

@@ -6,7 +6,18 @@
  * every series readable while the common axis keeps their levels comparable.
  */
 import { line, type ScaleLinear, type ScaleLogarithmic } from 'd3';
-import { drawXAxis, drawYAxis, extentScale, fitLogTicks, fitTicks, logScaleOf, wantsLog, yAxisWidth, zeroBasedScale, type Tick } from '../axes.js';
+import {
+  drawXAxis,
+  drawYAxis,
+  extentScale,
+  fitLogTicks,
+  fitTicks,
+  logScaleOf,
+  wantsLog,
+  yAxisWidth,
+  zeroBasedScale,
+  type Tick,
+} from '../axes.js';
 import { fmtUsd, r2, timeUnit, truncateMiddle } from '../format.js';
 import { GREY } from '../palette.js';
 import type { Row } from '../rows.js';
@@ -47,13 +58,20 @@ export function priceOverTimeChart(timeseries: readonly Row[], opts: ChartOption
   const cols = series.length >= 5 ? 3 : series.length >= 2 ? 2 : 1;
   const rows = Math.max(1, Math.ceil(series.length / cols));
   const plotH = multiples ? PANEL_H : SINGLE_H;
-  const yScale: ScaleLinear<number, number> | ScaleLogarithmic<number, number> = log ? logScaleOf(positive, [plotH, 0]) : zeroBasedScale(vs, [plotH, 0]);
-  const yTicks: Tick[] = log ? fitLogTicks(yScale as ScaleLogarithmic<number, number>, plotH, 'y') : fitTicks(yScale as ScaleLinear<number, number>, plotH, 'y');
+  const yScale: ScaleLinear<number, number> | ScaleLogarithmic<number, number> = log
+    ? logScaleOf(positive, [plotH, 0])
+    : zeroBasedScale(vs, [plotH, 0]);
+  const yTicks: Tick[] = log
+    ? fitLogTicks(yScale as ScaleLogarithmic<number, number>, plotH, 'y')
+    : fitTicks(yScale as ScaleLinear<number, number>, plotH, 'y');
   const axisW = yAxisWidth(yTicks);
   const gapX = 14;
   const panelW = (W - 12 - 12 - axisW - gapX * (cols - 1)) / cols;
   const plotW = panelW;
-  const xScale = extentScale(ts.map((t) => t / unit.seconds), [0, plotW]);
+  const xScale = extentScale(
+    ts.map((t) => t / unit.seconds),
+    [0, plotW],
+  );
   const xTicks = fitTicks(xScale, plotW, 'x');
   const panelH = (multiples ? 36 : 0) + plotH + 44;
   const height = Math.ceil(y0 + rows * panelH + 4);
@@ -68,7 +86,10 @@ export function priceOverTimeChart(timeseries: readonly Row[], opts: ChartOption
       .digits(2)(ps) ?? '';
   const panels = multiples ? series : series.slice(0, 1);
   if (panels.length === 0) {
-    const g = svg.append('g').attr('class', 'plot panel').attr('transform', `translate(${r2(12 + axisW)},${r2(y0)})`);
+    const g = svg
+      .append('g')
+      .attr('class', 'plot panel')
+      .attr('transform', `translate(${r2(12 + axisW)},${r2(y0)})`);
     drawYAxis(g, yScale, yTicks, { height: plotH, label: 'price (USD/Mcycle)', grid: plotW, width: axisW, scale: log ? 'log' : 'linear' });
     drawXAxis(g, xScale, xTicks, { y: plotH, label: `time (${unit.label})`, width: plotW });
     drawNoData(g, plotW / 2, plotH / 2, 'no delivered jobs: no prices');
@@ -78,13 +99,31 @@ export function priceOverTimeChart(timeseries: readonly Row[], opts: ChartOption
     const row = Math.floor(i / cols);
     const px = 12 + axisW + col * (panelW + gapX);
     const py = y0 + row * panelH + (multiples ? 36 : 0);
-    const g = svg.append('g').attr('class', 'plot panel').attr('data-series', s.name).attr('transform', `translate(${r2(px)},${r2(py)})`);
+    const g = svg
+      .append('g')
+      .attr('class', 'plot panel')
+      .attr('data-series', s.name)
+      .attr('transform', `translate(${r2(px)},${r2(py)})`);
     const ps = means.get(s.name) ?? [];
     const defined = ps.filter((p) => p.v !== null);
     if (multiples) {
       const mean = defined.length ? defined.reduce((a, p) => a + (p.v ?? 0), 0) / defined.length : null;
-      g.append('text').attr('class', 'panel-title').attr('x', 0).attr('y', -22).attr('font-weight', 'bold').attr('font-size', 12).attr('fill', s.color === '#F0E442' ? MUTED : s.color).text(truncateMiddle(s.name, 34));
-      if (mean !== null) g.append('text').attr('class', 'panel-value').attr('x', 0).attr('y', -8).attr('font-size', 11).attr('fill', MUTED).text(`mean ${fmtUsd(mean)}/Mcycle${mean === 0 ? ': requesters paid nothing' : ''}`);
+      g.append('text')
+        .attr('class', 'panel-title')
+        .attr('x', 0)
+        .attr('y', -22)
+        .attr('font-weight', 'bold')
+        .attr('font-size', 12)
+        .attr('fill', s.color === '#F0E442' ? MUTED : s.color)
+        .text(truncateMiddle(s.name, 34));
+      if (mean !== null)
+        g.append('text')
+          .attr('class', 'panel-value')
+          .attr('x', 0)
+          .attr('y', -8)
+          .attr('font-size', 11)
+          .attr('fill', MUTED)
+          .text(`mean ${fmtUsd(mean)}/Mcycle${mean === 0 ? ': requesters paid nothing' : ''}`);
     }
     // The y axis with its labels only on the first column; every panel has its grid lines.
     drawYAxis(g, yScale, col === 0 ? yTicks : yTicks.map((t) => ({ value: t.value, label: '' })), {
@@ -94,21 +133,42 @@ export function priceOverTimeChart(timeseries: readonly Row[], opts: ChartOption
       width: axisW,
       scale: log ? 'log' : 'linear',
     });
-    drawXAxis(g, xScale, xTicks, { y: plotH, label: row === rows - 1 || i + cols >= panels.length ? `time (${unit.label})` : undefined, width: plotW });
+    drawXAxis(g, xScale, xTicks, {
+      y: plotH,
+      label: row === rows - 1 || i + cols >= panels.length ? `time (${unit.label})` : undefined,
+      width: plotW,
+    });
     if (multiples) {
       for (const other of series) {
         if (other.name === s.name) continue;
-        g.append('path').attr('class', 'context').attr('d', pathOf(means.get(other.name) ?? [])).attr('fill', 'none').attr('stroke', GREY).attr('stroke-opacity', 0.45).attr('stroke-width', 1);
+        g.append('path')
+          .attr('class', 'context')
+          .attr('d', pathOf(means.get(other.name) ?? []))
+          .attr('fill', 'none')
+          .attr('stroke', GREY)
+          .attr('stroke-opacity', 0.45)
+          .attr('stroke-width', 1);
       }
     }
     if (defined.length === 0) drawNoData(g, plotW / 2, plotH / 2, 'no delivered jobs');
-    const path = g.append('path').attr('class', 'series').attr('data-series', s.name).attr('d', pathOf(ps)).attr('fill', 'none').attr('stroke', s.color).attr('stroke-width', 2);
+    const path = g
+      .append('path')
+      .attr('class', 'series')
+      .attr('data-series', s.name)
+      .attr('d', pathOf(ps))
+      .attr('fill', 'none')
+      .attr('stroke', s.color)
+      .attr('stroke-width', 2);
     if (s.dash) path.attr('stroke-dasharray', s.dash);
     path.append('title').text(s.name);
     if (defined.length <= 40) {
       for (const p of defined) {
         if (log && (p.v ?? 0) <= 0) continue;
-        g.append('circle').attr('cx', r2(xScale(p.t / unit.seconds))).attr('cy', r2(yScale(p.v ?? 0))).attr('r', 2.2).attr('fill', s.color);
+        g.append('circle')
+          .attr('cx', r2(xScale(p.t / unit.seconds)))
+          .attr('cy', r2(yScale(p.v ?? 0)))
+          .attr('r', 2.2)
+          .attr('fill', s.color);
       }
     }
   });

@@ -73,7 +73,12 @@ export const MAX_FACETS = 12;
  * The facets of a sweep chart: every combination (in file order) of the grid parameters other than
  * `param` that take more than one value and are not held fixed by the caller.
  */
-export function sweepFacets(aggregate: readonly Row[], param: string | null, gridColumns: readonly string[], fixed: Readonly<Record<string, string>> = {}): { columns: string[]; combos: Array<Record<string, string>> } {
+export function sweepFacets(
+  aggregate: readonly Row[],
+  param: string | null,
+  gridColumns: readonly string[],
+  fixed: Readonly<Record<string, string>> = {},
+): { columns: string[]; combos: Array<Record<string, string>> } {
   const columns = gridColumns.filter((c) => c !== param && !(c in fixed) && distinct(aggregate, c).length > 1);
   const seen = new Map<string, Record<string, string>>();
   for (const r of aggregate) {
@@ -121,7 +126,9 @@ export function sweepChart(aggregate: readonly Row[], opts: SweepChartOptions = 
   const title = opts.title ?? `${info.label[0].toUpperCase()}${info.label.slice(1)} vs ${short}`;
   const fixedTxt = fixedText(aggregate, given);
   const maxN = Math.max(0, ...inView.map((r) => num(r, 'n') ?? 0));
-  const facetTxt = facetCols.length ? `; one panel per ${facetCols.map(shortParam).join(' × ')}${allCombos.length > combos.length ? ` (the first ${combos.length} of ${allCombos.length}; the rest are in aggregate.csv)` : ''}` : '';
+  const facetTxt = facetCols.length
+    ? `; one panel per ${facetCols.map(shortParam).join(' × ')}${allCombos.length > combos.length ? ` (the first ${combos.length} of ${allCombos.length}; the rest are in aggregate.csv)` : ''}`
+    : '';
   const subtitle = `${maxN >= 2 ? 'Mean over seeds with 95% CI band (t)' : 'One seed per point'}${fixedTxt ? `; fixed: ${fixedTxt}` : ''}${facetTxt}`;
   const root = createChart(`sweep-${metric}`, W, 0, title);
   const { svg } = root;
@@ -180,12 +187,28 @@ export function sweepChart(aggregate: readonly Row[], opts: SweepChartOptions = 
   panels.forEach((p, i) => {
     const col = i % cols;
     const row = Math.floor(i / cols);
-    const g = svg.append('g').attr('class', 'plot panel').attr('transform', `translate(${r2(left + col * (panelW + gapX))},${r2(y + row * panelH + titleH)})`);
+    const g = svg
+      .append('g')
+      .attr('class', 'plot panel')
+      .attr('transform', `translate(${r2(left + col * (panelW + gapX))},${r2(y + row * panelH + titleH)})`);
     if (facetCols.length) {
-      const label = Object.entries(p.combo).map(([k, v]) => `${shortParam(k)} = ${v}`).join(', ');
-      g.append('text').attr('class', 'panel-title').attr('x', 0).attr('y', -8).attr('font-weight', 'bold').attr('font-size', 12).text(truncateMiddle(label, Math.max(12, Math.floor(panelW / 7))));
+      const label = Object.entries(p.combo)
+        .map(([k, v]) => `${shortParam(k)} = ${v}`)
+        .join(', ');
+      g.append('text')
+        .attr('class', 'panel-title')
+        .attr('x', 0)
+        .attr('y', -8)
+        .attr('font-weight', 'bold')
+        .attr('font-size', 12)
+        .text(truncateMiddle(label, Math.max(12, Math.floor(panelW / 7))));
     }
-    drawYAxis(g, yScale, col === 0 ? yTicks : yTicks.map((t) => ({ value: t.value, label: '' })), { height: plotH, label: col === 0 ? axisLabel(info) : undefined, grid: panelW, width: yAxisWidth(yTicks) });
+    drawYAxis(g, yScale, col === 0 ? yTicks : yTicks.map((t) => ({ value: t.value, label: '' })), {
+      height: plotH,
+      label: col === 0 ? axisLabel(info) : undefined,
+      grid: panelW,
+      width: yAxisWidth(yTicks),
+    });
     xAxis.draw(g, plotH, panelW, param ?? 'grid point');
     if (ys.length === 0) drawNoData(g, panelW / 2, plotH / 2, `no ${metric}_mean values`);
     drawSweepSeries(g, series, p.pts, xAxis.xOf, yScale, maxN >= 2, short, info.fmt);
@@ -210,11 +233,17 @@ function sweepXAxis(xsRaw: readonly string[], numeric: boolean, width: number) {
       const xl = extentScale(xs, [10, plotW - 10]).domain([lo, hi]);
       const nice = fitTicks(xl, plotW, 'x');
       // Grid values are what was run: tick those when there are few, otherwise nice ticks.
-      xTicks = xs.length <= 12 && fitsAll(xs.map(fmtTick), plotW) ? [...xs].sort((a, b) => a - b).map((v) => ({ value: v, label: fmtTick(v) })) : nice;
+      xTicks =
+        xs.length <= 12 && fitsAll(xs.map(fmtTick), plotW)
+          ? [...xs].sort((a, b) => a - b).map((v) => ({ value: v, label: fmtTick(v) }))
+          : nice;
       scaleFn = xl;
       xOf = (p) => xl(p.x);
     } else {
-      const pt = scalePoint<number>().domain(xsRaw.map((_, i) => i)).range([0, plotW]).padding(0.5);
+      const pt = scalePoint<number>()
+        .domain(xsRaw.map((_, i) => i))
+        .range([0, plotW])
+        .padding(0.5);
       xTicks = xsRaw.map((_, i) => ({ value: i, label: labels[i] }));
       scaleFn = (v) => pt(v) ?? 0;
       xOf = (p) => pt(p.x) ?? 0;
@@ -247,15 +276,37 @@ function sweepXAxis(xsRaw: readonly string[], numeric: boolean, width: number) {
       for (const t of xTicks) {
         const x = r2(scaleFn(t.value));
         a.append('line').attr('x1', x).attr('x2', x).attr('y1', 0).attr('y2', 5).attr('stroke', MUTED);
-        a.append('text').attr('transform', `translate(${x},10) rotate(-30)`).attr('text-anchor', 'end').attr('dy', '0.7em').attr('font-size', TICK_FONT).attr('fill', MUTED).text(t.label);
+        a.append('text')
+          .attr('transform', `translate(${x},10) rotate(-30)`)
+          .attr('text-anchor', 'end')
+          .attr('dy', '0.7em')
+          .attr('font-size', TICK_FONT)
+          .attr('fill', MUTED)
+          .text(t.label);
       }
-      a.append('text').attr('class', 'axis-title').attr('x', r2(w / 2)).attr('y', 36 + extraBottom).attr('text-anchor', 'middle').attr('font-size', 12).attr('fill', INK).text(label);
+      a.append('text')
+        .attr('class', 'axis-title')
+        .attr('x', r2(w / 2))
+        .attr('y', 36 + extraBottom)
+        .attr('text-anchor', 'middle')
+        .attr('font-size', 12)
+        .attr('fill', INK)
+        .text(label);
     },
   };
 }
 
 /** One panel's lines, CI bands and points. */
-function drawSweepSeries(g: Sel, series: readonly Series[], pts: Map<string, Pt[]>, xOf: (p: { x: number }) => number, yScale: (v: number) => number, bands: boolean, short: string, fmt: (x: number | null) => string): void {
+function drawSweepSeries(
+  g: Sel,
+  series: readonly Series[],
+  pts: Map<string, Pt[]>,
+  xOf: (p: { x: number }) => number,
+  yScale: (v: number) => number,
+  bands: boolean,
+  short: string,
+  fmt: (x: number | null) => string,
+): void {
   for (const s of series) {
     const ps = pts.get(s.name) ?? [];
     if (bands) {
@@ -265,19 +316,35 @@ function drawSweepSeries(g: Sel, series: readonly Series[], pts: Map<string, Pt[
         .y0((p) => yScale(p.lo ?? 0))
         .y1((p) => yScale(p.hi ?? 0))
         .digits(2);
-      g.append('path').attr('class', 'band').attr('d', band(ps) ?? '').attr('fill', s.color).attr('fill-opacity', 0.18);
+      g.append('path')
+        .attr('class', 'band')
+        .attr('d', band(ps) ?? '')
+        .attr('fill', s.color)
+        .attr('fill-opacity', 0.18);
     }
     const ln = line<Pt>()
       .defined((p) => p.m !== null)
       .x(xOf)
       .y((p) => yScale(p.m ?? 0))
       .digits(2);
-    const path = g.append('path').attr('class', 'series').attr('d', ln(ps) ?? '').attr('fill', 'none').attr('stroke', s.color).attr('stroke-width', 2);
+    const path = g
+      .append('path')
+      .attr('class', 'series')
+      .attr('d', ln(ps) ?? '')
+      .attr('fill', 'none')
+      .attr('stroke', s.color)
+      .attr('stroke-width', 2);
     if (s.dash) path.attr('stroke-dasharray', s.dash);
     path.append('title').text(s.name);
     for (const p of ps) {
       if (p.m === null) continue;
-      g.append('circle').attr('cx', r2(xOf(p))).attr('cy', r2(yScale(p.m))).attr('r', 3.5).attr('fill', s.color).append('title').text(`${s.name}, ${short} = ${p.key}: ${fmt(p.m)}`);
+      g.append('circle')
+        .attr('cx', r2(xOf(p)))
+        .attr('cy', r2(yScale(p.m)))
+        .attr('r', 3.5)
+        .attr('fill', s.color)
+        .append('title')
+        .text(`${s.name}, ${short} = ${p.key}: ${fmt(p.m)}`);
     }
   }
 }
