@@ -22,4 +22,5 @@ export {
 } from './reverse-dutch/index.js';
 export { sealedBid, sealedBidDefaults, sealedBidPresets, clear, type SealedBidParams, type SealedBidState, type Clearing } from './sealed-bid/index.js';
 export { selfHosted, selfHostedDefaults, selfHostedPresets, type SelfHostedParams, type SelfHostedState } from './self-hosted/index.js';
+export { firstFit, firstFitDefaults, firstFitPresets, FF_TAG_LIMIT, type FirstFitParams, type FirstFitState } from './first-fit/index.js';
 export { mechanisms, mechanismById, type MechanismEntry } from './registry.js';

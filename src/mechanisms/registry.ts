@@ -1,3 +1,4 @@
+import { firstFit, firstFitDefaults, firstFitPresets } from './first-fit/index.js';
 import { orderBook, orderBookDefaults, orderBookPresets } from './order-book/index.js';
 import { proofRace, raceDefaults, racePresets } from './race/index.js';
 import { randomAllocation } from './random/index.js';
@@ -94,6 +95,7 @@ const entries: readonly MechanismEntry[] = [
     selfHostedDefaults,
     selfHostedPresets,
   ),
+  entry('first-fit', 'First-fit assignment (Fermah): the first free node with compatible hardware gets the job, FIFO queue otherwise, committed availability, rejected after the time limit', (p) => firstFit(p), firstFitDefaults, firstFitPresets),
 ];
 
 /** Every registered mechanism, in registration order. */

@@ -136,6 +136,7 @@ export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, z
     retries: count(1000),
     dropLate: bool,
   },
+  'first-fit': { limit: oneOf('deadline', 'fixed'), timeout: seconds, committed: bool, priceShare: share, protocolFeeBps: bps, retries: count(1000) },
 };
 
 /** One problem in a mechanism's params: a path below `params` and a message. */
