@@ -21,6 +21,9 @@ const arbScenario = fc.record({
     'first-fit',
     { id: 'first-fit', preset: 'fermah' },
     { id: 'first-fit', params: { committed: false, priceShare: 0.8, protocolFeeBps: 500, retries: 0 } },
+    'batch-auction',
+    { id: 'batch-auction', preset: 'dara-5m' },
+    { id: 'batch-auction', params: { period: 15, askTtl: 600, retries: 0 } },
   ),
 });
 
