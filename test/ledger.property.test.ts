@@ -18,6 +18,12 @@ const arbScenario = fc.record({
     { id: 'random', preset: 'zkcloud' },
     { id: 'random', preset: 'gevulot-2023' },
     { id: 'random', params: { onNoCapacity: 'fail', lastResortRace: true, protocolShare: 0.1, txFeeUsd: 0.01 } },
+    'first-fit',
+    { id: 'first-fit', preset: 'fermah' },
+    { id: 'first-fit', params: { committed: false, priceShare: 0.8, protocolFeeBps: 500, retries: 0 } },
+    'batch-auction',
+    { id: 'batch-auction', preset: 'dara-5m' },
+    { id: 'batch-auction', params: { period: 15, askTtl: 600, retries: 0 } },
   ),
 });
 

@@ -52,6 +52,8 @@ export const POOL: unknown[] = [
   'job',
   'first',
   'second',
+  'deadline',
+  'fixed',
   'gpu-rtx4090',
   'gpu-l4',
   'gpu-l40',

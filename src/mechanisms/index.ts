@@ -3,7 +3,7 @@
  * engine, no clock, no I/O; randomness (the beacon) comes in with the inputs. Runs in Node and in
  * a browser (no Node built-ins).
  *
- * The six mechanisms are built by factories that refuse unknown parameter names; each is driven by
+ * The mechanisms are built by factories that refuse unknown parameter names; each is driven by
  * the one {@link step} dispatcher over its handler table. See `types.ts` for the protocol
  * vocabulary, the timing contract and how to rebuild a state from its input log.
  *
@@ -86,4 +86,17 @@ export {
   type Clearing,
 } from './sealed-bid/index.js';
 export { selfHosted, selfHostedDefaults, selfHostedPresets, type SelfHostedParams, type SelfHostedState } from './self-hosted/index.js';
+export { firstFit, firstFitDefaults, firstFitPresets, FF_TAG_LIMIT, type FirstFitParams, type FirstFitState } from './first-fit/index.js';
+export {
+  batchAuction,
+  batchAuctionDefaults,
+  batchAuctionPresets,
+  mcafee,
+  BATCH_TAG_CLEAR,
+  BATCH_TAG_DEADLINE,
+  type BatchAuctionParams,
+  type BatchAuctionState,
+  type McAfeeResult,
+  type Order,
+} from './batch-auction/index.js';
 export { mechanisms, mechanismById, type MechanismEntry } from './registry.js';

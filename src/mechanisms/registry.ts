@@ -1,3 +1,5 @@
+import { batchAuction, batchAuctionDefaults, batchAuctionPresets } from './batch-auction/index.js';
+import { firstFit, firstFitDefaults, firstFitPresets } from './first-fit/index.js';
 import { orderBook, orderBookDefaults, orderBookPresets } from './order-book/index.js';
 import { proofRace, raceDefaults, racePresets } from './race/index.js';
 import { randomAllocation } from './random/index.js';
@@ -95,6 +97,20 @@ const entries: readonly MechanismEntry[] = [
     (p) => selfHosted(p),
     selfHostedDefaults,
     selfHostedPresets,
+  ),
+  entry(
+    'first-fit',
+    'First-fit assignment (Fermah): the first free node with compatible hardware gets the job, FIFO queue otherwise, committed availability, rejected after the time limit',
+    (p) => firstFit(p),
+    firstFitDefaults,
+    firstFitPresets,
+  ),
+  entry(
+    'batch-auction',
+    "Periodic sealed-bid double auction (Lagrange DARA spirit): each period clears a batch of jobs against the free nodes' sealed asks by McAfee trade reduction, all or nothing per job, budget-balanced",
+    (p) => batchAuction(p),
+    batchAuctionDefaults,
+    batchAuctionPresets,
   ),
 ];
 

@@ -187,6 +187,15 @@ export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, z
     retries: count(1000),
     dropLate: bool,
   },
+  'first-fit': {
+    limit: oneOf('deadline', 'fixed'),
+    timeout: seconds,
+    committed: bool,
+    priceShare: share,
+    protocolFeeBps: bps,
+    retries: count(1000),
+  },
+  'batch-auction': { period: atLeastOne(86_400), askTtl: positiveSeconds, retries: count(1000) },
 };
 
 /** One problem in a mechanism's params: a path below `params` and a message. */

@@ -1,0 +1,231 @@
+import { resolveParams } from '../resolve-params.js';
+import { FreeIndex } from '../free-index.js';
+import type { Decision, Handlers, Job, Mechanism, OperatorInfo, ProtocolState, RefusalReason, Seconds } from '../types.js';
+import { defineMechanism, fits, seenIds } from '../types.js';
+import { firstFitDefaults, firstFitPresets, type FirstFitParams } from './params.js';
+
+export { firstFitDefaults, firstFitPresets, type FirstFitParams } from './params.js';
+
+/** Timer tag: the seeker's time limit. */
+export const FF_TAG_LIMIT = 1;
+
+interface FfJob {
+  readonly job: Job;
+  /** Failed attempts so far. */
+  failures: number;
+  /** The node proving it, -1 while queued. */
+  node: number;
+  queued: boolean;
+  done: boolean;
+  /** Nodes that declined it (only without availability commitments). */
+  declined: number[];
+}
+
+/** The mechanism-owned state of first-fit assignment. */
+export interface FirstFitState extends ProtocolState {
+  index: FreeIndex;
+  /** Capacities of every node that ever joined (to reject a job no node could ever run). */
+  capacities: OperatorInfo['capacity'][];
+  jobs: Map<number, FfJob>;
+  /** FIFO of waiting jobs (lazy deletion). */
+  queue: FfJob[];
+  qHead: number;
+  /** Jobs to re-assign after a failure or a decline: served before the queue. */
+  retry: FfJob[];
+  /** Node id → the job it proves. */
+  nodeJob: (FfJob | undefined)[];
+  scratch: number[];
+}
+
+/**
+ * First-fit assignment (mechanism id `first-fit`), Fermah's Matchmaker
+ * (docs.fermah.xyz/network/proof-request-life-cycle): it "runs through the list of available
+ * Operators and assigns a given task to the first one that has a compatible hardware configuration
+ * (one that is equivalent or stronger than the required configuration)". The list is in node id
+ * (registration) order; a job that finds no free compatible node waits in a FIFO queue. A job not
+ * delivered within the seeker's time limit is `rejected` (its attempt aborted, nothing paid).
+ * Operators have committed availability when they registered, so assignments are `committed`.
+ * On identical nodes, with no limit, it is an M/G/c FIFO queue.
+ */
+export function firstFit(params: Partial<FirstFitParams> & { preset?: string } = {}): Mechanism<FirstFitState> {
+  const p: FirstFitParams = resolveParams('first-fit', firstFitDefaults, firstFitPresets, params);
+  const preset = params.preset;
+  if (p.limit !== 'deadline' && p.limit !== 'fixed') throw new RangeError('first-fit: limit must be "deadline" or "fixed"');
+  if (!(p.timeout >= 0)) throw new RangeError('first-fit: timeout must be ≥ 0');
+  if (!(p.priceShare >= 0 && p.priceShare <= 1)) throw new RangeError('first-fit: priceShare must be 0-1');
+  if (!(p.protocolFeeBps >= 0 && p.protocolFeeBps <= 10_000)) throw new RangeError('first-fit: protocolFeeBps must be 0-10000');
+  if (!(Number.isInteger(p.retries) && p.retries >= 0)) throw new RangeError('first-fit: retries must be an integer ≥ 0');
+
+  function end(s: FirstFitState, rec: FfJob, outcome: 'delivered' | 'failed' | 'rejected', node: number, out: Decision[]): void {
+    rec.done = true;
+    rec.queued = false;
+    s.jobs.delete(rec.job.id);
+    out.push({ type: 'done', jobId: rec.job.id, outcome, operator: node });
+    out.push({ type: 'close', jobId: rec.job.id });
+  }
+
+  /** Assigns `rec` to the first (lowest-id) free compatible node that has not declined it; false if none. */
+  function place(s: FirstFitState, rec: FfJob, out: Decision[]): boolean {
+    const profiles = s.index.eligibleProfiles(rec.job.request, s.scratch);
+    const n = s.index.countFree(profiles);
+    for (let k = 0; k < n; k++) {
+      const node = s.index.kth(profiles, k);
+      if (rec.declined.length > 0 && rec.declined.includes(node)) continue;
+      s.index.setFree(node, false);
+      s.nodeJob[node] = rec;
+      rec.node = node;
+      rec.queued = false;
+      const price = Math.round(rec.job.maxPrice * p.priceShare);
+      out.push({
+        type: 'assign',
+        jobId: rec.job.id,
+        operator: node,
+        price,
+        role: rec.failures > 0 ? 'fallback' : 'primary',
+        committed: p.committed,
+      });
+      return true;
+    }
+    return false;
+  }
+
+  /** Serves waiting jobs while nodes are free: re-assignments first, then the queue in arrival order. */
+  function drain(s: FirstFitState, out: Decision[]): void {
+    for (let i = 0; i < s.retry.length && s.index.freeCount > 0; i++) {
+      const rec = s.retry[i]!;
+      if (!rec.queued || place(s, rec, out)) s.retry.splice(i--, 1);
+    }
+    const q = s.queue;
+    for (let i = s.qHead; i < q.length && s.index.freeCount > 0; i++) {
+      const rec = q[i]!;
+      if (rec.queued) place(s, rec, out);
+    }
+    while (s.qHead < q.length && !q[s.qHead]!.queued) s.qHead++;
+    if (s.qHead > 1024 && s.qHead * 2 > q.length) {
+      s.queue = q.slice(s.qHead);
+      s.qHead = 0;
+    }
+  }
+
+  function freeNode(s: FirstFitState, node: number): void {
+    s.nodeJob[node] = undefined;
+    if (s.index.has(node)) s.index.setFree(node, true);
+  }
+
+  /** The node's current job, or why an answer about `jobId` from it changes nothing. */
+  function held(s: FirstFitState, node: number, jobId: number): FfJob | RefusalReason {
+    const rec = s.nodeJob[node];
+    if (!rec || rec.job.id !== jobId) return s.jobs.has(jobId) ? 'not-assigned' : 'unknown-job';
+    return rec;
+  }
+
+  function requeue(s: FirstFitState, rec: FfJob): void {
+    rec.node = -1;
+    rec.queued = true;
+    s.retry.push(rec);
+  }
+
+  const handlers: Handlers<FirstFitState> = {
+    submit: (s, input, now, _r, out) => {
+      const job = input.job;
+      const rec: FfJob = { job, failures: 0, node: -1, queued: false, done: false, declined: [] };
+      if (!s.capacities.some((c) => fits(c, job.request))) {
+        end(s, rec, 'rejected', -1, out);
+        return;
+      }
+      s.jobs.set(job.id, rec);
+      const limit = p.limit === 'deadline' ? job.deadline : p.timeout > 0 ? now + p.timeout : Infinity;
+      if (Number.isFinite(limit)) out.push({ type: 'timer', jobId: job.id, at: Math.max(now, limit), tag: FF_TAG_LIMIT });
+      if (!place(s, rec, out)) {
+        rec.queued = true;
+        s.queue.push(rec);
+      }
+    },
+    deliver: (s, input, _now, _r, out) => {
+      const rec = held(s, input.operator, input.jobId);
+      if (typeof rec === 'string') return rec;
+      const id = rec.job.id;
+      const price = Math.round(rec.job.maxPrice * p.priceShare);
+      const fee = Math.floor((price * p.protocolFeeBps) / 10_000);
+      if (price - fee > 0) out.push({ type: 'settle', jobId: id, operator: input.operator, amount: price - fee, source: 'escrow' });
+      if (fee > 0) out.push({ type: 'fee', jobId: id, amount: fee });
+      freeNode(s, input.operator);
+      end(s, rec, 'delivered', input.operator, out);
+      drain(s, out);
+      return undefined;
+    },
+    fail: (s, input, _now, _r, out) => {
+      const rec = held(s, input.operator, input.jobId);
+      if (typeof rec === 'string') return rec;
+      freeNode(s, input.operator);
+      rec.failures++;
+      if (rec.failures > p.retries) end(s, rec, 'failed', -1, out);
+      else requeue(s, rec);
+      drain(s, out);
+      return undefined;
+    },
+    decline: (s, input, _now, _r, out) => {
+      const rec = held(s, input.operator, input.jobId);
+      if (typeof rec === 'string') return rec;
+      // A committed operator cannot decline: its availability was promised at registration.
+      if (p.committed) return 'invalid';
+      rec.declined.push(input.operator);
+      freeNode(s, input.operator);
+      requeue(s, rec);
+      drain(s, out);
+      return undefined;
+    },
+    available: (s, input, _now, _r, out) => {
+      if (s.nodeJob[input.operator] === undefined && s.index.has(input.operator)) {
+        s.index.setFree(input.operator, true);
+        drain(s, out);
+      }
+    },
+    join: (s, input, _now, _r, out) => {
+      s.index.add(input.operator.id, input.operator.capacity);
+      s.index.setFree(input.operator.id, true);
+      s.capacities.push(input.operator.capacity);
+      drain(s, out);
+    },
+    leave: (s, input) => {
+      // Work in progress finishes (its deliver or fail still counts); the node takes no new job.
+      s.index.remove(input.operator);
+    },
+    timer: (s, input, _now, _r, out) => {
+      const rec = s.jobs.get(input.jobId);
+      if (!rec || rec.done || input.tag !== FF_TAG_LIMIT) return;
+      // The seeker's time limit: REJECTED, the running attempt (if any) aborted, nothing paid.
+      const node = rec.node;
+      if (node >= 0) {
+        out.push({ type: 'abort', jobId: rec.job.id, operator: node });
+        freeNode(s, node);
+      }
+      end(s, rec, 'rejected', -1, out);
+      drain(s, out);
+    },
+  };
+
+  return defineMechanism<FirstFitState>({
+    type: 'first-fit',
+    params: { ...p, ...(preset ? { preset } : {}) },
+    init(operators: readonly OperatorInfo[]): FirstFitState {
+      const index = new FreeIndex(operators.length + 1);
+      for (const o of operators) {
+        index.add(o.id, o.capacity);
+        index.setFree(o.id, true);
+      }
+      return {
+        seen: seenIds(),
+        index,
+        capacities: operators.map((o) => o.capacity),
+        jobs: new Map(),
+        queue: [],
+        qHead: 0,
+        retry: [],
+        nodeJob: [],
+        scratch: [],
+      };
+    },
+    handlers,
+  });
+}
