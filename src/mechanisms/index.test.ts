@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as core from './index.js';
 
 describe('pmsim/core exports the whole protocol', () => {
-  it('all six factories, step, audit, priceAt and the registry', () => {
+  it('every factory, step, audit, priceAt and the registry', () => {
     for (const name of [
       'randomAllocation',
       'proofRace',
@@ -10,6 +10,8 @@ describe('pmsim/core exports the whole protocol', () => {
       'reverseDutch',
       'sealedBid',
       'selfHosted',
+      'firstFit',
+      'batchAuction',
       'step',
       'audit',
       'verifySelection',
@@ -24,7 +26,7 @@ describe('pmsim/core exports the whole protocol', () => {
         .mechanisms()
         .map((m) => m.id)
         .sort(),
-    ).toEqual(['order-book', 'race', 'random', 'reverse-dutch', 'sealed-bid', 'self-hosted']);
+    ).toEqual(['batch-auction', 'first-fit', 'order-book', 'race', 'random', 'reverse-dutch', 'sealed-bid', 'self-hosted']);
   });
 
   const factories: [string, (p: Record<string, unknown>) => unknown][] = [

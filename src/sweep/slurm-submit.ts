@@ -106,10 +106,15 @@ export function describeSnapshot(s: FollowSnapshot): string {
   return `${s.shards.length} shards: ${parts.join(', ')} | ${s.done}/${s.total} runs done, ${s.failed} failed`;
 }
 
+/** Polls in a row that must see an empty queue before a sweep with missing runs is given up on. */
+export const EMPTY_POLLS = 5;
+
 /**
  * Polls squeue and the shard journals every `pollMs` until no task of `jobIds` is queued, calling
  * `onChange` whenever the picture changes. squeue failing a few times in a row (a busy or restarting
- * controller) is tolerated; ten in a row is an error.
+ * controller) is tolerated; ten in a row is an error. While runs are missing, an empty queue must be
+ * seen on {@link EMPTY_POLLS} polls in a row: a task that Slurm is requeueing can drop out of
+ * squeue's answer for a moment (seen in CI), and stopping then would gather a shard still to run.
  */
 export async function followJobs(
   jobIds: readonly string[],
@@ -120,6 +125,7 @@ export async function followJobs(
 ): Promise<FollowSnapshot> {
   let last = '';
   let failures = 0;
+  let empty = 0;
   for (;;) {
     let queued: QueuedTask[];
     try {
@@ -138,7 +144,8 @@ export async function followJobs(
       last = key;
       opts.onChange?.(snap);
     }
-    if (queued.length === 0) return snap;
+    empty = queued.length === 0 ? empty + 1 : 0;
+    if (empty > 0 && (done + failed >= total || empty >= EMPTY_POLLS)) return snap;
     await sleep(opts.pollMs);
   }
 }
