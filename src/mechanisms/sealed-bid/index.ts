@@ -85,17 +85,9 @@ export function clear(bids: readonly Bid[], eligible: (b: Bid) => boolean, settl
   return { winner: best, price };
 }
 
-/**
- * The sealed-bid reverse auction (mechanism id `sealed-bid`), Succinct SPN / Brevis style: on
- * submission the job is put to bids for `auctionPeriod` seconds; bids above the job's price limit
- * are ignored; at the close the lowest price (per Mcycle: one job, so the lowest total) wins among
- * operators under the stake cap; the winner is paid at first or second price when it delivers. A
- * job with no eligible bid fails (no re-auction). With `slashOnMiss`, a winner that fails or misses
- * the deadline loses its collateral (burned / treasury) and the requester gets the price back.
- */
-export function sealedBid(params: Partial<SealedBidParams> & { preset?: string } = {}): Mechanism<SealedBidState> {
+/** Sealed-bid's configuration: the parameters, checked, and the stake and dispenser settings derived from them. */
+function sealedBidConfig(params: Partial<SealedBidParams> & { preset?: string }) {
   const p: SealedBidParams = resolveParams('sealed-bid', sealedBidDefaults, sealedBidPresets, params);
-  const preset = params.preset;
   if (p.settlement !== 'first' && p.settlement !== 'second') throw new RangeError('sealed-bid: settlement must be "first" or "second"');
   if (!(p.auctionPeriod >= 0)) throw new RangeError('sealed-bid: auctionPeriod must be ≥ 0');
   if (!(p.slashBurnBps >= 0 && p.slashBurnBps <= 10_000)) throw new RangeError('sealed-bid: slashBurnBps must be 0-10000');
@@ -120,6 +112,12 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
     fullAtWeight: 0,
   };
   const dispensing = p.dispenseTokenUsd > 0 && p.dispenseRate > 0 && staking;
+  return { p, baseFee, stakeParams, staking, dispenseParams, dispensing };
+}
+
+/** Sealed-bid's rules: eligibility, the dispenser, the close of an auction, delivery and misses. */
+function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
+  const { p, baseFee, staking, dispensing } = cfg;
 
   /** May `op` bid on, or win, one more job now? The stake rule, or the flat `maxConcurrent` cap. */
   function mayHold(s: SealedBidState, op: number, now: Seconds): boolean {
@@ -234,6 +232,23 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
     rec.bids.push({ operator: op, price: Math.round(price), seq: s.seq++ });
     return undefined;
   }
+
+  return { addNode, scheduleDispense, dispense, miss, onClose, onDeliver, onBid };
+}
+
+/**
+ * The sealed-bid reverse auction (mechanism id `sealed-bid`), Succinct SPN / Brevis style: on
+ * submission the job is put to bids for `auctionPeriod` seconds; bids above the job's price limit
+ * are ignored; at the close the lowest price (per Mcycle: one job, so the lowest total) wins among
+ * operators under the stake cap; the winner is paid at first or second price when it delivers. A
+ * job with no eligible bid fails (no re-auction). With `slashOnMiss`, a winner that fails or misses
+ * the deadline loses its collateral (burned / treasury) and the requester gets the price back.
+ */
+export function sealedBid(params: Partial<SealedBidParams> & { preset?: string } = {}): Mechanism<SealedBidState> {
+  const cfg = sealedBidConfig(params);
+  const { p, stakeParams, dispenseParams } = cfg;
+  const preset = params.preset;
+  const { addNode, scheduleDispense, dispense, miss, onClose, onDeliver, onBid } = sealedBidRules(cfg);
 
   const handlers: Handlers<SealedBidState> = {
     submit: (s, input, now, _r, out) => {
