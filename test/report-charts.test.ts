@@ -172,6 +172,13 @@ describe('time, latency, cost and share charts', () => {
     expect(svg).toContain('class="zero"'); // the race fixture has an operator loss
   });
 
+  it('cost breakdown: keeps a mechanism:preset label whole and inside the chart', () => {
+    const rows = multi.summary.map((r) => (r.mechanism === 'order-book' ? { ...r, mechanism: 'reverse-dutch:boundless' } : r));
+    const svg = costBreakdownChart(rows);
+    expect(svg).toContain('>reverse-dutch:boundless</text>');
+    expect(outOfBounds(svg)).toEqual([]);
+  });
+
   it('market share: a panel per mechanism with stacked areas and the active-operators line', () => {
     const svg = marketShareChart(multi.shares, multi.timeseries);
     commonChecks(svg, 'market-share');

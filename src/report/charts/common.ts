@@ -76,8 +76,11 @@ export function scenarioOf(rows: readonly Row[]): string {
   return '';
 }
 
-/** Category labels for a left column: truncated, and the column width they need. */
-export function categoryColumn(names: readonly string[], fontSize: number, max = 22): { labels: string[]; width: number } {
+/**
+ * Category labels for a left column: truncated, and the column width they need. The default of 32
+ * characters keeps every registered `mechanism:preset` label whole (`reverse-dutch:boundless` is 23).
+ */
+export function categoryColumn(names: readonly string[], fontSize: number, max = 32): { labels: string[]; width: number } {
   const labels = names.map((n) => truncateMiddle(n, max));
   const width = Math.ceil(Math.max(0, ...labels.map((l) => textWidth(l, fontSize))));
   return { labels, width };
