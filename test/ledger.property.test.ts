@@ -13,6 +13,16 @@ const arbScenario = fc.record({
   meanGap: fc.integer({ min: 30, max: 1200 }),
   deadline: fc.integer({ min: 600, max: 14400 }),
   priceLimit: fc.double({ min: 0.0001, max: 0.002, noNaN: true }),
+  // Issue 13: a verifier committee (either payer) on some of the generated scenarios.
+  committee: fc.option(
+    fc.record({
+      size_min: fc.integer({ min: 1, max: 15 }),
+      share: fc.double({ min: 0, max: 0.5, noNaN: true }),
+      fee_usd: fc.double({ min: 0, max: 0.01, noNaN: true }),
+      paid_by: fc.constantFrom('requester', 'network'),
+    }),
+    { nil: undefined },
+  ),
   mechanism: fc.constantFrom(
     'random',
     { id: 'random', preset: 'zkcloud' },
@@ -46,6 +56,7 @@ describe('the ledger', () => {
               max_price_usd_per_mcycle: g.priceLimit,
             },
           ],
+          ...(g.committee ? { verifier_committee: g.committee } : {}),
         });
         const r = runMarket({ scenario: s, mechanism: createMechanism(resolveMechanism(s.mechanisms[0]!)), seed: g.seed });
         const m = r.metrics;

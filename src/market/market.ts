@@ -19,6 +19,7 @@ import { createAgents } from './responses.js';
 import { settingOf } from './self-hosted-cluster.js';
 import { createWorkRoom } from './work.js';
 import { collateralRule } from './collateral-limits.js';
+import { createCommittee } from './verifier-committee.js';
 
 export type { JobRow } from './context.js';
 
@@ -135,6 +136,9 @@ export function runMarket(o: MarketOptions): MarketResult {
   const work = createWorkRoom(ctx, agents, () => pump.busy);
   const money = createMoneyRoom(ctx);
   const outcomes = createOutcomeRoom(ctx);
+  // Issue 13's verifier committee: every market mechanism, not the self-hosted baseline (its own cluster).
+  const committee =
+    mech.type === 'self-hosted' ? undefined : createCommittee(ctx, s.verifier_committee, seed32(o.seed, run, 'verifier-committee'));
   const table: DecisionTable = {
     ...money,
     assign: work.assign,
@@ -143,7 +147,7 @@ export function runMarket(o: MarketOptions): MarketResult {
     solicit: agents.solicit,
     'request-ask': agents['request-ask'],
     timer: (d) => void sim.at(d.at, TIMER, d.jobId, d.tag),
-    done: outcomes.done,
+    done: committee ? committee.wrap(outcomes.done) : outcomes.done,
     close: outcomes.close,
     refused: outcomes.refused,
   };

@@ -68,6 +68,10 @@ export class RunMetrics {
   valueDeliveredUsd = 0;
   /** Σ over submitted jobs of max(0, value − cheapest eligible marginal cost), USD: an upper bound on surplus. */
   bestSurplusUsd = 0;
+  /** Paid to verifier committees (scenario `verifier_committee`), micro-USD; also in `revenue`. */
+  verification = 0;
+  /** Verifications done by committee members (one per member per verified proof). */
+  verifications = 0;
   /** Failed attempts a locker retried (once per job). */
   retries = 0;
   /** Locks and bids refused because the entity's capital could not cover the collateral. */
