@@ -23,6 +23,15 @@ const arbScenario = fc.record({
     }),
     { nil: undefined },
   ),
+  // Issue 13: chunked proving with aggregation on some of the generated scenarios.
+  chunking: fc.option(
+    fc.record({
+      chunk_mcycles: fc.integer({ min: 50, max: 600 }),
+      overhead_s: fc.integer({ min: 0, max: 60 }),
+      aggregation_mcycles: fc.integer({ min: 0, max: 40 }),
+    }),
+    { nil: undefined },
+  ),
   mechanism: fc.constantFrom(
     'random',
     { id: 'random', preset: 'zkcloud' },
@@ -54,6 +63,7 @@ describe('the ledger', () => {
               deadline: g.deadline,
               redundancy: g.redundancy,
               max_price_usd_per_mcycle: g.priceLimit,
+              ...(g.chunking ? { chunking: g.chunking } : {}),
             },
           ],
           ...(g.committee ? { verifier_committee: g.committee } : {}),

@@ -20,6 +20,7 @@ import { settingOf } from './self-hosted-cluster.js';
 import { createWorkRoom } from './work.js';
 import { collateralRule } from './collateral-limits.js';
 import { createCommittee } from './verifier-committee.js';
+import { createChunking } from './chunking.js';
 
 export type { JobRow } from './context.js';
 
@@ -139,6 +140,9 @@ export function runMarket(o: MarketOptions): MarketResult {
   // Issue 13's verifier committee: every market mechanism, not the self-hosted baseline (its own cluster).
   const committee =
     mech.type === 'self-hosted' ? undefined : createCommittee(ctx, s.verifier_committee, seed32(o.seed, run, 'verifier-committee'));
+  // Issue 13's chunked jobs: their pieces' outcomes are handled in chunking.ts, the rest as usual.
+  const chunking = createChunking(ctx, outcomes);
+  const done = chunking ? chunking.done(outcomes.done) : outcomes.done;
   const table: DecisionTable = {
     ...money,
     assign: work.assign,
@@ -147,8 +151,8 @@ export function runMarket(o: MarketOptions): MarketResult {
     solicit: agents.solicit,
     'request-ask': agents['request-ask'],
     timer: (d) => void sim.at(d.at, TIMER, d.jobId, d.tag),
-    done: committee ? committee.wrap(outcomes.done) : outcomes.done,
-    close: outcomes.close,
+    done: committee ? committee.wrap(done) : done,
+    close: chunking ? chunking.close(outcomes.close) : outcomes.close,
     refused: outcomes.refused,
   };
   const handle = (d: Decision): void => (table[d.type] as DecisionHandler<Decision['type']>)(d);
@@ -191,13 +195,22 @@ export function runMarket(o: MarketOptions): MarketResult {
     work,
     createEntryExit({ entities, nodes, ledger, metrics, window: s.window, collateral: ctx.collateral }),
     reject,
+    chunking?.split,
   );
   events.start();
   sim.run(s.duration);
   // Drain: no new arrivals; let in-flight jobs finish, for at most another `duration`.
   sim.run(s.duration * 2);
   setting.end(ctx);
-  return { metrics, ledger, population: pop, events: sim.events, openJobs: ctx.jobs.size, endTime: sim.now, refusals: outcomes.refusals };
+  return {
+    metrics,
+    ledger,
+    population: pop,
+    events: sim.events,
+    openJobs: ctx.jobs.size - (chunking?.openPieces() ?? 0),
+    endTime: sim.now,
+    refusals: outcomes.refusals,
+  };
 }
 
 /** What a job would cost a node and when it would finish, as strategies see it. */

@@ -134,6 +134,12 @@ export class RunMetrics {
     }
   }
 
+  /** Delivered work credited to an entity without a job outcome (a chunk of a chunked job). */
+  workDone(entity: number, mcycles: number): void {
+    this.totalWork[entity]! += mcycles;
+    this.cur[entity]! += mcycles;
+  }
+
   /** A delivered job's money is final: what the requester paid, in micro-USD. */
   jobPrice(paidMicros: number, mcycles: number): void {
     const usd = paidMicros / 1e6;
