@@ -149,7 +149,7 @@ export function createChunking(
         const p = pieceOf.get(d.jobId);
         if (!p) return inner(d);
         const rec = jobs.get(d.jobId);
-        if (!rec || rec.outcome !== '') return;
+        if (rec?.outcome !== '') return;
         rec.outcome = d.outcome;
         rec.doneAt = sim.now;
         rec.winner = d.operator;
