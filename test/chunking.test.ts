@@ -159,6 +159,31 @@ describe('a chunked job whose chunk fails', () => {
   });
 });
 
+describe('a chunked job whose chunks are refused at submission', () => {
+  it('is rejected once, its escrow returned in full (no chunk closes the job before the others opened)', () => {
+    // Random's fixed fee is above this limit: every chunk is rejected the moment it is submitted.
+    const t = traced({
+      requesters: [
+        {
+          name: 'cheap',
+          arrival: { dist: 'exponential', mean: '10m' },
+          size_mcycles: 500,
+          deadline: '1h',
+          max_price_usd_per_mcycle: 0.00001,
+          chunking: { chunk_mcycles: 50, aggregation_mcycles: 0 },
+        },
+      ],
+    });
+    const m = t.result.metrics;
+    expect(m.submitted).toBeGreaterThan(10);
+    expect(m.rejected).toBe(m.submitted);
+    expect(m.requesterPaid).toBe(0);
+    expect(t.result.ledger.total()).toBe(0);
+    expect(t.result.ledger.openEscrows()).toBe(0);
+    for (const r of t.rows) expect(t.dones.get(r.job_id + 10)?.outcome).toBe('rejected');
+  });
+});
+
 describe('money with chunked jobs', () => {
   it('is conserved under every mechanism, and every job ends in exactly one state', () => {
     for (const mech of ['random', 'race', 'order-book', 'reverse-dutch', 'sealed-bid', 'first-fit', 'batch-auction']) {

@@ -70,8 +70,8 @@ export function createChunking(
   const { sim, jobs, ledger, metrics, nodes, ownerOf, lastCost } = ctx;
   const pieceOf = new Map<number, Parent>();
 
-  /** Opens a piece: its record, its escrow (moved from the parent's), its submission at `at`. */
-  function open(p: Parent, job: Job, at: number): void {
+  /** Opens a piece: its record and its escrow (moved from the parent's); returns its submission. */
+  function open(p: Parent, job: Job): InputDraft {
     jobs.set(job.id, {
       job,
       escrowIn: job.maxPrice,
@@ -90,9 +90,13 @@ export function createChunking(
     }
     pieceOf.set(job.id, p);
     p.open++;
-    const submit: InputDraft = { type: 'submit', job, beacon: p.beacon };
-    if (at > sim.now) ctx.later(at, submit);
-    else ctx.feed(submit);
+    return { type: 'submit', job, beacon: p.beacon };
+  }
+
+  /** Gives a piece's submission to the mechanism at `at`. */
+  function submit(draft: InputDraft, at: number): void {
+    if (at > sim.now) ctx.later(at, draft);
+    else ctx.feed(draft);
   }
 
   function piece(parent: Job, id: number, mcycles: number, at: number, maxPrice: number): Job {
@@ -141,7 +145,10 @@ export function createChunking(
         attempts: 0,
       };
       const at = sim.now + rule.overhead_s;
-      for (let i = 0; i < n; i++) open(p, piece(job, firstId + i, mcycles, at, chunkBudget), at);
+      // Every chunk is opened before any is submitted: a chunk refused at once must not close the job early.
+      const drafts: InputDraft[] = [];
+      for (let i = 0; i < n; i++) drafts.push(open(p, piece(job, firstId + i, mcycles, at, chunkBudget)));
+      for (const d of drafts) submit(d, at);
       return n + 1;
     },
     done(inner) {
@@ -164,7 +171,7 @@ export function createChunking(
         if (!delivered) return parentDone(p, d.outcome, -1);
         if (d.jobId === p.aggId) return parentDone(p, 'delivered', d.operator);
         if (--p.pending > 0 || p.rec.outcome !== '') return;
-        if (p.aggMcycles > 0) open(p, piece(p.rec.job, p.aggId, p.aggMcycles, sim.now, p.aggBudget), sim.now);
+        if (p.aggMcycles > 0) submit(open(p, piece(p.rec.job, p.aggId, p.aggMcycles, sim.now, p.aggBudget)), sim.now);
         else parentDone(p, 'delivered', d.operator);
       };
     },
