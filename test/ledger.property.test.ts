@@ -23,6 +23,8 @@ const arbScenario = fc.record({
     }),
     { nil: undefined },
   ),
+  // Issue 13: multi-job nodes (bin packing) on some of the generated scenarios.
+  concurrent: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
   // Issue 13: chunked proving with aggregation on some of the generated scenarios.
   chunking: fc.option(
     fc.record({
@@ -54,7 +56,16 @@ describe('the ledger', () => {
           seed: g.seed,
           duration: '12h',
           mechanisms: [g.mechanism],
-          operators: [{ name: 'gpus', entities: g.entities, hardware: 'gpu-rtx4090', margin: 0.1, failure_prob: g.failure }],
+          operators: [
+            {
+              name: 'gpus',
+              entities: g.entities,
+              hardware: 'gpu-rtx4090',
+              margin: 0.1,
+              failure_prob: g.failure,
+              ...(g.concurrent ? { devices: g.concurrent, concurrent_jobs: true } : {}),
+            },
+          ],
           requesters: [
             {
               name: 'apps',

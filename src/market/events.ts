@@ -124,6 +124,7 @@ export function createEvents(
 
   sim.on(COMPLETE, (jobId, nodeId) => {
     const a = attempts.take(jobId, nodeId)!;
+    ctx.packing?.end(jobId, nodeId);
     const node = nodes[nodeId]!;
     node.outstanding--;
     lastCost[nodeId] = work.bookCompute(nodeId, a.end - a.start, jobs.get(jobId));

@@ -21,6 +21,7 @@ import { createWorkRoom } from './work.js';
 import { collateralRule } from './collateral-limits.js';
 import { createCommittee } from './verifier-committee.js';
 import { createChunking } from './chunking.js';
+import { createPackingRoom } from './packing-room.js';
 
 export type { JobRow } from './context.js';
 
@@ -131,6 +132,7 @@ export function runMarket(o: MarketOptions): MarketResult {
       return !Number.isFinite(cap) || micros <= 0 || Math.round(cap * 1e6) + ledger.balance(OPERATOR0 + entity) >= micros;
     },
     deactivate: (nodeId) => deactivate(ctx, nodeId),
+    packing: createPackingRoom(nodes),
   };
 
   const agents = createAgents(ctx);

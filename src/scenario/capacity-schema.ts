@@ -1,6 +1,6 @@
 /**
- * Scenario keys of issue 13's capacity options: the verifier committee (any mechanism) and chunked
- * proving with aggregation (per requester). Kept out of `schema.ts` so that file only names them.
+ * Scenario keys of issue 13's capacity options: the verifier committee (any mechanism), chunked
+ * proving with aggregation (per requester) and multi-job nodes (per operator group). Kept out of `schema.ts` so that file only names them.
  */
 import { z } from 'zod';
 
@@ -53,6 +53,17 @@ export const chunking = z
     aggregation_mcycles: nonNeg.describe('Aggregation work per chunk proof, Mcycles: the aggregation job has chunks × aggregation_mcycles'),
   })
   .describe('Chunked proving: large jobs split into chunks proven in parallel, then aggregated (latency and cost end to end)');
+
+/**
+ * Multi-job nodes: the group's nodes run several jobs at once while their requests fit the spare cpus,
+ * gpus and memory (bin packing). ZkCloud's nodes "run multiple provers and verifiers in parallel"
+ * (gevulot-docs@1b722dc `zkcloud-design/execution-guarantees.md:51`). Mechanisms that pack: first-fit.
+ */
+export const concurrentJobs = z
+  .boolean({ error: 'expected true or false' })
+  .describe(
+    'Nodes run several jobs at once while their requests fit the spare cpus, gpus and memory (bin packing; first-fit packs, other mechanisms give such a node one job at a time); each job runs at its dominant resource share of the node and pays that share of its cost',
+  );
 
 /** A scenario's verifier committee, defaults applied. */
 export type VerifierCommittee = z.output<typeof verifierCommittee>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { chunking, verifierCommittee } from './capacity-schema.js';
+import { chunking, concurrentJobs, verifierCommittee } from './capacity-schema.js';
 import { parseDuration } from './duration.js';
 
 const DURATION_HINT = 'a duration like 90s, 10m, 12h, 7d or a number of seconds';
@@ -127,6 +127,7 @@ const operatorGroup = z.strictObject({
     })
     .optional()
     .describe('Potential entrants: the group starts outside the market and enters when the margin clears the hurdle'),
+  concurrent_jobs: concurrentJobs.optional(),
 });
 
 const burst = z.strictObject({
