@@ -108,9 +108,35 @@ describe('multi-job nodes (operators[].concurrent_jobs) under first-fit', () => 
     }
   });
 
-  it('get one job at a time under mechanisms that do not pack (random), on their share of the node', () => {
-    const r = traced(true, 'random');
-    expect(r.maxConcurrent).toBe(1);
-    expect(r.result.metrics.delivered).toBeGreaterThan(0);
+  it('run under mechanisms that do not pack (sealed-bid, order-book): jobs delivered, money conserved', () => {
+    for (const mech of ['sealed-bid', 'order-book']) {
+      const r = traced(true, mech).result;
+      expect(r.metrics.delivered, mech).toBeGreaterThan(0);
+      expect(r.ledger.total(), mech).toBe(0);
+    }
+  });
+});
+
+describe('multi-job nodes under random allocation', () => {
+  const packed = traced(true, 'random');
+  it('run several jobs at once on a node, never more than its GPUs and memory hold', () => {
+    expect(packed.maxConcurrent).toBeGreaterThan(1);
+    expect(packed.overCapacity).toBe(false);
+    expect(traced(false, 'random').maxConcurrent).toBe(1);
+  });
+  it('conserve money, also with redundancy, fallbacks and the zkcloud preset', () => {
+    for (const t of [
+      packed,
+      traced(true, { id: 'random', preset: 'zkcloud' }),
+      traced(true, { id: 'random', params: { lastResortRace: true } }),
+    ]) {
+      const r = t.result;
+      const m = r.metrics;
+      expect(t.overCapacity).toBe(false);
+      expect(r.ledger.total()).toBe(0);
+      expect(m.requesterPaid + m.slashed).toBe(m.revenue - m.emission + m.protocol + m.burned);
+      expect(m.delivered + m.failed + m.expired + m.rejected + r.openJobs).toBe(m.submitted);
+      expect(m.busySeconds / m.nodeSeconds).toBeLessThanOrEqual(1);
+    }
   });
 });

@@ -21,7 +21,7 @@ import { createWorkRoom } from './work.js';
 import { collateralRule } from './collateral-limits.js';
 import { createCommittee } from './verifier-committee.js';
 import { createChunking } from './chunking.js';
-import { createPackingRoom } from './packing-room.js';
+import { createPackingRoom, type PackingRoom } from './packing-room.js';
 
 export type { JobRow } from './context.js';
 
@@ -125,7 +125,7 @@ export function runMarket(o: MarketOptions): MarketResult {
     lastActivity: 0,
     feed: (input) => pump.feed(input),
     later: (at, input) => events!.later(at, input),
-    quote: (node, job, bidders) => quote(sim, node, job, bidders, mech.type === 'reverse-dutch' ? collateralFor : undefined),
+    quote: (node, job, bidders) => quote(sim, node, job, bidders, mech.type === 'reverse-dutch' ? collateralFor : undefined, ctx.packing),
     collateralFor,
     canPost(entity, micros) {
       const cap = entities[entity]!.capitalUsd;
@@ -216,16 +216,32 @@ export function runMarket(o: MarketOptions): MarketResult {
 }
 
 /** What a job would cost a node and when it would finish, as strategies see it. */
-function quote(sim: Simulation, node: Node, job: Job, bidders?: number, collateralFor?: (job: Job, price: number) => number): Quote {
+function quote(
+  sim: Simulation,
+  node: Node,
+  job: Job,
+  bidders?: number,
+  collateralFor?: (job: Job, price: number) => number,
+  packing?: PackingRoom,
+): Quote {
   const m = node.model;
   const dur = m.duration(job.mcycles, job.kind);
-  const start = node.freeAt > sim.now ? node.freeAt : sim.now;
+  let start = node.freeAt > sim.now ? node.freeAt : sim.now;
+  let busy = node.outstanding > 0;
+  let span = dur;
+  if (packing && node.info.concurrent) {
+    // A multi-job node (issue 13): busy for a job only when it does not fit beside the running ones;
+    // the job runs on its share of the node (longer, at the same cost).
+    busy = !packing.fitsNow(node, job);
+    if (!busy) start = sim.now;
+    span = dur / packing.share(node, job);
+  }
   return {
     job,
     costUsd: (dur * m.hourlyCostUsd) / 3600,
-    durationS: dur,
-    finishAt: start + dur,
-    busy: node.outstanding > 0,
+    durationS: span,
+    finishAt: start + span,
+    busy,
     now: sim.now,
     bidders,
     capitalUsdPerHour: m.capitalUsdPerHour,

@@ -58,7 +58,7 @@ export interface OperatorInfo {
   readonly capitalUsd?: number;
   /**
    * The node runs several jobs at once while their requests fit its spare resources (bin packing,
-   * `packing.ts`); mechanisms that pack (first-fit) assign it more jobs, the others one at a time.
+   * `packing.ts`); mechanisms that pack (first-fit, random) assign it more jobs, the others one at a time.
    * Absent: one job at a time.
    */
   readonly concurrent?: boolean;

@@ -57,12 +57,12 @@ export const chunking = z
 /**
  * Multi-job nodes: the group's nodes run several jobs at once while their requests fit the spare cpus,
  * gpus and memory (bin packing). ZkCloud's nodes "run multiple provers and verifiers in parallel"
- * (gevulot-docs@1b722dc `zkcloud-design/execution-guarantees.md:51`). Mechanisms that pack: first-fit.
+ * (gevulot-docs@1b722dc `zkcloud-design/execution-guarantees.md:51`). Mechanisms that pack: first-fit and random.
  */
 export const concurrentJobs = z
   .boolean({ error: 'expected true or false' })
   .describe(
-    'Nodes run several jobs at once while their requests fit the spare cpus, gpus and memory (bin packing; first-fit packs, other mechanisms give such a node one job at a time); each job runs at its dominant resource share of the node and pays that share of its cost',
+    'Nodes run several jobs at once while their requests fit the spare cpus, gpus and memory (bin packing; first-fit and random pack, the other mechanisms give such a node one job at a time); each job runs at its dominant resource share of the node and pays that share of its cost',
   );
 
 /** A scenario's verifier committee, defaults applied. */
