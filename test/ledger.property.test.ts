@@ -13,6 +13,27 @@ const arbScenario = fc.record({
   meanGap: fc.integer({ min: 30, max: 1200 }),
   deadline: fc.integer({ min: 600, max: 14400 }),
   priceLimit: fc.double({ min: 0.0001, max: 0.002, noNaN: true }),
+  // Issue 13: a verifier committee (either payer) on some of the generated scenarios.
+  committee: fc.option(
+    fc.record({
+      size_min: fc.integer({ min: 1, max: 15 }),
+      share: fc.double({ min: 0, max: 0.5, noNaN: true }),
+      fee_usd: fc.double({ min: 0, max: 0.01, noNaN: true }),
+      paid_by: fc.constantFrom('requester', 'network'),
+    }),
+    { nil: undefined },
+  ),
+  // Issue 13: multi-job nodes (bin packing) on some of the generated scenarios.
+  concurrent: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+  // Issue 13: chunked proving with aggregation on some of the generated scenarios.
+  chunking: fc.option(
+    fc.record({
+      chunk_mcycles: fc.integer({ min: 50, max: 600 }),
+      overhead_s: fc.integer({ min: 0, max: 60 }),
+      aggregation_mcycles: fc.integer({ min: 0, max: 40 }),
+    }),
+    { nil: undefined },
+  ),
   mechanism: fc.constantFrom(
     'random',
     { id: 'random', preset: 'zkcloud' },
@@ -35,7 +56,16 @@ describe('the ledger', () => {
           seed: g.seed,
           duration: '12h',
           mechanisms: [g.mechanism],
-          operators: [{ name: 'gpus', entities: g.entities, hardware: 'gpu-rtx4090', margin: 0.1, failure_prob: g.failure }],
+          operators: [
+            {
+              name: 'gpus',
+              entities: g.entities,
+              hardware: 'gpu-rtx4090',
+              margin: 0.1,
+              failure_prob: g.failure,
+              ...(g.concurrent ? { devices: g.concurrent, concurrent_jobs: true } : {}),
+            },
+          ],
           requesters: [
             {
               name: 'apps',
@@ -44,8 +74,10 @@ describe('the ledger', () => {
               deadline: g.deadline,
               redundancy: g.redundancy,
               max_price_usd_per_mcycle: g.priceLimit,
+              ...(g.chunking ? { chunking: g.chunking } : {}),
             },
           ],
+          ...(g.committee ? { verifier_committee: g.committee } : {}),
         });
         const r = runMarket({ scenario: s, mechanism: createMechanism(resolveMechanism(s.mechanisms[0]!)), seed: g.seed });
         const m = r.metrics;

@@ -20,6 +20,7 @@ export const MONEY_COLUMNS: ReadonlySet<string> = new Set([
   'refunded_usd',
   'slashed_usd',
   'emission_usd',
+  'verification_cost_usd',
   'cloud_cost_usd',
   'attack_cost_usd',
 ]);

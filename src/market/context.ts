@@ -11,6 +11,7 @@ import type { CollateralBook } from './entry-exit.js';
 import type { JobTable } from './job-table.js';
 import type { Ledger } from './ledger.js';
 import type { Entity, Node } from './population.js';
+import type { PackingRoom } from './packing-room.js';
 
 /** Event kinds of the shell's kernel. */
 export const ARRIVAL = 0;
@@ -100,6 +101,8 @@ export interface MarketContext {
   canPost(entity: number, micros: number): boolean;
   /** A node stops taking work (exit or ejection). */
   deactivate(nodeId: number): void;
+  /** Running attempts of multi-job nodes (issue 13, `packing-room.ts`); absent when no node is concurrent. */
+  readonly packing?: PackingRoom;
 }
 
 /** Carries out one kind of decision. */

@@ -22,7 +22,13 @@ export interface MarketEvents {
  * Registers the event handlers of a market run on its kernel. `reject` ends a job that no node of
  * the run could ever serve (`rejected` at submission, the same under every mechanism).
  */
-export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: EntryExit, reject: (jobId: number) => void): MarketEvents {
+export function createEvents(
+  ctx: MarketContext,
+  work: WorkRoom,
+  entryExit: EntryExit,
+  reject: (jobId: number) => void,
+  split?: (rec: JobRec, firstId: number, beacon: Uint8Array) => number,
+): MarketEvents {
   const { sim, nodes, entities, demand, jobs, ledger, metrics, attempts, lastCost } = ctx;
   const s = ctx.scenario;
   // Requesters whose jobs no node of this run could ever serve (issue 15): never shown to the mechanism.
@@ -104,14 +110,21 @@ export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: Entr
       reject(job.id);
       return;
     }
-    submitIn.job = job;
     seededBeacon(sim.now, submitIn.beacon);
+    // A chunked job (issue 13): its chunks go to the mechanism instead, on the next ids (chunking.ts).
+    const pieces = split ? split(rec, nextJob, submitIn.beacon) : 0;
+    if (pieces > 0) {
+      nextJob += pieces;
+      return;
+    }
+    submitIn.job = job;
     ctx.feed(submitIn);
     submitIn.job = undefined as unknown as Job;
   });
 
   sim.on(COMPLETE, (jobId, nodeId) => {
     const a = attempts.take(jobId, nodeId)!;
+    ctx.packing?.end(jobId, nodeId);
     const node = nodes[nodeId]!;
     node.outstanding--;
     lastCost[nodeId] = work.bookCompute(nodeId, a.end - a.start, jobs.get(jobId));

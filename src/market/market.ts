@@ -19,6 +19,9 @@ import { createAgents } from './responses.js';
 import { settingOf } from './self-hosted-cluster.js';
 import { createWorkRoom } from './work.js';
 import { collateralRule } from './collateral-limits.js';
+import { createCommittee } from './verifier-committee.js';
+import { createChunking } from './chunking.js';
+import { createPackingRoom, type PackingRoom } from './packing-room.js';
 
 export type { JobRow } from './context.js';
 
@@ -122,19 +125,26 @@ export function runMarket(o: MarketOptions): MarketResult {
     lastActivity: 0,
     feed: (input) => pump.feed(input),
     later: (at, input) => events!.later(at, input),
-    quote: (node, job, bidders) => quote(sim, node, job, bidders, mech.type === 'reverse-dutch' ? collateralFor : undefined),
+    quote: (node, job, bidders) => quote(sim, node, job, bidders, mech.type === 'reverse-dutch' ? collateralFor : undefined, ctx.packing),
     collateralFor,
     canPost(entity, micros) {
       const cap = entities[entity]!.capitalUsd;
       return !Number.isFinite(cap) || micros <= 0 || Math.round(cap * 1e6) + ledger.balance(OPERATOR0 + entity) >= micros;
     },
     deactivate: (nodeId) => deactivate(ctx, nodeId),
+    packing: createPackingRoom(nodes),
   };
 
   const agents = createAgents(ctx);
   const work = createWorkRoom(ctx, agents, () => pump.busy);
   const money = createMoneyRoom(ctx);
   const outcomes = createOutcomeRoom(ctx);
+  // Issue 13's verifier committee: every market mechanism, not the self-hosted baseline (its own cluster).
+  const committee =
+    mech.type === 'self-hosted' ? undefined : createCommittee(ctx, s.verifier_committee, seed32(o.seed, run, 'verifier-committee'));
+  // Issue 13's chunked jobs: their pieces' outcomes are handled in chunking.ts, the rest as usual.
+  const chunking = createChunking(ctx, outcomes);
+  const done = chunking ? chunking.done(outcomes.done) : outcomes.done;
   const table: DecisionTable = {
     ...money,
     assign: work.assign,
@@ -143,8 +153,8 @@ export function runMarket(o: MarketOptions): MarketResult {
     solicit: agents.solicit,
     'request-ask': agents['request-ask'],
     timer: (d) => void sim.at(d.at, TIMER, d.jobId, d.tag),
-    done: outcomes.done,
-    close: outcomes.close,
+    done: committee ? committee.wrap(done) : done,
+    close: chunking ? chunking.close(outcomes.close) : outcomes.close,
     refused: outcomes.refused,
   };
   const handle = (d: Decision): void => (table[d.type] as DecisionHandler<Decision['type']>)(d);
@@ -187,26 +197,51 @@ export function runMarket(o: MarketOptions): MarketResult {
     work,
     createEntryExit({ entities, nodes, ledger, metrics, window: s.window, collateral: ctx.collateral }),
     reject,
+    chunking?.split,
   );
   events.start();
   sim.run(s.duration);
   // Drain: no new arrivals; let in-flight jobs finish, for at most another `duration`.
   sim.run(s.duration * 2);
   setting.end(ctx);
-  return { metrics, ledger, population: pop, events: sim.events, openJobs: ctx.jobs.size, endTime: sim.now, refusals: outcomes.refusals };
+  return {
+    metrics,
+    ledger,
+    population: pop,
+    events: sim.events,
+    openJobs: ctx.jobs.size - (chunking?.openPieces() ?? 0),
+    endTime: sim.now,
+    refusals: outcomes.refusals,
+  };
 }
 
 /** What a job would cost a node and when it would finish, as strategies see it. */
-function quote(sim: Simulation, node: Node, job: Job, bidders?: number, collateralFor?: (job: Job, price: number) => number): Quote {
+function quote(
+  sim: Simulation,
+  node: Node,
+  job: Job,
+  bidders?: number,
+  collateralFor?: (job: Job, price: number) => number,
+  packing?: PackingRoom,
+): Quote {
   const m = node.model;
   const dur = m.duration(job.mcycles, job.kind);
-  const start = node.freeAt > sim.now ? node.freeAt : sim.now;
+  let start = node.freeAt > sim.now ? node.freeAt : sim.now;
+  let busy = node.outstanding > 0;
+  let span = dur;
+  if (packing && node.info.concurrent) {
+    // A multi-job node (issue 13): busy for a job only when it does not fit beside the running ones;
+    // the job runs on its share of the node (longer, at the same cost).
+    busy = !packing.fitsNow(node, job);
+    if (!busy) start = sim.now;
+    span = dur / packing.share(node, job);
+  }
   return {
     job,
     costUsd: (dur * m.hourlyCostUsd) / 3600,
-    durationS: dur,
-    finishAt: start + dur,
-    busy: node.outstanding > 0,
+    durationS: span,
+    finishAt: start + span,
+    busy,
     now: sim.now,
     bidders,
     capitalUsdPerHour: m.capitalUsdPerHour,

@@ -152,7 +152,14 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
           e.nodes.push(nid);
           // Stake posted at join is bounded by the owner's capital, shared among its identities.
           const capital = g.capital_usd !== undefined ? { capitalUsd: g.capital_usd / (g.nodes * identities) } : {};
-          const info: OperatorInfo = { id: nid, entity: id, capacity: cap, hardware: profile.kind, ...capital };
+          const info: OperatorInfo = {
+            id: nid,
+            entity: id,
+            capacity: cap,
+            hardware: profile.kind,
+            ...capital,
+            ...(g.concurrent_jobs ? { concurrent: true } : {}),
+          };
           viewNodes.push({ model, capacity: cap, factor, factorCdf, isActive: () => nodes[nid]!.active && !nodes[nid]!.ejected });
           if (identities === 1) {
             nodes.push({ info, model, failureProb, freeAt: 0, outstanding: 0, active, ejected: false });

@@ -29,7 +29,7 @@ export function createAgents(ctx: MarketContext): Agents {
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i]!;
       if (!n.active || n.ejected || !fits(n.info.capacity, job.request) || exclude.includes(i)) continue;
-      if (needFree && n.outstanding > 0 && !entities[n.info.entity]!.strategy.overcommits) continue;
+      if (needFree && n.outstanding > 0 && !entities[n.info.entity]!.strategy.overcommits && !ctx.packing?.fitsNow(n, job)) continue;
       list.push(i);
     }
     return list;

@@ -39,11 +39,17 @@ export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => b
       return;
     }
     const { fail, jitter } = ctx.seeds;
-    const start = node.freeAt > sim.now ? node.freeAt : sim.now;
-    const dur = node.model.duration(job.mcycles, job.kind) * (0.9 + 0.2 * hashUniform(jitter, job.id, nodeId, k));
+    let start = node.freeAt > sim.now ? node.freeAt : sim.now;
+    let dur = node.model.duration(job.mcycles, job.kind) * (0.9 + 0.2 * hashUniform(jitter, job.id, nodeId, k));
+    if (ctx.packing && node.info.concurrent) {
+      // A multi-job node (issue 13): at once beside its running jobs if it fits, on its share of the node.
+      const p = ctx.packing.start(node, job, sim.now, start);
+      start = p.start;
+      dur /= p.share;
+    }
     const failed = hashUniform(fail, job.id, nodeId, k) < node.failureProb;
     const end = start + (failed ? dur * hashUniform(fail ^ 0x5bd1e995, job.id, nodeId, k) : dur);
-    node.freeAt = end;
+    node.freeAt = Math.max(node.freeAt, end);
     node.outstanding++;
     const handleId = sim.at(end, COMPLETE, job.id, nodeId);
     attempts.add({ jobId: job.id, node: nodeId, start, end, failed, handle: handleId });
@@ -64,6 +70,7 @@ export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => b
       const a = attempts.take(d.jobId, d.operator);
       if (!a) return;
       sim.cancel(a.handle);
+      ctx.packing?.end(a.jobId, a.node);
       const node = nodes[a.node]!;
       node.outstanding--;
       if (sim.now > a.start) room.bookCompute(a.node, sim.now - a.start, jobs.get(a.jobId));
@@ -78,10 +85,11 @@ export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => b
     },
     bookCompute(nodeId, seconds, rec) {
       const node = nodes[nodeId]!;
-      const micros = Math.round((seconds * node.model.hourlyCostUsd * 1e6) / 3600);
+      const share = ctx.packing ? ctx.packing.share(node, rec?.job) : 1;
+      const micros = Math.round((seconds * share * node.model.hourlyCostUsd * 1e6) / 3600);
       if (micros > 0) ledger.transfer(OPERATOR0 + node.info.entity, COMPUTE, micros);
       metrics.compute += micros;
-      metrics.busySeconds += seconds;
+      metrics.busySeconds += share === 1 ? seconds : seconds * share;
       if (rec) rec.compute += micros;
       if (rec && micros > 0) feedback.spent(rec.job.id, node.info.entity, micros);
       return micros;

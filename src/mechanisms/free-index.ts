@@ -71,6 +71,18 @@ export class FreeIndex {
     for (let i = id + 1; i <= this.cap; i += i & -i) tree[i]! += d;
   }
 
+  /**
+   * Moves a registered node to the profile of `capacity`, keeping its free flag: a packing node is
+   * listed under its spare resources (issue 13, `packing.ts`). No-op for a removed node.
+   */
+  reprofile(id: number, capacity: Resources): void {
+    if (!this.has(id)) return;
+    const wasFree = this.free[id] === 1;
+    this.setFree(id, false);
+    this.add(id, capacity);
+    if (wasFree) this.setFree(id, true);
+  }
+
   /** Number of distinct capacity profiles seen so far (a version for callers' caches). */
   get profileCount(): number {
     return this.profiles.length;

@@ -56,6 +56,12 @@ export interface OperatorInfo {
    * unbounded. Mechanisms with a stake rule (`stake.ts`) post min(required stake, capital) at join.
    */
   readonly capitalUsd?: number;
+  /**
+   * The node runs several jobs at once while their requests fit its spare resources (bin packing,
+   * `packing.ts`); mechanisms that pack (first-fit, random) assign it more jobs, the others one at a time.
+   * Absent: one job at a time.
+   */
+  readonly concurrent?: boolean;
 }
 
 /** A source of uniform numbers in [0, 1). Injected; mechanisms never create their own. */

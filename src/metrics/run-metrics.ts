@@ -68,6 +68,10 @@ export class RunMetrics {
   valueDeliveredUsd = 0;
   /** Σ over submitted jobs of max(0, value − cheapest eligible marginal cost), USD: an upper bound on surplus. */
   bestSurplusUsd = 0;
+  /** Paid to verifier committees (scenario `verifier_committee`), micro-USD; also in `revenue`. */
+  verification = 0;
+  /** Verifications done by committee members (one per member per verified proof). */
+  verifications = 0;
   /** Failed attempts a locker retried (once per job). */
   retries = 0;
   /** Locks and bids refused because the entity's capital could not cover the collateral. */
@@ -128,6 +132,12 @@ export class RunMetrics {
         this.rejected++;
         return;
     }
+  }
+
+  /** Delivered work credited to an entity without a job outcome (a chunk of a chunked job). */
+  workDone(entity: number, mcycles: number): void {
+    this.totalWork[entity]! += mcycles;
+    this.cur[entity]! += mcycles;
   }
 
   /** A delivered job's money is final: what the requester paid, in micro-USD. */

@@ -35,6 +35,7 @@ const KNOWN: Record<string, MetricInfo> = {
   requester_cost_per_job_usd: { label: 'requester cost per job', unit: 'USD', percent: false, fmt: usd, higherIsBetter: false },
   emission_per_job_usd: { label: 'emission per job', unit: 'USD', percent: false, fmt: usd, higherIsBetter: false },
   emission_usd: { label: 'emission', unit: 'USD', percent: false, fmt: usd, higherIsBetter: false },
+  verification_cost_usd: { label: 'verification cost', unit: 'USD', percent: false, fmt: usd, higherIsBetter: false },
   liveness_shortfall: { label: 'not on time', unit: '%', percent: true, fmt: pct, higherIsBetter: false },
   compute_cost_usd: { label: 'compute cost', unit: 'USD', percent: false, fmt: usd, higherIsBetter: false },
   useful_compute_usd: { label: 'useful compute', unit: 'USD', percent: false, fmt: usd, higherIsBetter: null },

@@ -10,6 +10,7 @@ import { nodeModel, type NodeModel } from '../hardware-models/node-model.js';
 import { mechanismById } from '../mechanisms/registry.js';
 import { fits, type Resources } from '../mechanisms/types.js';
 import type { OperatorGroup, RequesterGroup, Scenario } from './schema.js';
+import type { Chunking } from './capacity-schema.js';
 
 /** One feasibility warning. */
 export interface FeasibilityWarning {
@@ -206,6 +207,12 @@ function fastest(pools: readonly Pool[], r: RequesterGroup, size: number): { poo
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 /** A duration for messages: "45s", "27 min", "3.2 h". */
+/** The critical path of a chunked job of `size` Mcycles: one chunk, its overhead, the aggregation. */
+function chunkPath(size: number, c: Chunking): { n: number; chunk: number; overhead: number; aggregation: number } {
+  const n = Math.ceil(size / c.chunk_mcycles - 1e-9);
+  return { n, chunk: size / n, overhead: c.overhead_s, aggregation: n * c.aggregation_mcycles };
+}
+
 function dur(s: number): string {
   if (s < 120) return `${Math.round(s)}s`;
   if (s < 7200) return `${Math.round(s / 60)} min`;
@@ -246,13 +253,17 @@ export function checkFeasibility(s: Scenario): FeasibilityWarning[] {
     if (hasMarket && eligible.length) targets.push({ pools: eligible });
     for (const c of cl) targets.push({ pools: [c.pool] });
     if (size !== undefined && deadline !== undefined) {
+      // A chunked job's critical path (issue 13): one chunk after its overhead, then the aggregation.
+      const ch = r.chunking && size > r.chunking.chunk_mcycles ? chunkPath(size, r.chunking) : undefined;
       for (const t of targets) {
-        const f = fastest(t.pools, r, size);
-        if (f && f.seconds > deadline) {
+        const f = fastest(t.pools, r, ch ? ch.chunk : size);
+        const seconds = f && ch ? f.seconds + ch.overhead + (fastest(t.pools, r, ch.aggregation)?.seconds ?? 0) : f?.seconds;
+        if (f && seconds! > deadline) {
+          const what = ch ? `${Math.round(size)} Mcycles in ${ch.n} chunks and an aggregation` : `${Math.round(size)} Mcycles`;
           out.push({
             kind: 'deadline',
             path: `${at}.deadline`,
-            message: `the median deadline (${dur(deadline)}) is below the fastest eligible node's time for the median job (${Math.round(size)} Mcycles: ${dur(f.seconds)} on ${f.pool.label}); most jobs cannot be on time`,
+            message: `the median deadline (${dur(deadline)}) is below the fastest eligible node's time for the median job (${what}: ${dur(seconds!)} on ${f.pool.label}); most jobs cannot be on time`,
           });
         }
       }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chunking, concurrentJobs, verifierCommittee } from './capacity-schema.js';
 import { parseDuration } from './duration.js';
 
 const DURATION_HINT = 'a duration like 90s, 10m, 12h, 7d or a number of seconds';
@@ -126,6 +127,7 @@ const operatorGroup = z.strictObject({
     })
     .optional()
     .describe('Potential entrants: the group starts outside the market and enters when the margin clears the hurdle'),
+  concurrent_jobs: concurrentJobs.optional(),
 });
 
 const burst = z.strictObject({
@@ -177,6 +179,7 @@ const requesterGroup = z.strictObject({
   start: duration.default(0),
   stop: duration.optional(),
   max_jobs: z.number().int().min(0).optional(),
+  chunking: chunking.optional(),
 });
 
 /** The scenario file schema. `name`, `seed`, `duration`, `window` and `mechanisms` are fixed keys. */
@@ -216,6 +219,7 @@ export const scenarioSchema = z
       .array(operatorGroup, { error: 'expected a list of operator groups' })
       .min(1, { error: 'expected at least one operator group' }),
     requesters: z.array(requesterGroup, { error: 'expected a list of requesters' }).min(1, { error: 'expected at least one requester' }),
+    verifier_committee: verifierCommittee.optional(),
   })
   .superRefine((s, ctx) => {
     if (s.window > s.duration)

@@ -2,6 +2,7 @@ import { resolveParams } from '../resolve-params.js';
 import { FreeIndex } from '../free-index.js';
 import type { Decision, Handlers, Job, Mechanism, OperatorInfo, ProtocolState, RefusalReason, Seconds } from '../types.js';
 import { defineMechanism, fits, seenIds } from '../types.js';
+import { addNode, give, occupancy, packBook, packs, spare, take, type PackBook } from '../packing.js';
 import { firstFitDefaults, firstFitPresets, type FirstFitParams } from './params.js';
 
 export { firstFitDefaults, firstFitPresets, type FirstFitParams } from './params.js';
@@ -35,6 +36,8 @@ export interface FirstFitState extends ProtocolState {
   /** Node id → the job it proves. */
   nodeJob: (FfJob | undefined)[];
   scratch: number[];
+  /** Spare resources of the concurrent nodes (issue 13): absent when no node packs. */
+  pack?: PackBook;
 }
 
 /**
@@ -71,8 +74,15 @@ export function firstFit(params: Partial<FirstFitParams> & { preset?: string } =
     for (let k = 0; k < n; k++) {
       const node = s.index.kth(profiles, k);
       if (rec.declined.length > 0 && rec.declined.includes(node)) continue;
-      s.index.setFree(node, false);
-      s.nodeJob[node] = rec;
+      if (packs(s.pack, node)) {
+        // A concurrent node is listed under its spare resources: it takes the job beside the ones it runs.
+        if (!fits(spare(s.pack!, node), occupancy(rec.job.request, s.pack!.capacity[node]!))) continue;
+        take(s.pack!, node, rec.job.request);
+        s.index.reprofile(node, spare(s.pack!, node));
+      } else {
+        s.index.setFree(node, false);
+        s.nodeJob[node] = rec;
+      }
       rec.node = node;
       rec.queued = false;
       const price = Math.round(rec.job.maxPrice * p.priceShare);
@@ -107,15 +117,21 @@ export function firstFit(params: Partial<FirstFitParams> & { preset?: string } =
     }
   }
 
-  function freeNode(s: FirstFitState, node: number): void {
+  function freeNode(s: FirstFitState, node: number, rec: FfJob): void {
+    if (packs(s.pack, node)) {
+      give(s.pack!, node, rec.job.request);
+      s.index.reprofile(node, spare(s.pack!, node));
+      return;
+    }
     s.nodeJob[node] = undefined;
     if (s.index.has(node)) s.index.setFree(node, true);
   }
 
   /** The node's current job, or why an answer about `jobId` from it changes nothing. */
   function held(s: FirstFitState, node: number, jobId: number): FfJob | RefusalReason {
-    const rec = s.nodeJob[node];
-    if (!rec || rec.job.id !== jobId) return s.jobs.has(jobId) ? 'not-assigned' : 'unknown-job';
+    const packing = packs(s.pack, node);
+    const rec = packing ? s.jobs.get(jobId) : s.nodeJob[node];
+    if (!rec || rec.job.id !== jobId || (packing && rec.node !== node)) return s.jobs.has(jobId) ? 'not-assigned' : 'unknown-job';
     return rec;
   }
 
@@ -149,7 +165,7 @@ export function firstFit(params: Partial<FirstFitParams> & { preset?: string } =
       const fee = Math.floor((price * p.protocolFeeBps) / 10_000);
       if (price - fee > 0) out.push({ type: 'settle', jobId: id, operator: input.operator, amount: price - fee, source: 'escrow' });
       if (fee > 0) out.push({ type: 'fee', jobId: id, amount: fee });
-      freeNode(s, input.operator);
+      freeNode(s, input.operator, rec);
       end(s, rec, 'delivered', input.operator, out);
       drain(s, out);
       return undefined;
@@ -157,7 +173,7 @@ export function firstFit(params: Partial<FirstFitParams> & { preset?: string } =
     fail: (s, input, _now, _r, out) => {
       const rec = held(s, input.operator, input.jobId);
       if (typeof rec === 'string') return rec;
-      freeNode(s, input.operator);
+      freeNode(s, input.operator, rec);
       rec.failures++;
       if (rec.failures > p.retries) end(s, rec, 'failed', -1, out);
       else requeue(s, rec);
@@ -170,19 +186,23 @@ export function firstFit(params: Partial<FirstFitParams> & { preset?: string } =
       // A committed operator cannot decline: its availability was promised at registration.
       if (p.committed) return 'invalid';
       rec.declined.push(input.operator);
-      freeNode(s, input.operator);
+      freeNode(s, input.operator, rec);
       requeue(s, rec);
       drain(s, out);
       return undefined;
     },
     available: (s, input, _now, _r, out) => {
+      // A concurrent node's spare resources are tracked here; it is never marked busy as a whole.
+      if (packs(s.pack, input.operator)) return;
       if (s.nodeJob[input.operator] === undefined && s.index.has(input.operator)) {
         s.index.setFree(input.operator, true);
         drain(s, out);
       }
     },
     join: (s, input, _now, _r, out) => {
-      s.index.add(input.operator.id, input.operator.capacity);
+      const o = input.operator;
+      if (o.concurrent) addNode((s.pack ??= packBook()), o.id, o.capacity);
+      s.index.add(o.id, packs(s.pack, o.id) ? spare(s.pack!, o.id) : o.capacity);
       s.index.setFree(input.operator.id, true);
       s.capacities.push(input.operator.capacity);
       drain(s, out);
@@ -198,7 +218,7 @@ export function firstFit(params: Partial<FirstFitParams> & { preset?: string } =
       const node = rec.node;
       if (node >= 0) {
         out.push({ type: 'abort', jobId: rec.job.id, operator: node });
-        freeNode(s, node);
+        freeNode(s, node, rec);
       }
       end(s, rec, 'rejected', -1, out);
       drain(s, out);
@@ -210,11 +230,14 @@ export function firstFit(params: Partial<FirstFitParams> & { preset?: string } =
     params: { ...p, ...(preset ? { preset } : {}) },
     init(operators: readonly OperatorInfo[]): FirstFitState {
       const index = new FreeIndex(operators.length + 1);
+      let pack: PackBook | undefined;
       for (const o of operators) {
         index.add(o.id, o.capacity);
         index.setFree(o.id, true);
+        if (o.concurrent) addNode((pack ??= packBook()), o.id, o.capacity);
       }
       return {
+        ...(pack ? { pack } : {}),
         seen: seenIds(),
         index,
         capacities: operators.map((o) => o.capacity),

@@ -19,6 +19,8 @@ import type {
 } from '../types.js';
 import { defineMechanism, seenIds, toMicros } from '../types.js';
 import { slotFee } from './fee.js';
+import { addPacking, bind, canTake, holds, idle, listedCapacity, slotOf, unbind } from './packing.js';
+import { packs, spare, type PackBook } from '../packing.js';
 import { randomDefaults, randomPresets, type RandomParams } from './params.js';
 
 export { randomDefaults, randomPresets, type RandomParams } from './params.js';
@@ -116,6 +118,10 @@ export interface RandomState extends ProtocolState {
   capacity: Resources[];
   /** Time of the input being applied. */
   now: Seconds;
+  /** Spare resources of the concurrent nodes (issue 13, `packing.ts`); absent when no node packs. */
+  pack?: PackBook;
+  /** Concurrent node id → its jobs (job id → slot index). */
+  packJobs?: (Map<number, number> | undefined)[];
 }
 
 /** The stake rule of a parameter set, and whether a fallback success is topped up from the failed prover's stake. */
@@ -206,6 +212,8 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
       return undefined;
     },
     available: (s, input, _now, _r, out) => {
+      // A concurrent node's spare resources are tracked by its assignments: it is never marked busy as a whole.
+      if (packs(s.pack, input.operator)) return;
       if (s.ejected[input.operator] === true || s.opJob[input.operator] !== undefined) return;
       s.index.setFree(input.operator, true);
       if (s.qHead < s.queue.length) drain(s, out);
@@ -213,8 +221,9 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     join: (s, input, _now, _r, out) => {
       s.capacity[input.operator.id] = input.operator.capacity;
       if (s.stakes.stake[input.operator.id] === undefined) stake.join(s.stakes, input.operator);
+      addPacking(s, input.operator);
       if (s.ejected[input.operator.id] === true) return;
-      s.index.add(input.operator.id, input.operator.capacity);
+      s.index.add(input.operator.id, listedCapacity(s, input.operator));
       s.index.setFree(input.operator.id, true);
       drain(s, out);
     },
@@ -225,11 +234,14 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
       const rec = heldBy(s, input.jobId, input.operator);
       if (typeof rec === 'string') return rec;
       onDeliver(s, rec, input.operator, out);
+      // A concurrent node has room again without going idle (no `available` follows): serve the queue.
+      if (packs(s.pack, input.operator)) drain(s, out);
     },
     fail: (s, input, _now, _r, out) => {
       const rec = heldBy(s, input.jobId, input.operator);
       if (typeof rec === 'string') return rec;
       onFail(s, rec, input.operator, out);
+      if (packs(s.pack, input.operator)) drain(s, out);
     },
     // An assignment stands until the prover declines or fails: there is no acceptance input.
     decline: (s, input, now, _r, out) => {
@@ -270,13 +282,16 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
       const index = new FreeIndex(operators.length + 1);
       const stakes = stake.stakeBook(rules.params);
       const capacity: Resources[] = [];
+      const packing: Pick<RandomState, 'index' | 'opJob' | 'opSlot' | 'pack' | 'packJobs'> = { index, opJob: [], opSlot: [] };
       for (const o of operators) {
         index.add(o.id, o.capacity);
         index.setFree(o.id, true);
         stake.join(stakes, o);
         capacity[o.id] = o.capacity;
+        addPacking(packing, o);
       }
       return {
+        ...(packing.pack ? { pack: packing.pack, packJobs: packing.packJobs } : {}),
         seen: seenIds(),
         index,
         jobs: new DenseTable<JobRec>(),
@@ -361,9 +376,7 @@ function randomSelection(p: RandomParams) {
 
   function assign(s: RandomState, rec: JobRec, si: number, op: number, role: 'primary' | 'redundant' | 'fallback', out: Decision[]): void {
     const slot = rec.slots[si]!;
-    s.index.setFree(op, false);
-    s.opJob[op] = rec;
-    s.opSlot[op] = si;
+    bind(s, op, rec, si);
     if (rec.tried === NONE) rec.tried = [op];
     else rec.tried.push(op);
     slot.op = op;
@@ -468,8 +481,8 @@ function randomSlots(p: RandomParams, prior: ReturnType<typeof randomSelection>)
     out.push({ type: 'close', jobId: rec.job.id });
   }
 
-  function release(s: RandomState, op: number): void {
-    s.opJob[op] = undefined;
+  function release(s: RandomState, op: number, rec: JobRec): void {
+    unbind(s, op, rec);
   }
 
   return { ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release };
@@ -485,9 +498,9 @@ function randomReports(
   const { slotPay, protocolCut, fillSlots, park, drain, openRace, exhaust, finishIfDone, release, removeProver, topUpFromFailed } = prior;
   const { refundFromStake } = stakeRules(p);
   function onDeliver(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
-    const si = s.opSlot[op]!;
+    const si = slotOf(s, op, rec);
     const slot = rec.slots[si]!;
-    release(s, op);
+    release(s, op, rec);
     const id = rec.job.id;
     rec.deliveries++;
     const pay = slotPay(slot, rec);
@@ -509,7 +522,7 @@ function randomReports(
     if (slot.status === RACING) {
       for (const r of slot.racers) {
         if (r === op) continue;
-        release(s, r);
+        release(s, r, rec);
         out.push({ type: 'abort', jobId: id, operator: r });
       }
       slot.racers = NONE;
@@ -524,8 +537,8 @@ function randomReports(
   }
 
   function onFail(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
-    const slot = rec.slots[s.opSlot[op]!]!;
-    release(s, op);
+    const slot = rec.slots[slotOf(s, op, rec)]!;
+    release(s, op, rec);
     if (slot.failedOps === NONE) slot.failedOps = [];
     slot.failedOps.push(op);
     if (p.capAtDeclaredTime && slot.status === ASSIGNED) {
@@ -562,9 +575,9 @@ function randomReports(
   function onCap(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
     for (const slot of rec.slots) {
       if (slot.op !== op) continue;
-      if (slot.status === ASSIGNED && s.opJob[op] === rec) {
+      if (slot.status === ASSIGNED && holds(s, op, rec)) {
         out.push({ type: 'abort', jobId: rec.job.id, operator: op });
-        release(s, op);
+        release(s, op, rec);
         if (s.ejected[op] !== true) s.index.setFree(op, true);
         if (slot.failedOps === NONE) slot.failedOps = [];
         slot.failedOps.push(op);
@@ -600,8 +613,8 @@ function randomStake(p: RandomParams, prior: Pick<ReturnType<typeof randomSlots>
     if (s.ejected[op] !== true || !s.capacity[op]) return;
     if (staking && !stake.restake(s.stakes, op, s.now)) return;
     s.ejected[op] = false;
-    s.index.add(op, s.capacity[op]!);
-    if (s.opJob[op] === undefined) {
+    s.index.add(op, packs(s.pack, op) ? spare(s.pack!, op) : s.capacity[op]!);
+    if (idle(s, op) || packs(s.pack, op)) {
       s.index.setFree(op, true);
       drain(s, out);
     }
@@ -657,8 +670,8 @@ function randomDeclines(
   }
 
   function onDecline(s: RandomState, rec: JobRec, op: number, now: Seconds, out: Decision[]): void {
-    const slot = rec.slots[s.opSlot[op]!]!;
-    release(s, op);
+    const slot = rec.slots[slotOf(s, op, rec)]!;
+    release(s, op, rec);
     if (!countDecline(s, op, now, out) && s.ejected[op] !== true) s.index.setFree(op, true);
     if (p.declineToRace) {
       openRace(rec, slot, out);
@@ -729,13 +742,11 @@ function randomDeclines(
 
   function onJoinRace(s: RandomState, rec: JobRec, op: number, out: Decision[]): RefusalReason | undefined {
     if (rec.tried.includes(op)) return 'already';
-    if (!s.index.isFree(op)) return 'taken';
+    if (!canTake(s, op, rec)) return 'taken';
     for (let si = 0; si < rec.slots.length; si++) {
       const slot = rec.slots[si]!;
       if (slot.status !== RACING) continue;
-      s.index.setFree(op, false);
-      s.opJob[op] = rec;
-      s.opSlot[op] = si;
+      bind(s, op, rec, si);
       rec.tried.push(op);
       if (slot.racers === NONE) slot.racers = [];
       slot.racers.push(op);
@@ -749,7 +760,7 @@ function randomDeclines(
   function heldBy(s: RandomState, jobId: number, op: number): JobRec | RefusalReason {
     const rec = s.jobs.get(jobId);
     if (!rec || rec.closed) return 'unknown-job';
-    return s.opJob[op] === rec ? rec : 'not-assigned';
+    return holds(s, op, rec) ? rec : 'not-assigned';
   }
   return { countDecline, onDecline, onSubmit, onTimer, onJoinRace, heldBy };
 }
