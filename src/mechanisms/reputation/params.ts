@@ -61,6 +61,7 @@ export interface ReputationParams {
   protocolFeeBps: number;
 }
 
+/** The defaults: the proposal where it gives a value (top 25%, a uniform VRF, a backup race), pmsim's choice elsewhere. */
 export const reputationDefaults: ReputationParams = {
   topShare: 0.25,
   weighting: 'uniform',
