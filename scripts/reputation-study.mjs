@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The reputation study of docs/findings.md (issue 13): reputation-weighted selection (Aztec forum
-// #2489) against plain random allocation and the two auctions (sealed-bid, reverse-dutch) under the
+// #2489) against plain random allocation and the two auctions (sealed-bid, reverse-dutch) without an
+// attacker (baseline.yaml) and under the
 // sybil, flaky and lock-griefing attacks of scenarios/attacks/. Each attack scenario runs as
 // written, with two changes: the mechanisms are the six below, and a group of three newcomers (one
 // honest RTX 4090 each, like the `home` provers but with no exit rule) joins after day 1, so the
@@ -10,6 +11,9 @@
 //   npm run build
 //   node scripts/reputation-study.mjs               # 20 seeds, prints Markdown tables
 //   node scripts/reputation-study.mjs --seeds 5     # quicker
+//   node scripts/reputation-study.mjs --ablation    # which part does what: the backup race without
+//                                                   # reputation (topShare 1, no exploration: a uniform
+//                                                   # draw as random's), reputation without the race
 //
 // Nothing is written to disk: the tables go to stdout, progress to stderr.
 import { readFileSync } from 'node:fs';
@@ -29,15 +33,24 @@ const opt = (name, def) => {
   return i >= 0 && i + 1 < args.length ? args[i + 1] : def;
 };
 const SEEDS = Number(opt('--seeds', '20'));
-const ATTACKS = ['sybil-random', 'flaky', 'lock-griefing'];
-const MECHANISMS = [
+// The no-attacker baseline first, as the reference for each mechanism.
+const ATTACKS = ['baseline', 'sybil-random', 'flaky', 'lock-griefing'];
+const ABLATION = [
   'random',
   'reputation',
-  { id: 'reputation', preset: 'aztec-2489' },
-  { id: 'reputation', preset: 'weighted' },
-  'sealed-bid',
-  'reverse-dutch',
+  { id: 'reputation', label: 'race-only', params: { topShare: 1, exploration: 0 } },
+  { id: 'reputation', label: 'no-race', params: { backupProvers: 0 } },
 ];
+const MECHANISMS = args.includes('--ablation')
+  ? ABLATION
+  : [
+      'random',
+      'reputation',
+      { id: 'reputation', preset: 'aztec-2489' },
+      { id: 'reputation', preset: 'weighted' },
+      'sealed-bid',
+      'reverse-dutch',
+    ];
 const DAY = 86400;
 const JOIN_DAY = 1;
 const NEWCOMERS = {
