@@ -191,7 +191,10 @@ export class Requester {
       deadline: now + rel,
       maxPrice: toMicros(maxUsd),
       redundancy: s.redundancy,
-      estSeconds: (mcycles * 1e6) / (s.reference_khz * 1000 * Math.max(1, s.resources.gpus)),
+      // A gang's declared time assumes all its GPUs (gang × gpus) at the reference speed, perfectly parallel.
+      estSeconds: (mcycles * 1e6) / (s.reference_khz * 1000 * Math.max(1, s.resources.gpus) * (s.gang ?? 1)),
+      // Only gang jobs carry the field, so single-node jobs (and their outputs) are unchanged.
+      ...(s.gang !== undefined && s.gang > 1 ? { gang: s.gang } : {}),
     };
   }
 }
