@@ -3,7 +3,7 @@ import { hardwareById } from './catalogue.js';
 import { GANG_SERIAL_FRACTION, gangDuration, gangEfficiency, gangSpeedup } from './gang-efficiency.js';
 import { nodeModel } from './node-model.js';
 
-const rtx4090 = hardwareById('gpu-rtx4090');
+const rtx4090 = hardwareById('gpu-rtx4090')!;
 
 describe('gang efficiency curve (Amdahl with a fitted serial fraction)', () => {
   it('has speed-up 1 on one device and efficiency 50% at 35 devices (the fit)', () => {

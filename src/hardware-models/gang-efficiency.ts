@@ -13,11 +13,12 @@
  * (docs.succinct.xyz/docs/provers/building-a-prover/performance-optimizations; the catalogue entry
  * `cluster-sp1-hypercube-160x4090` notes the same ~30-40 GPU executor bottleneck). Check against the
  * real-time figures: SP1 Hypercube's 160 × RTX 4090 prove a mainnet block in 10.3 s on average
- * (blog.succinct.xyz/sp1-hypercube, May 2025), a speed-up of 28.2 on this curve, so one 4090 would
- * take ~290 s (≈ 257 Mcycles at the catalogue's 884 kHz). Brevis Pico Prism's 64 × RTX 5090 take
- * 6.9 s on 45M-gas blocks (catalogue `cluster-pico-prism-64x5090`): the same block on 64 devices of
- * this curve (speed-up 22.4) at 4090 speed would take 12.9 s, so Pico's per-GPU speed is ~1.9× that
- * (the 5090 and Pico's prover; no single-GPU figure is citable, see the catalogue's 5090 notes).
+ * (blog.succinct.xyz/sp1-hypercube, May 2025), a speed-up of 28.2 on this curve, so after the
+ * profile's 1 s setup one 4090 would take (10.3 − 1) × 28.2 ≈ 262 s (≈ 232 Mcycles at the catalogue's
+ * 884 kHz). Brevis Pico Prism's 64 × RTX 5090 take 6.9 s on 45M-gas blocks (catalogue
+ * `cluster-pico-prism-64x5090`): the same block on 64 devices (speed-up 22.4) at the catalogue's
+ * 5090 speed (1150 kHz, itself assumed 1.3 × a 4090) would take 10.0 s, so Pico's per-GPU speed is
+ * ~1.52× that (Pico's prover and the real 5090; no single-GPU figure is citable).
  * The two clusters run different zkVMs, so they do not pin down one curve together; the serial
  * fraction is a parameter (`serialFraction`) for sensitivity runs.
  *

@@ -18,6 +18,16 @@
  */
 import { selectionIndex } from './beacon.js';
 import type { FreeIndex } from './free-index.js';
+import type { Job, Resources } from './types.js';
+import { fits, gangSize } from './types.js';
+
+/** Could these nodes ever run the job: at least `gangSize(job)` of them meet its request? */
+export function canEverFit(capacities: readonly Resources[], job: Job): boolean {
+  const n = gangSize(job);
+  let k = 0;
+  for (const c of capacities) if (fits(c, job.request) && ++k >= n) return true;
+  return false;
+}
 
 /**
  * Takes the first `n` free nodes (ascending id) among `profiles`, skipping `skip`, and marks them
