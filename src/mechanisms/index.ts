@@ -106,6 +106,7 @@ export {
   reputationTable,
   reputationHhi,
   auditReputation,
+  auditReputationGang,
   pickIndex,
   topThreshold,
   drawUnit,

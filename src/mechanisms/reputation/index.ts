@@ -4,13 +4,14 @@ import { FreeIndex } from '../free-index.js';
 import { slotFee } from '../random/fee.js';
 import { resolveParams } from '../resolve-params.js';
 import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, RefusalReason, Seconds } from '../types.js';
-import { defineMechanism, seenIds } from '../types.js';
+import { defineMechanism, gangSize, seenIds } from '../types.js';
 import { reputationDefaults, reputationPresets, type ReputationParams } from './params.js';
 import { drawUnit, pickIndex, type ReputationOutcome, updateReputation } from './select.js';
 
 export { reputationDefaults, reputationPresets, type ReputationParams } from './params.js';
 export {
   auditReputation,
+  auditReputationGang,
   drawUnit,
   drawUnitFromBytes,
   outcomeScore,
@@ -45,8 +46,10 @@ interface RepJob {
   wantPrimary: boolean;
   /** The backup race has opened. */
   racing: boolean;
-  /** Backup racers at work. */
+  /** Backup racers at work (a gang racer: its lead). */
   racers: number[];
+  /** A gang job's attempts: lead → every member, the lead first (absent for one-node jobs). */
+  crews: Map<number, number[]> | undefined;
   /** Backup seats still to fill (no eligible prover was free). */
   seats: number;
   queued: boolean;
@@ -100,48 +103,69 @@ function checkParams(p: ReputationParams): void {
 
 /** Selection, assignment and the queue. */
 function selection(p: ReputationParams) {
-  /** Draws one prover for `rec` among the free eligible nodes that have not tried it; -1 if none. */
-  function draw(s: ReputationState, rec: RepJob): { node: number; draw: number } | undefined {
+  /**
+   * Draws the prover(s) of one attempt for `rec` among the free eligible nodes that have not tried
+   * it: one draw, or a gang job's N draws (draw numbers d, d + 1, ...), each pick removed from the
+   * pool before the next. All or nothing: undefined while fewer than N are free.
+   */
+  function draw(s: ReputationState, rec: RepJob): { nodes: number[]; draw: number } | undefined {
+    const n = gangSize(rec.job);
     const { profiles, reps, sort } = s.scratch;
     s.index.eligibleProfiles(rec.job.request, profiles);
     const free = s.index.listFree(profiles);
     const pool = rec.tried.length === 0 ? free : free.filter((id) => !rec.tried.includes(id));
-    if (pool.length === 0) return undefined;
+    if (pool.length < n) return undefined;
     reps.length = 0;
     for (const id of pool) reps.push(s.reputation[id] ?? p.initialReputation);
-    const d = rec.draws++;
-    const i = pickIndex(reps, drawUnit(rec.beaconWords, rec.job.id, d), p, sort);
-    return { node: pool[i]!, draw: d };
+    const first = rec.draws;
+    const nodes: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const i = pickIndex(reps, drawUnit(rec.beaconWords, rec.job.id, rec.draws++), p, sort);
+      nodes.push(pool[i]!);
+      pool.splice(i, 1);
+      reps.splice(i, 1);
+    }
+    return { nodes, draw: first };
   }
 
   function pay(rec: RepJob): Micros {
     return rec.fee - Math.floor((rec.fee * p.protocolFeeBps) / 10_000);
   }
 
-  function take(s: ReputationState, rec: RepJob, node: number): void {
-    s.index.setFree(node, false);
-    s.nodeJob[node] = rec;
-    rec.tried.push(node);
+  /** Marks an attempt's nodes busy on `rec`; returns its lead. */
+  function take(s: ReputationState, rec: RepJob, nodes: number[]): number {
+    for (const node of nodes) {
+      s.index.setFree(node, false);
+      s.nodeJob[node] = rec;
+      rec.tried.push(node);
+    }
+    if (nodes.length > 1) (rec.crews ??= new Map()).set(nodes[0]!, nodes);
+    return nodes[0]!;
   }
+
+  /** The `members` field of a gang attempt's assignment (lead first). */
+  const crew = (nodes: number[]) => (nodes.length > 1 ? { members: nodes } : {});
 
   /** Draws and assigns the chosen prover; false when no eligible prover is free. */
   function assignPrimary(s: ReputationState, rec: RepJob, out: Decision[]): boolean {
     const got = draw(s, rec);
     if (!got) return false;
-    take(s, rec, got.node);
-    rec.primary = got.node;
+    const lead = take(s, rec, got.nodes);
+    rec.primary = lead;
     rec.wantPrimary = false;
     rec.windowEnd = s.now + p.windowShare * Math.max(0, rec.job.deadline - s.now);
-    const role = rec.tried.length > 1 ? 'fallback' : 'primary';
+    const role = rec.tried.length > got.nodes.length ? 'fallback' : 'primary';
+    const price = pay(rec);
     out.push({
       type: 'assign',
       jobId: rec.job.id,
-      operator: got.node,
-      price: pay(rec),
+      operator: lead,
+      price,
       role,
       committed: false,
       beacon: rec.beacon,
       draw: got.draw,
+      ...crew(got.nodes),
     });
     if (p.backupProvers > 0) out.push({ type: 'timer', jobId: rec.job.id, at: rec.windowEnd, tag: REP_TAG_WINDOW });
     return true;
@@ -152,18 +176,20 @@ function selection(p: ReputationParams) {
     while (rec.seats > 0) {
       const got = draw(s, rec);
       if (!got) return;
-      take(s, rec, got.node);
-      rec.racers.push(got.node);
+      const lead = take(s, rec, got.nodes);
+      rec.racers.push(lead);
       rec.seats--;
+      const price = pay(rec);
       out.push({
         type: 'assign',
         jobId: rec.job.id,
-        operator: got.node,
-        price: pay(rec),
+        operator: lead,
+        price,
         role: 'racer',
         committed: false,
         beacon: rec.beacon,
         draw: got.draw,
+        ...crew(got.nodes),
       });
     }
   }
@@ -201,14 +227,23 @@ function selection(p: ReputationParams) {
 
 /** Outcomes: reputation updates, the backup race, settlement and closing. */
 function outcomes(p: ReputationParams, sel: ReturnType<typeof selection>) {
-  function score(s: ReputationState, node: number, o: ReputationOutcome): void {
-    s.reputation[node] = updateReputation(s.reputation[node] ?? p.initialReputation, o, p);
+  /** The nodes of the attempt led by `lead` (a gang's members, or the lead alone). */
+  function crewOf(rec: RepJob, lead: number): readonly number[] {
+    return rec.crews?.get(lead) ?? [lead];
   }
 
-  /** The node stops working on its job and is free for new work (if still in the network). */
-  function release(s: ReputationState, node: number): void {
-    s.nodeJob[node] = undefined;
-    if (s.index.has(node)) s.index.setFree(node, true);
+  /** Scores an attempt's outcome: a gang's proof is one outcome, so every member gets its score. */
+  function score(s: ReputationState, rec: RepJob, lead: number, o: ReputationOutcome): void {
+    for (const node of crewOf(rec, lead)) s.reputation[node] = updateReputation(s.reputation[node] ?? p.initialReputation, o, p);
+  }
+
+  /** The attempt's nodes stop working on the job and are free for new work (if still in the network). */
+  function release(s: ReputationState, rec: RepJob, lead: number): void {
+    for (const node of crewOf(rec, lead)) {
+      s.nodeJob[node] = undefined;
+      if (s.index.has(node)) s.index.setFree(node, true);
+    }
+    rec.crews?.delete(lead);
   }
 
   function close(s: ReputationState, rec: RepJob, outcome: 'delivered' | 'failed' | 'expired', node: number, out: Decision[]): void {
@@ -236,22 +271,24 @@ function outcomes(p: ReputationParams, sel: ReturnType<typeof selection>) {
   function deliver(s: ReputationState, rec: RepJob, node: number, out: Decision[]): void {
     const id = rec.job.id;
     const primary = rec.primary === node;
-    score(s, node, primary && s.now > rec.windowEnd ? 'late' : 'on-time');
+    score(s, rec, node, primary && s.now > rec.windowEnd ? 'late' : 'on-time');
     const amount = sel.pay(rec);
     if (amount > 0) out.push({ type: 'settle', jobId: id, operator: node, amount, source: 'escrow' });
     if (rec.fee - amount > 0) out.push({ type: 'fee', jobId: id, amount: rec.fee - amount });
-    s.delivered[s.entity[node] ?? node] = (s.delivered[s.entity[node] ?? node] ?? 0) + 1;
-    release(s, node);
+    // The HHI monitor: one proof, shared equally by a gang's members' entities.
+    const members = crewOf(rec, node);
+    for (const m of members) s.delivered[s.entity[m] ?? m] = (s.delivered[s.entity[m] ?? m] ?? 0) + 1 / members.length;
+    release(s, rec, node);
     // A chosen prover beaten by a backup was late; beaten racers lose nothing but their compute.
     if (!primary && rec.primary >= 0) {
-      score(s, rec.primary, 'late');
+      score(s, rec, rec.primary, 'late');
       out.push({ type: 'abort', jobId: id, operator: rec.primary });
-      release(s, rec.primary);
+      release(s, rec, rec.primary);
     }
     for (const r of rec.racers) {
       if (r === node) continue;
       out.push({ type: 'abort', jobId: id, operator: r });
-      release(s, r);
+      release(s, rec, r);
     }
     rec.primary = -1;
     rec.racers = [];
@@ -260,8 +297,8 @@ function outcomes(p: ReputationParams, sel: ReturnType<typeof selection>) {
   }
 
   function fail(s: ReputationState, rec: RepJob, node: number, out: Decision[]): void {
-    score(s, node, 'fail');
-    release(s, node);
+    score(s, rec, node, 'fail');
+    release(s, rec, node);
     if (rec.primary === node) {
       rec.primary = -1;
       openRace(s, rec, out);
@@ -270,8 +307,9 @@ function outcomes(p: ReputationParams, sel: ReturnType<typeof selection>) {
   }
 
   function decline(s: ReputationState, rec: RepJob, node: number, out: Decision[]): void {
-    score(s, node, 'decline');
-    release(s, node);
+    // A gang's decline is fed by its lead (docs/gang.md): the lead is the one the protocol hears from.
+    s.reputation[node] = updateReputation(s.reputation[node] ?? p.initialReputation, 'decline', p);
+    release(s, rec, node);
     if (rec.primary === node) {
       rec.primary = -1;
       rec.wantPrimary = true;
@@ -285,13 +323,13 @@ function outcomes(p: ReputationParams, sel: ReturnType<typeof selection>) {
   /** The deadline: a chosen prover still at work missed it; every attempt stops; the job expired. */
   function expire(s: ReputationState, rec: RepJob, out: Decision[]): void {
     if (rec.primary >= 0) {
-      score(s, rec.primary, 'fail');
+      score(s, rec, rec.primary, 'fail');
       out.push({ type: 'abort', jobId: rec.job.id, operator: rec.primary });
-      release(s, rec.primary);
+      release(s, rec, rec.primary);
     }
     for (const r of rec.racers) {
       out.push({ type: 'abort', jobId: rec.job.id, operator: r });
-      release(s, r);
+      release(s, rec, r);
     }
     rec.primary = -1;
     rec.racers = [];
@@ -326,7 +364,8 @@ export function reputationSelection(params: Partial<ReputationParams> & { preset
   function held(s: ReputationState, jobId: number, node: number): RepJob | RefusalReason {
     const rec = s.jobs.get(jobId);
     if (!rec || rec.closed) return 'unknown-job';
-    return s.nodeJob[node] === rec ? rec : 'not-assigned';
+    // Only an attempt's lead reports (a gang member's word is its lead's).
+    return s.nodeJob[node] === rec && (rec.primary === node || rec.racers.includes(node)) ? rec : 'not-assigned';
   }
 
   const handlers: Handlers<ReputationState> = {
@@ -357,6 +396,7 @@ export function reputationSelection(params: Partial<ReputationParams> & { preset
         wantPrimary: true,
         racing: false,
         racers: [],
+        crews: undefined,
         seats: 0,
         queued: false,
         closed: false,

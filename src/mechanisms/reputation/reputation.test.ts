@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision, Input, InputDraft, Job, OperatorInfo, Random } from '../types.js';
 import { toMicros } from '../types.js';
+import { slotFee } from '../random/fee.js';
 import {
   auditReputation,
+  auditReputationGang,
   pickIndex,
   REP_TAG_DEADLINE,
   REP_TAG_WINDOW,
@@ -314,5 +316,49 @@ describe('reputation: entry path and the closed form', () => {
     const open = run(0.1);
     expect(open.newcomer).toBeGreaterThan(0);
     expect(open.rep).toBeGreaterThan(0.9);
+  });
+});
+
+describe('reputation: gang jobs (docs/gang.md)', () => {
+  const gangJob = (id: number, n: number) => job(id, { gang: n });
+
+  it('draws N distinct provers with consecutive beacon draws, lead first, auditable, at N times the one-node fee', () => {
+    const d = driver({ preset: 'weighted' });
+    const rule = d.m.params as unknown as ReputationParams;
+    const table = reputationTable(d.state);
+    const [a] = of(d.step({ type: 'submit', job: gangJob(0, 3) }), 'assign');
+    expect(a!.members).toHaveLength(3);
+    expect(new Set(a!.members).size).toBe(3);
+    expect(a!.operator).toBe(a!.members![0]);
+    expect(a!.draw).toBe(0);
+    expect(auditReputationGang(beaconOf(0), [0, 1, 2, 3, 4, 5, 6, 7], table, 0, 0, 3, rule)).toEqual(a!.members);
+    const one = slotFee(job(0), { gpuHourUsd: 0.84, cpuHourUsd: 0.61, gpusPerNode: 2, txFeeUsd: 0 });
+    expect(a!.price).toBe(3 * one);
+  });
+
+  it('waits until N eligible provers are free (all or nothing), then takes them', () => {
+    const d = driver({}, ops(4));
+    const [big] = of(d.step({ type: 'submit', job: gangJob(0, 3) }), 'assign');
+    expect(of(d.step({ type: 'submit', job: gangJob(1, 3) }, 1), 'assign')).toHaveLength(0);
+    const out = d.step({ type: 'deliver', jobId: 0, operator: big!.operator }, 10);
+    const [next] = of(out, 'assign');
+    expect(next).toMatchObject({ jobId: 1 });
+    expect(next!.members).toHaveLength(3);
+  });
+
+  it('only the lead reports; a delivery frees and scores every member; a failure opens a race of drawn gangs', () => {
+    const d = driver({ decay: 0.5, backupProvers: 1 }, ops(9));
+    const [a] = of(d.step({ type: 'submit', job: gangJob(0, 3) }), 'assign');
+    const member = a!.members![1]!;
+    expect(of(d.step({ type: 'deliver', jobId: 0, operator: member }, 1), 'refused')[0]!.reason).toBe('not-assigned');
+    const race = of(d.step({ type: 'fail', jobId: 0, operator: a!.operator }, 2), 'assign');
+    expect(race).toHaveLength(1);
+    expect(race[0]!.role).toBe('racer');
+    expect(race[0]!.members!.some((m) => a!.members!.includes(m))).toBe(false);
+    for (const m of a!.members!) expect(d.state.reputation[m]).toBeCloseTo(0.25, 12);
+    d.step({ type: 'deliver', jobId: 0, operator: race[0]!.operator }, 3);
+    for (const m of race[0]!.members!) expect(d.state.reputation[m]).toBeCloseTo(0.75, 12);
+    // All nine are free again: a gang of 9 can start at once.
+    expect(of(d.step({ type: 'submit', job: gangJob(1, 9) }, 4), 'assign')[0]!.members).toHaveLength(9);
   });
 });

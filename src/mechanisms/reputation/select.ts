@@ -107,11 +107,35 @@ export function auditReputation(
   draw: number,
   rule: SelectionRule & { initialReputation: number },
 ): number {
+  return auditReputationGang(beacon, eligible, reputation, jobId, draw, 1, rule)[0] ?? -1;
+}
+
+/**
+ * A gang job's selection: `n` draws from draw number `firstDraw`, each pick removed from the
+ * eligible set before the next: the `members` of the assignment, lead first. With fewer than `n`
+ * eligible, an empty list (a gang takes all its nodes or none).
+ */
+export function auditReputationGang(
+  beacon: Uint8Array,
+  eligible: readonly number[],
+  reputation: Readonly<Record<number, number>> | readonly number[],
+  jobId: number,
+  firstDraw: number,
+  n: number,
+  rule: SelectionRule & { initialReputation: number },
+): number[] {
   const pool = [...eligible].sort((x, y) => x - y);
+  if (pool.length < n) return [];
   const table = reputation as Readonly<Record<number, number | undefined>>;
   const reps = pool.map((id) => table[id] ?? rule.initialReputation);
-  const i = pickIndex(reps, drawUnitFromBytes(beacon, jobId, draw), rule);
-  return i < 0 ? -1 : pool[i]!;
+  const chosen: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const i = pickIndex(reps, drawUnitFromBytes(beacon, jobId, firstDraw + k), rule);
+    chosen.push(pool[i]!);
+    pool.splice(i, 1);
+    reps.splice(i, 1);
+  }
+  return chosen;
 }
 
 /** The score an outcome moves reputation towards. */
