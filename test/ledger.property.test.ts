@@ -45,6 +45,10 @@ const arbScenario = fc.record({
     'batch-auction',
     { id: 'batch-auction', preset: 'dara-5m' },
     { id: 'batch-auction', params: { period: 15, askTtl: 600, retries: 0 } },
+    'reputation',
+    { id: 'reputation', preset: 'aztec-2489' },
+    { id: 'reputation', params: { weighting: 'reputation', topShare: 0.5, exploration: 0.3, backupProvers: 3, protocolFeeBps: 250 } },
+    { id: 'reputation', params: { backupProvers: 0, windowShare: 0.1 } },
   ),
 });
 

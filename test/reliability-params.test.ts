@@ -54,6 +54,8 @@ export const POOL: unknown[] = [
   'second',
   'deadline',
   'fixed',
+  'uniform',
+  'reputation',
   'gpu-rtx4090',
   'gpu-l4',
   'gpu-l40',

@@ -58,6 +58,7 @@ const cases: [string, Record<string, unknown>][] = [
   ['reverse-dutch', { preset: 'boundless' }],
   ['sealed-bid', { preset: 'succinct' }],
   ['self-hosted', { nodes: 3 }],
+  ['reputation', { preset: 'weighted' }],
 ];
 
 describe('event sourcing: replaying the input log rebuilds the state exactly', () => {

@@ -34,7 +34,8 @@ export function createEvents(
   // Requesters whose jobs no node of this run could ever serve (issue 15): never shown to the mechanism.
   const caps = nodes.map((n) => n.info.capacity);
   const unservable = demand.map(
-    (d) => !canEverServe({ cpus: d.spec.resources.cpus, gpus: d.spec.resources.gpus, memoryGb: d.spec.resources.memory_gb }, caps),
+    (d) =>
+      !canEverServe({ cpus: d.spec.resources.cpus, gpus: d.spec.resources.gpus, memoryGb: d.spec.resources.memory_gb }, caps, d.spec.gang),
   );
   const delayed = new Map<number, InputDraft>();
   let nextDelayed = 0;
@@ -127,7 +128,7 @@ export function createEvents(
     ctx.packing?.end(jobId, nodeId);
     const node = nodes[nodeId]!;
     node.outstanding--;
-    lastCost[nodeId] = work.bookCompute(nodeId, a.end - a.start, jobs.get(jobId));
+    lastCost[nodeId] = work.bookCompute(nodeId, a.end - a.start, jobs.get(jobId)) + work.gang.complete(jobId, nodeId);
     ctx.lastActivity = sim.now;
     if (a.failed && work.retry(jobs.get(jobId), nodeId, a.end > a.start)) return;
     if (a.failed) ctx.feed({ type: 'fail', jobId, operator: nodeId });
@@ -137,6 +138,7 @@ export function createEvents(
       ctx.feed(deliverIn);
     }
     work.nodeIdle(nodeId);
+    work.gang.release(jobId, nodeId);
   });
 
   sim.on(TIMER, (jobId, tag) => ctx.feed({ type: 'timer', jobId, tag }));

@@ -12,6 +12,8 @@ describe('pmsim/core exports the whole protocol', () => {
       'selfHosted',
       'firstFit',
       'batchAuction',
+      'reputationSelection',
+      'auditReputation',
       'step',
       'audit',
       'verifySelection',
@@ -26,7 +28,7 @@ describe('pmsim/core exports the whole protocol', () => {
         .mechanisms()
         .map((m) => m.id)
         .sort(),
-    ).toEqual(['batch-auction', 'first-fit', 'order-book', 'race', 'random', 'reverse-dutch', 'sealed-bid', 'self-hosted']);
+    ).toEqual(['batch-auction', 'first-fit', 'order-book', 'race', 'random', 'reputation', 'reverse-dutch', 'sealed-bid', 'self-hosted']);
   });
 
   const factories: [string, (p: Record<string, unknown>) => unknown][] = [
@@ -36,6 +38,7 @@ describe('pmsim/core exports the whole protocol', () => {
     ['reverse-dutch', (p) => core.reverseDutch(p)],
     ['sealed-bid', (p) => core.sealedBid(p)],
     ['self-hosted', (p) => core.selfHosted(p)],
+    ['reputation', (p) => core.reputationSelection(p)],
   ];
   for (const [id, make] of factories) {
     it(`${id}: a factory refuses an unknown parameter, naming it and the known names`, () => {

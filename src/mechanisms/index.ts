@@ -99,4 +99,26 @@ export {
   type McAfeeResult,
   type Order,
 } from './batch-auction/index.js';
+export {
+  reputationSelection,
+  reputationDefaults,
+  reputationPresets,
+  reputationTable,
+  reputationHhi,
+  auditReputation,
+  auditReputationGang,
+  pickIndex,
+  topThreshold,
+  drawUnit,
+  drawUnitFromBytes,
+  outcomeScore,
+  updateReputation,
+  stationaryShares,
+  REP_TAG_DEADLINE,
+  REP_TAG_WINDOW,
+  type ReputationParams,
+  type ReputationState,
+  type ReputationOutcome,
+  type SelectionRule,
+} from './reputation/index.js';
 export { mechanisms, mechanismById, type MechanismEntry } from './registry.js';

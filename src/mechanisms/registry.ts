@@ -4,6 +4,7 @@ import { orderBook, orderBookDefaults, orderBookPresets } from './order-book/ind
 import { proofRace, raceDefaults, racePresets } from './race/index.js';
 import { randomAllocation } from './random/index.js';
 import { randomDefaults, randomPresets } from './random/params.js';
+import { reputationDefaults, reputationPresets, reputationSelection } from './reputation/index.js';
 import { reverseDutch, reverseDutchDefaults, reverseDutchPresets } from './reverse-dutch/index.js';
 import { sealedBid, sealedBidDefaults, sealedBidPresets } from './sealed-bid/index.js';
 import { selfHosted, selfHostedDefaults, selfHostedPresets } from './self-hosted/index.js';
@@ -111,6 +112,13 @@ const entries: readonly MechanismEntry[] = [
     (p) => batchAuction(p),
     batchAuctionDefaults,
     batchAuctionPresets,
+  ),
+  entry(
+    'reputation',
+    'Reputation-weighted random selection (Aztec forum #2489): a beacon VRF among the top share by reputation, an exploration share for newcomers, a backup proof race when the chosen prover fails or is late',
+    (p) => reputationSelection(p),
+    reputationDefaults,
+    reputationPresets,
   ),
 ];
 

@@ -9,6 +9,7 @@ import { proofRace, raceDefaults, RACE_TAG_JOIN_CLOSED } from './race/index.js';
 import { randomAllocation } from './random/index.js';
 import { reverseDutch, TAG_INTENT0 } from './reverse-dutch/index.js';
 import { sealedBid, TAG_CLOSE } from './sealed-bid/index.js';
+import { reputationSelection } from './reputation/index.js';
 import { selfHosted } from './self-hosted/index.js';
 import type { Decision, Input, InputDraft, Job, Mechanism, OperatorInfo, ProtocolState } from './types.js';
 import { toMicros } from './types.js';
@@ -54,6 +55,7 @@ const all: [string, () => Mechanism<ProtocolState>][] = [
   ['reverse-dutch', () => reverseDutch()],
   ['sealed-bid', () => sealedBid()],
   ['self-hosted', () => selfHosted()],
+  ['reputation', () => reputationSelection()],
 ];
 
 describe('timing contract: a repeated input id is a no-op that says so', () => {

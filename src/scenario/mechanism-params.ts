@@ -196,6 +196,23 @@ export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, z
     retries: count(1000),
   },
   'batch-auction': { period: atLeastOne(86_400), askTtl: positiveSeconds, retries: count(1000) },
+  reputation: {
+    topShare: field('a share > 0 and ≤ 1', (v) => num(v) && v > 0 && v <= 1),
+    weighting: oneOf('uniform', 'reputation'),
+    exploration: share,
+    initialReputation: share,
+    decay: share,
+    onTimeScore: share,
+    lateScore: share,
+    failScore: share,
+    declineScore: share,
+    windowShare: field('a share > 0 and ≤ 1', (v) => num(v) && v > 0 && v <= 1),
+    backupProvers: count(1000),
+    gpuHourUsd: usd,
+    gpusPerNode: positiveFactor(1024),
+    cpuHourUsd: usd,
+    protocolFeeBps: bps,
+  },
 };
 
 /** One problem in a mechanism's params: a path below `params` and a message. */
