@@ -12,6 +12,7 @@ describe('pmsim/core exports the whole protocol', () => {
       'selfHosted',
       'firstFit',
       'batchAuction',
+      'contestable',
       'step',
       'audit',
       'verifySelection',
@@ -26,7 +27,7 @@ describe('pmsim/core exports the whole protocol', () => {
         .mechanisms()
         .map((m) => m.id)
         .sort(),
-    ).toEqual(['batch-auction', 'first-fit', 'order-book', 'race', 'random', 'reverse-dutch', 'sealed-bid', 'self-hosted']);
+    ).toEqual(['batch-auction', 'contestable', 'first-fit', 'order-book', 'race', 'random', 'reverse-dutch', 'sealed-bid', 'self-hosted']);
   });
 
   const factories: [string, (p: Record<string, unknown>) => unknown][] = [

@@ -196,6 +196,20 @@ export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, z
     retries: count(1000),
   },
   'batch-auction': { period: atLeastOne(86_400), askTtl: positiveSeconds, retries: count(1000) },
+  contestable: {
+    provingWindow: positiveSeconds,
+    livenessBond: tokens,
+    openRewardBps: bps,
+    validityBond: tokens,
+    contestBond: tokens,
+    cooldown: seconds,
+    contestDelay: seconds,
+    resolveDelay: seconds,
+    invalidProofProb: share,
+    falseContestProb: share,
+    taikoUsd: tokenUsd,
+    priceShare: share,
+  },
 };
 
 /** One problem in a mechanism's params: a path below `params` and a message. */
