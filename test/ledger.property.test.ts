@@ -24,6 +24,12 @@ const arbScenario = fc.record({
     'batch-auction',
     { id: 'batch-auction', preset: 'dara-5m' },
     { id: 'batch-auction', params: { period: 15, askTtl: 600, retries: 0 } },
+    'contestable',
+    { id: 'contestable', preset: 'taiko-pacaya' },
+    { id: 'contestable', preset: 'taiko-pr14531' },
+    // Cooldowns short enough to end within the run's drain; wrong proofs and false contests frequent.
+    { id: 'contestable', params: { cooldown: 1800, contestDelay: 60, resolveDelay: 600, invalidProofProb: 0.2, falseContestProb: 0.2 } },
+    { id: 'contestable', preset: 'taiko-ontake', params: { provingWindow: 300, cooldown: 3600, invalidProofProb: 0.3, taikoUsd: 0.01 } },
   ),
 });
 

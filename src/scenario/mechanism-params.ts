@@ -209,6 +209,7 @@ export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, z
     falseContestProb: share,
     taikoUsd: tokenUsd,
     priceShare: share,
+    retries: count(1000),
   },
 };
 

@@ -137,6 +137,17 @@ describe('contestable: the assigned prover and its liveness bond', () => {
     expect(of(b, 'abort').map((x) => x.operator)).toEqual([0, 1]);
   });
 
+  it('a failed assigned prover starts again once, unpaid, then waits with its bond at stake for the window to end', () => {
+    const d = driver({ ...base, cooldown: 0 });
+    d.step({ type: 'submit', job: job(0) });
+    const again = d.step({ type: 'fail', jobId: 0, operator: 0 }, 100);
+    expect(of(again, 'assign')).toEqual([{ type: 'assign', jobId: 0, operator: 0, price: 0, role: 'primary', committed: true }]);
+    expect(of(again, 'settle')).toHaveLength(0);
+    const out = d.step({ type: 'fail', jobId: 0, operator: 0 }, 200);
+    expect(out.filter((x) => x.type !== 'refused')).toHaveLength(0);
+    expect(of(d.step({ type: 'timer', jobId: 0, tag: CT_TAG_WINDOW }, 7200), 'assign')[0]).toMatchObject({ operator: 0, role: 'fallback' });
+  });
+
   it('queues jobs when no node is free and assigns them FIFO as nodes free up', () => {
     const d = driver({ ...base, cooldown: 0 }, ops(1));
     d.step({ type: 'submit', job: job(0) });

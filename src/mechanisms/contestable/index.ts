@@ -30,6 +30,8 @@ interface CtJob {
   assigned: number;
   /** Whether the assigned prover is still working on it. */
   assignedWorking: boolean;
+  /** Failed attempts of the assigned prover. */
+  failures: number;
   /** The open (or final) prover working on it, -1: none. */
   openWorker: number;
   /** Waiting in the open list for a free node. */
@@ -74,6 +76,7 @@ function validate(p: ContestableParams): void {
   for (const k of ['livenessBond', 'validityBond', 'contestBond', 'cooldown', 'contestDelay', 'resolveDelay', 'taikoUsd'] as const) {
     if (!(p[k] >= 0)) throw new RangeError(`contestable: ${k} must be ≥ 0`);
   }
+  if (!(Number.isInteger(p.retries) && p.retries >= 0)) throw new RangeError('contestable: retries must be an integer ≥ 0');
   for (const k of ['invalidProofProb', 'falseContestProb', 'priceShare'] as const) {
     if (!(p[k] >= 0 && p[k] <= 1)) throw new RangeError(`contestable: ${k} must be 0-1`);
   }
@@ -327,6 +330,7 @@ export function contestable(params: Partial<ContestableParams> & { preset?: stri
         phase: 'queued',
         assigned: -1,
         assignedWorking: false,
+        failures: 0,
         openWorker: -1,
         waiting: false,
         bond: 0,
@@ -356,8 +360,14 @@ export function contestable(params: Partial<ContestableParams> & { preset?: stri
       const rec = held(s, input.operator, input.jobId);
       if (typeof rec === 'string') return rec;
       const wasOpen = rec.openWorker === input.operator;
+      if (rec.phase === 'assigned' && rec.failures < p.retries) {
+        // Its bond at stake, the assigned prover starts again (no second fee): it keeps the node.
+        rec.failures++;
+        out.push({ type: 'assign', jobId: rec.job.id, operator: input.operator, price: 0, role: 'primary', committed: true });
+        return undefined;
+      }
       leaveWork(s, rec, input.operator);
-      // A failed assigned prover keeps its bond at stake until the window ends; a failed open prover steps aside.
+      // Out of retries, the assigned prover's bond stays at stake until the window ends; a failed open prover steps aside.
       if (wasOpen) {
         rec.excluded.push(input.operator);
         openUp(s, rec, out);

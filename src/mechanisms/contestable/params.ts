@@ -30,12 +30,19 @@ export interface ContestableParams {
   taikoUsd: number;
   /** Share of the job's price limit paid to the assigned prover at assignment (the proving fee). */
   priceShare: number;
+  /**
+   * Times a failed assigned prover starts again within its window (its bond is at stake; pmsim's
+   * stand-in, like the Boundless broker's one retry). After that it waits for the window to end.
+   */
+  retries: number;
 }
 
 /**
  * Defaults: Pacaya's mainnet liveness rule (a 2-hour window, half of a late bond to the actual
- * prover), with Ontake's SGX-tier validity and contest bonds and 24-hour cooldown, so that every
- * rule is on. Wrong-proof and false-contest rates are stand-ins.
+ * prover), with Ontake's SGX-tier validity and contest bonds, so that every rule is on. The
+ * cooldown is 4 hours (TIER_GUARDIAN_MINORITY's `cooldownWindow: 240` at protocol-v1.8.0; the SGX
+ * tier's 24 hours is in the presets), short enough for a run's drain to close its jobs.
+ * Wrong-proof and false-contest rates, delays and the TAIKO price are stand-ins.
  */
 export const contestableDefaults: ContestableParams = {
   provingWindow: 7200,
@@ -43,13 +50,14 @@ export const contestableDefaults: ContestableParams = {
   openRewardBps: 5000,
   validityBond: 125,
   contestBond: 820,
-  cooldown: 86_400,
+  cooldown: 14_400,
   contestDelay: 600,
   resolveDelay: 3600,
   invalidProofProb: 0.01,
   falseContestProb: 0.005,
   taikoUsd: 0.5,
   priceShare: 1,
+  retries: 1,
 };
 
 /** Named Taiko versions. Sources: docs/mechanisms/contestable.md (commits and files). */
