@@ -8,11 +8,15 @@ import { type ContestableParams, contestableDefaults, contestablePresets } from 
 export { afterFriction, bondMicros, lateSplit, wrongProofSplit } from './bonds.js';
 export { type ContestableParams, contestableDefaults, contestablePresets } from './params.js';
 
-/** Timer tags of contestable proving. */
+/** Timer tag: the assigned prover's proving window ends. */
 export const CT_TAG_WINDOW = 1;
+/** Timer tag: the job's deadline. */
 export const CT_TAG_DEADLINE = 2;
+/** Timer tag: a contester contests the pending proof. */
 export const CT_TAG_CONTEST = 3;
+/** Timer tag: the pending proof's cooldown ends. */
 export const CT_TAG_COOLDOWN = 4;
+/** Timer tag: the higher-tier proof resolves the contest. */
 export const CT_TAG_RESOLVE = 5;
 
 /**
