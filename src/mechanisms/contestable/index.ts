@@ -62,8 +62,9 @@ export interface ContestableState extends ProtocolState {
   index: FreeIndex;
   capacities: OperatorInfo['capacity'][];
   jobs: Map<number, CtJob>;
-  /** Jobs waiting for an assigned prover, FIFO (lazy deletion). */
+  /** Jobs waiting for an assigned prover, FIFO (lazy deletion from `qHead`). */
   queue: CtJob[];
+  qHead: number;
   /** Open jobs waiting for a free node, FIFO. */
   openWait: CtJob[];
   /** Node id → the job it works on. */
@@ -184,12 +185,16 @@ export function contestable(params: Partial<ContestableParams> & { preset?: stri
       const rec = s.openWait[i]!;
       if (!rec.waiting || assignOpen(s, rec, out)) s.openWait.splice(i--, 1);
     }
-    let placed = false;
-    for (let i = 0; i < s.queue.length && s.index.freeCount > 0; i++) {
-      const rec = s.queue[i]!;
-      if (rec.phase === 'queued' && assignProver(s, rec, now, out)) placed = true;
+    const q = s.queue;
+    for (let i = s.qHead; i < q.length && s.index.freeCount > 0; i++) {
+      const rec = q[i]!;
+      if (rec.phase === 'queued') assignProver(s, rec, now, out);
     }
-    if (placed) s.queue = s.queue.filter((r) => r.phase === 'queued');
+    while (s.qHead < q.length && q[s.qHead]!.phase !== 'queued') s.qHead++;
+    if (s.qHead > 1024 && s.qHead * 2 > q.length) {
+      s.queue = q.slice(s.qHead);
+      s.qHead = 0;
+    }
   }
 
   function stopWork(s: ContestableState, rec: CtJob, except: number, out: Decision[]): void {
@@ -450,6 +455,7 @@ export function contestable(params: Partial<ContestableParams> & { preset?: stri
         capacities: operators.map((o) => o.capacity),
         jobs: new Map(),
         queue: [],
+        qHead: 0,
         openWait: [],
         nodeJob: [],
         active: operators.map((o) => o.id).sort((a, b) => a - b),
