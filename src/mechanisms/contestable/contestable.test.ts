@@ -231,6 +231,26 @@ describe('contestable: validity bonds, contests and the cooldown', () => {
     expect(of(out, 'done')[0]).toMatchObject({ outcome: 'delivered' });
   });
 
+  it('contesters are drawn among the nodes in the network: a node that left is never drawn, a node that joined may be', () => {
+    // Draws: wrong (0.001), then the contester draw 0.99 → the last of the other nodes.
+    const d = driver(base, ops(3), seq([0.001, 0.5, 0.99]));
+    d.step({ type: 'leave', operator: 2 });
+    d.step({ type: 'join', operator: { id: 3, entity: 3, capacity: { cpus: 16, gpus: 1, memoryGb: 64 }, hardware: 'gpu' } });
+    d.step({ type: 'submit', job: job(0) });
+    d.step({ type: 'deliver', jobId: 0, operator: 0 }, 100);
+    const c = d.step({ type: 'timer', jobId: 0, tag: CT_TAG_CONTEST }, 700);
+    expect(of(c, 'collateral')[0]).toMatchObject({ operator: 3 });
+  });
+
+  it('refuses answers from nodes that hold nothing and about jobs that are not open', () => {
+    const d = driver({ ...base, cooldown: 0 });
+    d.step({ type: 'submit', job: job(0) });
+    expect(of(d.step({ type: 'deliver', jobId: 0, operator: 1 }), 'refused')[0]!.reason).toBe('not-assigned');
+    expect(of(d.step({ type: 'deliver', jobId: 9, operator: 0 }), 'refused')[0]!.reason).toBe('unknown-job');
+    d.step({ type: 'deliver', jobId: 0, operator: 0 }, 10);
+    expect(of(d.step({ type: 'fail', jobId: 0, operator: 0 }, 20), 'refused')[0]!.reason).toBe('unknown-job');
+  });
+
   it('the presets carry the documented Taiko values', () => {
     expect(contestablePresets['taiko-pr14531']).toMatchObject({ provingWindow: 5400, livenessBond: 1024, openRewardBps: 5000 });
     expect(contestablePresets['taiko-pacaya']).toMatchObject({ provingWindow: 7200, livenessBond: 130, cooldown: 0 });
