@@ -16,6 +16,8 @@ export type CostBasis = 'marginal' | 'full';
 export interface NodeModel {
   readonly profile: HardwareProfile;
   readonly devices: number;
+  /** Parallel efficiency of spreading one proof over this node's devices (applies when devices > 1). */
+  readonly efficiency: number;
   /**
    * Cost of keeping the node busy for one hour, USD, now: its marginal cost. Under the `marginal`
    * basis depreciation + energy (or rent); under `full` energy only (0 for rented hardware).
@@ -111,7 +113,8 @@ export function nodeModel(
       ? (energy: number): number => (rented ? 0 : (profile.powerWatts / 1000) * energy * f * devices)
       : (energy: number): number => (rented ? profile.rentUsdPerHour : depreciation + (profile.powerWatts / 1000) * energy) * devices * f;
   const capitalUsdPerHour = basis === 'full' ? (rented ? profile.rentUsdPerHour * f : depreciation) * devices : 0;
-  const eff = devices > 1 ? (opts.efficiency ?? efficiency) : 1;
+  const nodeEff = opts.efficiency ?? efficiency;
+  const eff = devices > 1 ? nodeEff : 1;
   const hz = profile.khz * 1000 * devices * eff * (opts.speedFactor ?? speedFactor);
   const extra = opts.speedup ?? {};
   // Jobs of one kind dominate most runs: remember the last kind's multiplier (two keyed lookups saved).
@@ -130,6 +133,7 @@ export function nodeModel(
     return {
       profile,
       devices,
+      efficiency: nodeEff,
       basis,
       capitalUsdPerHour,
       hourlyCostUsd: hourly(energyUsdPerKwh),
@@ -143,6 +147,7 @@ export function nodeModel(
   return {
     profile,
     devices,
+    efficiency: nodeEff,
     basis,
     capitalUsdPerHour,
     get hourlyCostUsd(): number {

@@ -1,3 +1,4 @@
+import { gangSpeedup } from '../hardware-models/gang-efficiency.js';
 import { sampler, type DistSpec, type Sampler } from '../engine/distributions.js';
 import { rngStream, type Rng } from '../engine/rng.js';
 import type { Job, Resources } from '../mechanisms/types.js';
@@ -191,7 +192,13 @@ export class Requester {
       deadline: now + rel,
       maxPrice: toMicros(maxUsd),
       redundancy: s.redundancy,
-      estSeconds: (mcycles * 1e6) / (s.reference_khz * 1000 * Math.max(1, s.resources.gpus)),
+      estSeconds:
+        s.gang !== undefined && s.gang > 1
+          ? // A gang declares its time on all its GPUs (gang × gpus) at the reference speed, on the gang curve.
+            (mcycles * 1e6) / (s.reference_khz * 1000 * gangSpeedup(s.gang * Math.max(1, s.resources.gpus)))
+          : (mcycles * 1e6) / (s.reference_khz * 1000 * Math.max(1, s.resources.gpus)),
+      // Only gang jobs carry the field, so single-node jobs (and their outputs) are unchanged.
+      ...(s.gang !== undefined && s.gang > 1 ? { gang: s.gang } : {}),
     };
   }
 }

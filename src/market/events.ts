@@ -28,7 +28,8 @@ export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: Entr
   // Requesters whose jobs no node of this run could ever serve (issue 15): never shown to the mechanism.
   const caps = nodes.map((n) => n.info.capacity);
   const unservable = demand.map(
-    (d) => !canEverServe({ cpus: d.spec.resources.cpus, gpus: d.spec.resources.gpus, memoryGb: d.spec.resources.memory_gb }, caps),
+    (d) =>
+      !canEverServe({ cpus: d.spec.resources.cpus, gpus: d.spec.resources.gpus, memoryGb: d.spec.resources.memory_gb }, caps, d.spec.gang),
   );
   const delayed = new Map<number, InputDraft>();
   let nextDelayed = 0;
@@ -114,7 +115,7 @@ export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: Entr
     const a = attempts.take(jobId, nodeId)!;
     const node = nodes[nodeId]!;
     node.outstanding--;
-    lastCost[nodeId] = work.bookCompute(nodeId, a.end - a.start, jobs.get(jobId));
+    lastCost[nodeId] = work.bookCompute(nodeId, a.end - a.start, jobs.get(jobId)) + work.gang.complete(jobId, nodeId);
     ctx.lastActivity = sim.now;
     if (a.failed && work.retry(jobs.get(jobId), nodeId, a.end > a.start)) return;
     if (a.failed) ctx.feed({ type: 'fail', jobId, operator: nodeId });
@@ -124,6 +125,7 @@ export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: Entr
       ctx.feed(deliverIn);
     }
     work.nodeIdle(nodeId);
+    work.gang.release(jobId, nodeId);
   });
 
   sim.on(TIMER, (jobId, tag) => ctx.feed({ type: 'timer', jobId, tag }));

@@ -18,6 +18,7 @@ import type { Node, Population } from './population.js';
 import { createAgents } from './responses.js';
 import { settingOf } from './self-hosted-cluster.js';
 import { createWorkRoom } from './work.js';
+import { gangTiming } from './gang-work.js';
 import { collateralRule } from './collateral-limits.js';
 
 export type { JobRow } from './context.js';
@@ -122,7 +123,10 @@ export function runMarket(o: MarketOptions): MarketResult {
     lastActivity: 0,
     feed: (input) => pump.feed(input),
     later: (at, input) => events!.later(at, input),
-    quote: (node, job, bidders) => quote(sim, node, job, bidders, mech.type === 'reverse-dutch' ? collateralFor : undefined),
+    quote: (node, job, bidders) => {
+      const q = quote(sim, node, job, bidders, mech.type === 'reverse-dutch' ? collateralFor : undefined);
+      return job.gang === undefined ? q : gangQuote(q, nodes, entities[node.info.entity]!.nodes, node.info.id, sim.now);
+    },
     collateralFor,
     canPost(entity, micros) {
       const cap = entities[entity]!.capitalUsd;
@@ -133,8 +137,8 @@ export function runMarket(o: MarketOptions): MarketResult {
 
   const agents = createAgents(ctx);
   const work = createWorkRoom(ctx, agents, () => pump.busy);
-  const money = createMoneyRoom(ctx);
-  const outcomes = createOutcomeRoom(ctx);
+  const money = createMoneyRoom(ctx, work.gang);
+  const outcomes = createOutcomeRoom(ctx, work.gang);
   const table: DecisionTable = {
     ...money,
     assign: work.assign,
@@ -214,6 +218,16 @@ function quote(sim: Simulation, node: Node, job: Job, bidders?: number, collater
     // Known before the lock where it does not depend on the price (reverse Dutch).
     collateralUsd: collateralFor ? collateralFor(job, 0) / 1e6 : 0,
   };
+}
+
+/**
+ * A gang job's quote: the crew the node's entity would field (gang-work.ts). An entity that cannot
+ * field it sees an infinite cost and finish time, so no strategy offers.
+ */
+function gangQuote(q: Quote, nodes: readonly Node[], own: readonly number[], lead: number, now: number): Quote {
+  const t = gangTiming(nodes, own, q.job, lead, now);
+  if (!t) return { ...q, costUsd: Infinity, durationS: Infinity, finishAt: Infinity };
+  return { ...q, costUsd: t.costUsd, durationS: t.durationS, finishAt: t.finishAt };
 }
 
 /** A node stops taking work; its entity is inactive once none of its nodes is active. */

@@ -1,4 +1,5 @@
 import type { DecisionHandler, MarketContext } from './context.js';
+import type { GangWork } from './gang-work.js';
 import { BURNED, EMISSION, OPERATOR0, REQUESTERS, TREASURY } from './ledger.js';
 
 /** The money room: every money decision moves micro-USD in the ledger and counts it in the metrics. */
@@ -12,12 +13,17 @@ export interface MoneyRoom {
   readonly slash: DecisionHandler<'slash'>;
 }
 
-/** Builds the money room of a market run. */
-export function createMoneyRoom(ctx: MarketContext): MoneyRoom {
+/** Builds the money room of a market run; a payment to a gang's lead is shared among its members (`gang`). */
+export function createMoneyRoom(ctx: MarketContext, gang?: Pick<GangWork, 'shares'>): MoneyRoom {
   const { ledger, metrics, feedback, nodes, ownerOf, jobs } = ctx;
   const entityOf = (op: number): number => nodes[op]!.info.entity;
-  return {
+  const room: MoneyRoom = {
     settle(d) {
+      const split = gang && jobs.get(d.jobId)?.job.gang !== undefined ? gang.shares(d.jobId, d.operator, d.amount) : undefined;
+      if (split) {
+        for (const sh of split) payEntity(d.jobId, sh.entity, sh.amount, d.source);
+        return;
+      }
       const owner = ownerOf[d.operator]!.id;
       const to = OPERATOR0 + owner;
       if (d.source === 'emission') {
@@ -58,9 +64,12 @@ export function createMoneyRoom(ctx: MarketContext): MoneyRoom {
       ctx.collateral.forfeit(d.jobId, entityOf(d.operator));
       ledger.fromEscrow(d.jobId, BURNED, d.burn);
       if (d.toOperator >= 0 && d.reward > 0) {
-        ledger.fromEscrow(d.jobId, OPERATOR0 + entityOf(d.toOperator), d.reward);
-        metrics.revenue += d.reward;
-        feedback.paid(d.jobId, entityOf(d.toOperator), d.reward);
+        const split = gang && jobs.get(d.jobId)?.job.gang !== undefined ? gang.shares(d.jobId, d.toOperator, d.reward) : undefined;
+        for (const sh of split ?? [{ entity: entityOf(d.toOperator), amount: d.reward }]) {
+          ledger.fromEscrow(d.jobId, OPERATOR0 + sh.entity, sh.amount);
+          metrics.revenue += sh.amount;
+          feedback.paid(d.jobId, sh.entity, sh.amount);
+        }
       }
       ledger.fromEscrow(d.jobId, TREASURY, d.toTreasury);
       metrics.slashed += d.burn + d.reward + d.toTreasury;
@@ -68,4 +77,16 @@ export function createMoneyRoom(ctx: MarketContext): MoneyRoom {
       metrics.protocol += d.toTreasury;
     },
   };
+
+  /** One member entity's share of a gang's payment (as `settle` pays a single node's owner). */
+  function payEntity(jobId: number, entity: number, amount: number, source: 'escrow' | 'emission'): void {
+    const to = OPERATOR0 + entity;
+    if (source === 'emission') {
+      ledger.transfer(EMISSION, to, amount);
+      metrics.emission += amount;
+    } else ledger.fromEscrow(jobId, to, amount);
+    metrics.revenue += amount;
+    if (source === 'escrow' || jobs.has(jobId)) feedback.paid(jobId, entity, amount);
+  }
+  return room;
 }

@@ -1,5 +1,7 @@
 import { ARRIVAL, type DecisionHandler, type JobRec, type MarketContext } from './context.js';
 import { REQUESTERS } from './ledger.js';
+import type { GangWork } from './gang-work.js';
+import { gangDuration } from '../hardware-models/gang-efficiency.js';
 
 /** The outcomes room: a job's terminal state, its final money, and its `jobs.csv` row. */
 export interface OutcomeRoom {
@@ -11,8 +13,8 @@ export interface OutcomeRoom {
   readonly refusals: Record<string, number>;
 }
 
-/** Builds the outcomes room of a market run. */
-export function createOutcomeRoom(ctx: MarketContext): OutcomeRoom {
+/** Builds the outcomes room of a market run; a gang's delivered work is shared among its members' entities (`gang`). */
+export function createOutcomeRoom(ctx: MarketContext, gang?: Pick<GangWork, 'membersOf' | 'forget'>): OutcomeRoom {
   const { sim, jobs, metrics, nodes, entities, ownerOf, demand, ledger, lastCost } = ctx;
   const s = ctx.scenario;
   const refusals: Record<string, number> = {};
@@ -52,7 +54,10 @@ export function createOutcomeRoom(ctx: MarketContext): OutcomeRoom {
         entity = ownerOf[d.operator]!.id;
         rec.useful = lastCost[d.operator]!;
       }
-      metrics.jobDone(d.outcome, sim.now - job.submittedAt, sim.now <= job.deadline, entity, job.mcycles);
+      const crew = job.gang !== undefined && entity >= 0 ? gang?.membersOf(job.id, d.operator) : undefined;
+      metrics.jobDone(d.outcome, sim.now - job.submittedAt, sim.now <= job.deadline, crew ? -1 : entity, job.mcycles);
+      // A gang's delivered work counts for its members' entities, an equal share per node (market shares, HHI).
+      if (crew) for (const m of crew) metrics.creditWork(nodes[m]!.info.entity, job.mcycles / crew.length);
       if (d.outcome === 'delivered' && sim.now <= job.deadline) metrics.valueDeliveredUsd += rec.value;
       // Aggregators submit one job per `every` delivered proofs of the requester they aggregate.
       if (d.outcome === 'delivered')
@@ -60,7 +65,12 @@ export function createOutcomeRoom(ctx: MarketContext): OutcomeRoom {
           if (demand[a]!.proofDelivered(sim.now, s.duration)) sim.at(sim.now, ARRIVAL, a, 0);
       // Reference column `cloud_cost_usd`: the delivering node's hardware rented on demand for the
       // nominal proving time of the job (no jitter, no failed attempts), for every mechanism.
-      if (entity >= 0) {
+      if (crew) {
+        // A gang rents every member's hardware for the gang's nominal time.
+        const models = crew.map((n) => nodes[n]!.model);
+        const t = gangDuration(models, job.mcycles, job.kind);
+        for (const m of models) metrics.cloud += Math.round((t * m.profile.rentUsdPerHour * m.devices * 1e6) / 3600);
+      } else if (entity >= 0) {
         const m = nodes[d.operator]!.model;
         metrics.cloud += Math.round((m.duration(job.mcycles, job.kind) * m.profile.rentUsdPerHour * m.devices * 1e6) / 3600);
       }
@@ -78,6 +88,7 @@ export function createOutcomeRoom(ctx: MarketContext): OutcomeRoom {
       if (ctx.onJob) emitRow(rec, paid);
       ctx.feedback.close(d.jobId);
       ctx.collateral.close(d.jobId);
+      if (rec.job.gang !== undefined) gang?.forget(d.jobId);
     },
     refused(d) {
       refusals[d.reason] = (refusals[d.reason] ?? 0) + 1;

@@ -2,6 +2,8 @@ import { hashUniform } from '../mechanisms/beacon.js';
 import type { Decision, Job } from '../mechanisms/types.js';
 import { fits } from '../mechanisms/types.js';
 import type { DecisionHandler, MarketContext } from './context.js';
+import { gangCandidates } from './gang-work.js';
+import type { Quote } from '../agents/strategy.js';
 
 /** How many of the earliest would-be lockers of a reverse-Dutch offer get a lock attempt event. */
 export const LOCK_CANDIDATES = 8;
@@ -15,8 +17,8 @@ export interface Agents {
   readonly solicit: DecisionHandler<'solicit'>;
   /** A node's standing ask (or "no ask": `cancel-ask`). */
   readonly 'request-ask': DecisionHandler<'request-ask'>;
-  /** Does the owner of the assigned node take an uncommitted assignment at its price? */
-  acceptsAssignment(d: Extract<Decision, { type: 'assign' }>, job: Job): boolean;
+  /** Does the owner of the assigned node take an uncommitted assignment at its price? (`q`: the quote it judges, default its node's) */
+  acceptsAssignment(d: Extract<Decision, { type: 'assign' }>, job: Job, q?: Quote): boolean;
 }
 
 /** Builds the agents' room of a market run. */
@@ -32,7 +34,7 @@ export function createAgents(ctx: MarketContext): Agents {
       if (needFree && n.outstanding > 0 && !entities[n.info.entity]!.strategy.overcommits) continue;
       list.push(i);
     }
-    return list;
+    return job.gang === undefined ? list : gangCandidates(list, job, nodes, entities, needFree);
   }
 
   const responder = createResponder({
@@ -66,10 +68,11 @@ export function createAgents(ctx: MarketContext): Agents {
       if (a !== null) ctx.feed({ type: 'ask', operator: d.operator, pricePerMcycle: Math.max(0, a), expiresAt: d.expiresAt });
       else ctx.feed({ type: 'cancel-ask', operator: d.operator });
     },
-    acceptsAssignment(d, job) {
+    acceptsAssignment(d, job, q) {
       const node = nodes[d.operator]!;
       const e = ownerOf[d.operator]!;
-      const ok = node.active && !node.ejected && e.strategy.accept(ctx.quote(node, job), d.price / 1e6, e.view, rngOf[d.operator]!.next());
+      const ok =
+        node.active && !node.ejected && e.strategy.accept(q ?? ctx.quote(node, job), d.price / 1e6, e.view, rngOf[d.operator]!.next());
       // An assignment stands until declined: the owner's acceptance is an offer taken, not an input.
       if (ok && feedback.enabled) feedback.offered(d.jobId, e.id);
       return ok;

@@ -3,6 +3,7 @@ import type { Job } from '../mechanisms/types.js';
 import type { Agents } from './responses.js';
 import { COMPLETE, type DecisionHandler, type JobRec, type MarketContext } from './context.js';
 import { COMPUTE, OPERATOR0 } from './ledger.js';
+import { createGangWork, type GangWork } from './gang-work.js';
 
 /** The work room: nodes start, stop and leave work; compute is timed by the hardware models and booked. */
 export interface WorkRoom {
@@ -19,6 +20,8 @@ export interface WorkRoom {
    * @3835bc4). True when it retries (the failure is not reported). Abandoned attempts (no work) are not retried.
    */
   retry(rec: JobRec | undefined, nodeId: number, worked: boolean): boolean;
+  /** Gang jobs' members (`gang-work.ts`). */
+  readonly gang: GangWork;
 }
 
 /** Builds the work room; `agents` answers an uncommitted assignment for the node's owner. */
@@ -53,6 +56,7 @@ export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => b
     assign(d) {
       const rec = jobs.get(d.jobId);
       if (!rec) return;
+      if (rec.job.gang !== undefined && rec.job.gang > 1) return room.gang.assign(d, rec);
       if (!d.committed && !agents.acceptsAssignment(d, rec.job)) {
         ctx.feed({ type: 'decline', jobId: d.jobId, operator: d.operator });
         return;
@@ -69,6 +73,7 @@ export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => b
       if (sim.now > a.start) room.bookCompute(a.node, sim.now - a.start, jobs.get(a.jobId));
       if (node.outstanding === 0) node.freeAt = sim.now;
       room.nodeIdle(a.node);
+      room.gang.abort(d.jobId, d.operator);
     },
     eject(d) {
       const node = nodes[d.operator]!;
@@ -88,7 +93,8 @@ export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => b
     },
     retry(rec, nodeId, worked) {
       const node = nodes[nodeId]!;
-      if (!rec || rec.locker !== nodeId || (rec.retries ?? 0) >= 1 || !worked || !node.active) return false;
+      // A gang's attempt is not retried by its lead alone (its members were freed with it).
+      if (!rec || rec.locker !== nodeId || (rec.retries ?? 0) >= 1 || !worked || !node.active || rec.job.gang !== undefined) return false;
       if (sim.now + node.model.duration(rec.job.mcycles, rec.job.kind) > rec.job.deadline) return false;
       rec.retries = (rec.retries ?? 0) + 1;
       metrics.retries++;
@@ -105,6 +111,8 @@ export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => b
         ctx.feed(availableIn);
       }
     },
+    gang: undefined as unknown as GangWork,
   };
+  (room as { gang: GangWork }).gang = createGangWork(ctx, agents, room.bookCompute, room.nodeIdle);
   return room;
 }

@@ -40,6 +40,12 @@ export interface Job {
   readonly redundancy: number;
   /** Declared proving time on reference hardware (ZkCloud's `time` field), used for fixed-price fees. */
   readonly estSeconds: Seconds;
+  /**
+   * Gang allocation: how many nodes must prove the job together, at the same time, each meeting
+   * `request` (real-time Ethereum block proving on 16-160 GPUs). Absent or 1: one node. See
+   * {@link gangSize} and `gang.ts` for the rules every mechanism follows.
+   */
+  readonly gang?: number;
 }
 
 /** A prover node as advertised to the protocol. An entity (owner) may run many nodes. */
@@ -178,6 +184,15 @@ export type WorkDecision =
       /** For beacon-drawn selections: the job's public beacon and the draw number, so anyone can `audit` it. */
       readonly beacon?: Uint8Array;
       readonly draw?: number;
+      /**
+       * A gang job's nodes, when the mechanism chose them: every node proving the job together, the
+       * lead (`operator`) first (random allocation's beacon draws: draws `draw`, `draw + 1`, ...;
+       * first-fit and self-hosted: the first free compatible nodes). Absent on a gang job: the lead's
+       * entity staffs the gang from its own nodes (the protocol contracted one prover). Either way
+       * `deliver`, `fail`, `decline` and `abort` name the lead only, and every member reports
+       * `available` when it is free again.
+       */
+      readonly members?: readonly number[];
     }
   /** Tell an operator to stop working on a job (a race was won, the job ended). */
   | { readonly type: 'abort'; readonly jobId: number; readonly operator: number }
@@ -380,6 +395,11 @@ export function defineMechanism<S extends ProtocolState>(d: MechanismDefinition<
 
 /** Builds a mechanism from user parameters; throws on an unknown parameter name. */
 export type MechanismFactory<P = Record<string, unknown>> = (params?: Partial<P> & { preset?: string }) => Mechanism<any>;
+
+/** How many nodes a job needs at once (1 unless it is a gang job). */
+export function gangSize(job: Pick<Job, 'gang'>): number {
+  return job.gang !== undefined && job.gang > 1 ? job.gang : 1;
+}
 
 /** Does a node's capacity meet a job's request? */
 export function fits(capacity: Resources, request: Resources): boolean {

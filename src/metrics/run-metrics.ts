@@ -103,6 +103,12 @@ export class RunMetrics {
   }
 
   /** A job reached its outcome; `entity` is the winner's entity for delivered jobs. */
+  /** Credits delivered work to an entity outside {@link jobDone} (a gang's members share its job). */
+  creditWork(entity: number, mcycles: number): void {
+    this.totalWork[entity]! += mcycles;
+    this.cur[entity]! += mcycles;
+  }
+
   jobDone(outcome: JobOutcome, latency: number, onTime: boolean, entity: number, mcycles: number): void {
     switch (outcome) {
       case 'delivered':

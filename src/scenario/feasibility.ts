@@ -7,6 +7,7 @@
  */
 import { hardwareById } from '../hardware-models/catalogue.js';
 import { nodeModel, type NodeModel } from '../hardware-models/node-model.js';
+import { gangDuration } from '../hardware-models/gang-efficiency.js';
 import { mechanismById } from '../mechanisms/registry.js';
 import { fits, type Resources } from '../mechanisms/types.js';
 import type { OperatorGroup, RequesterGroup, Scenario } from './schema.js';
@@ -31,8 +32,10 @@ export function formatWarning(file: string, w: FeasibilityWarning): string {
  * will ever have (later joiners and potential entrants included), meets it. The market shell
  * rejects such jobs at submission under every mechanism, so they end the same way everywhere.
  */
-export function canEverServe(request: Resources, capacities: readonly Resources[]): boolean {
-  for (const c of capacities) if (fits(c, request)) return true;
+export function canEverServe(request: Resources, capacities: readonly Resources[], gang = 1): boolean {
+  // A gang job needs `gang` nodes that meet its request (docs/gang.md).
+  let n = 0;
+  for (const c of capacities) if (fits(c, request) && ++n >= gang) return true;
   return false;
 }
 
@@ -188,9 +191,24 @@ function clusters(s: Scenario): Array<{ index: number; pool: Pool }> {
 }
 
 /** Jobs per second the pools can finish for requester r (Σ over eligible nodes of 1 / mean proving time). */
+/**
+ * Node-seconds one job of `size` takes on a pool's nodes: a gang job (`gang` > 1) occupies N nodes
+ * for the gang curve's time (docs/gang.md); other jobs one node for the node's time.
+ */
+function nodeSeconds(m: NodeModel, r: RequesterGroup, size: number): number {
+  const n = r.gang ?? 1;
+  return n > 1 ? n * jobSeconds(m, r, size) : m.duration(size, r.kind);
+}
+
+/** Seconds one job of `size` takes: on one node, or a gang of N such nodes. */
+function jobSeconds(m: NodeModel, r: RequesterGroup, size: number): number {
+  const n = r.gang ?? 1;
+  return n > 1 ? gangDuration(new Array<NodeModel>(n).fill(m), size, r.kind) : m.duration(size, r.kind);
+}
+
 function throughput(pools: readonly Pool[], r: RequesterGroup, meanSize: number): number {
   let t = 0;
-  for (const p of pools) if (fits(p.capacity, requestOf(r))) t += p.nodes / p.model.duration(meanSize, r.kind);
+  for (const p of pools) if (fits(p.capacity, requestOf(r))) t += p.nodes / nodeSeconds(p.model, r, meanSize);
   return t;
 }
 
@@ -198,7 +216,7 @@ function fastest(pools: readonly Pool[], r: RequesterGroup, size: number): { poo
   let best: { pool: Pool; seconds: number } | null = null;
   for (const p of pools) {
     if (!fits(p.capacity, requestOf(r))) continue;
-    const sec = p.model.duration(size, r.kind);
+    const sec = jobSeconds(p.model, r, size);
     if (!best || sec < best.seconds) best = { pool: p, seconds: sec };
   }
   return best;
@@ -252,7 +270,7 @@ export function checkFeasibility(s: Scenario): FeasibilityWarning[] {
           out.push({
             kind: 'deadline',
             path: `${at}.deadline`,
-            message: `the median deadline (${dur(deadline)}) is below the fastest eligible node's time for the median job (${Math.round(size)} Mcycles: ${dur(f.seconds)} on ${f.pool.label}); most jobs cannot be on time`,
+            message: `the median deadline (${dur(deadline)}) is below the fastest eligible node's time for the median job (${Math.round(size)} Mcycles: ${dur(f.seconds)} on ${(r.gang ?? 1) > 1 ? `a gang of ${r.gang} x ` : ''}${f.pool.label}); most jobs cannot be on time`,
           });
         }
       }
@@ -261,7 +279,7 @@ export function checkFeasibility(s: Scenario): FeasibilityWarning[] {
       const cap = throughput(eligible, r, meanSize);
       const rho = rate / cap;
       marketLoad +=
-        (rate * eligible.reduce((a, p) => a + p.nodes * p.model.duration(meanSize, r.kind), 0)) / eligible.reduce((a, p) => a + p.nodes, 0);
+        (rate * eligible.reduce((a, p) => a + p.nodes * nodeSeconds(p.model, r, meanSize), 0)) / eligible.reduce((a, p) => a + p.nodes, 0);
       if (rho > 1)
         out.push({
           kind: 'overload',
@@ -286,7 +304,7 @@ export function checkFeasibility(s: Scenario): FeasibilityWarning[] {
     for (const r of s.requesters) {
       const meanSize = distMean(r.size_mcycles);
       const rate = arrivalRate(s, r);
-      if (meanSize !== undefined && rate > 0) need += rate * c.pool.model.duration(meanSize, r.kind);
+      if (meanSize !== undefined && rate > 0) need += rate * nodeSeconds(c.pool.model, r, meanSize);
     }
     const rho = need / c.pool.nodes;
     if (rho > 1) {

@@ -59,6 +59,7 @@ export function parseScenarioWith(raw: unknown, file: string, readTrace: TraceRe
   const s = r.data;
   const issues: ScenarioIssue[] = [];
   checkNames(s, issues);
+  checkGangs(s, issues);
   if (issues.length > 0) throw new ScenarioError(file, issues);
   loadTraces(s, readTrace, issues);
   if (issues.length === 0) checkDrawLimits(s, issues);
@@ -135,6 +136,26 @@ function checkNames(s: Scenario, issues: ScenarioIssue[]): void {
   s.operators.forEach((g, i) => {
     if (seen.has(g.name)) issues.push({ path: `operators[${i}].name`, message: `duplicate group name "${g.name}"` });
     seen.add(g.name);
+  });
+}
+
+/**
+ * Gang jobs (`gang` > 1) prove once on N nodes together: a redundant gang (N nodes, k times) is not
+ * modelled, and an aggregator's job is a single-node job.
+ */
+function checkGangs(s: Scenario, issues: ScenarioIssue[]): void {
+  s.requesters.forEach((r, i) => {
+    if (r.gang === undefined || r.gang === 1) return;
+    if (r.redundancy > 1)
+      issues.push({
+        path: `requesters[${i}].gang`,
+        message: `expected redundancy 1 with a gang of ${r.gang} nodes, got redundancy ${r.redundancy}`,
+      });
+    if (r.aggregate)
+      issues.push({
+        path: `requesters[${i}].gang`,
+        message: `expected no gang on an aggregator (aggregation jobs run on one node), got ${r.gang}`,
+      });
   });
 }
 

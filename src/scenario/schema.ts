@@ -171,6 +171,15 @@ const requesterGroup = z.strictObject({
     ),
   redundancy: z.number().int().min(1, { error: 'expected 1, 2 or 3' }).max(3, { error: 'expected 1, 2 or 3' }).default(1),
   resources: resources.default({ cpus: 0, gpus: 1, memory_gb: 16 }),
+  gang: z
+    .number({ error: 'expected a whole number of nodes from 1 to 4096' })
+    .int({ error: 'expected a whole number of nodes from 1 to 4096' })
+    .min(1, { error: 'expected a whole number of nodes from 1 to 4096' })
+    .max(4096, { error: 'expected a whole number of nodes from 1 to 4096' })
+    .optional()
+    .describe(
+      'Gang allocation: every job needs this many nodes at once, each meeting `resources` (default 1). Proving time follows the gang efficiency curve (docs/gang.md)',
+    ),
   reference_khz: positive
     .default(884)
     .describe('Per-GPU speed behind the declared proving time (default RTX 4090); the declared time assumes all requested GPUs'),

@@ -2,6 +2,8 @@ import { resolveParams } from '../resolve-params.js';
 import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, Resources, Seconds } from '../types.js';
 import { defineMechanism, fits, seenIds } from '../types.js';
 import { mcafee, type Order } from './mcafee.js';
+import { gangOffers } from './gang.js';
+import { canEverFit } from '../gang.js';
 import { batchAuctionDefaults, batchAuctionPresets, type BatchAuctionParams } from './params.js';
 
 export { batchAuctionDefaults, batchAuctionPresets, type BatchAuctionParams } from './params.js';
@@ -35,6 +37,8 @@ export interface BatchAuctionState extends ProtocolState {
   askUntil: number[];
   /** A `request-ask` is outstanding for the node. */
   asked: boolean[];
+  /** Per node: its owning entity (an offer for a gang job covers N nodes of one entity). */
+  entity: number[];
   /** Time of the next clearing, -1: none scheduled. */
   clearAt: number;
 }
@@ -92,6 +96,7 @@ export function batchAuction(params: Partial<BatchAuctionParams> & { preset?: st
     s.ask[o.id] = -1;
     s.askUntil[o.id] = -1;
     s.asked[o.id] = false;
+    s.entity[o.id] = o.entity;
     requestAsk(s, o.id, now, out);
   }
 
@@ -121,7 +126,8 @@ export function batchAuction(params: Partial<BatchAuctionParams> & { preset?: st
     const trades: BatchTrade[] = [];
     const groups = new Map<string, BaJob[]>();
     for (const rec of s.pending) {
-      const k = profileKey(rec.job.request);
+      // Gang jobs of one size clear among themselves, against offers of N nodes (`gang.ts`).
+      const k = rec.job.gang === undefined ? profileKey(rec.job.request) : `${profileKey(rec.job.request)}x${rec.job.gang}`;
       const g = groups.get(k);
       if (g) g.push(rec);
       else groups.set(k, [rec]);
@@ -130,9 +136,10 @@ export function batchAuction(params: Partial<BatchAuctionParams> & { preset?: st
     for (const group of ordered) {
       const req = group[0]!.job.request;
       const bids: Order[] = group.map((r) => ({ id: r.job.id, price: r.job.maxPrice / r.job.mcycles }));
-      const asks: Order[] = sellers
-        .filter((op) => !used.has(op) && fits(s.capacity[op]!, req))
-        .map((op) => ({ id: op, price: s.ask[op]! }));
+      const gang = group[0]!.job.gang;
+      const avail = sellers.filter((op) => !used.has(op) && fits(s.capacity[op]!, req));
+      const offers = gang !== undefined ? gangOffers(avail, s.entity, s.ask, gang) : undefined;
+      const asks: Order[] = offers ? offers.orders : avail.map((op) => ({ id: op, price: s.ask[op]! }));
       const c = mcafee(bids, asks);
       const buyers = [...c.buyers].sort((a, b) => a - b);
       const nodes = [...c.sellers].sort((a, b) => a - b);
@@ -144,11 +151,16 @@ export function batchAuction(params: Partial<BatchAuctionParams> & { preset?: st
         rec.node = op;
         rec.buyerPay = buyerPay;
         rec.sellerPay = sellerPay;
-        used.add(op);
         traded.add(rec);
-        s.free[op] = false;
         trades.push({ jobId: rec.job.id, operator: op, buyerPay, sellerPay });
-        out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: sellerPay, role: 'winner', committed: true });
+        const members = offers?.members.get(op);
+        for (const m of members ?? [op]) {
+          used.add(m);
+          s.free[m] = false;
+        }
+        if (members)
+          out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: sellerPay, role: 'winner', committed: true, members });
+        else out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: sellerPay, role: 'winner', committed: true });
       }
     }
     s.pending = s.pending.filter((r) => !traded.has(r));
@@ -164,7 +176,8 @@ export function batchAuction(params: Partial<BatchAuctionParams> & { preset?: st
     submit: (s, input, now, _r, out) => {
       const job = input.job;
       const rec: BaJob = { job, failures: 0, node: -1, done: false, buyerPay: 0, sellerPay: 0 };
-      if (!s.capacity.some((c) => c !== undefined && fits(c, job.request))) {
+      const caps = job.gang === undefined ? undefined : s.capacity.filter((c): c is Resources => c !== undefined);
+      if (caps ? !canEverFit(caps, job) : !s.capacity.some((c) => c !== undefined && fits(c, job.request))) {
         end(s, rec, 'rejected', -1, out);
         return;
       }
@@ -253,6 +266,7 @@ export function batchAuction(params: Partial<BatchAuctionParams> & { preset?: st
         ask: [],
         askUntil: [],
         asked: [],
+        entity: [],
         clearAt: -1,
       };
       for (const o of operators) register(s, o, now, out);

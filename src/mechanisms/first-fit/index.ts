@@ -3,6 +3,8 @@ import { FreeIndex } from '../free-index.js';
 import type { Decision, Handlers, Job, Mechanism, OperatorInfo, ProtocolState, RefusalReason, Seconds } from '../types.js';
 import { defineMechanism, fits, seenIds } from '../types.js';
 import { firstFitDefaults, firstFitPresets, type FirstFitParams } from './params.js';
+import { firstFitGang } from './gang.js';
+import { canEverFit } from '../gang.js';
 
 export { firstFitDefaults, firstFitPresets, type FirstFitParams } from './params.js';
 
@@ -67,6 +69,7 @@ export function firstFit(params: Partial<FirstFitParams> & { preset?: string } =
   /** Assigns `rec` to the first (lowest-id) free compatible node that has not declined it; false if none. */
   function place(s: FirstFitState, rec: FfJob, out: Decision[]): boolean {
     const profiles = s.index.eligibleProfiles(rec.job.request, s.scratch);
+    if (rec.job.gang !== undefined) return placeGang(s, rec, firstFitGang(s.index, profiles, rec.job, rec.declined), out);
     const n = s.index.countFree(profiles);
     for (let k = 0; k < n; k++) {
       const node = s.index.kth(profiles, k);
@@ -87,6 +90,19 @@ export function firstFit(params: Partial<FirstFitParams> & { preset?: string } =
       return true;
     }
     return false;
+  }
+
+  /** Starts a gang job on its members (`gang.ts`), the lead first; false when they are not free. */
+  function placeGang(s: FirstFitState, rec: FfJob, members: number[] | undefined, out: Decision[]): boolean {
+    if (!members) return false;
+    const lead = members[0]!;
+    s.nodeJob[lead] = rec;
+    rec.node = lead;
+    rec.queued = false;
+    const price = Math.round(rec.job.maxPrice * p.priceShare);
+    const role = rec.failures > 0 ? 'fallback' : 'primary';
+    out.push({ type: 'assign', jobId: rec.job.id, operator: lead, price, role, committed: p.committed, members });
+    return true;
   }
 
   /** Serves waiting jobs while nodes are free: re-assignments first, then the queue in arrival order. */
@@ -129,7 +145,7 @@ export function firstFit(params: Partial<FirstFitParams> & { preset?: string } =
     submit: (s, input, now, _r, out) => {
       const job = input.job;
       const rec: FfJob = { job, failures: 0, node: -1, queued: false, done: false, declined: [] };
-      if (!s.capacities.some((c) => fits(c, job.request))) {
+      if (job.gang !== undefined ? !canEverFit(s.capacities, job) : !s.capacities.some((c) => fits(c, job.request))) {
         end(s, rec, 'rejected', -1, out);
         return;
       }

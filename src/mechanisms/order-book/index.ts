@@ -13,6 +13,7 @@ import type {
 } from '../types.js';
 import { defineMechanism, fits, seenIds, toMicros } from '../types.js';
 import { Heap } from './heap.js';
+import { entityFieldsGang, gangFielding } from './gang.js';
 import { orderBookDefaults, orderBookPresets, type OrderBookParams } from './params.js';
 import { compareLimitPerMcycle } from './priority.js';
 
@@ -443,6 +444,7 @@ function bookMatching(p: OrderBookParams, prior: ReturnType<typeof bookStructure
     let refreshed = false;
     const skipped = s.scratchAsks;
     skipped.length = 0;
+    const fields = gangFielding(s.info, s.active, s.busy, job);
     const profiles = s.groupProfiles[bid.group]!;
     for (let k = 0; k < profiles.length; k++) {
       const heap = s.askHeaps[profiles[k]!]!;
@@ -469,8 +471,10 @@ function bookMatching(p: OrderBookParams, prior: ReturnType<typeof bookStructure
         const value = askTotal(a, job);
         if (value > job.maxPrice) break; // every later ask in this heap costs at least as much
         const price = tradePrice(bid, value, true);
-        if (!room(s, a.entity, price)) {
-          if (++skips > MAX_SKIP) break;
+        // A gang job skips asks whose entity cannot field it (`gang.ts`), without a skip limit.
+        const unfit = job.gang !== undefined && !fields(a.entity);
+        if (unfit || !room(s, a.entity, price)) {
+          if (!unfit && ++skips > MAX_SKIP) break;
           skipped.push(heap.pop()!);
           continue;
         }
@@ -512,8 +516,10 @@ function bookMatching(p: OrderBookParams, prior: ReturnType<typeof bookStructure
         const value = askTotal(a, job);
         if (value > job.maxPrice) break; // later bids have lower limits per Mcycle
         const price = tradePrice(e.bid, value, false);
-        if (!room(s, a.entity, price)) {
-          if (++skips > MAX_SKIP) break;
+        // A gang job skips asks whose entity cannot field it (`gang.ts`), without a skip limit.
+        const unfit = job.gang !== undefined && !entityFieldsGang(s.info, s.active, s.busy, a.entity, job);
+        if (unfit || !room(s, a.entity, price)) {
+          if (!unfit && ++skips > MAX_SKIP) break;
           skipped.push(heap.pop()!);
           continue;
         }

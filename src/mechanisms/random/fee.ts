@@ -1,5 +1,5 @@
 import type { Job, Micros } from '../types.js';
-import { toMicros } from '../types.js';
+import { gangSize, toMicros } from '../types.js';
 import type { RandomParams } from './params.js';
 
 /**
@@ -14,6 +14,8 @@ export function slotFee(
 ): Micros {
   // The fee is charged on the declared max compute time.
   const hours = (job.estSeconds * (p.declaredTimeFactor ?? 1)) / 3600;
-  const compute = job.request.gpus > 0 ? (p.gpuHourUsd * job.request.gpus * hours) / p.gpusPerNode : p.cpuHourUsd * hours;
+  // A gang job occupies `gang` nodes for its declared time: N times the resources of one.
+  const nodes = gangSize(job);
+  const compute = job.request.gpus > 0 ? (p.gpuHourUsd * job.request.gpus * nodes * hours) / p.gpusPerNode : p.cpuHourUsd * nodes * hours;
   return toMicros(p.txFeeUsd) + toMicros(compute);
 }

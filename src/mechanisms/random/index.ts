@@ -19,6 +19,7 @@ import type {
 } from '../types.js';
 import { defineMechanism, seenIds, toMicros } from '../types.js';
 import { slotFee } from './fee.js';
+import { randomGang } from './gang.js';
 import { randomDefaults, randomPresets, type RandomParams } from './params.js';
 
 export { randomDefaults, randomPresets, type RandomParams } from './params.js';
@@ -359,7 +360,26 @@ function randomSelection(p: RandomParams) {
     return tx + Math.floor((rec.fee - tx) * p.protocolShare);
   }
 
-  function assign(s: RandomState, rec: JobRec, si: number, op: number, role: 'primary' | 'redundant' | 'fallback', out: Decision[]): void {
+  /** A gang job's N beacon draws (`gang.ts`); the members are marked busy, the lead first. */
+  function drawMembers(s: RandomState, rec: JobRec): number[] | undefined {
+    if (rec.profilesVersion !== s.index.profileCount) {
+      rec.profiles = eligibleFor(s, rec.job.request);
+      rec.profilesVersion = s.index.profileCount;
+    }
+    const members = randomGang(s.index, rec.profiles, rec.job, rec.beaconWords, rec.draws, rec.tried);
+    if (members) rec.draws += members.length;
+    return members;
+  }
+
+  function assign(
+    s: RandomState,
+    rec: JobRec,
+    si: number,
+    op: number,
+    role: 'primary' | 'redundant' | 'fallback',
+    out: Decision[],
+    members?: number[],
+  ): void {
     const slot = rec.slots[si]!;
     s.index.setFree(op, false);
     s.opJob[op] = rec;
@@ -370,7 +390,11 @@ function randomSelection(p: RandomParams) {
     slot.status = ASSIGNED;
     // A fallback paid in full expects the regular fee (part of it from the failed prover's stake).
     const price = role === 'fallback' && refundFromStake ? rec.fee - protocolCut(rec) : slotPay(slot, rec);
-    out.push({ type: 'assign', jobId: rec.job.id, operator: op, price, role, committed: false, beacon: rec.beacon, draw: rec.draws - 1 });
+    if (members) {
+      const draw = rec.draws - members.length;
+      out.push({ type: 'assign', jobId: rec.job.id, operator: op, price, role, committed: false, beacon: rec.beacon, draw, members });
+    } else
+      out.push({ type: 'assign', jobId: rec.job.id, operator: op, price, role, committed: false, beacon: rec.beacon, draw: rec.draws - 1 });
     // The declared max compute time caps the attempt (fees.md:29).
     if (p.capAtDeclaredTime)
       out.push({ type: 'timer', jobId: rec.job.id, at: s.now + rec.job.estSeconds * p.declaredTimeFactor, tag: TAG_CAP0 + op });
@@ -382,12 +406,13 @@ function randomSelection(p: RandomParams) {
     for (let si = 0; si < rec.slots.length; si++) {
       const slot = rec.slots[si]!;
       if (slot.status !== WAITING) continue;
-      const op = s.index.freeCount > 0 ? select(s, rec) : -1;
+      const members = rec.job.gang !== undefined && s.index.freeCount > 0 ? drawMembers(s, rec) : undefined;
+      const op = members ? members[0]! : rec.job.gang === undefined && s.index.freeCount > 0 ? select(s, rec) : -1;
       if (op < 0) {
         waiting++;
         continue;
       }
-      assign(s, rec, si, op, slot.round > 0 ? 'fallback' : si === 0 ? 'primary' : 'redundant', out);
+      assign(s, rec, si, op, slot.round > 0 ? 'fallback' : si === 0 ? 'primary' : 'redundant', out, members);
     }
     return waiting;
   }

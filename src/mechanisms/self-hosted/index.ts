@@ -3,6 +3,8 @@ import { FreeIndex } from '../free-index.js';
 import type { Decision, Handlers, Job, Mechanism, OperatorInfo, ProtocolState } from '../types.js';
 import { defineMechanism, fits, seenIds } from '../types.js';
 import { selfHostedDefaults, selfHostedPresets, type SelfHostedParams } from './params.js';
+import { selfHostedGang } from './gang.js';
+import { canEverFit } from '../gang.js';
 
 export { selfHostedDefaults, selfHostedPresets, type SelfHostedParams } from './params.js';
 
@@ -65,9 +67,12 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
   /** Starts `rec` on the lowest-id free node that fits it; false if none is free. */
   function place(s: SelfHostedState, rec: ShJob, out: Decision[]): boolean {
     const profiles = s.index.eligibleProfiles(rec.job.request, s.scratch);
-    if (s.index.countFree(profiles) === 0) return false;
-    const node = s.index.kth(profiles, 0);
-    s.index.setFree(node, false);
+    // A gang job takes its first N free nodes at once (`gang.ts`); `members` names them, lead first.
+    const members = rec.job.gang !== undefined ? selfHostedGang(s.index, profiles, rec.job) : undefined;
+    if (rec.job.gang !== undefined && !members) return false;
+    if (!members && s.index.countFree(profiles) === 0) return false;
+    const node = members ? members[0]! : s.index.kth(profiles, 0);
+    if (!members) s.index.setFree(node, false);
     s.nodeJob[node] = rec;
     rec.node = node;
     rec.queued = false;
@@ -78,6 +83,7 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
       price: 0,
       role: rec.failures > 0 ? 'fallback' : 'primary',
       committed: true,
+      ...(members ? { members } : {}),
     });
     return true;
   }
@@ -108,7 +114,7 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
     submit: (s, input, now, _r, out) => {
       const job = input.job;
       const rec: ShJob = { job, failures: 0, node: -1, queued: false, done: false };
-      if (!s.capacities.some((c) => fits(c, job.request))) {
+      if (job.gang !== undefined ? !canEverFit(s.capacities, job) : !s.capacities.some((c) => fits(c, job.request))) {
         end(s, rec, 'rejected', -1, out);
         return;
       }
