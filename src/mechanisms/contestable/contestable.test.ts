@@ -259,3 +259,41 @@ describe('contestable: validity bonds, contests and the cooldown', () => {
     expect(() => contestable({ bogus: 1 } as never)).toThrow(/unknown parameter/);
   });
 });
+
+describe('contestable: gang jobs (docs/gang.md)', () => {
+  const gangJob = (id: number, n: number) => job(id, { gang: n });
+
+  it('the assigned prover of a gang job is the first N free compatible nodes, lead first; the lead posts the bond', () => {
+    const d = driver({ ...base, cooldown: 0 }, ops(4));
+    const out = d.step({ type: 'submit', job: gangJob(0, 3) });
+    expect(of(out, 'assign')).toEqual([
+      { type: 'assign', jobId: 0, operator: 0, price: USD(10), role: 'primary', committed: true, members: [0, 1, 2] },
+    ]);
+    expect(of(out, 'collateral')).toEqual([{ type: 'collateral', jobId: 0, operator: 0, amount: USD(100) }]);
+    // One node is left: a second gang of 3 waits, a single-node job does not.
+    expect(of(d.step({ type: 'submit', job: gangJob(1, 3) }), 'assign')).toHaveLength(0);
+    expect(of(d.step({ type: 'submit', job: job(2) }), 'assign')[0]).toMatchObject({ operator: 3 });
+  });
+
+  it('members stay busy until each reports available; then the waiting gang starts', () => {
+    const d = driver({ ...base, cooldown: 0 }, ops(3));
+    d.step({ type: 'submit', job: gangJob(0, 3) });
+    d.step({ type: 'submit', job: gangJob(1, 3) });
+    expect(of(d.step({ type: 'deliver', jobId: 0, operator: 0 }, 100), 'assign')).toHaveLength(0);
+    expect(of(d.step({ type: 'available', operator: 1 }, 100), 'assign')).toHaveLength(0);
+    const out = d.step({ type: 'available', operator: 2 }, 100);
+    expect(of(out, 'assign')[0]).toMatchObject({ jobId: 1, operator: 0, members: [0, 1, 2] });
+  });
+
+  it('after the window the open gang skips the nodes that declined, and a gang no N nodes can serve is rejected', () => {
+    const d = driver({ ...base, cooldown: 0 }, ops(5));
+    d.step({ type: 'submit', job: gangJob(0, 2) });
+    const open = d.step({ type: 'timer', jobId: 0, tag: CT_TAG_WINDOW }, 7200);
+    expect(of(open, 'assign')[0]).toMatchObject({ operator: 2, members: [2, 3], role: 'fallback', price: USD(50) });
+    // The lead declines: it is free again but excluded; member 3 is busy until its own `available`.
+    expect(of(d.step({ type: 'decline', jobId: 0, operator: 2 }, 7200), 'assign')).toHaveLength(0);
+    const next = d.step({ type: 'available', operator: 3 }, 7200);
+    expect(of(next, 'assign')[0]).toMatchObject({ operator: 3, members: [3, 4] });
+    expect(of(d.step({ type: 'submit', job: gangJob(1, 6) }), 'done')[0]).toMatchObject({ outcome: 'rejected' });
+  });
+});

@@ -1,7 +1,8 @@
 import { FreeIndex } from '../free-index.js';
+import { canEverFit, takeGang } from '../gang.js';
 import { resolveParams } from '../resolve-params.js';
 import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, Random, RefusalReason, Seconds } from '../types.js';
-import { defineMechanism, fits, seenIds } from '../types.js';
+import { defineMechanism, fits, gangSize, seenIds } from '../types.js';
 import { bondMicros, lateSplit, wrongProofSplit } from './bonds.js';
 import { type ContestableParams, contestableDefaults, contestablePresets } from './params.js';
 
@@ -120,32 +121,43 @@ export function contestable(params: Partial<ContestableParams> & { preset?: stri
     out.push({ type: 'close', jobId: rec.job.id });
   }
 
-  function take(s: ContestableState, node: number, rec: CtJob): void {
-    s.index.setFree(node, false);
-    s.nodeJob[node] = rec;
-  }
-
   function freeNode(s: ContestableState, node: number): void {
     s.nodeJob[node] = undefined;
     if (s.index.has(node)) s.index.setFree(node, true);
   }
 
-  /** The first free compatible node that `skip` does not refuse, or -1. */
-  function firstFree(s: ContestableState, rec: CtJob, skip: (node: number) => boolean): number {
+  /** The first free compatible node not in `skip`, or -1. */
+  function firstFree(s: ContestableState, rec: CtJob, skip: readonly number[]): number {
     const profiles = s.index.eligibleProfiles(rec.job.request, s.scratch);
     const n = s.index.countFree(profiles);
     for (let k = 0; k < n; k++) {
       const node = s.index.kth(profiles, k);
-      if (!skip(node)) return node;
+      if (!skip.includes(node)) return node;
     }
     return -1;
   }
 
+  /**
+   * Takes the node(s) for an assignment: one node, or for a gang job the first N free compatible
+   * nodes not in `skip` (`takeGang`, lead first, all marked busy), as for the assigned prover.
+   * Undefined when not enough are free.
+   */
+  function takeNodes(s: ContestableState, rec: CtJob, skip: readonly number[]): readonly number[] | undefined {
+    if (rec.job.gang === undefined) {
+      const node = firstFree(s, rec, skip);
+      if (node < 0) return undefined;
+      s.index.setFree(node, false);
+      return [node];
+    }
+    return takeGang(s.index, s.index.eligibleProfiles(rec.job.request, s.scratch), gangSize(rec.job), skip);
+  }
+
   /** Assigns a queued job to its prover: fee paid, liveness bond posted, window opened. */
   function assignProver(s: ContestableState, rec: CtJob, now: Seconds, out: Decision[]): boolean {
-    const node = firstFree(s, rec, () => false);
-    if (node < 0) return false;
-    take(s, node, rec);
+    const members = takeNodes(s, rec, []);
+    if (!members) return false;
+    const node = members[0]!;
+    s.nodeJob[node] = rec;
     const id = rec.job.id;
     rec.phase = 'assigned';
     rec.assigned = node;
@@ -154,20 +166,21 @@ export function contestable(params: Partial<ContestableParams> & { preset?: stri
     if (liveness > 0) out.push({ type: 'collateral', jobId: id, operator: node, amount: liveness });
     const price = fee(rec.job);
     if (price > 0) out.push({ type: 'settle', jobId: id, operator: node, amount: price, source: 'escrow' });
-    out.push({ type: 'assign', jobId: id, operator: node, price, role: 'primary', committed: true });
+    out.push({ type: 'assign', jobId: id, operator: node, price, role: 'primary', committed: true, ...gang(rec, members) });
     out.push({ type: 'timer', jobId: id, at: now + p.provingWindow, tag: CT_TAG_WINDOW });
     return true;
   }
 
   /** Offers an open (or reopened) job to the first free node not excluded; it may decline. */
   function assignOpen(s: ContestableState, rec: CtJob, out: Decision[]): boolean {
-    const node = firstFree(s, rec, (n) => rec.excluded.includes(n));
-    if (node < 0) return false;
-    take(s, node, rec);
+    const members = takeNodes(s, rec, rec.excluded);
+    if (!members) return false;
+    const node = members[0]!;
+    s.nodeJob[node] = rec;
     rec.openWorker = node;
     rec.waiting = false;
     const price = rec.phase === 'open' ? lateSplit(rec.bond, p.openRewardBps).reward : rec.reprove;
-    out.push({ type: 'assign', jobId: rec.job.id, operator: node, price, role: 'fallback', committed: false });
+    out.push({ type: 'assign', jobId: rec.job.id, operator: node, price, role: 'fallback', committed: false, ...gang(rec, members) });
     return true;
   }
 
@@ -353,7 +366,8 @@ export function contestable(params: Partial<ContestableParams> & { preset?: stri
         reprove: 0,
         doneSent: false,
       };
-      if (!s.capacities.some((c) => fits(c, job.request))) return finish(s, rec, 'rejected', -1, out);
+      const feasible = job.gang !== undefined ? canEverFit(s.capacities, job) : s.capacities.some((c) => fits(c, job.request));
+      if (!feasible) return finish(s, rec, 'rejected', -1, out);
       s.jobs.set(job.id, rec);
       out.push({ type: 'timer', jobId: job.id, at: Math.max(now, job.deadline), tag: CT_TAG_DEADLINE });
       if (!assignProver(s, rec, now, out)) s.queue.push(rec);
@@ -369,7 +383,8 @@ export function contestable(params: Partial<ContestableParams> & { preset?: stri
       const rec = held(s, input.operator, input.jobId);
       if (typeof rec === 'string') return rec;
       const wasOpen = rec.openWorker === input.operator;
-      if (rec.phase === 'assigned' && rec.failures < p.retries) {
+      // A gang's members report `available` after a failure: only a single-node prover restarts in place.
+      if (rec.phase === 'assigned' && rec.failures < p.retries && rec.job.gang === undefined) {
         // Its bond at stake, the assigned prover starts again (no second fee): it keeps the node.
         rec.failures++;
         out.push({ type: 'assign', jobId: rec.job.id, operator: input.operator, price: 0, role: 'primary', committed: true });
@@ -464,6 +479,11 @@ export function contestable(params: Partial<ContestableParams> & { preset?: stri
     },
     handlers,
   });
+}
+
+/** The `members` field of a gang job's assignment (docs/gang.md), nothing for a single-node job. */
+function gang(rec: { readonly job: Job }, members: readonly number[]): { members?: readonly number[] } {
+  return rec.job.gang === undefined ? {} : { members };
 }
 
 /** Where `id` goes in an ascending list. */
