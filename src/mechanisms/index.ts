@@ -12,6 +12,8 @@
 export * from './types.js';
 export { audit, verifySelection, selectionIndex, hash4, hashUniform, sha256, beaconWords, BEACON_BYTES } from './beacon.js';
 export { FreeIndex } from './free-index.js';
+/** Gang jobs (N nodes at once): member selection and payment shares (docs/gang.md). */
+export { canEverFit, drawGang, splitAmong, takeGang } from './gang.js';
 export { resolveParams } from './resolve-params.js';
 export {
   budgetMicros,

@@ -15,7 +15,7 @@ import type { OperatorGroup, RequesterGroup, Scenario } from './schema.js';
 /** One feasibility warning. */
 export interface FeasibilityWarning {
   /** What kind of impossibility. */
-  readonly kind: 'unservable' | 'deadline' | 'overload';
+  readonly kind: 'unservable' | 'deadline' | 'overload' | 'gang';
   /** Field path in the scenario file (`requesters[apps].resources`). */
   readonly path: string;
   /** What is wrong and what will happen. */
@@ -231,6 +231,28 @@ function dur(s: number): string {
 }
 
 /**
+ * Which entities can serve a gang requester on their own (docs/gang.md): the operator groups whose
+ * entities each own N compatible nodes. Under the races, auctions and books only they can serve it
+ * (coalitions are not modelled); random allocation and first-fit draw members from every owner.
+ */
+function gangServers(s: Scenario, r: RequesterGroup, at: string): FeasibilityWarning {
+  const n = r.gang ?? 1;
+  const able = s.operators.filter((g) => {
+    const cap = groupCapacity(g);
+    return cap !== undefined && fits(cap, requestOf(r)) && g.nodes >= n;
+  });
+  const names = able.map((g) => `${g.name} (${g.entities} x ${g.nodes} nodes)`);
+  return {
+    kind: 'gang',
+    path: `${at}.gang`,
+    message:
+      able.length > 0
+        ? `gangs of ${n} nodes: only entities of ${names.join(', ')} own enough compatible nodes to serve them alone (races, auctions, books); random allocation and first-fit draw from every owner`
+        : `gangs of ${n} nodes: no entity owns enough compatible nodes to serve them alone: under the races, auctions and books they cannot be served (coalitions are not modelled); random allocation and first-fit draw from every owner`,
+  };
+}
+
+/**
  * Warnings for the cases a scenario cannot serve, under any mechanism:
  * - `unservable`: a requester whose resources no operator group's nodes meet (every job rejected);
  * - `deadline`: a requester whose median deadline is below the fastest eligible node's proving time
@@ -252,6 +274,7 @@ export function checkFeasibility(s: Scenario): FeasibilityWarning[] {
     const deadline = distMedian(r.deadline);
     const rate = arrivalRate(s, r);
     const eligible = market.filter((p) => fits(p.capacity, requestOf(r)));
+    if (hasMarket && (r.gang ?? 1) > 1) out.push(gangServers(s, r, at));
     if (hasMarket && eligible.length === 0) {
       const largest = market.map((p) => p.capacity).sort((a, b) => b.gpus - a.gpus || b.memoryGb - a.memoryGb || b.cpus - a.cpus)[0];
       out.push({
