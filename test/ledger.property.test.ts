@@ -90,6 +90,12 @@ describe('the ledger', () => {
         'first-fit',
         { id: 'first-fit', params: { committed: false, priceShare: 0.8, protocolFeeBps: 500 } },
         { id: 'batch-auction', params: { period: 15 } },
+        { id: 'contestable', preset: 'taiko-pacaya' },
+        // A short window and cooldown (the run drains for 3 h): late gangs, open gangs, contests.
+        {
+          id: 'contestable',
+          params: { provingWindow: 300, cooldown: 600, contestDelay: 30, resolveDelay: 120, invalidProofProb: 0.3, falseContestProb: 0.2 },
+        },
       ),
     });
     fc.assert(
