@@ -118,6 +118,7 @@ describe('scenarios/realtime-ethereum.yaml', () => {
       'first-fit',
       'batch-auction',
       'batch-auction-2s',
+      'contestable:taiko-pacaya',
     ]);
     for (const r of res.summary) expect(r.jobs_submitted).toBe(30);
     for (const m of ['race', 'order-book', 'reverse-dutch', 'sealed-bid-2s', 'batch-auction-2s']) {

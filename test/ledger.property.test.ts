@@ -49,6 +49,12 @@ const arbScenario = fc.record({
     { id: 'reputation', preset: 'aztec-2489' },
     { id: 'reputation', params: { weighting: 'reputation', topShare: 0.5, exploration: 0.3, backupProvers: 3, protocolFeeBps: 250 } },
     { id: 'reputation', params: { backupProvers: 0, windowShare: 0.1 } },
+    'contestable',
+    { id: 'contestable', preset: 'taiko-pacaya' },
+    { id: 'contestable', preset: 'taiko-pr14531' },
+    // Cooldowns short enough to end within the run's drain; wrong proofs and false contests frequent.
+    { id: 'contestable', params: { cooldown: 1800, contestDelay: 60, resolveDelay: 600, invalidProofProb: 0.2, falseContestProb: 0.2 } },
+    { id: 'contestable', preset: 'taiko-ontake', params: { provingWindow: 300, cooldown: 3600, invalidProofProb: 0.3, taikoUsd: 0.01 } },
   ),
 });
 
@@ -120,6 +126,12 @@ describe('the ledger', () => {
         'first-fit',
         { id: 'first-fit', params: { committed: false, priceShare: 0.8, protocolFeeBps: 500 } },
         { id: 'batch-auction', params: { period: 15 } },
+        { id: 'contestable', preset: 'taiko-pacaya' },
+        // A short window and cooldown (the run drains for 3 h): late gangs, open gangs, contests.
+        {
+          id: 'contestable',
+          params: { provingWindow: 300, cooldown: 600, contestDelay: 30, resolveDelay: 120, invalidProofProb: 0.3, falseContestProb: 0.2 },
+        },
       ),
     });
     fc.assert(

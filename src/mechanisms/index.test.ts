@@ -14,6 +14,7 @@ describe('pmsim/core exports the whole protocol', () => {
       'batchAuction',
       'reputationSelection',
       'auditReputation',
+      'contestable',
       'step',
       'audit',
       'verifySelection',
@@ -28,7 +29,18 @@ describe('pmsim/core exports the whole protocol', () => {
         .mechanisms()
         .map((m) => m.id)
         .sort(),
-    ).toEqual(['batch-auction', 'first-fit', 'order-book', 'race', 'random', 'reputation', 'reverse-dutch', 'sealed-bid', 'self-hosted']);
+    ).toEqual([
+      'batch-auction',
+      'contestable',
+      'first-fit',
+      'order-book',
+      'race',
+      'random',
+      'reputation',
+      'reverse-dutch',
+      'sealed-bid',
+      'self-hosted',
+    ]);
   });
 
   const factories: [string, (p: Record<string, unknown>) => unknown][] = [

@@ -123,4 +123,20 @@ export {
   type ReputationOutcome,
   type SelectionRule,
 } from './reputation/index.js';
+export {
+  contestable,
+  contestableDefaults,
+  contestablePresets,
+  bondMicros,
+  lateSplit,
+  wrongProofSplit,
+  afterFriction,
+  CT_TAG_WINDOW,
+  CT_TAG_DEADLINE,
+  CT_TAG_CONTEST,
+  CT_TAG_COOLDOWN,
+  CT_TAG_RESOLVE,
+  type ContestableParams,
+  type ContestableState,
+} from './contestable/index.js';
 export { mechanisms, mechanismById, type MechanismEntry } from './registry.js';

@@ -1,4 +1,5 @@
 import { batchAuction, batchAuctionDefaults, batchAuctionPresets } from './batch-auction/index.js';
+import { contestable, contestableDefaults, contestablePresets } from './contestable/index.js';
 import { firstFit, firstFitDefaults, firstFitPresets } from './first-fit/index.js';
 import { orderBook, orderBookDefaults, orderBookPresets } from './order-book/index.js';
 import { proofRace, raceDefaults, racePresets } from './race/index.js';
@@ -119,6 +120,13 @@ const entries: readonly MechanismEntry[] = [
     (p) => reputationSelection(p),
     reputationDefaults,
     reputationPresets,
+  ),
+  entry(
+    'contestable',
+    'Contestable assigned proving (Taiko): the assigned prover posts a liveness bond and has a proving window, then the job opens to anyone (half the late bond to the open prover); proofs post validity bonds and may be contested within a cooldown',
+    (p) => contestable(p),
+    contestableDefaults,
+    contestablePresets,
   ),
 ];
 

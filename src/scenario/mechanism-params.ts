@@ -213,6 +213,21 @@ export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, z
     cpuHourUsd: usd,
     protocolFeeBps: bps,
   },
+  contestable: {
+    provingWindow: positiveSeconds,
+    livenessBond: tokens,
+    openRewardBps: bps,
+    validityBond: tokens,
+    contestBond: tokens,
+    cooldown: seconds,
+    contestDelay: seconds,
+    resolveDelay: seconds,
+    invalidProofProb: share,
+    falseContestProb: share,
+    taikoUsd: tokenUsd,
+    priceShare: share,
+    retries: count(1000),
+  },
 };
 
 /** One problem in a mechanism's params: a path below `params` and a message. */
