@@ -118,6 +118,7 @@ describe('scenarios/realtime-ethereum.yaml', () => {
       'first-fit',
       'batch-auction',
       'batch-auction-2s',
+      'reputation:aztec-2489',
       'contestable:taiko-pacaya',
     ]);
     for (const r of res.summary) expect(r.jobs_submitted).toBe(30);
