@@ -11,6 +11,7 @@ import type { CollateralBook } from './entry-exit.js';
 import type { JobTable } from './job-table.js';
 import type { Ledger } from './ledger.js';
 import type { Entity, Node } from './population.js';
+import type { SurplusBound } from './welfare.js';
 
 /** Event kinds of the shell's kernel. */
 export const ARRIVAL = 0;
@@ -79,6 +80,8 @@ export interface MarketContext {
   readonly rngOf: readonly Rng[];
   /** Entity id → its random stream. */
   readonly agentRng: readonly Rng[];
+  /** The cheapest live node per class, for the welfare bound (`update` it when a node's `active` or `ejected` changes). */
+  readonly surplus: SurplusBound;
   /** Node id → compute cost of its last attempt, micro-USD (the useful cost of a delivery). */
   readonly lastCost: Float64Array;
   readonly seeds: { readonly fail: number; readonly jitter: number; readonly raceOrder: number; readonly beacon: number };

@@ -5,7 +5,6 @@ import type { EntryExit } from './entry-exit.js';
 import { REQUESTERS } from './ledger.js';
 import type { WorkRoom } from './work.js';
 import { canEverServe } from '../scenario/feasibility.js';
-import { bestSurplus } from './welfare.js';
 
 /** Seconds between two beacon rounds (drand's default network emits one every 30 s). */
 const BEACON_PERIOD_S = 30;
@@ -93,7 +92,7 @@ export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: Entr
       winner: -1,
       value: req.lastValueUsd,
     };
-    metrics.bestSurplusUsd += bestSurplus(ctx, job, rec.value);
+    metrics.bestSurplusUsd += ctx.surplus.best(job, rec.value, sim.now);
     jobs.set(job.id, rec);
     if (job.maxPrice > 0) ledger.toEscrow(REQUESTERS, job.id, job.maxPrice);
     metrics.jobSubmitted();
@@ -167,6 +166,7 @@ export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: Entr
     ctx.activeEntities++;
     for (const n of e.nodes) {
       nodes[n]!.active = true;
+      ctx.surplus.update(n);
       ctx.feed({ type: 'join', operator: nodes[n]!.info });
     }
   });

@@ -19,6 +19,7 @@ import { createAgents } from './responses.js';
 import { settingOf } from './self-hosted-cluster.js';
 import { createWorkRoom } from './work.js';
 import { collateralRule } from './collateral-limits.js';
+import { SurplusBound } from './welfare.js';
 
 export type { JobRow } from './context.js';
 
@@ -111,6 +112,7 @@ export function runMarket(o: MarketOptions): MarketResult {
     rngOf: nodes.map((n) => agentRng[n.info.entity]!),
     agentRng,
     lastCost: new Float64Array(nodes.length),
+    surplus: new SurplusBound(nodes),
     seeds: {
       fail: seed32(o.seed, run, 'hardware-failures'),
       jitter: seed32(o.seed, run, 'hardware-jitter'),
@@ -220,6 +222,7 @@ function quote(sim: Simulation, node: Node, job: Job, bidders?: number, collater
 function deactivate(ctx: MarketContext, nodeId: number): void {
   const node = ctx.nodes[nodeId]!;
   node.active = false;
+  ctx.surplus.update(nodeId);
   const e = ctx.entities[node.info.entity]!;
   if (e.active && e.nodes.every((n) => !ctx.nodes[n]!.active)) {
     e.active = false;
