@@ -3,16 +3,20 @@
 // FIFO, Poisson arrivals, exponential sizes), at the same λ, μ and c. Prints jobs/s of each and the
 // ratio (issue 10's target: the full market within 4× of the kernel). SimPy cannot run in CI, so the
 // kernel is the yardstick. Asserts nothing.
-//   node bench/mmc.mjs            PMSIM_BENCH_JOBS (default 200,000), PMSIM_BENCH_REPEAT (default 3)
-//   node bench/mmc.mjs market     only the full market, once (for `node --cpu-prof`)
+//   node bench/mmc.mjs              PMSIM_BENCH_JOBS (default 1,000,000), PMSIM_BENCH_REPEAT (default 3)
+//   node bench/mmc.mjs --one market one run of the full market in this process (for `node --cpu-prof`)
+// PMSIM_MMC_MECH=first-fit: the full market is first-fit on C identical operators instead.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { hardwareById, nodeModel } from '../dist/hardware-models/index.js';
 import { rngStream } from '../dist/engine/rng.js';
 import { Simulation } from '../dist/engine/simulation.js';
 import { runMarket } from '../dist/market/market.js';
+import { firstFit } from '../dist/mechanisms/first-fit/index.js';
 import { selfHosted } from '../dist/mechanisms/self-hosted/index.js';
 import { parseScenario } from '../dist/scenario/load.js';
 
-const JOBS = Number(process.env.PMSIM_BENCH_JOBS ?? 200_000);
+const JOBS = Number(process.env.PMSIM_BENCH_JOBS ?? 1_000_000);
 const REPEAT = Number(process.env.PMSIM_BENCH_REPEAT ?? 3);
 const C = 10;
 const RHO = 0.8;
@@ -54,16 +58,22 @@ function kernelRun(seed) {
   return { jobs: served, events: sim.events, meanWait: waitSum / served };
 }
 
-/** The same model through the whole market: the self-hosted baseline's FIFO cluster of C nodes. */
+/**
+ * The same model through the whole market: the self-hosted baseline's FIFO cluster of C nodes
+ * (PMSIM_MMC_MECH=first-fit: first-fit assignment on C identical operators, no time limit).
+ */
+const FIRST_FIT = process.env.PMSIM_MMC_MECH === 'first-fit';
 function marketRun(seed) {
-  const params = { nodes: C, devices: 1, failureProb: 0 };
+  const params = FIRST_FIT ? { limit: 'fixed', timeout: 0 } : { nodes: C, devices: 1, failureProb: 0 };
   const scenario = parseScenario({
     name: 'bench-mmc',
     seed,
     duration: Math.ceil(JOBS * gap * 1.2),
     window: '1d',
-    mechanisms: [{ id: 'self-hosted', params }],
-    operators: [{ name: 'unused', entities: 1, nodes: 1, hardware: 'gpu-rtx4090' }],
+    mechanisms: [{ id: FIRST_FIT ? 'first-fit' : 'self-hosted', params }],
+    operators: FIRST_FIT
+      ? [{ name: 'same', entities: C, nodes: 1, hardware: 'gpu-rtx4090', ownership: 'rented', margin: 0.2, failure_prob: 0 }]
+      : [{ name: 'unused', entities: 1, nodes: 1, hardware: 'gpu-rtx4090' }],
     requesters: [
       {
         name: 'apps',
@@ -76,7 +86,7 @@ function marketRun(seed) {
       },
     ],
   });
-  const r = runMarket({ scenario, mechanism: selfHosted(params), seed });
+  const r = runMarket({ scenario, mechanism: FIRST_FIT ? firstFit(params) : selfHosted(params), seed });
   return { jobs: r.metrics.delivered, events: r.events, meanWait: r.metrics.latency.mean() - es };
 }
 
@@ -91,20 +101,27 @@ function timed(fn) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-if (process.argv[2] === 'market') {
-  const r = timed(() => marketRun(1));
-  console.log(`market: ${r.jobs} jobs, ${r.events} events, ${r.cpu.toFixed(2)} CPU-s`);
+if (process.argv[2] === '--one') {
+  // Child: one run of one side, one JSON line.
+  const r = timed(() => (process.argv[3] === 'kernel' ? kernelRun(1) : marketRun(1)));
+  console.log(JSON.stringify(r));
 } else {
+  // Each run in a fresh process, as `pmsim run` does: the figure includes the JIT's warm-up, amortised
+  // over the run, and no run inherits another's heap.
+  const mech = FIRST_FIT ? 'first-fit' : 'self-hosted';
   console.log(
-    `M/M/c, c = ${C}, ρ = ${RHO}, E[S] = ${es.toFixed(0)} s, ${JOBS.toLocaleString('en-US')} jobs, median of ${REPEAT} runs (CPU-s):`,
+    `M/M/c, c = ${C}, ρ = ${RHO}, E[S] = ${es.toFixed(0)} s, ${JOBS.toLocaleString('en-US')} jobs, median of ${REPEAT} processes (CPU-s of the run):`,
   );
   const rows = [];
-  for (const [label, fn] of [
-    ['kernel alone (src/engine)', kernelRun],
-    ['full market (self-hosted)', marketRun],
+  for (const [label, side] of [
+    ['kernel alone (src/engine)', 'kernel'],
+    [`full market (${mech})`, 'market'],
   ]) {
-    fn(99); // warm-up: the JIT, so the first figure is not the cold one
-    const runs = Array.from({ length: REPEAT }, (_, i) => timed(() => fn(i + 1)));
+    const runs = Array.from({ length: REPEAT }, () => {
+      const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', side], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(r.stderr);
+      return JSON.parse(r.stdout.trim().split('\n').pop());
+    });
     const cpu = median(runs.map((r) => r.cpu));
     const jobs = runs[0].jobs;
     rows.push({ label, cpu, jps: jobs / cpu });
@@ -113,7 +130,7 @@ if (process.argv[2] === 'market') {
         .toLocaleString('en-US')
         .padStart(
           12,
-        )} jobs/CPU-s  ${((cpu / jobs) * 1e6).toFixed(2).padStart(7)} µs/job  ${(runs[0].events / jobs).toFixed(2)} events/job  mean wait ${runs[0].meanWait.toFixed(0)} s`,
+        )} jobs/CPU-s  ${((cpu / jobs) * 1e6).toFixed(2).padStart(7)} µs/job  ${(runs[0].events / jobs).toFixed(2)} events/job  mean wait ${runs[0].meanWait.toFixed(0)} s  (runs: ${runs.map((r) => r.cpu.toFixed(2)).join(', ')} s)`,
     );
   }
   const ratio = rows[1].cpu / rows[0].cpu;

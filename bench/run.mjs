@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const here = fileURLToPath(new URL('.', import.meta.url));
 // Quick mode: fewer jobs per script (scale.mjs reads PMSIM_BENCH_QUICK itself), one repeat, no sweep.
 const QUICK = process.env.PMSIM_BENCH_QUICK === '1';
-const quickJobs = { 'engine.mjs': 100_000, 'mmc.mjs': 50_000, 'mechanisms.mjs': 10_000 };
+const quickJobs = { 'engine.mjs': 100_000, 'mmc.mjs': 200_000, 'mechanisms.mjs': 10_000 };
 const run = (script, args = [], flags = []) => {
   const env =
     QUICK && quickJobs[script] ? { ...process.env, PMSIM_BENCH_JOBS: String(quickJobs[script]), PMSIM_BENCH_REPEAT: '1' } : process.env;

@@ -50,9 +50,9 @@ export interface JobRec {
   outcome: string;
   doneAt: number;
   winner: number;
-  /** The committed winner (a locker), -1 or undefined: none; and how many of its failed attempts it retried. */
-  locker?: number;
-  retries?: number;
+  /** The committed winner (a locker), -1: none; and how many of its failed attempts it retried. */
+  locker: number;
+  retries: number;
   /** The requester's value of a proof by the deadline, USD. */
   value: number;
 }

@@ -1,6 +1,7 @@
 import { hash4 } from '../mechanisms/beacon.js';
 import type { InputDraft, Job } from '../mechanisms/types.js';
 import { ARRIVAL, COMPLETE, INPUT, JOIN, TIMER, WINDOW, type JobRec, type MarketContext } from './context.js';
+import { AttemptBook } from './attempt-book.js';
 import type { EntryExit } from './entry-exit.js';
 import { REQUESTERS } from './ledger.js';
 import type { WorkRoom } from './work.js';
@@ -77,21 +78,44 @@ export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: Entr
     }
   }
 
+  /** The shell's record of a new job: a closed job's record overwritten when there is one. */
+  function openRec(job: Job, value: number): JobRec {
+    const rec = jobs.reuse();
+    if (rec === undefined) {
+      return {
+        job,
+        escrowIn: job.maxPrice,
+        refunds: 0,
+        compute: 0,
+        useful: 0,
+        attempts: 0,
+        outcome: '',
+        doneAt: NaN,
+        winner: -1,
+        locker: -1,
+        retries: 0,
+        value,
+      };
+    }
+    rec.job = job;
+    rec.escrowIn = job.maxPrice;
+    rec.refunds = 0;
+    rec.compute = 0;
+    rec.useful = 0;
+    rec.attempts = 0;
+    rec.outcome = '';
+    rec.doneAt = NaN;
+    rec.winner = -1;
+    rec.locker = -1;
+    rec.retries = 0;
+    rec.value = value;
+    return rec;
+  }
+
   sim.on(ARRIVAL, (r) => {
     const req = demand[r]!;
     const job = req.makeJob(nextJob++, sim.now);
-    const rec: JobRec = {
-      job,
-      escrowIn: job.maxPrice,
-      refunds: 0,
-      compute: 0,
-      useful: 0,
-      attempts: 0,
-      outcome: '',
-      doneAt: NaN,
-      winner: -1,
-      value: req.lastValueUsd,
-    };
+    const rec = openRec(job, req.lastValueUsd);
     metrics.bestSurplusUsd += ctx.surplus.best(job, rec.value, sim.now);
     jobs.set(job.id, rec);
     if (job.maxPrice > 0) ledger.toEscrow(REQUESTERS, job.id, job.maxPrice);
@@ -109,8 +133,10 @@ export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: Entr
     submitIn.job = undefined as unknown as Job;
   });
 
+  const completed = AttemptBook.blank();
   sim.on(COMPLETE, (jobId, nodeId) => {
-    const a = attempts.take(jobId, nodeId)!;
+    const a = completed;
+    attempts.take(jobId, nodeId, a);
     const node = nodes[nodeId]!;
     node.outstanding--;
     lastCost[nodeId] = work.bookCompute(nodeId, a.end - a.start, jobs.get(jobId));

@@ -1,3 +1,4 @@
+import { DenseTable } from '../dense-table.js';
 import { resolveParams } from '../resolve-params.js';
 import { FreeIndex } from '../free-index.js';
 import type { Decision, Handlers, Job, Mechanism, OperatorInfo, ProtocolState, RefusalReason, Seconds } from '../types.js';
@@ -26,7 +27,8 @@ export interface FirstFitState extends ProtocolState {
   index: FreeIndex;
   /** Capacities of every node that ever joined (to reject a job no node could ever run). */
   capacities: OperatorInfo['capacity'][];
-  jobs: Map<number, FfJob>;
+  /** By job id (dense: a Map's rehashed tables, promoted, kept every later job alive until a full GC). */
+  jobs: DenseTable<FfJob>;
   /** FIFO of waiting jobs (lazy deletion). */
   queue: FfJob[];
   qHead: number;
@@ -115,7 +117,7 @@ export function firstFit(params: Partial<FirstFitParams> & { preset?: string } =
   /** The node's current job, or why an answer about `jobId` from it changes nothing. */
   function held(s: FirstFitState, node: number, jobId: number): FfJob | RefusalReason {
     const rec = s.nodeJob[node];
-    if (!rec || rec.job.id !== jobId) return s.jobs.has(jobId) ? 'not-assigned' : 'unknown-job';
+    if (!rec || rec.job.id !== jobId) return s.jobs.get(jobId) !== undefined ? 'not-assigned' : 'unknown-job';
     return rec;
   }
 
@@ -218,7 +220,7 @@ export function firstFit(params: Partial<FirstFitParams> & { preset?: string } =
         seen: seenIds(),
         index,
         capacities: operators.map((o) => o.capacity),
-        jobs: new Map(),
+        jobs: new DenseTable(),
         queue: [],
         qHead: 0,
         retry: [],

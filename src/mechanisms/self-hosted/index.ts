@@ -1,3 +1,4 @@
+import { DenseTable } from '../dense-table.js';
 import { resolveParams } from '../resolve-params.js';
 import { FreeIndex } from '../free-index.js';
 import type { Decision, Handlers, Job, Mechanism, OperatorInfo, ProtocolState } from '../types.js';
@@ -24,7 +25,8 @@ export interface SelfHostedState extends ProtocolState {
   index: FreeIndex;
   /** Capacities of the cluster's nodes (to reject a job no node could ever run). */
   capacities: OperatorInfo['capacity'][];
-  jobs: Map<number, ShJob>;
+  /** By job id (dense: a Map's rehashed tables, promoted, kept every later job alive until a full GC). */
+  jobs: DenseTable<ShJob>;
   /** FIFO of waiting jobs (lazy deletion), retried jobs first. */
   queue: ShJob[];
   qHead: number;
@@ -121,7 +123,7 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
     },
     deliver: (s, input, _now, _r, out) => {
       const rec = s.nodeJob[input.operator];
-      if (!rec || rec.job.id !== input.jobId) return s.jobs.has(input.jobId) ? 'not-assigned' : 'unknown-job';
+      if (!rec || rec.job.id !== input.jobId) return s.jobs.get(input.jobId) !== undefined ? 'not-assigned' : 'unknown-job';
       freeNode(s, input.operator);
       end(s, rec, 'delivered', input.operator, out);
       drain(s, out);
@@ -129,7 +131,7 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
     },
     fail: (s, input, _now, _r, out) => {
       const rec = s.nodeJob[input.operator];
-      if (!rec || rec.job.id !== input.jobId) return s.jobs.has(input.jobId) ? 'not-assigned' : 'unknown-job';
+      if (!rec || rec.job.id !== input.jobId) return s.jobs.get(input.jobId) !== undefined ? 'not-assigned' : 'unknown-job';
       freeNode(s, input.operator);
       rec.node = -1;
       rec.failures++;
@@ -176,7 +178,7 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
         seen: seenIds(),
         index,
         capacities: operators.map((o) => o.capacity),
-        jobs: new Map(),
+        jobs: new DenseTable(),
         queue: [],
         qHead: 0,
         retry: [],
