@@ -43,7 +43,8 @@ export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => b
     const { fail, jitter } = ctx.seeds;
     const start = node.freeAt > sim.now ? node.freeAt : sim.now;
     const dur = node.model.duration(job.mcycles, job.kind) * (0.9 + 0.2 * hashUniform(jitter, job.id, nodeId, k));
-    const failed = hashUniform(fail, job.id, nodeId, k) < node.failureProb;
+    // A uniform draw is never below 0: a node that never fails skips the hash.
+    const failed = node.failureProb > 0 && hashUniform(fail, job.id, nodeId, k) < node.failureProb;
     const end = start + (failed ? dur * hashUniform(fail ^ 0x5bd1e995, job.id, nodeId, k) : dur);
     node.freeAt = end;
     node.outstanding++;

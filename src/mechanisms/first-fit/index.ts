@@ -7,6 +7,12 @@ import { firstFitDefaults, firstFitPresets, type FirstFitParams } from './params
 
 export { firstFitDefaults, firstFitPresets, type FirstFitParams } from './params.js';
 
+/** Does any of the capacities fit the request? (A loop, not `some`: no closure per job.) */
+function fitsAny(capacities: readonly OperatorInfo['capacity'][], request: Job['request']): boolean {
+  for (let i = 0; i < capacities.length; i++) if (fits(capacities[i]!, request)) return true;
+  return false;
+}
+
 /** Timer tag: the seeker's time limit. */
 export const FF_TAG_LIMIT = 1;
 
@@ -131,7 +137,7 @@ export function firstFit(params: Partial<FirstFitParams> & { preset?: string } =
     submit: (s, input, now, _r, out) => {
       const job = input.job;
       const rec: FfJob = { job, failures: 0, node: -1, queued: false, done: false, declined: [] };
-      if (!s.capacities.some((c) => fits(c, job.request))) {
+      if (!fitsAny(s.capacities, job.request)) {
         end(s, rec, 'rejected', -1, out);
         return;
       }

@@ -7,6 +7,12 @@ import { selfHostedDefaults, selfHostedPresets, type SelfHostedParams } from './
 
 export { selfHostedDefaults, selfHostedPresets, type SelfHostedParams } from './params.js';
 
+/** Does any of the capacities fit the request? (A loop, not `some`: no closure per job.) */
+function fitsAny(capacities: readonly OperatorInfo['capacity'][], request: Job['request']): boolean {
+  for (let i = 0; i < capacities.length; i++) if (fits(capacities[i]!, request)) return true;
+  return false;
+}
+
 /** Timer tag: the job's deadline (with `dropLate`). */
 export const TAG_DEADLINE = 1;
 
@@ -110,7 +116,7 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
     submit: (s, input, now, _r, out) => {
       const job = input.job;
       const rec: ShJob = { job, failures: 0, node: -1, queued: false, done: false };
-      if (!s.capacities.some((c) => fits(c, job.request))) {
+      if (!fitsAny(s.capacities, job.request)) {
         end(s, rec, 'rejected', -1, out);
         return;
       }
