@@ -6,7 +6,7 @@
 // slow or memory-hungry mechanism cannot poison the others' figures: CPU is the child's user + system
 // time around `runMarket` (process.cpuUsage), peak RSS its process.resourceUsage().maxRSS. A cell
 // gets a CPU-time cap (`ulimit -t`, PMSIM_BENCH_CAP seconds, default 120) and prints "> cap" when
-// the kernel stops it. PMSIM_BENCH_QUICK=1 runs smaller sizes (100k and 10k jobs, cap 30 s) for CI.
+// the kernel stops it (or "> N s wall" at 8× the cap in wall time). PMSIM_BENCH_QUICK=1 runs smaller sizes (100k and 10k jobs, cap 30 s) for CI.
 // PMSIM_BENCH_MECHS=random,race limits the mechanisms; PMSIM_BENCH_JSON=1 adds one JSON line.
 //
 // The population is bench/random-1m.yaml's at 1,000 operators (500 single-GPU entities, 50 farms of 10
@@ -20,6 +20,9 @@ import { parse } from 'yaml';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const QUICK = process.env.PMSIM_BENCH_QUICK === '1';
 const CAP = Number(process.env.PMSIM_BENCH_CAP ?? (QUICK ? 30 : 120));
+// A wall-clock backstop (the child is killed with SIGTERM): on a busy shared machine a cell can be far
+// from its CPU cap when this fires, and then prints "> N s wall".
+const WALL_CAP = CAP * 8;
 const BIG_JOBS = QUICK ? 100_000 : 1_000_000;
 const SMALL_JOBS = QUICK ? 10_000 : 50_000;
 const SIZES = [100, 1_000, 10_000];
@@ -83,7 +86,7 @@ function runCell(mech, operators, jobs) {
   const r = spawnSync(
     'bash',
     ['-c', `ulimit -t ${CAP}; exec "$0" "$@"`, process.execPath, `${here}scale.mjs`, '--cell', mech, String(operators), String(jobs)],
-    { encoding: 'utf8', timeout: CAP * 4 * 1000, maxBuffer: 1 << 20 },
+    { encoding: 'utf8', timeout: WALL_CAP * 1000, maxBuffer: 1 << 20 },
   );
   const line = r.stdout?.trim().split('\n').pop();
   if (r.status !== 0 || !line?.startsWith('{')) {
@@ -96,7 +99,12 @@ function runCell(mech, operators, jobs) {
 
 const mark = (ok) => (ok ? '✓' : '✗');
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-const capped = (r) => (r.failed === 'SIGXCPU' || r.failed === 'SIGKILL' || r.failed === 'cap' ? `> ${CAP} s cap` : `(${r.failed})`);
+const capped = (r) =>
+  r.failed === 'SIGXCPU' || r.failed === 'SIGKILL' || r.failed === 'cap'
+    ? `> ${CAP} s cap`
+    : r.failed === 'SIGTERM'
+      ? `> ${WALL_CAP} s wall`
+      : `(${r.failed})`;
 
 function table() {
   const only = process.env.PMSIM_BENCH_MECHS?.split(',');
