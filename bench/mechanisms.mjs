@@ -19,6 +19,8 @@ raw.mechanisms = [
   { id: 'reverse-dutch', preset: 'boundless' },
   { id: 'sealed-bid', preset: 'succinct' },
   { id: 'self-hosted', params: { nodes: 400, devices: 2 } },
+  'first-fit',
+  'batch-auction',
 ];
 const s = parseScenario(raw, file);
 

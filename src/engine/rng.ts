@@ -12,8 +12,8 @@ export interface Rng {
  * well tested, and seeded from a string.
  */
 export function rngStream(seed: number, run: number, name: string): Rng {
-  const prng = seedrandom.alea(`pmsim/${seed}/${run}/${name}`);
-  return { next: () => prng() };
+  // Alea's generator reads no `this`: it is the stream's `next` itself (no wrapper call per draw).
+  return { next: seedrandom.alea(`pmsim/${seed}/${run}/${name}`) };
 }
 
 /** Derives a 32-bit integer seed from (seed, run, name): for hash-based draws (failures, beacons). */

@@ -82,6 +82,8 @@ export function createChunking(
       outcome: '',
       doneAt: NaN,
       winner: -1,
+      locker: -1,
+      retries: 0,
       value: 0,
     });
     if (job.maxPrice > 0) {

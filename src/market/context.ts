@@ -12,6 +12,7 @@ import type { JobTable } from './job-table.js';
 import type { Ledger } from './ledger.js';
 import type { Entity, Node } from './population.js';
 import type { PackingRoom } from './packing-room.js';
+import type { SurplusBound } from './welfare.js';
 
 /** Event kinds of the shell's kernel. */
 export const ARRIVAL = 0;
@@ -50,9 +51,9 @@ export interface JobRec {
   outcome: string;
   doneAt: number;
   winner: number;
-  /** The committed winner (a locker), -1 or undefined: none; and how many of its failed attempts it retried. */
-  locker?: number;
-  retries?: number;
+  /** The committed winner (a locker), -1: none; and how many of its failed attempts it retried. */
+  locker: number;
+  retries: number;
   /** The requester's value of a proof by the deadline, USD. */
   value: number;
 }
@@ -80,6 +81,8 @@ export interface MarketContext {
   readonly rngOf: readonly Rng[];
   /** Entity id → its random stream. */
   readonly agentRng: readonly Rng[];
+  /** The cheapest live node per class, for the welfare bound (`update` it when a node's `active` or `ejected` changes). */
+  readonly surplus: SurplusBound;
   /** Node id → compute cost of its last attempt, micro-USD (the useful cost of a delivery). */
   readonly lastCost: Float64Array;
   readonly seeds: { readonly fail: number; readonly jitter: number; readonly raceOrder: number; readonly beacon: number };

@@ -1,11 +1,11 @@
 import { hash4 } from '../mechanisms/beacon.js';
 import type { InputDraft, Job } from '../mechanisms/types.js';
 import { ARRIVAL, COMPLETE, INPUT, JOIN, TIMER, WINDOW, type JobRec, type MarketContext } from './context.js';
+import { AttemptBook } from './attempt-book.js';
 import type { EntryExit } from './entry-exit.js';
 import { REQUESTERS } from './ledger.js';
 import type { WorkRoom } from './work.js';
 import { canEverServe } from '../scenario/feasibility.js';
-import { bestSurplus } from './welfare.js';
 
 /** Seconds between two beacon rounds (drand's default network emits one every 30 s). */
 const BEACON_PERIOD_S = 30;
@@ -85,22 +85,45 @@ export function createEvents(
     }
   }
 
+  /** The shell's record of a new job: a closed job's record overwritten when there is one. */
+  function openRec(job: Job, value: number): JobRec {
+    const rec = jobs.reuse();
+    if (rec === undefined) {
+      return {
+        job,
+        escrowIn: job.maxPrice,
+        refunds: 0,
+        compute: 0,
+        useful: 0,
+        attempts: 0,
+        outcome: '',
+        doneAt: NaN,
+        winner: -1,
+        locker: -1,
+        retries: 0,
+        value,
+      };
+    }
+    rec.job = job;
+    rec.escrowIn = job.maxPrice;
+    rec.refunds = 0;
+    rec.compute = 0;
+    rec.useful = 0;
+    rec.attempts = 0;
+    rec.outcome = '';
+    rec.doneAt = NaN;
+    rec.winner = -1;
+    rec.locker = -1;
+    rec.retries = 0;
+    rec.value = value;
+    return rec;
+  }
+
   sim.on(ARRIVAL, (r) => {
     const req = demand[r]!;
     const job = req.makeJob(nextJob++, sim.now);
-    const rec: JobRec = {
-      job,
-      escrowIn: job.maxPrice,
-      refunds: 0,
-      compute: 0,
-      useful: 0,
-      attempts: 0,
-      outcome: '',
-      doneAt: NaN,
-      winner: -1,
-      value: req.lastValueUsd,
-    };
-    metrics.bestSurplusUsd += bestSurplus(ctx, job, rec.value);
+    const rec = openRec(job, req.lastValueUsd);
+    metrics.bestSurplusUsd += ctx.surplus.best(job, rec.value, sim.now);
     jobs.set(job.id, rec);
     if (job.maxPrice > 0) ledger.toEscrow(REQUESTERS, job.id, job.maxPrice);
     metrics.jobSubmitted();
@@ -123,8 +146,10 @@ export function createEvents(
     submitIn.job = undefined as unknown as Job;
   });
 
+  const completed = AttemptBook.blank();
   sim.on(COMPLETE, (jobId, nodeId) => {
-    const a = attempts.take(jobId, nodeId)!;
+    const a = completed;
+    attempts.take(jobId, nodeId, a);
     ctx.packing?.end(jobId, nodeId);
     const node = nodes[nodeId]!;
     node.outstanding--;
@@ -182,6 +207,7 @@ export function createEvents(
     ctx.activeEntities++;
     for (const n of e.nodes) {
       nodes[n]!.active = true;
+      ctx.surplus.update(n);
       ctx.feed({ type: 'join', operator: nodes[n]!.info });
     }
   });

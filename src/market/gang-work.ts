@@ -160,7 +160,7 @@ export function createGangWork(
       nodes[m]!.freeAt = end;
       nodes[m]!.outstanding++;
     }
-    attempts.add({ jobId: job.id, node: lead, start: begin, end, failed, handle: sim.at(end, COMPLETE, job.id, lead) });
+    attempts.add(job.id, lead, begin, end, failed, sim.at(end, COMPLETE, job.id, lead));
     const list = crews.get(job.id) ?? [];
     const old = list.findIndex((c) => c.lead === lead);
     const crew: Crew = { lead, members, start: begin, end, working: true };
@@ -173,14 +173,7 @@ export function createGangWork(
   function failNow(rec: JobRec, lead: number): void {
     rec.attempts++;
     nodes[lead]!.outstanding++;
-    attempts.add({
-      jobId: rec.job.id,
-      node: lead,
-      start: sim.now,
-      end: sim.now,
-      failed: true,
-      handle: sim.at(sim.now, COMPLETE, rec.job.id, lead),
-    });
+    attempts.add(rec.job.id, lead, sim.now, sim.now, true, sim.at(sim.now, COMPLETE, rec.job.id, lead));
   }
 
   /** Frees the members other than the lead (books their compute up to `until` when `book`). */

@@ -23,6 +23,7 @@ import { collateralRule } from './collateral-limits.js';
 import { createCommittee } from './verifier-committee.js';
 import { createChunking } from './chunking.js';
 import { createPackingRoom, type PackingRoom } from './packing-room.js';
+import { SurplusBound } from './welfare.js';
 
 export type { JobRow } from './context.js';
 
@@ -115,6 +116,7 @@ export function runMarket(o: MarketOptions): MarketResult {
     rngOf: nodes.map((n) => agentRng[n.info.entity]!),
     agentRng,
     lastCost: new Float64Array(nodes.length),
+    surplus: new SurplusBound(nodes),
     seeds: {
       fail: seed32(o.seed, run, 'hardware-failures'),
       jitter: seed32(o.seed, run, 'hardware-jitter'),
@@ -161,7 +163,21 @@ export function runMarket(o: MarketOptions): MarketResult {
     close: chunking ? chunking.close(outcomes.close) : outcomes.close,
     refused: outcomes.refused,
   };
-  const handle = (d: Decision): void => (table[d.type] as DecisionHandler<Decision['type']>)(d);
+  // The decisions every job produces by a switch (a string-keyed load from the table is megamorphic); the rest by the table.
+  const handle = (d: Decision): void => {
+    switch (d.type) {
+      case 'assign':
+        return work.assign(d);
+      case 'done':
+        return outcomes.done(d);
+      case 'close':
+        return outcomes.close(d);
+      case 'settle':
+        return money.settle(d);
+      default:
+        (table[d.type] as DecisionHandler<Decision['type']>)(d);
+    }
+  };
 
   // `init` may decide (the order book asks every node for its opening ask): carried out before the clock starts.
   const initial: OperatorInfo[] = nodes.filter((n) => n.active).map((n) => n.info);
@@ -175,17 +191,15 @@ export function runMarket(o: MarketOptions): MarketResult {
   pump.connect(
     mech,
     state,
-    (input) => {
-      if (
-        ctx.feedback.enabled &&
-        (input.type === 'bid' || input.type === 'lock' || input.type === 'join-race') &&
-        ctx.jobs.has(input.jobId)
-      ) {
-        ctx.feedback.offered(input.jobId, nodes[input.operator]!.info.entity);
-      }
-      return input;
-    },
-    () => sim.now,
+    // Learning strategies hear who offered to do each job (no listener: no hook on every input).
+    ctx.feedback.enabled
+      ? (input) => {
+          if ((input.type === 'bid' || input.type === 'lock' || input.type === 'join-race') && ctx.jobs.has(input.jobId)) {
+            ctx.feedback.offered(input.jobId, nodes[input.operator]!.info.entity);
+          }
+        }
+      : undefined,
+    sim,
     mechRng,
     handle,
     o.record,
@@ -269,6 +283,7 @@ function gangQuote(q: Quote, nodes: readonly Node[], own: readonly number[], lea
 function deactivate(ctx: MarketContext, nodeId: number): void {
   const node = ctx.nodes[nodeId]!;
   node.active = false;
+  ctx.surplus.update(nodeId);
   const e = ctx.entities[node.info.entity]!;
   if (e.active && e.nodes.every((n) => !ctx.nodes[n]!.active)) {
     e.active = false;
@@ -284,8 +299,8 @@ function deactivate(ctx: MarketContext, nodeId: number): void {
 function inputPump() {
   let mech: Mechanism;
   let state: unknown;
-  let observe: (input: Input) => Input;
-  let now: () => number;
+  let observe: ((input: Input) => void) | undefined;
+  let clock: { readonly now: number };
   let random: { next(): number };
   let handle: (d: Decision) => void;
   let recorder: StepRecorder | undefined;
@@ -300,8 +315,9 @@ function inputPump() {
   function apply(draft: InputDraft): void {
     const input = draft as Input & { id: number };
     input.id = nextInputId++;
-    mech.step(state as never, observe(input), now(), random, out);
-    recorder?.step(input, now(), out);
+    observe?.(input);
+    mech.step(state as never, input, clock.now, random, out);
+    recorder?.step(input, clock.now, out);
     const n = out.length;
     if (n === 0) return;
     for (let i = 0; i < n; i++) handle(out[i]!);
@@ -314,8 +330,8 @@ function inputPump() {
     connect(
       m: Mechanism,
       s: unknown,
-      obs: (input: Input) => Input,
-      clock: () => number,
+      obs: ((input: Input) => void) | undefined,
+      sim: { readonly now: number },
       rng: { next(): number },
       h: (d: Decision) => void,
       rec?: StepRecorder,
@@ -324,7 +340,7 @@ function inputPump() {
       mech = m;
       state = s;
       observe = obs;
-      now = clock;
+      clock = sim;
       random = rng;
       handle = h;
     },

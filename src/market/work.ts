@@ -4,6 +4,7 @@ import type { Agents } from './responses.js';
 import { COMPLETE, type DecisionHandler, type JobRec, type MarketContext } from './context.js';
 import { COMPUTE, OPERATOR0 } from './ledger.js';
 import { createGangWork, type GangWork } from './gang-work.js';
+import { AttemptBook } from './attempt-book.js';
 
 /** The work room: nodes start, stop and leave work; compute is timed by the hardware models and booked. */
 export interface WorkRoom {
@@ -28,6 +29,7 @@ export interface WorkRoom {
 export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => boolean): WorkRoom {
   const { sim, nodes, jobs, attempts, ownerOf, rngOf, ledger, metrics, feedback } = ctx;
   const availableIn: { type: 'available'; operator: number } = { type: 'available', operator: 0 };
+  const aborted = AttemptBook.blank();
 
   function startAttempt(rec: JobRec, nodeId: number): void {
     const node = nodes[nodeId]!;
@@ -38,7 +40,7 @@ export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => b
       // Abandoned (griefing): no work starts; the attempt is reported failed after the strategy's delay, at no compute cost.
       const at = sim.now + Math.max(0, ent.strategy.abandonAfter?.(ctx.quote(node, job), ent.view) ?? 1);
       node.outstanding++;
-      attempts.add({ jobId: job.id, node: nodeId, start: at, end: at, failed: true, handle: sim.at(at, COMPLETE, job.id, nodeId) });
+      attempts.add(job.id, nodeId, at, at, true, sim.at(at, COMPLETE, job.id, nodeId));
       return;
     }
     const { fail, jitter } = ctx.seeds;
@@ -50,12 +52,13 @@ export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => b
       start = p.start;
       dur /= p.share;
     }
-    const failed = hashUniform(fail, job.id, nodeId, k) < node.failureProb;
+    // A uniform draw is never below 0: a node that never fails skips the hash.
+    const failed = node.failureProb > 0 && hashUniform(fail, job.id, nodeId, k) < node.failureProb;
     const end = start + (failed ? dur * hashUniform(fail ^ 0x5bd1e995, job.id, nodeId, k) : dur);
     node.freeAt = Math.max(node.freeAt, end);
     node.outstanding++;
     const handleId = sim.at(end, COMPLETE, job.id, nodeId);
-    attempts.add({ jobId: job.id, node: nodeId, start, end, failed, handle: handleId });
+    attempts.add(job.id, nodeId, start, end, failed, handleId);
   }
 
   const room: WorkRoom = {
@@ -71,8 +74,8 @@ export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => b
       startAttempt(rec, d.operator);
     },
     abort(d) {
-      const a = attempts.take(d.jobId, d.operator);
-      if (!a) return;
+      const a = aborted;
+      if (!attempts.take(d.jobId, d.operator, a)) return;
       sim.cancel(a.handle);
       ctx.packing?.end(a.jobId, a.node);
       const node = nodes[a.node]!;
@@ -102,9 +105,9 @@ export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => b
     retry(rec, nodeId, worked) {
       const node = nodes[nodeId]!;
       // A gang's attempt is not retried by its lead alone (its members were freed with it).
-      if (!rec || rec.locker !== nodeId || (rec.retries ?? 0) >= 1 || !worked || !node.active || rec.job.gang !== undefined) return false;
+      if (!rec || rec.locker !== nodeId || rec.retries >= 1 || !worked || !node.active || rec.job.gang !== undefined) return false;
       if (sim.now + node.model.duration(rec.job.mcycles, rec.job.kind) > rec.job.deadline) return false;
-      rec.retries = (rec.retries ?? 0) + 1;
+      rec.retries++;
       metrics.retries++;
       startAttempt(rec, nodeId);
       return true;

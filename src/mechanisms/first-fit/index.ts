@@ -1,3 +1,4 @@
+import { DenseTable } from '../dense-table.js';
 import { resolveParams } from '../resolve-params.js';
 import { FreeIndex } from '../free-index.js';
 import type { Decision, Handlers, Job, Mechanism, OperatorInfo, ProtocolState, RefusalReason, Seconds } from '../types.js';
@@ -8,6 +9,12 @@ import { firstFitGang } from './gang.js';
 import { canEverFit } from '../gang.js';
 
 export { firstFitDefaults, firstFitPresets, type FirstFitParams } from './params.js';
+
+/** Does any of the capacities fit the request? (A loop, not `some`: no closure per job.) */
+function fitsAny(capacities: readonly OperatorInfo['capacity'][], request: Job['request']): boolean {
+  for (let i = 0; i < capacities.length; i++) if (fits(capacities[i]!, request)) return true;
+  return false;
+}
 
 /** Timer tag: the seeker's time limit. */
 export const FF_TAG_LIMIT = 1;
@@ -29,7 +36,8 @@ export interface FirstFitState extends ProtocolState {
   index: FreeIndex;
   /** Capacities of every node that ever joined (to reject a job no node could ever run). */
   capacities: OperatorInfo['capacity'][];
-  jobs: Map<number, FfJob>;
+  /** By job id (dense: a Map's rehashed tables, promoted, kept every later job alive until a full GC). */
+  jobs: DenseTable<FfJob>;
   /** FIFO of waiting jobs (lazy deletion). */
   queue: FfJob[];
   qHead: number;
@@ -147,7 +155,8 @@ export function firstFit(params: Partial<FirstFitParams> & { preset?: string } =
   function held(s: FirstFitState, node: number, jobId: number): FfJob | RefusalReason {
     const packing = packs(s.pack, node);
     const rec = packing ? s.jobs.get(jobId) : s.nodeJob[node];
-    if (!rec || rec.job.id !== jobId || (packing && rec.node !== node)) return s.jobs.has(jobId) ? 'not-assigned' : 'unknown-job';
+    if (!rec || rec.job.id !== jobId || (packing && rec.node !== node))
+      return s.jobs.get(jobId) !== undefined ? 'not-assigned' : 'unknown-job';
     return rec;
   }
 
@@ -161,7 +170,7 @@ export function firstFit(params: Partial<FirstFitParams> & { preset?: string } =
     submit: (s, input, now, _r, out) => {
       const job = input.job;
       const rec: FfJob = { job, failures: 0, node: -1, queued: false, done: false, declined: [] };
-      if (job.gang !== undefined ? !canEverFit(s.capacities, job) : !s.capacities.some((c) => fits(c, job.request))) {
+      if (job.gang !== undefined ? !canEverFit(s.capacities, job) : !fitsAny(s.capacities, job.request)) {
         end(s, rec, 'rejected', -1, out);
         return;
       }
@@ -257,7 +266,7 @@ export function firstFit(params: Partial<FirstFitParams> & { preset?: string } =
         seen: seenIds(),
         index,
         capacities: operators.map((o) => o.capacity),
-        jobs: new Map(),
+        jobs: new DenseTable(),
         queue: [],
         qHead: 0,
         retry: [],

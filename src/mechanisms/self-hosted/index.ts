@@ -1,3 +1,4 @@
+import { DenseTable } from '../dense-table.js';
 import { resolveParams } from '../resolve-params.js';
 import { FreeIndex } from '../free-index.js';
 import type { Decision, Handlers, Job, Mechanism, OperatorInfo, ProtocolState } from '../types.js';
@@ -7,6 +8,12 @@ import { selfHostedGang } from './gang.js';
 import { canEverFit } from '../gang.js';
 
 export { selfHostedDefaults, selfHostedPresets, type SelfHostedParams } from './params.js';
+
+/** Does any of the capacities fit the request? (A loop, not `some`: no closure per job.) */
+function fitsAny(capacities: readonly OperatorInfo['capacity'][], request: Job['request']): boolean {
+  for (let i = 0; i < capacities.length; i++) if (fits(capacities[i]!, request)) return true;
+  return false;
+}
 
 /** Timer tag: the job's deadline (with `dropLate`). */
 export const TAG_DEADLINE = 1;
@@ -26,7 +33,8 @@ export interface SelfHostedState extends ProtocolState {
   index: FreeIndex;
   /** Capacities of the cluster's nodes (to reject a job no node could ever run). */
   capacities: OperatorInfo['capacity'][];
-  jobs: Map<number, ShJob>;
+  /** By job id (dense: a Map's rehashed tables, promoted, kept every later job alive until a full GC). */
+  jobs: DenseTable<ShJob>;
   /** FIFO of waiting jobs (lazy deletion), retried jobs first. */
   queue: ShJob[];
   qHead: number;
@@ -114,7 +122,7 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
     submit: (s, input, now, _r, out) => {
       const job = input.job;
       const rec: ShJob = { job, failures: 0, node: -1, queued: false, done: false };
-      if (job.gang !== undefined ? !canEverFit(s.capacities, job) : !s.capacities.some((c) => fits(c, job.request))) {
+      if (job.gang !== undefined ? !canEverFit(s.capacities, job) : !fitsAny(s.capacities, job.request)) {
         end(s, rec, 'rejected', -1, out);
         return;
       }
@@ -127,7 +135,7 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
     },
     deliver: (s, input, _now, _r, out) => {
       const rec = s.nodeJob[input.operator];
-      if (!rec || rec.job.id !== input.jobId) return s.jobs.has(input.jobId) ? 'not-assigned' : 'unknown-job';
+      if (!rec || rec.job.id !== input.jobId) return s.jobs.get(input.jobId) !== undefined ? 'not-assigned' : 'unknown-job';
       freeNode(s, input.operator);
       end(s, rec, 'delivered', input.operator, out);
       drain(s, out);
@@ -135,7 +143,7 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
     },
     fail: (s, input, _now, _r, out) => {
       const rec = s.nodeJob[input.operator];
-      if (!rec || rec.job.id !== input.jobId) return s.jobs.has(input.jobId) ? 'not-assigned' : 'unknown-job';
+      if (!rec || rec.job.id !== input.jobId) return s.jobs.get(input.jobId) !== undefined ? 'not-assigned' : 'unknown-job';
       freeNode(s, input.operator);
       rec.node = -1;
       rec.failures++;
@@ -182,7 +190,7 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
         seen: seenIds(),
         index,
         capacities: operators.map((o) => o.capacity),
-        jobs: new Map(),
+        jobs: new DenseTable(),
         queue: [],
         qHead: 0,
         retry: [],

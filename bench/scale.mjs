@@ -1,0 +1,155 @@
+// Issue 10's scale table: every registered mechanism at 1M jobs × 1,000 operators (jobs/s, CPU s, peak
+// RSS) and at 100 / 1,000 / 10,000 operators × 50k jobs (CPU µs per job, peak RSS), with the targets
+// and a pass/fail mark per cell. Prints figures; asserts nothing.
+//
+// Each cell runs in its own child process (`node bench/scale.mjs --cell MECH OPERATORS JOBS`), so a
+// slow or memory-hungry mechanism cannot poison the others' figures: CPU is the child's user + system
+// time around `runMarket` (process.cpuUsage), peak RSS its process.resourceUsage().maxRSS. A cell
+// gets a CPU-time cap (`ulimit -t`, PMSIM_BENCH_CAP seconds, default 120) and prints "> cap" when
+// the kernel stops it (or "> N s wall" at 8× the cap in wall time). PMSIM_BENCH_QUICK=1 runs smaller sizes (100k and 10k jobs, cap 30 s) for CI.
+// PMSIM_BENCH_MECHS=random,race limits the mechanisms; PMSIM_BENCH_JSON=1 adds one JSON line.
+//
+// The population is bench/random-1m.yaml's at 1,000 operators (500 single-GPU entities, 50 farms of 10
+// two-GPU nodes), scaled in both groups; the arrival rate is scaled with it, so every size runs at the
+// same utilisation (~20%). The self-hosted baseline rents 0.4 × operators two-GPU nodes.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const QUICK = process.env.PMSIM_BENCH_QUICK === '1';
+const CAP = Number(process.env.PMSIM_BENCH_CAP ?? (QUICK ? 30 : 120));
+// A wall-clock backstop (the child is killed with SIGTERM): on a busy shared machine a cell can be far
+// from its CPU cap when this fires, and then prints "> N s wall".
+const WALL_CAP = CAP * 8;
+const BIG_JOBS = QUICK ? 100_000 : 1_000_000;
+const SMALL_JOBS = QUICK ? 10_000 : 50_000;
+const SIZES = [100, 1_000, 10_000];
+/** The registered mechanisms (src/mechanisms/registry.ts), with the presets the issue names. */
+const MECHANISMS = [
+  'random',
+  'race',
+  'order-book',
+  'reverse-dutch:boundless',
+  'sealed-bid:succinct',
+  'self-hosted',
+  'first-fit',
+  'batch-auction',
+];
+const TARGET = { bigCpuS: 10, rssMb: 512, growth: 2 };
+
+/** The scenario of one cell: `operators` nodes, `jobs` jobs, under `mech` ("id" or "id:preset"). */
+function cellScenario(mech, operators, jobs) {
+  const raw = parse(readFileSync(`${here}random-1m.yaml`, 'utf8'));
+  const f = operators / 1_000;
+  raw.name = `bench-scale-${operators}`;
+  raw.operators[0].entities = Math.max(1, Math.round(500 * f));
+  raw.operators[1].entities = Math.max(1, Math.round(50 * f));
+  const gap = raw.requesters[0].arrival.mean / f;
+  raw.requesters[0].arrival.mean = gap;
+  raw.requesters[0].max_jobs = jobs;
+  // Long enough for every job (and an hour's deadline), no idle days after the last arrival.
+  raw.duration = Math.ceil(jobs * gap * 1.05 + 3_600);
+  raw.window = Math.min(86_400, Math.ceil(raw.duration / 12));
+  const [id, preset] = mech.split(':');
+  if (id === 'self-hosted') raw.mechanisms = [{ id, params: { nodes: Math.max(1, Math.round(0.4 * operators)), devices: 2 } }];
+  else raw.mechanisms = [preset ? { id, preset } : id];
+  return raw;
+}
+
+/** Child: one run, then one JSON line on stdout. */
+async function cell(mech, operators, jobs) {
+  const { parseScenario } = await import('../dist/scenario/index.js');
+  const { runMarket } = await import('../dist/market/market.js');
+  const { createMechanism, resolveMechanism } = await import('../dist/comparison/run-scenario.js');
+  const s = parseScenario(cellScenario(mech, operators, jobs), 'bench/scale.mjs');
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const r = runMarket({ scenario: s, mechanism: createMechanism(resolveMechanism(s.mechanisms[0])), seed: s.seed });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const c = process.cpuUsage(c0);
+  const m = r.metrics;
+  const out = {
+    jobs: m.submitted,
+    events: r.events,
+    cpu: (c.user + c.system) / 1e6,
+    wall,
+    rssMb: process.resourceUsage().maxRSS / 1024,
+    liveness: m.onTime / m.submitted,
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+/** Parent: runs one cell in a child under the CPU cap; undefined when the cap (or a crash) stopped it. */
+function runCell(mech, operators, jobs) {
+  const r = spawnSync(
+    'bash',
+    ['-c', `ulimit -t ${CAP}; exec "$0" "$@"`, process.execPath, `${here}scale.mjs`, '--cell', mech, String(operators), String(jobs)],
+    { encoding: 'utf8', timeout: WALL_CAP * 1000, maxBuffer: 1 << 20 },
+  );
+  const line = r.stdout?.trim().split('\n').pop();
+  if (r.status !== 0 || !line?.startsWith('{')) {
+    const why = r.signal ?? (r.status === 152 || r.status === 137 ? 'cap' : `exit ${r.status}`);
+    if (r.stderr && !/SIGXCPU|Killed/.test(why)) process.stderr.write(r.stderr.split('\n').slice(-3).join('\n'));
+    return { failed: why };
+  }
+  return JSON.parse(line);
+}
+
+const mark = (ok) => (ok ? '✓' : '✗');
+const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const capped = (r) =>
+  r.failed === 'SIGXCPU' || r.failed === 'SIGKILL' || r.failed === 'cap'
+    ? `> ${CAP} s cap`
+    : r.failed === 'SIGTERM'
+      ? `> ${WALL_CAP} s wall`
+      : `(${r.failed})`;
+
+function table() {
+  const only = process.env.PMSIM_BENCH_MECHS?.split(',');
+  const mechs = only ? MECHANISMS.filter((m) => only.includes(m) || only.includes(m.split(':')[0])) : MECHANISMS;
+  const bigLabel = `${fmt(BIG_JOBS / 1e6, BIG_JOBS < 1e6 ? 1 : 0)}M jobs × 1,000 ops`;
+  console.log(`scale: every mechanism, one child process per cell, CPU cap ${CAP} s${QUICK ? ' (PMSIM_BENCH_QUICK: smaller sizes)' : ''}`);
+  console.log(
+    `targets: ${BIG_JOBS === 1e6 ? '1M-job run' : 'big run (scaled to 1M)'} ≤ ${TARGET.bigCpuS} CPU-s, peak RSS ≤ ${TARGET.rssMb} MB in every cell, µs/job growth 100 → 10,000 operators ≤ ${TARGET.growth}×`,
+  );
+  console.log(
+    `  ${'mechanism'.padEnd(24)}│ ${bigLabel.padEnd(34)}│ CPU µs per job, ${fmt(SMALL_JOBS)} jobs: ${SIZES.map((n) => fmt(n)).join(' / ')} operators`,
+  );
+  console.log(
+    `  ${''.padEnd(24)}│ ${'jobs/CPU-s  CPU s   RSS MB'.padEnd(34)}│ ${SIZES.map((n) => `${fmt(n)} ops`.padEnd(18)).join('')}growth`,
+  );
+  const all = [];
+  for (const mech of mechs) {
+    const big = runCell(mech, 1_000, BIG_JOBS);
+    const small = SIZES.map((n) => runCell(mech, n, SMALL_JOBS));
+    let bigText;
+    if (big.failed) bigText = capped(big).padEnd(34);
+    else {
+      const projected = (big.cpu * 1e6) / big.jobs; // CPU-s per 1M jobs
+      bigText =
+        `${fmt(big.jobs / big.cpu).padStart(9)}  ${fmt(big.cpu, 1).padStart(5)} ${mark(projected <= TARGET.bigCpuS)} ${fmt(big.rssMb).padStart(5)} ${mark(big.rssMb <= TARGET.rssMb)}`.padEnd(
+          34,
+        );
+    }
+    const smallText = small
+      .map((r) =>
+        (r.failed
+          ? capped(r)
+          : `${fmt((r.cpu * 1e6) / r.jobs, 1).padStart(8)} ${fmt(r.rssMb).padStart(4)}MB ${mark(r.rssMb <= TARGET.rssMb)}`
+        ).padEnd(18),
+      )
+      .join('');
+    const [a, , c] = small;
+    const growth = !a.failed && !c.failed ? c.cpu / c.jobs / (a.cpu / a.jobs) : NaN;
+    const growthText = Number.isNaN(growth) ? (c.failed ? '✗' : '–') : `${fmt(growth, 2)}× ${mark(growth <= TARGET.growth)}`;
+    console.log(`  ${mech.padEnd(24)}│ ${bigText}│ ${smallText}${growthText}`);
+    all.push({ mechanism: mech, big, small: Object.fromEntries(SIZES.map((n, i) => [n, small[i]])), growth });
+  }
+  console.log('  (CPU = user + system of the run; jobs/CPU-s and the 10 s target use CPU seconds: the machine is shared)');
+  if (process.env.PMSIM_BENCH_JSON) console.log(JSON.stringify(all));
+}
+
+if (process.argv[2] === '--cell') await cell(process.argv[3], Number(process.argv[4]), Number(process.argv[5]));
+else table();
