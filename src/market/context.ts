@@ -100,6 +100,8 @@ export interface MarketContext {
   canPost(entity: number, micros: number): boolean;
   /** A node stops taking work (exit or ejection). */
   deactivate(nodeId: number): void;
+  /** A node became busy, free, active or inactive (the agents' race entry index re-reads it). */
+  nodeChanged(nodeId: number): void;
 }
 
 /** Carries out one kind of decision. */

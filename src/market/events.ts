@@ -114,6 +114,7 @@ export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: Entr
     const a = attempts.take(jobId, nodeId)!;
     const node = nodes[nodeId]!;
     node.outstanding--;
+    ctx.nodeChanged(nodeId);
     lastCost[nodeId] = work.bookCompute(nodeId, a.end - a.start, jobs.get(jobId));
     ctx.lastActivity = sim.now;
     if (a.failed && work.retry(jobs.get(jobId), nodeId, a.end > a.start)) return;
@@ -167,6 +168,7 @@ export function createEvents(ctx: MarketContext, work: WorkRoom, entryExit: Entr
     ctx.activeEntities++;
     for (const n of e.nodes) {
       nodes[n]!.active = true;
+      ctx.nodeChanged(n);
       ctx.feed({ type: 'join', operator: nodes[n]!.info });
     }
   });
