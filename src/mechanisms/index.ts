@@ -36,6 +36,7 @@ export {
   randomAllocation,
   randomDefaults,
   randomPresets,
+  declaredSeconds,
   slotFee,
   TAG_CAP0,
   TAG_DEADLINE,
