@@ -361,6 +361,8 @@ describe('results', () => {
       'eject.yaml',
       baseScenario({
         duration: '3d',
+        // A fee without the 1 s setup (the rule before issue 10) prices these tiny jobs below cost: every prover declines them.
+        mechanisms: [{ id: 'random', params: { setupSeconds: 0 } }],
         operators: op({ strategy: 'truthful', entities: 6, failure_prob: 0 }),
         requesters: req({ arrival: { dist: 'exponential', mean: '2m' }, size_mcycles: 0.01, deadline: '1h' }),
       }),

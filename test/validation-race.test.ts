@@ -78,3 +78,43 @@ describe('race: closed-form validation on the full market', () => {
     expect(r.ledger.openEscrows()).toBe(0);
   });
 });
+
+describe('race: the closed form holds at 10,000 operators (issue 10)', () => {
+  const N = 10_000;
+  const JOBS_10K = 60;
+  // A reward of 5.5 × the cost per proof: with truthful racers exactly k = 5 of the 10,000 free nodes
+  // expect to break even (reward / 5 ≥ cost > reward / 6), so every job is raced by 5 of them.
+  function scenario10k(pricePerMcycle: number) {
+    return parseScenario({
+      name: 'race-validation-10k',
+      seed: 7,
+      duration: JOBS_10K * 7200,
+      window: '1d',
+      mechanisms: ['race'],
+      operators: [{ name: 'racers', entities: N, nodes: 1, hardware: 'gpu-rtx4090', strategy: 'truthful', failure_prob: 0 }],
+      requesters: [
+        {
+          name: 'bounties',
+          arrival: '2h',
+          size_mcycles: MCYCLES,
+          deadline: '1h',
+          max_price_usd_per_mcycle: pricePerMcycle,
+          resources: { gpus: 1, memory_gb: 16 },
+        },
+      ],
+    });
+  }
+
+  it(`losers run to the end: compute per job = k × cost with k = 5 racers drawn from ${N.toLocaleString('en-US')} free nodes (${JOBS_10K} jobs, tolerance 1%)`, () => {
+    const { costPerProof } = run({ losersAbort: false }); // the same node model as above
+    const s = scenario10k((5.5 * costPerProof) / 1e6 / MCYCLES);
+    const rows: JobRow[] = [];
+    const r = runMarket({ scenario: s, mechanism: proofRace({ losersAbort: false }), seed: 7, onJob: (row) => rows.push(row) });
+    expect(rows).toHaveLength(JOBS_10K);
+    expect(rows.every((row) => row.outcome === 'delivered' && row.attempts === 5)).toBe(true);
+    expect(Math.abs(r.metrics.compute / rows.length / (5 * costPerProof) - 1)).toBeLessThan(0.01);
+    // The racers are spread over the population, not always the lowest ids.
+    const winners = new Set(rows.map((row) => row.operator));
+    expect(winners.size).toBeGreaterThan(JOBS_10K / 2);
+  });
+});

@@ -98,6 +98,12 @@ export interface OperatorStrategy {
   abandon?(q: Quote, e: EntityView, u: number): boolean;
   /** Seconds after taking the job at which an abandoned attempt is reported as failed (default 1). */
   abandonAfter?(q: Quote, e: EntityView): number;
+  /**
+   * Every answer is a pure function of the quote, the arguments, `e.margin`, `e.params` and the
+   * public `e.market`: it ignores `u` and the entity's memory and share. The shell then asks one
+   * node for all identical free nodes of a group (race entry classes, issue 10). Default false.
+   */
+  readonly pure?: boolean;
   /** Take work it cannot finish by the deadline? (capacity-blind strategies say yes) */
   readonly overcommits?: boolean;
   /** Per-attempt failure probability of the entity's nodes (overrides the hardware profile; `flaky`). */

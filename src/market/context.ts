@@ -106,6 +106,8 @@ export interface MarketContext {
   deactivate(nodeId: number): void;
   /** Running attempts of multi-job nodes (issue 13, `packing-room.ts`); absent when no node is concurrent. */
   readonly packing?: PackingRoom;
+  /** A node became busy, free, active or inactive (the agents' race entry index re-reads it). */
+  nodeChanged(nodeId: number): void;
 }
 
 /** Carries out one kind of decision. */

@@ -153,6 +153,7 @@ export function createEvents(
     ctx.packing?.end(jobId, nodeId);
     const node = nodes[nodeId]!;
     node.outstanding--;
+    ctx.nodeChanged(nodeId);
     lastCost[nodeId] = work.bookCompute(nodeId, a.end - a.start, jobs.get(jobId)) + work.gang.complete(jobId, nodeId);
     ctx.lastActivity = sim.now;
     if (a.failed && work.retry(jobs.get(jobId), nodeId, a.end > a.start)) return;
@@ -208,6 +209,7 @@ export function createEvents(
     for (const n of e.nodes) {
       nodes[n]!.active = true;
       ctx.surplus.update(n);
+      ctx.nodeChanged(n);
       ctx.feed({ type: 'join', operator: nodes[n]!.info });
     }
   });

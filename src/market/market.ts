@@ -137,11 +137,16 @@ export function runMarket(o: MarketOptions): MarketResult {
       const cap = entities[entity]!.capitalUsd;
       return !Number.isFinite(cap) || micros <= 0 || Math.round(cap * 1e6) + ledger.balance(OPERATOR0 + entity) >= micros;
     },
-    deactivate: (nodeId) => deactivate(ctx, nodeId),
+    deactivate: (nodeId) => {
+      deactivate(ctx, nodeId);
+      ctx.nodeChanged(nodeId);
+    },
+    nodeChanged: () => {},
     packing: createPackingRoom(nodes),
   };
 
   const agents = createAgents(ctx);
+  ctx.nodeChanged = agents.nodeChanged;
   const work = createWorkRoom(ctx, agents, () => pump.busy);
   const money = createMoneyRoom(ctx, work.gang);
   const outcomes = createOutcomeRoom(ctx, work.gang);

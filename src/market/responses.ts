@@ -1,9 +1,10 @@
 import { hashUniform } from '../mechanisms/beacon.js';
 import type { Decision, Job } from '../mechanisms/types.js';
+import type { Quote } from '../agents/strategy.js';
 import { fits } from '../mechanisms/types.js';
 import type { DecisionHandler, MarketContext } from './context.js';
 import { gangCandidates } from './gang-work.js';
-import type { Quote } from '../agents/strategy.js';
+import { drawDistinct, RaceEntryIndex } from './race-entry.js';
 
 /** How many of the earliest would-be lockers of a reverse-Dutch offer get a lock attempt event. */
 export const LOCK_CANDIDATES = 8;
@@ -17,6 +18,8 @@ export interface Agents {
   readonly solicit: DecisionHandler<'solicit'>;
   /** A node's standing ask (or "no ask": `cancel-ask`). */
   readonly 'request-ask': DecisionHandler<'request-ask'>;
+  /** A node's state changed (busy, free, joined, left, ejected): the race entry index re-reads it. */
+  nodeChanged(nodeId: number): void;
   /** Does the owner of the assigned node take an uncommitted assignment at its price? (`q`: the quote it judges, default its node's) */
   acceptsAssignment(d: Extract<Decision, { type: 'assign' }>, job: Job, q?: Quote): boolean;
 }
@@ -37,8 +40,10 @@ export function createAgents(ctx: MarketContext): Agents {
     return job.gang === undefined ? list : gangCandidates(list, job, nodes, entities, needFree);
   }
 
+  const entry = new RaceEntryIndex(ctx);
   const responder = createResponder({
     ...ctx,
+    entry,
     raceOrderSeed: ctx.seeds.raceOrder,
     now: () => sim.now,
     candidates,
@@ -50,6 +55,7 @@ export function createAgents(ctx: MarketContext): Agents {
       const rec = ctx.jobs.get(d.jobId);
       if (rec) responder.respond(d, rec.job);
     },
+    nodeChanged: (nodeId) => entry.update(nodeId),
     'request-ask'(d) {
       const node = nodes[d.operator]!;
       if (!node.active || node.ejected) return;
@@ -86,6 +92,8 @@ interface ResponderContext
   readonly raceOrderSeed: number;
   now(): number;
   candidates(job: Job, exclude: readonly number[], needFree: boolean): number[];
+  /** The free provers a race can invite, by entry class. */
+  readonly entry: RaceEntryIndex;
   /**
    * Race entry: `rational` (default) spreads the free provers over the open races; `herd` is
    * pmsim's original rule (every solicitation decided alone).
@@ -109,72 +117,146 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
     for (const id of raceWaiting) if (!ctx.jobs.has(id)) raceWaiting.delete(id);
     return raceWaiting.size;
   };
+  const index = ctx.entry;
+  // Scratch of one solicitation: the eligible classes, their free counts, representative quotes and draws.
+  const cls: number[] = [];
+  const count: number[] = [];
+  const quotes: Quote[] = [];
+  const us: number[] = [];
+  const picked: number[] = [];
+
+  /** Does class i (of this solicitation) join when k racers are expected? */
+  function joins(i: number, reward: number, k: number): boolean {
+    const e = ctx.entities[ctx.nodes[index.members[cls[i]!]![0]!]!.info.entity]!;
+    return e.strategy.joinRace(quotes[i]!, reward, k, e.view, us[i]!);
+  }
+
+  /**
+   * The exclusions of a gang job's race: the solicitation's own, plus every free eligible node that is
+   * not an entity lead able to field the gang (`gangCandidates`). O(N), but only for gang jobs.
+   */
+  function gangExclude(d: Extract<Decision, { type: 'solicit' }>, job: Job): number[] {
+    const allowed = new Set(ctx.candidates(job, d.exclude, true));
+    const already = new Set(d.exclude);
+    const out = [...d.exclude];
+    index.eligible(job.request, cls);
+    for (const c of cls) for (const id of index.members[c]!) if (!allowed.has(id) && !already.has(id)) out.push(id);
+    return out;
+  }
+
+  /** The r-th (0-based) free member of class c, skipping the excluded nodes. */
+  function member(c: number, r: number, exclude: readonly number[]): number {
+    const m = index.members[c]!;
+    if (exclude.length === 0) return m[r]!;
+    for (const id of m) if (!exclude.includes(id) && r-- === 0) return id;
+    return -1;
+  }
+
+  /**
+   * Free-entry participation, per entry class: each candidate expects k racers, where k is the
+   * largest number such that at least k candidates would join a race they expect k racers in
+   * (joinRace is monotone in the expected number of racers); then k of those join, drawn uniformly
+   * at random (a per-job hash). A class answers once for all its members.
+   */
+  function race(d: Extract<Decision, { type: 'solicit' }>, job: Job): void {
+    // Racers may work until the later of the requester's deadline and the last moment the race
+    // accepts them (`until`): a reverse-Dutch secondary works to the offer's timeout, which may
+    // come after the requester's off-chain deadline (issue 12). A race's join window ends sooner.
+    if (d.until > job.deadline) job = { ...job, deadline: d.until };
+    // A gang job: only entity leads that can field N nodes may race (docs/gang.md); the others are excluded.
+    if (job.gang !== undefined) d = { ...d, exclude: gangExclude(d, job) };
+    const reward = d.reward / 1e6;
+    index.eligible(job.request, cls);
+    count.length = quotes.length = us.length = 0;
+    let total = 0;
+    for (let i = 0; i < cls.length; i++) {
+      const c = cls[i]!;
+      let n = index.members[c]!.length;
+      for (const x of d.exclude) if (index.isMember(x) && index.classOfNode(x) === c) n--;
+      const rep = n > 0 ? member(c, 0, d.exclude) : index.members[c]![0]!;
+      const node = ctx.nodes[rep]!;
+      count.push(n);
+      quotes.push(ctx.quote(node, job));
+      // A pure class ignores its draw; a node asked alone draws from its entity's stream, as before.
+      us.push(index.pure[c] || n === 0 ? 0 : ctx.agentRng[node.info.entity]!.next());
+      total += n;
+    }
+    // Do at least k candidates join when k racers are expected? Stops counting at k.
+    const enough = (k: number): boolean => {
+      let got = 0;
+      for (let i = 0; i < cls.length && got < k; i++) if (count[i]! > 0 && joins(i, reward, k)) got += count[i]!;
+      return got >= k;
+    };
+    let lo = 0;
+    let hi = total;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (enough(mid)) lo = mid;
+      else hi = mid - 1;
+    }
+    // Rational entry: a prover chooses among all open races, not this one alone. With W races
+    // open (this one and those waiting) and F free candidates, a free-entry equilibrium spreads
+    // the provers over the races, at most ceil(F / W) to each: one more racer here lowers every
+    // racer's win probability, while an uncontested waiting race pays its whole reward.
+    const open = rational ? waitingOpen() + (raceWaiting.has(job.id) ? 0 : 1) : 1;
+    if (open > 1 && lo > 0) lo = Math.min(lo, Math.max(1, Math.ceil(total / open)));
+    if (lo === 0) {
+      raceWaiting.add(job.id);
+      return;
+    }
+    raceWaiting.delete(job.id);
+    // The joiners at level lo, class by class; lo of them, drawn without replacement, join in draw order.
+    let joiners = 0;
+    for (let i = 0; i < cls.length; i++) {
+      const j = count[i]! > 0 && joins(i, reward, lo);
+      if (!j) count[i] = 0;
+      joiners += count[i]!;
+    }
+    picked.length = 0;
+    for (const r0 of drawDistinct(ctx.raceOrderSeed, job.id, joiners, lo)) {
+      let r = r0;
+      let i = 0;
+      while (r >= count[i]!) r -= count[i++]!;
+      const id = member(cls[i]!, r, d.exclude);
+      picked.push(id);
+      ctx.feed({ type: 'join-race', jobId: job.id, operator: id });
+    }
+    if (rational && raceWaiting.size > 0) announce(d, job.request);
+  }
+
+  /**
+   * The free provers that stayed out announce themselves again, so the mechanism offers them the
+   * next waiting race (it re-offers waiting jobs only to nodes that become available). Each node at
+   * most once per instant, so the cascade ends even when a join is refused; and at most one per
+   * waiting race per class and solicitation: an announcement re-solicits at most one waiting race.
+   */
+  function announce(d: Extract<Decision, { type: 'solicit' }>, request: Job['request']): void {
+    const now = ctx.now();
+    if (now !== announcedAt) {
+      announcedAt = now;
+      announced.clear();
+    }
+    index.eligible(request, cls);
+    for (const c of cls) {
+      const m = index.members[c]!;
+      for (let j = 0, left = raceWaiting.size; j < m.length && left > 0; j++) {
+        const id = m[j]!;
+        if (picked.includes(id) || d.exclude.includes(id) || ctx.nodes[id]!.outstanding !== 0 || announced.has(id)) continue;
+        announced.add(id);
+        left--;
+        ctx.feed({ type: 'available', operator: id });
+      }
+    }
+  }
+
   return {
     respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void {
-      const list = ctx.candidates(job, d.exclude, d.mode !== 'bid');
       if (d.mode === 'race') {
-        // Racers may work until the later of the requester's deadline and the last moment the race
-        // accepts them (`until`): a reverse-Dutch secondary works to the offer's timeout, which may
-        // come after the requester's off-chain deadline (issue 12). A race's join window ends sooner.
-        if (d.until > job.deadline) job = { ...job, deadline: d.until };
-        // Free-entry participation: each candidate expects k racers, where k is the largest number
-        // such that at least k candidates would join a race they expect k racers in (joinRace is
-        // monotone in the expected number of racers); then k of those join, in a random order.
-        const qs = list.map((id) => ctx.quote(ctx.nodes[id]!, job));
-        const us = list.map((id) => ctx.agentRng[ctx.nodes[id]!.info.entity]!.next());
-        const joiners = (k: number): number[] =>
-          list.filter((id, i) => {
-            const e = ctx.entities[ctx.nodes[id]!.info.entity]!;
-            return e.strategy.joinRace(qs[i]!, d.reward / 1e6, k, e.view, us[i]!);
-          });
-        // Do at least k candidates join when k racers are expected? Stops counting at k.
-        const enough = (k: number): boolean => {
-          let c = 0;
-          for (let i = 0; i < list.length && c < k; i++) {
-            const e = ctx.entities[ctx.nodes[list[i]!]!.info.entity]!;
-            if (e.strategy.joinRace(qs[i]!, d.reward / 1e6, k, e.view, us[i]!)) c++;
-          }
-          return c >= k;
-        };
-        let lo = 0;
-        let hi = list.length;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >> 1;
-          if (enough(mid)) lo = mid;
-          else hi = mid - 1;
-        }
-        // Rational entry: a prover chooses among all open races, not this one alone. With W races
-        // open (this one and those waiting) and F free candidates, a free-entry equilibrium spreads
-        // the provers over the races, at most ceil(F / W) to each: one more racer here lowers every
-        // racer's win probability, while an uncontested waiting race pays its whole reward.
-        const open = rational ? waitingOpen() + (raceWaiting.has(job.id) ? 0 : 1) : 1;
-        if (open > 1 && lo > 0) lo = Math.min(lo, Math.max(1, Math.ceil(list.length / open)));
-        if (lo > 0) {
-          raceWaiting.delete(job.id);
-          const js = joiners(lo);
-          const order = js.map((id) => hashUniform(ctx.raceOrderSeed, job.id, id, 0));
-          const idx = js.map((_, i) => i).sort((a, b) => order[a]! - order[b]! || js[a]! - js[b]!);
-          const joined = new Set<number>();
-          for (let i = 0; i < lo; i++) {
-            joined.add(js[idx[i]!]!);
-            ctx.feed({ type: 'join-race', jobId: job.id, operator: js[idx[i]!]! });
-          }
-          // The free provers that stayed out announce themselves again, so the mechanism offers them
-          // the next waiting race (it re-offers waiting jobs only to nodes that become available).
-          // Each node at most once per instant: the cascade ends even when a join is refused.
-          if (rational && raceWaiting.size > 0) {
-            if (ctx.now() !== announcedAt) {
-              announcedAt = ctx.now();
-              announced.clear();
-            }
-            for (const id of list) {
-              if (joined.has(id) || ctx.nodes[id]!.outstanding !== 0 || announced.has(id)) continue;
-              announced.add(id);
-              ctx.feed({ type: 'available', operator: id });
-            }
-          }
-        } else raceWaiting.add(job.id);
-      } else if (d.mode === 'bid') {
+        race(d, job);
+        return;
+      }
+      const list = ctx.candidates(job, d.exclude, d.mode !== 'bid');
+      if (d.mode === 'bid') {
         // Bids reach the auctioneer starting from a per-job random node (a hash), not always from node
         // 0: equal bids are won by the earlier one, and a fixed order would hand every tie to the same nodes.
         const n = list.length;

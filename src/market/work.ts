@@ -40,6 +40,7 @@ export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => b
       // Abandoned (griefing): no work starts; the attempt is reported failed after the strategy's delay, at no compute cost.
       const at = sim.now + Math.max(0, ent.strategy.abandonAfter?.(ctx.quote(node, job), ent.view) ?? 1);
       node.outstanding++;
+      ctx.nodeChanged(nodeId);
       attempts.add(job.id, nodeId, at, at, true, sim.at(at, COMPLETE, job.id, nodeId));
       return;
     }
@@ -57,6 +58,7 @@ export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => b
     const end = start + (failed ? dur * hashUniform(fail ^ 0x5bd1e995, job.id, nodeId, k) : dur);
     node.freeAt = Math.max(node.freeAt, end);
     node.outstanding++;
+    ctx.nodeChanged(nodeId);
     const handleId = sim.at(end, COMPLETE, job.id, nodeId);
     attempts.add(job.id, nodeId, start, end, failed, handleId);
   }
@@ -80,6 +82,7 @@ export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => b
       ctx.packing?.end(a.jobId, a.node);
       const node = nodes[a.node]!;
       node.outstanding--;
+      ctx.nodeChanged(a.node);
       if (sim.now > a.start) room.bookCompute(a.node, sim.now - a.start, jobs.get(a.jobId));
       if (node.outstanding === 0) node.freeAt = sim.now;
       room.nodeIdle(a.node);

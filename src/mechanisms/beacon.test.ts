@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { audit, beaconWords, selectionIndex, sha256, verifySelection } from './beacon.js';
 import { randomAllocation } from './random/index.js';
-import { selectionMessage } from './sha256.js';
+import { selectionMessage, selectionWords } from './sha256.js';
 import type { Decision, Input, OperatorInfo } from './types.js';
 import { toMicros } from './types.js';
 
@@ -38,6 +38,30 @@ describe('beacon: the pure SHA-256 matches node:crypto', () => {
         for (const n of [1, 2, 7, 1000]) expect(selectionIndex(words, jobId, draw, n)).toBe(Math.floor(u * n));
       }
     }
+  });
+
+  it("the fast path's per-beacon midstate follows the beacon's contents: alternating beacons, and one array changed in place, still give SHA-256's first 8 bytes", () => {
+    const a = new Uint8Array(32).map((_, i) => (i * 57 + 3) & 255);
+    const b = new Uint8Array(32).map((_, i) => (i * 29 + 200) & 255);
+    const reused = beaconWords(a);
+    const out = new Int32Array(2);
+    const check = (bytes: Uint8Array, words: Int32Array, jobId: number, draw: number) => {
+      selectionWords(words, jobId, draw, out);
+      const h = createHash('sha256')
+        .update(selectionMessage(bytes, jobId, draw))
+        .digest();
+      expect([out[0]! >>> 0, out[1]! >>> 0]).toEqual([h.readUInt32BE(0), h.readUInt32BE(4)]);
+    };
+    for (let i = 0; i < 20; i++) {
+      const bytes = i % 2 === 0 ? a : b;
+      check(bytes, beaconWords(bytes), i * 1000 + 7, i % 3);
+    }
+    check(a, reused, 5, 0);
+    reused.set(beaconWords(b)); // the same array, new contents
+    check(b, reused, 5, 0);
+    b[31] ^= 1; // one bit of the last word
+    reused.set(beaconWords(b));
+    check(b, reused, 5, 0);
   });
 });
 

@@ -38,6 +38,7 @@ export {
   randomAllocation,
   randomDefaults,
   randomPresets,
+  declaredSeconds,
   slotFee,
   TAG_CAP0,
   TAG_DEADLINE,

@@ -105,13 +105,80 @@ export function selectionMessage(beacon: Uint8Array, jobId: number, draw: number
   return m;
 }
 
-const state = new Int32Array(8);
+/**
+ * What a selection draw can reuse across draws of one beacon (the simulator's jobs of one 30-s
+ * beacon round share it): the state after the 8 rounds that read only the beacon's words (the
+ * midstate), and the parts of message words 16-22 that depend only on the beacon and the fixed
+ * padding. Keyed by the beacon's contents, never by identity: a caller may reuse its array.
+ */
+const midKey = new Int32Array(8);
+const mid = new Int32Array(8);
+const part = new Int32Array(7);
+let midValid = false;
+
+const s0 = (x: number): number => ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+const s1 = (x: number): number => ((x >>> 17) | (x << 15)) ^ ((x >>> 19) | (x << 13)) ^ (x >>> 10);
+
+/** Bit length of the 44-byte selection message (word 15 of its one block). */
+const MESSAGE_BITS = (BEACON_BYTES + 12) * 8;
+
+/** Makes the midstate and the schedule parts of `beacon` current. */
+function prepare(beacon: Int32Array): void {
+  if (midValid) {
+    let same = true;
+    for (let i = 0; i < 8; i++) if (midKey[i] !== beacon[i]) same = false;
+    if (same) return;
+  }
+  midKey.set(beacon);
+  midValid = true;
+  let a = H0[0]!,
+    b = H0[1]!,
+    c = H0[2]!,
+    d = H0[3]!,
+    e = H0[4]!,
+    f = H0[5]!,
+    g = H0[6]!,
+    hh = H0[7]!;
+  for (let t = 0; t < 8; t++) {
+    const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+    const t1 = (hh + S1 + ((e & f) ^ (~e & g)) + K[t]! + beacon[t]!) | 0;
+    const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+    const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+    hh = g;
+    g = f;
+    f = e;
+    e = (d + t1) | 0;
+    d = c;
+    c = b;
+    b = a;
+    a = (t1 + t2) | 0;
+  }
+  mid[0] = a;
+  mid[1] = b;
+  mid[2] = c;
+  mid[3] = d;
+  mid[4] = e;
+  mid[5] = f;
+  mid[6] = g;
+  mid[7] = hh;
+  // W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], with W[11] = 0x80000000, W[12..14] = 0 and
+  // W[15] = MESSAGE_BITS: the terms of words 16-22 that do not involve the job id or the draw.
+  part[0] = (s0(beacon[1]!) + beacon[0]!) | 0; // W16 = part0 + W9 (s1(W14) = 0)
+  part[1] = (s1(MESSAGE_BITS) + s0(beacon[2]!) + beacon[1]!) | 0; // W17 = part1 + W10
+  part[2] = (0x80000000 + s0(beacon[3]!) + beacon[2]!) | 0; // W18 = part2 + s1(W16)
+  part[3] = (s0(beacon[4]!) + beacon[3]!) | 0; // W19 = part3 + s1(W17)
+  part[4] = (s0(beacon[5]!) + beacon[4]!) | 0; // W20 = part4 + s1(W18)
+  part[5] = (s0(beacon[6]!) + beacon[5]!) | 0; // W21 = part5 + s1(W19)
+  part[6] = (MESSAGE_BITS + s0(beacon[7]!) + beacon[6]!) | 0; // W22 = part6 + s1(W20)
+}
 
 /**
  * The first two words of SHA-256(beacon ‖ job id ‖ draw), written to `out[0..1]`: the 44-byte
- * message fits one block, so this is one compression and no allocation.
+ * message fits one block, so this is one compression and no allocation; its first 8 rounds (the
+ * beacon's words) and part of its schedule are computed once per beacon ({@link prepare}).
  */
 export function selectionWords(beacon: Int32Array, jobId: number, draw: number, out: Int32Array): void {
+  prepare(beacon);
   for (let i = 0; i < 8; i++) W[i] = beacon[i]!;
   W[8] = Math.floor(jobId / 4294967296) | 0;
   W[9] = jobId | 0;
@@ -120,9 +187,39 @@ export function selectionWords(beacon: Int32Array, jobId: number, draw: number, 
   W[12] = 0;
   W[13] = 0;
   W[14] = 0;
-  W[15] = (BEACON_BYTES + 12) * 8;
-  state.set(H0);
-  compress(state);
-  out[0] = state[0]!;
-  out[1] = state[1]!;
+  W[15] = MESSAGE_BITS;
+  W[16] = (part[0]! + W[9]!) | 0;
+  W[17] = (part[1]! + W[10]!) | 0;
+  W[18] = (part[2]! + s1(W[16]!)) | 0;
+  W[19] = (part[3]! + s1(W[17]!)) | 0;
+  W[20] = (part[4]! + s1(W[18]!)) | 0;
+  W[21] = (part[5]! + s1(W[19]!)) | 0;
+  W[22] = (part[6]! + s1(W[20]!)) | 0;
+  let a = mid[0]!,
+    b = mid[1]!,
+    c = mid[2]!,
+    d = mid[3]!,
+    e = mid[4]!,
+    f = mid[5]!,
+    g = mid[6]!,
+    hh = mid[7]!;
+  for (let t = 8; t < 64; t++) {
+    // Message words from 23 on are scheduled as the rounds reach them.
+    const w = t < 23 ? W[t]! : (W[t] = (s1(W[t - 2]!) + W[t - 7]! + s0(W[t - 15]!) + W[t - 16]!) | 0);
+    const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+    const t1 = (hh + S1 + ((e & f) ^ (~e & g)) + K[t]! + w) | 0;
+    const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+    const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+    hh = g;
+    g = f;
+    f = e;
+    e = (d + t1) | 0;
+    d = c;
+    c = b;
+    b = a;
+    a = (t1 + t2) | 0;
+  }
+  // Only the first two words are read: the other six additions are skipped.
+  out[0] = (H0[0]! + a) | 0;
+  out[1] = (H0[1]! + b) | 0;
 }

@@ -94,6 +94,7 @@ export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, z
     maxDeclinesShort: countOrOff(1e9),
     declineWindowShort: wholeSeconds,
     declaredTimeFactor: positiveFactor(100),
+    setupSeconds: seconds,
     capAtDeclaredTime: bool,
     fallbackPaidInFull: bool,
     stakeUsd: usd,

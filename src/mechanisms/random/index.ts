@@ -18,14 +18,14 @@ import type {
   Seconds,
 } from '../types.js';
 import { defineMechanism, seenIds, toMicros } from '../types.js';
-import { slotFee } from './fee.js';
+import { declaredSeconds, slotFee } from './fee.js';
 import { addPacking, bind, canTake, holds, idle, listedCapacity, slotOf, unbind } from './packing.js';
 import { packs, spare, type PackBook } from '../packing.js';
 import { randomGang } from './gang.js';
 import { randomDefaults, randomPresets, type RandomParams } from './params.js';
 
 export { randomDefaults, randomPresets, type RandomParams } from './params.js';
-export { slotFee } from './fee.js';
+export { declaredSeconds, slotFee } from './fee.js';
 
 /** Equal bytes? */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -80,6 +80,10 @@ interface JobRec {
   doneSent: boolean;
   closed: boolean;
   queued: boolean;
+  /** Waiting aside: every free eligible prover has tried (declined or failed) it (see `drain`). */
+  aside: boolean;
+  /** The last draw found free eligible provers, but every one of them had tried the job. */
+  blocked: boolean;
   timerSet: boolean;
   expired: boolean;
   /** Capacity profiles that meet the request (cached; recomputed when a new profile appears). */
@@ -98,6 +102,8 @@ export interface RandomState extends ProtocolState {
   ejected: boolean[];
   queue: JobRec[];
   qHead: number;
+  /** Jobs every free eligible prover has tried, out of the FIFO queue (see `drain`); stale entries dropped lazily. */
+  aside: JobRec[];
   hidden: number[];
   /** Node id → times of its recent declines. */
   declines: Map<number, number[]>;
@@ -152,10 +158,11 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
   const preset = params.preset;
   if (!(p.gpusPerNode > 0)) throw new Error(`random: gpusPerNode must be > 0, got ${p.gpusPerNode}`);
   if (!(p.declaredTimeFactor > 0)) throw new Error(`random: declaredTimeFactor must be > 0, got ${p.declaredTimeFactor}`);
+  if (!(p.setupSeconds >= 0)) throw new Error(`random: setupSeconds must be ≥ 0, got ${p.setupSeconds}`);
   const rules = stakeRules(p);
 
   const { eligibleFor, select, slotPay, protocolCut, assign, fillSlots } = randomSelection(p);
-  const { ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release } = randomSlots(p, {
+  const { ensureDeadlineTimer, park, drain, retryAside, openRace, exhaust, finishIfDone, release } = randomSlots(p, {
     eligibleFor,
     select,
     slotPay,
@@ -163,7 +170,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     assign,
     fillSlots,
   });
-  const { removeProver, readmit, topUpFromFailed } = randomStake(p, { drain });
+  const { removeProver, readmit, topUpFromFailed } = randomStake(p, { drain, retryAside });
   const { onDeliver, onFail, onCap } = randomReports(p, {
     eligibleFor,
     select,
@@ -174,6 +181,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     ensureDeadlineTimer,
     park,
     drain,
+    retryAside,
     openRace,
     exhaust,
     finishIfDone,
@@ -191,6 +199,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
     ensureDeadlineTimer,
     park,
     drain,
+    retryAside,
     openRace,
     exhaust,
     finishIfDone,
@@ -218,6 +227,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
       if (s.ejected[input.operator] === true || s.opJob[input.operator] !== undefined) return;
       s.index.setFree(input.operator, true);
       if (s.qHead < s.queue.length) drain(s, out);
+      retryAside(s, input.operator, out);
     },
     join: (s, input, _now, _r, out) => {
       s.capacity[input.operator.id] = input.operator.capacity;
@@ -227,6 +237,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
       s.index.add(input.operator.id, listedCapacity(s, input.operator));
       s.index.setFree(input.operator.id, true);
       drain(s, out);
+      retryAside(s, input.operator.id, out);
     },
     leave: (s, input) => {
       s.index.remove(input.operator);
@@ -301,6 +312,7 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
         ejected: [],
         queue: [],
         qHead: 0,
+        aside: [],
         hidden: [],
         declines: new Map(),
         profileCache: { requests: [], lists: [] },
@@ -356,6 +368,7 @@ function randomSelection(p: RandomParams) {
       }
     }
     const n = s.index.countFree(profiles);
+    rec.blocked = n === 0 && nh > 0;
     let op = -1;
     if (n > 0) {
       const draw = rec.draws++;
@@ -409,8 +422,7 @@ function randomSelection(p: RandomParams) {
     } else
       out.push({ type: 'assign', jobId: rec.job.id, operator: op, price, role, committed: false, beacon: rec.beacon, draw: rec.draws - 1 });
     // The declared max compute time caps the attempt (fees.md:29).
-    if (p.capAtDeclaredTime)
-      out.push({ type: 'timer', jobId: rec.job.id, at: s.now + rec.job.estSeconds * p.declaredTimeFactor, tag: TAG_CAP0 + op });
+    if (p.capAtDeclaredTime) out.push({ type: 'timer', jobId: rec.job.id, at: s.now + declaredSeconds(rec.job, p), tag: TAG_CAP0 + op });
   }
 
   /** Assigns every waiting slot it can; returns how many still wait. */
@@ -448,25 +460,67 @@ function randomSlots(p: RandomParams, prior: ReturnType<typeof randomSelection>)
       for (const slot of rec.slots) if (slot.status === WAITING) slot.status = FAILED;
       return;
     }
-    if (!rec.queued) {
+    if (rec.blocked) setAside(s, rec);
+    else if (!rec.queued && !rec.aside) {
       rec.queued = true;
       s.queue.push(rec);
     }
     ensureDeadlineTimer(rec, out);
   }
 
+  /** Moves a job every free eligible prover has tried out of the FIFO queue. */
+  function setAside(s: RandomState, rec: JobRec): void {
+    rec.queued = false;
+    if (rec.aside) return;
+    rec.aside = true;
+    s.aside.push(rec);
+  }
+
+  /**
+   * Offers the FIFO queue, oldest first, to the free provers. A job that free eligible provers exist
+   * for, but every one of them has tried (declined, or failed), cannot be placed now: it waits
+   * aside, so the jobs behind it proceed and the queue never stalls on a job that every prover
+   * declines (a price below cost, say). See {@link retryAside} for when it is offered again.
+   */
   function drain(s: RandomState, out: Decision[]): void {
     const q = s.queue;
     for (let i = s.qHead; i < q.length && s.index.freeCount > 0; i++) {
       const rec = q[i]!;
       if (!rec.queued) continue;
       if (fillSlots(s, rec, out) === 0) rec.queued = false;
+      else if (rec.blocked) setAside(s, rec);
     }
     while (s.qHead < q.length && !q[s.qHead]!.queued) s.qHead++;
     if (s.qHead > 1024 && s.qHead * 2 > q.length) {
       s.queue = q.slice(s.qHead);
       s.qHead = 0;
     }
+  }
+
+  /**
+   * Node `op` became free (or joined, or returned to the prover set) and the FIFO queue left it
+   * free: it is offered the jobs waiting aside that it has not tried, oldest first. Only a prover
+   * that has not tried a job can take it (a re-draw never picks a prover that tried the job), and
+   * ZkCloud's fee is fixed at submission (gevulot-docs@0158025 `zkcloud-design/fees.md`: the fee is
+   * locked from the declared resources and time), so no other event can change the answer.
+   */
+  function retryAside(s: RandomState, op: number, out: Decision[]): void {
+    const a = s.aside;
+    if (a.length === 0) return;
+    let w = 0;
+    for (let i = 0; i < a.length; i++) {
+      const rec = a[i]!;
+      if (rec.closed || rec.expired) {
+        rec.aside = false;
+        continue;
+      }
+      if (s.index.isFree(op) && !rec.tried.includes(op) && fillSlots(s, rec, out) === 0) {
+        rec.aside = false;
+        continue;
+      }
+      a[w++] = rec;
+    }
+    a.length = w;
   }
 
   function openRace(rec: JobRec, slot: Slot, out: Decision[]): void {
@@ -510,7 +564,7 @@ function randomSlots(p: RandomParams, prior: ReturnType<typeof randomSelection>)
     unbind(s, op, rec);
   }
 
-  return { ensureDeadlineTimer, park, drain, openRace, exhaust, finishIfDone, release };
+  return { ensureDeadlineTimer, park, drain, retryAside, openRace, exhaust, finishIfDone, release };
 }
 
 /** Random allocation rules, part 3: deliveries and failed attempts (fallback rounds, ejections). */
@@ -520,7 +574,20 @@ function randomReports(
     ReturnType<typeof randomSlots> &
     Pick<ReturnType<typeof randomStake>, 'removeProver' | 'topUpFromFailed'>,
 ) {
-  const { slotPay, protocolCut, fillSlots, park, drain, openRace, exhaust, finishIfDone, release, removeProver, topUpFromFailed } = prior;
+  const {
+    slotPay,
+    protocolCut,
+    fillSlots,
+    park,
+    drain,
+    retryAside,
+    openRace,
+    exhaust,
+    finishIfDone,
+    release,
+    removeProver,
+    topUpFromFailed,
+  } = prior;
   const { refundFromStake } = stakeRules(p);
   function onDeliver(s: RandomState, rec: JobRec, op: number, out: Decision[]): void {
     const si = slotOf(s, op, rec);
@@ -613,6 +680,7 @@ function randomReports(
       } else continue;
       finishIfDone(s, rec, out);
       drain(s, out);
+      retryAside(s, op, out);
       return;
     }
   }
@@ -621,8 +689,8 @@ function randomReports(
 }
 
 /** Random allocation rules, part 3b: stake, removal from the prover set and re-staking. */
-function randomStake(p: RandomParams, prior: Pick<ReturnType<typeof randomSlots>, 'drain'>) {
-  const { drain } = prior;
+function randomStake(p: RandomParams, prior: Pick<ReturnType<typeof randomSlots>, 'drain' | 'retryAside'>) {
+  const { drain, retryAside } = prior;
   const { staking } = stakeRules(p);
   /** Removes a prover from the set: for good (`eject`), or until it re-stakes (`restakeAfter`). */
   function removeProver(s: RandomState, op: number, out: Decision[]): void {
@@ -642,6 +710,7 @@ function randomStake(p: RandomParams, prior: Pick<ReturnType<typeof randomSlots>
     if (idle(s, op) || packs(s.pack, op)) {
       s.index.setFree(op, true);
       drain(s, out);
+      retryAside(s, op, out);
     }
   }
 
@@ -674,7 +743,7 @@ function randomDeclines(
     Pick<ReturnType<typeof randomReports>, 'onDeliver' | 'onFail'> &
     Pick<ReturnType<typeof randomStake>, 'removeProver'>,
 ) {
-  const { slotPay, fillSlots, park, drain, openRace, exhaust, finishIfDone, release, removeProver } = prior;
+  const { slotPay, fillSlots, park, drain, retryAside, openRace, exhaust, finishIfDone, release, removeProver } = prior;
   /** Counts a decline; a prover over the limit is removed from the prover set. */
   function countDecline(s: RandomState, op: number, now: Seconds, out: Decision[]): boolean {
     let list = s.declines.get(op);
@@ -706,6 +775,7 @@ function randomDeclines(
     }
     finishIfDone(s, rec, out);
     drain(s, out);
+    retryAside(s, op, out);
   }
 
   function onSubmit(s: RandomState, job: Job, out: Decision[]): void {
@@ -732,6 +802,8 @@ function randomDeclines(
       doneSent: false,
       closed: false,
       queued: false,
+      aside: false,
+      blocked: false,
       timerSet: false,
       expired: false,
       profiles: NONE,

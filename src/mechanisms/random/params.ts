@@ -42,6 +42,17 @@ export interface RandomParams {
    */
   declaredTimeFactor: number;
   /**
+   * Seconds the requester adds to the declared max compute time for the prover's start-up (loading
+   * the program and its inputs). The declared time is the whole time the program may run on the
+   * node: "If the user-specified max compute time is too short, the program will not complete, the
+   * nodes will return a fail, and the fees will be burned" (gevulot-docs@0158025
+   * `zkcloud-design/fees.md`, the note under *Fee Calculation*). So the fee, charged on that time,
+   * covers the setup, and a tiny job is not priced below its cost. 1 s: pmsim's per-attempt setup
+   * (`src/hardware-models/catalogue.ts`); ZkCloud publishes no figure (a stand-in). 0: the fee
+   * covers the reference proving time only (before issue 10).
+   */
+  setupSeconds: number;
+  /**
    * The declared time caps each attempt: an attempt still running at assignment + declared time
    * is stopped and fails ("the program will not complete … and the fees will be burned",
    * `fees.md:29`), and a failed slot's fallback starts only then (`provers.md:47`).
@@ -81,6 +92,7 @@ export const randomDefaults: RandomParams = {
   maxDeclinesShort: -1,
   declineWindowShort: 7 * 86400,
   declaredTimeFactor: 1,
+  setupSeconds: 1,
   capAtDeclaredTime: false,
   fallbackPaidInFull: false,
   stakeUsd: 0,
@@ -115,6 +127,7 @@ export const randomPresets: Record<string, Partial<RandomParams>> = {
     maxDeclinesShort: 1,
     declineWindowShort: 7 * 86400,
     declaredTimeFactor: 1.2,
+    setupSeconds: 1,
     capAtDeclaredTime: true,
     fallbackPaidInFull: true,
     stakeUsd: 100,

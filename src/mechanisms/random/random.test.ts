@@ -64,6 +64,16 @@ describe('random allocation: fees', () => {
     expect(node / cpu).toBeCloseTo(0.84 / 0.61, 10);
   });
 
+  it("charges the declared time, which covers the prover's 1 s setup: a 0.5 s job pays for 1.5 s, so it is not priced below its cost (fees.md: a max compute time too short does not complete)", () => {
+    const p = { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0, gpusPerNode: 2 };
+    const tiny = job(0, { request: { cpus: 0, gpus: 2, memoryGb: 1 }, estSeconds: 0.5 });
+    expect(slotFee(tiny, { ...p, setupSeconds: 1 })).toBe(Math.round((0.84 * 1.5 * 1e6) / 3600));
+    expect(slotFee(tiny, { ...p, setupSeconds: 0 })).toBe(Math.round((0.84 * 0.5 * 1e6) / 3600));
+    const d = driver({ preset: 'zkcloud' });
+    const a = of(d.step({ type: 'submit', job: job(0, { estSeconds: 10 }) }), 'timer').find((t) => t.tag >= TAG_CAP0);
+    expect(a?.at).toBe(10 * 1.2 + 1);
+  });
+
   it('the default and zkcloud price one node of two GPUs', () => {
     expect(randomAllocation().params.gpusPerNode).toBe(2);
     expect(randomAllocation({ preset: 'zkcloud' }).params.gpusPerNode).toBe(2);
@@ -174,6 +184,42 @@ describe('random allocation: queue, declines and deadlines', () => {
     expect(of(d.step({ type: 'decline', jobId: 0, operator: a.operator }), 'assign')).toHaveLength(0);
   });
 
+  it('sets aside a job every free prover declined: the jobs queued behind it are placed first, and it is offered to a prover that joins later', () => {
+    const d = driver({}, ops(2));
+    // Job 0: both provers decline it (a price below their cost, say).
+    let a = of(d.step({ type: 'submit', job: job(0) }), 'assign')[0]!;
+    a = of(d.step({ type: 'decline', jobId: 0, operator: a.operator }), 'assign')[0]!;
+    expect(of(d.step({ type: 'decline', jobId: 0, operator: a.operator }), 'assign')).toHaveLength(0);
+    expect(d.state.aside.map((r) => r.job.id)).toEqual([0]);
+    // Jobs 1 and 2 arrive behind it and proceed.
+    expect(of(d.step({ type: 'submit', job: job(1) }, 1), 'assign')).toHaveLength(1);
+    expect(of(d.step({ type: 'submit', job: job(2) }, 1), 'assign')).toHaveLength(1);
+    // Job 3 queues (both busy); when a prover frees, job 3 gets it (job 0 cannot: that prover declined it).
+    d.step({ type: 'submit', job: job(3) }, 2);
+    const busy = d.state.opJob.findIndex((r) => r?.job.id === 1);
+    d.step({ type: 'deliver', jobId: 1, operator: busy }, 3);
+    expect(of(d.step({ type: 'available', operator: busy }, 3), 'assign').map((x) => x.jobId)).toEqual([3]);
+    expect(d.state.aside.map((r) => r.job.id)).toEqual([0]);
+    // A new prover joins: it is offered the job set aside.
+    const joined = of(
+      d.step({ type: 'join', operator: { id: 2, entity: 2, capacity: { cpus: 16, gpus: 1, memoryGb: 64 }, hardware: 'gpu' } }, 4),
+      'assign',
+    );
+    expect(joined.map((x) => [x.jobId, x.operator])).toEqual([[0, 2]]);
+    expect(d.state.aside).toHaveLength(0);
+  });
+
+  it('keeps the FIFO order of the other jobs and drops a job set aside once its deadline passes', () => {
+    const d = driver({}, ops(1));
+    const a = of(d.step({ type: 'submit', job: job(0) }), 'assign')[0]!;
+    d.step({ type: 'decline', jobId: 0, operator: a.operator });
+    expect(d.state.aside).toHaveLength(1);
+    const out = d.step({ type: 'timer', jobId: 0, tag: TAG_DEADLINE }, 3600);
+    expect(of(out, 'done')).toEqual([{ type: 'done', jobId: 0, outcome: 'expired', operator: -1 }]);
+    d.step({ type: 'available', operator: 0 }, 3601);
+    expect(d.state.aside).toHaveLength(0);
+  });
+
   it('removes a prover that declines more than maxDeclines times within the window', () => {
     const d = driver({ maxDeclines: 2, declineWindow: 1000 }, ops(2));
     const ejected: number[] = [];
@@ -188,9 +234,17 @@ describe('random allocation: queue, declines and deadlines', () => {
 });
 
 describe('random allocation: ZkCloud settlement (preset zkcloud)', () => {
-  // The preset's requesters declare 1.2 × the reference time, and pay for it.
-  const fee = slotFee(job(0), { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0, gpusPerNode: 2, declaredTimeFactor: 1.2 });
-  const cap = 3600 * 1.2;
+  // The preset's requesters declare 1.2 × the reference time plus the 1 s setup, and pay for it.
+  const fee = slotFee(job(0), {
+    gpuHourUsd: 0.84,
+    cpuHourUsd: 0.61,
+    txFeeUsd: 0,
+    gpusPerNode: 2,
+    declaredTimeFactor: 1.2,
+    setupSeconds: 1,
+  });
+  const cap = 3600 * 1.2 + 1;
+  const half = Math.floor(fee * 0.5); // the refund share, in whole micro-USD
 
   it('pays the prover the full fee on success', () => {
     const d = driver({ preset: 'zkcloud' });
@@ -211,11 +265,11 @@ describe('random allocation: ZkCloud settlement (preset zkcloud)', () => {
     expect(fb.operator).not.toBe(first.operator);
     expect(fb.price).toBe(fee);
     const out = d.step({ type: 'deliver', jobId: 0, operator: fb.operator }, cap + 100);
-    expect(of(out, 'refund')).toEqual([{ type: 'refund', jobId: 0, amount: fee / 2 }]);
-    expect(of(out, 'settle')[0]!.amount).toBe(fee - fee / 2);
-    expect(of(out, 'collateral')).toEqual([{ type: 'collateral', jobId: 0, operator: first.operator, amount: fee / 2 }]);
+    expect(of(out, 'refund')).toEqual([{ type: 'refund', jobId: 0, amount: half }]);
+    expect(of(out, 'settle')[0]!.amount).toBe(fee - half);
+    expect(of(out, 'collateral')).toEqual([{ type: 'collateral', jobId: 0, operator: first.operator, amount: half }]);
     expect(of(out, 'slash')).toEqual([
-      { type: 'slash', jobId: 0, operator: first.operator, burn: 0, toOperator: fb.operator, reward: fee / 2, toTreasury: 0 },
+      { type: 'slash', jobId: 0, operator: first.operator, burn: 0, toOperator: fb.operator, reward: half, toTreasury: 0 },
     ]);
     // Removed until it re-stakes (a day later), not ejected for good.
     expect(of(out, 'eject')).toHaveLength(0);
@@ -235,7 +289,7 @@ describe('random allocation: ZkCloud settlement (preset zkcloud)', () => {
   });
 
   it('opens a last-resort race after the fallback rounds when enabled', () => {
-    const fee = slotFee(job(0), { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0, gpusPerNode: 2 });
+    const fee = slotFee(job(0), { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0, gpusPerNode: 2, setupSeconds: 1 });
     const d = driver({ fallbackRounds: 0, lastResortRace: true });
     const first = of(d.step({ type: 'submit', job: job(0) }), 'assign')[0]!;
     const out = d.step({ type: 'fail', jobId: 0, operator: first.operator });
@@ -264,7 +318,7 @@ describe('random allocation: Gevulot 2023 (preset gevulot-2023)', () => {
   it('tiers a network reward by speed on top of the fees: the first proof gets its fee + 50% of the pool minted, the second its fee + 30% (gevulot-docs@ddba0cd network/provers.md:19)', () => {
     const d = driver({ preset: 'gevulot-2023' });
     const j = job(0, { redundancy: 3 });
-    const fee = slotFee(j, { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0, gpusPerNode: 2 });
+    const fee = slotFee(j, { gpuHourUsd: 0.84, cpuHourUsd: 0.61, txFeeUsd: 0, gpusPerNode: 2, setupSeconds: 1 });
     const pool = 3 * fee;
     const a = of(d.step({ type: 'submit', job: j }), 'assign');
     const s1 = of(d.step({ type: 'deliver', jobId: 0, operator: a[1]!.operator }), 'settle');

@@ -1,0 +1,139 @@
+import { hashUniform } from '../mechanisms/beacon.js';
+import type { Resources } from '../mechanisms/types.js';
+import { fits } from '../mechanisms/types.js';
+import type { MarketContext } from './context.js';
+import type { Node } from './population.js';
+
+/**
+ * The free provers a race can invite, grouped into entry classes, kept up to date as nodes become
+ * busy or free (issue 10: a race solicitation costs O(classes), not O(N)).
+ *
+ * A class holds nodes whose answer to "join a race for reward R expecting k racers?" is the same:
+ * one operator group (one strategy, margin and params), one hardware model (same cost, speed and
+ * capacity), one failure probability, and a strategy that declares itself `pure` (its answer reads
+ * only the quote, the arguments, the margin and the public market view; never `u` nor the entity's
+ * memory or share). A free node's quote depends only on its model, so one representative's answer
+ * is every member's. Every other node (learning or randomised strategies, capacity-blind or sybil
+ * nodes, whose quote depends on their queue) is a class of its own and is asked exactly.
+ */
+export class RaceEntryIndex {
+  /** Node id → its class. */
+  private readonly classOf: Int32Array;
+  /** Node id → its position in its class's member list, -1 when not a free candidate. */
+  private readonly pos: Int32Array;
+  /** Class → its free members (swap-remove set). */
+  readonly members: number[][] = [];
+  /** Class → asked once for all members (true) or per node. */
+  readonly pure: boolean[] = [];
+  readonly capacity: Resources[] = [];
+  /** Classes with at least one free member (swap-remove set). */
+  readonly live: number[] = [];
+  private readonly livePos: number[] = [];
+
+  constructor(private readonly ctx: Pick<MarketContext, 'nodes' | 'entities'>) {
+    const n = ctx.nodes.length;
+    this.classOf = new Int32Array(n);
+    this.pos = new Int32Array(n).fill(-1);
+    const keys = new Map<string, number>();
+    const models = new Map<object, number>();
+    for (let id = 0; id < n; id++) {
+      const node = ctx.nodes[id]!;
+      const e = ctx.entities[node.info.entity]!;
+      const s = e.strategy;
+      const pure = s.pure === true && !s.overcommits && (s.identities ?? 1) <= 1;
+      let model = models.get(node.model);
+      if (model === undefined) models.set(node.model, (model = models.size));
+      const key = pure ? `${e.group}|${model}|${node.failureProb}` : `#${id}`;
+      let c = keys.get(key);
+      if (c === undefined) {
+        c = this.members.length;
+        keys.set(key, c);
+        this.members.push([]);
+        this.pure.push(pure);
+        this.capacity.push(node.info.capacity);
+        this.livePos.push(-1);
+      }
+      this.classOf[id] = c;
+      this.update(id);
+    }
+  }
+
+  /** Is the node a candidate for a race now (active, not ejected, idle unless capacity-blind)? */
+  private isCandidate(node: Node): boolean {
+    if (!node.active || node.ejected) return false;
+    return node.outstanding === 0 || this.ctx.entities[node.info.entity]!.strategy.overcommits === true;
+  }
+
+  /** Re-reads one node's state (it became busy or free, joined, left or was ejected). O(1). */
+  update(id: number): void {
+    const want = this.isCandidate(this.ctx.nodes[id]!);
+    const at = this.pos[id]!;
+    if (want === at >= 0) return;
+    const c = this.classOf[id]!;
+    const list = this.members[c]!;
+    if (want) {
+      this.pos[id] = list.length;
+      list.push(id);
+      if (list.length === 1) {
+        this.livePos[c] = this.live.length;
+        this.live.push(c);
+      }
+      return;
+    }
+    const last = list.pop()!;
+    if (last !== id) {
+      list[at] = last;
+      this.pos[last] = at;
+    }
+    this.pos[id] = -1;
+    if (list.length === 0) {
+      const lp = this.livePos[c]!;
+      const lastC = this.live.pop()!;
+      if (lastC !== c) {
+        this.live[lp] = lastC;
+        this.livePos[lastC] = lp;
+      }
+      this.livePos[c] = -1;
+    }
+  }
+
+  /** Is the node a free candidate now? */
+  isMember(id: number): boolean {
+    return this.pos[id]! >= 0;
+  }
+
+  classOfNode(id: number): number {
+    return this.classOf[id]!;
+  }
+
+  /** The classes with free members that fit the request. */
+  eligible(request: Resources, out: number[]): number[] {
+    out.length = 0;
+    for (let i = 0; i < this.live.length; i++) {
+      const c = this.live[i]!;
+      if (fits(this.capacity[c]!, request)) out.push(c);
+    }
+    return out;
+  }
+}
+
+/**
+ * Draws `k` distinct indices of [0, n) uniformly (without replacement), from a per-job hash: the
+ * random order in which the chosen racers join. O(k²), and k is the number of racers.
+ */
+export function drawDistinct(seed: number, jobId: number, n: number, k: number): number[] {
+  const sorted: number[] = [];
+  const order: number[] = [];
+  for (let j = 0; j < k && j < n; j++) {
+    // The r-th index not drawn yet: walk the drawn ones in ascending order.
+    let r = Math.floor(hashUniform(seed, jobId, j, 3) * (n - j));
+    let i = 0;
+    while (i < sorted.length && sorted[i]! <= r) {
+      r++;
+      i++;
+    }
+    sorted.splice(i, 0, r);
+    order.push(r);
+  }
+  return order;
+}
