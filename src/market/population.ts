@@ -99,6 +99,20 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
   const nodes: Node[] = [];
   const viewNodes: ViewNode[] = [];
   const timeline = timelineOf(s);
+  // Bid classes (mechanisms/bid-classes.ts): nodes of one group on one hardware model (one cost
+  // factor) with a pure-bid strategy bid alike while idle. Capital, when bounded, is the group's too.
+  const classes = new Map<string, number>();
+  const classOf = (key: string): number => {
+    let c = classes.get(key);
+    if (c === undefined) classes.set(key, (c = classes.size));
+    return c;
+  };
+  const models = new Map<NodeModel, number>();
+  const modelKey = (m: NodeModel): number => {
+    let k = models.get(m);
+    if (k === undefined) models.set(m, (k = models.size));
+    return k;
+  };
   for (const g of s.operators) {
     const profile = hardwareById(g.hardware);
     if (!profile) throw new Error(`unknown hardware ${g.hardware}`);
@@ -152,7 +166,15 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
           e.nodes.push(nid);
           // Stake posted at join is bounded by the owner's capital, shared among its identities.
           const capital = g.capital_usd !== undefined ? { capitalUsd: g.capital_usd / (g.nodes * identities) } : {};
-          const info: OperatorInfo = { id: nid, entity: id, capacity: cap, hardware: profile.kind, ...capital };
+          const bidClass = strategy.pureBid ? classOf(`${g.name}\u0000${modelKey(model)}\u0000${failureProb}`) : undefined;
+          const info: OperatorInfo = {
+            id: nid,
+            entity: id,
+            capacity: cap,
+            hardware: profile.kind,
+            ...capital,
+            ...(bidClass !== undefined ? { bidClass } : {}),
+          };
           viewNodes.push({ model, capacity: cap, factor, factorCdf, isActive: () => nodes[nid]!.active && !nodes[nid]!.ejected });
           if (identities === 1) {
             nodes.push({ info, model, failureProb, freeAt: 0, outstanding: 0, active, ejected: false });

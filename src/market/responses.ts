@@ -106,8 +106,49 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
     for (const id of raceWaiting) if (!ctx.jobs.has(id)) raceWaiting.delete(id);
     return raceWaiting.size;
   };
+  const classes = bidClassTable(ctx.nodes);
+
+  /** Sends one bid, if the node's strategy bids and can finish in time (or is capacity-blind). */
+  function bidOne(id: number, job: Job, n: number, u: number, extra?: { bidClass: number; arrival: number }, idle = false): void {
+    const e = ctx.entities[ctx.nodes[id]!.info.entity]!;
+    let q = ctx.quote(ctx.nodes[id]!, job, n);
+    // A class's representative bids as an idle member would: its queue plays no part.
+    if (idle) q = { ...q, finishAt: q.now + q.durationS, busy: false };
+    const b = e.strategy.bid(q, e.view, u);
+    if (b === null || (!e.strategy.overcommits && q.finishAt > job.deadline)) return;
+    const price = Math.max(0, Math.round(b * 1e6));
+    ctx.feed(extra ? { type: 'bid', jobId: job.id, operator: id, price, ...extra } : { type: 'bid', jobId: job.id, operator: id, price });
+  }
+
+  /**
+   * Bid classes (`mechanisms/bid-classes.ts`): one class bid per class of pure bidders, priced by a
+   * representative as an idle node; the busy members (named by the mechanism), whose bids depend on
+   * their queues, and the nodes without a class (strategies that draw or learn) bid one by one.
+   * O(classes + busy + unclassed nodes) per job, not O(N). Collateral limits (per entity) are not
+   * class-wide: with them the shell asks every node (`collateralFor`).
+   */
+  function classBids(busy: readonly number[], n: number, job: Job): void {
+    const arrival = hashUniform(ctx.raceOrderSeed ^ 0xb1d, job.id, 0, 2);
+    for (const c of classes.list) {
+      if (fits(ctx.nodes[c.rep]!.info.capacity, job.request)) bidOne(c.rep, job, n, 0, { bidClass: c.id, arrival }, true);
+    }
+    for (const id of busy) {
+      const node = ctx.nodes[id]!;
+      if (node.info.bidClass !== undefined && node.active && !node.ejected) bidOne(id, job, n, 0);
+    }
+    for (const id of classes.solo) {
+      const node = ctx.nodes[id]!;
+      if (!node.active || node.ejected || !fits(node.info.capacity, job.request)) continue;
+      bidOne(id, job, n, ctx.agentRng[node.info.entity]!.next());
+    }
+  }
+
   return {
     respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void {
+      if (d.mode === 'bid' && d.busy !== undefined && !ctx.collateralFor) {
+        classBids(d.busy, d.bidders ?? 0, job);
+        return;
+      }
       const list = ctx.candidates(job, d.exclude, d.mode !== 'bid');
       if (d.mode === 'race') {
         // Racers may work until the later of the requester's deadline and the last moment the race
@@ -229,4 +270,23 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
       }
     },
   };
+}
+
+/** The bid classes of a population: each class with a representative node, and the nodes with no class. */
+function bidClassTable(nodes: readonly { readonly info: { readonly id: number; readonly bidClass?: number } }[]): {
+  list: { id: number; rep: number }[];
+  solo: number[];
+} {
+  const list: { id: number; rep: number }[] = [];
+  const seen = new Set<number>();
+  const solo: number[] = [];
+  for (const n of nodes) {
+    const c = n.info.bidClass;
+    if (c === undefined) solo.push(n.info.id);
+    else if (!seen.has(c)) {
+      seen.add(c);
+      list.push({ id: c, rep: n.info.id });
+    }
+  }
+  return { list, solo };
 }

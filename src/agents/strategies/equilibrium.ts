@@ -66,6 +66,7 @@ export function equilibrium(p: StrategyParams): OperatorStrategy {
 
   return {
     type: 'equilibrium',
+    pureBid: true,
     // Not `canFinish`: ZkCloud ejects a prover after a few declines, a loss far above one late job.
     accept: (q, price) => price >= own(q),
     bid: (q, e) => (e.market?.settlement === 'second' ? secondPrice(q, e) : firstPrice(q, e)),

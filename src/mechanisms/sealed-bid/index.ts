@@ -1,8 +1,22 @@
+import { BidClasses, rotationKey } from '../bid-classes.js';
 import { distribute, EPOCH_JOB, emissionBook, type EmissionBook, TAG_EPOCH } from '../emission.js';
 import { resolveParams } from '../resolve-params.js';
+import { FreeIndex } from '../free-index.js';
 import * as stake from '../stake.js';
-import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, RefusalReason, Seconds } from '../types.js';
-import { defineMechanism, seenIds, toMicros } from '../types.js';
+import type {
+  Decision,
+  Handlers,
+  Input,
+  Job,
+  Mechanism,
+  Micros,
+  OperatorInfo,
+  ProtocolState,
+  RefusalReason,
+  Resources,
+  Seconds,
+} from '../types.js';
+import { defineMechanism, fits, seenIds, toMicros } from '../types.js';
 import { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
 
 export { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
@@ -22,8 +36,14 @@ interface SbJob {
   readonly job: Job;
   readonly until: Seconds;
   bids: Bid[];
-  /** Operators that bid (one sealed bid each): a set, as a job may draw a thousand bids. */
+  /** Operators that bid (one sealed bid each): a set, as a job may draw a thousand bids. Emptied at the close. */
   bidders: Set<number>;
+  /** Classes that sent a class bid. */
+  classes: number[];
+  /** First node of the job's arrival rotation (set by a class bid), -1: bids rank by arrival. */
+  start: number;
+  /** Auctions still taking bids when this one opened: they close first (same period). */
+  before: number;
   /** -1 while bidding; then the winner. */
   winner: number;
   price: Micros;
@@ -51,7 +71,20 @@ export interface SealedBidState extends ProtocolState {
   /** Jobs submitted since the dispenser last paid (it stops when the market is idle), and the last one's id. */
   submittedSince: number;
   lastJob: number;
+  /** Bid classes: the ready (idle, eligible) members of each (`bid-classes.ts`). */
+  classes: BidClasses;
+  /** Active nodes by capacity profile (the rotation a job's bids arrive in). */
+  active: FreeIndex;
+  /** Node id → its advertised capacity. */
+  capacity: Resources[];
+  /** Nodes given a job and not yet reported available (their queue is not empty). */
+  busy: Set<number>;
+  /** Auctions taking bids now. */
+  bidding: number;
 }
+
+/** The bidder set of a cleared auction (never written: bids after the close are refused before it is read). */
+const NO_BIDDERS: Set<number> = new Set();
 
 /** The outcome of one auction's clearing. */
 export interface Clearing {
@@ -146,10 +179,65 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     out.push({ type: 'timer', jobId: EPOCH_JOB, at: s.dispenseDue, tag: TAG_EPOCH });
   }
 
-  function addNode(s: SealedBidState, o: OperatorInfo): void {
+  function addNode(s: SealedBidState, o: OperatorInfo, now: Seconds): void {
+    if (s.capacity[o.id] === undefined) {
+      s.capacity[o.id] = o.capacity;
+      s.active.add(o.id, o.capacity);
+      s.classes.add(o);
+    }
+    s.active.setFree(o.id, true);
+    refresh(s, o.id, now);
     if (s.stakes.stake[o.id] !== undefined) return;
     s.nodes.push(o.id);
     stake.join(s.stakes, o);
+    refresh(s, o.id, now);
+  }
+
+  /** A node is ready (a class bid counts it) while active, idle, holding nothing and, with stake, eligible to bid. */
+  function refresh(s: SealedBidState, op: number, now: Seconds): void {
+    if (s.classes.size === 0) return;
+    const ready = s.active.isFree(op) && !s.busy.has(op) && (s.held[op] ?? 0) === 0 && (!staking || stake.eligible(s.stakes, op, now));
+    s.classes.setReady(op, ready);
+  }
+
+  /** Nodes a class bid's members can lose eligibility to before the close: each auction closing first makes at most one node hold one more job. */
+  function reserve(rec: SbJob): number {
+    const perNode = staking ? 1 : p.maxConcurrent > 0 ? p.maxConcurrent : Infinity;
+    return Math.floor(rec.before / perNode) + 2;
+  }
+
+  const profiles: number[] = [];
+  const members: number[] = [];
+
+  /** Active nodes that fit the job, and the node at rotation position floor(u × that number). */
+  function reach(s: SealedBidState, job: Job, u: number): { n: number; start: number } {
+    s.active.eligibleProfiles(job.request, profiles);
+    const n = s.active.countFree(profiles);
+    return { n, start: n > 0 ? s.active.kth(profiles, Math.min(n - 1, Math.floor(u * n))) : 0 };
+  }
+
+  /** The busy nodes a job's solicitation reaches (asked one by one: their bids depend on their queues). */
+  function busyFor(s: SealedBidState, job: Job): number[] {
+    const list: number[] = [];
+    for (const op of s.busy) if (s.active.isFree(op) && fits(s.capacity[op]!, job.request)) list.push(op);
+    return list.sort((a, b) => a - b);
+  }
+
+  /**
+   * A class bid: the first ready members of the class in the job's arrival rotation bid `price`.
+   * Only the first `reserve` are kept: the lowest two eligible at the close are among them.
+   */
+  function onClassBid(s: SealedBidState, rec: SbJob, c: number, price: Micros, arrival: number): RefusalReason | undefined {
+    if (rec.classes.includes(c)) return 'already';
+    rec.classes.push(c);
+    if (rec.start < 0) rec.start = reach(s, rec.job, arrival).start;
+    s.classes.readyFrom(c, rec.start, reserve(rec), members);
+    for (const op of members) {
+      if (rec.bidders.has(op)) continue;
+      rec.bidders.add(op);
+      rec.bids.push({ operator: op, price, seq: s.seq++ });
+    }
+    return undefined;
   }
 
   function end(s: SealedBidState, rec: SbJob, outcome: 'delivered' | 'failed', op: number, out: Decision[]): void {
@@ -159,14 +247,15 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     s.jobs.delete(rec.job.id);
   }
 
-  function unhold(s: SealedBidState, op: number): void {
+  function unhold(s: SealedBidState, op: number, now: Seconds): void {
     if ((s.held[op] ?? 0) > 0) s.held[op]!--;
+    refresh(s, op, now);
   }
 
   /** The winner failed or missed the deadline. */
   function miss(s: SealedBidState, rec: SbJob, now: Seconds, out: Decision[]): void {
     const id = rec.job.id;
-    unhold(s, rec.winner);
+    unhold(s, rec.winner, now);
     // A missed deadline slashes stake (Succinct docs provers/how-it-works), or gives it back when slashing is off.
     if (rec.staked > 0) {
       if (p.slashOnMiss) stake.slash(s.stakes, rec.winner, id, rec.staked, now, out);
@@ -183,6 +272,10 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
   function onClose(s: SealedBidState, rec: SbJob, now: Seconds, out: Decision[]): void {
     if (rec.winner >= 0 || rec.done) return;
     rec.closed = true;
+    s.bidding--;
+    rec.bidders = NO_BIDDERS;
+    // With a class bid, every bid ranks by its node's place in the arrival rotation (as if each node had sent its own).
+    if (rec.start >= 0) rec.bids = rec.bids.map((b) => ({ operator: b.operator, price: b.price, seq: rotationKey(b.operator, rec.start) }));
     const limit = rec.job.maxPrice - baseFee;
     const c = clear(rec.bids, (b) => mayHold(s, b.operator, now), p.settlement, limit);
     if (c.winner < 0) {
@@ -196,6 +289,8 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     rec.price = Math.min(c.price, limit);
     rec.bids = [];
     s.held[op] = (s.held[op] ?? 0) + 1;
+    s.busy.add(op);
+    s.classes.setReady(op, false);
     // The stake backing the job is posted into escrow only when a miss can slash it.
     if (staking) rec.staked = stake.lock(s.stakes, op, id, out, p.slashOnMiss);
     else if (p.slashOnMiss) {
@@ -206,10 +301,10 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     out.push({ type: 'timer', jobId: id, at: Math.max(now, rec.job.deadline), tag: TAG_DEADLINE });
   }
 
-  function onDeliver(s: SealedBidState, rec: SbJob, op: number, out: Decision[]): RefusalReason | undefined {
+  function onDeliver(s: SealedBidState, rec: SbJob, op: number, now: Seconds, out: Decision[]): RefusalReason | undefined {
     if (op !== rec.winner || rec.done) return 'not-assigned';
     const id = rec.job.id;
-    unhold(s, op);
+    unhold(s, op, now);
     // cost = price × PGUs + base_fee (state.rs:902): the base fee is paid with the bid.
     const cost = rec.price + baseFee;
     const fee = Math.floor((cost * p.protocolFeeBps) / 10_000);
@@ -222,9 +317,11 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
   }
 
   /** A sealed bid, during the auction period: above the price limit or a second bid is refused. */
-  function onBid(s: SealedBidState, rec: SbJob, op: number, price: Micros, now: Seconds): RefusalReason | undefined {
+  function onBid(s: SealedBidState, rec: SbJob, input: Extract<Input, { type: 'bid' }>, now: Seconds): RefusalReason | undefined {
+    const { operator: op, price } = input;
     if (rec.winner >= 0 || rec.done || now > rec.until || rec.closed) return 'late';
     if (!(price >= 0) || price > rec.job.maxPrice - baseFee) return 'invalid';
+    if (input.bidClass !== undefined) return onClassBid(s, rec, input.bidClass, Math.round(price), input.arrival ?? 0);
     if (rec.bidders.has(op)) return 'already';
     // The stake is checked before the auction (docs protocol/spn/staking), and again at the close.
     if (staking && !stake.eligible(s.stakes, op, now)) return 'invalid';
@@ -233,7 +330,7 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     return undefined;
   }
 
-  return { addNode, scheduleDispense, dispense, miss, onClose, onDeliver, onBid };
+  return { addNode, refresh, reach, busyFor, scheduleDispense, dispense, miss, onClose, onDeliver, onBid };
 }
 
 /**
@@ -248,7 +345,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
   const cfg = sealedBidConfig(params);
   const { p, stakeParams, dispenseParams } = cfg;
   const preset = params.preset;
-  const { addNode, scheduleDispense, dispense, miss, onClose, onDeliver, onBid } = sealedBidRules(cfg);
+  const { addNode, refresh, reach, busyFor, scheduleDispense, dispense, miss, onClose, onDeliver, onBid } = sealedBidRules(cfg);
 
   const handlers: Handlers<SealedBidState> = {
     submit: (s, input, now, _r, out) => {
@@ -258,6 +355,9 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         until: now + p.auctionPeriod,
         bids: [],
         bidders: new Set(),
+        classes: [],
+        start: -1,
+        before: s.bidding,
         winner: -1,
         price: 0,
         collateral: 0,
@@ -266,19 +366,33 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         closed: false,
       };
       s.jobs.set(job.id, rec);
+      s.bidding++;
       s.submittedSince++;
       s.lastJob = job.id;
       scheduleDispense(s, now, out);
-      out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [] });
+      if (s.classes.size > 0) {
+        // Bid classes: idle members answer with one class bid per class; the busy nodes are named, they answer one by one.
+        const n = reach(s, job, 0).n;
+        out.push({
+          type: 'solicit',
+          jobId: job.id,
+          mode: 'bid',
+          reward: job.maxPrice,
+          until: rec.until,
+          exclude: [],
+          bidders: n,
+          busy: busyFor(s, job),
+        });
+      } else out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [] });
       out.push({ type: 'timer', jobId: job.id, at: rec.until, tag: TAG_CLOSE });
     },
     bid: (s, input, now) => {
       const rec = s.jobs.get(input.jobId);
-      return rec ? onBid(s, rec, input.operator, input.price, now) : 'unknown-job';
+      return rec ? onBid(s, rec, input, now) : 'unknown-job';
     },
-    deliver: (s, input, _now, _r, out) => {
+    deliver: (s, input, now, _r, out) => {
       const rec = s.jobs.get(input.jobId);
-      return rec ? onDeliver(s, rec, input.operator, out) : 'unknown-job';
+      return rec ? onDeliver(s, rec, input.operator, now, out) : 'unknown-job';
     },
     fail: (s, input, now, _r, out) => {
       const rec = s.jobs.get(input.jobId);
@@ -287,8 +401,17 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
       miss(s, rec, now, out);
       return undefined;
     },
-    join: (s, input) => {
-      addNode(s, input.operator);
+    join: (s, input, now) => {
+      addNode(s, input.operator, now);
+    },
+    // A node's queue emptied (the shell says so); it leaves the network. Both only move it in or out of its class.
+    available: (s, input, now) => {
+      if (!s.busy.delete(input.operator)) return;
+      refresh(s, input.operator, now);
+    },
+    leave: (s, input, now) => {
+      s.active.setFree(input.operator, false);
+      refresh(s, input.operator, now);
     },
     timer: (s, input, now, _r, out) => {
       if (input.jobId === EPOCH_JOB) {
@@ -308,7 +431,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
   return defineMechanism<SealedBidState>({
     type: 'sealed-bid',
     params: { ...p, ...(preset ? { preset } : {}) },
-    init(operators: readonly OperatorInfo[]): SealedBidState {
+    init(operators: readonly OperatorInfo[], _out?: Decision[], now: Seconds = 0): SealedBidState {
       const s: SealedBidState = {
         seen: seenIds(),
         jobs: new Map(),
@@ -320,8 +443,13 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         dispenseDue: -1,
         submittedSince: 0,
         lastJob: 0,
+        classes: new BidClasses(),
+        active: new FreeIndex(operators.length),
+        capacity: [],
+        busy: new Set(),
+        bidding: 0,
       };
-      for (const o of operators) addNode(s, o);
+      for (const o of operators) addNode(s, o, now);
       return s;
     },
     handlers,
