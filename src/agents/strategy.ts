@@ -99,15 +99,17 @@ export interface OperatorStrategy {
   /** Seconds after taking the job at which an abandoned attempt is reported as failed (default 1). */
   abandonAfter?(q: Quote, e: EntityView): number;
   /**
-   * The bid of an idle node (empty queue: `finishAt` = now + duration, `busy` false) is a pure
-   * function of the quote's job, cost, duration, capital, failure probability and bidders, the
-   * entity's margin and parameters and the public market view: it reads neither `u` nor
-   * `e.memory` or `e.share`, and changes no state. The shell then puts the idle nodes of one group
-   * and hardware model into one bid class and asks one of them for all (`mechanisms/bid-classes.ts`):
-   * that is what makes a sealed-bid auction over 10,000 nodes cost O(log N) per job. Leave it unset
-   * for strategies that draw, learn or remember: they are asked node by node.
+   * Bid classes. `idle`: the bid of an idle node (empty queue: `finishAt` = now + duration, `busy`
+   * false) is a pure function of the quote's job, cost, duration, capital, failure probability and
+   * bidders, the entity's margin and parameters and the public market view; it reads neither `u`
+   * nor `e.memory` or `e.share`, and changes no state. `always`: besides, a busy node bids the same
+   * as an idle one whenever it can finish by the deadline (the queue only decides whether it bids).
+   * The shell then puts the nodes of one group and hardware model into one bid class and asks one
+   * of them for all (`mechanisms/bid-classes.ts`): that is what makes a sealed-bid auction over
+   * 10,000 nodes cost O(log N) per job. Leave it unset for strategies that draw, learn or
+   * remember: they are asked node by node.
    */
-  readonly pureBid?: boolean;
+  readonly pureBid?: 'idle' | 'always';
   /** Take work it cannot finish by the deadline? (capacity-blind strategies say yes) */
   readonly overcommits?: boolean;
   /** Per-attempt failure probability of the entity's nodes (overrides the hardware profile; `flaky`). */

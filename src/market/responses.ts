@@ -107,9 +107,18 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
     return raceWaiting.size;
   };
   const classes = bidClassTable(ctx.nodes);
+  const durOf: number[] = [];
+  const durJob: number[] = [];
 
   /** Sends one bid, if the node's strategy bids and can finish in time (or is capacity-blind). */
-  function bidOne(id: number, job: Job, n: number, u: number, extra?: { bidClass: number; arrival: number }, idle = false): void {
+  function bidOne(
+    id: number,
+    job: Job,
+    n: number,
+    u: number,
+    extra?: { bidClass: number; arrival: number; also?: number[] },
+    idle = false,
+  ): void {
     const e = ctx.entities[ctx.nodes[id]!.info.entity]!;
     let q = ctx.quote(ctx.nodes[id]!, job, n);
     // A class's representative bids as an idle member would: its queue plays no part.
@@ -129,12 +138,34 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
    */
   function classBids(busy: readonly number[], n: number, job: Job): void {
     const arrival = hashUniform(ctx.raceOrderSeed ^ 0xb1d, job.id, 0, 2);
-    for (const c of classes.list) {
-      if (fits(ctx.nodes[c.rep]!.info.capacity, job.request)) bidOne(c.rep, job, n, 0, { bidClass: c.id, arrival }, true);
-    }
+    // Busy members of `always` classes bid the class price when they can finish in time: named in the class bid.
+    const also = new Map<number, number[]>();
     for (const id of busy) {
       const node = ctx.nodes[id]!;
-      if (node.info.bidClass !== undefined && node.active && !node.ejected) bidOne(id, job, n, 0);
+      const c = node.info.bidClass;
+      if (c === undefined || !node.active || node.ejected) continue;
+      const st = ctx.entities[node.info.entity]!.strategy;
+      if (st.pureBid !== 'always') {
+        bidOne(id, job, n, 0);
+        continue;
+      }
+      if (!st.overcommits) {
+        // The class shares one hardware model: its duration once per job.
+        if (durJob[c] !== job.id) {
+          durJob[c] = job.id;
+          durOf[c] = node.model.duration(job.mcycles, job.kind);
+        }
+        const start = node.freeAt > ctx.now() ? node.freeAt : ctx.now();
+        if (start + durOf[c]! > job.deadline) continue;
+      }
+      let list = also.get(c);
+      if (!list) also.set(c, (list = []));
+      list.push(id);
+    }
+    for (const c of classes.list) {
+      if (!fits(ctx.nodes[c.rep]!.info.capacity, job.request)) continue;
+      const named = also.get(c.id);
+      bidOne(c.rep, job, n, 0, named ? { bidClass: c.id, arrival, also: named } : { bidClass: c.id, arrival }, true);
     }
     for (const id of classes.solo) {
       const node = ctx.nodes[id]!;

@@ -95,13 +95,12 @@ export class BidClasses {
   }
 
   /**
-   * Up to `max` ready members of class `c` in rotation order from node `start`: ascending ids from
-   * the first member with id ≥ start, wrapping around. O(max × log N).
+   * Where a job's arrival rotation from node `start` enters class `c`: the number of ready members
+   * with a smaller id. The j-th ready member in rotation order is then `readyAt(c, from, j)`.
    */
-  readyFrom(c: number, start: number, max: number, out: number[]): number[] {
-    out.length = 0;
+  rotationFrom(c: number, start: number): number {
     const t = this.classes[c];
-    if (!t || t.count === 0) return out;
+    if (!t || t.count === 0) return 0;
     let lo = 0;
     let hi = t.ids.length;
     while (lo < hi) {
@@ -109,9 +108,21 @@ export class BidClasses {
       if (t.ids[mid]! < start) lo = mid + 1;
       else hi = mid;
     }
-    const before = prefix(t.tree, lo);
-    const n = Math.min(max, t.count);
-    for (let j = 0; j < n; j++) out.push(t.ids[kth(t.tree, (before + j) % t.count)]!);
+    return prefix(t.tree, lo);
+  }
+
+  /** The j-th (0-based) ready member of class `c` in the rotation entered at `from`: O(log N). */
+  readyAt(c: number, from: number, j: number): number {
+    const t = this.classes[c]!;
+    return t.ids[kth(t.tree, (from + j) % t.count)]!;
+  }
+
+  /** Up to `max` ready members of class `c` in rotation order from node `start` (for tests and audits). */
+  readyFrom(c: number, start: number, max: number, out: number[] = []): number[] {
+    out.length = 0;
+    const from = this.rotationFrom(c, start);
+    const n = Math.min(max, this.readyCount(c));
+    for (let j = 0; j < n; j++) out.push(this.readyAt(c, from, j));
     return out;
   }
 }
@@ -144,4 +155,9 @@ function kth(tree: Int32Array, k: number): number {
  */
 export function rotationKey(id: number, start: number): number {
   return id >= start ? id - start : id - start + 2 ** 31;
+}
+
+/** The node id of a rotation key (the inverse of {@link rotationKey}). */
+export function fromRotationKey(key: number, start: number): number {
+  return key >= 2 ** 31 - start ? key + start - 2 ** 31 : key + start;
 }

@@ -91,7 +91,8 @@ export type JobInput =
   /**
    * An operator bids a total price for a job (sealed-bid), during the job's auction period. With
    * `bidClass`, a class bid: every ready member of that class bids `price` (`bid-classes.ts`), and
-   * `arrival` (in [0, 1)) places the start of the job's arrival rotation, which breaks ties.
+   * `arrival` (in [0, 1)) places the start of the job's arrival rotation, which breaks ties, and
+   * `also` names busy members that bid the same price (they can finish by the deadline).
    */
   | {
       readonly type: 'bid';
@@ -101,6 +102,7 @@ export type JobInput =
       readonly price: Micros;
       readonly bidClass?: number;
       readonly arrival?: number;
+      readonly also?: readonly number[];
     }
   /** An operator locks a job at the current price of its ramp (reverse Dutch), before the lock deadline. */
   | { readonly type: 'lock'; readonly id: InputId; readonly jobId: number; readonly operator: number }

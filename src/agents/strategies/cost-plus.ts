@@ -24,7 +24,7 @@ export function costPlus(type = 'cost-plus', marginOverride?: number, opt: Scarc
       : (q: Quote, margin: number): number => q.costUsd * m(margin);
   return {
     type,
-    pureBid: true,
+    pureBid: (opt.scarcity ?? 0) > 0 ? 'idle' : 'always',
     accept: (q, p, e) => !q.busy && p >= price(q, e.margin),
     bid: (q, e) => (q.finishAt <= q.job.deadline ? price(q, e.margin) : null),
     lockPrice: (q, e) => (q.finishAt <= q.job.deadline ? price(q, e.margin) : null),

@@ -1,4 +1,4 @@
-import { BidClasses, rotationKey } from '../bid-classes.js';
+import { BidClasses, fromRotationKey, rotationKey } from '../bid-classes.js';
 import { distribute, EPOCH_JOB, emissionBook, type EmissionBook, TAG_EPOCH } from '../emission.js';
 import { resolveParams } from '../resolve-params.js';
 import { FreeIndex } from '../free-index.js';
@@ -200,14 +200,19 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     s.classes.setReady(op, ready);
   }
 
-  /** Nodes a class bid's members can lose eligibility to before the close: each auction closing first makes at most one node hold one more job. */
-  function reserve(rec: SbJob): number {
-    const perNode = staking ? 1 : p.maxConcurrent > 0 ? p.maxConcurrent : Infinity;
-    return Math.floor(rec.before / perNode) + 2;
+  /** The wins in other auctions that would end an eligible node's eligibility. */
+  function slack(s: SealedBidState, op: number): number {
+    if (staking) {
+      const per = stake.perJob(s.stakes);
+      return per > 0 ? Math.max(1, Math.floor(stake.freeStake(s.stakes, op) / per)) : Infinity;
+    }
+    return p.maxConcurrent > 0 ? Math.max(1, p.maxConcurrent - (s.held[op] ?? 0)) : Infinity;
   }
 
+  const slacks: number[] = [];
+  let keys = new Float64Array(64);
+
   const profiles: number[] = [];
-  const members: number[] = [];
 
   /** Active nodes that fit the job, and the node at rotation position floor(u × that number). */
   function reach(s: SealedBidState, job: Job, u: number): { n: number; start: number } {
@@ -220,22 +225,60 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
   function busyFor(s: SealedBidState, job: Job): number[] {
     const list: number[] = [];
     for (const op of s.busy) if (s.active.isFree(op) && fits(s.capacity[op]!, job.request)) list.push(op);
-    return list.sort((a, b) => a - b);
+    return list;
   }
 
   /**
-   * A class bid: the first ready members of the class in the job's arrival rotation bid `price`.
-   * Only the first `reserve` are kept: the lowest two eligible at the close are among them.
+   * A class bid: the ready members of the class (idle, from the index) and the busy ones the bidder
+   * names (`also`) bid `price`. They are taken in the job's arrival rotation until the auctions that
+   * close first (`before`) cannot make all but one of the kept eligible members ineligible: each
+   * such auction gives one node one more job, and a member stays eligible for `slack` more. So
+   * the lowest two eligible at the close are among the kept ones. Members at their cap now are kept
+   * too (a slot may free before the close). O((kept + busy) log N).
    */
-  function onClassBid(s: SealedBidState, rec: SbJob, c: number, price: Micros, arrival: number): RefusalReason | undefined {
+  function onClassBid(s: SealedBidState, rec: SbJob, c: number, price: Micros, arrival: number, also: readonly number[], now: Seconds) {
     if (rec.classes.includes(c)) return 'already';
     rec.classes.push(c);
     if (rec.start < 0) rec.start = reach(s, rec.job, arrival).start;
-    s.classes.readyFrom(c, rec.start, reserve(rec), members);
-    for (const op of members) {
+    const start = rec.start;
+    const budget = rec.before;
+    const from = s.classes.rotationFrom(c, start);
+    const ready = s.classes.readyCount(c);
+    // The busy members, as the bid was checked when it arrived (stake before the auction).
+    // In rotation order: their rotation keys, sorted as numbers (a key is its node id turned around `start`).
+    let nb = 0;
+    if (keys.length < also.length) keys = new Float64Array(also.length * 2);
+    for (const op of also) {
+      if (s.classes.classOfNode(op) === c && s.active.isFree(op) && (!staking || stake.eligible(s.stakes, op, now)))
+        keys[nb++] = rotationKey(op, start);
+    }
+    const busy = keys.subarray(0, nb).sort();
+    let i = 0;
+    let j = 0;
+    slacks.length = 0;
+    // The cheapest way to take all but one kept member out: the sum of the smallest slacks but the largest.
+    let cost = 0;
+    let next = ready > 0 ? s.classes.readyAt(c, from, 0) : -1;
+    while (cost <= budget && (i < ready || j < busy.length)) {
+      let op: number;
+      if (j >= busy.length || (i < ready && rotationKey(next, start) < busy[j]!)) {
+        op = next;
+        if (++i < ready) next = s.classes.readyAt(c, from, i);
+      } else op = fromRotationKey(busy[j++]!, start);
       if (rec.bidders.has(op)) continue;
       rec.bidders.add(op);
       rec.bids.push({ operator: op, price, seq: s.seq++ });
+      if (!mayHold(s, op, now)) continue;
+      const w = slack(s, op);
+      let k = slacks.length;
+      slacks.push(w);
+      while (k > 0 && slacks[k - 1]! > w) {
+        slacks[k] = slacks[k - 1]!;
+        k--;
+      }
+      slacks[k] = w;
+      cost = 0;
+      for (let m = 0; m < slacks.length - 1; m++) cost += slacks[m]!;
     }
     return undefined;
   }
@@ -321,7 +364,8 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     const { operator: op, price } = input;
     if (rec.winner >= 0 || rec.done || now > rec.until || rec.closed) return 'late';
     if (!(price >= 0) || price > rec.job.maxPrice - baseFee) return 'invalid';
-    if (input.bidClass !== undefined) return onClassBid(s, rec, input.bidClass, Math.round(price), input.arrival ?? 0);
+    if (input.bidClass !== undefined)
+      return onClassBid(s, rec, input.bidClass, Math.round(price), input.arrival ?? 0, input.also ?? [], now);
     if (rec.bidders.has(op)) return 'already';
     // The stake is checked before the auction (docs protocol/spn/staking), and again at the close.
     if (staking && !stake.eligible(s.stakes, op, now)) return 'invalid';
