@@ -111,14 +111,7 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
   const durJob: number[] = [];
 
   /** Sends one bid, if the node's strategy bids and can finish in time (or is capacity-blind). */
-  function bidOne(
-    id: number,
-    job: Job,
-    n: number,
-    u: number,
-    extra?: { bidClass: number; arrival: number; also?: number[] },
-    idle = false,
-  ): void {
+  function bidOne(id: number, job: Job, n: number, u: number, extra?: { bidClass: number; also?: number[] }, idle = false): void {
     const e = ctx.entities[ctx.nodes[id]!.info.entity]!;
     let q = ctx.quote(ctx.nodes[id]!, job, n);
     // A class's representative bids as an idle member would: its queue plays no part.
@@ -137,7 +130,6 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
    * class-wide: with them the shell asks every node (`collateralFor`).
    */
   function classBids(busy: readonly number[], n: number, job: Job): void {
-    const arrival = hashUniform(ctx.raceOrderSeed ^ 0xb1d, job.id, 0, 2);
     // Busy members of `always` classes bid the class price when they can finish in time: named in the class bid.
     const also = new Map<number, number[]>();
     for (const id of busy) {
@@ -165,7 +157,7 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
     for (const c of classes.list) {
       if (!fits(ctx.nodes[c.rep]!.info.capacity, job.request)) continue;
       const named = also.get(c.id);
-      bidOne(c.rep, job, n, 0, named ? { bidClass: c.id, arrival, also: named } : { bidClass: c.id, arrival }, true);
+      bidOne(c.rep, job, n, 0, named ? { bidClass: c.id, also: named } : { bidClass: c.id }, true);
     }
     for (const id of classes.solo) {
       const node = ctx.nodes[id]!;

@@ -12,52 +12,65 @@
  *   member of the class. The mechanism keeps the ready members here (a Fenwick tree per class over
  *   its members in ascending id order) and expands the class bid in O(log N) per member it needs.
  * - Arrival order, which breaks ties between equal bids, is a rotation of the eligible nodes in
- *   ascending id order starting at a per-job node (`rotationKey`): the order in which the shell
- *   used to send one bid per node, so the winner is the same node.
+ *   ascending id order starting at a per-job node (`rotationKey`), drawn by the mechanism.
+ * - Busy members (their queue is not empty) are indexed too, so that a mechanism can name the few
+ *   whose answer it needs: those that come before the point in the rotation where the ready
+ *   members alone settle the auction.
  *
  * Pure data structure: no engine import, no clock, no randomness.
  */
 import type { OperatorInfo } from './types.js';
 
-/** One class: its members in ascending id order and a Fenwick tree over the ready ones. */
-interface ClassTree {
-  ids: number[];
-  ready: Uint8Array;
+/** Which members a query counts. */
+export const READY = 0;
+export const BUSY = 1;
+
+/** A Fenwick tree over a class's member ranks, marking one property. */
+interface Flags {
+  on: Uint8Array;
   tree: Int32Array;
   count: number;
 }
 
-/** The ready members of every bid class, with "the k-th ready member from a node on" queries. */
+/** One class: its members in ascending id order, and its ready and busy members. */
+interface ClassTree {
+  ids: number[];
+  flags: [Flags, Flags];
+}
+
+const flags = (cap: number): Flags => ({ on: new Uint8Array(cap), tree: new Int32Array(cap + 1), count: 0 });
+
+/** The ready and busy members of every bid class, with "the j-th such member from a node on" queries. */
 export class BidClasses {
   private classes: ClassTree[] = [];
-  /** Node id → class (-1: none) and rank in its class. */
+  /** Node id → class and rank in its class. */
   private classOf: number[] = [];
   private rankOf: number[] = [];
 
-  /** Registers a node (idempotent); nodes without `bidClass` are not indexed. It starts not ready. */
+  /** Registers a node (idempotent); nodes without `bidClass` are not indexed. It starts neither ready nor busy. */
   add(o: OperatorInfo): void {
     const c = o.bidClass;
     if (c === undefined || c < 0 || this.classOf[o.id] !== undefined) return;
     let t = this.classes[c];
-    if (!t) this.classes[c] = t = { ids: [], ready: new Uint8Array(4), tree: new Int32Array(5), count: 0 };
+    if (!t) this.classes[c] = t = { ids: [], flags: [flags(4), flags(4)] };
     this.classOf[o.id] = c;
     const last = t.ids.length > 0 ? t.ids[t.ids.length - 1]! : -1;
-    if (o.id > last && t.ids.length < t.ready.length) {
+    if (o.id > last && t.ids.length < t.flags[0].on.length) {
       this.rankOf[o.id] = t.ids.length;
       t.ids.push(o.id);
       return;
     }
-    // Out of order, or full: re-rank the class and rebuild its tree (rare: nodes join in id order).
-    const ready = t.ids.filter((id) => t.ready[this.rankOf[id]!] === 1);
+    // Out of order, or full: re-rank the class and rebuild its trees (rare: nodes join in id order).
+    const was = t.flags.map((f) => t.ids.filter((id) => f.on[this.rankOf[id]!] === 1));
     t.ids.push(o.id);
     t.ids.sort((a, b) => a - b);
-    let cap = t.ready.length;
+    let cap = t.flags[0].on.length;
     while (cap < t.ids.length) cap *= 2;
-    t.ready = new Uint8Array(cap);
-    t.tree = new Int32Array(cap + 1);
-    t.count = 0;
+    t.flags = [flags(cap), flags(cap)];
     for (let r = 0; r < t.ids.length; r++) this.rankOf[t.ids[r]!] = r;
-    for (const id of ready) this.setReady(id, true);
+    was.forEach((ids, which) => {
+      for (const id of ids) this.set(id, which, true);
+    });
   }
 
   /** The class of a node, -1 for none. */
@@ -65,42 +78,46 @@ export class BidClasses {
     return this.classOf[id] ?? -1;
   }
 
-  /** Is there at least one class? (Mechanisms skip the class bookkeeping otherwise.) */
+  /** One more than the highest class number (classes are small integers). */
   get size(): number {
     return this.classes.length;
   }
 
+  /** A member of class `c` (-1 if the class has none): every member shares the class's capacity. */
+  memberOf(c: number): number {
+    return this.classes[c]?.ids[0] ?? -1;
+  }
+
   isReady(id: number): boolean {
-    const c = this.classOf[id];
-    return c !== undefined && this.classes[c]!.ready[this.rankOf[id]!] === 1;
+    return this.is(id, READY);
   }
 
   /** Marks a member ready (empty queue, eligible to bid) or not. Idempotent; no-op for nodes without a class. */
-  setReady(id: number, ready: boolean): void {
-    const c = this.classOf[id];
-    if (c === undefined) return;
-    const t = this.classes[c]!;
-    const r = this.rankOf[id]!;
-    const want = ready ? 1 : 0;
-    if (t.ready[r] === want) return;
-    t.ready[r] = want;
-    t.count += ready ? 1 : -1;
-    const d = ready ? 1 : -1;
-    for (let i = r + 1; i < t.tree.length; i += i & -i) t.tree[i]! += d;
+  setReady(id: number, on: boolean): void {
+    this.set(id, READY, on);
   }
 
-  /** Ready members of class `c`. */
+  /** Marks a member busy (its queue is not empty) or not. */
+  setBusy(id: number, on: boolean): void {
+    this.set(id, BUSY, on);
+  }
+
+  /** Ready (or busy) members of class `c`. */
+  count(c: number, which = READY): number {
+    return this.classes[c]?.flags[which].count ?? 0;
+  }
+
   readyCount(c: number): number {
-    return this.classes[c]?.count ?? 0;
+    return this.count(c, READY);
   }
 
   /**
-   * Where a job's arrival rotation from node `start` enters class `c`: the number of ready members
-   * with a smaller id. The j-th ready member in rotation order is then `readyAt(c, from, j)`.
+   * Where a job's arrival rotation from node `start` enters class `c`: the number of ready (busy)
+   * members with a smaller id. The j-th such member in rotation order is `at(c, from, j)`.
    */
-  rotationFrom(c: number, start: number): number {
+  rotationFrom(c: number, start: number, which = READY): number {
     const t = this.classes[c];
-    if (!t || t.count === 0) return 0;
+    if (!t) return 0;
     let lo = 0;
     let hi = t.ids.length;
     while (lo < hi) {
@@ -108,22 +125,44 @@ export class BidClasses {
       if (t.ids[mid]! < start) lo = mid + 1;
       else hi = mid;
     }
-    return prefix(t.tree, lo);
+    return prefix(t.flags[which].tree, lo);
   }
 
-  /** The j-th (0-based) ready member of class `c` in the rotation entered at `from`: O(log N). */
+  /** The j-th (0-based, j < count) ready (busy) member of class `c` in the rotation entered at `from`: O(log N). */
+  at(c: number, from: number, j: number, which = READY): number {
+    const f = this.classes[c]!.flags[which];
+    return this.classes[c]!.ids[kth(f.tree, (from + j) % f.count)]!;
+  }
+
   readyAt(c: number, from: number, j: number): number {
-    const t = this.classes[c]!;
-    return t.ids[kth(t.tree, (from + j) % t.count)]!;
+    return this.at(c, from, j, READY);
   }
 
-  /** Up to `max` ready members of class `c` in rotation order from node `start` (for tests and audits). */
-  readyFrom(c: number, start: number, max: number, out: number[] = []): number[] {
+  /** Up to `max` ready (busy) members of class `c` in rotation order from node `start` (for tests and audits). */
+  readyFrom(c: number, start: number, max: number, out: number[] = [], which = READY): number[] {
     out.length = 0;
-    const from = this.rotationFrom(c, start);
-    const n = Math.min(max, this.readyCount(c));
-    for (let j = 0; j < n; j++) out.push(this.readyAt(c, from, j));
+    const from = this.rotationFrom(c, start, which);
+    const n = Math.min(max, this.count(c, which));
+    for (let j = 0; j < n; j++) out.push(this.at(c, from, j, which));
     return out;
+  }
+
+  private is(id: number, which: number): boolean {
+    const c = this.classOf[id];
+    return c !== undefined && this.classes[c]!.flags[which].on[this.rankOf[id]!] === 1;
+  }
+
+  private set(id: number, which: number, on: boolean): void {
+    const c = this.classOf[id];
+    if (c === undefined) return;
+    const f = this.classes[c]!.flags[which];
+    const r = this.rankOf[id]!;
+    const want = on ? 1 : 0;
+    if (f.on[r] === want) return;
+    f.on[r] = want;
+    const d = on ? 1 : -1;
+    f.count += d;
+    for (let i = r + 1; i < f.tree.length; i += i & -i) f.tree[i]! += d;
   }
 }
 

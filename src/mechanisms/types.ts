@@ -91,8 +91,7 @@ export type JobInput =
   /**
    * An operator bids a total price for a job (sealed-bid), during the job's auction period. With
    * `bidClass`, a class bid: every ready member of that class bids `price` (`bid-classes.ts`), and
-   * `arrival` (in [0, 1)) places the start of the job's arrival rotation, which breaks ties, and
-   * `also` names busy members that bid the same price (they can finish by the deadline).
+   * so do the busy members named in `also` (they can finish by the deadline).
    */
   | {
       readonly type: 'bid';
@@ -101,7 +100,6 @@ export type JobInput =
       readonly operator: number;
       readonly price: Micros;
       readonly bidClass?: number;
-      readonly arrival?: number;
       readonly also?: readonly number[];
     }
   /** An operator locks a job at the current price of its ramp (reverse Dutch), before the lock deadline. */

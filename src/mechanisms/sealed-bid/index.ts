@@ -1,4 +1,5 @@
-import { BidClasses, fromRotationKey, rotationKey } from '../bid-classes.js';
+import { BidClasses, BUSY, fromRotationKey, rotationKey } from '../bid-classes.js';
+import { hashUniform } from '../beacon.js';
 import { distribute, EPOCH_JOB, emissionBook, type EmissionBook, TAG_EPOCH } from '../emission.js';
 import { resolveParams } from '../resolve-params.js';
 import { FreeIndex } from '../free-index.js';
@@ -40,7 +41,9 @@ interface SbJob {
   bidders: Set<number>;
   /** Classes that sent a class bid. */
   classes: number[];
-  /** First node of the job's arrival rotation (set by a class bid), -1: bids rank by arrival. */
+  /** Per class, its ready members the class bid may need, in rotation order (set at submission, dropped at the class bid). */
+  ready: (number[] | undefined)[];
+  /** First node of the job's arrival rotation (with bid classes; drawn from its beacon), -1: bids rank by arrival. */
   start: number;
   /** Auctions still taking bids when this one opened: they close first (same period). */
   before: number;
@@ -81,6 +84,16 @@ export interface SealedBidState extends ProtocolState {
   busy: Set<number>;
   /** Auctions taking bids now. */
   bidding: number;
+}
+
+/**
+ * Where a job's arrival rotation starts, in [0, 1): a hash of its beacon's first two words and its
+ * id, so anyone can recompute who wins a tie. Without a beacon, of the id alone.
+ */
+export function rotationDraw(beacon: Uint8Array | undefined, jobId: number): number {
+  const w = (i: number): number =>
+    beacon && beacon.length >= i + 4 ? (beacon[i]! << 24) | (beacon[i + 1]! << 16) | (beacon[i + 2]! << 8) | beacon[i + 3]! : 0;
+  return hashUniform(w(0), w(4), jobId, 0xb1d);
 }
 
 /** The bidder set of a cleared auction (never written: bids after the close are refused before it is read). */
@@ -196,8 +209,10 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
   /** A node is ready (a class bid counts it) while active, idle, holding nothing and, with stake, eligible to bid. */
   function refresh(s: SealedBidState, op: number, now: Seconds): void {
     if (s.classes.size === 0) return;
-    const ready = s.active.isFree(op) && !s.busy.has(op) && (s.held[op] ?? 0) === 0 && (!staking || stake.eligible(s.stakes, op, now));
-    s.classes.setReady(op, ready);
+    const active = s.active.isFree(op);
+    const busy = s.busy.has(op);
+    s.classes.setReady(op, active && !busy && (s.held[op] ?? 0) === 0 && (!staking || stake.eligible(s.stakes, op, now)));
+    s.classes.setBusy(op, active && busy);
   }
 
   /** The wins in other auctions that would end an eligible node's eligibility. */
@@ -209,7 +224,6 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     return p.maxConcurrent > 0 ? Math.max(1, p.maxConcurrent - (s.held[op] ?? 0)) : Infinity;
   }
 
-  const slacks: number[] = [];
   let keys = new Float64Array(64);
 
   const profiles: number[] = [];
@@ -221,11 +235,38 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     return { n, start: n > 0 ? s.active.kth(profiles, Math.min(n - 1, Math.floor(u * n))) : 0 };
   }
 
-  /** The busy nodes a job's solicitation reaches (asked one by one: their bids depend on their queues). */
-  function busyFor(s: SealedBidState, job: Job): number[] {
-    const list: number[] = [];
-    for (const op of s.busy) if (s.active.isFree(op) && fits(s.capacity[op]!, job.request)) list.push(op);
-    return list;
+  /**
+   * At submission, for class `c`: its ready members in the job's rotation up to the point where
+   * they alone would settle the auction (kept in `rec.ready` for the class bid), and the busy
+   * members before that point (pushed on `busy`: the mechanism names them, see {@link onClassBid}).
+   */
+  function walkClass(s: SealedBidState, rec: SbJob, c: number, busy: number[]): void {
+    const start = rec.start;
+    const ready = s.classes.readyCount(c);
+    const from = s.classes.rotationFrom(c, start);
+    const kept: number[] = [];
+    rec.ready[c] = kept;
+    let sum = 0;
+    let max = 0;
+    let stop = Infinity;
+    for (let i = 0; i < ready; i++) {
+      const op = s.classes.readyAt(c, from, i);
+      kept.push(op);
+      const w = slack(s, op);
+      sum += w;
+      if (w > max) max = w;
+      if (sum - max > rec.before) {
+        stop = rotationKey(op, start);
+        break;
+      }
+    }
+    const nb = s.classes.count(c, BUSY);
+    const bfrom = nb > 0 ? s.classes.rotationFrom(c, start, BUSY) : 0;
+    for (let j = 0; j < nb; j++) {
+      const op = s.classes.at(c, bfrom, j, BUSY);
+      if (rotationKey(op, start) >= stop) break;
+      busy.push(op);
+    }
   }
 
   /**
@@ -236,16 +277,14 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
    * the lowest two eligible at the close are among the kept ones. Members at their cap now are kept
    * too (a slot may free before the close). O((kept + busy) log N).
    */
-  function onClassBid(s: SealedBidState, rec: SbJob, c: number, price: Micros, arrival: number, also: readonly number[], now: Seconds) {
+  function onClassBid(s: SealedBidState, rec: SbJob, c: number, price: Micros, also: readonly number[], now: Seconds) {
     if (rec.classes.includes(c)) return 'already';
     rec.classes.push(c);
-    if (rec.start < 0) rec.start = reach(s, rec.job, arrival).start;
+    const ready = rec.ready[c];
+    if (!ready || rec.start < 0) return undefined; // a class the solicitation did not reach
     const start = rec.start;
-    const budget = rec.before;
-    const from = s.classes.rotationFrom(c, start);
-    const ready = s.classes.readyCount(c);
-    // The busy members, as the bid was checked when it arrived (stake before the auction).
-    // In rotation order: their rotation keys, sorted as numbers (a key is its node id turned around `start`).
+    // The busy members, as the bid was checked when it arrived (stake before the auction), in
+    // rotation order: their rotation keys sorted as numbers (a key is its node id turned around `start`).
     let nb = 0;
     if (keys.length < also.length) keys = new Float64Array(also.length * 2);
     for (const op of also) {
@@ -255,31 +294,21 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     const busy = keys.subarray(0, nb).sort();
     let i = 0;
     let j = 0;
-    slacks.length = 0;
-    // The cheapest way to take all but one kept member out: the sum of the smallest slacks but the largest.
-    let cost = 0;
-    let next = ready > 0 ? s.classes.readyAt(c, from, 0) : -1;
-    while (cost <= budget && (i < ready || j < busy.length)) {
-      let op: number;
-      if (j >= busy.length || (i < ready && rotationKey(next, start) < busy[j]!)) {
-        op = next;
-        if (++i < ready) next = s.classes.readyAt(c, from, i);
-      } else op = fromRotationKey(busy[j++]!, start);
-      if (rec.bidders.has(op)) continue;
-      rec.bidders.add(op);
+    // The cheapest way for the auctions closing first to leave at most one kept member eligible: every slack but the largest.
+    let sum = 0;
+    let max = 0;
+    while (sum - max <= rec.before && (i < ready.length || j < busy.length)) {
+      const op =
+        j >= busy.length || (i < ready.length && rotationKey(ready[i]!, start) < busy[j]!)
+          ? ready[i++]!
+          : fromRotationKey(busy[j++]!, start);
       rec.bids.push({ operator: op, price, seq: s.seq++ });
       if (!mayHold(s, op, now)) continue;
       const w = slack(s, op);
-      let k = slacks.length;
-      slacks.push(w);
-      while (k > 0 && slacks[k - 1]! > w) {
-        slacks[k] = slacks[k - 1]!;
-        k--;
-      }
-      slacks[k] = w;
-      cost = 0;
-      for (let m = 0; m < slacks.length - 1; m++) cost += slacks[m]!;
+      sum += w;
+      if (w > max) max = w;
     }
+    rec.ready[c] = undefined;
     return undefined;
   }
 
@@ -333,7 +362,7 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     rec.bids = [];
     s.held[op] = (s.held[op] ?? 0) + 1;
     s.busy.add(op);
-    s.classes.setReady(op, false);
+    refresh(s, op, now);
     // The stake backing the job is posted into escrow only when a miss can slash it.
     if (staking) rec.staked = stake.lock(s.stakes, op, id, out, p.slashOnMiss);
     else if (p.slashOnMiss) {
@@ -364,9 +393,10 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     const { operator: op, price } = input;
     if (rec.winner >= 0 || rec.done || now > rec.until || rec.closed) return 'late';
     if (!(price >= 0) || price > rec.job.maxPrice - baseFee) return 'invalid';
-    if (input.bidClass !== undefined)
-      return onClassBid(s, rec, input.bidClass, Math.round(price), input.arrival ?? 0, input.also ?? [], now);
+    if (input.bidClass !== undefined) return onClassBid(s, rec, input.bidClass, Math.round(price), input.also ?? [], now);
     if (rec.bidders.has(op)) return 'already';
+    // A ready member of a class that bid has bid through its class.
+    if (rec.classes.length > 0 && s.classes.isReady(op) && rec.classes.includes(s.classes.classOfNode(op))) return 'already';
     // The stake is checked before the auction (docs protocol/spn/staking), and again at the close.
     if (staking && !stake.eligible(s.stakes, op, now)) return 'invalid';
     rec.bidders.add(op);
@@ -374,7 +404,7 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     return undefined;
   }
 
-  return { addNode, refresh, reach, busyFor, scheduleDispense, dispense, miss, onClose, onDeliver, onBid };
+  return { addNode, refresh, reach, walkClass, scheduleDispense, dispense, miss, onClose, onDeliver, onBid };
 }
 
 /**
@@ -389,7 +419,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
   const cfg = sealedBidConfig(params);
   const { p, stakeParams, dispenseParams } = cfg;
   const preset = params.preset;
-  const { addNode, refresh, reach, busyFor, scheduleDispense, dispense, miss, onClose, onDeliver, onBid } = sealedBidRules(cfg);
+  const { addNode, refresh, reach, walkClass, scheduleDispense, dispense, miss, onClose, onDeliver, onBid } = sealedBidRules(cfg);
 
   const handlers: Handlers<SealedBidState> = {
     submit: (s, input, now, _r, out) => {
@@ -400,6 +430,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         bids: [],
         bidders: new Set(),
         classes: [],
+        ready: [],
         start: -1,
         before: s.bidding,
         winner: -1,
@@ -414,19 +445,17 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
       s.submittedSince++;
       s.lastJob = job.id;
       scheduleDispense(s, now, out);
+      // Ties go by the job's arrival rotation, which starts at a node drawn from its public beacon.
+      const { n, start } = reach(s, job, rotationDraw(input.beacon, job.id));
+      rec.start = start;
       if (s.classes.size > 0) {
-        // Bid classes: idle members answer with one class bid per class; the busy nodes are named, they answer one by one.
-        const n = reach(s, job, 0).n;
-        out.push({
-          type: 'solicit',
-          jobId: job.id,
-          mode: 'bid',
-          reward: job.maxPrice,
-          until: rec.until,
-          exclude: [],
-          bidders: n,
-          busy: busyFor(s, job),
-        });
+        // Bid classes: ready members answer with one class bid per class; the busy ones that may matter are named.
+        const busy: number[] = [];
+        for (let c = 0; c < s.classes.size; c++) {
+          const m = s.classes.memberOf(c);
+          if (m >= 0 && fits(s.capacity[m]!, job.request)) walkClass(s, rec, c, busy);
+        }
+        out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [], bidders: n, busy });
       } else out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [] });
       out.push({ type: 'timer', jobId: job.id, at: rec.until, tag: TAG_CLOSE });
     },
