@@ -12,6 +12,7 @@
 export * from './types.js';
 export { audit, verifySelection, selectionIndex, hash4, hashUniform, sha256, beaconWords, BEACON_BYTES } from './beacon.js';
 export { FreeIndex } from './free-index.js';
+export { BidClasses, BUSY, READY, fromRotationKey, rotationKey } from './bid-classes.js';
 export { resolveParams } from './resolve-params.js';
 export {
   budgetMicros,
@@ -81,6 +82,7 @@ export {
   sealedBidDefaults,
   sealedBidPresets,
   clear,
+  rotationDraw,
   type SealedBidParams,
   type SealedBidState,
   type Clearing,
