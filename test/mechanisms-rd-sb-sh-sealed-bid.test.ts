@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clear, sealedBid, TAG_CLOSE, TAG_DEADLINE, type SealedBidParams } from '../src/mechanisms/sealed-bid/index.js';
+import { clear, rotationDraw, sealedBid, TAG_CLOSE, TAG_DEADLINE, type SealedBidParams } from '../src/mechanisms/sealed-bid/index.js';
 import { Driver, job, op, rng } from './mechanisms-rd-sb-sh.driver.js';
 
 const LIMIT = 1_000_000;
@@ -32,12 +32,33 @@ describe('sealed-bid: the auction', () => {
     expect(d.of('assign')).toEqual([{ type: 'assign', jobId: 0, operator: 1, price: 500_000, role: 'winner', committed: true }]);
     expect(d.of('timer').at(-1)).toEqual({ type: 'timer', jobId: 0, at: 3600, tag: TAG_DEADLINE });
   });
-  it('breaks a tie in favour of the earlier bid', () => {
-    const d = auction({}, [
-      [2, 500_000],
-      [1, 500_000],
-    ]);
-    expect(d.of('assign')[0]!.operator).toBe(2);
+  it("breaks a tie by the job's arrival rotation, which starts at a node drawn from its beacon, whatever order the bids come in", () => {
+    const winners = new Set<number>();
+    for (let id = 0; id < 24; id++) {
+      const j = job({ id, maxPrice: LIMIT, deadline: 3600 });
+      const a = auction(
+        {},
+        [
+          [2, 500_000],
+          [1, 500_000],
+        ],
+        j,
+      ).of('assign')[0]!.operator;
+      const b = auction(
+        {},
+        [
+          [1, 500_000],
+          [2, 500_000],
+        ],
+        j,
+      ).of('assign')[0]!.operator;
+      // Four nodes fit: the rotation starts at node floor(u × 4) and goes up, then wraps.
+      const start = Math.floor(rotationDraw(undefined, id) * 4);
+      expect(a).toBe(b);
+      expect(a).toBe(start === 2 ? 2 : 1);
+      winners.add(a);
+    }
+    expect([...winners].sort()).toEqual([1, 2]);
   });
   it('ignores bids after the auction period, bids above the price limit, and second bids of an operator', () => {
     const d = new Driver(sealedBid({ auctionPeriod: 30 }), [op(0), op(1), op(2)]);

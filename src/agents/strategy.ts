@@ -104,6 +104,18 @@ export interface OperatorStrategy {
    * node for all identical free nodes of a group (race entry classes, issue 10). Default false.
    */
   readonly pure?: boolean;
+  /**
+   * Bid classes. `idle`: the bid of an idle node (empty queue: `finishAt` = now + duration, `busy`
+   * false) is a pure function of the quote's job, cost, duration, capital, failure probability and
+   * bidders, the entity's margin and parameters and the public market view; it reads neither `u`
+   * nor `e.memory` or `e.share`, and changes no state. `always`: besides, a busy node bids the same
+   * as an idle one whenever it can finish by the deadline (the queue only decides whether it bids).
+   * The shell then puts the nodes of one group and hardware model into one bid class and asks one
+   * of them for all (`mechanisms/bid-classes.ts`): that is what makes a sealed-bid auction over
+   * 10,000 nodes cost O(log N) per job. Leave it unset for strategies that draw, learn or
+   * remember: they are asked node by node.
+   */
+  readonly pureBid?: 'idle' | 'always';
   /** Take work it cannot finish by the deadline? (capacity-blind strategies say yes) */
   readonly overcommits?: boolean;
   /** Per-attempt failure probability of the entity's nodes (overrides the hardware profile; `flaky`). */

@@ -81,6 +81,13 @@ export function runMarket(o: MarketOptions): MarketResult {
   const setting = settingOf(mech);
   const pop = setting.population(s, () => sim.now, o.seed, run);
   const { nodes, entities } = pop;
+  // A recorded run replays into a coordinator, which takes one bid per operator: no bid classes.
+  if (o.record) {
+    for (const n of nodes) {
+      const { bidClass, ...info } = n.info;
+      if (bidClass !== undefined) (n as { info: OperatorInfo }).info = info;
+    }
+  }
   // Strategies read the published settlement rule of a sealed-bid auction (first or second price).
   const settlement = mech.params.settlement;
   if (pop.market && (settlement === 'first' || settlement === 'second')) pop.market.settlement = settlement;

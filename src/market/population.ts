@@ -99,6 +99,14 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
   const nodes: Node[] = [];
   const viewNodes: ViewNode[] = [];
   const timeline = timelineOf(s);
+  // Bid classes (mechanisms/bid-classes.ts): nodes of one group (one hardware model, strategy and
+  // margin) with one cost factor and a pure-bid strategy bid alike while idle; capital, when bounded, is the group's too.
+  const classes = new Map<string, number>();
+  const classOf = (key: string): number => {
+    let c = classes.get(key);
+    if (c === undefined) classes.set(key, (c = classes.size));
+    return c;
+  };
   for (const g of s.operators) {
     const profile = hardwareById(g.hardware);
     if (!profile) throw new Error(`unknown hardware ${g.hardware}`);
@@ -152,6 +160,7 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
           e.nodes.push(nid);
           // Stake posted at join is bounded by the owner's capital, shared among its identities.
           const capital = g.capital_usd !== undefined ? { capitalUsd: g.capital_usd / (g.nodes * identities) } : {};
+          const bidClass = strategy.pureBid ? classOf(`${g.name}\u0000${factor}\u0000${failureProb}`) : undefined;
           const info: OperatorInfo = {
             id: nid,
             entity: id,
@@ -159,6 +168,7 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
             hardware: profile.kind,
             ...capital,
             ...(g.concurrent_jobs ? { concurrent: true } : {}),
+            ...(bidClass !== undefined ? { bidClass } : {}),
           };
           viewNodes.push({ model, capacity: cap, factor, factorCdf, isActive: () => nodes[nid]!.active && !nodes[nid]!.ejected });
           if (identities === 1) {

@@ -14,6 +14,7 @@ export { audit, verifySelection, selectionIndex, hash4, hashUniform, sha256, bea
 export { FreeIndex } from './free-index.js';
 /** Gang jobs (N nodes at once): member selection and payment shares (docs/gang.md). */
 export { canEverFit, drawGang, splitAmong, takeGang } from './gang.js';
+export { BidClasses, BUSY, READY, fromRotationKey, rotationKey } from './bid-classes.js';
 export { resolveParams } from './resolve-params.js';
 export {
   budgetMicros,
@@ -84,6 +85,7 @@ export {
   sealedBidDefaults,
   sealedBidPresets,
   clear,
+  rotationDraw,
   type SealedBidParams,
   type SealedBidState,
   type Clearing,

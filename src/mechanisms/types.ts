@@ -68,6 +68,11 @@ export interface OperatorInfo {
    * Absent: one job at a time.
    */
   readonly concurrent?: boolean;
+  /**
+   * Bid class (`bid-classes.ts`): nodes of one class bid the same price for any job while their
+   * queues are empty, so one class bid stands for all of them. Absent: the node bids on its own.
+   */
+  readonly bidClass?: number;
 }
 
 /** A source of uniform numbers in [0, 1). Injected; mechanisms never create their own. */
@@ -95,8 +100,20 @@ export type JobInput =
   | { readonly type: 'submit'; readonly id: InputId; readonly job: Job; readonly beacon?: Uint8Array }
   /** An operator declines an assignment that was not `committed` (busy, unprofitable, offline). */
   | { readonly type: 'decline'; readonly id: InputId; readonly jobId: number; readonly operator: number }
-  /** An operator bids a total price for a job (sealed-bid), during the job's auction period. */
-  | { readonly type: 'bid'; readonly id: InputId; readonly jobId: number; readonly operator: number; readonly price: Micros }
+  /**
+   * An operator bids a total price for a job (sealed-bid), during the job's auction period. With
+   * `bidClass`, a class bid: every ready member of that class bids `price` (`bid-classes.ts`), and
+   * so do the busy members named in `also` (they can finish by the deadline).
+   */
+  | {
+      readonly type: 'bid';
+      readonly id: InputId;
+      readonly jobId: number;
+      readonly operator: number;
+      readonly price: Micros;
+      readonly bidClass?: number;
+      readonly also?: readonly number[];
+    }
   /** An operator locks a job at the current price of its ramp (reverse Dutch), before the lock deadline. */
   | { readonly type: 'lock'; readonly id: InputId; readonly jobId: number; readonly operator: number }
   /** An operator joins an open race for a job (`solicit` with mode `race`), while the join window is open. */
@@ -221,6 +238,13 @@ export type QuestionDecision =
       readonly until: Seconds;
       /** Nodes that may not respond (they already tried). */
       readonly exclude: readonly number[];
+      /**
+       * Bid classes (sealed bid): the number of nodes the solicitation reaches, and the ones among them
+       * that are busy. Present: idle nodes with a `bidClass` answer with one class bid per class,
+       * the busy ones and those without a class one by one.
+       */
+      readonly bidders?: number;
+      readonly busy?: readonly number[];
       /** A price that ramps linearly from `from` at `start` to `to` at `end`, then holds (reverse Dutch). */
       readonly ramp?: { readonly start: Seconds; readonly end: Seconds; readonly from: Micros; readonly to: Micros };
     }

@@ -19,6 +19,7 @@ function capacityBlindCostPlus(type: string): OperatorStrategy {
   const m = (margin: number): number => 1 + margin;
   return {
     type,
+    pureBid: 'always',
     overcommits: true,
     accept: (q, price, e) => price >= q.costUsd * m(e.margin),
     bid: (q, e) => q.costUsd * m(e.margin),
@@ -59,6 +60,7 @@ export function griefer(p: StrategyParams): OperatorStrategy {
   const f = p.price_factor!;
   return {
     type: 'griefer',
+    pureBid: 'always',
     overcommits: true,
     accept: () => true,
     bid: (q) => q.costUsd * f,
@@ -89,6 +91,7 @@ export function cartel(p: StrategyParams): OperatorStrategy {
   const want = (cost: number, mcycles: number, margin: number): number => Math.max(cost * (1 + margin), floor * mcycles);
   return {
     type: 'cartel',
+    pureBid: 'always',
     accept: (q, price, e) => !q.busy && price >= want(q.costUsd, q.job.mcycles, e.margin),
     bid: (q, e) => (canFinish(q) ? want(q.costUsd, q.job.mcycles, e.margin) : null),
     lockPrice: (q, e) => (canFinish(q) ? want(q.costUsd, q.job.mcycles, e.margin) : null),

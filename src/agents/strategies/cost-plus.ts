@@ -25,6 +25,7 @@ export function costPlus(type = 'cost-plus', marginOverride?: number, opt: Scarc
   return {
     type,
     pure: true,
+    pureBid: (opt.scarcity ?? 0) > 0 ? 'idle' : 'always',
     accept: (q, p, e) => !q.busy && p >= price(q, e.margin),
     bid: (q, e) => (q.finishAt <= q.job.deadline ? price(q, e.margin) : null),
     lockPrice: (q, e) => (q.finishAt <= q.job.deadline ? price(q, e.margin) : null),

@@ -67,6 +67,8 @@ export function equilibrium(p: StrategyParams): OperatorStrategy {
   return {
     type: 'equilibrium',
     pure: true,
+    // Scarcity prices the queue in: then only idle nodes bid alike.
+    pureBid: scarce ? 'idle' : 'always',
     // Not `canFinish`: ZkCloud ejects a prover after a few declines, a loss far above one late job.
     accept: (q, price) => price >= own(q),
     bid: (q, e) => (e.market?.settlement === 'second' ? secondPrice(q, e) : firstPrice(q, e)),

@@ -1,8 +1,23 @@
+import { BidClasses, BUSY, fromRotationKey, rotationKey } from '../bid-classes.js';
+import { hashUniform } from '../beacon.js';
 import { distribute, EPOCH_JOB, emissionBook, type EmissionBook, TAG_EPOCH } from '../emission.js';
 import { resolveParams } from '../resolve-params.js';
+import { FreeIndex } from '../free-index.js';
 import * as stake from '../stake.js';
-import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, RefusalReason, Seconds } from '../types.js';
-import { defineMechanism, seenIds, toMicros } from '../types.js';
+import type {
+  Decision,
+  Handlers,
+  Input,
+  Job,
+  Mechanism,
+  Micros,
+  OperatorInfo,
+  ProtocolState,
+  RefusalReason,
+  Resources,
+  Seconds,
+} from '../types.js';
+import { defineMechanism, fits, seenIds, toMicros } from '../types.js';
 import { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
 
 export { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
@@ -22,8 +37,16 @@ interface SbJob {
   readonly job: Job;
   readonly until: Seconds;
   bids: Bid[];
-  /** Operators that bid (one sealed bid each): a set, as a job may draw a thousand bids. */
+  /** Operators that bid (one sealed bid each): a set, as a job may draw a thousand bids. Emptied at the close. */
   bidders: Set<number>;
+  /** Classes that sent a class bid. */
+  classes: number[];
+  /** Per class, its ready members the class bid may need, in rotation order (set at submission, dropped at the class bid). */
+  ready: (number[] | undefined)[];
+  /** First node of the job's arrival rotation (with bid classes; drawn from its beacon), -1: bids rank by arrival. */
+  start: number;
+  /** Auctions still taking bids when this one opened: they close first (same period). */
+  before: number;
   /** -1 while bidding; then the winner. */
   winner: number;
   price: Micros;
@@ -51,7 +74,30 @@ export interface SealedBidState extends ProtocolState {
   /** Jobs submitted since the dispenser last paid (it stops when the market is idle), and the last one's id. */
   submittedSince: number;
   lastJob: number;
+  /** Bid classes: the ready (idle, eligible) members of each (`bid-classes.ts`). */
+  classes: BidClasses;
+  /** Active nodes by capacity profile (the rotation a job's bids arrive in). */
+  active: FreeIndex;
+  /** Node id → its advertised capacity. */
+  capacity: Resources[];
+  /** Nodes given a job and not yet reported available (their queue is not empty). */
+  busy: Set<number>;
+  /** Auctions taking bids now. */
+  bidding: number;
 }
+
+/**
+ * Where a job's arrival rotation starts, in [0, 1): a hash of its beacon's first two words and its
+ * id, so anyone can recompute who wins a tie. Without a beacon, of the id alone.
+ */
+export function rotationDraw(beacon: Uint8Array | undefined, jobId: number): number {
+  const w = (i: number): number =>
+    beacon && beacon.length >= i + 4 ? (beacon[i]! << 24) | (beacon[i + 1]! << 16) | (beacon[i + 2]! << 8) | beacon[i + 3]! : 0;
+  return hashUniform(w(0), w(4), jobId, 0xb1d);
+}
+
+/** The bidder set of a cleared auction (never written: bids after the close are refused before it is read). */
+const NO_BIDDERS: Set<number> = new Set();
 
 /** The outcome of one auction's clearing. */
 export interface Clearing {
@@ -146,10 +192,124 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     out.push({ type: 'timer', jobId: EPOCH_JOB, at: s.dispenseDue, tag: TAG_EPOCH });
   }
 
-  function addNode(s: SealedBidState, o: OperatorInfo): void {
+  function addNode(s: SealedBidState, o: OperatorInfo, now: Seconds): void {
+    if (s.capacity[o.id] === undefined) {
+      s.capacity[o.id] = o.capacity;
+      s.active.add(o.id, o.capacity);
+      s.classes.add(o);
+    }
+    s.active.setFree(o.id, true);
+    refresh(s, o.id, now);
     if (s.stakes.stake[o.id] !== undefined) return;
     s.nodes.push(o.id);
     stake.join(s.stakes, o);
+    refresh(s, o.id, now);
+  }
+
+  /** A node is ready (a class bid counts it) while active, idle, holding nothing and, with stake, eligible to bid. */
+  function refresh(s: SealedBidState, op: number, now: Seconds): void {
+    if (s.classes.size === 0) return;
+    const active = s.active.isFree(op);
+    const busy = s.busy.has(op);
+    s.classes.setReady(op, active && !busy && (s.held[op] ?? 0) === 0 && (!staking || stake.eligible(s.stakes, op, now)));
+    s.classes.setBusy(op, active && busy);
+  }
+
+  /** The wins in other auctions that would end an eligible node's eligibility. */
+  function slack(s: SealedBidState, op: number): number {
+    if (staking) {
+      const per = stake.perJob(s.stakes);
+      return per > 0 ? Math.max(1, Math.floor(stake.freeStake(s.stakes, op) / per)) : Infinity;
+    }
+    return p.maxConcurrent > 0 ? Math.max(1, p.maxConcurrent - (s.held[op] ?? 0)) : Infinity;
+  }
+
+  let keys = new Float64Array(64);
+
+  const profiles: number[] = [];
+
+  /** Active nodes that fit the job, and the node at rotation position floor(u × that number). */
+  function reach(s: SealedBidState, job: Job, u: number): { n: number; start: number } {
+    s.active.eligibleProfiles(job.request, profiles);
+    const n = s.active.countFree(profiles);
+    return { n, start: n > 0 ? s.active.kth(profiles, Math.min(n - 1, Math.floor(u * n))) : 0 };
+  }
+
+  /**
+   * At submission, for class `c`: its ready members in the job's rotation up to the point where
+   * they alone would settle the auction (kept in `rec.ready` for the class bid), and the busy
+   * members before that point (pushed on `busy`: the mechanism names them, see {@link onClassBid}).
+   */
+  function walkClass(s: SealedBidState, rec: SbJob, c: number, busy: number[]): void {
+    const start = rec.start;
+    const ready = s.classes.readyCount(c);
+    const from = s.classes.rotationFrom(c, start);
+    const kept: number[] = [];
+    rec.ready[c] = kept;
+    let sum = 0;
+    let max = 0;
+    let stop = Infinity;
+    for (let i = 0; i < ready; i++) {
+      const op = s.classes.readyAt(c, from, i);
+      kept.push(op);
+      const w = slack(s, op);
+      sum += w;
+      if (w > max) max = w;
+      if (sum - max > rec.before) {
+        stop = rotationKey(op, start);
+        break;
+      }
+    }
+    const nb = s.classes.count(c, BUSY);
+    const bfrom = nb > 0 ? s.classes.rotationFrom(c, start, BUSY) : 0;
+    for (let j = 0; j < nb; j++) {
+      const op = s.classes.at(c, bfrom, j, BUSY);
+      if (rotationKey(op, start) >= stop) break;
+      busy.push(op);
+    }
+  }
+
+  /**
+   * A class bid: the ready members of the class (idle, from the index) and the busy ones the bidder
+   * names (`also`) bid `price`. They are taken in the job's arrival rotation until the auctions that
+   * close first (`before`) cannot make all but one of the kept eligible members ineligible: each
+   * such auction gives one node one more job, and a member stays eligible for `slack` more. So
+   * the lowest two eligible at the close are among the kept ones. Members at their cap now are kept
+   * too (a slot may free before the close). O((kept + busy) log N).
+   */
+  function onClassBid(s: SealedBidState, rec: SbJob, c: number, price: Micros, also: readonly number[], now: Seconds) {
+    if (rec.classes.includes(c)) return 'already';
+    rec.classes.push(c);
+    const ready = rec.ready[c];
+    if (!ready || rec.start < 0) return undefined; // a class the solicitation did not reach
+    const start = rec.start;
+    // The busy members, as the bid was checked when it arrived (stake before the auction), in
+    // rotation order: their rotation keys sorted as numbers (a key is its node id turned around `start`).
+    let nb = 0;
+    if (keys.length < also.length) keys = new Float64Array(also.length * 2);
+    for (const op of also) {
+      if (s.classes.classOfNode(op) === c && s.active.isFree(op) && (!staking || stake.eligible(s.stakes, op, now)))
+        keys[nb++] = rotationKey(op, start);
+    }
+    const busy = keys.subarray(0, nb).sort();
+    let i = 0;
+    let j = 0;
+    // The cheapest way for the auctions closing first to leave at most one kept member eligible: every slack but the largest.
+    let sum = 0;
+    let max = 0;
+    while (sum - max <= rec.before && (i < ready.length || j < busy.length)) {
+      const op =
+        j >= busy.length || (i < ready.length && rotationKey(ready[i]!, start) < busy[j]!)
+          ? ready[i++]!
+          : fromRotationKey(busy[j++]!, start);
+      rec.bids.push({ operator: op, price, seq: s.seq++ });
+      if (!mayHold(s, op, now)) continue;
+      const w = slack(s, op);
+      sum += w;
+      if (w > max) max = w;
+    }
+    rec.ready[c] = undefined;
+    return undefined;
   }
 
   function end(s: SealedBidState, rec: SbJob, outcome: 'delivered' | 'failed', op: number, out: Decision[]): void {
@@ -159,14 +319,15 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     s.jobs.delete(rec.job.id);
   }
 
-  function unhold(s: SealedBidState, op: number): void {
+  function unhold(s: SealedBidState, op: number, now: Seconds): void {
     if ((s.held[op] ?? 0) > 0) s.held[op]!--;
+    refresh(s, op, now);
   }
 
   /** The winner failed or missed the deadline. */
   function miss(s: SealedBidState, rec: SbJob, now: Seconds, out: Decision[]): void {
     const id = rec.job.id;
-    unhold(s, rec.winner);
+    unhold(s, rec.winner, now);
     // A missed deadline slashes stake (Succinct docs provers/how-it-works), or gives it back when slashing is off.
     if (rec.staked > 0) {
       if (p.slashOnMiss) stake.slash(s.stakes, rec.winner, id, rec.staked, now, out);
@@ -183,6 +344,10 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
   function onClose(s: SealedBidState, rec: SbJob, now: Seconds, out: Decision[]): void {
     if (rec.winner >= 0 || rec.done) return;
     rec.closed = true;
+    s.bidding--;
+    rec.bidders = NO_BIDDERS;
+    // With a class bid, every bid ranks by its node's place in the arrival rotation (as if each node had sent its own).
+    if (rec.start >= 0) rec.bids = rec.bids.map((b) => ({ operator: b.operator, price: b.price, seq: rotationKey(b.operator, rec.start) }));
     const limit = rec.job.maxPrice - baseFee;
     const c = clear(rec.bids, (b) => mayHold(s, b.operator, now), p.settlement, limit);
     if (c.winner < 0) {
@@ -196,6 +361,8 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     rec.price = Math.min(c.price, limit);
     rec.bids = [];
     s.held[op] = (s.held[op] ?? 0) + 1;
+    s.busy.add(op);
+    refresh(s, op, now);
     // The stake backing the job is posted into escrow only when a miss can slash it.
     if (staking) rec.staked = stake.lock(s.stakes, op, id, out, p.slashOnMiss);
     else if (p.slashOnMiss) {
@@ -206,10 +373,10 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     out.push({ type: 'timer', jobId: id, at: Math.max(now, rec.job.deadline), tag: TAG_DEADLINE });
   }
 
-  function onDeliver(s: SealedBidState, rec: SbJob, op: number, out: Decision[]): RefusalReason | undefined {
+  function onDeliver(s: SealedBidState, rec: SbJob, op: number, now: Seconds, out: Decision[]): RefusalReason | undefined {
     if (op !== rec.winner || rec.done) return 'not-assigned';
     const id = rec.job.id;
-    unhold(s, op);
+    unhold(s, op, now);
     // cost = price × PGUs + base_fee (state.rs:902): the base fee is paid with the bid.
     const cost = rec.price + baseFee;
     const fee = Math.floor((cost * p.protocolFeeBps) / 10_000);
@@ -222,10 +389,14 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
   }
 
   /** A sealed bid, during the auction period: above the price limit or a second bid is refused. */
-  function onBid(s: SealedBidState, rec: SbJob, op: number, price: Micros, now: Seconds): RefusalReason | undefined {
+  function onBid(s: SealedBidState, rec: SbJob, input: Extract<Input, { type: 'bid' }>, now: Seconds): RefusalReason | undefined {
+    const { operator: op, price } = input;
     if (rec.winner >= 0 || rec.done || now > rec.until || rec.closed) return 'late';
     if (!(price >= 0) || price > rec.job.maxPrice - baseFee) return 'invalid';
+    if (input.bidClass !== undefined) return onClassBid(s, rec, input.bidClass, Math.round(price), input.also ?? [], now);
     if (rec.bidders.has(op)) return 'already';
+    // A ready member of a class that bid has bid through its class.
+    if (rec.classes.length > 0 && s.classes.isReady(op) && rec.classes.includes(s.classes.classOfNode(op))) return 'already';
     // The stake is checked before the auction (docs protocol/spn/staking), and again at the close.
     if (staking && !stake.eligible(s.stakes, op, now)) return 'invalid';
     rec.bidders.add(op);
@@ -233,7 +404,7 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     return undefined;
   }
 
-  return { addNode, scheduleDispense, dispense, miss, onClose, onDeliver, onBid };
+  return { addNode, refresh, reach, walkClass, scheduleDispense, dispense, miss, onClose, onDeliver, onBid };
 }
 
 /**
@@ -248,7 +419,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
   const cfg = sealedBidConfig(params);
   const { p, stakeParams, dispenseParams } = cfg;
   const preset = params.preset;
-  const { addNode, scheduleDispense, dispense, miss, onClose, onDeliver, onBid } = sealedBidRules(cfg);
+  const { addNode, refresh, reach, walkClass, scheduleDispense, dispense, miss, onClose, onDeliver, onBid } = sealedBidRules(cfg);
 
   const handlers: Handlers<SealedBidState> = {
     submit: (s, input, now, _r, out) => {
@@ -258,6 +429,10 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         until: now + p.auctionPeriod,
         bids: [],
         bidders: new Set(),
+        classes: [],
+        ready: [],
+        start: -1,
+        before: s.bidding,
         winner: -1,
         price: 0,
         collateral: 0,
@@ -266,19 +441,31 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         closed: false,
       };
       s.jobs.set(job.id, rec);
+      s.bidding++;
       s.submittedSince++;
       s.lastJob = job.id;
       scheduleDispense(s, now, out);
-      out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [] });
+      // Ties go by the job's arrival rotation, which starts at a node drawn from its public beacon.
+      const { n, start } = reach(s, job, rotationDraw(input.beacon, job.id));
+      rec.start = start;
+      if (s.classes.size > 0) {
+        // Bid classes: ready members answer with one class bid per class; the busy ones that may matter are named.
+        const busy: number[] = [];
+        for (let c = 0; c < s.classes.size; c++) {
+          const m = s.classes.memberOf(c);
+          if (m >= 0 && fits(s.capacity[m]!, job.request)) walkClass(s, rec, c, busy);
+        }
+        out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [], bidders: n, busy });
+      } else out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [] });
       out.push({ type: 'timer', jobId: job.id, at: rec.until, tag: TAG_CLOSE });
     },
     bid: (s, input, now) => {
       const rec = s.jobs.get(input.jobId);
-      return rec ? onBid(s, rec, input.operator, input.price, now) : 'unknown-job';
+      return rec ? onBid(s, rec, input, now) : 'unknown-job';
     },
-    deliver: (s, input, _now, _r, out) => {
+    deliver: (s, input, now, _r, out) => {
       const rec = s.jobs.get(input.jobId);
-      return rec ? onDeliver(s, rec, input.operator, out) : 'unknown-job';
+      return rec ? onDeliver(s, rec, input.operator, now, out) : 'unknown-job';
     },
     fail: (s, input, now, _r, out) => {
       const rec = s.jobs.get(input.jobId);
@@ -287,8 +474,17 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
       miss(s, rec, now, out);
       return undefined;
     },
-    join: (s, input) => {
-      addNode(s, input.operator);
+    join: (s, input, now) => {
+      addNode(s, input.operator, now);
+    },
+    // A node's queue emptied (the shell says so); it leaves the network. Both only move it in or out of its class.
+    available: (s, input, now) => {
+      if (!s.busy.delete(input.operator)) return;
+      refresh(s, input.operator, now);
+    },
+    leave: (s, input, now) => {
+      s.active.setFree(input.operator, false);
+      refresh(s, input.operator, now);
     },
     timer: (s, input, now, _r, out) => {
       if (input.jobId === EPOCH_JOB) {
@@ -308,7 +504,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
   return defineMechanism<SealedBidState>({
     type: 'sealed-bid',
     params: { ...p, ...(preset ? { preset } : {}) },
-    init(operators: readonly OperatorInfo[]): SealedBidState {
+    init(operators: readonly OperatorInfo[], _out?: Decision[], now: Seconds = 0): SealedBidState {
       const s: SealedBidState = {
         seen: seenIds(),
         jobs: new Map(),
@@ -320,8 +516,13 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         dispenseDue: -1,
         submittedSince: 0,
         lastJob: 0,
+        classes: new BidClasses(),
+        active: new FreeIndex(operators.length),
+        capacity: [],
+        busy: new Set(),
+        bidding: 0,
       };
-      for (const o of operators) addNode(s, o);
+      for (const o of operators) addNode(s, o, now);
       return s;
     },
     handlers,

@@ -1,0 +1,202 @@
+/**
+ * Bid classes: nodes that answer a solicitation with the same bid.
+ *
+ * Contract (shared by the mechanisms that take bids or locks from many nodes):
+ * - The caller (the simulator's shell, a coordinator) tags each node with an opaque class number in
+ *   {@link OperatorInfo.bidClass}. Two nodes share a class only if, while their queues are empty
+ *   ("ready"), their bid for any job is the same: a pure function of (hardware model, cost factor,
+ *   margin, strategy and its parameters, the job, the number of bidders). Nodes whose bid draws
+ *   randomness or reads memory (learners, zero-intelligence traders, per-node state) have no class
+ *   and answer one by one.
+ * - A *class bid* (`bid` with `bidClass`) then stands for one identical sealed bid from every ready
+ *   member of the class. The mechanism keeps the ready members here (a Fenwick tree per class over
+ *   its members in ascending id order) and expands the class bid in O(log N) per member it needs.
+ * - Arrival order, which breaks ties between equal bids, is a rotation of the eligible nodes in
+ *   ascending id order starting at a per-job node (`rotationKey`), drawn by the mechanism.
+ * - Busy members (their queue is not empty) are indexed too, so that a mechanism can name the few
+ *   whose answer it needs: those that come before the point in the rotation where the ready
+ *   members alone settle the auction.
+ *
+ * Pure data structure: no engine import, no clock, no randomness.
+ */
+import type { OperatorInfo } from './types.js';
+
+/** Which members a query counts. */
+export const READY = 0;
+export const BUSY = 1;
+
+/** A Fenwick tree over a class's member ranks, marking one property. */
+interface Flags {
+  on: Uint8Array;
+  tree: Int32Array;
+  count: number;
+}
+
+/** One class: its members in ascending id order, and its ready and busy members. */
+interface ClassTree {
+  ids: number[];
+  flags: [Flags, Flags];
+}
+
+const flags = (cap: number): Flags => ({ on: new Uint8Array(cap), tree: new Int32Array(cap + 1), count: 0 });
+
+/** The ready and busy members of every bid class, with "the j-th such member from a node on" queries. */
+export class BidClasses {
+  private classes: ClassTree[] = [];
+  /** Node id → class and rank in its class. */
+  private classOf: number[] = [];
+  private rankOf: number[] = [];
+
+  /** Registers a node (idempotent); nodes without `bidClass` are not indexed. It starts neither ready nor busy. */
+  add(o: OperatorInfo): void {
+    const c = o.bidClass;
+    if (c === undefined || c < 0 || this.classOf[o.id] !== undefined) return;
+    let t = this.classes[c];
+    if (!t) this.classes[c] = t = { ids: [], flags: [flags(4), flags(4)] };
+    this.classOf[o.id] = c;
+    const last = t.ids.length > 0 ? t.ids[t.ids.length - 1]! : -1;
+    if (o.id > last && t.ids.length < t.flags[0].on.length) {
+      this.rankOf[o.id] = t.ids.length;
+      t.ids.push(o.id);
+      return;
+    }
+    // Out of order, or full: re-rank the class and rebuild its trees (rare: nodes join in id order).
+    const was = t.flags.map((f) => t.ids.filter((id) => f.on[this.rankOf[id]!] === 1));
+    t.ids.push(o.id);
+    t.ids.sort((a, b) => a - b);
+    let cap = t.flags[0].on.length;
+    while (cap < t.ids.length) cap *= 2;
+    t.flags = [flags(cap), flags(cap)];
+    for (let r = 0; r < t.ids.length; r++) this.rankOf[t.ids[r]!] = r;
+    was.forEach((ids, which) => {
+      for (const id of ids) this.set(id, which, true);
+    });
+  }
+
+  /** The class of a node, -1 for none. */
+  classOfNode(id: number): number {
+    return this.classOf[id] ?? -1;
+  }
+
+  /** One more than the highest class number (classes are small integers). */
+  get size(): number {
+    return this.classes.length;
+  }
+
+  /** A member of class `c` (-1 if the class has none): every member shares the class's capacity. */
+  memberOf(c: number): number {
+    return this.classes[c]?.ids[0] ?? -1;
+  }
+
+  isReady(id: number): boolean {
+    return this.is(id, READY);
+  }
+
+  /** Marks a member ready (empty queue, eligible to bid) or not. Idempotent; no-op for nodes without a class. */
+  setReady(id: number, on: boolean): void {
+    this.set(id, READY, on);
+  }
+
+  /** Marks a member busy (its queue is not empty) or not. */
+  setBusy(id: number, on: boolean): void {
+    this.set(id, BUSY, on);
+  }
+
+  /** Ready (or busy) members of class `c`. */
+  count(c: number, which = READY): number {
+    return this.classes[c]?.flags[which].count ?? 0;
+  }
+
+  readyCount(c: number): number {
+    return this.count(c, READY);
+  }
+
+  /**
+   * Where a job's arrival rotation from node `start` enters class `c`: the number of ready (busy)
+   * members with a smaller id. The j-th such member in rotation order is `at(c, from, j)`.
+   */
+  rotationFrom(c: number, start: number, which = READY): number {
+    const t = this.classes[c];
+    if (!t) return 0;
+    let lo = 0;
+    let hi = t.ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (t.ids[mid]! < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return prefix(t.flags[which].tree, lo);
+  }
+
+  /** The j-th (0-based, j < count) ready (busy) member of class `c` in the rotation entered at `from`: O(log N). */
+  at(c: number, from: number, j: number, which = READY): number {
+    const f = this.classes[c]!.flags[which];
+    return this.classes[c]!.ids[kth(f.tree, (from + j) % f.count)]!;
+  }
+
+  readyAt(c: number, from: number, j: number): number {
+    return this.at(c, from, j, READY);
+  }
+
+  /** Up to `max` ready (busy) members of class `c` in rotation order from node `start` (for tests and audits). */
+  readyFrom(c: number, start: number, max: number, out: number[] = [], which = READY): number[] {
+    out.length = 0;
+    const from = this.rotationFrom(c, start, which);
+    const n = Math.min(max, this.count(c, which));
+    for (let j = 0; j < n; j++) out.push(this.at(c, from, j, which));
+    return out;
+  }
+
+  private is(id: number, which: number): boolean {
+    const c = this.classOf[id];
+    return c !== undefined && this.classes[c]!.flags[which].on[this.rankOf[id]!] === 1;
+  }
+
+  private set(id: number, which: number, on: boolean): void {
+    const c = this.classOf[id];
+    if (c === undefined) return;
+    const f = this.classes[c]!.flags[which];
+    const r = this.rankOf[id]!;
+    const want = on ? 1 : 0;
+    if (f.on[r] === want) return;
+    f.on[r] = want;
+    const d = on ? 1 : -1;
+    f.count += d;
+    for (let i = r + 1; i < f.tree.length; i += i & -i) f.tree[i]! += d;
+  }
+}
+
+function prefix(tree: Int32Array, n: number): number {
+  let s = 0;
+  for (let i = n; i > 0; i -= i & -i) s += tree[i]!;
+  return s;
+}
+
+/** The rank (0-based) of the (k+1)-th set position. */
+function kth(tree: Int32Array, k: number): number {
+  let pos = 0;
+  let rem = k;
+  let step = 1;
+  while (step * 2 < tree.length) step *= 2;
+  for (; step > 0; step >>= 1) {
+    const next = pos + step;
+    if (next < tree.length && tree[next]! <= rem) {
+      pos = next;
+      rem -= tree[next]!;
+    }
+  }
+  return pos;
+}
+
+/**
+ * A node's place in a job's arrival rotation that starts at node `start`: bids arrive from `start`
+ * upward, then from the lowest id. Smaller is earlier.
+ */
+export function rotationKey(id: number, start: number): number {
+  return id >= start ? id - start : id - start + 2 ** 31;
+}
+
+/** The node id of a rotation key (the inverse of {@link rotationKey}). */
+export function fromRotationKey(key: number, start: number): number {
+  return key >= 2 ** 31 - start ? key + start - 2 ** 31 : key + start;
+}
