@@ -19,6 +19,8 @@ export const TIMER = 2;
 export const WINDOW = 3;
 export const INPUT = 4;
 export const JOIN = 5;
+/** A reverse-Dutch job's next lock attempt (`lock-answers.ts`). */
+export const LOCK_TRY = 6;
 
 /** One finished job, for `jobs.csv`. */
 export interface JobRow {

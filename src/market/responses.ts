@@ -2,9 +2,9 @@ import { hashUniform } from '../mechanisms/beacon.js';
 import type { Decision, Job } from '../mechanisms/types.js';
 import { fits } from '../mechanisms/types.js';
 import type { DecisionHandler, MarketContext } from './context.js';
+import { createLockAnswers, eligible, type LockAnswers } from './lock-answers.js';
 
-/** How many of the earliest would-be lockers of a reverse-Dutch offer get a lock attempt event. */
-export const LOCK_CANDIDATES = 8;
+export { LOCK_CANDIDATES } from './lock-answers.js';
 
 /**
  * The agents' room: every question the protocol asks the operators is answered here, and only
@@ -41,6 +41,7 @@ export function createAgents(ctx: MarketContext): Agents {
     now: () => sim.now,
     candidates,
     raceEntry: ctx.scenario.race_entry,
+    lockAnswers: createLockAnswers(ctx),
   });
 
   return {
@@ -88,6 +89,8 @@ interface ResponderContext
    * pmsim's original rule (every solicitation decided alone).
    */
   readonly raceEntry?: 'rational' | 'herd';
+  /** The answers to reverse-Dutch lock solicitations. */
+  readonly lockAnswers: LockAnswers;
 }
 
 /**
@@ -108,7 +111,12 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
   };
   return {
     respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void {
-      const list = ctx.candidates(job, d.exclude, d.mode !== 'bid');
+      // Reverse Dutch: each would-be locker locks when the ramp reaches its price (lock-answers.ts).
+      if (d.mode === 'lock') return ctx.lockAnswers.respond(d, job);
+      // A re-offer to one node that became free (`to`) asks that node only.
+      const needFree = d.mode !== 'bid';
+      const list =
+        d.to === undefined ? ctx.candidates(job, d.exclude, needFree) : eligible(ctx, d.to, job, d.exclude, needFree) ? [d.to] : [];
       if (d.mode === 'race') {
         // Racers may work until the later of the requester's deadline and the last moment the race
         // accepts them (`until`): a reverse-Dutch secondary works to the offer's timeout, which may
@@ -171,7 +179,7 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
             }
           }
         } else raceWaiting.add(job.id);
-      } else if (d.mode === 'bid') {
+      } else {
         // Bids reach the auctioneer starting from a per-job random node (a hash), not always from node
         // 0: equal bids are won by the earlier one, and a fixed order would hand every tie to the same nodes.
         const n = list.length;
@@ -188,44 +196,6 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
             ctx.feed({ type: 'bid', jobId: job.id, operator: id, price });
           }
         }
-      } else {
-        // Reverse Dutch: each would-be locker locks when the ramp reaches its price; only the earliest few matter.
-        const times: number[] = [];
-        const who: number[] = [];
-        const r = d.ramp;
-        // A lock must be fulfilled by the lock deadline (the solicit's `until`), which may come before
-        // the job's own deadline: would-be lockers judge whether they can make it against that.
-        const lockJob = d.until < job.deadline ? { ...job, deadline: d.until } : job;
-        for (const id of list) {
-          const e = ctx.entities[ctx.nodes[id]!.info.entity]!;
-          const p = e.strategy.lockPrice(ctx.quote(ctx.nodes[id]!, lockJob, list.length), e.view, ctx.agentRng[e.id]!.next());
-          if (p === null) continue;
-          const want = Math.round(p * 1e6);
-          let t: number;
-          if (!r || want <= d.reward) t = ctx.now();
-          else if (want > r.to) continue;
-          else t = r.start + (r.to === r.from ? 0 : Math.ceil(((want - r.from) * (r.end - r.start)) / (r.to - r.from)));
-          if (t < ctx.now()) t = ctx.now();
-          if (t > d.until) continue;
-          times.push(t);
-          who.push(id);
-        }
-        // The earliest LOCK_CANDIDATES, kept by insertion (O(N × 8), no full sort). Ties (identical nodes
-        // reach their price at the same second) are broken by a per-job hash, not by node id: otherwise
-        // every request targets the same lowest-numbered nodes, busy by the time their locks land.
-        const best: number[] = [];
-        const tie = (i: number): number => hashUniform(ctx.raceOrderSeed ^ 0x10c4, job.id, who[i]!, 1);
-        const before = (a: number, b: number): boolean => times[a]! < times[b]! || (times[a] === times[b] && tie(a) < tie(b));
-        for (let i = 0; i < times.length; i++) {
-          if (best.length === LOCK_CANDIDATES && !before(i, best[best.length - 1]!)) continue;
-          let k = best.length < LOCK_CANDIDATES ? best.length : best.length - 1;
-          while (k > 0 && before(i, best[k - 1]!)) {
-            best[k] = best[k - 1]!;
-            k--;
-          }
-          best[k] = i;
-        }
-        for (const j of best) ctx.later(times[j]!, { type: 'lock', jobId: job.id, operator: who[j]! });
       }
     },
   };
