@@ -98,6 +98,8 @@ export interface MarketContext {
   quote(node: Node, job: Job, bidders?: number): Quote;
   /** The collateral a lock or bid at `price` needs (undefined: the mechanism takes none), micro-USD. */
   readonly collateralFor?: (job: Job, price: number) => number;
+  /** The mechanism bounds lock collateral itself (the shell does not check a lock a second time). */
+  readonly collateralChecked?: boolean;
   /** Can the entity post `micros` of collateral? (capital + ledger balance; unlimited without `capital_usd`) */
   canPost(entity: number, micros: number): boolean;
   /** A node stops taking work (exit or ejection). */

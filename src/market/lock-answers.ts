@@ -218,7 +218,13 @@ export function createLockAnswers(ctx: MarketContext): LockAnswers {
         }
         best[k] = c;
       }
-      for (const c of best) if (!b.cands.some((o) => o.node === c.node)) insert(b, c);
+      for (const c of best) {
+        // A node once: its newer answer replaces the older if it locks sooner (a learner's price moves).
+        const i = b.cands.findIndex((o) => o.node === c.node);
+        if (i >= 0 && !before(c, b.cands[i]!)) continue;
+        if (i >= 0) b.cands.splice(i, 1);
+        insert(b, c);
+      }
       if (b.cands.length > 4 * LOCK_CANDIDATES) b.cands.length = 4 * LOCK_CANDIDATES;
     }
     if (b.cands.length > 0) arm(b, b.cands[0]!.t);
@@ -241,15 +247,18 @@ export function createLockAnswers(ctx: MarketContext): LockAnswers {
 
   /** Sends node `op`'s lock; true when it took or is in flight (then the book waits for it to land). */
   function send(b: LockBook, job: Job, op: number): boolean {
-    // Capital bounds collateral: a lock the entity cannot cover is not sent (see collateral-limits.ts).
-    if (ctx.collateralFor && !ctx.canPost(nodes[op]!.info.entity, ctx.collateralFor(job, 0))) {
+    // Capital bounds collateral: a lock the entity cannot cover is not sent (see collateral-limits.ts),
+    // unless the mechanism applies the contract's own rule (`collateralBalance`).
+    if (ctx.collateralFor && !ctx.collateralChecked && !ctx.canPost(nodes[op]!.info.entity, ctx.collateralFor(job, 0))) {
       metrics.refusedForCollateral++;
       return false;
     }
     ctx.feed({ type: 'lock', jobId: b.jobId, operator: op });
     if (locked(b.jobId)) {
       if (b.handle >= 0) sim.cancel(b.handle);
-      books.delete(b.jobId);
+      b.handle = -1;
+      b.armedAt = Infinity;
+      afterLock(b);
       return true;
     }
     if (b.delay <= 0) return false;
@@ -274,6 +283,28 @@ export function createLockAnswers(ctx: MarketContext): LockAnswers {
     return -1;
   }
 
+  /**
+   * The job is locked. Learners hear which jobs they tried for (`observe`): the would-be lockers
+   * whose turn comes while the job is still open, and who are free then, are told they offered, as
+   * when their lock reached the mechanism and was refused (`taken`). Without learners the book goes.
+   */
+  function afterLock(b: LockBook): void {
+    const cs = b.cands;
+    const now = sim.now;
+    const open = ctx.jobs.has(b.jobId);
+    while (open && cs.length > 0 && cs[0]!.t <= now) {
+      const c = cs.shift()!;
+      if (c.cls < 0 && canLock(c.node) && c.t <= b.until) ctx.feedback.offered(b.jobId, nodes[c.node]!.info.entity);
+    }
+    const next = cs.findIndex((c) => c.cls < 0 && c.t <= b.until);
+    if (!open || !ctx.feedback.enabled || next < 0) {
+      books.delete(b.jobId);
+      return;
+    }
+    cs.splice(0, next);
+    arm(b, cs[0]!.t);
+  }
+
   /** Tries the would-be lockers whose time has come, in order, until one lock takes or is in flight. */
   function fire(jobId: number): void {
     const b = books.get(jobId);
@@ -281,12 +312,9 @@ export function createLockAnswers(ctx: MarketContext): LockAnswers {
     b.handle = -1;
     b.armedAt = Infinity;
     const rec = ctx.jobs.get(jobId);
-    if (!rec || (rec.locker ?? -1) >= 0) {
-      books.delete(jobId);
-      return;
-    }
     const now = sim.now;
-    if (b.sentAt + b.delay > now) return arm(b, b.sentAt + b.delay);
+    if (rec && b.sentAt + b.delay > now) return arm(b, b.sentAt + b.delay);
+    if (!rec || (rec.locker ?? -1) >= 0) return afterLock(b);
     const cs = b.cands;
     while (cs.length > 0 && cs[0]!.t <= now && now <= b.until) {
       const c = cs[0]!;

@@ -18,7 +18,7 @@ import type { Node, Population } from './population.js';
 import { createAgents } from './responses.js';
 import { settingOf } from './self-hosted-cluster.js';
 import { createWorkRoom } from './work.js';
-import { collateralRule } from './collateral-limits.js';
+import { collateralRule, mechanismBoundsCollateral } from './collateral-limits.js';
 
 export type { JobRow } from './context.js';
 
@@ -124,6 +124,7 @@ export function runMarket(o: MarketOptions): MarketResult {
     later: (at, input) => events!.later(at, input),
     quote: (node, job, bidders) => quote(sim, node, job, bidders, mech.type === 'reverse-dutch' ? collateralFor : undefined),
     collateralFor,
+    collateralChecked: mechanismBoundsCollateral(mech),
     canPost(entity, micros) {
       const cap = entities[entity]!.capitalUsd;
       return !Number.isFinite(cap) || micros <= 0 || Math.round(cap * 1e6) + ledger.balance(OPERATOR0 + entity) >= micros;
