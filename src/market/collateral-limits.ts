@@ -9,6 +9,17 @@ import type { Job, Mechanism } from '../mechanisms/types.js';
  * (`reverse-dutch/index.ts`); sealed bid with `slashOnMiss`: the winning price × `collateralMultiple`
  * (`sealed-bid/index.ts`). Other mechanisms take no collateral.
  */
+/**
+ * Does the mechanism enforce the collateral bound itself? Reverse Dutch with `collateralBalance`
+ * reverts a lock the prover's balance cannot cover, as `lockRequest` does
+ * (`BoundlessMarket.sol:226-229` @3835bc4: `if (proverAccount.collateralBalance <
+ * request.offer.lockCollateral) revert InsufficientBalance(prover)`). The shell then does not check
+ * the lock a second time: one rule, in one place.
+ */
+export function mechanismBoundsCollateral(mech: Mechanism): boolean {
+  return mech.type === 'reverse-dutch' && (mech.params as Record<string, unknown>).collateralBalance === true;
+}
+
 export function collateralRule(mech: Mechanism): ((job: Job, priceMicros: number) => number) | undefined {
   const p = mech.params as Record<string, unknown>;
   const multiple = typeof p.collateralMultiple === 'number' ? p.collateralMultiple : 0;

@@ -21,6 +21,8 @@ export const TIMER = 2;
 export const WINDOW = 3;
 export const INPUT = 4;
 export const JOIN = 5;
+/** A reverse-Dutch job's next lock attempt (`lock-answers.ts`). */
+export const LOCK_TRY = 6;
 
 /** One finished job, for `jobs.csv`. */
 export interface JobRow {
@@ -100,6 +102,8 @@ export interface MarketContext {
   quote(node: Node, job: Job, bidders?: number): Quote;
   /** The collateral a lock or bid at `price` needs (undefined: the mechanism takes none), micro-USD. */
   readonly collateralFor?: (job: Job, price: number) => number;
+  /** The mechanism bounds lock collateral itself (the shell does not check a lock a second time). */
+  readonly collateralChecked?: boolean;
   /** Can the entity post `micros` of collateral? (capital + ledger balance; unlimited without `capital_usd`) */
   canPost(entity: number, micros: number): boolean;
   /** A node stops taking work (exit or ejection). */

@@ -19,7 +19,7 @@ import { createAgents } from './responses.js';
 import { settingOf } from './self-hosted-cluster.js';
 import { createWorkRoom } from './work.js';
 import { gangTiming } from './gang-work.js';
-import { collateralRule } from './collateral-limits.js';
+import { collateralRule, mechanismBoundsCollateral } from './collateral-limits.js';
 import { createCommittee } from './verifier-committee.js';
 import { createChunking } from './chunking.js';
 import { createPackingRoom, type PackingRoom } from './packing-room.js';
@@ -140,6 +140,7 @@ export function runMarket(o: MarketOptions): MarketResult {
       return job.gang === undefined ? q : gangQuote(q, nodes, entities[node.info.entity]!.nodes, node.info.id, sim.now);
     },
     collateralFor,
+    collateralChecked: mechanismBoundsCollateral(mech),
     canPost(entity, micros) {
       const cap = entities[entity]!.capitalUsd;
       return !Number.isFinite(cap) || micros <= 0 || Math.round(cap * 1e6) + ledger.balance(OPERATOR0 + entity) >= micros;

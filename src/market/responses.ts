@@ -5,9 +5,9 @@ import { fits } from '../mechanisms/types.js';
 import type { DecisionHandler, MarketContext } from './context.js';
 import { gangCandidates } from './gang-work.js';
 import { drawDistinct, RaceEntryIndex } from './race-entry.js';
+import { createLockAnswers, eligible, type LockAnswers } from './lock-answers.js';
 
-/** How many of the earliest would-be lockers of a reverse-Dutch offer get a lock attempt event. */
-export const LOCK_CANDIDATES = 8;
+export { LOCK_CANDIDATES } from './lock-answers.js';
 
 /**
  * The agents' room: every question the protocol asks the operators is answered here, and only
@@ -48,6 +48,7 @@ export function createAgents(ctx: MarketContext): Agents {
     now: () => sim.now,
     candidates,
     raceEntry: ctx.scenario.race_entry,
+    lockAnswers: createLockAnswers(ctx),
   });
 
   return {
@@ -99,6 +100,8 @@ interface ResponderContext
    * pmsim's original rule (every solicitation decided alone).
    */
   readonly raceEntry?: 'rational' | 'herd';
+  /** The answers to reverse-Dutch lock solicitations. */
+  readonly lockAnswers: LockAnswers;
 }
 
 /**
@@ -150,6 +153,27 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
     if (exclude.length === 0) return m[r]!;
     for (const id of m) if (!exclude.includes(id) && r-- === 0) return id;
     return -1;
+  }
+
+  /**
+   * A race offered to one node that became free (reverse Dutch's secondary race, `solicit.to`): it
+   * joins if it would race expecting to be the only racer; otherwise the job waits for the next.
+   */
+  function raceOne(d: Extract<Decision, { type: 'solicit' }>, id: number, job: Job): void {
+    if (d.until > job.deadline) job = { ...job, deadline: d.until };
+    if (!eligible(ctx, id, job, d.exclude, true)) {
+      raceWaiting.add(job.id);
+      return;
+    }
+    const node = ctx.nodes[id]!;
+    const e = ctx.entities[node.info.entity]!;
+    const u = e.strategy.pure ? 0 : ctx.agentRng[e.id]!.next();
+    if (!e.strategy.joinRace(ctx.quote(node, job), d.reward / 1e6, 1, e.view, u)) {
+      raceWaiting.add(job.id);
+      return;
+    }
+    raceWaiting.delete(job.id);
+    ctx.feed({ type: 'join-race', jobId: job.id, operator: id });
   }
 
   /**
@@ -311,16 +335,23 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
 
   return {
     respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void {
+      // Reverse Dutch: each would-be locker locks when the ramp reaches its price (lock-answers.ts).
+      if (d.mode === 'lock') return ctx.lockAnswers.respond(d, job);
       // Gang jobs bid exactly (one lead per entity able to field N nodes, docs/gang.md), never as a class.
       if (d.mode === 'bid' && d.busy !== undefined && !ctx.collateralFor && job.gang === undefined) {
         classBids(d.busy, d.bidders ?? 0, job);
         return;
       }
       if (d.mode === 'race') {
-        race(d, job);
+        // A re-offer to one node that became free (`to`, reverse Dutch's secondary race) asks that node only.
+        if (d.to !== undefined && job.gang === undefined) raceOne(d, d.to, job);
+        else race(d, job);
         return;
       }
-      const list = ctx.candidates(job, d.exclude, d.mode !== 'bid');
+      // A re-offer to one node that became free (`to`) asks that node only.
+      const needFree = d.mode !== 'bid';
+      const list =
+        d.to === undefined ? ctx.candidates(job, d.exclude, needFree) : eligible(ctx, d.to, job, d.exclude, needFree) ? [d.to] : [];
       if (d.mode === 'bid') {
         // Bids reach the auctioneer starting from a per-job random node (a hash), not always from node
         // 0: equal bids are won by the earlier one, and a fixed order would hand every tie to the same nodes.
@@ -338,44 +369,6 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
             ctx.feed({ type: 'bid', jobId: job.id, operator: id, price });
           }
         }
-      } else {
-        // Reverse Dutch: each would-be locker locks when the ramp reaches its price; only the earliest few matter.
-        const times: number[] = [];
-        const who: number[] = [];
-        const r = d.ramp;
-        // A lock must be fulfilled by the lock deadline (the solicit's `until`), which may come before
-        // the job's own deadline: would-be lockers judge whether they can make it against that.
-        const lockJob = d.until < job.deadline ? { ...job, deadline: d.until } : job;
-        for (const id of list) {
-          const e = ctx.entities[ctx.nodes[id]!.info.entity]!;
-          const p = e.strategy.lockPrice(ctx.quote(ctx.nodes[id]!, lockJob, list.length), e.view, ctx.agentRng[e.id]!.next());
-          if (p === null) continue;
-          const want = Math.round(p * 1e6);
-          let t: number;
-          if (!r || want <= d.reward) t = ctx.now();
-          else if (want > r.to) continue;
-          else t = r.start + (r.to === r.from ? 0 : Math.ceil(((want - r.from) * (r.end - r.start)) / (r.to - r.from)));
-          if (t < ctx.now()) t = ctx.now();
-          if (t > d.until) continue;
-          times.push(t);
-          who.push(id);
-        }
-        // The earliest LOCK_CANDIDATES, kept by insertion (O(N × 8), no full sort). Ties (identical nodes
-        // reach their price at the same second) are broken by a per-job hash, not by node id: otherwise
-        // every request targets the same lowest-numbered nodes, busy by the time their locks land.
-        const best: number[] = [];
-        const tie = (i: number): number => hashUniform(ctx.raceOrderSeed ^ 0x10c4, job.id, who[i]!, 1);
-        const before = (a: number, b: number): boolean => times[a]! < times[b]! || (times[a] === times[b] && tie(a) < tie(b));
-        for (let i = 0; i < times.length; i++) {
-          if (best.length === LOCK_CANDIDATES && !before(i, best[best.length - 1]!)) continue;
-          let k = best.length < LOCK_CANDIDATES ? best.length : best.length - 1;
-          while (k > 0 && before(i, best[k - 1]!)) {
-            best[k] = best[k - 1]!;
-            k--;
-          }
-          best[k] = i;
-        }
-        for (const j of best) ctx.later(times[j]!, { type: 'lock', jobId: job.id, operator: who[j]! });
       }
     },
   };

@@ -247,6 +247,13 @@ export type QuestionDecision =
       readonly busy?: readonly number[];
       /** A price that ramps linearly from `from` at `start` to `to` at `end`, then holds (reverse Dutch). */
       readonly ramp?: { readonly start: Seconds; readonly end: Seconds; readonly from: Micros; readonly to: Micros };
+      /** Ask only this operator (a node that just became free), not every eligible one. */
+      readonly to?: number;
+      /**
+       * Seconds between an answer and its effect (reverse Dutch: a lock's way to the chain). A caller
+       * that offers the job to one would-be locker at a time learns whether the answer took only then.
+       */
+      readonly delay?: Seconds;
     }
   /** Ask a node for a standing ask (order book): answered with an `ask` input (or nothing). */
   | { readonly type: 'request-ask'; readonly operator: number; readonly expiresAt: Seconds };

@@ -165,12 +165,12 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
 
   const handlers: Handlers<ReverseDutchState> = {
     submit: (s, input, now, _r, out) => onSubmit(s, input.job, now, out),
-    available: (s, _input, now, _r, out) => {
-      if (s.openList.length > 0) resolicit(s, now, out);
+    available: (s, input, now, _r, out) => {
+      if (s.openList.length > 0) resolicit(s, input.operator, now, out);
     },
     join: (s, input, now, _r, out) => {
       if (s.balances.stake[input.operator.id] === undefined) stake.join(s.balances, input.operator);
-      if (s.openList.length > 0) resolicit(s, now, out);
+      if (s.openList.length > 0) resolicit(s, input.operator.id, now, out);
     },
     lock: (s, input, now, _r, out) => {
       const rec = s.jobs.get(input.jobId);
@@ -230,7 +230,8 @@ function auctionOffers(p: ReverseDutchParams) {
     }
   }
 
-  function solicitLock(rec: RdJob, now: Seconds, out: Decision[]): void {
+  /** Offers the lock to every eligible node (`to` < 0, at submission) or to the one node that just became free. */
+  function solicitLock(rec: RdJob, to: number, now: Seconds, out: Decision[]): void {
     const o = rec.offer;
     // With a zero-length ramp the price jumps to maxPrice one second after rampUpStart.
     const start = o.rampUpPeriod === 0 ? o.rampUpStart + 1 : o.rampUpStart;
@@ -243,10 +244,13 @@ function auctionOffers(p: ReverseDutchParams) {
       until: rec.lockDl - p.lockDelay,
       exclude: [],
       ramp: { start, end: o.rampUpStart + o.rampUpPeriod, from: o.minPrice, to: o.maxPrice },
+      ...(to >= 0 ? { to } : {}),
+      ...(p.lockDelay > 0 ? { delay: p.lockDelay } : {}),
     });
   }
 
-  function solicitRace(rec: RdJob, now: Seconds, out: Decision[]): void {
+  /** Opens a fulfil race to every eligible node (`to` < 0), or re-announces it to the one node that became free. */
+  function solicitRace(rec: RdJob, to: number, now: Seconds, out: Decision[]): void {
     const direct = rec.race === DIRECT;
     out.push({
       type: 'solicit',
@@ -255,16 +259,21 @@ function auctionOffers(p: ReverseDutchParams) {
       reward: direct ? priceAt(rec.offer, now) : secondaryReward(rec),
       until: direct ? rec.lockDl : rec.dl,
       exclude: rec.workers.slice(),
+      ...(to >= 0 ? { to } : {}),
     });
   }
 
-  function reoffer(s: ReverseDutchState, rec: RdJob, now: Seconds, out: Decision[]): void {
-    if (rec.race !== NO_RACE) solicitRace(rec, now, out);
-    else if (rec.locker < 0) solicitLock(rec, now, out);
+  /**
+   * An open job is re-offered to the node that became free only: the other free nodes were offered
+   * it before and answered (O(1) per offer, not O(N)).
+   */
+  function reoffer(s: ReverseDutchState, rec: RdJob, to: number, now: Seconds, out: Decision[]): void {
+    if (rec.race !== NO_RACE) solicitRace(rec, to, now, out);
+    else if (rec.locker < 0) solicitLock(rec, to, now, out);
   }
 
-  /** Offers up to `resolicit` open jobs again, round-robin (nodes that were busy may take them now). */
-  function resolicit(s: ReverseDutchState, now: Seconds, out: Decision[]): void {
+  /** Offers up to `resolicit` open jobs again to node `to`, round-robin (a node that was busy may take them now). */
+  function resolicit(s: ReverseDutchState, to: number, now: Seconds, out: Decision[]): void {
     const list = s.openList;
     let budget = p.resolicit;
     let scanned = 0;
@@ -280,7 +289,7 @@ function auctionOffers(p: ReverseDutchParams) {
       s.cursor++;
       scanned++;
       budget--;
-      reoffer(s, rec, now, out);
+      reoffer(s, rec, to, now, out);
     }
   }
 
@@ -464,7 +473,7 @@ function auctionEnds(p: ReverseDutchParams, prior: ReturnType<typeof auctionOffe
       // Anyone may now fulfil; the reward is the unburned share of the locker's collateral.
       rec.race = SECONDARY;
       track(s, rec);
-      solicitRace(rec, now, out);
+      solicitRace(rec, -1, now, out);
       return;
     }
     // Never locked: the offer is now worth 0 and carries no collateral, so nobody will prove it.
@@ -502,7 +511,7 @@ function auctionEnds(p: ReverseDutchParams, prior: ReturnType<typeof auctionOffe
     if (rec.done || rec.locker >= 0 || rec.race !== NO_RACE || Math.floor(now) > rec.lockDl) return;
     rec.race = DIRECT;
     track(s, rec);
-    solicitRace(rec, now, out);
+    solicitRace(rec, -1, now, out);
   }
 
   function onSubmit(s: ReverseDutchState, job: Job, now: Seconds, out: Decision[]): void {
@@ -531,7 +540,7 @@ function auctionEnds(p: ReverseDutchParams, prior: ReturnType<typeof auctionOffe
     const rampEnd = offer.rampUpStart + offer.rampUpPeriod;
     if (p.directFulfil && rampEnd + 1 <= rec.lockDl) out.push({ type: 'timer', jobId: id, at: rampEnd + 1, tag: TAG_DIRECT });
     track(s, rec);
-    solicitLock(rec, now, out);
+    solicitLock(rec, -1, now, out);
   }
   return { onLockExpired, onExpired, onDirect, onSubmit };
 }

@@ -15,6 +15,8 @@ export interface ReverseDutchParams {
    * A lock reverts unless the prover's collateral balance covers the lock collateral
    * (`BoundlessMarket.sol:227`). The balance is the node's share of its owner's capital
    * (`OperatorInfo.capitalUsd`; unbounded without `capital_usd`), less collateral locked or slashed.
+   * Off by default (the shell's entity-level capital bound applies instead); on in `boundless`,
+   * where it replaces the shell's (`mechanismBoundsCollateral` in src/market/collateral-limits.ts).
    */
   collateralBalance: boolean;
   /** A locker whose attempt fails retries this many times before its lock deadline (broker `proof_retry_count` = 1). */
@@ -83,7 +85,9 @@ export const reverseDutchDefaults: ReverseDutchParams = {
   collateralMultiple: 10,
   collateralZkc: 0,
   zkcUsd: 1,
-  collateralBalance: true,
+  // One rule in one place: without the contract's own check the shell bounds collateral by the
+  // entity's capital (src/market/collateral-limits.ts); the `boundless` preset uses the contract's.
+  collateralBalance: false,
   proofRetries: 0,
   povwZkcPerEpoch: 0,
   povwZkcUsd: 0,
