@@ -20,7 +20,8 @@ describe('determinism', () => {
     const c = pmsim(['run', 'scenarios/default.yaml', '--out', join(dir, 'c'), '--quiet', '--seed', '43']);
     expect(c.status).toBe(0);
     expect(readFileSync(join(dir, 'c', 'summary.csv'), 'utf8')).not.toBe(readFileSync(join(dir, 'a', 'summary.csv'), 'utf8'));
-  });
+    // Three full runs of the default comparison (about 5 CPU-s each): room for a loaded CI machine.
+  }, 240_000);
 
   it('every mechanism of a comparison sees the identical demand trace (common random numbers)', () => {
     const s = loadScenarioFile(join(ROOT, 'scenarios/default.yaml'));

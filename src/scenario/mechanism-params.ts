@@ -66,6 +66,8 @@ const countOrOff = (max: number) =>
  * epoch's budget (≤ 1e7 tokens × $100) stays below 2^53 µUSD.
  */
 const tokens = field('tokens ≥ 0 (at most 1e7)', (v) => num(v) && v >= 0 && v <= 1e7);
+/** A bond per job in tokens: at most $10M (1e5 tokens × $100), like every other USD amount per job, so sums stay exact in µUSD. */
+const bondTokens = field('tokens ≥ 0 (at most 100,000)', (v) => num(v) && v >= 0 && v <= 1e5);
 const tokenUsd = field('USD per token ≥ 0 (at most 100)', (v) => num(v) && v >= 0 && v <= 100);
 const epoch = field('seconds > 0 (at most 2,592,000, 30 days)', (v) => num(v) && v > 0 && v <= 2_592_000);
 const hardware = z.unknown().superRefine((v, ctx) => {
@@ -216,10 +218,10 @@ export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, z
   },
   contestable: {
     provingWindow: positiveSeconds,
-    livenessBond: tokens,
+    livenessBond: bondTokens,
     openRewardBps: bps,
-    validityBond: tokens,
-    contestBond: tokens,
+    validityBond: bondTokens,
+    contestBond: bondTokens,
     cooldown: seconds,
     contestDelay: seconds,
     resolveDelay: seconds,
