@@ -21,6 +21,8 @@ raw.mechanisms = [
   { id: 'self-hosted', params: { nodes: 400, devices: 2 } },
   'first-fit',
   'batch-auction',
+  'reputation',
+  'contestable',
 ];
 const s = parseScenario(raw, file);
 

@@ -36,6 +36,8 @@ const MECHANISMS = [
   'self-hosted',
   'first-fit',
   'batch-auction',
+  'reputation',
+  'contestable',
 ];
 const TARGET = { bigCpuS: 10, rssMb: 512, growth: 2 };
 

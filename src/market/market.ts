@@ -177,14 +177,17 @@ export function runMarket(o: MarketOptions): MarketResult {
     refused: outcomes.refused,
   };
   // The decisions every job produces by a switch (a string-keyed load from the table is megamorphic); the rest by the table.
+  // `done` and `close` go through the table's (possibly wrapped: committee, chunking) handlers.
+  const onDone = table.done;
+  const onClose = table.close;
   const handle = (d: Decision): void => {
     switch (d.type) {
       case 'assign':
         return work.assign(d);
       case 'done':
-        return outcomes.done(d);
+        return onDone(d);
       case 'close':
-        return outcomes.close(d);
+        return onClose(d);
       case 'settle':
         return money.settle(d);
       default:
