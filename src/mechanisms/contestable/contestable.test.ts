@@ -12,25 +12,13 @@ import {
   contestablePresets,
   wrongProofSplit,
 } from './index.js';
+import { testJob } from '../test-kit.js';
 
 const ops = (n: number): OperatorInfo[] =>
   Array.from({ length: n }, (_, i) => ({ id: i, entity: i, capacity: { cpus: 16, gpus: 1, memoryGb: 64 }, hardware: 'gpu' }));
 
-function job(id: number, over: Partial<Job> = {}): Job {
-  return {
-    id,
-    requester: 0,
-    kind: 'zkvm',
-    mcycles: 1000,
-    request: { cpus: 0, gpus: 1, memoryGb: 16 },
-    submittedAt: 0,
-    deadline: 20_000,
-    maxPrice: toMicros(10),
-    redundancy: 1,
-    estSeconds: 3600,
-    ...over,
-  };
-}
+/** The shared test job (`test-kit.ts`), with this file's defaults. */
+const job = (id: number, over: Partial<Job> = {}): Job => testJob(id, { deadline: 20_000, ...over });
 
 /** A random source that plays the given numbers in order, then 0.99. */
 const seq = (xs: number[]): Random => ({ next: () => xs.shift() ?? 0.99 });

@@ -2,27 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { Decision, Input, InputDraft, Job, Mechanism, OperatorInfo, Random } from '../types.js';
 import { toMicros } from '../types.js';
 import { FF_TAG_LIMIT, firstFit, type FirstFitParams } from './index.js';
+import { testJob } from '../test-kit.js';
 
 const rnd: Random = { next: () => 0.5 };
 
 const ops = (gpus: number[]): OperatorInfo[] =>
   gpus.map((g, i) => ({ id: i, entity: i, capacity: { cpus: 16, gpus: g, memoryGb: 64 }, hardware: 'gpu' }));
 
-function job(id: number, over: Partial<Job> = {}): Job {
-  return {
-    id,
-    requester: 0,
-    kind: 'zkvm',
-    mcycles: 1000,
-    request: { cpus: 0, gpus: 1, memoryGb: 16 },
-    submittedAt: 0,
-    deadline: 3600,
-    maxPrice: toMicros(10),
-    redundancy: 1,
-    estSeconds: 3600,
-    ...over,
-  };
-}
+/** The shared test job (`test-kit.ts`). */
+const job = (id: number, over: Partial<Job> = {}): Job => testJob(id, over);
 
 function driver(params: Partial<FirstFitParams> & { preset?: string } = {}, operators = ops([1, 1, 1])) {
   const m: Mechanism = firstFit(params);

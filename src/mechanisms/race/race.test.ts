@@ -2,27 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { Decision, Input, InputDraft, Job, OperatorInfo, Random } from '../types.js';
 import { toMicros } from '../types.js';
 import { RACE_TAG_DEADLINE, RACE_TAG_JOIN_CLOSED, proofRace, raceDefaults, racePresets, type RaceParams } from './index.js';
+import { testJob } from '../test-kit.js';
 
 const noRandom: Random = { next: () => 0.5 };
 
 const ops = (n: number, gpus = 1): OperatorInfo[] =>
   Array.from({ length: n }, (_, i) => ({ id: i, entity: i, capacity: { cpus: 16, gpus, memoryGb: 64 }, hardware: 'gpu' }));
 
-function job(id: number, over: Partial<Job> = {}): Job {
-  return {
-    id,
-    requester: 0,
-    kind: 'zkvm',
-    mcycles: 1000,
-    request: { cpus: 0, gpus: 1, memoryGb: 16 },
-    submittedAt: 0,
-    deadline: 3600,
-    maxPrice: toMicros(10),
-    redundancy: 1,
-    estSeconds: 600,
-    ...over,
-  };
-}
+/** The shared test job (`test-kit.ts`), with this file's defaults. */
+const job = (id: number, over: Partial<Job> = {}): Job => testJob(id, { estSeconds: 600, ...over });
 
 function driver(params: Partial<RaceParams> & { preset?: string } = {}, operators = ops(8)) {
   const m = proofRace(params);

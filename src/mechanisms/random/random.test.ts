@@ -4,6 +4,7 @@ import type { Decision, Input, InputDraft, Job, OperatorInfo, Random } from '../
 import { toMicros } from '../types.js';
 import { slotFee } from './fee.js';
 import { randomAllocation, TAG_CAP0, TAG_DEADLINE, type RandomParams } from './index.js';
+import { testJob } from '../test-kit.js';
 
 /** A tiny deterministic uniform source (LCG), enough for beacons in tests. */
 function lcg(seed: number): Random {
@@ -14,21 +15,8 @@ function lcg(seed: number): Random {
 const ops = (n: number, gpus = 1): OperatorInfo[] =>
   Array.from({ length: n }, (_, i) => ({ id: i, entity: i, capacity: { cpus: 16, gpus, memoryGb: 64 }, hardware: 'gpu' }));
 
-function job(id: number, over: Partial<Job> = {}): Job {
-  return {
-    id,
-    requester: 0,
-    kind: 'zkvm',
-    mcycles: 1000,
-    request: { cpus: 0, gpus: 1, memoryGb: 16 },
-    submittedAt: 0,
-    deadline: 3600,
-    maxPrice: toMicros(10),
-    redundancy: 1,
-    estSeconds: 3600,
-    ...over,
-  };
-}
+/** The shared test job (`test-kit.ts`). */
+const job = (id: number, over: Partial<Job> = {}): Job => testJob(id, over);
 
 function driver(params: Partial<RandomParams> & { preset?: string } = {}, operators = ops(10)) {
   const m = randomAllocation(params);

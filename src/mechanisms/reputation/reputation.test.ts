@@ -17,6 +17,7 @@ import {
   type ReputationParams,
   type ReputationState,
 } from './index.js';
+import { testJob } from '../test-kit.js';
 
 const rnd: Random = { next: () => 0.5 };
 
@@ -28,21 +29,8 @@ const ops = (n: number, entities?: number[]): OperatorInfo[] =>
     hardware: 'gpu',
   }));
 
-function job(id: number, over: Partial<Job> = {}): Job {
-  return {
-    id,
-    requester: 0,
-    kind: 'zkvm',
-    mcycles: 1000,
-    request: { cpus: 0, gpus: 1, memoryGb: 16 },
-    submittedAt: 0,
-    deadline: 3600,
-    maxPrice: toMicros(10),
-    redundancy: 1,
-    estSeconds: 3600,
-    ...over,
-  };
-}
+/** The shared test job (`test-kit.ts`). */
+const job = (id: number, over: Partial<Job> = {}): Job => testJob(id, over);
 
 /** A beacon that differs per job (32 bytes). */
 const beaconOf = (jobId: number, salt = 0) => new Uint8Array(32).map((_, i) => (jobId * 31 + i * 7 + salt * 101) & 255);
