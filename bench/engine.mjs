@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { loadScenarioFile } from '../dist/scenario/index.js';
 import { runMarket } from '../dist/market/market.js';
-import { createMechanism, resolveMechanism } from '../dist/market/run-scenario.js';
+import { createMechanism, resolveMechanism } from '../dist/comparison/run-scenario.js';
 
 const file = fileURLToPath(new URL('random-1m.yaml', import.meta.url));
 const s = loadScenarioFile(file);

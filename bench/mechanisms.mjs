@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { parseScenario } from '../dist/scenario/index.js';
 import { runMarket } from '../dist/market/market.js';
-import { createMechanism, resolveMechanism } from '../dist/market/run-scenario.js';
+import { createMechanism, resolveMechanism } from '../dist/comparison/run-scenario.js';
 
 const JOBS = Number(process.env.PMSIM_BENCH_JOBS ?? 50000);
 const file = fileURLToPath(new URL('random-1m.yaml', import.meta.url));

@@ -55,7 +55,7 @@ console.log(`bundle (dist/web, index.html + assets): ${kb(raw)} raw, ${kb(gz)} g
 
 // Node, in process: the same steps the worker takes.
 const { loadScenarioFile } = await import(join(ROOT, 'dist/scenario/load.js'));
-const { runScenario } = await import(join(ROOT, 'dist/market/run-scenario.js'));
+const { runScenario } = await import(join(ROOT, 'dist/comparison/run-scenario.js'));
 const { runTableTexts } = await import(join(ROOT, 'dist/output/csv-text.js'));
 const node = [];
 const cpu = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runScenario } from '../src/market/run-scenario.js';
+import { runScenario } from '../src/comparison/run-scenario.js';
 import { OPERATOR0 } from '../src/market/ledger.js';
 import { mechanisms } from '../src/mechanisms/registry.js';
 import { smallScenario } from './agents-helpers.js';

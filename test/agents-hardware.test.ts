@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { QUARTER_S, energyAt, softwareFactor } from '../src/hardware-models/node-model.js';
 import { buildPopulation } from '../src/market/population.js';
-import { runScenario } from '../src/market/run-scenario.js';
+import { runScenario } from '../src/comparison/run-scenario.js';
 import { mechanismById } from '../src/mechanisms/registry.js';
 import { smallScenario } from './agents-helpers.js';
 

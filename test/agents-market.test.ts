@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Feedback } from '../src/agents/feedback.js';
 import { runMarket, type JobRow, type MarketResult } from '../src/market/market.js';
 import { buildPopulation } from '../src/market/population.js';
-import { createMechanism, resolveMechanism, runScenario } from '../src/market/run-scenario.js';
+import { createMechanism, resolveMechanism, runScenario } from '../src/comparison/run-scenario.js';
 import { OPERATOR0 } from '../src/market/ledger.js';
 import { mechanismById, mechanisms } from '../src/mechanisms/registry.js';
 import type { Scenario } from '../src/scenario/schema.js';

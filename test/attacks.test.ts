@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { OPERATOR0 } from '../src/market/ledger.js';
-import { runScenario } from '../src/market/run-scenario.js';
+import { runScenario } from '../src/comparison/run-scenario.js';
 import { mechanisms } from '../src/mechanisms/registry.js';
 import { RunMetrics } from '../src/metrics/run-metrics.js';
 import { loadScenarioFile } from '../src/scenario/load.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chunksOf } from '../src/market/chunking.js';
 import { ESCROW } from '../src/market/ledger.js';
 import { runMarket, type JobRow, type MarketResult } from '../src/market/market.js';
-import { createMechanism, resolveMechanism } from '../src/market/run-scenario.js';
+import { createMechanism, resolveMechanism } from '../src/comparison/run-scenario.js';
 import type { Decision, Input } from '../src/mechanisms/types.js';
 import { ScenarioError } from '../src/scenario/errors.js';
 import { scenario } from './helpers.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Requester, rateShape } from '../src/market/demand.js';
 import { runMarket, type JobRow } from '../src/market/market.js';
-import { createMechanism, resolveMechanism } from '../src/market/run-scenario.js';
+import { createMechanism, resolveMechanism } from '../src/comparison/run-scenario.js';
 import { mechanisms } from '../src/mechanisms/registry.js';
-import { runScenario } from '../src/market/run-scenario.js';
+import { runScenario } from '../src/comparison/run-scenario.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import type { Scenario } from '../src/scenario/schema.js';
 import { smallScenario } from './agents-helpers.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runScenario } from '../src/market/run-scenario.js';
+import { runScenario } from '../src/comparison/run-scenario.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { pmsim, ROOT } from './cli.js';
 

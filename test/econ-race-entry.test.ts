@@ -6,7 +6,7 @@ import { createStrategy } from '../src/agents/registry.js';
 import { beatProbability, raceWinProbability } from '../src/agents/bne.js';
 import type { MarketView } from '../src/agents/strategy.js';
 import { runMarket } from '../src/market/market.js';
-import { createMechanism, resolveMechanism } from '../src/market/run-scenario.js';
+import { createMechanism, resolveMechanism } from '../src/comparison/run-scenario.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { entity, job, quote } from './econ-driver.js';
 

@@ -3,8 +3,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runMarket, type MarketResult } from '../src/market/market.js';
-import { createMechanism, resolveMechanism } from '../src/market/run-scenario.js';
-import { summaryRow } from '../src/output/rows.js';
+import { createMechanism, resolveMechanism } from '../src/comparison/run-scenario.js';
+import { summaryRow } from '../src/comparison/rows.js';
 import type { Scenario } from '../src/scenario/schema.js';
 import { scenario } from './agents-helpers.js';
 

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { requesterBid } from '../src/agents/requester-bidding.js';
 import { runMarket, type JobRow } from '../src/market/market.js';
-import { createMechanism, resolveMechanism } from '../src/market/run-scenario.js';
-import { summaryRow } from '../src/output/rows.js';
+import { createMechanism, resolveMechanism } from '../src/comparison/run-scenario.js';
+import { summaryRow } from '../src/comparison/rows.js';
 import { smallScenario } from './agents-helpers.js';
 import { rng } from './econ-driver.js';
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { runScenario } from '../src/comparison/run-scenario.js';
 import type { JobRow } from '../src/market/context.js';
 import { runMarket } from '../src/market/market.js';
-import { createMechanism, resolveMechanism } from '../src/market/run-scenario.js';
+import { createMechanism, resolveMechanism } from '../src/comparison/run-scenario.js';
 import { checkFeasibility } from '../src/scenario/feasibility.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { ROOT } from './cli.js';

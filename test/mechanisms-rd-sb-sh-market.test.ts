@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { hardwareById } from '../src/hardware-models/catalogue.js';
 import { nodeModel } from '../src/hardware-models/node-model.js';
 import { mechanismById } from '../src/mechanisms/registry.js';
-import { summaryRow } from '../src/output/rows.js';
+import { summaryRow } from '../src/comparison/rows.js';
 import { checked, create, run, scenario } from './mechanisms-rd-sb-sh-market.helpers.js';
 
 const key = (id: string) => ({ scenario: 's', mechanism: id, mechanism_id: id, preset: '', seed: 1 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hardwareById } from '../src/hardware-models/catalogue.js';
 import { selfHosted, TAG_DEADLINE } from '../src/mechanisms/self-hosted/index.js';
-import { summaryRow } from '../src/output/rows.js';
+import { summaryRow } from '../src/comparison/rows.js';
 import { Driver, job, op } from './mechanisms-rd-sb-sh.driver.js';
 import { checked, create, run, scenario } from './mechanisms-rd-sb-sh-market.helpers.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ESCROW } from '../src/market/ledger.js';
 import { runMarket, type JobRow, type MarketResult } from '../src/market/market.js';
-import { createMechanism, resolveMechanism } from '../src/market/run-scenario.js';
+import { createMechanism, resolveMechanism } from '../src/comparison/run-scenario.js';
 import type { Decision, Input, Resources } from '../src/mechanisms/types.js';
 import { scenario } from './helpers.js';
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runMarket, type JobRow } from '../src/market/market.js';
-import { createMechanism, resolveMechanism } from '../src/market/run-scenario.js';
+import { createMechanism, resolveMechanism } from '../src/comparison/run-scenario.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import type { Scenario } from '../src/scenario/schema.js';
 import { smallScenario } from './agents-helpers.js';

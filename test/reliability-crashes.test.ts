@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { runScenario } from '../src/market/run-scenario.js';
+import { runScenario } from '../src/comparison/run-scenario.js';
 import { ScenarioError } from '../src/scenario/errors.js';
 import { parseScenario, parseScenarioText } from '../src/scenario/load.js';
 import { parseSweep } from '../src/sweep/plan.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ESCROW } from '../src/market/ledger.js';
 import { runMarket } from '../src/market/market.js';
-import { createMechanism, resolveMechanism } from '../src/market/run-scenario.js';
+import { createMechanism, resolveMechanism } from '../src/comparison/run-scenario.js';
 import { mechanisms } from '../src/mechanisms/registry.js';
 import { MECHANISM_PARAMS } from '../src/scenario/mechanism-params.js';
 import { strategyParamSchemas } from '../src/scenario/strategy-params.js';

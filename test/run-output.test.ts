@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { csvParse } from 'd3';
 import { describe, expect, it } from 'vitest';
-import { SUMMARY_COLUMNS } from '../src/output/rows.js';
+import { SUMMARY_COLUMNS } from '../src/comparison/rows.js';
 import { pmsim } from './cli.js';
 
 describe('pmsim run output contract', () => {

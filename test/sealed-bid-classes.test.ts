@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobRow } from '../src/market/context.js';
 import { runMarket } from '../src/market/market.js';
-import { createMechanism, resolveMechanism } from '../src/market/run-scenario.js';
+import { createMechanism, resolveMechanism } from '../src/comparison/run-scenario.js';
 import { parseScenario } from '../src/scenario/index.js';
 
 function scenario(preset: 'succinct' | 'brevis') {

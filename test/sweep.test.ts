@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runScenario } from '../src/market/run-scenario.js';
+import { runScenario } from '../src/comparison/run-scenario.js';
 import { JOURNAL_FILE, scanJournal } from '../src/sweep/journal.js';
 import { parsePath, setPath } from '../src/sweep/paths.js';
 import { buildScenario, loadSweepFile, parseSweep, runSpec, SweepError } from '../src/sweep/plan.js';

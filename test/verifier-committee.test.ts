@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ESCROW } from '../src/market/ledger.js';
 import { runMarket, type MarketResult } from '../src/market/market.js';
-import { createMechanism, resolveMechanism } from '../src/market/run-scenario.js';
+import { createMechanism, resolveMechanism } from '../src/comparison/run-scenario.js';
 import { committeeSize, drawCommittee } from '../src/market/verifier-committee.js';
 import { ScenarioError } from '../src/scenario/errors.js';
 import { scenario } from './helpers.js';

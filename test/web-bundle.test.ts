@@ -54,7 +54,6 @@ describe('the browser bundle', () => {
       'src/scenario/load.ts',
       'src/comparison/write-run.ts',
       'src/comparison/jobs-file.ts',
-      'src/output/write-run.ts',
       'src/output/atomic.ts',
       'src/version.ts',
       'src/report/load.ts',
