@@ -61,110 +61,9 @@ export interface FirstFitState extends ProtocolState {
  * On identical nodes, with no limit, it is an M/G/c FIFO queue.
  */
 export function firstFit(params: Partial<FirstFitParams> & { preset?: string } = {}): Mechanism<FirstFitState> {
-  const p: FirstFitParams = resolveParams('first-fit', firstFitDefaults, firstFitPresets, params);
+  const p = firstFitParams(params);
   const preset = params.preset;
-  if (p.limit !== 'deadline' && p.limit !== 'fixed') throw new RangeError('first-fit: limit must be "deadline" or "fixed"');
-  if (!(p.timeout >= 0)) throw new RangeError('first-fit: timeout must be ≥ 0');
-  if (!(p.priceShare >= 0 && p.priceShare <= 1)) throw new RangeError('first-fit: priceShare must be 0-1');
-  if (!(p.protocolFeeBps >= 0 && p.protocolFeeBps <= 10_000)) throw new RangeError('first-fit: protocolFeeBps must be 0-10000');
-  if (!(Number.isInteger(p.retries) && p.retries >= 0)) throw new RangeError('first-fit: retries must be an integer ≥ 0');
-
-  function end(s: FirstFitState, rec: FfJob, outcome: 'delivered' | 'failed' | 'rejected', node: number, out: Decision[]): void {
-    rec.done = true;
-    rec.queued = false;
-    s.jobs.delete(rec.job.id);
-    out.push({ type: 'done', jobId: rec.job.id, outcome, operator: node });
-    out.push({ type: 'close', jobId: rec.job.id });
-  }
-
-  /** Assigns `rec` to the first (lowest-id) free compatible node that has not declined it; false if none. */
-  function place(s: FirstFitState, rec: FfJob, out: Decision[]): boolean {
-    const profiles = s.index.eligibleProfiles(rec.job.request, s.scratch);
-    if (rec.job.gang !== undefined) return placeGang(s, rec, firstFitGang(s.index, profiles, rec.job, rec.declined), out);
-    const n = s.index.countFree(profiles);
-    for (let k = 0; k < n; k++) {
-      const node = s.index.kth(profiles, k);
-      if (rec.declined.length > 0 && rec.declined.includes(node)) continue;
-      if (packs(s.pack, node)) {
-        // A concurrent node is listed under its spare resources: it takes the job beside the ones it runs.
-        if (!fits(spare(s.pack!, node), occupancy(rec.job.request, s.pack!.capacity[node]!))) continue;
-        take(s.pack!, node, rec.job.request);
-        s.index.reprofile(node, spare(s.pack!, node));
-      } else {
-        s.index.setFree(node, false);
-        s.nodeJob[node] = rec;
-      }
-      rec.node = node;
-      rec.queued = false;
-      const price = Math.round(rec.job.maxPrice * p.priceShare);
-      out.push({
-        type: 'assign',
-        jobId: rec.job.id,
-        operator: node,
-        price,
-        role: rec.failures > 0 ? 'fallback' : 'primary',
-        committed: p.committed,
-      });
-      return true;
-    }
-    return false;
-  }
-
-  /** Starts a gang job on its members (`gang.ts`), the lead first; false when they are not free. */
-  function placeGang(s: FirstFitState, rec: FfJob, members: number[] | undefined, out: Decision[]): boolean {
-    if (!members) return false;
-    const lead = members[0]!;
-    s.nodeJob[lead] = rec;
-    rec.node = lead;
-    rec.queued = false;
-    const price = Math.round(rec.job.maxPrice * p.priceShare);
-    const role = rec.failures > 0 ? 'fallback' : 'primary';
-    out.push({ type: 'assign', jobId: rec.job.id, operator: lead, price, role, committed: p.committed, members });
-    return true;
-  }
-
-  /** Serves waiting jobs while nodes are free: re-assignments first, then the queue in arrival order. */
-  function drain(s: FirstFitState, out: Decision[]): void {
-    for (let i = 0; i < s.retry.length && s.index.freeCount > 0; i++) {
-      const rec = s.retry[i]!;
-      if (!rec.queued || place(s, rec, out)) s.retry.splice(i--, 1);
-    }
-    const q = s.queue;
-    for (let i = s.qHead; i < q.length && s.index.freeCount > 0; i++) {
-      const rec = q[i]!;
-      if (rec.queued) place(s, rec, out);
-    }
-    while (s.qHead < q.length && !q[s.qHead]!.queued) s.qHead++;
-    if (s.qHead > 1024 && s.qHead * 2 > q.length) {
-      s.queue = q.slice(s.qHead);
-      s.qHead = 0;
-    }
-  }
-
-  function freeNode(s: FirstFitState, node: number, rec: FfJob): void {
-    if (packs(s.pack, node)) {
-      give(s.pack!, node, rec.job.request);
-      s.index.reprofile(node, spare(s.pack!, node));
-      return;
-    }
-    s.nodeJob[node] = undefined;
-    if (s.index.has(node)) s.index.setFree(node, true);
-  }
-
-  /** The node's current job, or why an answer about `jobId` from it changes nothing. */
-  function held(s: FirstFitState, node: number, jobId: number): FfJob | RefusalReason {
-    const packing = packs(s.pack, node);
-    const rec = packing ? s.jobs.get(jobId) : s.nodeJob[node];
-    if (!rec || rec.job.id !== jobId || (packing && rec.node !== node))
-      return s.jobs.get(jobId) !== undefined ? 'not-assigned' : 'unknown-job';
-    return rec;
-  }
-
-  function requeue(s: FirstFitState, rec: FfJob): void {
-    rec.node = -1;
-    rec.queued = true;
-    s.retry.push(rec);
-  }
+  const { end, place, drain, freeNode, held, requeue } = firstFitRules(p);
 
   const handlers: Handlers<FirstFitState> = {
     submit: (s, input, now, _r, out) => {
@@ -276,4 +175,117 @@ export function firstFit(params: Partial<FirstFitParams> & { preset?: string } =
     },
     handlers,
   });
+}
+
+/** Resolves first-fit's parameters (defaults, preset, overrides) and refuses out-of-range ones. */
+function firstFitParams(params: Partial<FirstFitParams> & { preset?: string }): FirstFitParams {
+  const p: FirstFitParams = resolveParams('first-fit', firstFitDefaults, firstFitPresets, params);
+  if (p.limit !== 'deadline' && p.limit !== 'fixed') throw new RangeError('first-fit: limit must be "deadline" or "fixed"');
+  if (!(p.timeout >= 0)) throw new RangeError('first-fit: timeout must be ≥ 0');
+  if (!(p.priceShare >= 0 && p.priceShare <= 1)) throw new RangeError('first-fit: priceShare must be 0-1');
+  if (!(p.protocolFeeBps >= 0 && p.protocolFeeBps <= 10_000)) throw new RangeError('first-fit: protocolFeeBps must be 0-10000');
+  if (!(Number.isInteger(p.retries) && p.retries >= 0)) throw new RangeError('first-fit: retries must be an integer ≥ 0');
+  return p;
+}
+
+/** First-fit's rules: placement in id order, the FIFO drain, and what frees or requeues a job. */
+function firstFitRules(p: FirstFitParams) {
+  function end(s: FirstFitState, rec: FfJob, outcome: 'delivered' | 'failed' | 'rejected', node: number, out: Decision[]): void {
+    rec.done = true;
+    rec.queued = false;
+    s.jobs.delete(rec.job.id);
+    out.push({ type: 'done', jobId: rec.job.id, outcome, operator: node });
+    out.push({ type: 'close', jobId: rec.job.id });
+  }
+
+  /** Assigns `rec` to the first (lowest-id) free compatible node that has not declined it; false if none. */
+  function place(s: FirstFitState, rec: FfJob, out: Decision[]): boolean {
+    const profiles = s.index.eligibleProfiles(rec.job.request, s.scratch);
+    if (rec.job.gang !== undefined) return placeGang(s, rec, firstFitGang(s.index, profiles, rec.job, rec.declined), out);
+    const n = s.index.countFree(profiles);
+    for (let k = 0; k < n; k++) {
+      const node = s.index.kth(profiles, k);
+      if (rec.declined.length > 0 && rec.declined.includes(node)) continue;
+      if (packs(s.pack, node)) {
+        // A concurrent node is listed under its spare resources: it takes the job beside the ones it runs.
+        if (!fits(spare(s.pack!, node), occupancy(rec.job.request, s.pack!.capacity[node]!))) continue;
+        take(s.pack!, node, rec.job.request);
+        s.index.reprofile(node, spare(s.pack!, node));
+      } else {
+        s.index.setFree(node, false);
+        s.nodeJob[node] = rec;
+      }
+      rec.node = node;
+      rec.queued = false;
+      const price = Math.round(rec.job.maxPrice * p.priceShare);
+      out.push({
+        type: 'assign',
+        jobId: rec.job.id,
+        operator: node,
+        price,
+        role: rec.failures > 0 ? 'fallback' : 'primary',
+        committed: p.committed,
+      });
+      return true;
+    }
+    return false;
+  }
+
+  /** Starts a gang job on its members (`gang.ts`), the lead first; false when they are not free. */
+  function placeGang(s: FirstFitState, rec: FfJob, members: number[] | undefined, out: Decision[]): boolean {
+    if (!members) return false;
+    const lead = members[0]!;
+    s.nodeJob[lead] = rec;
+    rec.node = lead;
+    rec.queued = false;
+    const price = Math.round(rec.job.maxPrice * p.priceShare);
+    const role = rec.failures > 0 ? 'fallback' : 'primary';
+    out.push({ type: 'assign', jobId: rec.job.id, operator: lead, price, role, committed: p.committed, members });
+    return true;
+  }
+
+  /** Serves waiting jobs while nodes are free: re-assignments first, then the queue in arrival order. */
+  function drain(s: FirstFitState, out: Decision[]): void {
+    for (let i = 0; i < s.retry.length && s.index.freeCount > 0; i++) {
+      const rec = s.retry[i]!;
+      if (!rec.queued || place(s, rec, out)) s.retry.splice(i--, 1);
+    }
+    const q = s.queue;
+    for (let i = s.qHead; i < q.length && s.index.freeCount > 0; i++) {
+      const rec = q[i]!;
+      if (rec.queued) place(s, rec, out);
+    }
+    while (s.qHead < q.length && !q[s.qHead]!.queued) s.qHead++;
+    if (s.qHead > 1024 && s.qHead * 2 > q.length) {
+      s.queue = q.slice(s.qHead);
+      s.qHead = 0;
+    }
+  }
+
+  function freeNode(s: FirstFitState, node: number, rec: FfJob): void {
+    if (packs(s.pack, node)) {
+      give(s.pack!, node, rec.job.request);
+      s.index.reprofile(node, spare(s.pack!, node));
+      return;
+    }
+    s.nodeJob[node] = undefined;
+    if (s.index.has(node)) s.index.setFree(node, true);
+  }
+
+  /** The node's current job, or why an answer about `jobId` from it changes nothing. */
+  function held(s: FirstFitState, node: number, jobId: number): FfJob | RefusalReason {
+    const packing = packs(s.pack, node);
+    const rec = packing ? s.jobs.get(jobId) : s.nodeJob[node];
+    if (!rec || rec.job.id !== jobId || (packing && rec.node !== node))
+      return s.jobs.get(jobId) !== undefined ? 'not-assigned' : 'unknown-job';
+    return rec;
+  }
+
+  function requeue(s: FirstFitState, rec: FfJob): void {
+    rec.node = -1;
+    rec.queued = true;
+    s.retry.push(rec);
+  }
+
+  return { end, place, drain, freeNode, held, requeue };
 }
