@@ -70,107 +70,9 @@ const profileKey = (r: Resources): string => `${r.gpus}/${r.memoryGb}/${r.cpus}`
  * and sellers are paired by id, not by price, so a seller's ask cannot buy it a larger job.
  */
 export function batchAuction(params: Partial<BatchAuctionParams> & { preset?: string } = {}): Mechanism<BatchAuctionState> {
-  const p: BatchAuctionParams = resolveParams('batch-auction', batchAuctionDefaults, batchAuctionPresets, params);
+  const p = batchAuctionParams(params);
   const preset = params.preset;
-  if (!(Number.isInteger(p.period) && p.period >= 1)) throw new RangeError('batch-auction: period must be whole seconds ≥ 1');
-  if (!(p.askTtl > 0)) throw new RangeError('batch-auction: askTtl must be > 0 seconds');
-  if (!(Number.isInteger(p.retries) && p.retries >= 0)) throw new RangeError('batch-auction: retries must be an integer ≥ 0');
-
-  function end(
-    s: BatchAuctionState,
-    rec: BaJob,
-    outcome: 'delivered' | 'failed' | 'expired' | 'rejected',
-    op: number,
-    out: Decision[],
-  ): void {
-    rec.done = true;
-    s.jobs.delete(rec.job.id);
-    out.push({ type: 'done', jobId: rec.job.id, outcome, operator: op });
-    out.push({ type: 'close', jobId: rec.job.id });
-  }
-
-  function register(s: BatchAuctionState, o: OperatorInfo, now: Seconds, out: Decision[]): void {
-    s.capacity[o.id] = o.capacity;
-    s.active[o.id] = true;
-    s.free[o.id] = true;
-    s.ask[o.id] = -1;
-    s.askUntil[o.id] = -1;
-    s.asked[o.id] = false;
-    s.entity[o.id] = o.entity;
-    requestAsk(s, o.id, now, out);
-  }
-
-  /** Asks a free node for its sealed ask unless it has a standing one or was already asked. */
-  function requestAsk(s: BatchAuctionState, op: number, now: Seconds, out: Decision[]): void {
-    if (!s.active[op] || s.asked[op] || (s.ask[op]! >= 0 && s.askUntil[op]! > now)) return;
-    s.asked[op] = true;
-    out.push({ type: 'request-ask', operator: op, expiresAt: now + p.askTtl });
-  }
-
-  function schedule(s: BatchAuctionState, now: Seconds, out: Decision[]): void {
-    if (s.clearAt >= 0 || s.pending.length === 0) return;
-    s.clearAt = (Math.floor(now / p.period) + 1) * p.period;
-    out.push({ type: 'timer', jobId: s.pending[0]!.job.id, at: s.clearAt, tag: BATCH_TAG_CLEAR });
-  }
-
-  /** Clears the pending batch; returns the trades. */
-  function clearBatch(s: BatchAuctionState, now: Seconds, out: Decision[]): BatchTrade[] {
-    const sellers: number[] = [];
-    for (let op = 0; op < s.capacity.length; op++) {
-      if (!s.active[op] || !s.free[op]) continue;
-      if (s.ask[op]! >= 0 && s.askUntil[op]! >= now) sellers.push(op);
-      else requestAsk(s, op, now, out); // lapsed: asked now, trades from the next batch
-    }
-    const used = new Set<number>();
-    const traded = new Set<BaJob>();
-    const trades: BatchTrade[] = [];
-    const groups = new Map<string, BaJob[]>();
-    for (const rec of s.pending) {
-      // Gang jobs of one size clear among themselves, against offers of N nodes (`gang.ts`).
-      const k = rec.job.gang === undefined ? profileKey(rec.job.request) : `${profileKey(rec.job.request)}x${rec.job.gang}`;
-      const g = groups.get(k);
-      if (g) g.push(rec);
-      else groups.set(k, [rec]);
-    }
-    const ordered = [...groups.values()].sort((a, b) => demanding(a[0]!.job.request, b[0]!.job.request));
-    for (const group of ordered) {
-      const req = group[0]!.job.request;
-      const bids: Order[] = group.map((r) => ({ id: r.job.id, price: r.job.maxPrice / r.job.mcycles }));
-      const gang = group[0]!.job.gang;
-      const avail = sellers.filter((op) => !used.has(op) && fits(s.capacity[op]!, req));
-      const offers = gang !== undefined ? gangOffers(avail, s.entity, s.ask, gang) : undefined;
-      const asks: Order[] = offers ? offers.orders : avail.map((op) => ({ id: op, price: s.ask[op]! }));
-      const c = mcafee(bids, asks);
-      const buyers = [...c.buyers].sort((a, b) => a - b);
-      const nodes = [...c.sellers].sort((a, b) => a - b);
-      for (let i = 0; i < buyers.length; i++) {
-        const rec = s.jobs.get(buyers[i]!)!;
-        const op = nodes[i]!;
-        const buyerPay = Math.min(rec.job.maxPrice, Math.floor(c.buyerPrice * rec.job.mcycles));
-        const sellerPay = Math.min(buyerPay, Math.floor(c.sellerPrice * rec.job.mcycles));
-        rec.node = op;
-        rec.buyerPay = buyerPay;
-        rec.sellerPay = sellerPay;
-        traded.add(rec);
-        trades.push({ jobId: rec.job.id, operator: op, buyerPay, sellerPay });
-        const members = offers?.members.get(op);
-        for (const m of members ?? [op]) {
-          used.add(m);
-          s.free[m] = false;
-        }
-        if (members)
-          out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: sellerPay, role: 'winner', committed: true, members });
-        else out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: sellerPay, role: 'winner', committed: true });
-      }
-    }
-    s.pending = s.pending.filter((r) => !traded.has(r));
-    return trades;
-  }
-
-  function freeNode(s: BatchAuctionState, op: number, now: Seconds, out: Decision[]): void {
-    s.free[op] = true;
-    requestAsk(s, op, now, out);
-  }
+  const { end, register, schedule, clearBatch, freeNode } = batchAuctionRules(p);
 
   const handlers: Handlers<BatchAuctionState> = {
     submit: (s, input, now, _r, out) => {
@@ -274,4 +176,114 @@ export function batchAuction(params: Partial<BatchAuctionParams> & { preset?: st
     },
     handlers,
   });
+}
+
+/** Resolves the batch auction's parameters (defaults, preset, overrides) and refuses out-of-range ones. */
+function batchAuctionParams(params: Partial<BatchAuctionParams> & { preset?: string }): BatchAuctionParams {
+  const p: BatchAuctionParams = resolveParams('batch-auction', batchAuctionDefaults, batchAuctionPresets, params);
+  if (!(Number.isInteger(p.period) && p.period >= 1)) throw new RangeError('batch-auction: period must be whole seconds ≥ 1');
+  if (!(p.askTtl > 0)) throw new RangeError('batch-auction: askTtl must be > 0 seconds');
+  if (!(Number.isInteger(p.retries) && p.retries >= 0)) throw new RangeError('batch-auction: retries must be an integer ≥ 0');
+  return p;
+}
+
+/** The batch auction's rules: registration, standing asks, the periodic McAfee clearing and freed nodes. */
+function batchAuctionRules(p: BatchAuctionParams) {
+  function end(
+    s: BatchAuctionState,
+    rec: BaJob,
+    outcome: 'delivered' | 'failed' | 'expired' | 'rejected',
+    op: number,
+    out: Decision[],
+  ): void {
+    rec.done = true;
+    s.jobs.delete(rec.job.id);
+    out.push({ type: 'done', jobId: rec.job.id, outcome, operator: op });
+    out.push({ type: 'close', jobId: rec.job.id });
+  }
+
+  function register(s: BatchAuctionState, o: OperatorInfo, now: Seconds, out: Decision[]): void {
+    s.capacity[o.id] = o.capacity;
+    s.active[o.id] = true;
+    s.free[o.id] = true;
+    s.ask[o.id] = -1;
+    s.askUntil[o.id] = -1;
+    s.asked[o.id] = false;
+    s.entity[o.id] = o.entity;
+    requestAsk(s, o.id, now, out);
+  }
+
+  /** Asks a free node for its sealed ask unless it has a standing one or was already asked. */
+  function requestAsk(s: BatchAuctionState, op: number, now: Seconds, out: Decision[]): void {
+    if (!s.active[op] || s.asked[op] || (s.ask[op]! >= 0 && s.askUntil[op]! > now)) return;
+    s.asked[op] = true;
+    out.push({ type: 'request-ask', operator: op, expiresAt: now + p.askTtl });
+  }
+
+  function schedule(s: BatchAuctionState, now: Seconds, out: Decision[]): void {
+    if (s.clearAt >= 0 || s.pending.length === 0) return;
+    s.clearAt = (Math.floor(now / p.period) + 1) * p.period;
+    out.push({ type: 'timer', jobId: s.pending[0]!.job.id, at: s.clearAt, tag: BATCH_TAG_CLEAR });
+  }
+
+  /** Clears the pending batch; returns the trades. */
+  function clearBatch(s: BatchAuctionState, now: Seconds, out: Decision[]): BatchTrade[] {
+    const sellers: number[] = [];
+    for (let op = 0; op < s.capacity.length; op++) {
+      if (!s.active[op] || !s.free[op]) continue;
+      if (s.ask[op]! >= 0 && s.askUntil[op]! >= now) sellers.push(op);
+      else requestAsk(s, op, now, out); // lapsed: asked now, trades from the next batch
+    }
+    const used = new Set<number>();
+    const traded = new Set<BaJob>();
+    const trades: BatchTrade[] = [];
+    const groups = new Map<string, BaJob[]>();
+    for (const rec of s.pending) {
+      // Gang jobs of one size clear among themselves, against offers of N nodes (`gang.ts`).
+      const k = rec.job.gang === undefined ? profileKey(rec.job.request) : `${profileKey(rec.job.request)}x${rec.job.gang}`;
+      const g = groups.get(k);
+      if (g) g.push(rec);
+      else groups.set(k, [rec]);
+    }
+    const ordered = [...groups.values()].sort((a, b) => demanding(a[0]!.job.request, b[0]!.job.request));
+    for (const group of ordered) {
+      const req = group[0]!.job.request;
+      const bids: Order[] = group.map((r) => ({ id: r.job.id, price: r.job.maxPrice / r.job.mcycles }));
+      const gang = group[0]!.job.gang;
+      const avail = sellers.filter((op) => !used.has(op) && fits(s.capacity[op]!, req));
+      const offers = gang !== undefined ? gangOffers(avail, s.entity, s.ask, gang) : undefined;
+      const asks: Order[] = offers ? offers.orders : avail.map((op) => ({ id: op, price: s.ask[op]! }));
+      const c = mcafee(bids, asks);
+      const buyers = [...c.buyers].sort((a, b) => a - b);
+      const nodes = [...c.sellers].sort((a, b) => a - b);
+      for (let i = 0; i < buyers.length; i++) {
+        const rec = s.jobs.get(buyers[i]!)!;
+        const op = nodes[i]!;
+        const buyerPay = Math.min(rec.job.maxPrice, Math.floor(c.buyerPrice * rec.job.mcycles));
+        const sellerPay = Math.min(buyerPay, Math.floor(c.sellerPrice * rec.job.mcycles));
+        rec.node = op;
+        rec.buyerPay = buyerPay;
+        rec.sellerPay = sellerPay;
+        traded.add(rec);
+        trades.push({ jobId: rec.job.id, operator: op, buyerPay, sellerPay });
+        const members = offers?.members.get(op);
+        for (const m of members ?? [op]) {
+          used.add(m);
+          s.free[m] = false;
+        }
+        if (members)
+          out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: sellerPay, role: 'winner', committed: true, members });
+        else out.push({ type: 'assign', jobId: rec.job.id, operator: op, price: sellerPay, role: 'winner', committed: true });
+      }
+    }
+    s.pending = s.pending.filter((r) => !traded.has(r));
+    return trades;
+  }
+
+  function freeNode(s: BatchAuctionState, op: number, now: Seconds, out: Decision[]): void {
+    s.free[op] = true;
+    requestAsk(s, op, now, out);
+  }
+
+  return { end, register, schedule, clearBatch, freeNode };
 }
