@@ -149,46 +149,13 @@ export function orderBook(params: Partial<OrderBookParams> & { preset?: string }
   if (!(p.commissionMinUsd >= 0) || !(p.depositUsd >= 0)) throw new Error('order-book: commissionMinUsd and depositUsd must be ≥ 0');
   if (!(p.askWait > 0)) throw new Error(`order-book: askWait must be > 0 seconds, got ${p.askWait}`);
   if (!(p.penaltyFactor > 0)) throw new Error(`order-book: penaltyFactor must be > 0, got ${p.penaltyFactor}`);
-  const { cap, minCommission, charges, profileOf, groupOf, addNode, commissionOf, askTotal, tradePrice, feasible, room, askLive, bidLive } =
-    bookStructure(p);
-  const { requestAsk, endBid, trade, restBid, answered, hold, postBid, postAsk } = bookMatching(p, {
-    cap,
-    minCommission,
-    charges,
-    profileOf,
-    groupOf,
-    addNode,
-    commissionOf,
-    askTotal,
-    tradePrice,
-    feasible,
-    room,
-    askLive,
-    bidLive,
-  });
-  const { seed, onSubmit, finishTrade, onDeliver, onFail, matchedTo } = bookLifecycle(p, {
-    cap,
-    minCommission,
-    charges,
-    profileOf,
-    groupOf,
-    addNode,
-    commissionOf,
-    askTotal,
-    tradePrice,
-    feasible,
-    room,
-    askLive,
-    bidLive,
-    requestAsk,
-    endBid,
-    trade,
-    restBid,
-    answered,
-    hold,
-    postBid,
-    postAsk,
-  });
+  // Each part builds on the ones before it: the book's structure, its matching, then the job lifecycle.
+  const structure = bookStructure(p);
+  const matching = bookMatching(p, structure);
+  const parts = { ...structure, ...matching };
+  const { addNode } = structure;
+  const { requestAsk, endBid, answered, postBid, postAsk } = matching;
+  const { seed, onSubmit, onDeliver, onFail, matchedTo } = bookLifecycle(p, parts);
 
   const handlers: Handlers<OrderBookState> = {
     submit: (s, input, now, _r, out) => onSubmit(s, input.job, now, out),
@@ -384,8 +351,7 @@ function bookStructure(p: OrderBookParams) {
 
 /** Order-book rules, part 2: ask requests, holds, trades and price-time matching of bids and asks. */
 function bookMatching(p: OrderBookParams, prior: ReturnType<typeof bookStructure>) {
-  const { cap, minCommission, charges, profileOf, groupOf, addNode, commissionOf, askTotal, tradePrice, feasible, room, askLive, bidLive } =
-    prior;
+  const { askTotal, tradePrice, feasible, room, askLive, bidLive } = prior;
   function requestAsk(s: OrderBookState, op: number, now: Seconds, out: Decision[]): void {
     out.push({ type: 'request-ask', operator: op, expiresAt: now + p.askTtl });
   }
@@ -543,29 +509,7 @@ function bookMatching(p: OrderBookParams, prior: ReturnType<typeof bookStructure
 
 /** Order-book rules, part 3: the opening asks, submissions, deliveries and failed trades. */
 function bookLifecycle(p: OrderBookParams, prior: ReturnType<typeof bookStructure> & ReturnType<typeof bookMatching>) {
-  const {
-    cap,
-    minCommission,
-    charges,
-    profileOf,
-    groupOf,
-    addNode,
-    commissionOf,
-    askTotal,
-    tradePrice,
-    feasible,
-    room,
-    askLive,
-    bidLive,
-    requestAsk,
-    endBid,
-    trade,
-    restBid,
-    answered,
-    hold,
-    postBid,
-    postAsk,
-  } = prior;
+  const { charges, groupOf, commissionOf, feasible, requestAsk, endBid, postBid } = prior;
   /** Asks every free node for its opening ask. */
   function seed(s: OrderBookState, now: Seconds, out: Decision[]): void {
     for (let op = 0; op < s.info.length; op++) if (s.info[op] && s.active[op] && !s.busy[op]) requestAsk(s, op, now, out);
