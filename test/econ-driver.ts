@@ -136,7 +136,7 @@ export function reverseDutchAuction(j: Job, bidders: readonly Bidder[], u: () =>
   const out: Decision[] = [];
   step(m, s, { type: 'submit', job: j }, 0, out);
   const sol = out.find((d): d is Extract<Decision, { type: 'solicit' }> => d.type === 'solicit');
-  if (!sol || !sol.ramp) throw new Error('reverse Dutch: expected a solicitation with a ramp');
+  if (!sol?.ramp) throw new Error('reverse Dutch: expected a solicitation with a ramp');
   const r = sol.ramp;
   const bids = bidders.map((b) => b.strategy.lockPrice(quote(j, b.cost, bidders.length), b.view, u()));
   const times = bids.map((p) => {

@@ -233,7 +233,7 @@ describe.skipIf(!HAVE)('report.html in headless Chromium', () => {
       const run = pmsim(['run', 'scenarios/default.yaml', '--out', out, '--quiet']);
       expect(run.status, run.stderr).toBe(0);
       facts = (await inspect(out, 'report-default.png')).facts;
-      const col = (file: string, c: string) =>
+      const col = (file: string, _c: string) =>
         readFileSync(join(out, file), 'utf8')
           .trim()
           .split('\n')

@@ -86,7 +86,7 @@ export function beatProbability(d0: number, d1: number): number {
   for (let i = 0; i < 32; i++) {
     const j1 = 0.9 + (0.2 * (i + 0.5)) / 32;
     const x = (rho * j1 - 0.9) / 0.2;
-    p += x <= 0 ? 0 : x >= 1 ? 1 : x;
+    p += x <= 0 ? 0 : Math.min(x, 1);
   }
   return p / 32;
 }
@@ -141,7 +141,7 @@ function winProbability(own: number, all: Float64Array, k: number): number {
     let sum = 0;
     for (let r = 0; r < vals.length; r++) {
       const x = (1.1 - t / vals[r]!) / 0.2; // P(rival's jitter > t / d_r)
-      sum += counts[r]! * (x <= 0 ? 0 : x >= 1 ? 1 : x);
+      sum += counts[r]! * (x <= 0 ? 0 : Math.min(x, 1));
     }
     // Remove the racer itself from the rivals.
     const self = Math.min(1, Math.max(0, (1.1 - j) / 0.2));

@@ -17,7 +17,7 @@ export class LogHistogram {
   }
 
   add(v: number): void {
-    const x = v < LogHistogram.MIN ? LogHistogram.MIN : v > this.maxValue ? this.maxValue : v;
+    const x = v < LogHistogram.MIN ? LogHistogram.MIN : Math.min(v, this.maxValue);
     const b = Math.floor(Math.log(x / LogHistogram.MIN) / LogHistogram.RATIO);
     this.bins[b]!++;
     this.count++;

@@ -233,7 +233,7 @@ function logCandidates(lo: number, hi: number, mantissas: readonly number[]): nu
  */
 export function fitLogTicks(
   scale: ScaleLogarithmic<number, number>,
-  length: number,
+  _length: number,
   orient: 'x' | 'y',
   fmt: (v: number) => string = fmtLog,
 ): Tick[] {

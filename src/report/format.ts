@@ -98,7 +98,7 @@ export function textWidth(text: string, fontSize: number): number {
 /** Shortens a label to at most `max` characters with an ellipsis. */
 export function truncate(text: string, max: number): string {
   const chars = [...text];
-  return chars.length <= max ? text : chars.slice(0, Math.max(1, max - 1)).join('') + '…';
+  return chars.length <= max ? text : `${chars.slice(0, Math.max(1, max - 1)).join('')}…`;
 }
 
 /**
@@ -110,7 +110,7 @@ export function truncateMiddle(text: string, max: number): string {
   if (chars.length <= max) return text;
   const keep = Math.max(2, max - 1);
   const head = Math.ceil(keep / 2);
-  return chars.slice(0, head).join('') + '…' + chars.slice(chars.length - (keep - head)).join('');
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - (keep - head)).join('')}`;
 }
 
 /** Escapes text for HTML and XML. */

@@ -102,10 +102,9 @@ export function loadResults(dir: string): Results {
   const runs = readCsvIf(abs, 'runs.csv', files);
   if (aggregate !== null || runs !== null) {
     const runRows = runs ?? [];
-    const gridFromAgg =
-      aggregate && aggregate.length
-        ? Object.keys(aggregate[0]).slice(0, Math.max(0, Object.keys(aggregate[0]).indexOf('mechanism')))
-        : null;
+    const gridFromAgg = aggregate?.length
+      ? Object.keys(aggregate[0]).slice(0, Math.max(0, Object.keys(aggregate[0]).indexOf('mechanism')))
+      : null;
     const gridColumns = gridFromAgg ?? gridFromRuns(runRows);
     return {
       kind: 'sweep',

@@ -1,4 +1,4 @@
-import { Core, checkSelection, inputFromJson, submitBeacon, toJson, type Decision, type Selection } from './core-adapter.js';
+import { Core, checkSelection, inputFromJson, submitBeacon, toJson, type Selection } from './core-adapter.js';
 import type { RecordSection } from './record.js';
 
 /** The audit of one random selection. */

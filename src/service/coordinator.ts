@@ -465,7 +465,6 @@ export class Coordinator {
   /** One core step: its decisions, and their effects on the coordinator's books. */
   private step(draft: InputDraft, seq: number, at: number): StepRecord & { decisionObjects: Decision[] } {
     this.now = at;
-    const k = 0;
     const r = this.core.step(draft, at);
     const input = r.input;
     const refused = refusal(r.decisions) !== undefined;

@@ -88,7 +88,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     let last: { path: string; body: unknown } | undefined;
     while (sent < o.requests && !dead) {
       const mine = await call('read-operator', () => client.get(`/v1/operators/${me}`));
-      if (!mine || mine.status !== 200) return;
+      if (mine?.status !== 200) return;
       for (const w of mine.body.work as { job_id: number }[]) {
         const id = `${tag}/c${i}/${n++}`;
         const body = { id, operator: me, proof: 'cHJvb2Y=' };

@@ -22,7 +22,7 @@ export class TimerQueue {
 
   /** Schedules a timer; `now` clamps a time in the past. */
   push(at: number, now: number, jobId: number, tag: number): void {
-    const t: Timer = { at: at < now ? now : at, order: this.order++, jobId, tag };
+    const t: Timer = { at: Math.max(at, now), order: this.order++, jobId, tag };
     const h = this.heap;
     h.push(t);
     let i = h.length - 1;

@@ -9,7 +9,7 @@ import { checkPlainData, parseYamlText } from '../scenario/yaml.js';
 import type { Scenario } from '../scenario/schema.js';
 import { VERSION } from '../version.js';
 import { parsePath, setPath } from './paths.js';
-import { sweepSchema, type SweepInput } from './schema.js';
+import { sweepSchema } from './schema.js';
 import { deriveSeed } from './seed.js';
 
 /** A sweep file that cannot be used (file, field path, message). The CLI exits 2. */

@@ -7,7 +7,7 @@ export const canFinish = (q: Quote): boolean => q.finishAt <= q.job.deadline;
 export const limitUsd = (q: Quote): number => q.job.maxPrice / 1e6;
 
 /** Clamps `x` to [lo, hi]. */
-export const clamp = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x);
+export const clamp = (x: number, lo: number, hi: number): number => (x < lo ? lo : Math.min(x, hi));
 
 /** Seconds of work queued on the node ahead of this job. */
 export const backlogS = (q: Quote): number => Math.max(0, q.finishAt - q.durationS - q.now);

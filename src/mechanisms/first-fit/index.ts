@@ -1,7 +1,7 @@
 import { DenseTable } from '../dense-table.js';
 import { resolveParams } from '../resolve-params.js';
 import { FreeIndex } from '../free-index.js';
-import type { Decision, Handlers, Job, Mechanism, OperatorInfo, ProtocolState, RefusalReason, Seconds } from '../types.js';
+import type { Decision, Handlers, Job, Mechanism, OperatorInfo, ProtocolState, RefusalReason } from '../types.js';
 import { defineMechanism, fits, seenIds } from '../types.js';
 import { addNode, give, occupancy, packBook, packs, spare, take, type PackBook } from '../packing.js';
 import { firstFitDefaults, firstFitPresets, type FirstFitParams } from './params.js';

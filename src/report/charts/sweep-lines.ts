@@ -160,7 +160,7 @@ export function sweepChart(aggregate: readonly Row[], opts: SweepChartOptions = 
     return { combo, pts };
   });
 
-  const cols = panels.length >= 3 ? 3 : panels.length;
+  const cols = Math.min(panels.length, 3);
   const gapX = 16;
   const plotH = panels.length > 1 ? 150 : PLOT_H;
   const yScale = extentScale(ys, [plotH, 0]);
