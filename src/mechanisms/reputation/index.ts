@@ -123,7 +123,8 @@ function selection(p: ReputationParams) {
    * Draws the prover(s) of one attempt for `rec` among the free eligible nodes that have not tried
    * it: one draw, or a gang job's N draws (draw numbers d, d + 1, ...), each pick removed from the
    * pool before the next. All or nothing: undefined while fewer than N are free. The pool is the
-   * rank index's (O(log² N) a draw); the nodes that tried the job are taken out of it for the draw.
+   * rank index's (O(log N) to O(log² N) a draw); the nodes that tried the job are taken out of it
+   * for the draw. The caller must `take` the nodes drawn.
    */
   function draw(s: ReputationState, rec: RepJob): { nodes: number[]; draw: number } | undefined {
     const n = gangSize(rec.job);
@@ -145,8 +146,9 @@ function selection(p: ReputationParams) {
         let id = pool.pick(u, p);
         if (id === PICK_UNSURE) id = pickExact(s, pool, u);
         got.nodes.push(id);
-        pool.remove(id);
-        aside.push(id);
+        // A gang's pick leaves the pool before the next draw; every pick is taken (`take`) right after,
+        // which takes it out of every pool, so the picks are not put back.
+        if (k < n - 1) pool.remove(id);
       }
     }
     for (const id of aside) pool.putBack(id);
@@ -519,7 +521,7 @@ export function reputationSelection(params: Partial<ReputationParams> & { preset
     params: { ...p, ...(preset ? { preset } : {}) },
     init(operators: readonly OperatorInfo[]): ReputationState {
       const index = new FreeIndex(operators.length + 1);
-      const rank = new RankIndex(operators.length + 1);
+      const rank = new RankIndex(operators.length + 1, p.topShare);
       const reputation: number[] = [];
       const entity: number[] = [];
       for (const o of operators) {

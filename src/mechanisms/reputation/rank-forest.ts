@@ -103,6 +103,36 @@ export class RankForest {
     throw new RangeError(`RankForest: rank ${k} out of range`);
   }
 
+  /** The id of the k-th largest key (k = 0 is the largest); k must be below the tree's size. */
+  kthLargestId(root: number, k: number): number {
+    let t = root;
+    let rem = k;
+    while (t !== 0) {
+      const rc = this.cnt[this.right[t]!]!;
+      if (rem < rc) t = this.right[t]!;
+      else if (rem === rc) return this.key[t]!;
+      else {
+        rem -= rc + 1;
+        t = this.left[t]!;
+      }
+    }
+    throw new RangeError(`RankForest: rank ${k} out of range`);
+  }
+
+  /** How many keys are above (value, id) (the key itself need not be in the tree). */
+  countAbove(root: number, value: number, id: number): number {
+    let c = 0;
+    let t = root;
+    while (t !== 0) {
+      const v = this.val[t]!;
+      if (v > value || (v === value && this.key[t]! > id)) {
+        c += this.cnt[this.right[t]!]! + 1;
+        t = this.left[t]!;
+      } else t = this.right[t]!;
+    }
+    return c;
+  }
+
   private alloc(value: number, id: number): number {
     let n = this.spare.pop();
     if (n === undefined) {

@@ -22,10 +22,13 @@ export class RankIndex {
   private present: Uint8Array;
   private rep: Float64Array;
   /** Eligible-set key → the profiles in it (a mask) and its pool. */
-  private pools = new Map<string, { mask: Uint8Array; pool: RankedPool }>();
+  private pools = new Map<number | string, { mask: Uint8Array; pool: RankedPool }>();
   private scratch: number[] = [];
 
-  constructor(capacityHint = 64) {
+  constructor(
+    capacityHint: number,
+    private readonly topShare: number,
+  ) {
     this.cap = Math.max(16, capacityHint);
     this.nodeProfile = new Int32Array(this.cap).fill(-1);
     this.present = new Uint8Array(this.cap);
@@ -65,7 +68,8 @@ export class RankIndex {
     this.present[id] = want;
     const p = this.nodeProfile[id]!;
     for (const { mask, pool } of this.pools.values()) {
-      if (mask[p] !== 1) continue;
+      // A draw may have taken a pick out of its pool already (index.ts, `draw`).
+      if (mask[p] !== 1 || pool.has(id) === free) continue;
       if (free) pool.insert(id, this.rep[id]!);
       else pool.remove(id);
     }
@@ -88,13 +92,16 @@ export class RankIndex {
     const elig = this.scratch;
     elig.length = 0;
     for (let p = 0; p < this.profiles.length; p++) if (fits(this.profiles[p]!, request)) elig.push(p);
-    const key = elig.join(',');
+    // A bit mask names the set while it can (no string per draw); a list past 31 profiles.
+    let key: number | string = 0;
+    if (this.profiles.length <= 31) for (const p of elig) key |= 1 << p;
+    else key = elig.join(',');
     const hit = this.pools.get(key);
     if (hit) return hit.pool;
     if (this.pools.size >= MAX_POOLS) return undefined;
     const mask = new Uint8Array(this.profiles.length + 1);
     for (const p of elig) mask[p] = 1;
-    const pool = new RankedPool(this.cap);
+    const pool = new RankedPool(this.cap, this.topShare);
     for (let id = 0; id < this.size; id++) if (this.present[id] === 1 && mask[this.nodeProfile[id]!] === 1) pool.insert(id, this.rep[id]!);
     this.pools.set(key, { mask, pool });
     return pool;

@@ -72,33 +72,34 @@ describe('reputation: the ranked pool picks exactly what the sort-based rule pic
     for (let trial = 0; trial < 300; trial++) {
       const rnd = prng(1000 + trial);
       const cap = 1 + Math.floor(rnd() * 200);
-      const pool = new RankedPool(cap);
+      const pools = rules.map((rule) => new RankedPool(cap, rule.topShare));
       const tied = trial % 3 !== 0;
       const reps = new Map<number, number>();
       for (let id = 0; id < cap; id++) {
         if (rnd() < 0.6) {
           const r = repOf(rnd, tied);
           reps.set(id, r);
-          pool.insert(id, r);
+          for (const pool of pools) pool.insert(id, r);
         }
       }
       // Moves, as reputation updates and busy/free changes make them.
       for (let m = 0; m < 40; m++) {
         const id = Math.floor(rnd() * cap);
         if (reps.has(id)) {
-          pool.remove(id);
+          for (const pool of pools) pool.remove(id);
           reps.delete(id);
         }
         if (rnd() < 0.7) {
           const r = repOf(rnd, tied);
           reps.set(id, r);
-          pool.insert(id, r);
+          for (const pool of pools) pool.insert(id, r);
         }
       }
       const ids = [...reps.keys()].sort((a, b) => a - b);
       const values = ids.map((id) => reps.get(id)!);
-      expect(pool.size).toBe(ids.length);
-      for (const rule of rules) {
+      rules.forEach((rule, i) => {
+        const pool = pools[i]!;
+        expect(pool.size).toBe(ids.length);
         for (let q = 0; q < 20; q++) {
           const u = q === 0 ? rule.exploration : q === 1 ? 0 : rnd();
           const want = ids.length === 0 ? -1 : ids[pickIndex(values, u, rule)]!;
@@ -107,7 +108,7 @@ describe('reputation: the ranked pool picks exactly what the sort-based rule pic
           if (got === PICK_UNSURE && q > 1) unsure++;
           else expect(got).toBe(want);
         }
-      }
+      });
     }
     // The exact fallback is for float near-ties only: it must be rare (and u at the branch edges is exact).
     expect(unsure).toBeLessThan(picks / 1000);
@@ -115,7 +116,7 @@ describe('reputation: the ranked pool picks exactly what the sort-based rule pic
   });
 
   it('admits every prover tied at the boundary: with 8 equal provers and topShare 0.25, all 8 are drawn', () => {
-    const pool = new RankedPool(8);
+    const pool = new RankedPool(8, 0.25);
     for (let id = 0; id < 8; id++) pool.insert(id, 0.5);
     const rule: SelectionRule = { topShare: 0.25, weighting: 'uniform', exploration: 0 };
     const seen = new Set(Array.from({ length: 64 }, (_, i) => pool.pick((i + 0.5) / 64, rule)));
@@ -123,7 +124,7 @@ describe('reputation: the ranked pool picks exactly what the sort-based rule pic
   });
 
   it('says it is unsure, rather than guess, when a weighted target falls within rounding of a boundary', () => {
-    const pool = new RankedPool(16);
+    const pool = new RankedPool(16, 1);
     for (let id = 0; id < 10; id++) pool.insert(id, 0.1);
     const rule: SelectionRule = { topShare: 1, weighting: 'reputation', exploration: 0 };
     // u = 0.3 puts the target on the prefix sum of three provers, where rounding decides.
@@ -132,7 +133,7 @@ describe('reputation: the ranked pool picks exactly what the sort-based rule pic
   });
 
   it('puts back a member taken out, at the reputation it had', () => {
-    const pool = new RankedPool(4);
+    const pool = new RankedPool(4, 0.5);
     pool.insert(2, 0.9);
     pool.insert(3, 0.1);
     pool.remove(2);
