@@ -117,6 +117,33 @@ function checkParams(p: ReputationParams): void {
   if (!(p.protocolFeeBps >= 0 && p.protocolFeeBps <= 10_000)) throw new RangeError('reputation: protocolFeeBps must be 0-10000');
 }
 
+/** A weighted draw too close to call on the index's sums: `pickIndex` on the pool listed in id order. */
+function pickExact(p: ReputationParams, s: ReputationState, pool: RankedPool, u: number): number {
+  const { ids, reps, sort } = s.scratch;
+  pool.list(ids, reps);
+  return ids[pickIndex(reps, u, p, sort)]!;
+}
+
+/** The same draw by listing and sorting the eligible free nodes (past the rank index's pool limit). */
+function drawNaive(p: ReputationParams, s: ReputationState, rec: RepJob, n: number): { nodes: number[]; draw: number } | undefined {
+  const { profiles, reps, sort } = s.scratch;
+  s.index.eligibleProfiles(rec.job.request, profiles);
+  const free = s.index.listFree(profiles);
+  const pool = rec.tried.length === 0 ? free : free.filter((id) => !rec.tried.includes(id));
+  if (pool.length < n) return undefined;
+  reps.length = 0;
+  for (const id of pool) reps.push(s.reputation[id] ?? p.initialReputation);
+  const first = rec.draws;
+  const nodes: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const i = pickIndex(reps, drawUnit(rec.beaconWords, rec.job.id, rec.draws++), p, sort);
+    nodes.push(pool[i]!);
+    pool.splice(i, 1);
+    reps.splice(i, 1);
+  }
+  return { nodes, draw: first };
+}
+
 /** Selection, assignment and the queue. */
 function selection(p: ReputationParams) {
   /**
@@ -129,7 +156,7 @@ function selection(p: ReputationParams) {
   function draw(s: ReputationState, rec: RepJob): { nodes: number[]; draw: number } | undefined {
     const n = gangSize(rec.job);
     const pool = s.rank.poolFor(rec.job.request);
-    if (!pool) return drawNaive(s, rec, n);
+    if (!pool) return drawNaive(p, s, rec, n);
     const aside = s.scratch.aside;
     aside.length = 0;
     for (const id of rec.tried) {
@@ -144,7 +171,7 @@ function selection(p: ReputationParams) {
       for (let k = 0; k < n; k++) {
         const u = drawUnit(rec.beaconWords, rec.job.id, rec.draws++);
         let id = pool.pick(u, p);
-        if (id === PICK_UNSURE) id = pickExact(s, pool, u);
+        if (id === PICK_UNSURE) id = pickExact(p, s, pool, u);
         got.nodes.push(id);
         // A gang's pick leaves the pool before the next draw; every pick is taken (`take`) right after,
         // which takes it out of every pool, so the picks are not put back.
@@ -153,33 +180,6 @@ function selection(p: ReputationParams) {
     }
     for (const id of aside) pool.putBack(id);
     return got;
-  }
-
-  /** A weighted draw too close to call on the trees' sums: `pickIndex` on the pool listed in id order. */
-  function pickExact(s: ReputationState, pool: RankedPool, u: number): number {
-    const { ids, reps, sort } = s.scratch;
-    pool.list(ids, reps);
-    return ids[pickIndex(reps, u, p, sort)]!;
-  }
-
-  /** The same draw by listing and sorting the eligible free nodes (past the rank index's pool limit). */
-  function drawNaive(s: ReputationState, rec: RepJob, n: number): { nodes: number[]; draw: number } | undefined {
-    const { profiles, reps, sort } = s.scratch;
-    s.index.eligibleProfiles(rec.job.request, profiles);
-    const free = s.index.listFree(profiles);
-    const pool = rec.tried.length === 0 ? free : free.filter((id) => !rec.tried.includes(id));
-    if (pool.length < n) return undefined;
-    reps.length = 0;
-    for (const id of pool) reps.push(s.reputation[id] ?? p.initialReputation);
-    const first = rec.draws;
-    const nodes: number[] = [];
-    for (let k = 0; k < n; k++) {
-      const i = pickIndex(reps, drawUnit(rec.beaconWords, rec.job.id, rec.draws++), p, sort);
-      nodes.push(pool[i]!);
-      pool.splice(i, 1);
-      reps.splice(i, 1);
-    }
-    return { nodes, draw: first };
   }
 
   function pay(rec: RepJob): Micros {

@@ -1,12 +1,11 @@
 /**
  * A forest of order-statistics treaps over (value, id) keys, ascending by value then id, sharing one
  * pool of nodes in typed arrays. A tree is named by its root (0 is the empty tree); every operation
- * that changes a tree returns its new root. Each node keeps its subtree's count and sum of values, so
- * "how many values ≥ x", "their sum" and "the k-th largest value" are O(log n) expected.
+ * that changes a tree returns its new root. Each node keeps its subtree's count, so "how many values
+ * ≥ x", "how many keys above (value, id)" and "the k-th largest key" are O(log n) expected.
  *
  * Priorities are a fixed hash of the node's slot (deterministic, no `Math.random`): a tree's shape
- * depends only on the sequence of operations. Counts never depend on the shape; sums do, by float
- * rounding only (callers that must match a sequential sum bit for bit check a margin, `ranked-pool.ts`).
+ * depends only on the sequence of operations, and no answer depends on the shape.
  */
 export class RankForest {
   private val: Float64Array;
@@ -15,8 +14,7 @@ export class RankForest {
   private right: Int32Array;
   private prio: Int32Array;
   private cnt: Int32Array;
-  private total: Float64Array;
-  /** Next never-used slot (slot 0 is the empty tree: count 0, sum 0). */
+  /** Next never-used slot (slot 0 is the empty tree: count 0). */
   private top = 1;
   private spare: number[] = [];
   /** The two halves of the last split. */
@@ -31,7 +29,6 @@ export class RankForest {
     this.right = new Int32Array(n);
     this.prio = new Int32Array(n);
     this.cnt = new Int32Array(n);
-    this.total = new Float64Array(n);
   }
 
   /** Number of keys in the tree. */
@@ -72,19 +69,6 @@ export class RankForest {
       } else t = this.right[t]!;
     }
     return c;
-  }
-
-  /** The sum of the values ≥ x (a tree-shaped float sum: see the class note). */
-  sumAtLeast(root: number, x: number): number {
-    let s = 0;
-    let t = root;
-    while (t !== 0) {
-      if (this.val[t]! >= x) {
-        s += this.total[this.right[t]!]! + this.val[t]!;
-        t = this.left[t]!;
-      } else t = this.right[t]!;
-    }
-    return s;
   }
 
   /** The k-th largest value (k = 0 is the largest); k must be below the tree's size. */
@@ -149,7 +133,6 @@ export class RankForest {
     h = Math.imul(h, 0xc2b2ae35);
     this.prio[n] = h ^ (h >>> 16);
     this.cnt[n] = 1;
-    this.total[n] = value;
     return n;
   }
 
@@ -209,7 +192,6 @@ export class RankForest {
     const l = this.left[t]!;
     const r = this.right[t]!;
     this.cnt[t] = this.cnt[l]! + this.cnt[r]! + 1;
-    this.total[t] = this.total[l]! + this.val[t]! + this.total[r]!;
   }
 
   private grow(): void {
@@ -225,6 +207,5 @@ export class RankForest {
     this.right = g(this.right);
     this.prio = g(this.prio);
     this.cnt = g(this.cnt);
-    this.total = g(this.total);
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Decision, Input, InputDraft, OperatorInfo, Random } from '../types.js';
+import type { Decision, Input, InputDraft, OperatorInfo, Random, Resources } from '../types.js';
+import { fits } from '../types.js';
 import { testJob } from '../test-kit.js';
 import { auditReputation, reputationSelection, reputationTable, type ReputationParams, type ReputationState } from './index.js';
 import { RankForest } from './rank-forest.js';
@@ -30,7 +31,7 @@ const rules: SelectionRule[] = [
 ];
 
 describe('reputation: the order-statistics forest', () => {
-  it('counts, sums and ranks (value, id) keys as a sorted list does, through inserts and removes', () => {
+  it('counts and ranks (value, id) keys as a sorted list does, through inserts and removes', () => {
     const rnd = prng(7);
     const f = new RankForest(4);
     let root = 0;
@@ -49,12 +50,12 @@ describe('reputation: the order-statistics forest', () => {
       expect(f.size(root)).toBe(keys.length);
       const x = repOf(rnd, true);
       expect(f.countAtLeast(root, x)).toBe(desc.filter((v) => v >= x).length);
-      expect(f.sumAtLeast(root, x)).toBeCloseTo(
-        desc.filter((v) => v >= x).reduce((a, b) => a + b, 0),
-        9,
-      );
       const k = Math.floor(rnd() * keys.length);
       expect(f.kthLargest(root, k)).toBe(desc[k]);
+      // Keys in best-first order: value down, then id down (the ranked pool stores ~id to get ids up).
+      const best = [...keys].sort((p, q) => q[0] - p[0] || q[1] - p[1]);
+      expect(f.kthLargestId(root, k)).toBe(best[k]![1]);
+      expect(f.countAbove(root, best[k]![0], best[k]![1])).toBe(k);
     }
   });
 
@@ -145,25 +146,42 @@ describe('reputation: the ranked pool picks exactly what the sort-based rule pic
 
 describe('reputation: every draw of a busy market audits to the assigned prover', () => {
   const rnd: Random = { next: () => 0.5 };
-  const ops = (n: number): OperatorInfo[] =>
-    Array.from({ length: n }, (_, i) => ({
-      id: i,
-      entity: i,
-      capacity: i % 3 === 0 ? { cpus: 32, gpus: 2, memoryGb: 128 } : { cpus: 16, gpus: 1, memoryGb: 64 },
-      hardware: 'gpu',
-    }));
+  const two = (i: number) => (i % 3 === 0 ? { cpus: 32, gpus: 2, memoryGb: 128 } : { cpus: 16, gpus: 1, memoryGb: 64 });
+  // 20 profiles, so that jobs ask for 20 eligible sets: past the index's 16 pools, draws take the sort-based path.
+  const twenty = (i: number) => ({ cpus: 16, gpus: 1, memoryGb: 10 + (i % 20) });
+  const cases = [
+    {
+      preset: 'aztec-2489',
+      profiles: 'two',
+      capacity: two,
+      request: (g: () => number) => ({ cpus: 1, gpus: g() < 0.3 ? 2 : 1, memoryGb: 1 }),
+    },
+    {
+      preset: 'weighted',
+      profiles: 'two',
+      capacity: two,
+      request: (g: () => number) => ({ cpus: 1, gpus: g() < 0.3 ? 2 : 1, memoryGb: 1 }),
+    },
+    {
+      preset: 'weighted',
+      profiles: 'twenty',
+      capacity: twenty,
+      request: (g: () => number) => ({ cpus: 1, gpus: 1, memoryGb: 10 + Math.floor(g() * 20) }),
+    },
+  ] as const;
   const beaconOf = (jobId: number) => new Uint8Array(32).map((_, i) => (jobId * 31 + i * 7) & 255);
 
-  for (const preset of ['aztec-2489', 'weighted'] as const) {
-    it(`${preset}: jobs in flight, two capacity profiles, declines and failures; the eligible set excludes busy and tried provers`, () => {
+  cases.forEach(({ preset, profiles, capacity, request }, c) => {
+    it(`${preset}, ${profiles} capacity profiles: jobs in flight, declines and failures; the eligible set excludes busy and tried provers`, () => {
       const m = reputationSelection({ preset, backupProvers: 0 });
       const rule = m.params as unknown as ReputationParams;
       const n = 40;
-      const s: ReputationState = m.init(ops(n));
-      const gen = prng(preset === 'weighted' ? 5 : 6);
+      const ops: OperatorInfo[] = Array.from({ length: n }, (_, i) => ({ id: i, entity: i, capacity: capacity(i), hardware: 'gpu' }));
+      const s: ReputationState = m.init(ops);
+      const gen = prng(5 + c);
       const busy = new Map<number, number>(); // node → job
       const tried = new Map<number, number[]>();
-      const bigJob = new Set<number>();
+      const requests = new Map<number, Resources>();
       let inputId = 0;
       let audited = 0;
       const step = (draft: InputDraft, now: number): Decision[] => {
@@ -176,7 +194,7 @@ describe('reputation: every draw of a busy market audits to the assigned prover'
           if (d.type !== 'assign') continue;
           const t = tried.get(d.jobId) ?? [];
           const eligible = Array.from({ length: n }, (_, id) => id).filter(
-            (id) => !busy.has(id) && !t.includes(id) && (!bigJob.has(d.jobId) || id % 3 === 0),
+            (id) => !busy.has(id) && !t.includes(id) && fits(ops[id]!.capacity, requests.get(d.jobId)!),
           );
           expect(auditReputation(beaconOf(d.jobId), eligible, table, d.jobId, d.draw!, rule)).toBe(d.operator);
           audited++;
@@ -188,9 +206,9 @@ describe('reputation: every draw of a busy market audits to the assigned prover'
       let job = 0;
       for (let t = 0; t < 1500; t++) {
         if (busy.size < n - 2 && gen() < 0.6) {
-          const big = gen() < 0.3;
-          if (big) bigJob.add(job);
-          step({ type: 'submit', job: testJob(job++, { request: { cpus: 1, gpus: big ? 2 : 1, memoryGb: 1 }, deadline: 1e9 }) }, t);
+          const req = request(gen);
+          requests.set(job, req);
+          step({ type: 'submit', job: testJob(job++, { request: req, deadline: 1e9 }) }, t);
         } else if (busy.size > 0) {
           const nodes = [...busy.keys()];
           const node = nodes[Math.floor(gen() * nodes.length)]!;
@@ -205,5 +223,5 @@ describe('reputation: every draw of a busy market audits to the assigned prover'
       const reps = s.reputation;
       expect(new Set(reps).size).toBeGreaterThan(10);
     });
-  }
+  });
 });
