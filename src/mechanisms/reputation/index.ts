@@ -61,7 +61,11 @@ interface RepJob {
 /** The mechanism-owned state of reputation-weighted selection. */
 export interface ReputationState extends ProtocolState {
   index: FreeIndex;
-  /** The free provers ranked by reputation, for O(log² N) draws (kept in step with `index` and `reputation`). */
+  /**
+   * The free provers ranked by reputation, for O(log N) draws (kept in step with `index` and
+   * `reputation`; docs/mechanisms/reputation.md, "The selection index").
+   * @internal an index of the core, not part of the published state
+   */
   rank: RankIndex;
   /** Node id → reputation (the public table that audits read). */
   reputation: number[];
@@ -79,7 +83,7 @@ export interface ReputationState extends ProtocolState {
   lastBeaconWords: Int32Array;
   /** Time of the input being applied. */
   now: Seconds;
-  scratch: { profiles: number[]; reps: number[]; sort: number[]; ids: number[]; aside: number[] };
+  scratch: { profiles: number[]; reps: number[]; sort: number[] };
 }
 
 /** Marks a node free or busy in both indexes. */
@@ -119,8 +123,9 @@ function checkParams(p: ReputationParams): void {
 
 /** A weighted draw too close to call on the index's sums: `pickIndex` on the pool listed in id order. */
 function pickExact(p: ReputationParams, s: ReputationState, pool: RankedPool, u: number): number {
-  const { ids, reps, sort } = s.scratch;
+  const { ids, reps } = s.rank.scratch;
   pool.list(ids, reps);
+  const { sort } = s.scratch;
   return ids[pickIndex(reps, u, p, sort)]!;
 }
 
@@ -157,7 +162,7 @@ function selection(p: ReputationParams) {
     const n = gangSize(rec.job);
     const pool = s.rank.poolFor(rec.job.request);
     if (!pool) return drawNaive(p, s, rec, n);
-    const aside = s.scratch.aside;
+    const aside = s.rank.scratch.aside;
     aside.length = 0;
     for (const id of rec.tried) {
       if (pool.has(id)) {
@@ -546,7 +551,7 @@ export function reputationSelection(params: Partial<ReputationParams> & { preset
         lastBeacon: new Uint8Array(0),
         lastBeaconWords: new Int32Array(8),
         now: 0,
-        scratch: { profiles: [], reps: [], sort: [], ids: [], aside: [] },
+        scratch: { profiles: [], reps: [], sort: [] },
       };
     },
     handlers,

@@ -23,7 +23,9 @@ export class RankIndex {
   private rep: Float64Array;
   /** Eligible-set key → the profiles in it (a mask) and its pool. */
   private pools = new Map<number | string, { mask: Uint8Array; pool: RankedPool }>();
-  private scratch: number[] = [];
+  private elig: number[] = [];
+  /** Scratch lists of the mechanism's draws (index.ts): provers set aside, and a listed pool. */
+  readonly scratch = { aside: [] as number[], ids: [] as number[], reps: [] as number[] };
 
   constructor(
     capacityHint: number,
@@ -89,7 +91,7 @@ export class RankIndex {
    * use), or undefined past {@link MAX_POOLS} distinct eligible sets.
    */
   poolFor(request: Resources): RankedPool | undefined {
-    const elig = this.scratch;
+    const elig = this.elig;
     elig.length = 0;
     for (let p = 0; p < this.profiles.length; p++) if (fits(this.profiles[p]!, request)) elig.push(p);
     // A bit mask names the set while it can (no string per draw); a list past 31 profiles.
