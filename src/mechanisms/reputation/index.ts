@@ -6,6 +6,8 @@ import { resolveParams } from '../resolve-params.js';
 import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, RefusalReason, Seconds } from '../types.js';
 import { defineMechanism, gangSize, seenIds } from '../types.js';
 import { reputationDefaults, reputationPresets, type ReputationParams } from './params.js';
+import { RankIndex } from './rank-index.js';
+import { PICK_UNSURE, type RankedPool } from './ranked-pool.js';
 import { drawUnit, pickIndex, type ReputationOutcome, updateReputation } from './select.js';
 
 export { reputationDefaults, reputationPresets, type ReputationParams } from './params.js';
@@ -59,6 +61,12 @@ interface RepJob {
 /** The mechanism-owned state of reputation-weighted selection. */
 export interface ReputationState extends ProtocolState {
   index: FreeIndex;
+  /**
+   * The free provers ranked by reputation, for O(log N) draws (kept in step with `index` and
+   * `reputation`; docs/mechanisms/reputation.md, "The selection index").
+   * @internal an index of the core, not part of the published state
+   */
+  rank: RankIndex;
   /** Node id → reputation (the public table that audits read). */
   reputation: number[];
   /** Node id → owning entity. */
@@ -76,6 +84,18 @@ export interface ReputationState extends ProtocolState {
   /** Time of the input being applied. */
   now: Seconds;
   scratch: { profiles: number[]; reps: number[]; sort: number[] };
+}
+
+/** Marks a node free or busy in both indexes. */
+function setFree(s: ReputationState, node: number, free: boolean): void {
+  s.index.setFree(node, free);
+  s.rank.setFree(node, free);
+}
+
+/** Sets a node's reputation (the public table and the rank index). */
+function setReputation(s: ReputationState, node: number, r: number): void {
+  s.reputation[node] = r;
+  s.rank.setReputation(node, r);
 }
 
 /** Equal bytes? */
@@ -101,31 +121,70 @@ function checkParams(p: ReputationParams): void {
   if (!(p.protocolFeeBps >= 0 && p.protocolFeeBps <= 10_000)) throw new RangeError('reputation: protocolFeeBps must be 0-10000');
 }
 
+/** A weighted draw too close to call on the index's sums: `pickIndex` on the pool listed in id order. */
+function pickExact(p: ReputationParams, s: ReputationState, pool: RankedPool, u: number): number {
+  const { ids, reps } = s.rank.scratch;
+  pool.list(ids, reps);
+  const { sort } = s.scratch;
+  return ids[pickIndex(reps, u, p, sort)]!;
+}
+
+/** The same draw by listing and sorting the eligible free nodes (past the rank index's pool limit). */
+function drawNaive(p: ReputationParams, s: ReputationState, rec: RepJob, n: number): { nodes: number[]; draw: number } | undefined {
+  const { profiles, reps, sort } = s.scratch;
+  s.index.eligibleProfiles(rec.job.request, profiles);
+  const free = s.index.listFree(profiles);
+  const pool = rec.tried.length === 0 ? free : free.filter((id) => !rec.tried.includes(id));
+  if (pool.length < n) return undefined;
+  reps.length = 0;
+  for (const id of pool) reps.push(s.reputation[id] ?? p.initialReputation);
+  const first = rec.draws;
+  const nodes: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const i = pickIndex(reps, drawUnit(rec.beaconWords, rec.job.id, rec.draws++), p, sort);
+    nodes.push(pool[i]!);
+    pool.splice(i, 1);
+    reps.splice(i, 1);
+  }
+  return { nodes, draw: first };
+}
+
 /** Selection, assignment and the queue. */
 function selection(p: ReputationParams) {
   /**
    * Draws the prover(s) of one attempt for `rec` among the free eligible nodes that have not tried
    * it: one draw, or a gang job's N draws (draw numbers d, d + 1, ...), each pick removed from the
-   * pool before the next. All or nothing: undefined while fewer than N are free.
+   * pool before the next. All or nothing: undefined while fewer than N are free. The pool is the
+   * rank index's (O(log N) to O(log² N) a draw); the nodes that tried the job are taken out of it
+   * for the draw. The caller must `take` the nodes drawn.
    */
   function draw(s: ReputationState, rec: RepJob): { nodes: number[]; draw: number } | undefined {
     const n = gangSize(rec.job);
-    const { profiles, reps, sort } = s.scratch;
-    s.index.eligibleProfiles(rec.job.request, profiles);
-    const free = s.index.listFree(profiles);
-    const pool = rec.tried.length === 0 ? free : free.filter((id) => !rec.tried.includes(id));
-    if (pool.length < n) return undefined;
-    reps.length = 0;
-    for (const id of pool) reps.push(s.reputation[id] ?? p.initialReputation);
-    const first = rec.draws;
-    const nodes: number[] = [];
-    for (let k = 0; k < n; k++) {
-      const i = pickIndex(reps, drawUnit(rec.beaconWords, rec.job.id, rec.draws++), p, sort);
-      nodes.push(pool[i]!);
-      pool.splice(i, 1);
-      reps.splice(i, 1);
+    const pool = s.rank.poolFor(rec.job.request);
+    if (!pool) return drawNaive(p, s, rec, n);
+    const aside = s.rank.scratch.aside;
+    aside.length = 0;
+    for (const id of rec.tried) {
+      if (pool.has(id)) {
+        pool.remove(id);
+        aside.push(id);
+      }
     }
-    return { nodes, draw: first };
+    let got: { nodes: number[]; draw: number } | undefined;
+    if (pool.size >= n) {
+      got = { nodes: [], draw: rec.draws };
+      for (let k = 0; k < n; k++) {
+        const u = drawUnit(rec.beaconWords, rec.job.id, rec.draws++);
+        let id = pool.pick(u, p);
+        if (id === PICK_UNSURE) id = pickExact(p, s, pool, u);
+        got.nodes.push(id);
+        // A gang's pick leaves the pool before the next draw; every pick is taken (`take`) right after,
+        // which takes it out of every pool, so the picks are not put back.
+        if (k < n - 1) pool.remove(id);
+      }
+    }
+    for (const id of aside) pool.putBack(id);
+    return got;
   }
 
   function pay(rec: RepJob): Micros {
@@ -135,7 +194,7 @@ function selection(p: ReputationParams) {
   /** Marks an attempt's nodes busy on `rec`; returns its lead. */
   function take(s: ReputationState, rec: RepJob, nodes: number[]): number {
     for (const node of nodes) {
-      s.index.setFree(node, false);
+      setFree(s, node, false);
       s.nodeJob[node] = rec;
       rec.tried.push(node);
     }
@@ -234,14 +293,14 @@ function outcomes(p: ReputationParams, sel: ReturnType<typeof selection>) {
 
   /** Scores an attempt's outcome: a gang's proof is one outcome, so every member gets its score. */
   function score(s: ReputationState, rec: RepJob, lead: number, o: ReputationOutcome): void {
-    for (const node of crewOf(rec, lead)) s.reputation[node] = updateReputation(s.reputation[node] ?? p.initialReputation, o, p);
+    for (const node of crewOf(rec, lead)) setReputation(s, node, updateReputation(s.reputation[node] ?? p.initialReputation, o, p));
   }
 
   /** The attempt's nodes stop working on the job and are free for new work (if still in the network). */
   function release(s: ReputationState, rec: RepJob, lead: number): void {
     for (const node of crewOf(rec, lead)) {
       s.nodeJob[node] = undefined;
-      if (s.index.has(node)) s.index.setFree(node, true);
+      if (s.index.has(node)) setFree(s, node, true);
     }
     rec.crews?.delete(lead);
   }
@@ -308,7 +367,7 @@ function outcomes(p: ReputationParams, sel: ReturnType<typeof selection>) {
 
   function decline(s: ReputationState, rec: RepJob, node: number, out: Decision[]): void {
     // A gang's decline is fed by its lead (docs/gang.md): the lead is the one the protocol hears from.
-    s.reputation[node] = updateReputation(s.reputation[node] ?? p.initialReputation, 'decline', p);
+    setReputation(s, node, updateReputation(s.reputation[node] ?? p.initialReputation, 'decline', p));
     release(s, rec, node);
     if (rec.primary === node) {
       rec.primary = -1;
@@ -442,21 +501,23 @@ export function reputationSelection(params: Partial<ReputationParams> & { preset
     available: (s, input, now, _r, out) => {
       s.now = now;
       if (s.nodeJob[input.operator] !== undefined || !s.index.has(input.operator)) return;
-      s.index.setFree(input.operator, true);
+      setFree(s, input.operator, true);
       sel.drain(s, out);
     },
     join: (s, input, now, _r, out) => {
       s.now = now;
       const o = input.operator;
       s.index.add(o.id, o.capacity);
-      s.index.setFree(o.id, true);
       s.entity[o.id] = o.entity;
       if (s.reputation[o.id] === undefined) s.reputation[o.id] = p.initialReputation;
+      s.rank.add(o.id, o.capacity, s.reputation[o.id]!);
+      setFree(s, o.id, true);
       sel.drain(s, out);
     },
     leave: (s, input) => {
       // Work in progress finishes (its deliver or fail still counts); the node takes no new job.
       s.index.remove(input.operator);
+      s.rank.remove(input.operator);
     },
   };
 
@@ -465,17 +526,21 @@ export function reputationSelection(params: Partial<ReputationParams> & { preset
     params: { ...p, ...(preset ? { preset } : {}) },
     init(operators: readonly OperatorInfo[]): ReputationState {
       const index = new FreeIndex(operators.length + 1);
+      const rank = new RankIndex(operators.length + 1, p.topShare);
       const reputation: number[] = [];
       const entity: number[] = [];
       for (const o of operators) {
         index.add(o.id, o.capacity);
         index.setFree(o.id, true);
         reputation[o.id] = p.initialReputation;
+        rank.add(o.id, o.capacity, p.initialReputation);
+        rank.setFree(o.id, true);
         entity[o.id] = o.entity;
       }
       return {
         seen: seenIds(),
         index,
+        rank,
         reputation,
         entity,
         delivered: [],
