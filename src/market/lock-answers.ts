@@ -23,8 +23,6 @@ interface Candidate {
   readonly tie: number;
   readonly node: number;
   readonly cls: number;
-  /** A class's members may lock if free since this time (the solicitation: only free nodes answer one). */
-  readonly since: number;
   tries: number;
 }
 
@@ -36,6 +34,8 @@ interface LockBook {
   reward: number;
   ramp: LockSolicit['ramp'];
   delay: number;
+  /** Nodes the job's last solicitation to all reached (a learner's `bidders` when it is re-offered alone). */
+  reach: number;
   cands: Candidate[];
   handle: number;
   armedAt: number;
@@ -56,8 +56,6 @@ interface LockClass {
 /** What the shell's responder needs of the lock answers. */
 export interface LockAnswers {
   respond(d: LockSolicit, job: Job): void;
-  /** Every node is in a lock class: a re-offer to one node (`to`) is answered by that node alone. */
-  readonly targeted: boolean;
 }
 
 /**
@@ -66,11 +64,13 @@ export interface LockAnswers {
  * in order and schedules one lock attempt at a time, the next only when that one did not take (the
  * node is busy by then, its entity cannot post the collateral, or the mechanism refused it).
  *
- * When every node is in a lock class (pure strategies), a job costs O(classes) answers: one per
- * class at submission, where a class's turn locks any member free at that moment; a re-offer to a
- * node that became free is answered by that node alone. Otherwise (learners, random draws) every
- * free node answers each solicitation, as before: a re-offer to one node is answered by all free
- * nodes, since their answers may have changed.
+ * Both paths follow one rule, so they give the same distribution (test/lock-paths.test.ts): a
+ * solicitation to all (at submission, and reverse Dutch's re-offers) is answered by every eligible
+ * free node, one addressed to a node (`to`) by that node alone, and a would-be locker locks at its
+ * time if it is free then with no lock in flight. When every node is in a lock class (pure
+ * strategies), a solicitation costs O(classes) answers, and a class's turn locks any member free at
+ * that moment (a free member's answer is the class's); otherwise (learners, random draws) every
+ * free node answers for itself.
  */
 export function createLockAnswers(ctx: MarketContext): LockAnswers {
   const { sim, nodes, entities, metrics } = ctx;
@@ -81,18 +81,24 @@ export function createLockAnswers(ctx: MarketContext): LockAnswers {
 
   sim.on(LOCK_TRY, (jobId) => fire(jobId));
 
-  /** Can node `i` lock now (exact path: as the old delayed-input check)? */
+  /**
+   * A node whose lock is on its way to the chain holds its capacity until it lands: the broker's
+   * committer takes a `max_concurrent_proofs` slot when it dispatches an order to its locker and
+   * frees it only if the lock fails (boundless-xyz/boundless@3835bc4
+   * crates/broker/src/order_committer/service.rs:15-30, :236). Until then it sends no other lock.
+   */
+  const inFlightUntil = new Float64Array(nodes.length).fill(-Infinity);
+  /**
+   * Can node `i` lock now? One rule for both paths: it is active and free, with no lock in flight.
+   * Its answer stands while the job is open, as a broker's priced order stays pending until it has
+   * capacity (the committer dispatches pending orders as slots free, service.rs:28-30). A
+   * capacity-blind node (`overcommits`) locks whatever its queue holds, as before.
+   */
   const canLock = (i: number): boolean => {
     const n = nodes[i]!;
-    return n.active && !n.ejected && (n.outstanding === 0 || entities[n.info.entity]!.strategy.overcommits === true);
-  };
-  /**
-   * A class member free now and since `since` (when the class answered: a node busy then did not
-   * answer, as in the exact path). Free, its quote is the class's.
-   */
-  const freeSince = (i: number, since: number): boolean => {
-    const n = nodes[i]!;
-    return n.active && !n.ejected && n.outstanding === 0 && n.freeAt <= since;
+    if (!n.active || n.ejected) return false;
+    if (ctx.ownerOf[i]!.strategy.overcommits === true) return true;
+    return n.outstanding === 0 && inFlightUntil[i]! < sim.now;
   };
   const locked = (jobId: number): boolean => {
     const rec = ctx.jobs.get(jobId);
@@ -121,6 +127,7 @@ export function createLockAnswers(ctx: MarketContext): LockAnswers {
         reward: 0,
         ramp: undefined,
         delay: 0,
+        reach: 0,
         cands: [],
         handle: -1,
         armedAt: Infinity,
@@ -170,13 +177,13 @@ export function createLockAnswers(ctx: MarketContext): LockAnswers {
   const tieOf = (jobId: number, node: number): number => hashUniform(seed ^ 0x10c4, jobId, node, 1);
 
   /** The exact answer of node `id`: its strategy's lock price, and when the ramp reaches it. */
-  function exactCandidate(b: LockBook, lockJob: Job, id: number, bidders: number): Candidate | undefined {
+  function exactCandidate(b: LockBook, lockJob: Job, id: number, bidders: number | undefined): Candidate | undefined {
     const n = nodes[id]!;
     const e = entities[n.info.entity]!;
     const p = e.strategy.lockPrice(ctx.quote(n, lockJob, bidders), e.view, ctx.agentRng[e.id]!.next());
     if (p === null) return undefined;
     const t = lockTime(b, Math.round(p * 1e6));
-    return t < 0 ? undefined : { t, tie: tieOf(lockJob.id, id), node: id, cls: -1, since: sim.now, tries: 0 };
+    return t < 0 ? undefined : { t, tie: tieOf(lockJob.id, id), node: id, cls: -1, tries: 0 };
   }
 
   /**
@@ -192,7 +199,7 @@ export function createLockAnswers(ctx: MarketContext): LockAnswers {
     const t = lockTime(b, Math.round(p * 1e6));
     if (t < 0) return undefined;
     const u = hashUniform(seed ^ 0x10c4, lockJob.id, nodes.length + k, 1);
-    return { t, tie: 1 - (1 - u) ** (1 / c.nodes.length), node: -1, cls: k, since: sim.now, tries: 0 };
+    return { t, tie: 1 - (1 - u) ** (1 / c.nodes.length), node: -1, cls: k, tries: 0 };
   }
 
   /** Every eligible node answers (as a class where all can); the earliest few are kept. */
@@ -209,6 +216,7 @@ export function createLockAnswers(ctx: MarketContext): LockAnswers {
       // A gang job: only entity leads that can field N nodes may lock (docs/gang.md).
       const all = candidatesOf(ctx, job, d.exclude);
       const list = job.gang === undefined ? all : gangCandidates(all, job, ctx.nodes, ctx.entities, true);
+      b.reach = list.length;
       // The earliest LOCK_CANDIDATES of this solicitation, merged into the job's (a node once).
       const best: Candidate[] = [];
       for (const id of list) {
@@ -233,17 +241,30 @@ export function createLockAnswers(ctx: MarketContext): LockAnswers {
     if (b.cands.length > 0) arm(b, b.cands[0]!.t);
   }
 
-  /** Node `x` became free and is offered the job alone (all nodes in classes: the others answered before). */
+  /**
+   * Node `x` became free and is offered the job alone (`solicit.to`): it answers, and no other node
+   * (on both paths: the others answered when the job was offered to them). A pure strategy reads
+   * no random draw; a learner takes one, and its newer answer replaces its older if it locks sooner.
+   * The solicitation's reach is not one node: the job was offered to all before, and a learner's
+   * `bidders` is that solicitation's reach.
+   */
   function respondOne(d: LockSolicit, job: Job, x: number): void {
     if (!eligible(ctx, x, job, d.exclude, true)) return;
     const b = bookOf(d);
-    if (b.cands.some((c) => c.node === x)) return;
-    const e = entities[nodes[x]!.info.entity]!;
-    // A pure strategy reads no random draw: none is taken (as for a class).
-    const p = e.strategy.lockPrice(ctx.quote(nodes[x]!, lockJobOf(d.until, job)), e.view, 0);
-    const t = p === null ? -1 : lockTime(b, Math.round(p * 1e6));
-    if (t < 0) return;
-    insert(b, { t, tie: tieOf(job.id, x), node: x, cls: -1, since: sim.now, tries: 0 });
+    const lockJob = lockJobOf(d.until, job);
+    let c: Candidate | undefined;
+    if (classOf[x]! >= 0) {
+      if (b.cands.some((o) => o.node === x)) return;
+      const e = ctx.ownerOf[x]!;
+      const p = e.strategy.lockPrice(ctx.quote(nodes[x]!, lockJob), e.view, 0);
+      const t = p === null ? -1 : lockTime(b, Math.round(p * 1e6));
+      if (t >= 0) c = { t, tie: tieOf(job.id, x), node: x, cls: -1, tries: 0 };
+    } else c = exactCandidate(b, lockJob, x, b.reach > 0 ? b.reach : undefined);
+    if (!c) return;
+    const i = b.cands.findIndex((o) => o.node === x);
+    if (i >= 0 && !before(c, b.cands[i]!)) return;
+    if (i >= 0) b.cands.splice(i, 1);
+    insert(b, c);
     if (b.cands.length > 4 * LOCK_CANDIDATES) b.cands.length = 4 * LOCK_CANDIDATES;
     arm(b, b.cands[0]!.t);
   }
@@ -267,6 +288,7 @@ export function createLockAnswers(ctx: MarketContext): LockAnswers {
     if (b.delay <= 0) return false;
     // With a reaction delay the lock lands later: whether it took is known only then.
     b.sentAt = sim.now;
+    inFlightUntil[op] = sim.now + b.delay;
     arm(b, sim.now + b.delay);
     return true;
   }
@@ -276,12 +298,12 @@ export function createLockAnswers(ctx: MarketContext): LockAnswers {
     const ms = classes[c.cls]!.nodes;
     for (let k = 0; k < CLASS_DRAWS; k++) {
       const id = ms[Math.floor(hashUniform(seed ^ 0x1c5, jobId, c.tries * CLASS_DRAWS + k, 3) * ms.length)]!;
-      if (freeSince(id, c.since)) return id;
+      if (canLock(id)) return id;
     }
     const first = Math.floor(hashUniform(seed ^ 0x1c5, jobId, c.tries, 4) * ms.length);
     for (let k = 0; k < ms.length; k++) {
       const id = ms[(first + k) % ms.length]!;
-      if (freeSince(id, c.since)) return id;
+      if (canLock(id)) return id;
     }
     return -1;
   }
@@ -330,9 +352,8 @@ export function createLockAnswers(ctx: MarketContext): LockAnswers {
   }
 
   return {
-    targeted: allPure,
     respond(d, job) {
-      if (d.to !== undefined && allPure && job.gang === undefined) respondOne(d, job, d.to);
+      if (d.to !== undefined && job.gang === undefined) respondOne(d, job, d.to);
       else respondAll(d, job);
     },
   };
