@@ -47,7 +47,7 @@ export function createLockAttempts(room: LockRoom): LockAttempts {
   /**
    * Can node `i` lock now? One rule for both paths: it is active and free, with no lock in flight.
    * Its answer stands while the job is open, as a broker's priced order stays pending until it has
-   * capacity (the committer dispatches pending orders as slots free, service.rs:28-30). A
+   * capacity (at capacity the committer defers its pending orders, service.rs:236). A
    * capacity-blind node (`overcommits`) locks whatever its queue holds, as before.
    */
   const canLock = (i: number): boolean => {
