@@ -230,8 +230,13 @@ function auctionOffers(p: ReverseDutchParams) {
     }
   }
 
-  /** Offers the lock to every eligible node (`to` < 0, at submission) or to the one node that just became free. */
-  function solicitLock(rec: RdJob, to: number, now: Seconds, out: Decision[]): void {
+  /**
+   * Offers the lock to every eligible node, at submission and on a re-offer. A re-offer is not
+   * addressed to the node that became free alone: on chain every prover sees every open request,
+   * and a free prover that has not locked yet may take it now too (docs/mechanisms/reverse-dutch.md,
+   * rule 3). The shell answers it in O(lock classes) when every node is in a class.
+   */
+  function solicitLock(rec: RdJob, now: Seconds, out: Decision[]): void {
     const o = rec.offer;
     // With a zero-length ramp the price jumps to maxPrice one second after rampUpStart.
     const start = o.rampUpPeriod === 0 ? o.rampUpStart + 1 : o.rampUpStart;
@@ -244,7 +249,6 @@ function auctionOffers(p: ReverseDutchParams) {
       until: rec.lockDl - p.lockDelay,
       exclude: [],
       ramp: { start, end: o.rampUpStart + o.rampUpPeriod, from: o.minPrice, to: o.maxPrice },
-      ...(to >= 0 ? { to } : {}),
       ...(p.lockDelay > 0 ? { delay: p.lockDelay } : {}),
     });
   }
@@ -264,12 +268,13 @@ function auctionOffers(p: ReverseDutchParams) {
   }
 
   /**
-   * An open job is re-offered to the node that became free only: the other free nodes were offered
-   * it before and answered (O(1) per offer, not O(N)).
+   * An open race is re-announced to the node that became free only: the other free nodes were asked
+   * before and decided (a prover commits a free slot to one order, it does not re-decide because
+   * another node became free). An unlocked job is offered again to every eligible node.
    */
   function reoffer(s: ReverseDutchState, rec: RdJob, to: number, now: Seconds, out: Decision[]): void {
     if (rec.race !== NO_RACE) solicitRace(rec, to, now, out);
-    else if (rec.locker < 0) solicitLock(rec, to, now, out);
+    else if (rec.locker < 0) solicitLock(rec, now, out);
   }
 
   /** Offers up to `resolicit` open jobs again to node `to`, round-robin (a node that was busy may take them now). */
@@ -540,7 +545,7 @@ function auctionEnds(p: ReverseDutchParams, prior: ReturnType<typeof auctionOffe
     const rampEnd = offer.rampUpStart + offer.rampUpPeriod;
     if (p.directFulfil && rampEnd + 1 <= rec.lockDl) out.push({ type: 'timer', jobId: id, at: rampEnd + 1, tag: TAG_DIRECT });
     track(s, rec);
-    solicitLock(rec, -1, now, out);
+    solicitLock(rec, now, out);
   }
   return { onLockExpired, onExpired, onDirect, onSubmit };
 }

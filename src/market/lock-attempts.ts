@@ -1,0 +1,166 @@
+import { hashUniform } from '../mechanisms/beacon.js';
+import type { Job } from '../mechanisms/types.js';
+import type { Candidate, LockBook } from './lock-book.js';
+import type { LockClass } from './lock-classes.js';
+import { LOCK_TRY, type MarketContext } from './context.js';
+
+/** Members of one lock class tried per job before the class is given up (collateral, refusals). */
+const CLASS_TRIES = 8;
+/** Random draws of a free class member before a scan (a draw is exactly uniform over the free members). */
+const CLASS_DRAWS = 8;
+
+/** What the answers and the attempts of reverse-Dutch locks share during one run. */
+export interface LockRoom {
+  readonly ctx: MarketContext;
+  /** Each open job's would-be lockers. */
+  readonly books: Map<number, LockBook>;
+  readonly classes: readonly LockClass[];
+  /** Node id → its lock class, -1: none (the exact path). */
+  readonly classOf: readonly number[];
+  readonly seed: number;
+}
+
+/** The attempts' side: the one kernel event per job, and what the answers need of it. */
+export interface LockAttempts {
+  /** Schedules the book's next attempt at `at` (an earlier one replaces a later). */
+  arm(b: LockBook, at: number): void;
+  /** Forgets the books of jobs that ended or were locked. */
+  sweep(): void;
+}
+
+/**
+ * The lock attempts of reverse-Dutch would-be lockers: one attempt at a time per job, at its
+ * earliest would-be locker, the next only when that one did not take (its node is busy by then,
+ * its entity cannot post the collateral, or the mechanism refused it). With a reaction delay the
+ * next waits until the lock has landed.
+ */
+export function createLockAttempts(room: LockRoom): LockAttempts {
+  const { ctx, books, classes, seed } = room;
+  const { sim, nodes, metrics } = ctx;
+  /**
+   * A node whose lock is on its way to the chain holds its capacity until it lands: the broker's
+   * committer takes a `max_concurrent_proofs` slot when it dispatches an order to its locker and
+   * frees it only if the lock fails (boundless-xyz/boundless@3835bc4
+   * crates/broker/src/order_committer/service.rs:15-30, :236). Until then it sends no other lock.
+   */
+  const inFlightUntil = new Float64Array(nodes.length).fill(-Infinity);
+  /**
+   * Can node `i` lock now? One rule for both paths: it is active and free, with no lock in flight.
+   * Its answer stands while the job is open, as a broker's priced order stays pending until it has
+   * capacity (at capacity the committer defers its pending orders, service.rs:236). A
+   * capacity-blind node (`overcommits`) locks whatever its queue holds, as before.
+   */
+  const canLock = (i: number): boolean => {
+    const n = nodes[i]!;
+    if (!n.active || n.ejected) return false;
+    if (ctx.ownerOf[i]!.strategy.overcommits === true) return true;
+    return n.outstanding === 0 && inFlightUntil[i]! < sim.now;
+  };
+  const locked = (jobId: number): boolean => {
+    const rec = ctx.jobs.get(jobId);
+    return !rec || (rec.locker ?? -1) >= 0;
+  };
+
+  function sweep(): void {
+    for (const [id, b] of books) {
+      if (!locked(id)) continue;
+      if (b.handle >= 0) sim.cancel(b.handle);
+      books.delete(id);
+    }
+  }
+
+  function arm(b: LockBook, at: number): void {
+    if (at < sim.now) at = sim.now;
+    if (b.handle >= 0) {
+      if (b.armedAt <= at) return;
+      sim.cancel(b.handle);
+    }
+    b.armedAt = at;
+    b.handle = sim.at(at, LOCK_TRY, b.jobId, 0);
+  }
+
+  /** Sends node `op`'s lock; true when it took or is in flight (then the book waits for it to land). */
+  function send(b: LockBook, job: Job, op: number): boolean {
+    // Capital bounds collateral: a lock the entity cannot cover is not sent (see collateral-limits.ts),
+    // unless the mechanism applies the contract's own rule (`collateralBalance`).
+    if (ctx.collateralFor && !ctx.collateralChecked && !ctx.canPost(nodes[op]!.info.entity, ctx.collateralFor(job, 0))) {
+      metrics.refusedForCollateral++;
+      return false;
+    }
+    ctx.feed({ type: 'lock', jobId: b.jobId, operator: op });
+    if (locked(b.jobId)) {
+      if (b.handle >= 0) sim.cancel(b.handle);
+      b.handle = -1;
+      b.armedAt = Infinity;
+      afterLock(b);
+      return true;
+    }
+    if (b.delay <= 0) return false;
+    // With a reaction delay the lock lands later: whether it took is known only then.
+    b.sentAt = sim.now;
+    inFlightUntil[op] = sim.now + b.delay;
+    arm(b, sim.now + b.delay);
+    return true;
+  }
+
+  /** A member of class `c` that can lock now: uniform draws first, then a scan from a random place. */
+  function member(c: Candidate, jobId: number): number {
+    const ms = classes[c.cls]!.nodes;
+    for (let k = 0; k < CLASS_DRAWS; k++) {
+      const id = ms[Math.floor(hashUniform(seed ^ 0x1c5, jobId, c.tries * CLASS_DRAWS + k, 3) * ms.length)]!;
+      if (canLock(id)) return id;
+    }
+    const first = Math.floor(hashUniform(seed ^ 0x1c5, jobId, c.tries, 4) * ms.length);
+    for (let k = 0; k < ms.length; k++) {
+      const id = ms[(first + k) % ms.length]!;
+      if (canLock(id)) return id;
+    }
+    return -1;
+  }
+
+  /**
+   * The job is locked. Learners hear which jobs they tried for (`observe`): the would-be lockers
+   * whose turn comes while the job is still open, and who are free then, are told they offered, as
+   * when their lock reached the mechanism and was refused (`taken`). Without learners the book goes.
+   */
+  function afterLock(b: LockBook): void {
+    const cs = b.cands;
+    const now = sim.now;
+    const open = ctx.jobs.has(b.jobId);
+    while (open && cs.length > 0 && cs[0]!.t <= now) {
+      const c = cs.shift()!;
+      if (c.cls < 0 && canLock(c.node) && c.t <= b.until) ctx.feedback.offered(b.jobId, nodes[c.node]!.info.entity);
+    }
+    const next = cs.findIndex((c) => c.cls < 0 && c.t <= b.until);
+    if (!open || !ctx.feedback.enabled || next < 0) {
+      books.delete(b.jobId);
+      return;
+    }
+    cs.splice(0, next);
+    arm(b, cs[0]!.t);
+  }
+
+  /** Tries the would-be lockers whose time has come, in order, until one lock takes or is in flight. */
+  function fire(jobId: number): void {
+    const b = books.get(jobId);
+    if (!b) return;
+    b.handle = -1;
+    b.armedAt = Infinity;
+    const rec = ctx.jobs.get(jobId);
+    const now = sim.now;
+    if (rec && b.sentAt + b.delay > now) return arm(b, b.sentAt + b.delay);
+    if (!rec || (rec.locker ?? -1) >= 0) return afterLock(b);
+    const cs = b.cands;
+    while (cs.length > 0 && cs[0]!.t <= now && now <= b.until) {
+      const c = cs[0]!;
+      const op = c.cls >= 0 ? member(c, jobId) : canLock(c.node) ? c.node : -1;
+      if (c.cls < 0 || op < 0 || ++c.tries >= CLASS_TRIES) cs.shift();
+      if (op >= 0 && send(b, rec.job, op)) return;
+    }
+    if (now > b.until) cs.length = 0;
+    if (cs.length > 0) arm(b, cs[0]!.t);
+  }
+
+  sim.on(LOCK_TRY, (jobId) => fire(jobId));
+  return { arm, sweep };
+}
