@@ -4,6 +4,7 @@ import type { Decision, Input, InputDraft, Job, OperatorInfo, Random } from '../
 import { toMicros } from '../types.js';
 import { BATCH_TAG_CLEAR, batchAuction, mcafee, type BatchAuctionParams, type Order } from './index.js';
 import { testJob } from '../test-kit.js';
+import { lowest } from './mcafee.js';
 
 const rnd: Random = { next: () => 0.5 };
 const ops = (n: number, gpus = 1): OperatorInfo[] =>
@@ -70,6 +71,30 @@ describe('batch auction: McAfee trade reduction', () => {
         expect(r.buyers.length).toBeGreaterThanOrEqual(k - 1);
       }),
       { numRuns: 500, seed: 13 },
+    );
+  });
+
+  it('clears many more asks than bids exactly as a full sort would: the lowest |bids| + 1 asks decide (property)', () => {
+    // Few price levels, so ties (broken by id) are common; up to 60 asks against up to 5 bids.
+    const prices = (max: number) => fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: max });
+    fc.assert(
+      fc.property(prices(5), prices(60), fc.integer({ min: 0, max: 70 }), (bv, sv, m) => {
+        const asks: Order[] = sv.map((price, i) => ({ id: (i * 37) % 61, price }));
+        const sorted = [...asks].sort((x, y) => x.price - y.price || x.id - y.id);
+        expect(lowest(asks, m)).toEqual(sorted.slice(0, m));
+        const bids: Order[] = bv.map((price, id) => ({ id, price }));
+        const full = (() => {
+          // The rule on the fully sorted lists (the definition, before the selection).
+          const b = [...bids].sort((x, y) => y.price - x.price || x.id - y.id);
+          let k = 0;
+          while (k < b.length && k < sorted.length && b[k]!.price >= sorted[k]!.price) k++;
+          return k;
+        })();
+        const r = mcafee(bids, asks);
+        expect(r.buyers.length === full || r.buyers.length === full - 1 || full === 0).toBe(true);
+        expect(r.sellers).toEqual(sorted.slice(0, r.sellers.length).map((o) => o.id));
+      }),
+      { numRuns: 1000, seed: 29 },
     );
   });
 

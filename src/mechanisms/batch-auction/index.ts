@@ -39,6 +39,8 @@ export interface BatchAuctionState extends ProtocolState {
   asked: boolean[];
   /** Per node: its owning entity (an offer for a gang job covers N nodes of one entity). */
   entity: number[];
+  /** Per node: how many open jobs it proves (as the lead): a node that holds one is not freed by `available`. */
+  holding: number[];
   /** Time of the next clearing, -1: none scheduled. */
   clearAt: number;
 }
@@ -117,6 +119,7 @@ export function batchAuction(params: Partial<BatchAuctionParams> & { preset?: st
       const rec = s.jobs.get(input.jobId);
       if (!rec) return 'unknown-job';
       if (rec.node !== input.operator) return 'not-assigned';
+      s.holding[rec.node]!--;
       rec.node = -1;
       rec.failures++;
       freeNode(s, input.operator, now, out);
@@ -131,7 +134,7 @@ export function batchAuction(params: Partial<BatchAuctionParams> & { preset?: st
     available: (s, input, now, _r, out) => {
       const op = input.operator;
       if (s.capacity[op] === undefined || !s.active[op]) return;
-      for (const rec of s.jobs.values()) if (rec.node === op) return; // still holds a job
+      if (s.holding[op]! > 0) return; // still holds a job
       freeNode(s, op, now, out);
     },
     join: (s, input, now, _r, out) => register(s, input.operator, now, out),
@@ -169,6 +172,7 @@ export function batchAuction(params: Partial<BatchAuctionParams> & { preset?: st
         askUntil: [],
         asked: [],
         entity: [],
+        holding: [],
         clearAt: -1,
       };
       for (const o of operators) register(s, o, now, out);
@@ -197,7 +201,7 @@ function batchAuctionRules(p: BatchAuctionParams) {
     out: Decision[],
   ): void {
     rec.done = true;
-    s.jobs.delete(rec.job.id);
+    if (s.jobs.delete(rec.job.id) && rec.node >= 0) s.holding[rec.node]!--;
     out.push({ type: 'done', jobId: rec.job.id, outcome, operator: op });
     out.push({ type: 'close', jobId: rec.job.id });
   }
@@ -210,6 +214,8 @@ function batchAuctionRules(p: BatchAuctionParams) {
     s.askUntil[o.id] = -1;
     s.asked[o.id] = false;
     s.entity[o.id] = o.entity;
+    // A node that joins again may still be proving a job it won before it left.
+    s.holding[o.id] ??= 0;
     requestAsk(s, o.id, now, out);
   }
 
@@ -262,6 +268,7 @@ function batchAuctionRules(p: BatchAuctionParams) {
         const buyerPay = Math.min(rec.job.maxPrice, Math.floor(c.buyerPrice * rec.job.mcycles));
         const sellerPay = Math.min(buyerPay, Math.floor(c.sellerPrice * rec.job.mcycles));
         rec.node = op;
+        s.holding[op]!++;
         rec.buyerPay = buyerPay;
         rec.sellerPay = sellerPay;
         traded.add(rec);

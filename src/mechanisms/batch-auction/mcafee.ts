@@ -32,7 +32,8 @@ export interface McAfeeResult {
  */
 export function mcafee(bids: readonly Order[], asks: readonly Order[]): McAfeeResult {
   const b = [...bids].sort((x, y) => y.price - x.price || x.id - y.id);
-  const s = [...asks].sort((x, y) => x.price - y.price || x.id - y.id);
+  // Only the lowest |bids| + 1 asks can matter (k ≤ |bids|, and p0 reads s(k+1)).
+  const s = lowest(asks, b.length + 1);
   let k = 0;
   while (k < b.length && k < s.length && b[k]!.price >= s[k]!.price) k++;
   if (k === 0) return { buyers: [], sellers: [], buyerPrice: 0, sellerPrice: 0, reduced: false };
@@ -55,4 +56,42 @@ export function mcafee(bids: readonly Order[], asks: readonly Order[]): McAfeeRe
     sellerPrice: s[k - 1]!.price,
     reduced: true,
   };
+}
+
+const askOrder = (x: Order, y: Order): number => x.price - y.price || x.id - y.id;
+
+/**
+ * The `m` lowest asks, sorted (price, then id). Asks have distinct ids, so the order is total and
+ * the result is the head of the fully sorted list. When there are many more asks than bids (a batch
+ * clears against every free node), a selection (Hoare partition around the middle element) first
+ * narrows them to `m`: O(asks + m log m) instead of O(asks log asks).
+ */
+export function lowest(asks: readonly Order[], m: number): Order[] {
+  const a = [...asks];
+  if (a.length > 2 * m) {
+    let lo = 0;
+    let hi = a.length - 1;
+    // Invariant: a[0, lo) are among the m lowest, a(hi, end) are not; the m-th lowest is in [lo, hi].
+    while (lo < hi) {
+      const pivot = a[(lo + hi) >> 1]!;
+      let i = lo;
+      let j = hi;
+      while (i <= j) {
+        while (askOrder(a[i]!, pivot) < 0) i++;
+        while (askOrder(a[j]!, pivot) > 0) j--;
+        if (i <= j) {
+          const t = a[i]!;
+          a[i++] = a[j]!;
+          a[j--] = t;
+        }
+      }
+      if (m - 1 <= j) hi = j;
+      else if (m - 1 >= i) lo = i;
+      else break;
+    }
+    a.length = m;
+  }
+  a.sort(askOrder);
+  if (a.length > m) a.length = m;
+  return a;
 }

@@ -13,6 +13,7 @@ import type {
   Seconds,
 } from '../types.js';
 import { defineMechanism, fits, seenIds, toMicros } from '../types.js';
+import { DenseTable } from '../dense-table.js';
 import { raceDefaults, racePresets, type RaceParams } from './params.js';
 
 export { raceDefaults, racePresets, type RaceParams } from './params.js';
@@ -58,7 +59,8 @@ interface RaceJob {
 
 /** The mechanism-owned state of proof racing. */
 export interface RaceState extends ProtocolState {
-  jobs: Map<number, RaceJob>;
+  /** Job id → its race (a dense table: job ids are dense, in submission order). */
+  jobs: DenseTable<RaceJob>;
   /** Node id → advertised capacity (undefined: unknown or gone). */
   capacity: (Resources | undefined)[];
   /** Node id → how many races it is in. */
@@ -155,7 +157,7 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
       for (const o of operators) capacity[o.id] = o.capacity;
       return {
         seen: seenIds(),
-        jobs: new Map(),
+        jobs: new DenseTable<RaceJob>(),
         capacity,
         racing: [],
         waiting: [],
