@@ -1,12 +1,13 @@
 /**
  * Sealed-bid's class walk (issue 10, bid classes): which ready members of a class a job keeps at
- * submission, which busy ones it names, and how a class bid becomes per-node bids. Split from the
+ * submission, which busy ones it names, how many of them a class bid covers, and which two of
+ * them count at the close. Split from the
  * rules in `index.ts`; the stopping rule is explained in docs/mechanisms/sealed-bid.md.
  */
-import { BUSY, fromRotationKey, rotationKey } from '../bid-classes.js';
+import { fromRotationKey, rotationKey } from '../bid-classes.js';
 import * as stake from '../stake.js';
 import type { Job, Micros, Seconds } from '../types.js';
-import type { SbJob, SealedBidState } from './index.js';
+import type { Bid, SbJob, SealedBidState } from './index.js';
 import type { SealedBidParams } from './params.js';
 
 /** What the class walk reads of the rules: the parameters, whether stake decides eligibility, and the cap. */
@@ -16,7 +17,7 @@ export interface ClassWalkConfig {
   readonly mayHold: (s: SealedBidState, op: number, now: Seconds) => boolean;
 }
 
-/** The class walk's three steps: the job's reach, the walk of one class at submission, and a class bid. */
+/** The class walk's steps: the job's reach, the walk of one class at submission, a class bid, and its best two at the close. */
 export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
   /** The wins in other auctions that would end an eligible node's eligibility. */
   function slack(s: SealedBidState, op: number): number {
@@ -44,32 +45,23 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
    * members before that point (pushed on `busy`: the mechanism names them, see {@link onClassBid}).
    */
   function walkClass(s: SealedBidState, rec: SbJob, c: number, busy: number[]): void {
-    const start = rec.start;
-    const ready = s.classes.readyCount(c);
-    const from = s.classes.rotationFrom(c, start);
     const kept: number[] = [];
     rec.ready[c] = kept;
+    const before = rec.before;
     let sum = 0;
     let max = 0;
-    let stop = Infinity;
-    for (let i = 0; i < ready; i++) {
-      const op = s.classes.readyAt(c, from, i);
+    // One pass over the class in rotation order: the busy members met before the stopping point are named.
+    s.classes.walk(c, rec.start, (op, ready) => {
+      if (!ready) {
+        busy.push(op);
+        return true;
+      }
       kept.push(op);
       const w = slack(s, op);
       sum += w;
       if (w > max) max = w;
-      if (sum - max > rec.before) {
-        stop = rotationKey(op, start);
-        break;
-      }
-    }
-    const nb = s.classes.count(c, BUSY);
-    const bfrom = nb > 0 ? s.classes.rotationFrom(c, start, BUSY) : 0;
-    for (let j = 0; j < nb; j++) {
-      const op = s.classes.at(c, bfrom, j, BUSY);
-      if (rotationKey(op, start) >= stop) break;
-      busy.push(op);
-    }
+      return !(sum - max > before);
+    });
   }
 
   /**
@@ -78,7 +70,8 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
    * close first (`before`) cannot make all but one of the kept eligible members ineligible: each
    * such auction gives one node one more job, and a member stays eligible for `slack` more. So
    * the lowest two eligible at the close are among the kept ones. Members at their cap now are kept
-   * too (a slot may free before the close). O((kept + busy) log N).
+   * too (a slot may free before the close). Only the count is settled here; the close reads the
+   * first two eligible of them ({@link classBest}), so no `Bid` record is made per member. O(kept + busy).
    */
   function onClassBid(s: SealedBidState, rec: SbJob, c: number, price: Micros, also: readonly number[], now: Seconds) {
     if (rec.classes.includes(c)) return 'already';
@@ -94,7 +87,7 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
       if (s.classes.classOfNode(op) === c && s.active.isFree(op) && (!staking || stake.eligible(s.stakes, op, now)))
         keys[nb++] = rotationKey(op, start);
     }
-    const busy = keys.subarray(0, nb).sort();
+    const busy = Array.from(keys.subarray(0, nb).sort());
     let i = 0;
     let j = 0;
     // The cheapest way for the auctions closing first to leave at most one kept member eligible: every slack but the largest.
@@ -105,15 +98,49 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
         j >= busy.length || (i < ready.length && rotationKey(ready[i]!, start) < busy[j]!)
           ? ready[i++]!
           : fromRotationKey(busy[j++]!, start);
-      rec.bids.push({ operator: op, price, seq: s.seq++ });
       if (!mayHold(s, op, now)) continue;
       const w = slack(s, op);
       sum += w;
       if (w > max) max = w;
     }
+    rec.classBids.push({ price, ready, busy, take: i + j });
     rec.ready[c] = undefined;
     return undefined;
   }
 
-  return { reach, walkClass, onClassBid };
+  /**
+   * At the close: the first two members of each class bid, in rotation order among the kept ones, that
+   * may hold one more job now, as bids ranked by rotation (the lowest two eligible of the class).
+   */
+  function classBest(s: SealedBidState, rec: SbJob, now: Seconds, out: Bid[]): void {
+    const start = rec.start;
+    for (const cb of rec.classBids) {
+      const { ready, busy } = cb;
+      let i = 0;
+      let j = 0;
+      let found = 0;
+      for (let t = 0; t < cb.take && found < 2; t++) {
+        const op =
+          j >= busy.length || (i < ready.length && rotationKey(ready[i]!, start) < busy[j]!)
+            ? ready[i++]!
+            : fromRotationKey(busy[j++]!, start);
+        if (!mayHold(s, op, now)) continue;
+        out.push({ operator: op, price: cb.price, seq: rotationKey(op, start) });
+        found++;
+      }
+    }
+    rec.classBids = [];
+  }
+
+  return { reach, walkClass, onClassBid, classBest };
+}
+
+/** A class bid's bidders, kept until the close: the first `take` of its ready and named busy members, merged in rotation order. */
+export interface ClassBidders {
+  readonly price: Micros;
+  /** Ready members at submission, in rotation order. */
+  readonly ready: readonly number[];
+  /** The named busy members that bid, as rotation keys, ascending. */
+  readonly busy: readonly number[];
+  readonly take: number;
 }

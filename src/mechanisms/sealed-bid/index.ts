@@ -18,7 +18,7 @@ import type {
   Seconds,
 } from '../types.js';
 import { defineMechanism, fits, seenIds, toMicros } from '../types.js';
-import { classWalk } from './class-walk.js';
+import { type ClassBidders, classWalk } from './class-walk.js';
 import { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
 
 export { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
@@ -44,6 +44,8 @@ export interface SbJob {
   classes: number[];
   /** Per class, its ready members the class bid may need, in rotation order (set at submission, dropped at the class bid). */
   ready: (number[] | undefined)[];
+  /** The class bids received, each standing for its first `take` members in rotation order (read at the close). */
+  classBids: ClassBidders[];
   /** First node of the job's arrival rotation (with bid classes; drawn from its beacon), -1: bids rank by arrival. */
   start: number;
   /** Auctions still taking bids when this one opened: they close first (same period). */
@@ -216,7 +218,7 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     s.classes.setBusy(op, active && busy);
   }
 
-  const { reach, walkClass, onClassBid } = classWalk({ p, staking, mayHold });
+  const { reach, walkClass, onClassBid, classBest } = classWalk({ p, staking, mayHold });
 
   function end(s: SealedBidState, rec: SbJob, outcome: 'delivered' | 'failed', op: number, out: Decision[]): void {
     rec.done = true;
@@ -253,7 +255,10 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     s.bidding--;
     rec.bidders = NO_BIDDERS;
     // With a class bid, every bid ranks by its node's place in the arrival rotation (as if each node had sent its own).
-    if (rec.start >= 0) rec.bids = rec.bids.map((b) => ({ operator: b.operator, price: b.price, seq: rotationKey(b.operator, rec.start) }));
+    if (rec.start >= 0) {
+      rec.bids = rec.bids.map((b) => ({ operator: b.operator, price: b.price, seq: rotationKey(b.operator, rec.start) }));
+      classBest(s, rec, now, rec.bids);
+    }
     const limit = rec.job.maxPrice - baseFee;
     const c = clear(rec.bids, (b) => mayHold(s, b.operator, now), p.settlement, limit);
     if (c.winner < 0) {
@@ -337,6 +342,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         bidders: new Set(),
         classes: [],
         ready: [],
+        classBids: [],
         start: -1,
         before: s.bidding,
         winner: -1,
