@@ -28,8 +28,6 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
     return p.maxConcurrent > 0 ? Math.max(1, p.maxConcurrent - (s.held[op] ?? 0)) : Infinity;
   }
 
-  let keys = new Float64Array(64);
-
   const profiles: number[] = [];
 
   /** Active nodes that fit the job, and the node at rotation position floor(u × that number). */
@@ -44,7 +42,7 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
    * they alone would settle the auction (kept in `rec.ready` for the class bid), and the busy
    * members before that point (pushed on `busy`: the mechanism names them, see {@link onClassBid}).
    */
-  function walkClass(s: SealedBidState, rec: SbJob, c: number, busy: number[]): void {
+  function walkClass(s: SealedBidState, rec: SbJob, c: number, busy: number[], now: Seconds): void {
     const kept: number[] = [];
     rec.ready[c] = kept;
     const before = rec.before;
@@ -53,7 +51,8 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
     // One pass over the class in rotation order: the busy members met before the stopping point are named.
     s.classes.walk(c, rec.start, (op, ready) => {
       if (!ready) {
-        busy.push(op);
+        // A busy member without the free stake to bid is not named (its class bid would drop it: same instant).
+        if (!staking || stake.eligible(s.stakes, op, now)) busy.push(op);
         return true;
       }
       kept.push(op);
@@ -65,13 +64,13 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
   }
 
   /**
-   * A class bid: the ready members of the class (idle, from the index) and the busy ones the bidder
-   * names (`also`) bid `price`. They are taken in the job's arrival rotation until the auctions that
-   * close first (`before`) cannot make all but one of the kept eligible members ineligible: each
-   * such auction gives one node one more job, and a member stays eligible for `slack` more. So
-   * the lowest two eligible at the close are among the kept ones. Members at their cap now are kept
-   * too (a slot may free before the close). Only the count is settled here; the close reads the
-   * first two eligible of them ({@link classBest}), so no `Bid` record is made per member. O(kept + busy).
+   * A class bid: the ready members of the class kept at submission and the busy ones the bidder
+   * names (`also`) bid `price`. The stopping rule of {@link walkClass} makes sure the auctions that
+   * close first (`before`: each gives one node one more job, and a member stays eligible for
+   * `slack` more) cannot leave fewer than two of the kept members eligible, so the lowest two
+   * eligible at the close are among them and the busy ones named before the stopping point: the
+   * class bid keeps both lists, and the close reads its first two eligible ({@link classBest}).
+   * No `Bid` record per member. O(busy named).
    */
   function onClassBid(s: SealedBidState, rec: SbJob, c: number, price: Micros, also: readonly number[], now: Seconds) {
     if (rec.classes.includes(c)) return 'already';
@@ -79,31 +78,19 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
     const ready = rec.ready[c];
     if (!ready || rec.start < 0) return undefined; // a class the solicitation did not reach
     const start = rec.start;
-    // The busy members, as the bid was checked when it arrived (stake before the auction), in
-    // rotation order: their rotation keys sorted as numbers (a key is its node id turned around `start`).
-    let nb = 0;
-    if (keys.length < also.length) keys = new Float64Array(also.length * 2);
+    // The busy members, as the bid was checked when it arrived (stake before the auction), as
+    // rotation keys (a key is a node id turned around `start`), ascending. The shell names them in
+    // the rotation order of the solicitation, so the sort is usually skipped.
+    const busy: number[] = [];
+    let sorted = true;
     for (const op of also) {
-      if (s.classes.classOfNode(op) === c && s.active.isFree(op) && (!staking || stake.eligible(s.stakes, op, now)))
-        keys[nb++] = rotationKey(op, start);
+      if (s.classes.classOfNode(op) !== c || !s.active.isFree(op) || (staking && !stake.eligible(s.stakes, op, now))) continue;
+      const k = rotationKey(op, start);
+      if (busy.length > 0 && k < busy[busy.length - 1]!) sorted = false;
+      busy.push(k);
     }
-    const busy = Array.from(keys.subarray(0, nb).sort());
-    let i = 0;
-    let j = 0;
-    // The cheapest way for the auctions closing first to leave at most one kept member eligible: every slack but the largest.
-    let sum = 0;
-    let max = 0;
-    while (sum - max <= rec.before && (i < ready.length || j < busy.length)) {
-      const op =
-        j >= busy.length || (i < ready.length && rotationKey(ready[i]!, start) < busy[j]!)
-          ? ready[i++]!
-          : fromRotationKey(busy[j++]!, start);
-      if (!mayHold(s, op, now)) continue;
-      const w = slack(s, op);
-      sum += w;
-      if (w > max) max = w;
-    }
-    rec.classBids.push({ price, ready, busy, take: i + j });
+    if (!sorted) busy.sort((x, y) => x - y);
+    rec.classBids.push({ price, ready, busy });
     rec.ready[c] = undefined;
     return undefined;
   }
@@ -119,7 +106,7 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
       let i = 0;
       let j = 0;
       let found = 0;
-      for (let t = 0; t < cb.take && found < 2; t++) {
+      while (found < 2 && (i < ready.length || j < busy.length)) {
         const op =
           j >= busy.length || (i < ready.length && rotationKey(ready[i]!, start) < busy[j]!)
             ? ready[i++]!
@@ -135,12 +122,11 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
   return { reach, walkClass, onClassBid, classBest };
 }
 
-/** A class bid's bidders, kept until the close: the first `take` of its ready and named busy members, merged in rotation order. */
+/** A class bid's bidders, kept until the close: its ready and named busy members, merged in rotation order there. */
 export interface ClassBidders {
   readonly price: Micros;
   /** Ready members at submission, in rotation order. */
   readonly ready: readonly number[];
   /** The named busy members that bid, as rotation keys, ascending. */
   readonly busy: readonly number[];
-  readonly take: number;
 }

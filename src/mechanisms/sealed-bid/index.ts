@@ -44,7 +44,7 @@ export interface SbJob {
   classes: number[];
   /** Per class, its ready members the class bid may need, in rotation order (set at submission, dropped at the class bid). */
   ready: (number[] | undefined)[];
-  /** The class bids received, each standing for its first `take` members in rotation order (read at the close). */
+  /** The class bids received, each with its kept ready and named busy members (read at the close). */
   classBids: ClassBidders[];
   /** First node of the job's arrival rotation (with bid classes; drawn from its beacon), -1: bids rank by arrival. */
   start: number;
@@ -365,7 +365,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         const busy: number[] = [];
         for (let c = 0; c < s.classes.size; c++) {
           const m = s.classes.memberOf(c);
-          if (m >= 0 && fits(s.capacity[m]!, job.request)) walkClass(s, rec, c, busy);
+          if (m >= 0 && fits(s.capacity[m]!, job.request)) walkClass(s, rec, c, busy, now);
         }
         out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [], bidders: n, busy });
       } else out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [] });
