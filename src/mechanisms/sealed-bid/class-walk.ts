@@ -51,7 +51,7 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
     // One pass over the class in rotation order: the busy members met before the stopping point are named.
     s.classes.walk(c, rec.start, (op, ready) => {
       if (!ready) {
-        // A busy member without the free stake to bid is not named (its class bid would drop it: same instant).
+        // Busy members are flagged only with the free stake to bid (index.ts `refresh`): the class bid drops the others.
         if (!staking || stake.eligible(s.stakes, op, now)) busy.push(op);
         return true;
       }

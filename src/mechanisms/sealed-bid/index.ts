@@ -38,7 +38,7 @@ export interface SbJob {
   readonly job: Job;
   readonly until: Seconds;
   bids: Bid[];
-  /** Operators that bid (one sealed bid each): a set, as a job may draw a thousand bids. Emptied at the close. */
+  /** Operators that bid one by one (one sealed bid each): a set, as a job may draw a thousand bids. Made at the first such bid, dropped at the close. */
   bidders: Set<number>;
   /** Classes that sent a class bid. */
   classes: number[];
@@ -99,7 +99,7 @@ export function rotationDraw(beacon: Uint8Array | undefined, jobId: number): num
   return hashUniform(w(0), w(4), jobId, 0xb1d);
 }
 
-/** The bidder set of a cleared auction (never written: bids after the close are refused before it is read). */
+/** The bidder set of an auction with no single bid yet, or cleared (never written: `onBid` makes a set at the first bid, and bids after the close are refused first). */
 const NO_BIDDERS: Set<number> = new Set();
 
 /** The outcome of one auction's clearing. */
@@ -209,13 +209,24 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     refresh(s, o.id, now);
   }
 
-  /** A node is ready (a class bid counts it) while active, idle, holding nothing and, with stake, eligible to bid. */
+  /**
+   * A node is ready (a class bid counts it) while active, idle, holding nothing and, with stake,
+   * eligible to bid; busy (the class walk may name it) while active, given a job since it last
+   * reported `available`, and, with stake, eligible to bid.
+   */
   function refresh(s: SealedBidState, op: number, now: Seconds): void {
     if (s.classes.size === 0) return;
     const active = s.active.isFree(op);
     const busy = s.busy.has(op);
-    s.classes.setReady(op, active && !busy && (s.held[op] ?? 0) === 0 && (!staking || stake.eligible(s.stakes, op, now)));
-    s.classes.setBusy(op, active && busy);
+    const staked = !staking || stake.eligible(s.stakes, op, now);
+    s.classes.setReady(op, active && !busy && (s.held[op] ?? 0) === 0 && staked);
+    s.classes.setBusy(op, active && busy && staked);
+  }
+
+  /** After a change of a node's stake: whether it is busy and may bid (its ready flag is refreshed where it always was). */
+  function restaked(s: SealedBidState, op: number, now: Seconds): void {
+    if (s.classes.size === 0) return;
+    s.classes.setBusy(op, s.active.isFree(op) && s.busy.has(op) && stake.eligible(s.stakes, op, now));
   }
 
   const { reach, walkClass, onClassBid, classBest } = classWalk({ p, staking, mayHold });
@@ -240,6 +251,7 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     if (rec.staked > 0) {
       if (p.slashOnMiss) stake.slash(s.stakes, rec.winner, id, rec.staked, now, out);
       else stake.unlock(s.stakes, rec.winner, id, rec.staked, out, false);
+      restaked(s, rec.winner, now);
     }
     if (rec.collateral > 0) {
       const burn = Math.floor((rec.collateral * p.slashBurnBps) / 10_000);
@@ -275,8 +287,10 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     s.busy.add(op);
     refresh(s, op, now);
     // The stake backing the job is posted into escrow only when a miss can slash it.
-    if (staking) rec.staked = stake.lock(s.stakes, op, id, out, p.slashOnMiss);
-    else if (p.slashOnMiss) {
+    if (staking) {
+      rec.staked = stake.lock(s.stakes, op, id, out, p.slashOnMiss);
+      restaked(s, op, now);
+    } else if (p.slashOnMiss) {
       rec.collateral = Math.max(0, Math.round(rec.price * p.collateralMultiple));
       if (rec.collateral > 0) out.push({ type: 'collateral', jobId: id, operator: op, amount: rec.collateral });
     }
@@ -294,7 +308,10 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     if (cost - fee > 0) out.push({ type: 'settle', jobId: id, operator: op, amount: cost - fee, source: 'escrow' });
     if (fee > 0) out.push({ type: 'fee', jobId: id, amount: fee });
     if (rec.collateral > 0) out.push({ type: 'release', jobId: id, operator: op, amount: rec.collateral });
-    if (rec.staked > 0) stake.unlock(s.stakes, op, id, rec.staked, out, p.slashOnMiss);
+    if (rec.staked > 0) {
+      stake.unlock(s.stakes, op, id, rec.staked, out, p.slashOnMiss);
+      restaked(s, op, now);
+    }
     end(s, rec, 'delivered', op, out);
     return undefined;
   }
@@ -310,6 +327,7 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     if (rec.classes.length > 0 && s.classes.isReady(op) && rec.classes.includes(s.classes.classOfNode(op))) return 'already';
     // The stake is checked before the auction (docs protocol/spn/staking), and again at the close.
     if (staking && !stake.eligible(s.stakes, op, now)) return 'invalid';
+    if (rec.bidders === NO_BIDDERS) rec.bidders = new Set(); // made at the first bid: class bids need none
     rec.bidders.add(op);
     rec.bids.push({ operator: op, price: Math.round(price), seq: s.seq++ });
     return undefined;
@@ -339,7 +357,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         job,
         until: now + p.auctionPeriod,
         bids: [],
-        bidders: new Set(),
+        bidders: NO_BIDDERS,
         classes: [],
         ready: [],
         classBids: [],
