@@ -48,9 +48,11 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
     const before = rec.before;
     let sum = 0;
     let max = 0;
+    const gangs = s.gangsHeld > 0;
     // One pass over the class in rotation order: the busy members met before the stopping point are named.
     s.classes.walk(c, rec.start, (op, ready) => {
-      if (!ready) {
+      // An idle member of an entity that holds a gang job may be staffed into it: named as busy, so the shell reads its queue.
+      if (!ready || (gangs && (s.gangs[s.entityOf[op]!] ?? 0) > 0)) {
         // Busy members are flagged only with the free stake to bid (index.ts `refresh`): the class bid drops the others.
         if (!staking || stake.eligible(s.stakes, op, now)) busy.push(op);
         return true;

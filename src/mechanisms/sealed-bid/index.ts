@@ -17,7 +17,7 @@ import type {
   Resources,
   Seconds,
 } from '../types.js';
-import { defineMechanism, fits, seenIds, toMicros } from '../types.js';
+import { defineMechanism, fits, gangSize, seenIds, toMicros } from '../types.js';
 import { type ClassBidders, classWalk } from './class-walk.js';
 import { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
 
@@ -59,6 +59,8 @@ export interface SbJob {
   done: boolean;
   /** The auction period's closing timer was applied: later bids are late. */
   closed: boolean;
+  /** The winner's entity, for a gang job it staffs itself (-1: none). */
+  gangEntity: number;
 }
 
 /** The mechanism-owned state of the sealed-bid auction. */
@@ -87,6 +89,15 @@ export interface SealedBidState extends ProtocolState {
   busy: Set<number>;
   /** Auctions taking bids now. */
   bidding: number;
+  /** Node id → its entity. */
+  entityOf: number[];
+  /**
+   * Entity → gang jobs its lead holds (won, not finished), and their total. The entity staffs such a
+   * gang from its own nodes, which the mechanism is not told: while it holds one, the class walk
+   * treats the entity's idle members as busy (the shell reads their queues).
+   */
+  gangs: number[];
+  gangsHeld: number;
 }
 
 /**
@@ -200,6 +211,7 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
       s.capacity[o.id] = o.capacity;
       s.active.add(o.id, o.capacity);
       s.classes.add(o);
+      s.entityOf[o.id] = o.entity;
     }
     s.active.setFree(o.id, true);
     refresh(s, o.id, now);
@@ -233,6 +245,11 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
 
   function end(s: SealedBidState, rec: SbJob, outcome: 'delivered' | 'failed', op: number, out: Decision[]): void {
     rec.done = true;
+    if (rec.gangEntity >= 0) {
+      s.gangs[rec.gangEntity]!--;
+      s.gangsHeld--;
+      rec.gangEntity = -1;
+    }
     out.push({ type: 'done', jobId: rec.job.id, outcome, operator: op });
     out.push({ type: 'close', jobId: rec.job.id });
     s.jobs.delete(rec.job.id);
@@ -285,6 +302,15 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     rec.bids = [];
     s.held[op] = (s.held[op] ?? 0) + 1;
     s.busy.add(op);
+    if (gangSize(rec.job) > 1) {
+      // The entity staffs the gang with nodes of its own (no `members` in the assign): see `gangs`.
+      const e = s.entityOf[op] ?? -1;
+      if (e >= 0) {
+        s.gangs[e] = (s.gangs[e] ?? 0) + 1;
+        s.gangsHeld++;
+        rec.gangEntity = e;
+      }
+    }
     refresh(s, op, now);
     // The stake backing the job is posted into escrow only when a miss can slash it.
     if (staking) {
@@ -369,6 +395,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         staked: 0,
         done: false,
         closed: false,
+        gangEntity: -1,
       };
       s.jobs.set(job.id, rec);
       s.bidding++;
@@ -451,6 +478,9 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         capacity: [],
         busy: new Set(),
         bidding: 0,
+        entityOf: [],
+        gangs: [],
+        gangsHeld: 0,
       };
       for (const o of operators) addNode(s, o, now);
       return s;
