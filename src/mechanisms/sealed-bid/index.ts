@@ -17,8 +17,9 @@ import type {
   Resources,
   Seconds,
 } from '../types.js';
-import { defineMechanism, fits, gangSize, seenIds, toMicros } from '../types.js';
+import { defineMechanism, fits, seenIds, toMicros } from '../types.js';
 import { type ClassBidders, classWalk } from './class-walk.js';
+import { holdings } from './holdings.js';
 import { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
 
 export { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
@@ -221,35 +222,12 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     refresh(s, o.id, now);
   }
 
-  /**
-   * A node is ready (a class bid counts it) while active, idle, holding nothing and, with stake,
-   * eligible to bid; busy (the class walk may name it) while active, given a job since it last
-   * reported `available`, and, with stake, eligible to bid.
-   */
-  function refresh(s: SealedBidState, op: number, now: Seconds): void {
-    if (s.classes.size === 0) return;
-    const active = s.active.isFree(op);
-    const busy = s.busy.has(op);
-    const staked = !staking || stake.eligible(s.stakes, op, now);
-    s.classes.setReady(op, active && !busy && (s.held[op] ?? 0) === 0 && staked);
-    s.classes.setBusy(op, active && busy && staked);
-  }
-
-  /** After a change of a node's stake: whether it is busy and may bid (its ready flag is refreshed where it always was). */
-  function restaked(s: SealedBidState, op: number, now: Seconds): void {
-    if (s.classes.size === 0) return;
-    s.classes.setBusy(op, s.active.isFree(op) && s.busy.has(op) && stake.eligible(s.stakes, op, now));
-  }
-
+  const { refresh, restaked, gangWon, gangEnded } = holdings(staking);
   const { reach, walkClass, onClassBid, classBest } = classWalk({ p, staking, mayHold });
 
   function end(s: SealedBidState, rec: SbJob, outcome: 'delivered' | 'failed', op: number, out: Decision[]): void {
     rec.done = true;
-    if (rec.gangEntity >= 0) {
-      s.gangs[rec.gangEntity]!--;
-      s.gangsHeld--;
-      rec.gangEntity = -1;
-    }
+    gangEnded(s, rec);
     out.push({ type: 'done', jobId: rec.job.id, outcome, operator: op });
     out.push({ type: 'close', jobId: rec.job.id });
     s.jobs.delete(rec.job.id);
@@ -302,15 +280,7 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     rec.bids = [];
     s.held[op] = (s.held[op] ?? 0) + 1;
     s.busy.add(op);
-    if (gangSize(rec.job) > 1) {
-      // The entity staffs the gang with nodes of its own (no `members` in the assign): see `gangs`.
-      const e = s.entityOf[op] ?? -1;
-      if (e >= 0) {
-        s.gangs[e] = (s.gangs[e] ?? 0) + 1;
-        s.gangsHeld++;
-        rec.gangEntity = e;
-      }
-    }
+    gangWon(s, rec, op);
     refresh(s, op, now);
     // The stake backing the job is posted into escrow only when a miss can slash it.
     if (staking) {
