@@ -25,9 +25,10 @@ import type { OperatorInfo } from './types.js';
 export const READY = 0;
 export const BUSY = 1;
 
-/** A Fenwick tree over a class's member ranks, marking one property. */
+/** A Fenwick tree over a class's member ranks, marking one property (and the same marks as a bitset, for walks). */
 interface Flags {
   on: Uint8Array;
+  bits: Uint32Array;
   tree: Int32Array;
   count: number;
 }
@@ -38,7 +39,12 @@ interface ClassTree {
   flags: [Flags, Flags];
 }
 
-const flags = (cap: number): Flags => ({ on: new Uint8Array(cap), tree: new Int32Array(cap + 1), count: 0 });
+const flags = (cap: number): Flags => ({
+  on: new Uint8Array(cap),
+  bits: new Uint32Array((cap + 31) >> 5),
+  tree: new Int32Array(cap + 1),
+  count: 0,
+});
 
 /** The ready and busy members of every bid class, with "the j-th such member from a node on" queries. */
 export class BidClasses {
@@ -118,14 +124,7 @@ export class BidClasses {
   rotationFrom(c: number, start: number, which = READY): number {
     const t = this.classes[c];
     if (!t) return 0;
-    let lo = 0;
-    let hi = t.ids.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (t.ids[mid]! < start) lo = mid + 1;
-      else hi = mid;
-    }
-    return prefix(t.flags[which].tree, lo);
+    return prefix(t.flags[which].tree, lowerBound(t.ids, start));
   }
 
   /** The j-th (0-based, j < count) ready (busy) member of class `c` in the rotation entered at `from`: O(log N). */
@@ -147,6 +146,18 @@ export class BidClasses {
     return out;
   }
 
+  /**
+   * Visits the ready and busy members of class `c` in the arrival rotation from node `start` (ascending
+   * id from `start`, then from the lowest id), until `visit` returns false. Reads the flags in place, 32
+   * ranks a step where none is marked: O(members visited + ranks / 32), with no O(log N) search per member.
+   */
+  walk(c: number, start: number, visit: (id: number, ready: boolean) => boolean): void {
+    const t = this.classes[c];
+    if (!t || t.ids.length === 0) return;
+    const r0 = lowerBound(t.ids, start);
+    if (scan(t, r0, t.ids.length, visit)) scan(t, 0, r0, visit);
+  }
+
   private is(id: number, which: number): boolean {
     const c = this.classOf[id];
     return c !== undefined && this.classes[c]!.flags[which].on[this.rankOf[id]!] === 1;
@@ -160,10 +171,46 @@ export class BidClasses {
     const want = on ? 1 : 0;
     if (f.on[r] === want) return;
     f.on[r] = want;
+    if (on) f.bits[r >> 5]! |= 1 << (r & 31);
+    else f.bits[r >> 5]! &= ~(1 << (r & 31));
     const d = on ? 1 : -1;
     f.count += d;
     for (let i = r + 1; i < f.tree.length; i += i & -i) f.tree[i]! += d;
   }
+}
+
+/**
+ * Visits the ready and busy members of ranks [from, to) in rank order, word by word over the two
+ * bitsets (32 ranks per step where none is marked); false when `visit` stopped the walk.
+ */
+function scan(t: ClassTree, from: number, to: number, visit: (id: number, ready: boolean) => boolean): boolean {
+  if (from >= to) return true;
+  const ready = t.flags[READY].bits;
+  const busy = t.flags[BUSY].bits;
+  const last = (to - 1) >> 5;
+  for (let w = from >> 5; w <= last; w++) {
+    let word = ready[w]! | busy[w]!;
+    if (w === from >> 5) word &= -1 << (from & 31);
+    if (w === last && (to & 31) !== 0) word &= (1 << (to & 31)) - 1;
+    while (word !== 0) {
+      const b = 31 - Math.clz32(word & -word);
+      word &= word - 1;
+      if (!visit(t.ids[(w << 5) | b]!, ((ready[w]! >>> b) & 1) === 1)) return false;
+    }
+  }
+  return true;
+}
+
+/** The number of ids below `start` (ids ascending). */
+function lowerBound(ids: readonly number[], start: number): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ids[mid]! < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function prefix(tree: Int32Array, n: number): number {

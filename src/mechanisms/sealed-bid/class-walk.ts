@@ -1,12 +1,13 @@
 /**
  * Sealed-bid's class walk (issue 10, bid classes): which ready members of a class a job keeps at
- * submission, which busy ones it names, and how a class bid becomes per-node bids. Split from the
+ * submission, which busy ones it names, how many of them a class bid covers, and which two of
+ * them count at the close. Split from the
  * rules in `index.ts`; the stopping rule is explained in docs/mechanisms/sealed-bid.md.
  */
-import { BUSY, fromRotationKey, rotationKey } from '../bid-classes.js';
+import { fromRotationKey, rotationKey } from '../bid-classes.js';
 import * as stake from '../stake.js';
 import type { Job, Micros, Seconds } from '../types.js';
-import type { SbJob, SealedBidState } from './index.js';
+import type { Bid, SbJob, SealedBidState } from './index.js';
 import type { SealedBidParams } from './params.js';
 
 /** What the class walk reads of the rules: the parameters, whether stake decides eligibility, and the cap. */
@@ -16,7 +17,7 @@ export interface ClassWalkConfig {
   readonly mayHold: (s: SealedBidState, op: number, now: Seconds) => boolean;
 }
 
-/** The class walk's three steps: the job's reach, the walk of one class at submission, and a class bid. */
+/** The class walk's steps: the job's reach, the walk of one class at submission, a class bid, and its best two at the close. */
 export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
   /** The wins in other auctions that would end an eligible node's eligibility. */
   function slack(s: SealedBidState, op: number): number {
@@ -26,8 +27,6 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
     }
     return p.maxConcurrent > 0 ? Math.max(1, p.maxConcurrent - (s.held[op] ?? 0)) : Infinity;
   }
-
-  let keys = new Float64Array(64);
 
   const profiles: number[] = [];
 
@@ -43,42 +42,37 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
    * they alone would settle the auction (kept in `rec.ready` for the class bid), and the busy
    * members before that point (pushed on `busy`: the mechanism names them, see {@link onClassBid}).
    */
-  function walkClass(s: SealedBidState, rec: SbJob, c: number, busy: number[]): void {
-    const start = rec.start;
-    const ready = s.classes.readyCount(c);
-    const from = s.classes.rotationFrom(c, start);
+  function walkClass(s: SealedBidState, rec: SbJob, c: number, busy: number[], now: Seconds): void {
     const kept: number[] = [];
     rec.ready[c] = kept;
+    const before = rec.before;
     let sum = 0;
     let max = 0;
-    let stop = Infinity;
-    for (let i = 0; i < ready; i++) {
-      const op = s.classes.readyAt(c, from, i);
+    const gangs = s.gangsHeld > 0;
+    // One pass over the class in rotation order: the busy members met before the stopping point are named.
+    s.classes.walk(c, rec.start, (op, ready) => {
+      // An idle member of an entity that holds a gang job may be staffed into it: named as busy, so the shell reads its queue.
+      if (!ready || (gangs && (s.gangs[s.entityOf[op]!] ?? 0) > 0)) {
+        // Busy members are flagged only with the free stake to bid (index.ts `refresh`): the class bid drops the others.
+        if (!staking || stake.eligible(s.stakes, op, now)) busy.push(op);
+        return true;
+      }
       kept.push(op);
       const w = slack(s, op);
       sum += w;
       if (w > max) max = w;
-      if (sum - max > rec.before) {
-        stop = rotationKey(op, start);
-        break;
-      }
-    }
-    const nb = s.classes.count(c, BUSY);
-    const bfrom = nb > 0 ? s.classes.rotationFrom(c, start, BUSY) : 0;
-    for (let j = 0; j < nb; j++) {
-      const op = s.classes.at(c, bfrom, j, BUSY);
-      if (rotationKey(op, start) >= stop) break;
-      busy.push(op);
-    }
+      return !(sum - max > before);
+    });
   }
 
   /**
-   * A class bid: the ready members of the class (idle, from the index) and the busy ones the bidder
-   * names (`also`) bid `price`. They are taken in the job's arrival rotation until the auctions that
-   * close first (`before`) cannot make all but one of the kept eligible members ineligible: each
-   * such auction gives one node one more job, and a member stays eligible for `slack` more. So
-   * the lowest two eligible at the close are among the kept ones. Members at their cap now are kept
-   * too (a slot may free before the close). O((kept + busy) log N).
+   * A class bid: the ready members of the class kept at submission and the busy ones the bidder
+   * names (`also`) bid `price`. The stopping rule of {@link walkClass} makes sure the auctions that
+   * close first (`before`: each gives one node one more job, and a member stays eligible for
+   * `slack` more) cannot leave fewer than two of the kept members eligible, so the lowest two
+   * eligible at the close are among them and the busy ones named before the stopping point: the
+   * class bid keeps both lists, and the close reads its first two eligible ({@link classBest}).
+   * No `Bid` record per member. O(busy named).
    */
   function onClassBid(s: SealedBidState, rec: SbJob, c: number, price: Micros, also: readonly number[], now: Seconds) {
     if (rec.classes.includes(c)) return 'already';
@@ -86,34 +80,55 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
     const ready = rec.ready[c];
     if (!ready || rec.start < 0) return undefined; // a class the solicitation did not reach
     const start = rec.start;
-    // The busy members, as the bid was checked when it arrived (stake before the auction), in
-    // rotation order: their rotation keys sorted as numbers (a key is its node id turned around `start`).
-    let nb = 0;
-    if (keys.length < also.length) keys = new Float64Array(also.length * 2);
+    // The busy members, as the bid was checked when it arrived (stake before the auction), as
+    // rotation keys (a key is a node id turned around `start`), ascending. The shell names them in
+    // the rotation order of the solicitation, so the sort is usually skipped.
+    const busy: number[] = [];
+    let sorted = true;
     for (const op of also) {
-      if (s.classes.classOfNode(op) === c && s.active.isFree(op) && (!staking || stake.eligible(s.stakes, op, now)))
-        keys[nb++] = rotationKey(op, start);
+      if (s.classes.classOfNode(op) !== c || !s.active.isFree(op) || (staking && !stake.eligible(s.stakes, op, now))) continue;
+      const k = rotationKey(op, start);
+      if (busy.length > 0 && k < busy[busy.length - 1]!) sorted = false;
+      busy.push(k);
     }
-    const busy = keys.subarray(0, nb).sort();
-    let i = 0;
-    let j = 0;
-    // The cheapest way for the auctions closing first to leave at most one kept member eligible: every slack but the largest.
-    let sum = 0;
-    let max = 0;
-    while (sum - max <= rec.before && (i < ready.length || j < busy.length)) {
-      const op =
-        j >= busy.length || (i < ready.length && rotationKey(ready[i]!, start) < busy[j]!)
-          ? ready[i++]!
-          : fromRotationKey(busy[j++]!, start);
-      rec.bids.push({ operator: op, price, seq: s.seq++ });
-      if (!mayHold(s, op, now)) continue;
-      const w = slack(s, op);
-      sum += w;
-      if (w > max) max = w;
-    }
+    if (!sorted) busy.sort((x, y) => x - y);
+    rec.classBids.push({ price, ready, busy });
     rec.ready[c] = undefined;
     return undefined;
   }
 
-  return { reach, walkClass, onClassBid };
+  /**
+   * At the close: the first two members of each class bid, in rotation order among the kept ones, that
+   * may hold one more job now, as bids ranked by rotation (the lowest two eligible of the class).
+   */
+  function classBest(s: SealedBidState, rec: SbJob, now: Seconds, out: Bid[]): void {
+    const start = rec.start;
+    for (const cb of rec.classBids) {
+      const { ready, busy } = cb;
+      let i = 0;
+      let j = 0;
+      let found = 0;
+      while (found < 2 && (i < ready.length || j < busy.length)) {
+        const op =
+          j >= busy.length || (i < ready.length && rotationKey(ready[i]!, start) < busy[j]!)
+            ? ready[i++]!
+            : fromRotationKey(busy[j++]!, start);
+        if (!mayHold(s, op, now)) continue;
+        out.push({ operator: op, price: cb.price, seq: rotationKey(op, start) });
+        found++;
+      }
+    }
+    rec.classBids = [];
+  }
+
+  return { reach, walkClass, onClassBid, classBest };
+}
+
+/** A class bid's bidders, kept until the close: its ready and named busy members, merged in rotation order there. */
+export interface ClassBidders {
+  readonly price: Micros;
+  /** Ready members at submission, in rotation order. */
+  readonly ready: readonly number[];
+  /** The named busy members that bid, as rotation keys, ascending. */
+  readonly busy: readonly number[];
 }

@@ -18,7 +18,8 @@ import type {
   Seconds,
 } from '../types.js';
 import { defineMechanism, fits, seenIds, toMicros } from '../types.js';
-import { classWalk } from './class-walk.js';
+import { type ClassBidders, classWalk } from './class-walk.js';
+import { holdings } from './holdings.js';
 import { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
 
 export { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
@@ -38,12 +39,14 @@ export interface SbJob {
   readonly job: Job;
   readonly until: Seconds;
   bids: Bid[];
-  /** Operators that bid (one sealed bid each): a set, as a job may draw a thousand bids. Emptied at the close. */
+  /** Operators that bid one by one (one sealed bid each): a set, as a job may draw a thousand bids. Made at the first such bid, dropped at the close. */
   bidders: Set<number>;
   /** Classes that sent a class bid. */
   classes: number[];
   /** Per class, its ready members the class bid may need, in rotation order (set at submission, dropped at the class bid). */
   ready: (number[] | undefined)[];
+  /** The class bids received, each with its kept ready and named busy members (read at the close). */
+  classBids: ClassBidders[];
   /** First node of the job's arrival rotation (with bid classes; drawn from its beacon), -1: bids rank by arrival. */
   start: number;
   /** Auctions still taking bids when this one opened: they close first (same period). */
@@ -57,6 +60,8 @@ export interface SbJob {
   done: boolean;
   /** The auction period's closing timer was applied: later bids are late. */
   closed: boolean;
+  /** The winner's entity, for a gang job it staffs itself (-1: none). */
+  gangEntity: number;
 }
 
 /** The mechanism-owned state of the sealed-bid auction. */
@@ -85,6 +90,15 @@ export interface SealedBidState extends ProtocolState {
   busy: Set<number>;
   /** Auctions taking bids now. */
   bidding: number;
+  /** Node id → its entity. */
+  entityOf: number[];
+  /**
+   * Entity → gang jobs its lead holds (won, not finished), and their total. The entity staffs such a
+   * gang from its own nodes, which the mechanism is not told: while it holds one, the class walk
+   * treats the entity's idle members as busy (the shell reads their queues).
+   */
+  gangs: number[];
+  gangsHeld: number;
 }
 
 /**
@@ -97,7 +111,7 @@ export function rotationDraw(beacon: Uint8Array | undefined, jobId: number): num
   return hashUniform(w(0), w(4), jobId, 0xb1d);
 }
 
-/** The bidder set of a cleared auction (never written: bids after the close are refused before it is read). */
+/** The bidder set of an auction with no single bid yet, or cleared (never written: `onBid` makes a set at the first bid, and bids after the close are refused first). */
 const NO_BIDDERS: Set<number> = new Set();
 
 /** The outcome of one auction's clearing. */
@@ -198,6 +212,7 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
       s.capacity[o.id] = o.capacity;
       s.active.add(o.id, o.capacity);
       s.classes.add(o);
+      s.entityOf[o.id] = o.entity;
     }
     s.active.setFree(o.id, true);
     refresh(s, o.id, now);
@@ -207,19 +222,12 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     refresh(s, o.id, now);
   }
 
-  /** A node is ready (a class bid counts it) while active, idle, holding nothing and, with stake, eligible to bid. */
-  function refresh(s: SealedBidState, op: number, now: Seconds): void {
-    if (s.classes.size === 0) return;
-    const active = s.active.isFree(op);
-    const busy = s.busy.has(op);
-    s.classes.setReady(op, active && !busy && (s.held[op] ?? 0) === 0 && (!staking || stake.eligible(s.stakes, op, now)));
-    s.classes.setBusy(op, active && busy);
-  }
-
-  const { reach, walkClass, onClassBid } = classWalk({ p, staking, mayHold });
+  const { refresh, restaked, gangWon, gangEnded } = holdings(staking);
+  const { reach, walkClass, onClassBid, classBest } = classWalk({ p, staking, mayHold });
 
   function end(s: SealedBidState, rec: SbJob, outcome: 'delivered' | 'failed', op: number, out: Decision[]): void {
     rec.done = true;
+    gangEnded(s, rec);
     out.push({ type: 'done', jobId: rec.job.id, outcome, operator: op });
     out.push({ type: 'close', jobId: rec.job.id });
     s.jobs.delete(rec.job.id);
@@ -238,6 +246,7 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     if (rec.staked > 0) {
       if (p.slashOnMiss) stake.slash(s.stakes, rec.winner, id, rec.staked, now, out);
       else stake.unlock(s.stakes, rec.winner, id, rec.staked, out, false);
+      restaked(s, rec.winner, now);
     }
     if (rec.collateral > 0) {
       const burn = Math.floor((rec.collateral * p.slashBurnBps) / 10_000);
@@ -253,7 +262,10 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     s.bidding--;
     rec.bidders = NO_BIDDERS;
     // With a class bid, every bid ranks by its node's place in the arrival rotation (as if each node had sent its own).
-    if (rec.start >= 0) rec.bids = rec.bids.map((b) => ({ operator: b.operator, price: b.price, seq: rotationKey(b.operator, rec.start) }));
+    if (rec.start >= 0) {
+      rec.bids = rec.bids.map((b) => ({ operator: b.operator, price: b.price, seq: rotationKey(b.operator, rec.start) }));
+      classBest(s, rec, now, rec.bids);
+    }
     const limit = rec.job.maxPrice - baseFee;
     const c = clear(rec.bids, (b) => mayHold(s, b.operator, now), p.settlement, limit);
     if (c.winner < 0) {
@@ -268,10 +280,13 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     rec.bids = [];
     s.held[op] = (s.held[op] ?? 0) + 1;
     s.busy.add(op);
+    gangWon(s, rec, op);
     refresh(s, op, now);
     // The stake backing the job is posted into escrow only when a miss can slash it.
-    if (staking) rec.staked = stake.lock(s.stakes, op, id, out, p.slashOnMiss);
-    else if (p.slashOnMiss) {
+    if (staking) {
+      rec.staked = stake.lock(s.stakes, op, id, out, p.slashOnMiss);
+      restaked(s, op, now);
+    } else if (p.slashOnMiss) {
       rec.collateral = Math.max(0, Math.round(rec.price * p.collateralMultiple));
       if (rec.collateral > 0) out.push({ type: 'collateral', jobId: id, operator: op, amount: rec.collateral });
     }
@@ -289,7 +304,10 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     if (cost - fee > 0) out.push({ type: 'settle', jobId: id, operator: op, amount: cost - fee, source: 'escrow' });
     if (fee > 0) out.push({ type: 'fee', jobId: id, amount: fee });
     if (rec.collateral > 0) out.push({ type: 'release', jobId: id, operator: op, amount: rec.collateral });
-    if (rec.staked > 0) stake.unlock(s.stakes, op, id, rec.staked, out, p.slashOnMiss);
+    if (rec.staked > 0) {
+      stake.unlock(s.stakes, op, id, rec.staked, out, p.slashOnMiss);
+      restaked(s, op, now);
+    }
     end(s, rec, 'delivered', op, out);
     return undefined;
   }
@@ -305,6 +323,7 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     if (rec.classes.length > 0 && s.classes.isReady(op) && rec.classes.includes(s.classes.classOfNode(op))) return 'already';
     // The stake is checked before the auction (docs protocol/spn/staking), and again at the close.
     if (staking && !stake.eligible(s.stakes, op, now)) return 'invalid';
+    if (rec.bidders === NO_BIDDERS) rec.bidders = new Set(); // made at the first bid: class bids need none
     rec.bidders.add(op);
     rec.bids.push({ operator: op, price: Math.round(price), seq: s.seq++ });
     return undefined;
@@ -334,9 +353,10 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         job,
         until: now + p.auctionPeriod,
         bids: [],
-        bidders: new Set(),
+        bidders: NO_BIDDERS,
         classes: [],
         ready: [],
+        classBids: [],
         start: -1,
         before: s.bidding,
         winner: -1,
@@ -345,6 +365,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         staked: 0,
         done: false,
         closed: false,
+        gangEntity: -1,
       };
       s.jobs.set(job.id, rec);
       s.bidding++;
@@ -359,7 +380,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         const busy: number[] = [];
         for (let c = 0; c < s.classes.size; c++) {
           const m = s.classes.memberOf(c);
-          if (m >= 0 && fits(s.capacity[m]!, job.request)) walkClass(s, rec, c, busy);
+          if (m >= 0 && fits(s.capacity[m]!, job.request)) walkClass(s, rec, c, busy, now);
         }
         out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [], bidders: n, busy });
       } else out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [] });
@@ -427,6 +448,9 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         capacity: [],
         busy: new Set(),
         bidding: 0,
+        entityOf: [],
+        gangs: [],
+        gangsHeld: 0,
       };
       for (const o of operators) addNode(s, o, now);
       return s;
