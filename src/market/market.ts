@@ -150,6 +150,7 @@ export function runMarket(o: MarketOptions): MarketResult {
       ctx.nodeChanged(nodeId);
     },
     nodeChanged: () => {},
+    freesOnReport: setting.freesOnReport,
     packing: createPackingRoom(nodes),
   };
 
