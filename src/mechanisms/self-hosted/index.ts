@@ -52,6 +52,100 @@ export interface SelfHostedState extends ProtocolState {
   lastProfiles: number;
 }
 
+// The scheduler's steps (they read the state only, not the parameters).
+
+/** Ends an open job (its record goes back to `spare`). */
+function end(
+  s: SelfHostedState,
+  rec: ShJob,
+  outcome: 'delivered' | 'failed' | 'expired' | 'rejected',
+  node: number,
+  out: Decision[],
+): void {
+  const id = rec.job.id;
+  s.jobs.delete(id);
+  s.spare.push(rec);
+  out.push({ type: 'done', jobId: id, outcome, operator: node });
+  out.push({ type: 'close', jobId: id });
+}
+
+/** The profiles of the cluster that fit a request (cached for the last request object). */
+function profilesFor(s: SelfHostedState, request: Job['request']): number[] {
+  if (request !== s.lastRequest || s.lastProfiles !== s.index.profileCount) {
+    s.index.eligibleProfiles(request, s.scratch);
+    s.lastRequest = request;
+    s.lastProfiles = s.index.profileCount;
+  }
+  return s.scratch;
+}
+
+/** Starts `rec` on the lowest-id free node that fits it; false if none is free. */
+function place(s: SelfHostedState, rec: ShJob, out: Decision[]): boolean {
+  const job = rec.job;
+  const profiles = profilesFor(s, job.request);
+  // A gang job takes its first N free nodes at once (`gang.ts`); `members` names them, lead first.
+  const members = job.gang !== undefined ? selfHostedGang(s.index, profiles, job) : undefined;
+  if (job.gang !== undefined && !members) return false;
+  if (!members && s.index.countFree(profiles) === 0) return false;
+  const node = members ? members[0]! : s.index.kth(profiles, 0);
+  if (!members) s.index.setFree(node, false);
+  s.nodeJob[node] = job.id;
+  rec.node = node;
+  rec.queued = false;
+  const role = rec.failures > 0 ? 'fallback' : 'primary';
+  out.push(
+    members
+      ? { type: 'assign', jobId: job.id, operator: node, price: 0, role, committed: true, members }
+      : { type: 'assign', jobId: job.id, operator: node, price: 0, role, committed: true },
+  );
+  return true;
+}
+
+/** The job of `id` if it is still waiting. */
+function waiting(s: SelfHostedState, id: number): ShJob | undefined {
+  const rec = s.jobs.get(id);
+  return rec?.queued ? rec : undefined;
+}
+
+function drain(s: SelfHostedState, out: Decision[]): void {
+  for (let i = 0; i < s.retry.length && s.index.freeCount > 0; i++) {
+    const rec = waiting(s, s.retry[i]!);
+    if (!rec || place(s, rec, out)) s.retry.splice(i--, 1);
+  }
+  const q = s.queue;
+  for (let i = s.qHead; i < q.length && s.index.freeCount > 0; i++) {
+    const rec = waiting(s, q[i]!);
+    if (rec) place(s, rec, out);
+  }
+  while (s.qHead < q.length && !waiting(s, q[s.qHead]!)) s.qHead++;
+  if (s.qHead > 1024 && s.qHead * 2 > q.length) {
+    s.queue = q.slice(s.qHead);
+    s.qHead = 0;
+  }
+}
+
+/** The job a node proves, if it is `jobId`. */
+function provedBy(s: SelfHostedState, node: number, jobId: number): ShJob | undefined {
+  if (s.nodeJob[node] !== jobId) return undefined;
+  return s.jobs.get(jobId);
+}
+
+function freeNode(s: SelfHostedState, node: number): void {
+  s.nodeJob[node] = -1;
+  s.index.setFree(node, true);
+}
+
+/** A record for a new job: a finished job's, when there is one. */
+function openJob(s: SelfHostedState, job: Job): ShJob {
+  const rec = s.spare.pop();
+  if (rec === undefined) return { job, failures: 0, node: -1, queued: false };
+  rec.job = job;
+  rec.failures = 0;
+  rec.node = -1;
+  rec.queued = false;
+  return rec;
+}
+
 /**
  * The self-hosted baseline (mechanism id `self-hosted`), not a market: the requester's own rented
  * cluster proves every job, first come first served, at no per-job price (the rent, charged by the
@@ -65,98 +159,6 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
   if (!(Number.isInteger(p.nodes) && p.nodes >= 1)) throw new RangeError('self-hosted: nodes must be an integer ≥ 1');
   if (!(Number.isInteger(p.devices) && p.devices >= 1)) throw new RangeError('self-hosted: devices must be an integer ≥ 1');
   if (!(p.rentUsdPerHour >= 0)) throw new RangeError('self-hosted: rentUsdPerHour must be ≥ 0');
-
-  /** Ends an open job (its record goes back to `spare`). */
-  function end(
-    s: SelfHostedState,
-    rec: ShJob,
-    outcome: 'delivered' | 'failed' | 'expired' | 'rejected',
-    node: number,
-    out: Decision[],
-  ): void {
-    const id = rec.job.id;
-    s.jobs.delete(id);
-    s.spare.push(rec);
-    out.push({ type: 'done', jobId: id, outcome, operator: node });
-    out.push({ type: 'close', jobId: id });
-  }
-
-  /** The profiles of the cluster that fit a request (cached for the last request object). */
-  function profilesFor(s: SelfHostedState, request: Job['request']): number[] {
-    if (request !== s.lastRequest || s.lastProfiles !== s.index.profileCount) {
-      s.index.eligibleProfiles(request, s.scratch);
-      s.lastRequest = request;
-      s.lastProfiles = s.index.profileCount;
-    }
-    return s.scratch;
-  }
-
-  /** Starts `rec` on the lowest-id free node that fits it; false if none is free. */
-  function place(s: SelfHostedState, rec: ShJob, out: Decision[]): boolean {
-    const job = rec.job;
-    const profiles = profilesFor(s, job.request);
-    // A gang job takes its first N free nodes at once (`gang.ts`); `members` names them, lead first.
-    const members = job.gang !== undefined ? selfHostedGang(s.index, profiles, job) : undefined;
-    if (job.gang !== undefined && !members) return false;
-    if (!members && s.index.countFree(profiles) === 0) return false;
-    const node = members ? members[0]! : s.index.kth(profiles, 0);
-    if (!members) s.index.setFree(node, false);
-    s.nodeJob[node] = job.id;
-    rec.node = node;
-    rec.queued = false;
-    const role = rec.failures > 0 ? 'fallback' : 'primary';
-    out.push(
-      members
-        ? { type: 'assign', jobId: job.id, operator: node, price: 0, role, committed: true, members }
-        : { type: 'assign', jobId: job.id, operator: node, price: 0, role, committed: true },
-    );
-    return true;
-  }
-
-  /** The job of `id` if it is still waiting. */
-  function waiting(s: SelfHostedState, id: number): ShJob | undefined {
-    const rec = s.jobs.get(id);
-    return rec?.queued ? rec : undefined;
-  }
-
-  function drain(s: SelfHostedState, out: Decision[]): void {
-    for (let i = 0; i < s.retry.length && s.index.freeCount > 0; i++) {
-      const rec = waiting(s, s.retry[i]!);
-      if (!rec || place(s, rec, out)) s.retry.splice(i--, 1);
-    }
-    const q = s.queue;
-    for (let i = s.qHead; i < q.length && s.index.freeCount > 0; i++) {
-      const rec = waiting(s, q[i]!);
-      if (rec) place(s, rec, out);
-    }
-    while (s.qHead < q.length && !waiting(s, q[s.qHead]!)) s.qHead++;
-    if (s.qHead > 1024 && s.qHead * 2 > q.length) {
-      s.queue = q.slice(s.qHead);
-      s.qHead = 0;
-    }
-  }
-
-  /** The job a node proves, if it is `jobId`. */
-  function provedBy(s: SelfHostedState, node: number, jobId: number): ShJob | undefined {
-    if (s.nodeJob[node] !== jobId) return undefined;
-    return s.jobs.get(jobId);
-  }
-
-  function freeNode(s: SelfHostedState, node: number): void {
-    s.nodeJob[node] = -1;
-    s.index.setFree(node, true);
-  }
-
-  /** A record for a new job: a finished job's, when there is one. */
-  function openJob(s: SelfHostedState, job: Job): ShJob {
-    const rec = s.spare.pop();
-    if (rec === undefined) return { job, failures: 0, node: -1, queued: false };
-    rec.job = job;
-    rec.failures = 0;
-    rec.node = -1;
-    rec.queued = false;
-    return rec;
-  }
 
   const handlers: Handlers<SelfHostedState> = {
     submit: (s, input, now, _r, out) => {
