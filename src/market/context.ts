@@ -112,6 +112,8 @@ export interface MarketContext {
   readonly packing?: PackingRoom;
   /** A node became busy, free, active or inactive (the agents' race entry index re-reads it). */
   nodeChanged(nodeId: number): void;
+  /** The mechanism frees a node on its own deliver or fail report: no `available` after them (`Setting.freesOnReport`). */
+  readonly freesOnReport: boolean;
 }
 
 /** Carries out one kind of decision. */

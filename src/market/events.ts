@@ -163,7 +163,7 @@ export function createEvents(
       deliverIn.operator = nodeId;
       ctx.feed(deliverIn);
     }
-    work.nodeIdle(nodeId);
+    if (!ctx.freesOnReport) work.nodeIdle(nodeId);
     work.gang.release(jobId, nodeId);
   });
 

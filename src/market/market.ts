@@ -150,11 +150,12 @@ export function runMarket(o: MarketOptions): MarketResult {
       ctx.nodeChanged(nodeId);
     },
     nodeChanged: () => {},
+    freesOnReport: setting.freesOnReport,
     packing: createPackingRoom(nodes),
   };
 
   const agents = createAgents(ctx);
-  ctx.nodeChanged = agents.nodeChanged;
+  if (setting.solicits) ctx.nodeChanged = agents.nodeChanged;
   const work = createWorkRoom(ctx, agents, () => pump.busy);
   const money = createMoneyRoom(ctx, work.gang);
   const outcomes = createOutcomeRoom(ctx, work.gang);
@@ -169,8 +170,8 @@ export function runMarket(o: MarketOptions): MarketResult {
     assign: work.assign,
     abort: work.abort,
     eject: work.eject,
-    solicit: agents.solicit,
-    'request-ask': agents['request-ask'],
+    solicit: setting.solicits ? agents.solicit : unasked,
+    'request-ask': setting.solicits ? agents['request-ask'] : unasked,
     timer: (d) => void sim.at(d.at, TIMER, d.jobId, d.tag),
     done: committee ? committee.wrap(done) : done,
     close: chunking ? chunking.close(outcomes.close) : outcomes.close,
@@ -247,6 +248,11 @@ export function runMarket(o: MarketOptions): MarketResult {
     endTime: sim.now,
     refusals: outcomes.refusals,
   };
+}
+
+/** A question to operators in a setting where none are asked (its agents keep no index to answer it). */
+function unasked(d: Decision): void {
+  throw new Error(`${d.type}: this setting's nodes are not asked (the self-hosted cluster takes assignments only)`);
 }
 
 /** What a job would cost a node and when it would finish, as strategies see it. */

@@ -41,6 +41,7 @@ export function createAgents(ctx: MarketContext): Agents {
   }
 
   const entry = new RaceEntryIndex(ctx);
+  let lockAnswers: LockAnswers | undefined;
   const responder = createResponder({
     ...ctx,
     entry,
@@ -48,7 +49,8 @@ export function createAgents(ctx: MarketContext): Agents {
     now: () => sim.now,
     candidates,
     raceEntry: ctx.scenario.race_entry,
-    lockAnswers: createLockAnswers(ctx),
+    // Built at the first lock solicitation: only reverse Dutch asks for locks, and its classes cost O(N) to build.
+    lockAnswers: () => (lockAnswers ??= createLockAnswers(ctx)),
   });
 
   return {
@@ -101,7 +103,7 @@ interface ResponderContext
    */
   readonly raceEntry?: 'rational' | 'herd';
   /** The answers to reverse-Dutch lock solicitations. */
-  readonly lockAnswers: LockAnswers;
+  lockAnswers(): LockAnswers;
 }
 
 /**
@@ -273,7 +275,8 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
     }
   }
 
-  const classes = bidClassTable(ctx.nodes);
+  // Built at the first bid solicitation (sealed bid): O(N), and no other mechanism asks for bids.
+  let bidClasses: ReturnType<typeof bidClassTable> | undefined;
   const durOf: number[] = [];
   const durJob: number[] = [];
 
@@ -321,6 +324,7 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
       if (!list) also.set(c, (list = []));
       list.push(id);
     }
+    const classes = (bidClasses ??= bidClassTable(ctx.nodes));
     for (const c of classes.list) {
       if (!fits(ctx.nodes[c.rep]!.info.capacity, job.request)) continue;
       const named = also.get(c.id);
@@ -336,7 +340,7 @@ function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, 
   return {
     respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void {
       // Reverse Dutch: each would-be locker locks when the ramp reaches its price (lock-answers.ts).
-      if (d.mode === 'lock') return ctx.lockAnswers.respond(d, job);
+      if (d.mode === 'lock') return ctx.lockAnswers().respond(d, job);
       // Gang jobs bid exactly (one lead per entity able to field N nodes, docs/gang.md), never as a class.
       if (d.mode === 'bid' && d.busy !== undefined && !ctx.collateralFor && job.gang === undefined) {
         classBids(d.busy, d.bidders ?? 0, job);

@@ -18,14 +18,14 @@ function fitsAny(capacities: readonly OperatorInfo['capacity'][], request: Job['
 /** Timer tag: the job's deadline (with `dropLate`). */
 export const TAG_DEADLINE = 1;
 
+/** A job the cluster has not finished. Records are recycled (`spare`): only ids are kept elsewhere. */
 interface ShJob {
-  readonly job: Job;
+  job: Job;
   /** Failed attempts so far. */
   failures: number;
   /** The node proving it, -1 while queued. */
   node: number;
   queued: boolean;
-  done: boolean;
 }
 
 /** The mechanism-owned state of the self-hosted baseline. */
@@ -33,15 +33,117 @@ export interface SelfHostedState extends ProtocolState {
   index: FreeIndex;
   /** Capacities of the cluster's nodes (to reject a job no node could ever run). */
   capacities: OperatorInfo['capacity'][];
-  /** By job id (dense: a Map's rehashed tables, promoted, kept every later job alive until a full GC). */
+  /** Open jobs by id (dense: a Map's rehashed tables, promoted, kept every later job alive until a full GC). */
   jobs: DenseTable<ShJob>;
-  /** FIFO of waiting jobs (lazy deletion), retried jobs first. */
-  queue: ShJob[];
+  /**
+   * Records of finished jobs, for the next submissions (one object less per job for the collector).
+   * Safe because the queues and nodes hold job ids, never records: a finished id finds no record.
+   */
+  spare: ShJob[];
+  /** FIFO of waiting job ids (lazy deletion: an id whose job is no longer queued is skipped), retried jobs first. */
+  queue: number[];
   qHead: number;
-  retry: ShJob[];
-  /** Node id → the job it proves. */
-  nodeJob: (ShJob | undefined)[];
+  retry: number[];
+  /** Node id → the id of the job it proves, -1: none. */
+  nodeJob: number[];
   scratch: number[];
+  /** The eligible profiles of the last request seen (jobs of one requester share their request object). */
+  lastRequest: Job['request'] | undefined;
+  lastProfiles: number;
+}
+
+// The scheduler's steps (they read the state only, not the parameters).
+
+/** Ends an open job (its record goes back to `spare`). */
+function end(
+  s: SelfHostedState,
+  rec: ShJob,
+  outcome: 'delivered' | 'failed' | 'expired' | 'rejected',
+  node: number,
+  out: Decision[],
+): void {
+  const id = rec.job.id;
+  s.jobs.delete(id);
+  s.spare.push(rec);
+  out.push({ type: 'done', jobId: id, outcome, operator: node });
+  out.push({ type: 'close', jobId: id });
+}
+
+/** The profiles of the cluster that fit a request (cached for the last request object). */
+function profilesFor(s: SelfHostedState, request: Job['request']): number[] {
+  if (request !== s.lastRequest || s.lastProfiles !== s.index.profileCount) {
+    s.index.eligibleProfiles(request, s.scratch);
+    s.lastRequest = request;
+    s.lastProfiles = s.index.profileCount;
+  }
+  return s.scratch;
+}
+
+/** Starts `rec` on the lowest-id free node that fits it; false if none is free. */
+function place(s: SelfHostedState, rec: ShJob, out: Decision[]): boolean {
+  const job = rec.job;
+  const profiles = profilesFor(s, job.request);
+  // A gang job takes its first N free nodes at once (`gang.ts`); `members` names them, lead first.
+  const members = job.gang !== undefined ? selfHostedGang(s.index, profiles, job) : undefined;
+  if (job.gang !== undefined && !members) return false;
+  if (!members && s.index.countFree(profiles) === 0) return false;
+  const node = members ? members[0]! : s.index.kth(profiles, 0);
+  if (!members) s.index.setFree(node, false);
+  s.nodeJob[node] = job.id;
+  rec.node = node;
+  rec.queued = false;
+  const role = rec.failures > 0 ? 'fallback' : 'primary';
+  out.push(
+    members
+      ? { type: 'assign', jobId: job.id, operator: node, price: 0, role, committed: true, members }
+      : { type: 'assign', jobId: job.id, operator: node, price: 0, role, committed: true },
+  );
+  return true;
+}
+
+/** The job of `id` if it is still waiting. */
+function waiting(s: SelfHostedState, id: number): ShJob | undefined {
+  const rec = s.jobs.get(id);
+  return rec?.queued ? rec : undefined;
+}
+
+function drain(s: SelfHostedState, out: Decision[]): void {
+  for (let i = 0; i < s.retry.length && s.index.freeCount > 0; i++) {
+    const rec = waiting(s, s.retry[i]!);
+    if (!rec || place(s, rec, out)) s.retry.splice(i--, 1);
+  }
+  const q = s.queue;
+  for (let i = s.qHead; i < q.length && s.index.freeCount > 0; i++) {
+    const rec = waiting(s, q[i]!);
+    if (rec) place(s, rec, out);
+  }
+  while (s.qHead < q.length && !waiting(s, q[s.qHead]!)) s.qHead++;
+  if (s.qHead > 1024 && s.qHead * 2 > q.length) {
+    s.queue = q.slice(s.qHead);
+    s.qHead = 0;
+  }
+}
+
+/** The job a node proves, if it is `jobId`. */
+function provedBy(s: SelfHostedState, node: number, jobId: number): ShJob | undefined {
+  if (s.nodeJob[node] !== jobId) return undefined;
+  return s.jobs.get(jobId);
+}
+
+function freeNode(s: SelfHostedState, node: number): void {
+  s.nodeJob[node] = -1;
+  s.index.setFree(node, true);
+}
+
+/** A record for a new job: a finished job's, when there is one. */
+function openJob(s: SelfHostedState, job: Job): ShJob {
+  const rec = s.spare.pop();
+  if (rec === undefined) return { job, failures: 0, node: -1, queued: false };
+  rec.job = job;
+  rec.failures = 0;
+  rec.node = -1;
+  rec.queued = false;
+  return rec;
 }
 
 /**
@@ -58,105 +160,46 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
   if (!(Number.isInteger(p.devices) && p.devices >= 1)) throw new RangeError('self-hosted: devices must be an integer ≥ 1');
   if (!(p.rentUsdPerHour >= 0)) throw new RangeError('self-hosted: rentUsdPerHour must be ≥ 0');
 
-  function end(
-    s: SelfHostedState,
-    rec: ShJob,
-    outcome: 'delivered' | 'failed' | 'expired' | 'rejected',
-    node: number,
-    out: Decision[],
-  ): void {
-    rec.done = true;
-    rec.queued = false;
-    s.jobs.delete(rec.job.id);
-    out.push({ type: 'done', jobId: rec.job.id, outcome, operator: node });
-    out.push({ type: 'close', jobId: rec.job.id });
-  }
-
-  /** Starts `rec` on the lowest-id free node that fits it; false if none is free. */
-  function place(s: SelfHostedState, rec: ShJob, out: Decision[]): boolean {
-    const profiles = s.index.eligibleProfiles(rec.job.request, s.scratch);
-    // A gang job takes its first N free nodes at once (`gang.ts`); `members` names them, lead first.
-    const members = rec.job.gang !== undefined ? selfHostedGang(s.index, profiles, rec.job) : undefined;
-    if (rec.job.gang !== undefined && !members) return false;
-    if (!members && s.index.countFree(profiles) === 0) return false;
-    const node = members ? members[0]! : s.index.kth(profiles, 0);
-    if (!members) s.index.setFree(node, false);
-    s.nodeJob[node] = rec;
-    rec.node = node;
-    rec.queued = false;
-    out.push({
-      type: 'assign',
-      jobId: rec.job.id,
-      operator: node,
-      price: 0,
-      role: rec.failures > 0 ? 'fallback' : 'primary',
-      committed: true,
-      ...(members ? { members } : {}),
-    });
-    return true;
-  }
-
-  function drain(s: SelfHostedState, out: Decision[]): void {
-    for (let i = 0; i < s.retry.length && s.index.freeCount > 0; i++) {
-      const rec = s.retry[i]!;
-      if (!rec.queued || place(s, rec, out)) s.retry.splice(i--, 1);
-    }
-    const q = s.queue;
-    for (let i = s.qHead; i < q.length && s.index.freeCount > 0; i++) {
-      const rec = q[i]!;
-      if (rec.queued) place(s, rec, out);
-    }
-    while (s.qHead < q.length && !q[s.qHead]!.queued) s.qHead++;
-    if (s.qHead > 1024 && s.qHead * 2 > q.length) {
-      s.queue = q.slice(s.qHead);
-      s.qHead = 0;
-    }
-  }
-
-  function freeNode(s: SelfHostedState, node: number): void {
-    s.nodeJob[node] = undefined;
-    s.index.setFree(node, true);
-  }
-
   const handlers: Handlers<SelfHostedState> = {
     submit: (s, input, now, _r, out) => {
       const job = input.job;
-      const rec: ShJob = { job, failures: 0, node: -1, queued: false, done: false };
       if (job.gang !== undefined ? !canEverFit(s.capacities, job) : !fitsAny(s.capacities, job.request)) {
-        end(s, rec, 'rejected', -1, out);
+        out.push({ type: 'done', jobId: job.id, outcome: 'rejected', operator: -1 });
+        out.push({ type: 'close', jobId: job.id });
         return;
       }
+      const rec = openJob(s, job);
       s.jobs.set(job.id, rec);
       if (p.dropLate) out.push({ type: 'timer', jobId: job.id, at: Math.max(now, job.deadline), tag: TAG_DEADLINE });
       if (!place(s, rec, out)) {
         rec.queued = true;
-        s.queue.push(rec);
+        s.queue.push(job.id);
       }
     },
     deliver: (s, input, _now, _r, out) => {
-      const rec = s.nodeJob[input.operator];
-      if (!rec || rec.job.id !== input.jobId) return s.jobs.get(input.jobId) !== undefined ? 'not-assigned' : 'unknown-job';
+      const rec = provedBy(s, input.operator, input.jobId);
+      if (!rec) return s.jobs.get(input.jobId) !== undefined ? 'not-assigned' : 'unknown-job';
       freeNode(s, input.operator);
       end(s, rec, 'delivered', input.operator, out);
       drain(s, out);
       return undefined;
     },
     fail: (s, input, _now, _r, out) => {
-      const rec = s.nodeJob[input.operator];
-      if (!rec || rec.job.id !== input.jobId) return s.jobs.get(input.jobId) !== undefined ? 'not-assigned' : 'unknown-job';
+      const rec = provedBy(s, input.operator, input.jobId);
+      if (!rec) return s.jobs.get(input.jobId) !== undefined ? 'not-assigned' : 'unknown-job';
       freeNode(s, input.operator);
       rec.node = -1;
       rec.failures++;
       if (rec.failures > p.retries) end(s, rec, 'failed', -1, out);
       else {
         rec.queued = true;
-        s.retry.push(rec);
+        s.retry.push(rec.job.id);
       }
       drain(s, out);
       return undefined;
     },
     available: (s, input, _now, _r, out) => {
-      if (s.nodeJob[input.operator] === undefined && s.index.has(input.operator)) {
+      if (!(s.nodeJob[input.operator]! >= 0) && s.index.has(input.operator)) {
         s.index.setFree(input.operator, true);
         drain(s, out);
       }
@@ -171,9 +214,9 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
       s.index.remove(input.operator);
     },
     timer: (s, input, _now, _r, out) => {
-      const rec = s.jobs.get(input.jobId);
+      const rec = waiting(s, input.jobId);
       // Still waiting at its deadline: dropped (with `dropLate`). Work in progress finishes.
-      if (rec && !rec.done && rec.queued && input.tag === TAG_DEADLINE) end(s, rec, 'expired', -1, out);
+      if (rec && input.tag === TAG_DEADLINE) end(s, rec, 'expired', -1, out);
     },
   };
 
@@ -191,11 +234,14 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
         index,
         capacities: operators.map((o) => o.capacity),
         jobs: new DenseTable(),
+        spare: [],
         queue: [],
         qHead: 0,
         retry: [],
         nodeJob: [],
         scratch: [],
+        lastRequest: undefined,
+        lastProfiles: -1,
       };
     },
     handlers,
