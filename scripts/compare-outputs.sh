@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Byte-identity check of the simulator's outputs (issue 9): runs scenarios/default.yaml and every
 # scenarios/attacks/*.yaml with --jobs, and diffs every CSV against a saved baseline. run.json is
-# compared without its wall-time fields (timing, created, wall_s, events_per_s) and its command line. Usage:
+# compared without its wall-time fields (timing, created, wall_s, events_per_s) and its command line and scenario path (both name directories). Usage:
 #   scripts/compare-outputs.sh save [DIR]     # write the baseline (default /tmp/base)
 #   scripts/compare-outputs.sh check [DIR]    # re-run into DIR.new and diff against DIR
 # Build first (npm run build). Exit 1 on any difference.
@@ -30,7 +30,7 @@ for f in "${scenarios[@]}"; do
   done
   # Wall-clock fields (at any depth, e.g. each mechanism's wall_s and events_per_s) and the command line
   # (it names the output directory) differ between identical runs.
-  strip='walk(if type == "object" then del(.timing, .created, .created_at, .wall_s, .events_per_s, .generated_at, .command) else . end)'
+  strip='walk(if type == "object" then del(.timing, .created, .created_at, .wall_s, .events_per_s, .generated_at, .command, .scenario_file) else . end)'
   if command -v jq >/dev/null; then
     if ! diff -q <(jq -S "$strip" "$base/$name/run.json") <(jq -S "$strip" "$target/$name/run.json") >/dev/null; then
       echo "DIFF $name/run.json"
