@@ -160,56 +160,29 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
   if (!(p.declaredTimeFactor > 0)) throw new Error(`random: declaredTimeFactor must be > 0, got ${p.declaredTimeFactor}`);
   if (!(p.setupSeconds >= 0)) throw new Error(`random: setupSeconds must be ≥ 0, got ${p.setupSeconds}`);
   const rules = stakeRules(p);
+  const selection = randomSelection(p);
+  const slots = randomSlots(p, selection);
+  const staking = randomStake(p, slots);
+  const reports = randomReports(p, { ...selection, ...slots, ...staking });
+  const declines = randomDeclines(p, { ...selection, ...slots, ...reports, ...staking });
+  return defineMechanism<RandomState>({
+    type: 'random',
+    params: { ...p, ...(preset ? { preset } : {}) },
+    init: (operators) => initRandom(rules, operators),
+    handlers: timedHandlers(randomHandlers({ ...slots, ...staking, ...reports, ...declines })),
+  });
+}
 
-  const { eligibleFor, select, slotPay, protocolCut, assign, fillSlots } = randomSelection(p);
-  const { ensureDeadlineTimer, park, drain, retryAside, openRace, exhaust, finishIfDone, release } = randomSlots(p, {
-    eligibleFor,
-    select,
-    slotPay,
-    protocolCut,
-    assign,
-    fillSlots,
-  });
-  const { removeProver, readmit, topUpFromFailed } = randomStake(p, { drain, retryAside });
-  const { onDeliver, onFail, onCap } = randomReports(p, {
-    eligibleFor,
-    select,
-    slotPay,
-    protocolCut,
-    assign,
-    fillSlots,
-    ensureDeadlineTimer,
-    park,
-    drain,
-    retryAside,
-    openRace,
-    exhaust,
-    finishIfDone,
-    release,
-    removeProver,
-    topUpFromFailed,
-  });
-  const { countDecline, onDecline, onSubmit, onTimer, onJoinRace, heldBy } = randomDeclines(p, {
-    eligibleFor,
-    select,
-    slotPay,
-    protocolCut,
-    assign,
-    fillSlots,
-    ensureDeadlineTimer,
-    park,
-    drain,
-    retryAside,
-    openRace,
-    exhaust,
-    finishIfDone,
-    release,
-    onDeliver,
-    onFail,
-    removeProver,
-  });
+/** The parts of the rules the handlers call. */
+type RandomParts = ReturnType<typeof randomSlots> &
+  ReturnType<typeof randomStake> &
+  ReturnType<typeof randomReports> &
+  ReturnType<typeof randomDeclines>;
 
-  const handlers: Handlers<RandomState> = {
+/** Random allocation's handlers, one per input type, over its rules. */
+function randomHandlers(parts: RandomParts): Handlers<RandomState> {
+  const { drain, retryAside, readmit, onDeliver, onFail, onCap, onDecline, onSubmit, onTimer, onJoinRace, heldBy } = parts;
+  return {
     // The beacon comes from outside (drand, a block hash): the coordinator cannot grind it.
     submit: (s, input, _now, _r, out) => {
       const b = input.beacon;
@@ -277,8 +250,10 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
       else if (input.tag >= TAG_CAP0) onCap(s, rec, input.tag - TAG_CAP0, out);
     },
   };
+}
 
-  // Every handler first records the time of its input: removals and caps schedule timers from it.
+/** Wraps every handler so that it first records the time of its input: removals and caps schedule timers from it. */
+function timedHandlers(handlers: Handlers<RandomState>): Handlers<RandomState> {
   const timed = {} as Record<string, unknown>;
   for (const [type, h] of Object.entries(handlers) as [string, (st: RandomState, ...rest: unknown[]) => unknown][]) {
     timed[type] = (st: RandomState, input: unknown, now: Seconds, ...rest: unknown[]) => {
@@ -286,46 +261,43 @@ export function randomAllocation(params: Partial<RandomParams> & { preset?: stri
       return h(st, input, now, ...rest);
     };
   }
+  return timed as Handlers<RandomState>;
+}
 
-  return defineMechanism<RandomState>({
-    type: 'random',
-    params: { ...p, ...(preset ? { preset } : {}) },
-    init(operators: readonly OperatorInfo[]): RandomState {
-      const index = new FreeIndex(operators.length + 1);
-      const stakes = stake.stakeBook(rules.params);
-      const capacity: Resources[] = [];
-      const packing: Pick<RandomState, 'index' | 'opJob' | 'opSlot' | 'pack' | 'packJobs'> = { index, opJob: [], opSlot: [] };
-      for (const o of operators) {
-        index.add(o.id, o.capacity);
-        index.setFree(o.id, true);
-        stake.join(stakes, o);
-        capacity[o.id] = o.capacity;
-        addPacking(packing, o);
-      }
-      return {
-        ...(packing.pack ? { pack: packing.pack, packJobs: packing.packJobs } : {}),
-        seen: seenIds(),
-        index,
-        jobs: new DenseTable<JobRec>(),
-        opJob: [],
-        opSlot: [],
-        ejected: [],
-        queue: [],
-        qHead: 0,
-        aside: [],
-        hidden: [],
-        declines: new Map(),
-        profileCache: { requests: [], lists: [] },
-        profileVersion: -1,
-        lastBeacon: new Uint8Array(0),
-        lastBeaconWords: new Int32Array(8),
-        stakes,
-        capacity,
-        now: 0,
-      };
-    },
-    handlers: timed as Handlers<RandomState>,
-  });
+/** Every operator free and staked, in one free-node index; no job yet. */
+function initRandom(rules: ReturnType<typeof stakeRules>, operators: readonly OperatorInfo[]): RandomState {
+  const index = new FreeIndex(operators.length + 1);
+  const stakes = stake.stakeBook(rules.params);
+  const capacity: Resources[] = [];
+  const packing: Pick<RandomState, 'index' | 'opJob' | 'opSlot' | 'pack' | 'packJobs'> = { index, opJob: [], opSlot: [] };
+  for (const o of operators) {
+    index.add(o.id, o.capacity);
+    index.setFree(o.id, true);
+    stake.join(stakes, o);
+    capacity[o.id] = o.capacity;
+    addPacking(packing, o);
+  }
+  return {
+    ...(packing.pack ? { pack: packing.pack, packJobs: packing.packJobs } : {}),
+    seen: seenIds(),
+    index,
+    jobs: new DenseTable<JobRec>(),
+    opJob: [],
+    opSlot: [],
+    ejected: [],
+    queue: [],
+    qHead: 0,
+    aside: [],
+    hidden: [],
+    declines: new Map(),
+    profileCache: { requests: [], lists: [] },
+    profileVersion: -1,
+    lastBeacon: new Uint8Array(0),
+    lastBeaconWords: new Int32Array(8),
+    stakes,
+    capacity,
+    now: 0,
+  };
 }
 
 /** Random allocation rules, part 1: eligible profiles, the beacon draw, prices and filling slots. */
