@@ -6,6 +6,8 @@
 //   node bench/mmc.mjs              PMSIM_BENCH_JOBS (default 1,000,000), PMSIM_BENCH_REPEAT (default 3)
 //   node bench/mmc.mjs --one market one run of the full market in this process (for `node --cpu-prof`)
 // PMSIM_MMC_MECH=first-fit: the full market is first-fit on C identical operators instead.
+// PMSIM_MMC_MARGINAL=1: each side also at a quarter of the jobs, to split its CPU into a fixed part
+// (set-up and the JIT's warm-up, paid once per process) and a marginal cost per job (the slope).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { hardwareById, nodeModel } from '../dist/hardware-models/index.js';
@@ -113,16 +115,27 @@ if (process.argv[2] === '--one') {
     `M/M/c, c = ${C}, ρ = ${RHO}, E[S] = ${es.toFixed(0)} s, ${JOBS.toLocaleString('en-US')} jobs, median of ${REPEAT} processes (CPU-s of the run):`,
   );
   const rows = [];
+  /** REPEAT fresh processes of one side at `jobs` jobs. */
+  const runsOf = (side, jobs) =>
+    Array.from({ length: REPEAT }, () => {
+      const env = { ...process.env, PMSIM_BENCH_JOBS: String(jobs) };
+      const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', side], { encoding: 'utf8', env });
+      if (r.status !== 0) throw new Error(r.stderr);
+      return JSON.parse(r.stdout.trim().split('\n').pop());
+    });
   for (const [label, side] of [
     ['kernel alone (src/engine)', 'kernel'],
     [`full market (${mech})`, 'market'],
   ]) {
-    const runs = Array.from({ length: REPEAT }, () => {
-      const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', side], { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(r.stderr);
-      return JSON.parse(r.stdout.trim().split('\n').pop());
-    });
+    const runs = runsOf(side, JOBS);
     const cpu = median(runs.map((r) => r.cpu));
+    if (process.env.PMSIM_MMC_MARGINAL === '1') {
+      const quarter = median(runsOf(side, Math.round(JOBS / 4)).map((r) => r.cpu));
+      rows.marginal = [
+        ...(rows.marginal ?? []),
+        { label, perJob: (cpu - quarter) / (JOBS - Math.round(JOBS / 4)), fixed: quarter - (cpu - quarter) / 3 },
+      ];
+    }
     const jobs = runs[0].jobs;
     rows.push({ label, cpu, jps: jobs / cpu });
     console.log(
@@ -135,4 +148,15 @@ if (process.argv[2] === '--one') {
   }
   const ratio = rows[1].cpu / rows[0].cpu;
   console.log(`  full market / kernel: ${ratio.toFixed(2)}× per job   (target ≤ 4×) ${ratio <= 4 ? 'pass' : 'FAIL'}`);
+  if (rows.marginal) {
+    // cpu(N) = fixed + N·perJob, fitted through N/4 and N jobs (medians).
+    for (const m of rows.marginal)
+      console.log(
+        `  ${m.label.padEnd(28)}marginal ${(m.perJob * 1e6).toFixed(3)} µs/job, fixed ${m.fixed.toFixed(3)} CPU-s (set-up and JIT warm-up)`,
+      );
+    const [k, f] = rows.marginal;
+    console.log(
+      `  marginal full market / kernel: ${(f.perJob / k.perJob).toFixed(2)}× per job (a diagnostic; the target is the ratio above)`,
+    );
+  }
 }

@@ -182,23 +182,42 @@ export class Requester {
       const ceiling = Number.isFinite(capUsd) ? capUsd : 2 * v;
       maxUsd = Math.min(capUsd, requesterBid(s.bidding, v, this.valueRng.next(), 0, ceiling, 2));
     } else this.lastValueUsd = capUsd;
+    const gang = s.gang !== undefined && s.gang > 1 ? s.gang : 0;
+    const estSeconds =
+      gang > 0
+        ? // A gang declares its time on all its GPUs (gang × gpus) at the reference speed, on the gang curve.
+          (mcycles * 1e6) / (s.reference_khz * 1000 * gangSpeedup(gang * Math.max(1, s.resources.gpus)))
+        : (mcycles * 1e6) / (s.reference_khz * 1000 * Math.max(1, s.resources.gpus));
+    const request = this.request;
+    const maxPrice = toMicros(maxUsd);
+    // Only gang jobs carry the field, so single-node jobs (and their outputs) are unchanged. Two
+    // literals, not a spread: a spread copies through a runtime call and allocates a temporary per job.
+    if (gang > 0) {
+      return {
+        id,
+        requester: this.index,
+        kind: s.kind,
+        mcycles,
+        request,
+        submittedAt: now,
+        deadline: now + rel,
+        maxPrice,
+        redundancy: s.redundancy,
+        estSeconds,
+        gang,
+      };
+    }
     return {
       id,
       requester: this.index,
       kind: s.kind,
       mcycles,
-      request: this.request,
+      request,
       submittedAt: now,
       deadline: now + rel,
-      maxPrice: toMicros(maxUsd),
+      maxPrice,
       redundancy: s.redundancy,
-      estSeconds:
-        s.gang !== undefined && s.gang > 1
-          ? // A gang declares its time on all its GPUs (gang × gpus) at the reference speed, on the gang curve.
-            (mcycles * 1e6) / (s.reference_khz * 1000 * gangSpeedup(s.gang * Math.max(1, s.resources.gpus)))
-          : (mcycles * 1e6) / (s.reference_khz * 1000 * Math.max(1, s.resources.gpus)),
-      // Only gang jobs carry the field, so single-node jobs (and their outputs) are unchanged.
-      ...(s.gang !== undefined && s.gang > 1 ? { gang: s.gang } : {}),
+      estSeconds,
     };
   }
 }

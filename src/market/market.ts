@@ -133,7 +133,8 @@ export function runMarket(o: MarketOptions): MarketResult {
     onJob: o.onJob,
     activeEntities: entities.filter((e) => e.active).length,
     lastActivity: 0,
-    feed: (input) => pump.feed(input),
+    // The pump's own function (it reads no `this`): one call less per input.
+    feed: pump.feed,
     later: (at, input) => events!.later(at, input),
     quote: (node, job, bidders) => {
       const q = quote(sim, node, job, bidders, mech.type === 'reverse-dutch' ? collateralFor : undefined, ctx.packing);

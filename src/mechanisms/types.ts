@@ -301,6 +301,11 @@ export interface ProtocolState {
  * bit each), a list for the rest. Plain data, so a state can be copied or serialised with it.
  */
 export interface SeenIds {
+  /** Every id in [0, low) was seen: a caller that numbers its inputs 0, 1, 2, ... in order only moves it up. */
+  low: number;
+  /** An id outside that run was seen: `low` stays where it is, and later ids go to the bitmap or the set. */
+  scattered: boolean;
+  /** Ids seen outside the run (all ≥ low): a bitmap for small integers, a set for the rest. */
   bits: Uint32Array;
   others: Set<number>;
 }
@@ -360,7 +365,7 @@ export interface Mechanism<S extends ProtocolState = ProtocolState> {
 
 /** A fresh, empty set of input ids. */
 export function seenIds(): SeenIds {
-  return { bits: new Uint32Array(1024), others: new Set() };
+  return { low: 0, scattered: false, bits: new Uint32Array(1024), others: new Set() };
 }
 
 /** Ids below this go to the bitmap (at most 8 MiB); larger or fractional ids to the set. */
@@ -368,6 +373,13 @@ const BITMAP_LIMIT = 1 << 26;
 
 /** Records `id`; false if it was already there. */
 export function markSeen(seen: SeenIds, id: InputId): boolean {
+  // The next id of an in-order run (every simulator input): one compare, no bitmap.
+  if (id === seen.low && !seen.scattered) {
+    seen.low = id + 1;
+    return true;
+  }
+  if (id >= 0 && id < seen.low && (id | 0) === id) return false;
+  seen.scattered = true;
   if (id >= 0 && id < BITMAP_LIMIT && (id | 0) === id) {
     const w = id >>> 5;
     let bits = seen.bits;
