@@ -36,26 +36,37 @@ export class RaceEntryIndex {
     this.pos = new Int32Array(n).fill(-1);
     const keys = new Map<string, number>();
     const models = new Map<object, number>();
+    // Nodes of one group come in a row: the previous pure node's class is reused without building its key.
+    let prev: { group: string; model: object; failureProb: number; c: number } | undefined;
     for (let id = 0; id < n; id++) {
       const node = ctx.nodes[id]!;
       const e = ctx.entities[node.info.entity]!;
       const s = e.strategy;
       const pure = s.pure === true && !s.overcommits && (s.identities ?? 1) <= 1;
-      let model = models.get(node.model);
-      if (model === undefined) models.set(node.model, (model = models.size));
-      const key = pure ? `${e.group}|${model}|${node.failureProb}` : `#${id}`;
-      let c = keys.get(key);
-      if (c === undefined) {
-        c = this.members.length;
+      let c: number;
+      if (!pure) c = this.addClass(false, node);
+      else if (prev && prev.group === e.group && prev.model === node.model && prev.failureProb === node.failureProb) c = prev.c;
+      else {
+        let model = models.get(node.model);
+        if (model === undefined) models.set(node.model, (model = models.size));
+        const key = `${e.group}|${model}|${node.failureProb}`;
+        c = keys.get(key) ?? this.addClass(true, node);
         keys.set(key, c);
-        this.members.push([]);
-        this.pure.push(pure);
-        this.capacity.push(node.info.capacity);
-        this.livePos.push(-1);
+        prev = { group: e.group, model: node.model, failureProb: node.failureProb, c };
       }
       this.classOf[id] = c;
       this.update(id);
     }
+  }
+
+  /** Opens a new, empty class whose members have `node`'s capacity; returns its number. */
+  private addClass(pure: boolean, node: Node): number {
+    const c = this.members.length;
+    this.members.push([]);
+    this.pure.push(pure);
+    this.capacity.push(node.info.capacity);
+    this.livePos.push(-1);
+    return c;
   }
 
   /** Is the node a candidate for a race now (active, not ejected, idle unless capacity-blind)? */
