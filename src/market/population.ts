@@ -97,6 +97,40 @@ function operatorInfo(
   return info;
 }
 
+/** A node as the public market view sees it: one object per node, no closure (10,000 at set-up). */
+class NodeView implements ViewNode {
+  constructor(
+    readonly model: NodeModel,
+    readonly capacity: OperatorInfo['capacity'],
+    readonly factor: number,
+    readonly factorCdf: ViewNode['factorCdf'],
+    private readonly node: Node,
+  ) {}
+
+  isActive(): boolean {
+    return this.node.active && !this.node.ejected;
+  }
+}
+
+/** A new, idle node; the identities of one physical node share `machine`'s work queue (`freeAt`). */
+function makeNode(info: OperatorInfo, model: NodeModel, failureProb: number, active: boolean, machine?: { freeAt: number }): Node {
+  if (!machine) return { info, model, failureProb, freeAt: 0, outstanding: 0, active, ejected: false };
+  return {
+    info,
+    model,
+    failureProb,
+    get freeAt(): number {
+      return machine.freeAt;
+    },
+    set freeAt(t: number) {
+      machine.freeAt = t;
+    },
+    outstanding: 0,
+    active,
+    ejected: false,
+  };
+}
+
 /** The hardware timeline of a scenario (software progress, energy prices). */
 export function timelineOf(s: Scenario): HardwareTimeline | undefined {
   const sw = s.software_speedup;
@@ -179,7 +213,7 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
           : shared;
         e.capitalUsdPerHour! += model.capitalUsdPerHour;
         // The identities of one physical node share its work queue (`freeAt`).
-        const machine = { freeAt: 0 };
+        const machine = identities > 1 ? { freeAt: 0 } : undefined;
         for (let d = 0; d < identities; d++) {
           const nid = nodes.length;
           e.nodes.push(nid);
@@ -187,25 +221,9 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
           const capitalUsd = g.capital_usd !== undefined ? g.capital_usd / (g.nodes * identities) : undefined;
           const bidClass = strategy.pureBid ? classOf(g.name, factor, failureProb) : undefined;
           const info = operatorInfo(nid, id, cap, profile.kind, capitalUsd, Boolean(g.concurrent_jobs), bidClass);
-          viewNodes.push({ model, capacity: cap, factor, factorCdf, isActive: () => nodes[nid]!.active && !nodes[nid]!.ejected });
-          if (identities === 1) {
-            nodes.push({ info, model, failureProb, freeAt: 0, outstanding: 0, active, ejected: false });
-          } else {
-            nodes.push({
-              info,
-              model,
-              failureProb,
-              get freeAt(): number {
-                return machine.freeAt;
-              },
-              set freeAt(t: number) {
-                machine.freeAt = t;
-              },
-              outstanding: 0,
-              active,
-              ejected: false,
-            });
-          }
+          const node = makeNode(info, model, failureProb, active, machine);
+          nodes.push(node);
+          viewNodes.push(new NodeView(model, cap, factor, factorCdf, node));
         }
       }
     }
