@@ -1,3 +1,4 @@
+import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { sampler } from './distributions.js';
@@ -10,6 +11,13 @@ describe('rngStream', () => {
     const a = rngStream(7, 0, 'demand');
     const b = rngStream(7, 0, 'demand');
     expect(draw(100, () => a.next())).toEqual(draw(100, () => b.next()));
+  });
+
+  it("draws seedrandom's Alea numbers, bit for bit, for any name", () => {
+    for (const name of ['demand', 'entity/gpu-17', 'entity/gpu-farm-3', '', 'ü/✓ long name '.repeat(8)]) {
+      const lib = seedrandom.alea(`pmsim/7/2/${name}`);
+      expect(draw(2000, rngStream(7, 2, name).next)).toEqual(draw(2000, lib));
+    }
   });
 
   it('gives different streams for a different seed, run or name', () => {
