@@ -150,3 +150,13 @@ export class FreeIndex {
     }
   }
 }
+
+/** A free-node index over `operators` (ids and capacities), every one of them free: a mechanism's start. */
+export function allFree(operators: readonly { readonly id: number; readonly capacity: Resources }[]): FreeIndex {
+  const index = new FreeIndex(operators.length + 1);
+  for (const o of operators) {
+    index.add(o.id, o.capacity);
+    index.setFree(o.id, true);
+  }
+  return index;
+}

@@ -1,4 +1,4 @@
-import { FreeIndex } from '../free-index.js';
+import { allFree } from '../free-index.js';
 import { resolveParams } from '../resolve-params.js';
 import type { Mechanism, OperatorInfo } from '../types.js';
 import { defineMechanism, seenIds } from '../types.js';
@@ -38,14 +38,9 @@ export function contestable(params: Partial<ContestableParams> & { preset?: stri
 
 /** Every operator free, in one free-node index; no job yet. */
 function initContestable(operators: readonly OperatorInfo[]): ContestableState {
-  const index = new FreeIndex(operators.length + 1);
-  for (const o of operators) {
-    index.add(o.id, o.capacity);
-    index.setFree(o.id, true);
-  }
   return {
     seen: seenIds(),
-    index,
+    index: allFree(operators),
     capacities: operators.map((o) => o.capacity),
     jobs: new Map(),
     queue: [],

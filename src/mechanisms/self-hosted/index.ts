@@ -1,6 +1,6 @@
 import { DenseTable } from '../dense-table.js';
 import { resolveParams } from '../resolve-params.js';
-import { FreeIndex } from '../free-index.js';
+import { allFree, type FreeIndex } from '../free-index.js';
 import type { Decision, Handlers, Job, Mechanism, OperatorInfo, ProtocolState } from '../types.js';
 import { defineMechanism, fits, seenIds } from '../types.js';
 import { selfHostedDefaults, selfHostedPresets, type SelfHostedParams } from './params.js';
@@ -224,14 +224,9 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
     type: 'self-hosted',
     params: { ...p, ...(preset ? { preset } : {}) },
     init(operators: readonly OperatorInfo[]): SelfHostedState {
-      const index = new FreeIndex(operators.length + 1);
-      for (const o of operators) {
-        index.add(o.id, o.capacity);
-        index.setFree(o.id, true);
-      }
       return {
         seen: seenIds(),
-        index,
+        index: allFree(operators),
         capacities: operators.map((o) => o.capacity),
         jobs: new DenseTable(),
         spare: [],
