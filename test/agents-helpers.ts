@@ -29,17 +29,8 @@ export function view(over: Partial<EntityView> = {}): EntityView {
   return { id: 0, name: 'e', margin: 0.2, attacker: false, params: {}, share: 0, memory: {}, ...over };
 }
 
-/** A seeded uniform stream for property checks (mulberry32). */
-export function uniforms(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded uniform stream for property checks (mulberry32), shared with the mechanisms' tests. */
+export { uniforms } from '../src/mechanisms/test-kit.js';
 
 /** Parses a scenario object (throws on invalid). */
 export function scenario(raw: Record<string, unknown>): Scenario {

@@ -21,3 +21,15 @@ export function testJob(id: number, over: Partial<Job> = {}): Job {
     ...over,
   };
 }
+
+/** A seeded uniform stream in [0, 1) for property checks and test populations (mulberry32). */
+export function uniforms(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision, Input, InputDraft, OperatorInfo, Random, Resources } from '../types.js';
 import { fits } from '../types.js';
-import { testJob } from '../test-kit.js';
+import { testJob, uniforms } from '../test-kit.js';
 import { auditReputation, reputationSelection, reputationTable, type ReputationParams, type ReputationState } from './index.js';
 import { RankForest } from './rank-forest.js';
 import { PICK_UNSURE, RankedPool } from './ranked-pool.js';
 import { pickIndex, type SelectionRule } from './select.js';
 
-/** A seeded generator for the tests' populations (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator for the tests' populations. */
+const prng = uniforms;
 
 /** Reputations with many ties (a few levels) or none (continuous values), as EWMA scores give both. */
 const repOf = (rnd: () => number, tied: boolean) => (tied ? [0, 0.25, 0.5, 0.5, 0.75, 1][Math.floor(rnd() * 6)]! : rnd());
