@@ -4,7 +4,7 @@
  * that changes a tree returns its new root. Each node keeps its subtree's count, so "how many values
  * ≥ x", "how many keys above (value, id)" and "the k-th largest key" are O(log n) expected.
  *
- * Priorities are a fixed hash of the node's slot (deterministic, no `Math.random`): a tree's shape
+ * Priorities are a fixed hash of the node's slot (deterministic: no runtime randomness): a tree's shape
  * depends only on the sequence of operations, and no answer depends on the shape.
  */
 export class RankForest {
