@@ -29,7 +29,95 @@ export function createEvents(
   reject: (jobId: number) => void,
   split?: (rec: JobRec, firstId: number, beacon: Uint8Array) => number,
 ): MarketEvents {
-  const { sim, nodes, entities, demand, jobs, ledger, metrics, attempts, lastCost } = ctx;
+  const s = ctx.scenario;
+  onArrival(ctx, reject, split);
+  onComplete(ctx, work);
+  ctx.sim.on(TIMER, (jobId, tag) => ctx.feed({ type: 'timer', jobId, tag }));
+  const later = onDelayed(ctx);
+  onWindowsAndJoins(ctx, entryExit);
+  return {
+    later,
+    start() {
+      const { sim, entities, demand } = ctx;
+      for (const e of entities) if (!e.active && e.joinAt > 0) sim.at(e.joinAt, JOIN, e.id);
+      demand.forEach((req, r) => {
+        const t = req.spec.start;
+        if (req.activeAt(t, s.duration)) sim.at(t, ARRIVAL, r, 0);
+      });
+      sim.at(Math.min(s.window, s.duration), WINDOW);
+    },
+  };
+}
+
+/**
+ * The public beacon of a job, drand-style: a live network would take the first drand round after
+ * the submission (one every 30 s on drand's default network) or a block hash. The simulator
+ * derives each round's 32 bytes from (seed, run, round), so every mechanism sees the same beacons
+ * (common random numbers) and results stay deterministic; jobs of one round share a beacon (their
+ * draws still differ: the job id is hashed in). The returned function writes the round of `at` into
+ * `out`, and does nothing while the round is the one it last wrote.
+ */
+function seededBeacons(seed: number): (at: number, out: Uint8Array) => void {
+  let beaconRound = -1;
+  return (at, out) => {
+    const round = Math.floor(at / BEACON_PERIOD_S) + 1;
+    if (round === beaconRound) return;
+    beaconRound = round;
+    for (let i = 0; i < 8; i++) {
+      const w = hash4(seed, round, i, 0xbeac);
+      out[i * 4] = w >>> 24;
+      out[i * 4 + 1] = (w >>> 16) & 255;
+      out[i * 4 + 2] = (w >>> 8) & 255;
+      out[i * 4 + 3] = w & 255;
+    }
+  };
+}
+
+/** The shell's record of a new job: a closed job's record overwritten when there is one. */
+function openRec(jobs: MarketContext['jobs'], job: Job, value: number): JobRec {
+  const rec = jobs.reuse();
+  if (rec === undefined) {
+    return {
+      job,
+      escrowIn: job.maxPrice,
+      refunds: 0,
+      compute: 0,
+      useful: 0,
+      attempts: 0,
+      outcome: '',
+      doneAt: NaN,
+      winner: -1,
+      locker: -1,
+      retries: 0,
+      value,
+    };
+  }
+  rec.job = job;
+  rec.escrowIn = job.maxPrice;
+  rec.refunds = 0;
+  rec.compute = 0;
+  rec.useful = 0;
+  rec.attempts = 0;
+  rec.outcome = '';
+  rec.doneAt = NaN;
+  rec.winner = -1;
+  rec.locker = -1;
+  rec.retries = 0;
+  rec.value = value;
+  return rec;
+}
+
+/**
+ * Arrivals: each requester's next job is opened (escrow, the welfare bound), its next arrival
+ * scheduled, and the job submitted with its round's beacon, split into chunks, or rejected when no
+ * node of the run could ever serve it.
+ */
+function onArrival(
+  ctx: MarketContext,
+  reject: (jobId: number) => void,
+  split?: (rec: JobRec, firstId: number, beacon: Uint8Array) => number,
+): void {
+  const { sim, nodes, demand, jobs, ledger, metrics } = ctx;
   const s = ctx.scenario;
   // Requesters whose jobs no node of this run could ever serve (issue 15): never shown to the mechanism.
   const caps = nodes.map((n) => n.info.capacity);
@@ -37,92 +125,19 @@ export function createEvents(
     (d) =>
       !canEverServe({ cpus: d.spec.resources.cpus, gpus: d.spec.resources.gpus, memoryGb: d.spec.resources.memory_gb }, caps, d.spec.gang),
   );
-  const delayed = new Map<number, InputDraft>();
-  let nextDelayed = 0;
-  let nextJob = 0;
-
-  // Reusable input objects for the inputs every job produces. Mechanisms read an input's fields
-  // during `step` and never keep the object (the contract), and these are fed at the top of an
-  // event handler, when no input is pending.
+  const beacon = seededBeacons(ctx.seeds.beacon);
+  // A reusable submit input: mechanisms read an input's fields during `step` and never keep the
+  // object (the contract), and it is fed at the top of the handler, when no input is pending.
   const submitIn: { type: 'submit'; job: Job; beacon: Uint8Array } = {
     type: 'submit',
     job: undefined as unknown as Job,
     beacon: new Uint8Array(32),
   };
-  const deliverIn: { type: 'deliver'; jobId: number; operator: number } = { type: 'deliver', jobId: 0, operator: 0 };
-
-  /**
-   * The public beacon of a job, drand-style: a live network would take the first drand round after
-   * the submission (one every 30 s on drand's default network) or a block hash. The simulator
-   * derives each round's 32 bytes from (seed, run, round), so every mechanism sees the same beacons
-   * (common random numbers) and results stay deterministic; jobs of one round share a beacon (their
-   * draws still differ: the job id is hashed in).
-   */
-  let beaconRound = -1;
-  function seededBeacon(at: number, out: Uint8Array): void {
-    const round = Math.floor(at / BEACON_PERIOD_S) + 1;
-    if (round === beaconRound) return;
-    beaconRound = round;
-    for (let i = 0; i < 8; i++) {
-      const w = hash4(ctx.seeds.beacon, round, i, 0xbeac);
-      out[i * 4] = w >>> 24;
-      out[i * 4 + 1] = (w >>> 16) & 255;
-      out[i * 4 + 2] = (w >>> 8) & 255;
-      out[i * 4 + 3] = w & 255;
-    }
-  }
-
-  /** An entity leaves: its nodes stop taking work (work in progress finishes). */
-  function exitEntity(entityId: number): void {
-    const e = entities[entityId]!;
-    if (e.exited) return;
-    e.exited = true;
-    metrics.exits[entityId] = true;
-    for (const n of e.nodes) {
-      if (!nodes[n]!.active) continue;
-      ctx.deactivate(n);
-      ctx.feed({ type: 'leave', operator: n });
-    }
-  }
-
-  /** The shell's record of a new job: a closed job's record overwritten when there is one. */
-  function openRec(job: Job, value: number): JobRec {
-    const rec = jobs.reuse();
-    if (rec === undefined) {
-      return {
-        job,
-        escrowIn: job.maxPrice,
-        refunds: 0,
-        compute: 0,
-        useful: 0,
-        attempts: 0,
-        outcome: '',
-        doneAt: NaN,
-        winner: -1,
-        locker: -1,
-        retries: 0,
-        value,
-      };
-    }
-    rec.job = job;
-    rec.escrowIn = job.maxPrice;
-    rec.refunds = 0;
-    rec.compute = 0;
-    rec.useful = 0;
-    rec.attempts = 0;
-    rec.outcome = '';
-    rec.doneAt = NaN;
-    rec.winner = -1;
-    rec.locker = -1;
-    rec.retries = 0;
-    rec.value = value;
-    return rec;
-  }
-
+  let nextJob = 0;
   sim.on(ARRIVAL, (r) => {
     const req = demand[r]!;
     const job = req.makeJob(nextJob++, sim.now);
-    const rec = openRec(job, req.lastValueUsd);
+    const rec = openRec(jobs, job, req.lastValueUsd);
     metrics.bestSurplusUsd += ctx.surplus.best(job, rec.value, sim.now);
     jobs.set(job.id, rec);
     if (job.maxPrice > 0) ledger.toEscrow(REQUESTERS, job.id, job.maxPrice);
@@ -134,7 +149,7 @@ export function createEvents(
       reject(job.id);
       return;
     }
-    seededBeacon(sim.now, submitIn.beacon);
+    beacon(sim.now, submitIn.beacon);
     // A chunked job (issue 13): its chunks go to the mechanism instead, on the next ids (chunking.ts).
     const pieces = split ? split(rec, nextJob, submitIn.beacon) : 0;
     if (pieces > 0) {
@@ -145,7 +160,13 @@ export function createEvents(
     ctx.feed(submitIn);
     submitIn.job = undefined as unknown as Job;
   });
+}
 
+/** Completed attempts: compute booked, the node's report (deliver or fail) fed, gang members released. */
+function onComplete(ctx: MarketContext, work: WorkRoom): void {
+  const { sim, nodes, jobs, attempts, lastCost } = ctx;
+  // A reusable deliver input (see the submit input above), and one attempt record to read into.
+  const deliverIn: { type: 'deliver'; jobId: number; operator: number } = { type: 'deliver', jobId: 0, operator: 0 };
   const completed = AttemptBook.blank();
   sim.on(COMPLETE, (jobId, nodeId) => {
     const a = completed;
@@ -166,9 +187,16 @@ export function createEvents(
     if (!ctx.freesOnReport) work.nodeIdle(nodeId);
     work.gang.release(jobId, nodeId);
   });
+}
 
-  sim.on(TIMER, (jobId, tag) => ctx.feed({ type: 'timer', jobId, tag }));
-
+/**
+ * Delayed answers: the returned `later(at, input)` holds an input until `at`. A lock is checked
+ * again when it lands (the node still active and free, its entity's capital covering the collateral).
+ */
+function onDelayed(ctx: MarketContext): MarketEvents['later'] {
+  const { sim, nodes, entities, jobs, metrics } = ctx;
+  const delayed = new Map<number, InputDraft>();
+  let nextDelayed = 0;
   sim.on(INPUT, (id) => {
     const input = delayed.get(id)!;
     delayed.delete(id);
@@ -185,7 +213,29 @@ export function createEvents(
     }
     ctx.feed(input);
   });
+  return (at, input) => {
+    const id = nextDelayed++;
+    delayed.set(id, input);
+    sim.at(at, INPUT, id, 0);
+  };
+}
 
+/** Windows (metrics closed, market shares, entry and exit) and entities joining. */
+function onWindowsAndJoins(ctx: MarketContext, entryExit: EntryExit): void {
+  const { sim, nodes, entities, metrics } = ctx;
+  const s = ctx.scenario;
+  /** An entity leaves: its nodes stop taking work (work in progress finishes). */
+  function exitEntity(entityId: number): void {
+    const e = entities[entityId]!;
+    if (e.exited) return;
+    e.exited = true;
+    metrics.exits[entityId] = true;
+    for (const n of e.nodes) {
+      if (!nodes[n]!.active) continue;
+      ctx.deactivate(n);
+      ctx.feed({ type: 'leave', operator: n });
+    }
+  }
   let windowStart = 0;
   sim.on(WINDOW, () => {
     metrics.closeWindow(windowStart, ctx.activeEntities);
@@ -200,7 +250,6 @@ export function createEvents(
     windowStart = sim.now;
     if (windowStart < s.duration) sim.at(Math.min(s.duration, windowStart + s.window), WINDOW);
   });
-
   sim.on(JOIN, (entityId) => {
     const e = entities[entityId]!;
     if (e.exited) return;
@@ -213,20 +262,4 @@ export function createEvents(
       ctx.feed({ type: 'join', operator: nodes[n]!.info });
     }
   });
-
-  return {
-    later(at, input) {
-      const id = nextDelayed++;
-      delayed.set(id, input);
-      sim.at(at, INPUT, id, 0);
-    },
-    start() {
-      for (const e of entities) if (!e.active && e.joinAt > 0) sim.at(e.joinAt, JOIN, e.id);
-      demand.forEach((req, r) => {
-        const t = req.spec.start;
-        if (req.activeAt(t, s.duration)) sim.at(t, ARRIVAL, r, 0);
-      });
-      sim.at(Math.min(s.window, s.duration), WINDOW);
-    },
-  };
 }
