@@ -1,4 +1,4 @@
-import { createStrategy } from '../agents/registry.js';
+import { strategyFactory } from '../agents/registry.js';
 import { cdfOf, marketView, type FactorSpec, type ViewNode } from '../agents/cost-prior.js';
 import type { EntityView, MarketView, OperatorStrategy } from '../agents/strategy.js';
 import { toSampler } from './demand.js';
@@ -180,10 +180,14 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
     if (g.resources?.gpus !== undefined) cap.gpus = g.resources.gpus;
     if (g.resources?.memory_gb !== undefined) cap.memoryGb = g.resources.memory_gb;
     const potential = g.entry !== undefined;
+    const newStrategy = strategyFactory(g.strategy, g.params);
+    let shared0: OperatorStrategy | undefined;
     for (let i = 0; i < g.entities; i++) {
       const id = entities.length;
       const name = g.entities === 1 ? g.name : `${g.name}-${i + 1}`;
-      const strategy = createStrategy(g.strategy, g.params);
+      // A pure strategy keeps no state of its own (`OperatorStrategy.pure`): one instance serves the group.
+      const strategy = i > 0 && shared0?.pure ? shared0 : newStrategy();
+      if (i === 0) shared0 = strategy;
       const joinAt = g.join_at ?? 0;
       const active = !potential && joinAt === 0;
       const e: Entity = {
