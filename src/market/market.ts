@@ -1,6 +1,6 @@
 import { Feedback } from '../agents/feedback.js';
 import type { Quote } from '../agents/strategy.js';
-import { rngStream, seed32, type Rng } from '../engine/rng.js';
+import { rngStream, seed32, StreamBank, type Rng } from '../engine/rng.js';
 import { Simulation } from '../engine/simulation.js';
 import type { Decision, Input, InputDraft, Job, Mechanism, OperatorInfo } from '../mechanisms/types.js';
 import { RunMetrics } from '../metrics/run-metrics.js';
@@ -65,23 +65,6 @@ export interface MarketResult {
 }
 
 /**
- * The stream {@link rngStream}`(seed, run, name)`, seeded on its first draw: most entities of a large
- * population never draw, and seeding an Alea stream hashes its name (set-up cost at 10,000 operators).
- * The seed depends on (seed, run, name) alone, so the numbers do not depend on which stream draws first.
- */
-function lazyStream(seed: number, run: number, name: string): Rng {
-  let next: (() => number) | undefined;
-  const stream: Rng = {
-    // Safe even if a caller kept this first `next`: it seeds once, then hands over to the real stream.
-    next: () => {
-      next ??= stream.next = rngStream(seed, run, name).next;
-      return next();
-    },
-  };
-  return stream;
-}
-
-/**
  * Runs one simulated market: the imperative shell around a mechanism. It owns the clock, the job
  * lifecycle (submitted → assigned → proving → delivered / failed / expired), the agents' answers,
  * the hardware timing and the ledger, and streams everything into {@link RunMetrics}. The
@@ -111,7 +94,9 @@ export function runMarket(o: MarketOptions): MarketResult {
   // Capital bounds collateral: a lock or bid whose collateral exceeds what the entity holds is refused.
   const collateralFor = collateralRule(mech);
   const mechRng = rngStream(o.seed, run, `mechanism/${mech.type}`);
-  const agentRng: Rng[] = entities.map((e) => lazyStream(o.seed, run, `entity/${e.view.name}`));
+  // The entities' streams side by side, each seeded on its first draw (most entities of a large population never draw).
+  const streams = new StreamBank(o.seed, run, (i) => `entity/${entities[i]!.view.name}`, entities.length);
+  const agentRng: Rng[] = entities.map((e) => streams.stream(e.id));
   const ledger = new Ledger(entities.length);
   const metrics = new RunMetrics(
     { names: entities.map((e) => e.view.name), attackers: entities.map((e) => e.view.attacker), dominanceShare: o.dominanceShare ?? 0.5 },
