@@ -102,6 +102,8 @@ export function runMarket(o: MarketOptions): MarketResult {
     { names: entities.map((e) => e.view.name), attackers: entities.map((e) => e.view.attacker), dominanceShare: o.dominanceShare ?? 0.5 },
     s.window,
   );
+  // Entities read their share of delivered work from the metrics (the last closed window).
+  if (pop.shares) pop.shares.source = metrics;
   const pump = inputPump();
   let events: MarketEvents | undefined;
   const ctx: MarketContext = {

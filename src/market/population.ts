@@ -69,6 +69,52 @@ export interface Population {
   readonly nodes: Node[];
   /** The public market view every entity reads (cost priors, speeds). */
   readonly market?: MarketView;
+  /** Where the entities' views read their share of delivered work (the run connects its metrics). */
+  readonly shares?: ShareBoard;
+}
+
+/**
+ * Where entities read their share of delivered work: the run's metrics, once connected. A view
+ * reads its share when a strategy asks (few do), so closing a window costs nothing per entity.
+ */
+export class ShareBoard {
+  /** The run's metrics: the share of the last closed window. */
+  source?: { lastShare(entity: number): number };
+
+  of(entity: number): number {
+    return this.source ? this.source.lastShare(entity) : 0;
+  }
+}
+
+/** An entity's view, its `share` read from `board`. */
+export function boardView(
+  id: number,
+  name: string,
+  margin: number,
+  attacker: boolean,
+  params: Readonly<Record<string, unknown>>,
+  board: ShareBoard,
+): EntityView {
+  return new BoardView(id, name, margin, attacker, params, board);
+}
+
+/** An entity's view; its `share` is the board's (read-only: the run's metrics set it). */
+class BoardView implements EntityView {
+  readonly memory: Record<string, number> = {};
+  market?: MarketView;
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly margin: number,
+    readonly attacker: boolean,
+    readonly params: Readonly<Record<string, unknown>>,
+    private readonly board: ShareBoard,
+  ) {}
+
+  get share(): number {
+    return this.board.of(this.id);
+  }
 }
 
 /** Default advertised capacity of a node by hardware kind. */
@@ -152,6 +198,7 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
   const entities: Entity[] = [];
   const nodes: Node[] = [];
   const viewNodes: ViewNode[] = [];
+  const shares = new ShareBoard();
   const timeline = timelineOf(s);
   // Bid classes (mechanisms/bid-classes.ts): nodes of one group (one hardware model, strategy and
   // margin) with one cost factor and a pure-bid strategy bid alike while idle; capital, when bounded, is the group's too.
@@ -196,7 +243,7 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
         id,
         group: g.name,
         strategy,
-        view: { id, name, margin: g.margin, attacker: g.attacker, params: g.params, share: 0, memory: {} },
+        view: boardView(id, name, g.margin, g.attacker, g.params, shares),
         nodes: [],
         joinAt,
         capitalUsd: g.capital_usd ?? Infinity,
@@ -234,5 +281,5 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
   }
   const market = marketView(viewNodes);
   for (const e of entities) e.view.market = market;
-  return { entities, nodes, market };
+  return { entities, nodes, market, shares };
 }
