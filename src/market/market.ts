@@ -14,7 +14,7 @@ import { JobTable } from './job-table.js';
 import { Ledger, OPERATOR0 } from './ledger.js';
 import { createMoneyRoom } from './money.js';
 import { createOutcomeRoom } from './outcomes.js';
-import type { Node, Population } from './population.js';
+import type { Entity, Node, Population } from './population.js';
 import { createAgents } from './responses.js';
 import { settingOf } from './self-hosted-cluster.js';
 import { createWorkRoom } from './work.js';
@@ -65,6 +65,15 @@ export interface MarketResult {
 }
 
 /**
+ * The entities' random streams `entity/<name>`, side by side in one bank, each seeded on its first
+ * draw (most entities of a large population never draw).
+ */
+function entityStreams(seed: number, run: number, entities: readonly Entity[]): Rng[] {
+  const bank = new StreamBank(seed, run, (i) => `entity/${entities[i]!.view.name}`, entities.length);
+  return entities.map((e) => bank.stream(e.id));
+}
+
+/**
  * Runs one simulated market: the imperative shell around a mechanism. It owns the clock, the job
  * lifecycle (submitted → assigned → proving → delivered / failed / expired), the agents' answers,
  * the hardware timing and the ledger, and streams everything into {@link RunMetrics}. The
@@ -94,16 +103,13 @@ export function runMarket(o: MarketOptions): MarketResult {
   // Capital bounds collateral: a lock or bid whose collateral exceeds what the entity holds is refused.
   const collateralFor = collateralRule(mech);
   const mechRng = rngStream(o.seed, run, `mechanism/${mech.type}`);
-  // The entities' streams side by side, each seeded on its first draw (most entities of a large population never draw).
-  const streams = new StreamBank(o.seed, run, (i) => `entity/${entities[i]!.view.name}`, entities.length);
-  const agentRng: Rng[] = entities.map((e) => streams.stream(e.id));
+  const agentRng = entityStreams(o.seed, run, entities);
   const ledger = new Ledger(entities.length);
   const metrics = new RunMetrics(
     { names: entities.map((e) => e.view.name), attackers: entities.map((e) => e.view.attacker), dominanceShare: o.dominanceShare ?? 0.5 },
     s.window,
   );
-  // Entities read their share of delivered work from the metrics (the last closed window).
-  if (pop.shares) pop.shares.source = metrics;
+  if (pop.shares) pop.shares.source = metrics; // entities read their share of the last window's work from it
   const pump = inputPump();
   let events: MarketEvents | undefined;
   const ctx: MarketContext = {
