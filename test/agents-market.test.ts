@@ -186,3 +186,31 @@ describe('strategies under every registered mechanism', () => {
     for (const row of res.summary) expect(row.jobs_submitted, String(row.mechanism)).toBeGreaterThan(0);
   });
 });
+
+describe('the population at scale (issue 10: set-up and windows cost little per entity)', () => {
+  it('gives the entities of a group one instance of a pure strategy, and each entity of a learning group its own', () => {
+    const s = smallScenario({
+      operators: [
+        { name: 'cp', entities: 3, hardware: 'gpu-rtx4090', strategy: 'cost-plus' },
+        { name: 'learn', entities: 2, hardware: 'gpu-rtx4090', strategy: 'adaptive' },
+      ],
+    });
+    const [a, b, c, d, e] = buildPopulation(s).entities;
+    expect(a!.strategy.pure).toBe(true);
+    expect(b!.strategy).toBe(a!.strategy);
+    expect(c!.strategy).toBe(a!.strategy);
+    expect(d!.strategy.type).toBe('adaptive');
+    expect(e!.strategy).not.toBe(d!.strategy);
+  });
+
+  it("reads each entity's share as its part of the last closed window's delivered work", () => {
+    const { r } = run(smallScenario({ duration: '1d' }), 'random');
+    const m = r.metrics;
+    const last = m.windowWork[m.windowWork.length - 1]!;
+    const total = last.reduce((x, y) => x + y, 0);
+    expect(total).toBeGreaterThan(0);
+    const shares = r.population.entities.map((e) => e.view.share);
+    expect(shares).toEqual([...last].map((w) => w / total));
+    expect(shares.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 12);
+  });
+});

@@ -142,8 +142,18 @@ export function checkStrategy(id: string, params: Readonly<Record<string, unknow
 
 /** Builds a strategy; throws on an unknown id or invalid parameters. */
 export function createStrategy(id: string, params: Record<string, unknown> = {}): OperatorStrategy {
+  return strategyFactory(id, params)();
+}
+
+/**
+ * A factory of fresh strategies of one id and parameters, checked and resolved once: an operator
+ * group builds one strategy per entity (5,500 at 10,000 operators). Throws on an unknown id or
+ * invalid parameters.
+ */
+export function strategyFactory(id: string, params: Record<string, unknown> = {}): () => OperatorStrategy {
   const issues = checkStrategy(id, params);
   if (issues.length > 0) throw new Error(issues.join('; '));
   const s = strategies[id]!;
-  return s.create(resolveStrategyParams(params, s.params));
+  const resolved = resolveStrategyParams(params, s.params);
+  return () => s.create(resolved);
 }

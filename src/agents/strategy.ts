@@ -101,7 +101,8 @@ export interface OperatorStrategy {
   /**
    * Every answer is a pure function of the quote, the arguments, `e.margin`, `e.params` and the
    * public `e.market`: it ignores `u` and the entity's memory and share. The shell then asks one
-   * node for all identical free nodes of a group (race entry classes, issue 10). Default false.
+   * node for all identical free nodes of a group (race entry classes, issue 10), and one instance
+   * of it serves every entity of its group (it keeps no state of its own). Default false.
    */
   readonly pure?: boolean;
   /**

@@ -2,7 +2,7 @@ import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { sampler } from './distributions.js';
-import { rngStream, seed32 } from './rng.js';
+import { rngStream, seed32, StreamBank } from './rng.js';
 
 const draw = (n: number, f: () => number): number[] => Array.from({ length: n }, f);
 
@@ -26,6 +26,23 @@ describe('rngStream', () => {
     expect(draw(10, rngStream(7, 1, 'demand').next)).not.toEqual(base);
     expect(draw(10, rngStream(7, 0, 'failures').next)).not.toEqual(base);
     expect(seed32(7, 0, 'x')).not.toBe(seed32(7, 0, 'y'));
+  });
+});
+
+describe('StreamBank', () => {
+  it("draws each stream's rngStream numbers, whichever stream draws first and however draws interleave", () => {
+    const names = ['entity/gpu-1', 'entity/gpu-2', 'entity/gpu-farm-3', ''];
+    const bank = new StreamBank(7, 2, (i) => names[i]!, names.length);
+    const own = names.map((n) => rngStream(7, 2, n));
+    const streams = names.map((_, i) => bank.stream(i));
+    // A fixed interleaving that starts with the last stream and leaves stream 1 undrawn for a while.
+    const order = [3, 0, 0, 2, 3, 0, 2, 2, 1, 3, 1, 0, 1, 2];
+    for (let r = 0; r < 50; r++) for (const i of order) expect(streams[i]!.next()).toBe(own[i]!.next());
+  });
+
+  it('keeps streams of different names apart', () => {
+    const bank = new StreamBank(7, 0, (i) => `entity/e-${i}`, 2);
+    expect(draw(10, () => bank.next(0))).not.toEqual(draw(10, () => bank.next(1)));
   });
 });
 

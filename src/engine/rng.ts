@@ -26,21 +26,11 @@ const TWO_M32 = 2.3283064365386963e-10;
  * 10,000-operator run took about 25 ms of its set-up. Here the hash state is a local.
  */
 function alea(seed: string): () => number {
-  // Mash's state carries over from call to call: three hashes of ' ', then three of the seed.
-  let n = 0xefc8249d;
-  const out = [0, 0, 0];
-  for (let k = 0; k < 3; k++) {
-    n = mash(n, ' ');
-    out[k] = (n >>> 0) * TWO_M32;
-  }
-  for (let k = 0; k < 3; k++) {
-    n = mash(n, seed);
-    out[k]! -= (n >>> 0) * TWO_M32;
-    if (out[k]! < 0) out[k]! += 1;
-  }
+  const init = [0, 0, 0, 1];
+  aleaSeed(seed, init, 0);
   // The state in an object, as in the library: its fields are updated in place, where a closure's
   // variables would box a new number on every draw.
-  const st = { s0: out[0]!, s1: out[1]!, s2: out[2]!, c: 1 };
+  const st = { s0: init[0]!, s1: init[1]!, s2: init[2]!, c: 1 };
   return () => {
     const t = 2091639 * st.s0 + st.c * TWO_M32;
     st.s0 = st.s1;
@@ -49,6 +39,83 @@ function alea(seed: string): () => number {
     st.s2 = t - st.c;
     return st.s2;
   };
+}
+
+/** Writes Alea's initial state for `seed` (s0, s1, s2, c = 1) into `out` from index `at`. */
+function aleaSeed(seed: string, out: { [i: number]: number }, at: number): void {
+  // Mash's state carries over from call to call: three hashes of ' ', then three of the seed.
+  let n = 0xefc8249d;
+  for (let k = 0; k < 3; k++) {
+    n = mash(n, ' ');
+    out[at + k] = (n >>> 0) * TWO_M32;
+  }
+  for (let k = 0; k < 3; k++) {
+    n = mash(n, seed);
+    out[at + k]! -= (n >>> 0) * TWO_M32;
+    if (out[at + k]! < 0) out[at + k]! += 1;
+  }
+  out[at + 3] = 1;
+}
+
+/**
+ * Many named streams with their states side by side: stream `i` draws the numbers of
+ * {@link rngStream}`(seed, run, name(i))`, seeded on its first draw (most entities of a large
+ * population never draw; the seed depends on its name alone, so the numbers do not depend on which
+ * stream draws first). A stream's state is four numbers in one shared array, where a stream of its
+ * own is a closure, its context, a state object and four boxed numbers: at 10,000 operators the
+ * entities' streams are drawn at random and each of those objects is a cache miss.
+ */
+export class StreamBank {
+  /** s0, s1, s2, c of each stream. */
+  private readonly state: Float64Array;
+  private readonly seeded: Uint8Array;
+
+  constructor(
+    private readonly seed: number,
+    private readonly run: number,
+    private readonly name: (i: number) => string,
+    count: number,
+  ) {
+    this.state = new Float64Array(4 * count);
+    this.seeded = new Uint8Array(count);
+  }
+
+  /** The next number of stream `i`. */
+  next(i: number): number {
+    if (this.seeded[i] === 0) this.seedStream(i);
+    const st = this.state;
+    const k = 4 * i;
+    const t = 2091639 * st[k]! + st[k + 3]! * TWO_M32;
+    st[k] = st[k + 1]!;
+    st[k + 1] = st[k + 2]!;
+    const c = t | 0;
+    st[k + 3] = c;
+    const u = t - c;
+    st[k + 2] = u;
+    return u;
+  }
+
+  /** Stream `i` as an {@link Rng}. */
+  stream(i: number): Rng {
+    return new BankStream(this, i);
+  }
+
+  private seedStream(i: number): void {
+    aleaSeed(`pmsim/${this.seed}/${this.run}/${this.name(i)}`, this.state, 4 * i);
+    this.seeded[i] = 1;
+  }
+}
+
+/** One stream of a {@link StreamBank}. */
+class BankStream implements Rng {
+  constructor(
+    private readonly bank: StreamBank,
+    private readonly i: number,
+  ) {}
+
+  next(): number {
+    return this.bank.next(this.i);
+  }
 }
 
 /** Baagoe's Mash: the hash state `n` after reading `data`. */

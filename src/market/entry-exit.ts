@@ -156,75 +156,98 @@ export function createEntryExit(ctx: EntryExitContext): EntryExit {
     return ans;
   }
 
+  // Each window visits only the entities it can change (10,000 operators are 5,500 entities, most with
+  // none of these): fixed or capital costs to book, a profit to read (finite capital, an exit rule, an
+  // attacker), an entry rule to check. Each list is in id order, so every sum and decision keeps its order.
+  const costed = entities.filter((e) => (e.fixedUsdPerHour ?? 0) !== 0 || (e.capitalUsdPerHour ?? 0) !== 0);
+  const exiting = entities.filter((e) => Number.isFinite(e.capitalUsd) || e.exitRule !== undefined);
+  const tracked = entities.filter((e) => Number.isFinite(e.capitalUsd) || e.exitRule !== undefined || e.view.attacker);
+  const entrants = entities.filter((e) => e.potential && e.entryRule !== undefined);
+  const physical = Float64Array.from(entities, (e) => e.physicalNodes ?? e.nodes.length);
+  let profit = new Float64Array(n);
+
+  /** Books the window's fixed and capital costs and node time; returns the tracked entities' profits. */
+  function book(now: number, dt: number): Float64Array {
+    for (const e of costed) {
+      if (!e.active) continue;
+      // Full cost: fixed costs and (cost_basis full) capital accrue per wall hour, busy or idle.
+      const fixed = ((e.fixedUsdPerHour ?? 0) * dt) / 3600;
+      const capital = ((e.capitalUsdPerHour ?? 0) * dt) / 3600;
+      fixedCum[e.id]! += fixed + capital;
+      metrics.fixedUsd += fixed;
+      metrics.capitalUsd += capital;
+    }
+    for (let i = 0; i < n; i++) if (entities[i]!.active) metrics.nodeSeconds += physical[i]! * dt;
+    // The history keeps every window's profits (exit rules read them back); without it one array serves.
+    if (needHistory) profit = new Float64Array(n);
+    let attackerBalance = 0;
+    for (const e of tracked) {
+      if (e.active && Number.isNaN(activeSince[e.id]!)) activeSince[e.id] = now - dt;
+      const balance = ledger.balance(OPERATOR0 + e.id) + (ctx.collateral?.held[e.id] ?? 0);
+      if (e.view.attacker) attackerBalance += balance;
+      profit[e.id] = balance / 1e6 - fixedCum[e.id]!;
+    }
+    if (hasAttackers && -attackerBalance > metrics.attackerLossPeak) metrics.attackerLossPeak = -attackerBalance;
+    if (needHistory) {
+      times.push(now);
+      profits.push(profit);
+    }
+    return profit;
+  }
+
+  function exits(now: number, profit: Float64Array, out: PopulationChange[]): void {
+    for (const e of exiting) {
+      if (e.exited || !e.active) continue;
+      const p = profit[e.id]!;
+      if (Number.isFinite(e.capitalUsd) && e.capitalUsd + p < 0) {
+        out.push({ type: 'exit', entity: e.id });
+        continue;
+      }
+      const rule = e.exitRule;
+      if (!rule) continue;
+      const from = now - rule.trailingS;
+      if (from < activeSince[e.id]! - 1e-9) continue;
+      const i = recordAt(from);
+      const before = i >= 0 ? profits[i]![e.id]! : 0;
+      if (p - before < -rule.maxLossUsd) out.push({ type: 'exit', entity: e.id });
+    }
+  }
+
+  function entries(now: number, out: PopulationChange[]): void {
+    for (const e of entrants) {
+      const rule = e.entryRule!;
+      if (e.active || e.exited || entered[e.id]) continue;
+      if (!Number.isNaN(enterAt[e.id]!)) {
+        if (now + 1e-9 >= enterAt[e.id]!) {
+          entered[e.id] = 1;
+          waiting.delete(e.group);
+          out.push({ type: 'enter', entity: e.id });
+        }
+        continue;
+      }
+      if (waiting.has(e.group)) continue;
+      const price = recentPrice(now, rule.watchS);
+      const node = ctx.nodes[e.nodes[0]!];
+      if (!node || Number.isNaN(price)) continue;
+      const cost = fullCostPerMcycleUsd(node, e, metrics);
+      if (!(cost > 0) || price / cost - 1 < rule.hurdle) continue;
+      if (rule.leadTimeS <= 0) {
+        entered[e.id] = 1;
+        out.push({ type: 'enter', entity: e.id });
+      } else {
+        enterAt[e.id] = now + rule.leadTimeS;
+        waiting.add(e.group);
+      }
+    }
+  }
+
   return {
     onWindow(now: number): PopulationChange[] {
       const out: PopulationChange[] = [];
       const dt = Math.max(0, now - last);
       last = now;
-      const profit = new Float64Array(n);
-      let attackerBalance = 0;
-      for (const e of entities) {
-        if (e.active && Number.isNaN(activeSince[e.id]!)) activeSince[e.id] = now - dt;
-        if (e.active) {
-          // Full cost: fixed costs and (cost_basis full) capital accrue per wall hour, busy or idle.
-          const fixed = ((e.fixedUsdPerHour ?? 0) * dt) / 3600;
-          const capital = ((e.capitalUsdPerHour ?? 0) * dt) / 3600;
-          fixedCum[e.id]! += fixed + capital;
-          metrics.fixedUsd += fixed;
-          metrics.capitalUsd += capital;
-          metrics.nodeSeconds += (e.physicalNodes ?? e.nodes.length) * dt;
-        }
-        const balance = ledger.balance(OPERATOR0 + e.id) + (ctx.collateral?.held[e.id] ?? 0);
-        if (e.view.attacker) attackerBalance += balance;
-        profit[e.id] = balance / 1e6 - fixedCum[e.id]!;
-      }
-      if (hasAttackers && -attackerBalance > metrics.attackerLossPeak) metrics.attackerLossPeak = -attackerBalance;
-      if (needHistory) {
-        times.push(now);
-        profits.push(profit);
-      }
-
-      for (const e of entities) {
-        if (e.exited || !e.active) continue;
-        const p = profit[e.id]!;
-        if (Number.isFinite(e.capitalUsd) && e.capitalUsd + p < 0) {
-          out.push({ type: 'exit', entity: e.id });
-          continue;
-        }
-        const rule = e.exitRule;
-        if (!rule) continue;
-        const from = now - rule.trailingS;
-        if (from < activeSince[e.id]! - 1e-9) continue;
-        const i = recordAt(from);
-        const before = i >= 0 ? profits[i]![e.id]! : 0;
-        if (p - before < -rule.maxLossUsd) out.push({ type: 'exit', entity: e.id });
-      }
-
-      for (const e of entities) {
-        const rule = e.entryRule;
-        if (!e.potential || !rule || e.active || e.exited || entered[e.id]) continue;
-        if (!Number.isNaN(enterAt[e.id]!)) {
-          if (now + 1e-9 >= enterAt[e.id]!) {
-            entered[e.id] = 1;
-            waiting.delete(e.group);
-            out.push({ type: 'enter', entity: e.id });
-          }
-          continue;
-        }
-        if (waiting.has(e.group)) continue;
-        const price = recentPrice(now, rule.watchS);
-        const node = ctx.nodes[e.nodes[0]!];
-        if (!node || Number.isNaN(price)) continue;
-        const cost = fullCostPerMcycleUsd(node, e, metrics);
-        if (!(cost > 0) || price / cost - 1 < rule.hurdle) continue;
-        if (rule.leadTimeS <= 0) {
-          entered[e.id] = 1;
-          out.push({ type: 'enter', entity: e.id });
-        } else {
-          enterAt[e.id] = now + rule.leadTimeS;
-          waiting.add(e.group);
-        }
-      }
+      exits(now, book(now, dt), out);
+      entries(now, out);
       return out;
     },
   };

@@ -238,11 +238,8 @@ function onWindowsAndJoins(ctx: MarketContext, entryExit: EntryExit): void {
   }
   let windowStart = 0;
   sim.on(WINDOW, () => {
+    // Entities read their share of the window's work from the metrics when asked (`RunMetrics.lastShare`).
     metrics.closeWindow(windowStart, ctx.activeEntities);
-    const w = metrics.windowWork[metrics.windowWork.length - 1]!;
-    let total = 0;
-    for (let i = 0; i < w.length; i++) total += w[i]!;
-    for (const e of entities) e.view.share = total > 0 ? w[e.id]! / total : 0;
     for (const change of entryExit.onWindow(sim.now)) {
       if (change.type === 'exit') exitEntity(change.entity);
       else sim.at(sim.now, JOIN, change.entity);

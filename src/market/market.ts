@@ -1,6 +1,6 @@
 import { Feedback } from '../agents/feedback.js';
 import type { Quote } from '../agents/strategy.js';
-import { rngStream, seed32, type Rng } from '../engine/rng.js';
+import { rngStream, seed32, StreamBank, type Rng } from '../engine/rng.js';
 import { Simulation } from '../engine/simulation.js';
 import type { Decision, Input, InputDraft, Job, Mechanism, OperatorInfo } from '../mechanisms/types.js';
 import { RunMetrics } from '../metrics/run-metrics.js';
@@ -14,7 +14,7 @@ import { JobTable } from './job-table.js';
 import { Ledger, OPERATOR0 } from './ledger.js';
 import { createMoneyRoom } from './money.js';
 import { createOutcomeRoom } from './outcomes.js';
-import type { Node, Population } from './population.js';
+import type { Entity, Node, Population } from './population.js';
 import { createAgents } from './responses.js';
 import { settingOf } from './self-hosted-cluster.js';
 import { createWorkRoom } from './work.js';
@@ -65,20 +65,12 @@ export interface MarketResult {
 }
 
 /**
- * The stream {@link rngStream}`(seed, run, name)`, seeded on its first draw: most entities of a large
- * population never draw, and seeding an Alea stream hashes its name (set-up cost at 10,000 operators).
- * The seed depends on (seed, run, name) alone, so the numbers do not depend on which stream draws first.
+ * The entities' random streams `entity/<name>`, side by side in one bank, each seeded on its first
+ * draw (most entities of a large population never draw).
  */
-function lazyStream(seed: number, run: number, name: string): Rng {
-  let next: (() => number) | undefined;
-  const stream: Rng = {
-    // Safe even if a caller kept this first `next`: it seeds once, then hands over to the real stream.
-    next: () => {
-      next ??= stream.next = rngStream(seed, run, name).next;
-      return next();
-    },
-  };
-  return stream;
+function entityStreams(seed: number, run: number, entities: readonly Entity[]): Rng[] {
+  const bank = new StreamBank(seed, run, (i) => `entity/${entities[i]!.view.name}`, entities.length);
+  return entities.map((e) => bank.stream(e.id));
 }
 
 /**
@@ -111,12 +103,13 @@ export function runMarket(o: MarketOptions): MarketResult {
   // Capital bounds collateral: a lock or bid whose collateral exceeds what the entity holds is refused.
   const collateralFor = collateralRule(mech);
   const mechRng = rngStream(o.seed, run, `mechanism/${mech.type}`);
-  const agentRng: Rng[] = entities.map((e) => lazyStream(o.seed, run, `entity/${e.view.name}`));
+  const agentRng = entityStreams(o.seed, run, entities);
   const ledger = new Ledger(entities.length);
   const metrics = new RunMetrics(
     { names: entities.map((e) => e.view.name), attackers: entities.map((e) => e.view.attacker), dominanceShare: o.dominanceShare ?? 0.5 },
     s.window,
   );
+  if (pop.shares) pop.shares.source = metrics; // entities read their share of the last window's work from it
   const pump = inputPump();
   let events: MarketEvents | undefined;
   const ctx: MarketContext = {

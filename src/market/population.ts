@@ -1,4 +1,4 @@
-import { createStrategy } from '../agents/registry.js';
+import { strategyFactory } from '../agents/registry.js';
 import { cdfOf, marketView, type FactorSpec, type ViewNode } from '../agents/cost-prior.js';
 import type { EntityView, MarketView, OperatorStrategy } from '../agents/strategy.js';
 import { toSampler } from './demand.js';
@@ -69,6 +69,52 @@ export interface Population {
   readonly nodes: Node[];
   /** The public market view every entity reads (cost priors, speeds). */
   readonly market?: MarketView;
+  /** Where the entities' views read their share of delivered work (the run connects its metrics). */
+  readonly shares?: ShareBoard;
+}
+
+/**
+ * Where entities read their share of delivered work: the run's metrics, once connected. A view
+ * reads its share when a strategy asks (few do), so closing a window costs nothing per entity.
+ */
+export class ShareBoard {
+  /** The run's metrics: the share of the last closed window. */
+  source?: { lastShare(entity: number): number };
+
+  of(entity: number): number {
+    return this.source ? this.source.lastShare(entity) : 0;
+  }
+}
+
+/** An entity's view, its `share` read from `board`. */
+export function boardView(
+  id: number,
+  name: string,
+  margin: number,
+  attacker: boolean,
+  params: Readonly<Record<string, unknown>>,
+  board: ShareBoard,
+): EntityView {
+  return new BoardView(id, name, margin, attacker, params, board);
+}
+
+/** An entity's view; its `share` is the board's (read-only: the run's metrics set it). */
+class BoardView implements EntityView {
+  readonly memory: Record<string, number> = {};
+  market?: MarketView;
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly margin: number,
+    readonly attacker: boolean,
+    readonly params: Readonly<Record<string, unknown>>,
+    private readonly board: ShareBoard,
+  ) {}
+
+  get share(): number {
+    return this.board.of(this.id);
+  }
 }
 
 /** Default advertised capacity of a node by hardware kind. */
@@ -114,7 +160,14 @@ class NodeView implements ViewNode {
 
 /** A new, idle node; the identities of one physical node share `machine`'s work queue (`freeAt`). */
 function makeNode(info: OperatorInfo, model: NodeModel, failureProb: number, active: boolean, machine?: { freeAt: number }): Node {
-  if (!machine) return { info, model, failureProb, freeAt: 0, outstanding: 0, active, ejected: false };
+  if (!machine) {
+    // `freeAt` is created holding a fraction, then set to 0: V8 then gives the field a double
+    // representation from the start. Created as a small integer 0, the field changed representation
+    // at a node's first attempt, and each of 10,000 nodes migrated to the new map on its first touch.
+    const node: Node = { info, model, failureProb, freeAt: 0.5, outstanding: 0, active, ejected: false };
+    node.freeAt = 0;
+    return node;
+  }
   return {
     info,
     model,
@@ -129,6 +182,13 @@ function makeNode(info: OperatorInfo, model: NodeModel, failureProb: number, act
     active,
     ejected: false,
   };
+}
+
+/** The shared work queue of a sybil's identities, idle (its `freeAt` a double from the start, as in {@link makeNode}). */
+function idleMachine(): { freeAt: number } {
+  const m = { freeAt: 0.5 };
+  m.freeAt = 0;
+  return m;
 }
 
 /** The hardware timeline of a scenario (software progress, energy prices). */
@@ -152,6 +212,7 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
   const entities: Entity[] = [];
   const nodes: Node[] = [];
   const viewNodes: ViewNode[] = [];
+  const shares = new ShareBoard();
   const timeline = timelineOf(s);
   // Bid classes (mechanisms/bid-classes.ts): nodes of one group (one hardware model, strategy and
   // margin) with one cost factor and a pure-bid strategy bid alike while idle; capital, when bounded, is the group's too.
@@ -180,10 +241,14 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
     if (g.resources?.gpus !== undefined) cap.gpus = g.resources.gpus;
     if (g.resources?.memory_gb !== undefined) cap.memoryGb = g.resources.memory_gb;
     const potential = g.entry !== undefined;
+    const newStrategy = strategyFactory(g.strategy, g.params);
+    let shared0: OperatorStrategy | undefined;
     for (let i = 0; i < g.entities; i++) {
       const id = entities.length;
       const name = g.entities === 1 ? g.name : `${g.name}-${i + 1}`;
-      const strategy = createStrategy(g.strategy, g.params);
+      // A pure strategy keeps no state of its own (`OperatorStrategy.pure`): one instance serves the group.
+      const strategy = i > 0 && shared0?.pure ? shared0 : newStrategy();
+      if (i === 0) shared0 = strategy;
       const joinAt = g.join_at ?? 0;
       const active = !potential && joinAt === 0;
       const e: Entity = {
@@ -192,7 +257,7 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
         id,
         group: g.name,
         strategy,
-        view: { id, name, margin: g.margin, attacker: g.attacker, params: g.params, share: 0, memory: {} },
+        view: boardView(id, name, g.margin, g.attacker, g.params, shares),
         nodes: [],
         joinAt,
         capitalUsd: g.capital_usd ?? Infinity,
@@ -213,7 +278,7 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
           : shared;
         e.capitalUsdPerHour! += model.capitalUsdPerHour;
         // The identities of one physical node share its work queue (`freeAt`).
-        const machine = identities > 1 ? { freeAt: 0 } : undefined;
+        const machine = identities > 1 ? idleMachine() : undefined;
         for (let d = 0; d < identities; d++) {
           const nid = nodes.length;
           e.nodes.push(nid);
@@ -230,5 +295,5 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
   }
   const market = marketView(viewNodes);
   for (const e of entities) e.view.market = market;
-  return { entities, nodes, market };
+  return { entities, nodes, market, shares };
 }

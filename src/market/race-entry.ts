@@ -29,11 +29,15 @@ export class RaceEntryIndex {
   /** Classes with at least one free member (swap-remove set). */
   readonly live: number[] = [];
   private readonly livePos: number[] = [];
+  /** Node id → its owner's strategy takes work while busy (read on every update: a dense flag, not the owner's objects). */
+  private readonly overcommits: Uint8Array;
 
   constructor(private readonly ctx: Pick<MarketContext, 'nodes' | 'entities'>) {
     const n = ctx.nodes.length;
     this.classOf = new Int32Array(n);
     this.pos = new Int32Array(n).fill(-1);
+    this.overcommits = new Uint8Array(n);
+    for (let id = 0; id < n; id++) if (ctx.entities[ctx.nodes[id]!.info.entity]!.strategy.overcommits === true) this.overcommits[id] = 1;
     const keys = new Map<string, number>();
     const models = new Map<object, number>();
     // Nodes of one group come in a row: the previous pure node's class is reused without building its key.
@@ -70,14 +74,14 @@ export class RaceEntryIndex {
   }
 
   /** Is the node a candidate for a race now (active, not ejected, idle unless capacity-blind)? */
-  private isCandidate(node: Node): boolean {
+  private isCandidate(node: Node, id: number): boolean {
     if (!node.active || node.ejected) return false;
-    return node.outstanding === 0 || this.ctx.entities[node.info.entity]!.strategy.overcommits === true;
+    return node.outstanding === 0 || this.overcommits[id] === 1;
   }
 
   /** Re-reads one node's state (it became busy or free, joined, left or was ejected). O(1). */
   update(id: number): void {
-    const want = this.isCandidate(this.ctx.nodes[id]!);
+    const want = this.isCandidate(this.ctx.nodes[id]!, id);
     const at = this.pos[id]!;
     if (want === at >= 0) return;
     const c = this.classOf[id]!;

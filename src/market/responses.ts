@@ -81,8 +81,10 @@ export function createAgents(ctx: MarketContext): Agents {
     acceptsAssignment(d, job, q) {
       const node = nodes[d.operator]!;
       const e = ownerOf[d.operator]!;
+      const s = e.strategy;
+      // A pure strategy ignores `u` (`OperatorStrategy.pure`): no draw, so its entity's stream is never seeded for it.
       const ok =
-        node.active && !node.ejected && e.strategy.accept(q ?? ctx.quote(node, job), d.price / 1e6, e.view, rngOf[d.operator]!.next());
+        node.active && !node.ejected && s.accept(q ?? ctx.quote(node, job), d.price / 1e6, e.view, s.pure ? 0 : rngOf[d.operator]!.next());
       // An assignment stands until declined: the owner's acceptance is an offer taken, not an input.
       if (ok && feedback.enabled) feedback.offered(d.jobId, e.id);
       return ok;

@@ -5,7 +5,7 @@ import type { Mechanism } from '../mechanisms/types.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { MarketContext } from './context.js';
 import { COMPUTE, OPERATOR0, REQUESTERS } from './ledger.js';
-import { buildPopulation, timelineOf, type Node, type Population } from './population.js';
+import { boardView, buildPopulation, ShareBoard, timelineOf, type Node, type Population } from './population.js';
 
 /**
  * The `self-hosted` baseline's population: the requester's dedicated cluster, `nodes` rented nodes of
@@ -32,11 +32,12 @@ export function buildCluster(s: Scenario, params: Readonly<Record<string, unknow
     cap.memoryGb = Math.max(cap.memoryGb, r.resources.memory_gb);
   }
   const name = 'self-hosted';
+  const shares = new ShareBoard();
   const entity: Population['entities'][number] = {
     id: 0,
     group: name,
     strategy: createStrategy('truthful'),
-    view: { id: 0, name, margin: 0, attacker: false, params: {}, share: 0, memory: {} },
+    view: boardView(0, name, 0, false, {}, shares),
     nodes: [],
     joinAt: 0,
     capitalUsd: Infinity,
@@ -56,7 +57,7 @@ export function buildCluster(s: Scenario, params: Readonly<Record<string, unknow
       ejected: false,
     });
   }
-  return { entities: [entity], nodes };
+  return { entities: [entity], nodes, shares };
 }
 
 /**

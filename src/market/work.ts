@@ -30,13 +30,18 @@ export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => b
   const { sim, nodes, jobs, attempts, ownerOf, rngOf, ledger, metrics, feedback } = ctx;
   const availableIn: { type: 'available'; operator: number } = { type: 'available', operator: 0 };
   const aborted = AttemptBook.blank();
+  // Read on every attempt: dense and small, where the owner's and the node's own objects are a
+  // cache miss each at 10,000 nodes. Owners and strategies do not change during a run.
+  const mayAbandon = ctx.entities.some((e) => e.strategy.abandon !== undefined);
+  const entityOf = new Int32Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) entityOf[i] = nodes[i]!.info.entity;
 
   function startAttempt(rec: JobRec, nodeId: number): void {
     const node = nodes[nodeId]!;
     const job: Job = rec.job;
     const k = rec.attempts++;
-    const ent = ownerOf[nodeId]!;
-    if (ent.strategy.abandon?.(ctx.quote(node, job), ent.view, rngOf[nodeId]!.next())) {
+    const ent = mayAbandon ? ownerOf[nodeId]! : undefined;
+    if (ent?.strategy.abandon?.(ctx.quote(node, job), ent.view, rngOf[nodeId]!.next())) {
       // Abandoned (griefing): no work starts; the attempt is reported failed after the strategy's delay, at no compute cost.
       const at = sim.now + Math.max(0, ent.strategy.abandonAfter?.(ctx.quote(node, job), ent.view) ?? 1);
       node.outstanding++;
@@ -98,11 +103,11 @@ export function createWorkRoom(ctx: MarketContext, agents: Agents, busy: () => b
       const node = nodes[nodeId]!;
       const share = ctx.packing ? ctx.packing.share(node, rec?.job) : 1;
       const micros = Math.round((seconds * share * node.model.hourlyCostUsd * 1e6) / 3600);
-      if (micros > 0) ledger.transfer(OPERATOR0 + node.info.entity, COMPUTE, micros);
+      if (micros > 0) ledger.transfer(OPERATOR0 + entityOf[nodeId]!, COMPUTE, micros);
       metrics.compute += micros;
       metrics.busySeconds += share === 1 ? seconds : seconds * share;
       if (rec) rec.compute += micros;
-      if (rec && micros > 0) feedback.spent(rec.job.id, node.info.entity, micros);
+      if (rec && micros > 0) feedback.spent(rec.job.id, entityOf[nodeId]!, micros);
       return micros;
     },
     retry(rec, nodeId, worked) {

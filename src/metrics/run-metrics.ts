@@ -90,6 +90,10 @@ export class RunMetrics {
   private curOnTime = 0;
   private readonly curPrice = new RunningStats();
   private readonly windowPrice = new RunningStats();
+  /** Entities that are attackers (usually none): the window's attacker share sums only them. */
+  private readonly attackerIds: number[];
+  /** Work delivered in the last closed window, all entities (0 before the first). */
+  private lastTotal = 0;
 
   constructor(
     private readonly facts: EntityFacts,
@@ -99,6 +103,8 @@ export class RunMetrics {
     this.totalWork = new Float64Array(n);
     this.cur = new Float64Array(n);
     this.exits = new Array<boolean>(n).fill(false);
+    this.attackerIds = [];
+    for (let e = 0; e < n; e++) if (facts.attackers[e]) this.attackerIds.push(e);
   }
 
   jobSubmitted(): void {
@@ -159,7 +165,8 @@ export class RunMetrics {
   closeWindow(tStart: number, active: number): void {
     const c = concentration(this.cur);
     let att = 0;
-    for (let e = 0; e < this.cur.length; e++) if (this.facts.attackers[e]) att += this.cur[e]!;
+    for (const e of this.attackerIds) att += this.cur[e]!;
+    this.lastTotal = c.total;
     const priceMean = this.curPrice.mean();
     if (this.curPrice.n > 0) this.windowPrice.add(priceMean);
     this.windows.push({
@@ -212,7 +219,15 @@ export class RunMetrics {
   }
 
   hasAttackers(): boolean {
-    return this.facts.attackers.some(Boolean);
+    return this.attackerIds.length > 0;
+  }
+
+  /**
+   * The entity's share of the work delivered in the last closed window (0 before the first window
+   * closes, and when that window delivered nothing): `EntityView.share`, read when a strategy asks.
+   */
+  lastShare(entity: number): number {
+    return this.lastTotal > 0 ? this.windowWork[this.windowWork.length - 1]![entity]! / this.lastTotal : 0;
   }
 
   /** Concentration of all delivered work. */
