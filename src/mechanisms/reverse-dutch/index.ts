@@ -1,4 +1,5 @@
 import { credit, EPOCH_JOB, emissionBook, type EmissionBook, onEpochTimer, TAG_EPOCH } from '../emission.js';
+import { DenseTable } from '../dense-table.js';
 import { resolveParams } from '../resolve-params.js';
 import * as stake from '../stake.js';
 import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, RefusalReason, Seconds } from '../types.js';
@@ -46,7 +47,8 @@ interface RdJob {
 
 /** The mechanism-owned state of the reverse Dutch auction. */
 export interface ReverseDutchState extends ProtocolState {
-  jobs: Map<number, RdJob>;
+  /** Job id → its record while open (a dense table: a Map's set and delete per job promote its tables). */
+  jobs: DenseTable<RdJob>;
   /** Jobs to re-offer when nodes become free (lazy deletion), and the round-robin cursor. */
   openList: RdJob[];
   cursor: number;
@@ -212,7 +214,7 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
     init(operators: readonly OperatorInfo[]): ReverseDutchState {
       const balances = stake.stakeBook(balanceParams);
       for (const o of operators) stake.join(balances, o);
-      return { seen: seenIds(), jobs: new Map(), openList: [], cursor: 0, balances, povw: emissionBook(povwParams) };
+      return { seen: seenIds(), jobs: new DenseTable<RdJob>(), openList: [], cursor: 0, balances, povw: emissionBook(povwParams) };
     },
     handlers,
   });
