@@ -1,3 +1,4 @@
+import { DenseTable } from '../dense-table.js';
 import { resolveParams } from '../resolve-params.js';
 import type {
   Decision,
@@ -83,7 +84,8 @@ export interface OrderBookState extends ProtocolState {
   /** Bid group → ask profiles that can serve it; ask profile → bid groups it can serve. */
   groupProfiles: number[][];
   profileGroups: number[][];
-  bids: Map<number, Bid>;
+  /** Job id → its bid while open (a dense table: a Map's set and delete per job promote its tables). */
+  bids: DenseTable<Bid>;
   /** Entity → value of its open (matched, unfinished) trades, micro-USD. */
   load: number[];
   seq: number;
@@ -236,7 +238,7 @@ export function orderBook(params: Partial<OrderBookParams> & { preset?: string }
         bidHeaps: [],
         groupProfiles: [],
         profileGroups: [],
-        bids: new Map(),
+        bids: new DenseTable<Bid>(),
         load: [],
         seq: 0,
         waiters: [],
