@@ -447,8 +447,7 @@ function bookMatching(p: OrderBookParams, prior: ReturnType<typeof bookStructure
         break;
       }
     }
-    // Put back last first: each returns to the front of its price level.
-    for (let i = skipped.length - 1; i >= 0; i--) s.askBooks[skipped[i]!.profile]!.push(skipped[i]!);
+    for (let i = skipped.length - 1; i >= 0; i--) s.askBooks[skipped[i]!.profile]!.push(skipped[i]!); // last first: to its level's front
     if (refreshed) hold(bid, now, out);
     else if (best !== undefined) trade(s, bid, best, bestPrice, out);
     else restBid(s, bid);
