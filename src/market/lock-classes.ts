@@ -21,15 +21,38 @@ function pureLocker(e: Entity): boolean {
   return t === 'cost-plus' && !(Number(e.view.params?.scarcity ?? 0) > 0) && e.strategy.overcommits !== true;
 }
 
+/** Same strategy, margin, model, failure rate and capacity as the node before: the same class key. */
+function sameClass(a: Node, ea: Entity, b: Node, eb: Entity): boolean {
+  const x = a.info.capacity;
+  const y = b.info.capacity;
+  return (
+    (ea === eb || (ea.strategy.type === eb.strategy.type && ea.view.margin === eb.view.margin)) &&
+    a.model === b.model &&
+    a.failureProb === b.failureProb &&
+    x.cpus === y.cpus &&
+    x.gpus === y.gpus &&
+    x.memoryGb === y.memoryGb
+  );
+}
+
 /** Groups the nodes of pure lockers by (strategy, margin, hardware model and cost factor, failure rate, capacity). */
 export function lockClasses(nodes: readonly Node[], entities: readonly Entity[]): { classes: LockClass[]; classOf: number[] } {
   const classes: LockClass[] = [];
   const byKey = new Map<string, number>();
   const models = new Map<object, number>();
+  let prev: Node | undefined;
+  let prevOwner: Entity | undefined;
+  let prevClass = -1;
   const classOf = nodes.map((n) => {
     const e = entities[n.info.entity]!;
     // Several identities of one machine share its queue (`sybil`): not a free node's quote.
     if (!pureLocker(e) || (e.strategy.identities ?? 1) > 1) return -1;
+    // A node like the one before it (an entity's nodes, a group's entities, come together) joins its
+    // class: no key string per node.
+    if (prevClass >= 0 && sameClass(prev!, prevOwner!, n, e)) {
+      classes[prevClass]!.nodes.push(n.info.id);
+      return prevClass;
+    }
     let m = models.get(n.model);
     if (m === undefined) models.set(n.model, (m = models.size));
     const cap = n.info.capacity;
@@ -51,6 +74,9 @@ export function lockClasses(nodes: readonly Node[], entities: readonly Entity[])
       classes.push({ nodes: [], rep, owner: e });
     }
     classes[k]!.nodes.push(n.info.id);
+    prev = n;
+    prevOwner = e;
+    prevClass = k;
     return k;
   });
   return { classes, classOf };

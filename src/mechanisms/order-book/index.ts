@@ -1,3 +1,4 @@
+import { DenseTable } from '../dense-table.js';
 import { resolveParams } from '../resolve-params.js';
 import type {
   Decision,
@@ -12,6 +13,7 @@ import type {
   Seconds,
 } from '../types.js';
 import { defineMechanism, fits, seenIds, toMicros } from '../types.js';
+import { type Ask, AskBook, askFirst } from './ask-book.js';
 import { Heap } from './heap.js';
 import { entityFieldsGang, gangFielding } from './gang.js';
 import { orderBookDefaults, orderBookPresets, type OrderBookParams } from './params.js';
@@ -37,19 +39,6 @@ const HELD = 0;
 const RESTING = 1;
 const MATCHED = 2;
 const ENDED = 3;
-
-/** A standing ask. Immutable: a replacement is a new object. */
-interface Ask {
-  readonly op: number;
-  readonly entity: number;
-  readonly profile: number;
-  /** USD per Mcycle. */
-  readonly price: number;
-  readonly expiresAt: Seconds;
-  readonly seq: number;
-  /** The producer's rating when the ask was posted (with `ratingTieBreak`; 0 otherwise). */
-  readonly rating: number;
-}
 
 /** A bid = a job. */
 interface Bid {
@@ -86,7 +75,8 @@ export interface OrderBookState extends ProtocolState {
   opProfile: number[];
   profiles: Resources[];
   profileKeys: Map<string, number>;
-  askHeaps: Heap<Ask>[];
+  /** Capacity profile → its standing asks, by price level (`ask-book.ts`). */
+  askBooks: AskBook[];
   /** Request profiles of bids. */
   groups: Resources[];
   groupKeys: Map<string, number>;
@@ -94,7 +84,8 @@ export interface OrderBookState extends ProtocolState {
   /** Bid group → ask profiles that can serve it; ask profile → bid groups it can serve. */
   groupProfiles: number[][];
   profileGroups: number[][];
-  bids: Map<number, Bid>;
+  /** Job id → its bid while open (a dense table: a Map's set and delete per job promote its tables). */
+  bids: DenseTable<Bid>;
   /** Entity → value of its open (matched, unfinished) trades, micro-USD. */
   load: number[];
   seq: number;
@@ -106,13 +97,6 @@ export interface OrderBookState extends ProtocolState {
   completed: number[];
   matched: number[];
 }
-
-/**
- * Price priority, then the producer's rating (higher first: =nil's "Apply proof producer's rating to
- * the sorted list", economics.md "Request/proposal matching process"), then time priority.
- */
-const askFirst = (a: Ask, b: Ask): boolean =>
-  a.price < b.price || (a.price === b.price && (a.rating > b.rating || (a.rating === b.rating && a.seq < b.seq)));
 
 /**
  * A producer's rating: its share of matched trades completed on time, with one prior success and
@@ -128,6 +112,16 @@ const bidFirst = (a: BidEntry, b: BidEntry): boolean => {
   return c > 0 || (c === 0 && a.seq < b.seq);
 };
 const key = (r: Resources): string => `${r.cpus}/${r.gpus}/${r.memoryGb}`;
+/** The first few profiles (or groups) are found by comparing fields: no key string per node or job. */
+const SCANNED = 8;
+function scan(list: readonly Resources[], r: Resources): number {
+  const n = Math.min(list.length, SCANNED);
+  for (let i = 0; i < n; i++) {
+    const x = list[i]!;
+    if (x.cpus === r.cpus && x.gpus === r.gpus && x.memoryGb === r.memoryGb) return i;
+  }
+  return -1;
+}
 
 /**
  * The continuous double auction (mechanism id `order-book`): requesters' bids are jobs (limit =
@@ -238,13 +232,13 @@ export function orderBook(params: Partial<OrderBookParams> & { preset?: string }
         opProfile: [],
         profiles: [],
         profileKeys: new Map(),
-        askHeaps: [],
+        askBooks: [],
         groups: [],
         groupKeys: new Map(),
         bidHeaps: [],
         groupProfiles: [],
         profileGroups: [],
-        bids: new Map(),
+        bids: new DenseTable<Bid>(),
         load: [],
         seq: 0,
         waiters: [],
@@ -270,13 +264,15 @@ function bookStructure(p: OrderBookParams) {
   // ---- structure ---------------------------------------------------------------------------
 
   function profileOf(s: OrderBookState, r: Resources): number {
+    const hit = scan(s.profiles, r);
+    if (hit >= 0) return hit;
     const k = key(r);
     let i = s.profileKeys.get(k);
     if (i !== undefined) return i;
     i = s.profiles.length;
     s.profileKeys.set(k, i);
     s.profiles.push(r);
-    s.askHeaps.push(new Heap(askFirst));
+    s.askBooks.push(new AskBook());
     const groups: number[] = [];
     for (let g = 0; g < s.groups.length; g++) {
       if (fits(r, s.groups[g]!)) {
@@ -289,6 +285,8 @@ function bookStructure(p: OrderBookParams) {
   }
 
   function groupOf(s: OrderBookState, r: Resources): number {
+    const hit = scan(s.groups, r);
+    if (hit >= 0) return hit;
     const k = key(r);
     let g = s.groupKeys.get(k);
     if (g !== undefined) return g;
@@ -413,7 +411,7 @@ function bookMatching(p: OrderBookParams, prior: ReturnType<typeof bookStructure
     const fields = gangFielding(s.info, s.active, s.busy, job);
     const profiles = s.groupProfiles[bid.group]!;
     for (let k = 0; k < profiles.length; k++) {
-      const heap = s.askHeaps[profiles[k]!]!;
+      const heap = s.askBooks[profiles[k]!]!;
       let skips = 0;
       while (heap.size > 0) {
         const a = heap.peek()!;
@@ -449,7 +447,7 @@ function bookMatching(p: OrderBookParams, prior: ReturnType<typeof bookStructure
         break;
       }
     }
-    for (let i = 0; i < skipped.length; i++) s.askHeaps[skipped[i]!.profile]!.push(skipped[i]!);
+    for (let i = skipped.length - 1; i >= 0; i--) s.askBooks[skipped[i]!.profile]!.push(skipped[i]!); // last first: to its level's front
     if (refreshed) hold(bid, now, out);
     else if (best !== undefined) trade(s, bid, best, bestPrice, out);
     else restBid(s, bid);
@@ -500,7 +498,7 @@ function bookMatching(p: OrderBookParams, prior: ReturnType<typeof bookStructure
       trade(s, best.bid, a, bestPrice, out);
     } else {
       s.ask[a.op] = a;
-      s.askHeaps[a.profile]!.push(a);
+      s.askBooks[a.profile]!.push(a);
     }
   }
 

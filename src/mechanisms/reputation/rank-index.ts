@@ -21,8 +21,11 @@ export class RankIndex {
   /** Node id → free (registered and taking work). */
   private present: Uint8Array;
   private rep: Float64Array;
-  /** Eligible-set key → the profiles in it (a mask) and its pool. */
+  /** Eligible-set key → the profiles in it (a mask) and its pool; the same pools as a list, for updates. */
   private pools = new Map<number | string, { mask: Uint8Array; pool: RankedPool }>();
+  private poolList: { mask: Uint8Array; pool: RankedPool }[] = [];
+  /** Registered nodes that are free. */
+  freeCount = 0;
   private elig: number[] = [];
   /** Scratch lists of the mechanism's draws (index.ts): provers set aside, and a listed pool. */
   readonly scratch = { aside: [] as number[], ids: [] as number[], reps: [] as number[] };
@@ -55,6 +58,19 @@ export class RankIndex {
     if (wasFree) this.setFree(id, true);
   }
 
+  /** Is node `id` registered (added and not removed)? */
+  has(id: number): boolean {
+    return id < this.size && this.nodeProfile[id]! >= 0;
+  }
+
+  /** The free registered nodes whose profile meets `request`, in ascending id order (O(N): the fallback draw's pool). */
+  listFree(request: Resources): number[] {
+    const ok = this.profiles.map((p) => fits(p, request));
+    const out: number[] = [];
+    for (let id = 0; id < this.size; id++) if (this.present[id] === 1 && ok[this.nodeProfile[id]!] === true) out.push(id);
+    return out;
+  }
+
   /** Removes a node for good. */
   remove(id: number): void {
     if (id >= this.size) return;
@@ -68,8 +84,11 @@ export class RankIndex {
     const want = free ? 1 : 0;
     if (this.present[id] === want) return;
     this.present[id] = want;
+    this.freeCount += free ? 1 : -1;
     const p = this.nodeProfile[id]!;
-    for (const { mask, pool } of this.pools.values()) {
+    const pools = this.poolList;
+    for (let i = 0; i < pools.length; i++) {
+      const { mask, pool } = pools[i]!;
       // A draw may have taken a pick out of its pool already (index.ts, `draw`).
       if (mask[p] !== 1 || pool.has(id) === free) continue;
       if (free) pool.insert(id, this.rep[id]!);
@@ -105,7 +124,9 @@ export class RankIndex {
     for (const p of elig) mask[p] = 1;
     const pool = new RankedPool(this.cap, this.topShare);
     for (let id = 0; id < this.size; id++) if (this.present[id] === 1 && mask[this.nodeProfile[id]!] === 1) pool.insert(id, this.rep[id]!);
-    this.pools.set(key, { mask, pool });
+    const entry = { mask, pool };
+    this.pools.set(key, entry);
+    this.poolList.push(entry);
     return pool;
   }
 
@@ -124,5 +145,6 @@ export class RankIndex {
     this.rep = rep;
     this.cap = cap;
     this.pools.clear();
+    this.poolList = [];
   }
 }

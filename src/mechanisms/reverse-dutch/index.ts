@@ -1,4 +1,5 @@
 import { credit, EPOCH_JOB, emissionBook, type EmissionBook, onEpochTimer, TAG_EPOCH } from '../emission.js';
+import { DenseTable } from '../dense-table.js';
 import { resolveParams } from '../resolve-params.js';
 import * as stake from '../stake.js';
 import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, RefusalReason, Seconds } from '../types.js';
@@ -25,6 +26,8 @@ interface RdJob {
   readonly offer: Offer;
   readonly lockDl: Seconds;
   readonly dl: Seconds;
+  /** The lock solicitations' price ramp (the offer's, fixed for the job: one object, not one per solicitation). */
+  readonly ramp: { readonly start: Seconds; readonly end: Seconds; readonly from: Micros; readonly to: Micros };
   /** The locker (-1: never locked) and the price it locked at. */
   locker: number;
   lockPrice: Micros;
@@ -46,7 +49,8 @@ interface RdJob {
 
 /** The mechanism-owned state of the reverse Dutch auction. */
 export interface ReverseDutchState extends ProtocolState {
-  jobs: Map<number, RdJob>;
+  /** Job id → its record while open (a dense table: a Map's set and delete per job promote its tables). */
+  jobs: DenseTable<RdJob>;
   /** Jobs to re-offer when nodes become free (lazy deletion), and the round-robin cursor. */
   openList: RdJob[];
   cursor: number;
@@ -93,6 +97,16 @@ export function offerFor(job: Job, now: Seconds, p: ReverseDutchParams): Offer {
   validateOffer(offer);
   return offer;
 }
+
+/** The lock ramp of an offer, as a `solicit` carries it. */
+function rampOf(o: Offer): RdJob['ramp'] {
+  // With a zero-length ramp the price jumps to maxPrice one second after rampUpStart.
+  const start = o.rampUpPeriod === 0 ? o.rampUpStart + 1 : o.rampUpStart;
+  return { start, end: o.rampUpStart + o.rampUpPeriod, from: o.minPrice, to: o.maxPrice };
+}
+
+/** A lock solicitation excludes no node (one shared empty list, never written). */
+const NO_ONE: readonly number[] = [];
 
 /** Slash split: `burn` = floor(collateral × burnBps / 10^4), the rest goes to a fulfiller or the treasury. */
 export function slashSplit(collateral: Micros, burnBps: number): { burn: Micros; rest: Micros } {
@@ -212,7 +226,7 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
     init(operators: readonly OperatorInfo[]): ReverseDutchState {
       const balances = stake.stakeBook(balanceParams);
       for (const o of operators) stake.join(balances, o);
-      return { seen: seenIds(), jobs: new Map(), openList: [], cursor: 0, balances, povw: emissionBook(povwParams) };
+      return { seen: seenIds(), jobs: new DenseTable<RdJob>(), openList: [], cursor: 0, balances, povw: emissionBook(povwParams) };
     },
     handlers,
   });
@@ -237,20 +251,18 @@ function auctionOffers(p: ReverseDutchParams) {
    * rule 3). The shell answers it in O(lock classes) when every node is in a class.
    */
   function solicitLock(rec: RdJob, now: Seconds, out: Decision[]): void {
-    const o = rec.offer;
-    // With a zero-length ramp the price jumps to maxPrice one second after rampUpStart.
-    const start = o.rampUpPeriod === 0 ? o.rampUpStart + 1 : o.rampUpStart;
-    out.push({
+    const d: Extract<Decision, { type: 'solicit' }> = {
       type: 'solicit',
       jobId: rec.job.id,
       mode: 'lock',
-      reward: priceAt(o, now),
+      reward: priceAt(rec.offer, now),
       // A decision at `until` still lands by the lock deadline.
       until: rec.lockDl - p.lockDelay,
-      exclude: [],
-      ramp: { start, end: o.rampUpStart + o.rampUpPeriod, from: o.minPrice, to: o.maxPrice },
-      ...(p.lockDelay > 0 ? { delay: p.lockDelay } : {}),
-    });
+      exclude: NO_ONE,
+      ramp: rec.ramp,
+    };
+    if (p.lockDelay > 0) (d as { delay?: Seconds }).delay = p.lockDelay;
+    out.push(d);
   }
 
   /** Opens a fulfil race to every eligible node (`to` < 0), or re-announces it to the one node that became free. */
@@ -526,6 +538,7 @@ function auctionEnds(p: ReverseDutchParams, prior: ReturnType<typeof auctionOffe
       offer,
       lockDl: lockDeadline(offer),
       dl: deadline(offer),
+      ramp: rampOf(offer),
       locker: -1,
       lockPrice: 0,
       intents: [],
