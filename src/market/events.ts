@@ -20,7 +20,8 @@ export interface MarketEvents {
 
 /**
  * Registers the event handlers of a market run on its kernel. `reject` ends a job that no node of
- * the run could ever serve (`rejected` at submission, the same under every mechanism).
+ * the run could ever serve (`rejected` at submission, the same under every mechanism). `beacons`:
+ * submissions carry their round's beacon (false: the mechanism never reads one, and nothing records it).
  */
 export function createEvents(
   ctx: MarketContext,
@@ -28,9 +29,11 @@ export function createEvents(
   entryExit: EntryExit,
   reject: (jobId: number) => void,
   split?: (rec: JobRec, firstId: number, beacon: Uint8Array) => number,
+  beacons = true,
 ): MarketEvents {
   const s = ctx.scenario;
-  onArrival(ctx, reject, split);
+  // Chunks take their parent's beacon, so a chunking run derives beacons whoever reads them.
+  onArrival(ctx, reject, split, beacons || split !== undefined);
   onComplete(ctx, work);
   ctx.sim.on(TIMER, (jobId, tag) => ctx.feed({ type: 'timer', jobId, tag }));
   const later = onDelayed(ctx);
@@ -115,7 +118,8 @@ function openRec(jobs: MarketContext['jobs'], job: Job, value: number): JobRec {
 function onArrival(
   ctx: MarketContext,
   reject: (jobId: number) => void,
-  split?: (rec: JobRec, firstId: number, beacon: Uint8Array) => number,
+  split: ((rec: JobRec, firstId: number, beacon: Uint8Array) => number) | undefined,
+  beacons: boolean,
 ): void {
   const { sim, nodes, demand, jobs, ledger, metrics } = ctx;
   const s = ctx.scenario;
@@ -128,10 +132,11 @@ function onArrival(
   const beacon = seededBeacons(ctx.seeds.beacon);
   // A reusable submit input: mechanisms read an input's fields during `step` and never keep the
   // object (the contract), and it is fed at the top of the handler, when no input is pending.
-  const submitIn: { type: 'submit'; job: Job; beacon: Uint8Array } = {
+  // Without `beacons` the input has no beacon at all (a mechanism that read one would refuse the job).
+  const submitIn: { type: 'submit'; job: Job; beacon: Uint8Array | undefined } = {
     type: 'submit',
     job: undefined as unknown as Job,
-    beacon: new Uint8Array(32),
+    beacon: beacons ? new Uint8Array(32) : undefined,
   };
   let nextJob = 0;
   sim.on(ARRIVAL, (r) => {
@@ -149,9 +154,9 @@ function onArrival(
       reject(job.id);
       return;
     }
-    beacon(sim.now, submitIn.beacon);
+    if (submitIn.beacon !== undefined) beacon(sim.now, submitIn.beacon);
     // A chunked job (issue 13): its chunks go to the mechanism instead, on the next ids (chunking.ts).
-    const pieces = split ? split(rec, nextJob, submitIn.beacon) : 0;
+    const pieces = split ? split(rec, nextJob, submitIn.beacon!) : 0;
     if (pieces > 0) {
       nextJob += pieces;
       return;

@@ -24,8 +24,6 @@ export class Ledger {
    */
   private escrow = new Float64Array(1024);
   private escrowJobs = 0;
-  /** Money moved so far, for checks. */
-  moved = 0;
 
   constructor(entities: number) {
     this.balances = new Float64Array(OPERATOR0 + entities);
@@ -38,7 +36,6 @@ export class Ledger {
     if (from >= this.balances.length || to >= this.balances.length) this.ensure(Math.max(from, to));
     this.balances[from]! -= amount;
     this.balances[to]! += amount;
-    this.moved += amount;
   }
 
   /** Moves money into a job's escrow. */

@@ -244,6 +244,8 @@ export function runMarket(o: MarketOptions): MarketResult {
     createEntryExit({ entities, nodes, ledger, metrics, window: s.window, collateral: ctx.collateral }),
     reject,
     chunking?.split,
+    // A recorded run's submissions keep their beacons (a replay feeds them to a coordinator).
+    mech.readsBeacon !== false || o.record !== undefined,
   );
   events.start();
   sim.run(s.duration);

@@ -80,4 +80,36 @@ describe('pmsim/core exports the whole protocol', () => {
     core.step(m, s, { type: 'submit', id: 7, job }, 0, { next: () => 0 }, out);
     expect(out[2]).toEqual({ type: 'refused', inputId: 7, input: 'submit', reason: 'duplicate' });
   });
+
+  it('a mechanism that declares readsBeacon false decides the same with or without a submission beacon', () => {
+    const node = (id: number): core.OperatorInfo => ({ id, entity: id, capacity: { cpus: 8, gpus: 1, memoryGb: 64 }, hardware: 'gpu' });
+    const job = (id: number): core.Job => ({
+      id,
+      requester: 0,
+      kind: 'zkvm',
+      mcycles: 10,
+      request: { cpus: 1, gpus: 1, memoryGb: 16 },
+      submittedAt: 0,
+      deadline: 1000,
+      maxPrice: 1_000_000,
+      redundancy: 1,
+      estSeconds: 10,
+    });
+    const quiet: core.Mechanism[] = [core.selfHosted(), core.firstFit()];
+    expect(quiet.map((m) => m.readsBeacon)).toEqual([false, false]);
+    // Mechanisms that draw at random read it (and refuse a submission without one).
+    expect(core.randomAllocation().readsBeacon).toBe(true);
+    for (const m of quiet) {
+      const run = (beacon: Uint8Array | undefined): core.Decision[] => {
+        const s = m.init([node(0), node(1)]);
+        const out: core.Decision[] = [];
+        for (let i = 0; i < 3; i++)
+          m.step(s, { type: 'submit', id: i, job: job(i), ...(beacon ? { beacon } : {}) }, i, { next: () => 0.5 }, out);
+        return out;
+      };
+      const decided = run(undefined);
+      expect(decided.filter((d) => d.type === 'assign')).toHaveLength(2);
+      expect(run(new Uint8Array(32).fill(7))).toEqual(decided);
+    }
+  });
 });

@@ -353,6 +353,11 @@ export interface Mechanism<S extends ProtocolState = ProtocolState> {
   /** The resolved parameters, for reports and `run.json`. */
   readonly params: Readonly<Record<string, unknown>>;
   /**
+   * False: no handler ever reads a `submit` input's `beacon`, so a caller may leave it out (the
+   * simulator then derives none: eight hashes per job saved). Absent or true: the mechanism may read it.
+   */
+  readonly readsBeacon?: boolean;
+  /**
    * Creates the initial state for a set of nodes at time `now` (default 0). It may decide (the
    * order book asks every node for its opening ask): carry out `out` as for any step.
    */
@@ -426,6 +431,8 @@ export function step<S extends ProtocolState>(
 export interface MechanismDefinition<S extends ProtocolState> {
   readonly type: string;
   readonly params: Readonly<Record<string, unknown>>;
+  /** See {@link Mechanism.readsBeacon}. */
+  readonly readsBeacon?: boolean;
   init(operators: readonly OperatorInfo[], out: Decision[], now: Seconds): S;
   readonly handlers: Handlers<S>;
 }
@@ -435,6 +442,7 @@ export function defineMechanism<S extends ProtocolState>(d: MechanismDefinition<
   const m: Mechanism<S> = {
     type: d.type,
     params: d.params,
+    readsBeacon: d.readsBeacon !== false,
     handlers: d.handlers,
     init: (operators, out = [], now = 0) => d.init(operators, out, now),
     step: (state, input, now, random, out) => step(m, state, input, now, random, out),

@@ -152,6 +152,8 @@ export function firstFit(params: Partial<FirstFitParams> & { preset?: string } =
   return defineMechanism<FirstFitState>({
     type: 'first-fit',
     params: { ...p, ...(preset ? { preset } : {}) },
+    // Assigns in node-id order: no draw, so no beacon.
+    readsBeacon: false,
     init(operators: readonly OperatorInfo[]): FirstFitState {
       const index = new FreeIndex(operators.length + 1);
       let pack: PackBook | undefined;

@@ -223,6 +223,8 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
   return defineMechanism<SelfHostedState>({
     type: 'self-hosted',
     params: { ...p, ...(preset ? { preset } : {}) },
+    // Its own cluster in its own order: no draw, so no beacon.
+    readsBeacon: false,
     init(operators: readonly OperatorInfo[]): SelfHostedState {
       return {
         seen: seenIds(),
