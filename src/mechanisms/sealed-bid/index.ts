@@ -18,7 +18,8 @@ import type {
   Seconds,
 } from '../types.js';
 import { defineMechanism, fits, seenIds, toMicros } from '../types.js';
-import { type ClassBidders, classWalk } from './class-walk.js';
+import { type ClassBidders, classWalk, EVERY } from './class-walk.js';
+import { FlagLog } from './flag-log.js';
 import { holdings } from './holdings.js';
 import { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
 
@@ -51,6 +52,8 @@ export interface SbJob {
   start: number;
   /** Auctions still taking bids when this one opened: they close first (same period). */
   before: number;
+  /** Auctions opened up to this one (its stamp in the flags' log, `flag-log.ts`). */
+  stamp: number;
   /** -1 while bidding; then the winner. */
   winner: number;
   price: Micros;
@@ -99,6 +102,19 @@ export interface SealedBidState extends ProtocolState {
    */
   gangs: number[];
   gangsHeld: number;
+  /** A gang job was won: the shell's free times of its members moved without a notice, so every class is walked from then on. */
+  gangSeen: boolean;
+  /** Auctions opened so far (the flags' log stamps its changes with it). */
+  opened: number;
+  /** Recent changes of the ready and busy flags, for the close-time search. */
+  log: FlagLog;
+  /** Node id → when it last left; the nodes that left, in order, and the first not yet pruned (`holdings.ts`). */
+  leftAt: number[];
+  leftQueue: number[];
+  leftHead: number;
+  /** Class → whether every member has `busyBids` (its class bid can stand for its busy members); the classes that do. */
+  busyBids: boolean[];
+  every: number[];
 }
 
 /**
@@ -213,6 +229,7 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
       s.active.add(o.id, o.capacity);
       s.classes.add(o);
       s.entityOf[o.id] = o.entity;
+      if (o.bidClass !== undefined && o.bidClass >= 0) classJoined(s, o.bidClass, o.busyBids === true);
     }
     s.active.setFree(o.id, true);
     refresh(s, o.id, now);
@@ -222,7 +239,14 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     refresh(s, o.id, now);
   }
 
-  const { refresh, restaked, gangWon, gangEnded } = holdings(staking);
+  /** A member of class `c` joined: the class's bid stands for its busy members only if it does for every member's. */
+  function classJoined(s: SealedBidState, c: number, busyBids: boolean): void {
+    const was = s.busyBids[c];
+    s.busyBids[c] = (was ?? true) && busyBids;
+    if (was !== s.busyBids[c]) s.every = s.busyBids.flatMap((b, k) => (b ? [k] : []));
+  }
+
+  const { refresh, restaked, left, prune, gangWon, gangEnded } = holdings({ staking, mayHold, period: p.auctionPeriod });
   const { reach, walkClass, onClassBid, classBest } = classWalk({ p, staking, mayHold });
 
   function end(s: SealedBidState, rec: SbJob, outcome: 'delivered' | 'failed', op: number, out: Decision[]): void {
@@ -317,7 +341,7 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     const { operator: op, price } = input;
     if (rec.winner >= 0 || rec.done || now > rec.until || rec.closed) return 'late';
     if (!(price >= 0) || price > rec.job.maxPrice - baseFee) return 'invalid';
-    if (input.bidClass !== undefined) return onClassBid(s, rec, input.bidClass, Math.round(price), input.also ?? [], now);
+    if (input.bidClass !== undefined) return onClassBid(s, rec, input.bidClass, Math.round(price), input.also ?? [], input.except, now);
     if (rec.bidders.has(op)) return 'already';
     // A ready member of a class that bid has bid through its class.
     if (rec.classes.length > 0 && s.classes.isReady(op) && rec.classes.includes(s.classes.classOfNode(op))) return 'already';
@@ -329,8 +353,11 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     return undefined;
   }
 
-  return { addNode, refresh, reach, walkClass, scheduleDispense, dispense, miss, onClose, onDeliver, onBid };
+  return { addNode, refresh, left, prune, reach, walkClass, scheduleDispense, dispense, miss, onClose, onDeliver, onBid };
 }
+
+/** The solicitation's lists when no class is walked: no named busy member. */
+const NO_BUSY: readonly number[] = Object.freeze([]);
 
 /**
  * The sealed-bid reverse auction (mechanism id `sealed-bid`), Succinct SPN / Brevis style: on
@@ -344,7 +371,8 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
   const cfg = sealedBidConfig(params);
   const { p, stakeParams, dispenseParams } = cfg;
   const preset = params.preset;
-  const { addNode, refresh, reach, walkClass, scheduleDispense, dispense, miss, onClose, onDeliver, onBid } = sealedBidRules(cfg);
+  const { addNode, refresh, left, prune, reach, walkClass, scheduleDispense, dispense, miss, onClose, onDeliver, onBid } =
+    sealedBidRules(cfg);
 
   const handlers: Handlers<SealedBidState> = {
     submit: (s, input, now, _r, out) => {
@@ -359,6 +387,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         classBids: [],
         start: -1,
         before: s.bidding,
+        stamp: ++s.opened,
         winner: -1,
         price: 0,
         collateral: 0,
@@ -376,13 +405,32 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
       const { n, start } = reach(s, job, rotationDraw(input.beacon, job.id));
       rec.start = start;
       if (s.classes.size > 0) {
-        // Bid classes: ready members answer with one class bid per class; the busy ones that may matter are named.
-        const busy: number[] = [];
+        prune(s, now);
+        // Bid classes: ready members answer with one class bid per class. Where the class bid stands for
+        // the busy members too, the close searches the class; elsewhere the busy ones that may matter are named.
+        const fast = !s.gangSeen;
+        let busy = NO_BUSY as number[];
         for (let c = 0; c < s.classes.size; c++) {
           const m = s.classes.memberOf(c);
-          if (m >= 0 && fits(s.capacity[m]!, job.request)) walkClass(s, rec, c, busy, now);
+          if (m < 0 || !fits(s.capacity[m]!, job.request)) continue;
+          if (fast && s.busyBids[c]) rec.ready[c] = EVERY;
+          else {
+            if (busy === NO_BUSY) busy = [];
+            walkClass(s, rec, c, busy, now);
+          }
         }
-        out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [], bidders: n, busy });
+        const every = fast && s.every.length > 0 ? s.every : undefined;
+        out.push({
+          type: 'solicit',
+          jobId: job.id,
+          mode: 'bid',
+          reward: job.maxPrice,
+          until: rec.until,
+          exclude: [],
+          bidders: n,
+          busy,
+          every,
+        });
       } else out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [] });
       out.push({ type: 'timer', jobId: job.id, at: rec.until, tag: TAG_CLOSE });
     },
@@ -411,7 +459,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
     },
     leave: (s, input, now) => {
       s.active.setFree(input.operator, false);
-      refresh(s, input.operator, now);
+      left(s, input.operator, now);
     },
     timer: (s, input, now, _r, out) => {
       if (input.jobId === EPOCH_JOB) {
@@ -451,6 +499,14 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         entityOf: [],
         gangs: [],
         gangsHeld: 0,
+        gangSeen: false,
+        opened: 0,
+        log: new FlagLog(),
+        leftAt: [],
+        leftQueue: [],
+        leftHead: 0,
+        busyBids: [],
+        every: [],
       };
       for (const o of operators) addNode(s, o, now);
       return s;
