@@ -19,6 +19,7 @@ export function createBidAnswers(ctx: ResponderContext): { respond(d: Solicit, j
   const durOf: number[] = [];
   const durJob: number[] = [];
   const everyJob: number[] = [];
+  const found: number[] = [];
 
   /** The node's bid in micro-USD, -1 if its strategy does not bid or cannot finish in time (and is not capacity-blind). */
   function priceOf(id: number, job: Job, n: number, u: number, idle: boolean): number {
@@ -54,10 +55,12 @@ export function createBidAnswers(ctx: ResponderContext): { respond(d: Solicit, j
       return;
     }
     const rep = ctx.nodes[c.rep]!;
-    const except: number[] = [];
+    let except = NO_EXCEPTIONS;
     if (!ctx.entities[rep.info.entity]!.strategy.overcommits) {
       busyIndex ??= new BusyIndex(ctx.nodes, bidClasses!.busyBids);
-      busyIndex.exceptions(c.id, ctx.now(), rep.model.duration(job.mcycles, job.kind), job.deadline, except);
+      busyIndex.exceptions(c.id, ctx.now(), rep.model.duration(job.mcycles, job.kind), job.deadline, found);
+      // The mechanism keeps the list until the close: a fresh one when there are exceptions, a shared empty one when none.
+      if (found.length > 0) except = found.splice(0);
     }
     ctx.feed({ type: 'bid', jobId: job.id, operator: c.rep, price, bidClass: c.id, except });
   }
@@ -141,6 +144,8 @@ export function createBidAnswers(ctx: ResponderContext): { respond(d: Solicit, j
     },
   };
 }
+
+const NO_EXCEPTIONS: readonly number[] = Object.freeze([]);
 
 /** The bid classes of a population: each class with a representative node, and the nodes with no class. */
 function bidClassTable(

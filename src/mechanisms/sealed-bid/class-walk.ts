@@ -147,7 +147,7 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
         found++;
       }
     }
-    rec.classBids = [];
+    while (rec.classBids.length > 0) rec.classBids.pop();
   }
 
   /**

@@ -51,7 +51,7 @@ export function holdings({ staking, mayHold, period }: HoldingsConfig) {
   function refresh(s: SealedBidState, op: number, now: Seconds): void {
     if (s.classes.size === 0 || s.classes.classOfNode(op) < 0) return;
     const active = s.active.isFree(op);
-    const busy = s.busy.has(op);
+    const busy = s.busy[op] === 1;
     const staked = !staking || stake.eligible(s.stakes, op, now);
     setFlags(s, op, active && !busy && (s.held[op] ?? 0) === 0 && staked, active && busy && staked, now);
     setHold(s, op, now);
@@ -60,7 +60,7 @@ export function holdings({ staking, mayHold, period }: HoldingsConfig) {
   /** After a change of a node's stake: whether it is busy and may bid (its ready flag is refreshed where it always was). */
   function restaked(s: SealedBidState, op: number, now: Seconds): void {
     if (s.classes.size === 0 || s.classes.classOfNode(op) < 0) return;
-    setFlags(s, op, s.classes.isReady(op), s.active.isFree(op) && s.busy.has(op) && stake.eligible(s.stakes, op, now), now);
+    setFlags(s, op, s.classes.isReady(op), s.active.isFree(op) && s.busy[op] === 1 && stake.eligible(s.stakes, op, now), now);
     setHold(s, op, now);
   }
 

@@ -2,6 +2,7 @@ import { BidClasses, rotationKey } from '../bid-classes.js';
 import { hashUniform } from '../beacon.js';
 import { distribute, EPOCH_JOB, emissionBook, type EmissionBook, TAG_EPOCH } from '../emission.js';
 import { resolveParams } from '../resolve-params.js';
+import { DenseTable } from '../dense-table.js';
 import { FreeIndex } from '../free-index.js';
 import * as stake from '../stake.js';
 import type {
@@ -37,8 +38,8 @@ export interface Bid {
 }
 
 export interface SbJob {
-  readonly job: Job;
-  readonly until: Seconds;
+  job: Job;
+  until: Seconds;
   bids: Bid[];
   /** Operators that bid one by one (one sealed bid each): a set, as a job may draw a thousand bids. Made at the first such bid, dropped at the close. */
   bidders: Set<number>;
@@ -69,7 +70,7 @@ export interface SbJob {
 
 /** The mechanism-owned state of the sealed-bid auction. */
 export interface SealedBidState extends ProtocolState {
-  jobs: Map<number, SbJob>;
+  jobs: DenseTable<SbJob>;
   /** Node id → jobs it holds (won, not finished). */
   held: number[];
   seq: number;
@@ -89,8 +90,8 @@ export interface SealedBidState extends ProtocolState {
   active: FreeIndex;
   /** Node id → its advertised capacity. */
   capacity: Resources[];
-  /** Nodes given a job and not yet reported available (their queue is not empty). */
-  busy: Set<number>;
+  /** Node id → 1 while given a job and not yet reported available (its queue is not empty). */
+  busy: Uint8Array;
   /** Auctions taking bids now. */
   bidding: number;
   /** Node id → its entity. */
@@ -115,6 +116,8 @@ export interface SealedBidState extends ProtocolState {
   /** Class → whether every member has `busyBids` (its class bid can stand for its busy members); the classes that do. */
   busyBids: boolean[];
   every: number[];
+  /** Records of ended jobs, reused by the next submissions (a record that lives minutes would otherwise reach the old generation). */
+  spare: SbJob[];
 }
 
 /**
@@ -126,6 +129,9 @@ export function rotationDraw(beacon: Uint8Array | undefined, jobId: number): num
     beacon && beacon.length >= i + 4 ? (beacon[i]! << 24) | (beacon[i + 1]! << 16) | (beacon[i + 2]! << 8) | beacon[i + 3]! : 0;
   return hashUniform(w(0), w(4), jobId, 0xb1d);
 }
+
+/** The bids of an auction with no single bid yet, or cleared (never written: `onBid` makes an array at the first bid). */
+const NO_BIDS: Bid[] = Object.freeze([]) as unknown as Bid[];
 
 /** The bidder set of an auction with no single bid yet, or cleared (never written: `onBid` makes a set at the first bid, and bids after the close are refused first). */
 const NO_BIDDERS: Set<number> = new Set();
@@ -226,6 +232,7 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
   function addNode(s: SealedBidState, o: OperatorInfo, now: Seconds): void {
     if (s.capacity[o.id] === undefined) {
       s.capacity[o.id] = o.capacity;
+      if (o.id >= s.busy.length) growBusy(s, o.id);
       s.active.add(o.id, o.capacity);
       s.classes.add(o);
       s.entityOf[o.id] = o.entity;
@@ -255,6 +262,9 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     out.push({ type: 'done', jobId: rec.job.id, outcome, operator: op });
     out.push({ type: 'close', jobId: rec.job.id });
     s.jobs.delete(rec.job.id);
+    rec.bids = NO_BIDS;
+    rec.bidders = NO_BIDDERS;
+    s.spare.push(rec);
   }
 
   function unhold(s: SealedBidState, op: number, now: Seconds): void {
@@ -301,9 +311,9 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     const id = rec.job.id;
     rec.winner = op;
     rec.price = Math.min(c.price, limit);
-    rec.bids = [];
+    rec.bids = NO_BIDS;
     s.held[op] = (s.held[op] ?? 0) + 1;
-    s.busy.add(op);
+    s.busy[op] = 1;
     gangWon(s, rec, op);
     refresh(s, op, now);
     // The stake backing the job is posted into escrow only when a miss can slash it.
@@ -349,11 +359,60 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     if (staking && !stake.eligible(s.stakes, op, now)) return 'invalid';
     if (rec.bidders === NO_BIDDERS) rec.bidders = new Set(); // made at the first bid: class bids need none
     rec.bidders.add(op);
+    if (rec.bids === NO_BIDS) rec.bids = [];
     rec.bids.push({ operator: op, price: Math.round(price), seq: s.seq++ });
     return undefined;
   }
 
   return { addNode, refresh, left, prune, reach, walkClass, scheduleDispense, dispense, miss, onClose, onDeliver, onBid };
+}
+
+/** A record for a job put to auction: an ended job's, reset, or a new one. */
+function openRecord(s: SealedBidState, job: Job, until: Seconds): SbJob {
+  const rec = s.spare.pop();
+  if (!rec) {
+    return {
+      job,
+      until,
+      bids: NO_BIDS,
+      bidders: NO_BIDDERS,
+      classes: [],
+      ready: [],
+      classBids: [],
+      start: -1,
+      before: s.bidding,
+      stamp: ++s.opened,
+      winner: -1,
+      price: 0,
+      collateral: 0,
+      staked: 0,
+      done: false,
+      closed: false,
+      gangEntity: -1,
+    };
+  }
+  rec.job = job;
+  rec.until = until;
+  while (rec.classes.length > 0) rec.classes.pop();
+  while (rec.ready.length > 0) rec.ready.pop();
+  rec.start = -1;
+  rec.before = s.bidding;
+  rec.stamp = ++s.opened;
+  rec.winner = -1;
+  rec.price = 0;
+  rec.collateral = 0;
+  rec.staked = 0;
+  rec.done = false;
+  rec.closed = false;
+  rec.gangEntity = -1;
+  return rec;
+}
+
+/** Room in the busy flags for node `id` (a node that joined after `init`). */
+function growBusy(s: SealedBidState, id: number): void {
+  const busy = new Uint8Array(Math.max(id + 1, s.busy.length * 2));
+  busy.set(s.busy);
+  s.busy = busy;
 }
 
 /** The solicitation's lists when no class is walked: no named busy member. */
@@ -377,25 +436,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
   const handlers: Handlers<SealedBidState> = {
     submit: (s, input, now, _r, out) => {
       const job = input.job;
-      const rec: SbJob = {
-        job,
-        until: now + p.auctionPeriod,
-        bids: [],
-        bidders: NO_BIDDERS,
-        classes: [],
-        ready: [],
-        classBids: [],
-        start: -1,
-        before: s.bidding,
-        stamp: ++s.opened,
-        winner: -1,
-        price: 0,
-        collateral: 0,
-        staked: 0,
-        done: false,
-        closed: false,
-        gangEntity: -1,
-      };
+      const rec = openRecord(s, job, now + p.auctionPeriod);
       s.jobs.set(job.id, rec);
       s.bidding++;
       s.submittedSince++;
@@ -454,7 +495,8 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
     },
     // A node's queue emptied (the shell says so); it leaves the network. Both only move it in or out of its class.
     available: (s, input, now) => {
-      if (!s.busy.delete(input.operator)) return;
+      if (s.busy[input.operator] !== 1) return;
+      s.busy[input.operator] = 0;
       refresh(s, input.operator, now);
     },
     leave: (s, input, now) => {
@@ -482,7 +524,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
     init(operators: readonly OperatorInfo[], _out?: Decision[], now: Seconds = 0): SealedBidState {
       const s: SealedBidState = {
         seen: seenIds(),
-        jobs: new Map(),
+        jobs: new DenseTable(),
         held: [],
         seq: 0,
         stakes: stake.stakeBook(stakeParams),
@@ -494,7 +536,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         classes: new BidClasses(),
         active: new FreeIndex(operators.length),
         capacity: [],
-        busy: new Set(),
+        busy: new Uint8Array(operators.length),
         bidding: 0,
         entityOf: [],
         gangs: [],
@@ -507,6 +549,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         leftHead: 0,
         busyBids: [],
         every: [],
+        spare: [],
       };
       for (const o of operators) addNode(s, o, now);
       return s;
