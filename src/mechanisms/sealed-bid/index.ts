@@ -149,13 +149,18 @@ export interface Clearing {
  * first price pays the winning bid, second price the lowest other eligible bid, or `limit` (the
  * requester's price limit, the reserve) when there is no other. Pure; exported for tests.
  */
-export function clear(bids: readonly Bid[], eligible: (b: Bid) => boolean, settlement: 'first' | 'second', limit: Micros): Clearing {
+export function clear(
+  bids: readonly Bid[],
+  eligible: (b: Bid, i: number) => boolean,
+  settlement: 'first' | 'second',
+  limit: Micros,
+): Clearing {
   let best = -1;
   let second = -1;
   const better = (a: Bid, b: Bid): boolean => a.price < b.price || (a.price === b.price && a.seq < b.seq);
   for (let i = 0; i < bids.length; i++) {
     const b = bids[i]!;
-    if (!eligible(b)) continue;
+    if (!eligible(b, i)) continue;
     if (best < 0 || better(b, bids[best]!)) {
       second = best;
       best = i;
@@ -296,12 +301,14 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     s.bidding--;
     rec.bidders = NO_BIDDERS;
     // With a class bid, every bid ranks by its node's place in the arrival rotation (as if each node had sent its own).
+    const singles = rec.bids.length;
     if (rec.start >= 0) {
       rec.bids = rec.bids.map((b) => ({ operator: b.operator, price: b.price, seq: rotationKey(b.operator, rec.start) }));
       classBest(s, rec, now, rec.bids);
     }
     const limit = rec.job.maxPrice - baseFee;
-    const c = clear(rec.bids, (b) => mayHold(s, b.operator, now), p.settlement, limit);
+    // The class bids' picks (after the single bids) may hold one more job: `classBest` chose them so.
+    const c = clear(rec.bids, (b, i) => i >= singles || mayHold(s, b.operator, now), p.settlement, limit);
     if (c.winner < 0) {
       // No bid (or none under the price limit and the stake cap): the request fails, no re-auction.
       end(s, rec, 'failed', -1, out);
