@@ -8,7 +8,6 @@ import { fromRotationKey, rotationKey } from '../bid-classes.js';
 import * as stake from '../stake.js';
 import type { Job, Micros, Seconds } from '../types.js';
 import { BUSY_BIT, READY_BIT } from './flag-log.js';
-import { flagsNow } from './holdings.js';
 import type { Bid, SbJob, SealedBidState } from './index.js';
 import type { SealedBidParams } from './params.js';
 
@@ -159,7 +158,7 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
     const { start, stamp } = rec;
     let found = 0;
     s.classes.scanHold(cb.c, start, (op) => {
-      const f = s.log.at(op, stamp, flagsNow(s, op));
+      const f = s.log.at(op, stamp);
       if ((f & READY_BIT) === 0 && ((f & BUSY_BIT) === 0 || !cb.everyBusy || cb.except.includes(op))) return true;
       out.push({ operator: op, price: cb.price, seq: rotationKey(op, start) });
       return ++found < 2;

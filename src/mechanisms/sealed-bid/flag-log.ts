@@ -2,8 +2,10 @@
  * A log of the bid-class flags' recent changes (issue 10, the exact close-time search): what a member's
  * ready and busy flags were when an auction opened, read at its close. Each change is stamped with the
  * number of auctions opened so far, so "at the open of auction T" is the old value of the member's first
- * change stamped T or later (or its current value if there is none). Changes older than every open
- * auction are dropped. O(1) amortised per change; a read walks the member's changes since the open.
+ * change stamped T or later (or its current value if there is none). Each node's current flags and its
+ * two newest changes sit in node-indexed arrays (a read of a node that changed at most twice since the
+ * open touches nothing else: the close reads runs of neighbouring ids); older changes in a ring, dropped
+ * once older than every open auction. O(1) amortised per change.
  * Pure data structure: docs/mechanisms/sealed-bid.md, "The close-time search".
  */
 
@@ -12,6 +14,10 @@ export const READY_BIT = 1;
 export const BUSY_BIT = 2;
 
 export class FlagLog {
+  /** Node id → its flags now. */
+  private cur = new Uint8Array(1024);
+  /** Node id → its two newest changes: stamp, old flags, stamp, old flags (stamp -1: none). */
+  private recent = new Int32Array(4096).fill(-1);
   /** Ring of entries by absolute sequence number (`seq & mask`): stamp, time, old flags, the member's previous entry. */
   private stamp = new Int32Array(1024);
   private time = new Float64Array(1024);
@@ -24,8 +30,47 @@ export class FlagLog {
   /** Node id → its newest entry (-1: none). */
   private last: number[] = [];
 
-  /** `id`'s flags changed from `was` at `time`, after `stamp` auctions opened. */
-  record(id: number, was: number, stamp: number, time: number): void {
+  /** `id`'s flags now. */
+  flags(id: number): number {
+    return id < this.cur.length ? this.cur[id]! : 0;
+  }
+
+  /** `id`'s flags became `to`: with `stamp` ≥ 0 (auctions are open; `stamp` of them opened so far), the change is logged. */
+  change(id: number, to: number, stamp: number, time: number): void {
+    if (id >= this.cur.length) this.room(id);
+    const was = this.cur[id]!;
+    this.cur[id] = to;
+    if (stamp < 0) return;
+    const r = this.recent;
+    const b = id * 4;
+    r[b + 2] = r[b]!;
+    r[b + 3] = r[b + 1]!;
+    r[b] = stamp;
+    r[b + 1] = was;
+    this.record(id, was, stamp, time);
+  }
+
+  /** `id`'s flags at the open of auction `stamp`. */
+  at(id: number, stamp: number): number {
+    if (id >= this.cur.length) return 0;
+    const r = this.recent;
+    const b = id * 4;
+    if (r[b]! < stamp) return this.cur[id]!;
+    if (r[b + 2]! < stamp) return r[b + 1]!;
+    return this.before(id, stamp, this.cur[id]!);
+  }
+
+  private room(id: number): void {
+    const n = Math.max(id + 1, this.cur.length * 2);
+    const cur = new Uint8Array(n);
+    cur.set(this.cur);
+    const recent = new Int32Array(4 * n).fill(-1);
+    recent.set(this.recent);
+    this.cur = cur;
+    this.recent = recent;
+  }
+
+  private record(id: number, was: number, stamp: number, time: number): void {
     if (this.tail - this.head > this.mask) this.grow();
     const i = this.tail & this.mask;
     this.stamp[i] = stamp;
@@ -35,8 +80,8 @@ export class FlagLog {
     this.last[id] = this.tail++;
   }
 
-  /** `id`'s flags at the open of auction `stamp`, given its flags now (`now`). */
-  at(id: number, stamp: number, now: number): number {
+  /** `id`'s flags at the open of auction `stamp`, from the ring, given its flags now (`now`). */
+  private before(id: number, stamp: number, now: number): number {
     let f = now;
     for (let e = this.last[id] ?? -1; e >= this.head; e = this.prev[e & this.mask]!) {
       if (this.stamp[e & this.mask]! < stamp) break;

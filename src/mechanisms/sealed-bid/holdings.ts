@@ -17,19 +17,13 @@ export interface HoldingsConfig {
   readonly period: Seconds;
 }
 
-/** A member's ready and busy flags now, as `flag-log.ts` bits. */
-export function flagsNow(s: SealedBidState, op: number): number {
-  return (s.classes.isReady(op) ? READY_BIT : 0) | (s.classes.isBusy(op) ? BUSY_BIT : 0);
-}
-
 /** The flag and gang updates. */
 export function holdings({ staking, mayHold, period }: HoldingsConfig) {
   /** Sets a member's ready and busy flags, logging a change while auctions are open. */
   function setFlags(s: SealedBidState, op: number, ready: boolean, busy: boolean, now: Seconds): void {
     const f = (ready ? READY_BIT : 0) | (busy ? BUSY_BIT : 0);
-    const was = flagsNow(s, op);
-    if (f === was) return;
-    if (s.bidding > 0) s.log.record(op, was, s.opened, now);
+    if (f === s.log.flags(op)) return;
+    s.log.change(op, f, s.bidding > 0 ? s.opened : -1, now);
     s.classes.setReady(op, ready);
     s.classes.setBusy(op, busy);
   }
