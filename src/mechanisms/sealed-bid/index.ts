@@ -203,16 +203,8 @@ function sealedBidConfig(params: Partial<SealedBidParams> & { preset?: string })
   return { p, baseFee, stakeParams, staking, dispenseParams, dispensing };
 }
 
-/** Sealed-bid's rules: eligibility, the dispenser, the close of an auction, delivery and misses. */
-function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
-  const { p, baseFee, staking, dispensing } = cfg;
-
-  /** May `op` bid on, or win, one more job now? The stake rule, or the flat `maxConcurrent` cap. */
-  function mayHold(s: SealedBidState, op: number, now: Seconds): boolean {
-    if (staking) return stake.eligible(s.stakes, op, now);
-    return p.maxConcurrent <= 0 || (s.held[op] ?? 0) < p.maxConcurrent;
-  }
-
+/** The dispenser's timer and payout (Succinct `DISPENSE_RATE`, docs protocol/spn/parameters): off unless `dispensing`. */
+function dispenser(p: SealedBidParams, dispensing: boolean) {
   /** The dispenser pays every staker in proportion to its stake, once per epoch while jobs come in. */
   function dispense(s: SealedBidState, now: Seconds, out: Decision[]): void {
     s.dispenseDue = -1;
@@ -234,6 +226,28 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     out.push({ type: 'timer', jobId: EPOCH_JOB, at: s.dispenseDue, tag: TAG_EPOCH });
   }
 
+  return { dispense, scheduleDispense };
+}
+
+/** A member of class `c` joined: the class's bid stands for its busy members only if it does for every member's. */
+function classJoined(s: SealedBidState, c: number, busyBids: boolean): void {
+  const was = s.busyBids[c];
+  s.busyBids[c] = (was ?? true) && busyBids;
+  if (was !== s.busyBids[c]) s.every = s.busyBids.flatMap((b, k) => (b ? [k] : []));
+}
+
+/** Sealed-bid's rules: eligibility, the dispenser, the close of an auction, delivery and misses. */
+function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
+  const { p, baseFee, staking, dispensing } = cfg;
+
+  /** May `op` bid on, or win, one more job now? The stake rule, or the flat `maxConcurrent` cap. */
+  function mayHold(s: SealedBidState, op: number, now: Seconds): boolean {
+    if (staking) return stake.eligible(s.stakes, op, now);
+    return p.maxConcurrent <= 0 || (s.held[op] ?? 0) < p.maxConcurrent;
+  }
+
+  const { dispense, scheduleDispense } = dispenser(p, dispensing);
+
   function addNode(s: SealedBidState, o: OperatorInfo, now: Seconds): void {
     if (s.capacity[o.id] === undefined) {
       s.capacity[o.id] = o.capacity;
@@ -249,13 +263,6 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     s.nodes.push(o.id);
     stake.join(s.stakes, o);
     refresh(s, o.id, now);
-  }
-
-  /** A member of class `c` joined: the class's bid stands for its busy members only if it does for every member's. */
-  function classJoined(s: SealedBidState, c: number, busyBids: boolean): void {
-    const was = s.busyBids[c];
-    s.busyBids[c] = (was ?? true) && busyBids;
-    if (was !== s.busyBids[c]) s.every = s.busyBids.flatMap((b, k) => (b ? [k] : []));
   }
 
   const { refresh, restaked, left, prune, gangWon, gangEnded } = holdings({ staking, mayHold, period: p.auctionPeriod });
