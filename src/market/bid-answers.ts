@@ -1,6 +1,7 @@
 import { hashUniform } from '../mechanisms/beacon.js';
 import type { Decision, Job } from '../mechanisms/types.js';
 import { fits } from '../mechanisms/types.js';
+import { BusyIndex } from './bid-busy-index.js';
 import { eligible } from './lock-answers.js';
 import type { ResponderContext } from './responses.js';
 
@@ -11,22 +12,57 @@ type Solicit = Extract<Decision, { type: 'solicit' }>;
  * (`mechanisms/bid-classes.ts`) when the mechanism names the busy members, or one bid per eligible
  * node, in an order that starts from a per-job random node.
  */
-export function createBidAnswers(ctx: ResponderContext): { respond(d: Solicit, job: Job): void } {
+export function createBidAnswers(ctx: ResponderContext): { respond(d: Solicit, job: Job): void; nodeChanged(id: number): void } {
   // Built at the first bid solicitation (sealed bid): O(N), and no other mechanism asks for bids.
   let bidClasses: ReturnType<typeof bidClassTable> | undefined;
+  let busyIndex: BusyIndex | undefined;
   const durOf: number[] = [];
   const durJob: number[] = [];
+  const everyJob: number[] = [];
+  const found: number[] = [];
 
-  /** Sends one bid, if the node's strategy bids and can finish in time (or is capacity-blind). */
-  function bidOne(id: number, job: Job, n: number, u: number, extra?: { bidClass: number; also?: number[] }, idle = false): void {
+  /** The node's bid in micro-USD, -1 if its strategy does not bid or cannot finish in time (and is not capacity-blind). */
+  function priceOf(id: number, job: Job, n: number, u: number, idle: boolean): number {
     const e = ctx.entities[ctx.nodes[id]!.info.entity]!;
     let q = ctx.quote(ctx.nodes[id]!, job, n);
     // A class's representative bids as an idle member would: its queue plays no part.
     if (idle) q = { ...q, finishAt: q.now + q.durationS, busy: false };
     const b = e.strategy.bid(q, e.view, u);
-    if (b === null || (!e.strategy.overcommits && q.finishAt > job.deadline)) return;
-    const price = Math.max(0, Math.round(b * 1e6));
-    ctx.feed(extra ? { type: 'bid', jobId: job.id, operator: id, price, ...extra } : { type: 'bid', jobId: job.id, operator: id, price });
+    if (b === null || (!e.strategy.overcommits && q.finishAt > job.deadline)) return -1;
+    return Math.max(0, Math.round(b * 1e6));
+  }
+
+  /** Sends one bid, if the node's strategy bids and can finish in time (or is capacity-blind). */
+  function bidOne(id: number, job: Job, n: number, u: number): void {
+    const price = priceOf(id, job, n, u, false);
+    if (price >= 0) ctx.feed({ type: 'bid', jobId: job.id, operator: id, price });
+  }
+
+  /**
+   * A class bid, priced by the class's representative as an idle member: with the busy members the
+   * mechanism named that can finish (`also`), or, for a class the solicitation lists in `every`, the
+   * busy members that cannot (`except`, from the busy index).
+   */
+  function classBid(c: { id: number; rep: number }, job: Job, n: number, also: number[] | undefined, every: boolean): void {
+    const price = priceOf(c.rep, job, n, 0, true);
+    if (price < 0) return;
+    if (!every) {
+      ctx.feed(
+        also
+          ? { type: 'bid', jobId: job.id, operator: c.rep, price, bidClass: c.id, also }
+          : { type: 'bid', jobId: job.id, operator: c.rep, price, bidClass: c.id },
+      );
+      return;
+    }
+    const rep = ctx.nodes[c.rep]!;
+    let except = NO_EXCEPTIONS;
+    if (!ctx.entities[rep.info.entity]!.strategy.overcommits) {
+      busyIndex ??= new BusyIndex(ctx.nodes, bidClasses!.busyBids);
+      busyIndex.exceptions(c.id, ctx.now(), rep.model.duration(job.mcycles, job.kind), job.deadline, found);
+      // The mechanism keeps the list until the close: a fresh one when there are exceptions, a shared empty one when none.
+      if (found.length > 0) except = found.splice(0);
+    }
+    ctx.feed({ type: 'bid', jobId: job.id, operator: c.rep, price, bidClass: c.id, except });
   }
 
   /**
@@ -36,7 +72,7 @@ export function createBidAnswers(ctx: ResponderContext): { respond(d: Solicit, j
    * O(classes + busy + unclassed nodes) per job, not O(N). Collateral limits (per entity) are not
    * class-wide: with them the shell asks every node (`collateralFor`).
    */
-  function classBids(busy: readonly number[], n: number, job: Job): void {
+  function classBids(busy: readonly number[], every: readonly number[] | undefined, n: number, job: Job): void {
     // Busy members of `always` classes bid the class price when they can finish in time: named in the class bid.
     const also = new Map<number, number[]>();
     for (const id of busy) {
@@ -62,10 +98,10 @@ export function createBidAnswers(ctx: ResponderContext): { respond(d: Solicit, j
       list.push(id);
     }
     const classes = (bidClasses ??= bidClassTable(ctx.nodes));
+    if (every) for (const c of every) everyJob[c] = job.id;
     for (const c of classes.list) {
       if (!fits(ctx.nodes[c.rep]!.info.capacity, job.request)) continue;
-      const named = also.get(c.id);
-      bidOne(c.rep, job, n, 0, named ? { bidClass: c.id, also: named } : { bidClass: c.id }, true);
+      classBid(c, job, n, also.get(c.id), everyJob[c.id] === job.id && classes.busyBids[c.id] === true);
     }
     for (const id of classes.solo) {
       const node = ctx.nodes[id]!;
@@ -100,27 +136,40 @@ export function createBidAnswers(ctx: ResponderContext): { respond(d: Solicit, j
   return {
     respond(d: Solicit, job: Job): void {
       // Gang jobs bid exactly (one lead per entity able to field N nodes, docs/gang.md), never as a class.
-      if (d.busy !== undefined && !ctx.collateralFor && job.gang === undefined) classBids(d.busy, d.bidders ?? 0, job);
+      if (d.busy !== undefined && !ctx.collateralFor && job.gang === undefined) classBids(d.busy, d.every, d.bidders ?? 0, job);
       else exactBids(d, job);
+    },
+    nodeChanged(id: number): void {
+      busyIndex?.update(id);
     },
   };
 }
 
+const NO_EXCEPTIONS: readonly number[] = Object.freeze([]);
+
 /** The bid classes of a population: each class with a representative node, and the nodes with no class. */
-function bidClassTable(nodes: readonly { readonly info: { readonly id: number; readonly bidClass?: number } }[]): {
+function bidClassTable(
+  nodes: readonly { readonly info: { readonly id: number; readonly bidClass?: number; readonly busyBids?: boolean } }[],
+): {
   list: { id: number; rep: number }[];
   solo: number[];
+  busyBids: boolean[];
 } {
   const list: { id: number; rep: number }[] = [];
   const seen = new Set<number>();
   const solo: number[] = [];
+  // Class → whether every member's busy bids are the class's (`OperatorInfo.busyBids`): the busy index covers those.
+  const busyBids: boolean[] = [];
   for (const n of nodes) {
     const c = n.info.bidClass;
     if (c === undefined) solo.push(n.info.id);
-    else if (!seen.has(c)) {
-      seen.add(c);
-      list.push({ id: c, rep: n.info.id });
+    else {
+      busyBids[c] = (busyBids[c] ?? true) && n.info.busyBids === true;
+      if (!seen.has(c)) {
+        seen.add(c);
+        list.push({ id: c, rep: n.info.id });
+      }
     }
   }
-  return { list, solo };
+  return { list, solo, busyBids };
 }

@@ -93,7 +93,7 @@ export function runMarket(o: MarketOptions): MarketResult {
   // A recorded run replays into a coordinator, which takes one bid per operator: no bid classes.
   if (o.record) {
     for (const n of nodes) {
-      const { bidClass, ...info } = n.info;
+      const { bidClass, busyBids, ...info } = n.info;
       if (bidClass !== undefined) (n as { info: OperatorInfo }).info = info;
     }
   }

@@ -135,11 +135,13 @@ function operatorInfo(
   capitalUsd: number | undefined,
   concurrent: boolean,
   bidClass: number | undefined,
+  busyBids = false,
 ): OperatorInfo {
   const info: { -readonly [K in keyof OperatorInfo]: OperatorInfo[K] } = { id, entity, capacity, hardware };
   if (capitalUsd !== undefined) info.capitalUsd = capitalUsd;
   if (concurrent) info.concurrent = true;
   if (bidClass !== undefined) info.bidClass = bidClass;
+  if (bidClass !== undefined && busyBids) info.busyBids = true;
   return info;
 }
 
@@ -285,7 +287,9 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
           // Stake posted at join is bounded by the owner's capital, shared among its identities.
           const capitalUsd = g.capital_usd !== undefined ? g.capital_usd / (g.nodes * identities) : undefined;
           const bidClass = strategy.pureBid ? classOf(g.name, factor, failureProb) : undefined;
-          const info = operatorInfo(nid, id, cap, profile.kind, capitalUsd, Boolean(g.concurrent_jobs), bidClass);
+          // Sybil identities share one queue, whose free time moves without a notice for the siblings: their busy members are named.
+          const busyBids = strategy.pureBid === 'always' && identities === 1;
+          const info = operatorInfo(nid, id, cap, profile.kind, capitalUsd, Boolean(g.concurrent_jobs), bidClass, busyBids);
           const node = makeNode(info, model, failureProb, active, machine);
           nodes.push(node);
           viewNodes.push(new NodeView(model, cap, factor, factorCdf, node));

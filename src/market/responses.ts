@@ -59,7 +59,10 @@ export function createAgents(ctx: MarketContext): Agents {
       const rec = ctx.jobs.get(d.jobId);
       if (rec) responder.respond(d, rec.job);
     },
-    nodeChanged: (nodeId) => entry.update(nodeId),
+    nodeChanged: (nodeId) => {
+      entry.update(nodeId);
+      responder.nodeChanged(nodeId);
+    },
     'request-ask'(d) {
       const node = nodes[d.operator]!;
       if (!node.active || node.ejected) return;
@@ -115,10 +118,15 @@ export interface ResponderContext
  * reverse-Dutch offer (`lock-answers.ts`). Strategies decide; these only ask them and turn their
  * answers into inputs.
  */
-function createResponder(ctx: ResponderContext): { respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void } {
+function createResponder(ctx: ResponderContext): {
+  respond(d: Extract<Decision, { type: 'solicit' }>, job: Job): void;
+  nodeChanged(id: number): void;
+} {
   const race = createRaceAnswers(ctx);
   const bids = createBidAnswers(ctx);
   return {
+    // The bid answers' busy index (built at the first class bid that needs it) follows every node's free time.
+    nodeChanged: bids.nodeChanged,
     respond(d, job) {
       if (d.mode === 'lock') ctx.lockAnswers().respond(d, job);
       else if (d.mode === 'race') race.respond(d, job);

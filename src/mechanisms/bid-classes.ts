@@ -33,10 +33,11 @@ interface Flags {
   count: number;
 }
 
-/** One class: its members in ascending id order, and its ready and busy members. */
+/** One class: its members in ascending id order, its ready and busy members, and those a close may pick (`hold`, a bitset). */
 interface ClassTree {
   ids: number[];
   flags: [Flags, Flags];
+  hold: Uint32Array;
 }
 
 const flags = (cap: number): Flags => ({
@@ -58,7 +59,7 @@ export class BidClasses {
     const c = o.bidClass;
     if (c === undefined || c < 0 || this.classOf[o.id] !== undefined) return;
     let t = this.classes[c];
-    if (!t) this.classes[c] = t = { ids: [], flags: [flags(4), flags(4)] };
+    if (!t) this.classes[c] = t = { ids: [], flags: [flags(4), flags(4)], hold: new Uint32Array(1) };
     this.classOf[o.id] = c;
     const last = t.ids.length > 0 ? t.ids[t.ids.length - 1]! : -1;
     if (o.id > last && t.ids.length < t.flags[0].on.length) {
@@ -68,15 +69,50 @@ export class BidClasses {
     }
     // Out of order, or full: re-rank the class and rebuild its trees (rare: nodes join in id order).
     const was = t.flags.map((f) => t.ids.filter((id) => f.on[this.rankOf[id]!] === 1));
+    const held = t.ids.filter((id) => this.isHolding(id));
     t.ids.push(o.id);
     t.ids.sort((a, b) => a - b);
     let cap = t.flags[0].on.length;
     while (cap < t.ids.length) cap *= 2;
     t.flags = [flags(cap), flags(cap)];
+    t.hold = new Uint32Array((cap + 31) >> 5);
     for (let r = 0; r < t.ids.length; r++) this.rankOf[t.ids[r]!] = r;
     was.forEach((ids, which) => {
       for (const id of ids) this.set(id, which, true);
     });
+    for (const id of held) this.setHold(id, true);
+  }
+
+  /**
+   * Marks a member as one a close may pick (it may hold one more job now), or not: a bitset only,
+   * read by {@link scanHold}. No-op for nodes without a class.
+   */
+  setHold(id: number, on: boolean): void {
+    const c = this.classOf[id];
+    if (c === undefined) return;
+    const bits = this.classes[c]!.hold;
+    const r = this.rankOf[id]!;
+    if (on) bits[r >> 5]! |= 1 << (r & 31);
+    else bits[r >> 5]! &= ~(1 << (r & 31));
+  }
+
+  /** Is the member marked by {@link setHold}? */
+  isHolding(id: number): boolean {
+    const c = this.classOf[id];
+    if (c === undefined) return false;
+    const r = this.rankOf[id]!;
+    return ((this.classes[c]!.hold[r >> 5]! >>> (r & 31)) & 1) === 1;
+  }
+
+  /**
+   * Visits the members of class `c` marked by {@link setHold} in the arrival rotation from node
+   * `start`, until `visit` returns false: 32 ranks a step where none is marked.
+   */
+  scanHold(c: number, start: number, visit: (id: number) => boolean): void {
+    const t = this.classes[c];
+    if (!t || t.ids.length === 0) return;
+    const r0 = lowerBound(t.ids, start);
+    if (scanBits(t.hold, t.ids, r0, t.ids.length, visit)) scanBits(t.hold, t.ids, 0, r0, visit);
   }
 
   /** The class of a node, -1 for none. */
@@ -96,6 +132,10 @@ export class BidClasses {
 
   isReady(id: number): boolean {
     return this.is(id, READY);
+  }
+
+  isBusy(id: number): boolean {
+    return this.is(id, BUSY);
   }
 
   /** Marks a member ready (empty queue, eligible to bid) or not. Idempotent; no-op for nodes without a class. */
@@ -196,6 +236,23 @@ function scan(t: ClassTree, from: number, to: number, visit: (id: number, ready:
       const b = 31 - Math.clz32(word & -word);
       word &= word - 1;
       if (!visit(t.ids[(w << 5) | b]!, ((ready[w]! >>> b) & 1) === 1)) return false;
+    }
+  }
+  return true;
+}
+
+/** Visits the ids of the ranks in [from, to) set in `bits`, in rank order; false when `visit` stopped. */
+function scanBits(bits: Uint32Array, ids: readonly number[], from: number, to: number, visit: (id: number) => boolean): boolean {
+  if (from >= to) return true;
+  const last = (to - 1) >> 5;
+  for (let w = from >> 5; w <= last; w++) {
+    let word = bits[w]!;
+    if (w === from >> 5) word &= -1 << (from & 31);
+    if (w === last && (to & 31) !== 0) word &= (1 << (to & 31)) - 1;
+    while (word !== 0) {
+      const b = 31 - Math.clz32(word & -word);
+      word &= word - 1;
+      if (!visit(ids[(w << 5) | b]!)) return false;
     }
   }
   return true;

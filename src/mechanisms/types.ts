@@ -73,6 +73,13 @@ export interface OperatorInfo {
    * queues are empty, so one class bid stands for all of them. Absent: the node bids on its own.
    */
   readonly bidClass?: number;
+  /**
+   * With `bidClass`: a busy member bids the class's price whenever it can finish by the job's deadline
+   * (strategy `pureBid: 'always'`, one work queue per node), so a class bid can stand for the busy
+   * members too, less those its bidder names as unable to finish (`bid.except`). Absent: the mechanism
+   * names the busy members it needs (`solicit.busy`) and the bidder answers for those.
+   */
+  readonly busyBids?: boolean;
 }
 
 /** A source of uniform numbers in [0, 1). Injected; mechanisms never create their own. */
@@ -103,7 +110,9 @@ export type JobInput =
   /**
    * An operator bids a total price for a job (sealed-bid), during the job's auction period. With
    * `bidClass`, a class bid: every ready member of that class bids `price` (`bid-classes.ts`), and
-   * so do the busy members named in `also` (they can finish by the deadline).
+   * so do the busy members named in `also` (they can finish by the deadline). With `except` (a class
+   * the solicitation listed in `every`), every busy member of the class bids `price` but those named
+   * in `except` (they cannot finish by the deadline).
    */
   | {
       readonly type: 'bid';
@@ -113,6 +122,7 @@ export type JobInput =
       readonly price: Micros;
       readonly bidClass?: number;
       readonly also?: readonly number[];
+      readonly except?: readonly number[];
     }
   /** An operator locks a job at the current price of its ramp (reverse Dutch), before the lock deadline. */
   | { readonly type: 'lock'; readonly id: InputId; readonly jobId: number; readonly operator: number }
@@ -245,6 +255,12 @@ export type QuestionDecision =
        */
       readonly bidders?: number;
       readonly busy?: readonly number[];
+      /**
+       * Bid classes whose busy members the mechanism does not name (their members have `busyBids`):
+       * the class bid of each stands for all of them, and carries `except`, the busy members that
+       * cannot finish by the deadline (empty when none).
+       */
+      readonly every?: readonly number[];
       /** A price that ramps linearly from `from` at `start` to `to` at `end`, then holds (reverse Dutch). */
       readonly ramp?: { readonly start: Seconds; readonly end: Seconds; readonly from: Micros; readonly to: Micros };
       /** Ask only this operator (a node that just became free), not every eligible one. */

@@ -7,6 +7,7 @@
 import { fromRotationKey, rotationKey } from '../bid-classes.js';
 import * as stake from '../stake.js';
 import type { Job, Micros, Seconds } from '../types.js';
+import { BUSY_BIT, READY_BIT } from './flag-log.js';
 import type { Bid, SbJob, SealedBidState } from './index.js';
 import type { SealedBidParams } from './params.js';
 
@@ -16,6 +17,15 @@ export interface ClassWalkConfig {
   readonly staking: boolean;
   readonly mayHold: (s: SealedBidState, op: number, now: Seconds) => boolean;
 }
+
+/** No members: the walk's lists for a class whose class bid stands for all its busy members. */
+const NONE: readonly number[] = Object.freeze([]);
+
+/**
+ * `rec.ready` of a class the job does not walk: its class bid stands for every member ready at the open
+ * and every busy one but the exceptions it names, and the close searches them ({@link classWalk}'s `classBest`).
+ */
+export const EVERY: number[] = Object.freeze([]) as unknown as number[];
 
 /** The class walk's steps: the job's reach, the walk of one class at submission, a class bid, and its best two at the close. */
 export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
@@ -74,11 +84,25 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
    * class bid keeps both lists, and the close reads its first two eligible ({@link classBest}).
    * No `Bid` record per member. O(busy named).
    */
-  function onClassBid(s: SealedBidState, rec: SbJob, c: number, price: Micros, also: readonly number[], now: Seconds) {
+  function onClassBid(
+    s: SealedBidState,
+    rec: SbJob,
+    c: number,
+    price: Micros,
+    also: readonly number[],
+    except: readonly number[] | undefined,
+    now: Seconds,
+  ) {
     if (rec.classes.includes(c)) return 'already';
     rec.classes.push(c);
     const ready = rec.ready[c];
     if (!ready || rec.start < 0) return undefined; // a class the solicitation did not reach
+    if (ready === EVERY) {
+      // Every busy member bids but the exceptions; a bidder that names none (`except` absent) counts no busy member.
+      rec.classBids.push({ price, c, ready: NONE, busy: NONE, except: except ?? NONE, everyBusy: except !== undefined });
+      rec.ready[c] = undefined;
+      return undefined;
+    }
     const start = rec.start;
     // The busy members, as the bid was checked when it arrived (stake before the auction), as
     // rotation keys (a key is a node id turned around `start`), ascending. The shell names them in
@@ -92,7 +116,7 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
       busy.push(k);
     }
     if (!sorted) busy.sort((x, y) => x - y);
-    rec.classBids.push({ price, ready, busy });
+    rec.classBids.push({ price, c, ready, busy, except: NONE, everyBusy: false });
     rec.ready[c] = undefined;
     return undefined;
   }
@@ -104,6 +128,10 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
   function classBest(s: SealedBidState, rec: SbJob, now: Seconds, out: Bid[]): void {
     const start = rec.start;
     for (const cb of rec.classBids) {
+      if (cb.ready === NONE) {
+        search(s, rec, cb, out);
+        continue;
+      }
       const { ready, busy } = cb;
       let i = 0;
       let j = 0;
@@ -118,7 +146,23 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
         found++;
       }
     }
-    rec.classBids = [];
+    while (rec.classBids.length > 0) rec.classBids.pop();
+  }
+
+  /**
+   * The close-time search of a class bid that stands for the whole class: its first two members in
+   * rotation order that may hold one more job now and bid at the open (ready then, or busy then and not
+   * an exception), read from the may-hold bitset and the flags' log. O(words passed + members checked).
+   */
+  function search(s: SealedBidState, rec: SbJob, cb: ClassBidders, out: Bid[]): void {
+    const { start, stamp } = rec;
+    let found = 0;
+    s.classes.scanHold(cb.c, start, (op) => {
+      const f = s.log.at(op, stamp);
+      if ((f & READY_BIT) === 0 && ((f & BUSY_BIT) === 0 || !cb.everyBusy || cb.except.includes(op))) return true;
+      out.push({ operator: op, price: cb.price, seq: rotationKey(op, start) });
+      return ++found < 2;
+    });
   }
 
   return { reach, walkClass, onClassBid, classBest };
@@ -127,6 +171,11 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
 /** A class bid's bidders, kept until the close: its ready and named busy members, merged in rotation order there. */
 export interface ClassBidders {
   readonly price: Micros;
+  readonly c: number;
+  /** The busy members that cannot finish by the deadline (a class bid that stands for every busy member). */
+  readonly except: readonly number[];
+  /** Every busy member at the open bids but `except` (else only the named ones in `busy`). */
+  readonly everyBusy: boolean;
   /** Ready members at submission, in rotation order. */
   readonly ready: readonly number[];
   /** The named busy members that bid, as rotation keys, ascending. */

@@ -2,6 +2,7 @@ import { BidClasses, rotationKey } from '../bid-classes.js';
 import { hashUniform } from '../beacon.js';
 import { distribute, EPOCH_JOB, emissionBook, type EmissionBook, TAG_EPOCH } from '../emission.js';
 import { resolveParams } from '../resolve-params.js';
+import { DenseTable } from '../dense-table.js';
 import { FreeIndex } from '../free-index.js';
 import * as stake from '../stake.js';
 import type {
@@ -18,7 +19,8 @@ import type {
   Seconds,
 } from '../types.js';
 import { defineMechanism, fits, seenIds, toMicros } from '../types.js';
-import { type ClassBidders, classWalk } from './class-walk.js';
+import { type ClassBidders, classWalk, EVERY } from './class-walk.js';
+import { FlagLog } from './flag-log.js';
 import { holdings } from './holdings.js';
 import { sealedBidDefaults, sealedBidPresets, type SealedBidParams } from './params.js';
 
@@ -36,8 +38,8 @@ export interface Bid {
 }
 
 export interface SbJob {
-  readonly job: Job;
-  readonly until: Seconds;
+  job: Job;
+  until: Seconds;
   bids: Bid[];
   /** Operators that bid one by one (one sealed bid each): a set, as a job may draw a thousand bids. Made at the first such bid, dropped at the close. */
   bidders: Set<number>;
@@ -51,6 +53,8 @@ export interface SbJob {
   start: number;
   /** Auctions still taking bids when this one opened: they close first (same period). */
   before: number;
+  /** Auctions opened up to this one (its stamp in the flags' log, `flag-log.ts`). */
+  stamp: number;
   /** -1 while bidding; then the winner. */
   winner: number;
   price: Micros;
@@ -66,7 +70,7 @@ export interface SbJob {
 
 /** The mechanism-owned state of the sealed-bid auction. */
 export interface SealedBidState extends ProtocolState {
-  jobs: Map<number, SbJob>;
+  jobs: DenseTable<SbJob>;
   /** Node id → jobs it holds (won, not finished). */
   held: number[];
   seq: number;
@@ -86,8 +90,8 @@ export interface SealedBidState extends ProtocolState {
   active: FreeIndex;
   /** Node id → its advertised capacity. */
   capacity: Resources[];
-  /** Nodes given a job and not yet reported available (their queue is not empty). */
-  busy: Set<number>;
+  /** Node id → 1 while given a job and not yet reported available (its queue is not empty). */
+  busy: Uint8Array;
   /** Auctions taking bids now. */
   bidding: number;
   /** Node id → its entity. */
@@ -99,6 +103,21 @@ export interface SealedBidState extends ProtocolState {
    */
   gangs: number[];
   gangsHeld: number;
+  /** A gang job was won: the shell's free times of its members moved without a notice, so every class is walked from then on. */
+  gangSeen: boolean;
+  /** Auctions opened so far (the flags' log stamps its changes with it). */
+  opened: number;
+  /** Recent changes of the ready and busy flags, for the close-time search. */
+  log: FlagLog;
+  /** Node id → when it last left; the nodes that left, in order, and the first not yet pruned (`holdings.ts`). */
+  leftAt: number[];
+  leftQueue: number[];
+  leftHead: number;
+  /** Class → whether every member has `busyBids` (its class bid can stand for its busy members); the classes that do. */
+  busyBids: boolean[];
+  every: number[];
+  /** Records of ended jobs, reused by the next submissions (a record that lives minutes would otherwise reach the old generation). */
+  spare: SbJob[];
 }
 
 /**
@@ -110,6 +129,9 @@ export function rotationDraw(beacon: Uint8Array | undefined, jobId: number): num
     beacon && beacon.length >= i + 4 ? (beacon[i]! << 24) | (beacon[i + 1]! << 16) | (beacon[i + 2]! << 8) | beacon[i + 3]! : 0;
   return hashUniform(w(0), w(4), jobId, 0xb1d);
 }
+
+/** The bids of an auction with no single bid yet, or cleared (never written: `onBid` makes an array at the first bid). */
+const NO_BIDS: Bid[] = Object.freeze([]) as unknown as Bid[];
 
 /** The bidder set of an auction with no single bid yet, or cleared (never written: `onBid` makes a set at the first bid, and bids after the close are refused first). */
 const NO_BIDDERS: Set<number> = new Set();
@@ -127,13 +149,18 @@ export interface Clearing {
  * first price pays the winning bid, second price the lowest other eligible bid, or `limit` (the
  * requester's price limit, the reserve) when there is no other. Pure; exported for tests.
  */
-export function clear(bids: readonly Bid[], eligible: (b: Bid) => boolean, settlement: 'first' | 'second', limit: Micros): Clearing {
+export function clear(
+  bids: readonly Bid[],
+  eligible: (b: Bid, i: number) => boolean,
+  settlement: 'first' | 'second',
+  limit: Micros,
+): Clearing {
   let best = -1;
   let second = -1;
   const better = (a: Bid, b: Bid): boolean => a.price < b.price || (a.price === b.price && a.seq < b.seq);
   for (let i = 0; i < bids.length; i++) {
     const b = bids[i]!;
-    if (!eligible(b)) continue;
+    if (!eligible(b, i)) continue;
     if (best < 0 || better(b, bids[best]!)) {
       second = best;
       best = i;
@@ -176,16 +203,8 @@ function sealedBidConfig(params: Partial<SealedBidParams> & { preset?: string })
   return { p, baseFee, stakeParams, staking, dispenseParams, dispensing };
 }
 
-/** Sealed-bid's rules: eligibility, the dispenser, the close of an auction, delivery and misses. */
-function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
-  const { p, baseFee, staking, dispensing } = cfg;
-
-  /** May `op` bid on, or win, one more job now? The stake rule, or the flat `maxConcurrent` cap. */
-  function mayHold(s: SealedBidState, op: number, now: Seconds): boolean {
-    if (staking) return stake.eligible(s.stakes, op, now);
-    return p.maxConcurrent <= 0 || (s.held[op] ?? 0) < p.maxConcurrent;
-  }
-
+/** The dispenser's timer and payout (Succinct `DISPENSE_RATE`, docs protocol/spn/parameters): off unless `dispensing`. */
+function dispenser(p: SealedBidParams, dispensing: boolean) {
   /** The dispenser pays every staker in proportion to its stake, once per epoch while jobs come in. */
   function dispense(s: SealedBidState, now: Seconds, out: Decision[]): void {
     s.dispenseDue = -1;
@@ -207,12 +226,36 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     out.push({ type: 'timer', jobId: EPOCH_JOB, at: s.dispenseDue, tag: TAG_EPOCH });
   }
 
+  return { dispense, scheduleDispense };
+}
+
+/** A member of class `c` joined: the class's bid stands for its busy members only if it does for every member's. */
+function classJoined(s: SealedBidState, c: number, busyBids: boolean): void {
+  const was = s.busyBids[c];
+  s.busyBids[c] = (was ?? true) && busyBids;
+  if (was !== s.busyBids[c]) s.every = s.busyBids.flatMap((b, k) => (b ? [k] : []));
+}
+
+/** Sealed-bid's rules: eligibility, the dispenser, the close of an auction, delivery and misses. */
+function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
+  const { p, baseFee, staking, dispensing } = cfg;
+
+  /** May `op` bid on, or win, one more job now? The stake rule, or the flat `maxConcurrent` cap. */
+  function mayHold(s: SealedBidState, op: number, now: Seconds): boolean {
+    if (staking) return stake.eligible(s.stakes, op, now);
+    return p.maxConcurrent <= 0 || (s.held[op] ?? 0) < p.maxConcurrent;
+  }
+
+  const { dispense, scheduleDispense } = dispenser(p, dispensing);
+
   function addNode(s: SealedBidState, o: OperatorInfo, now: Seconds): void {
     if (s.capacity[o.id] === undefined) {
       s.capacity[o.id] = o.capacity;
+      if (o.id >= s.busy.length) growBusy(s, o.id);
       s.active.add(o.id, o.capacity);
       s.classes.add(o);
       s.entityOf[o.id] = o.entity;
+      if (o.bidClass !== undefined && o.bidClass >= 0) classJoined(s, o.bidClass, o.busyBids === true);
     }
     s.active.setFree(o.id, true);
     refresh(s, o.id, now);
@@ -222,7 +265,7 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     refresh(s, o.id, now);
   }
 
-  const { refresh, restaked, gangWon, gangEnded } = holdings(staking);
+  const { refresh, restaked, left, prune, gangWon, gangEnded } = holdings({ staking, mayHold, period: p.auctionPeriod });
   const { reach, walkClass, onClassBid, classBest } = classWalk({ p, staking, mayHold });
 
   function end(s: SealedBidState, rec: SbJob, outcome: 'delivered' | 'failed', op: number, out: Decision[]): void {
@@ -231,6 +274,9 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     out.push({ type: 'done', jobId: rec.job.id, outcome, operator: op });
     out.push({ type: 'close', jobId: rec.job.id });
     s.jobs.delete(rec.job.id);
+    rec.bids = NO_BIDS;
+    rec.bidders = NO_BIDDERS;
+    s.spare.push(rec);
   }
 
   function unhold(s: SealedBidState, op: number, now: Seconds): void {
@@ -262,12 +308,14 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     s.bidding--;
     rec.bidders = NO_BIDDERS;
     // With a class bid, every bid ranks by its node's place in the arrival rotation (as if each node had sent its own).
+    const singles = rec.bids.length;
     if (rec.start >= 0) {
       rec.bids = rec.bids.map((b) => ({ operator: b.operator, price: b.price, seq: rotationKey(b.operator, rec.start) }));
       classBest(s, rec, now, rec.bids);
     }
     const limit = rec.job.maxPrice - baseFee;
-    const c = clear(rec.bids, (b) => mayHold(s, b.operator, now), p.settlement, limit);
+    // The class bids' picks (after the single bids) may hold one more job: `classBest` chose them so.
+    const c = clear(rec.bids, (b, i) => i >= singles || mayHold(s, b.operator, now), p.settlement, limit);
     if (c.winner < 0) {
       // No bid (or none under the price limit and the stake cap): the request fails, no re-auction.
       end(s, rec, 'failed', -1, out);
@@ -277,9 +325,9 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     const id = rec.job.id;
     rec.winner = op;
     rec.price = Math.min(c.price, limit);
-    rec.bids = [];
+    rec.bids = NO_BIDS;
     s.held[op] = (s.held[op] ?? 0) + 1;
-    s.busy.add(op);
+    s.busy[op] = 1;
     gangWon(s, rec, op);
     refresh(s, op, now);
     // The stake backing the job is posted into escrow only when a miss can slash it.
@@ -317,7 +365,7 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     const { operator: op, price } = input;
     if (rec.winner >= 0 || rec.done || now > rec.until || rec.closed) return 'late';
     if (!(price >= 0) || price > rec.job.maxPrice - baseFee) return 'invalid';
-    if (input.bidClass !== undefined) return onClassBid(s, rec, input.bidClass, Math.round(price), input.also ?? [], now);
+    if (input.bidClass !== undefined) return onClassBid(s, rec, input.bidClass, Math.round(price), input.also ?? [], input.except, now);
     if (rec.bidders.has(op)) return 'already';
     // A ready member of a class that bid has bid through its class.
     if (rec.classes.length > 0 && s.classes.isReady(op) && rec.classes.includes(s.classes.classOfNode(op))) return 'already';
@@ -325,12 +373,64 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
     if (staking && !stake.eligible(s.stakes, op, now)) return 'invalid';
     if (rec.bidders === NO_BIDDERS) rec.bidders = new Set(); // made at the first bid: class bids need none
     rec.bidders.add(op);
+    if (rec.bids === NO_BIDS) rec.bids = [];
     rec.bids.push({ operator: op, price: Math.round(price), seq: s.seq++ });
     return undefined;
   }
 
-  return { addNode, refresh, reach, walkClass, scheduleDispense, dispense, miss, onClose, onDeliver, onBid };
+  return { addNode, refresh, left, prune, reach, walkClass, scheduleDispense, dispense, miss, onClose, onDeliver, onBid };
 }
+
+/** A record for a job put to auction: an ended job's, reset, or a new one. */
+function openRecord(s: SealedBidState, job: Job, until: Seconds): SbJob {
+  const rec = s.spare.pop();
+  if (!rec) {
+    return {
+      job,
+      until,
+      bids: NO_BIDS,
+      bidders: NO_BIDDERS,
+      classes: [],
+      ready: [],
+      classBids: [],
+      start: -1,
+      before: s.bidding,
+      stamp: ++s.opened,
+      winner: -1,
+      price: 0,
+      collateral: 0,
+      staked: 0,
+      done: false,
+      closed: false,
+      gangEntity: -1,
+    };
+  }
+  rec.job = job;
+  rec.until = until;
+  while (rec.classes.length > 0) rec.classes.pop();
+  while (rec.ready.length > 0) rec.ready.pop();
+  rec.start = -1;
+  rec.before = s.bidding;
+  rec.stamp = ++s.opened;
+  rec.winner = -1;
+  rec.price = 0;
+  rec.collateral = 0;
+  rec.staked = 0;
+  rec.done = false;
+  rec.closed = false;
+  rec.gangEntity = -1;
+  return rec;
+}
+
+/** Room in the busy flags for node `id` (a node that joined after `init`). */
+function growBusy(s: SealedBidState, id: number): void {
+  const busy = new Uint8Array(Math.max(id + 1, s.busy.length * 2));
+  busy.set(s.busy);
+  s.busy = busy;
+}
+
+/** The solicitation's lists when no class is walked: no named busy member. */
+const NO_BUSY: readonly number[] = Object.freeze([]);
 
 /**
  * The sealed-bid reverse auction (mechanism id `sealed-bid`), Succinct SPN / Brevis style: on
@@ -344,29 +444,13 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
   const cfg = sealedBidConfig(params);
   const { p, stakeParams, dispenseParams } = cfg;
   const preset = params.preset;
-  const { addNode, refresh, reach, walkClass, scheduleDispense, dispense, miss, onClose, onDeliver, onBid } = sealedBidRules(cfg);
+  const { addNode, refresh, left, prune, reach, walkClass, scheduleDispense, dispense, miss, onClose, onDeliver, onBid } =
+    sealedBidRules(cfg);
 
   const handlers: Handlers<SealedBidState> = {
     submit: (s, input, now, _r, out) => {
       const job = input.job;
-      const rec: SbJob = {
-        job,
-        until: now + p.auctionPeriod,
-        bids: [],
-        bidders: NO_BIDDERS,
-        classes: [],
-        ready: [],
-        classBids: [],
-        start: -1,
-        before: s.bidding,
-        winner: -1,
-        price: 0,
-        collateral: 0,
-        staked: 0,
-        done: false,
-        closed: false,
-        gangEntity: -1,
-      };
+      const rec = openRecord(s, job, now + p.auctionPeriod);
       s.jobs.set(job.id, rec);
       s.bidding++;
       s.submittedSince++;
@@ -376,13 +460,32 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
       const { n, start } = reach(s, job, rotationDraw(input.beacon, job.id));
       rec.start = start;
       if (s.classes.size > 0) {
-        // Bid classes: ready members answer with one class bid per class; the busy ones that may matter are named.
-        const busy: number[] = [];
+        prune(s, now);
+        // Bid classes: ready members answer with one class bid per class. Where the class bid stands for
+        // the busy members too, the close searches the class; elsewhere the busy ones that may matter are named.
+        const fast = !s.gangSeen;
+        let busy = NO_BUSY as number[];
         for (let c = 0; c < s.classes.size; c++) {
           const m = s.classes.memberOf(c);
-          if (m >= 0 && fits(s.capacity[m]!, job.request)) walkClass(s, rec, c, busy, now);
+          if (m < 0 || !fits(s.capacity[m]!, job.request)) continue;
+          if (fast && s.busyBids[c]) rec.ready[c] = EVERY;
+          else {
+            if (busy === NO_BUSY) busy = [];
+            walkClass(s, rec, c, busy, now);
+          }
         }
-        out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [], bidders: n, busy });
+        const every = fast && s.every.length > 0 ? s.every : undefined;
+        out.push({
+          type: 'solicit',
+          jobId: job.id,
+          mode: 'bid',
+          reward: job.maxPrice,
+          until: rec.until,
+          exclude: [],
+          bidders: n,
+          busy,
+          every,
+        });
       } else out.push({ type: 'solicit', jobId: job.id, mode: 'bid', reward: job.maxPrice, until: rec.until, exclude: [] });
       out.push({ type: 'timer', jobId: job.id, at: rec.until, tag: TAG_CLOSE });
     },
@@ -406,12 +509,13 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
     },
     // A node's queue emptied (the shell says so); it leaves the network. Both only move it in or out of its class.
     available: (s, input, now) => {
-      if (!s.busy.delete(input.operator)) return;
+      if (s.busy[input.operator] !== 1) return;
+      s.busy[input.operator] = 0;
       refresh(s, input.operator, now);
     },
     leave: (s, input, now) => {
       s.active.setFree(input.operator, false);
-      refresh(s, input.operator, now);
+      left(s, input.operator, now);
     },
     timer: (s, input, now, _r, out) => {
       if (input.jobId === EPOCH_JOB) {
@@ -434,7 +538,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
     init(operators: readonly OperatorInfo[], _out?: Decision[], now: Seconds = 0): SealedBidState {
       const s: SealedBidState = {
         seen: seenIds(),
-        jobs: new Map(),
+        jobs: new DenseTable(),
         held: [],
         seq: 0,
         stakes: stake.stakeBook(stakeParams),
@@ -446,11 +550,20 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         classes: new BidClasses(),
         active: new FreeIndex(operators.length),
         capacity: [],
-        busy: new Set(),
+        busy: new Uint8Array(operators.length),
         bidding: 0,
         entityOf: [],
         gangs: [],
         gangsHeld: 0,
+        gangSeen: false,
+        opened: 0,
+        log: new FlagLog(),
+        leftAt: [],
+        leftQueue: [],
+        leftHead: 0,
+        busyBids: [],
+        every: [],
+        spare: [],
       };
       for (const o of operators) addNode(s, o, now);
       return s;
