@@ -165,20 +165,21 @@ export function orderBook(params: Partial<OrderBookParams> & { preset?: string }
         // A new ask from the same node replaces its old one (which loses its place in time).
         s.ask[op] = undefined;
         const r = p.ratingTieBreak ? rating(s.completed[info.entity] ?? 0, s.matched[info.entity] ?? 0) : 0;
-        postAsk(
-          s,
-          {
-            op,
-            entity: info.entity,
-            profile: s.opProfile[op]!,
-            price: Math.max(0, input.pricePerMcycle),
-            expiresAt: input.expiresAt,
-            seq: s.seq++,
-            rating: r,
-          },
-          now,
-          out,
-        );
+        // Each field is created with the representation it keeps: V8 otherwise changed `op` and `expiresAt`
+        // from small integer to double mid-run and migrated every standing ask (and bid) to a new map
+        // (4,512 migrations at 10,000 operators). `op | 0`: a node id (it has `info`) may arrive as a double
+        // (payloads are a Float64Array); the expiry is created holding a fraction, then set (times turn fractional).
+        const ask = {
+          op: op | 0,
+          entity: info.entity,
+          profile: s.opProfile[op]!,
+          price: Math.max(0, input.pricePerMcycle),
+          expiresAt: 0.5,
+          seq: s.seq++,
+          rating: r,
+        };
+        ask.expiresAt = input.expiresAt;
+        postAsk(s, ask, now, out);
       }
       answered(s, op, now, out);
       return why;
