@@ -168,71 +168,11 @@ export function runMarket(o: MarketOptions): MarketResult {
   const agents = createAgents(ctx);
   if (setting.solicits) ctx.nodeChanged = agents.nodeChanged;
   const work = createWorkRoom(ctx, agents, () => pump.busy);
-  const money = createMoneyRoom(ctx, work.gang);
   const outcomes = createOutcomeRoom(ctx, work.gang);
-  // Issue 13's verifier committee: every market mechanism, not the self-hosted baseline (its own cluster).
-  const committee =
-    mech.type === 'self-hosted' ? undefined : createCommittee(ctx, s.verifier_committee, seed32(o.seed, run, 'verifier-committee'));
   // Issue 13's chunked jobs: their pieces' outcomes are handled in chunking.ts, the rest as usual.
   const chunking = createChunking(ctx, outcomes);
-  const done = chunking ? chunking.done(outcomes.done) : outcomes.done;
-  const table: DecisionTable = {
-    ...money,
-    assign: work.assign,
-    abort: work.abort,
-    eject: work.eject,
-    solicit: setting.solicits ? agents.solicit : unasked,
-    'request-ask': setting.solicits ? agents['request-ask'] : unasked,
-    timer: (d) => void sim.at(d.at, TIMER, d.jobId, d.tag),
-    done: committee ? committee.wrap(done) : done,
-    close: chunking ? chunking.close(outcomes.close) : outcomes.close,
-    refused: outcomes.refused,
-  };
-  // The decisions every job produces by a switch (a string-keyed load from the table is megamorphic); the rest by the table.
-  // `done` and `close` go through the table's (possibly wrapped: committee, chunking) handlers.
-  const onDone = table.done;
-  const onClose = table.close;
-  const handle = (d: Decision): void => {
-    switch (d.type) {
-      case 'assign':
-        return work.assign(d);
-      case 'done':
-        return onDone(d);
-      case 'close':
-        return onClose(d);
-      case 'settle':
-        return money.settle(d);
-      default:
-        (table[d.type] as DecisionHandler<Decision['type']>)(d);
-    }
-  };
-
-  // `init` may decide (the order book asks every node for its opening ask): carried out before the clock starts.
-  const initial: OperatorInfo[] = nodes.filter((n) => n.active).map((n) => n.info);
-  const initOut: Decision[] = [];
-  const state = mech.init(initial, initOut, sim.now);
-  o.record?.init(
-    nodes.map((n) => n.info),
-    initial,
-    initOut,
-  );
-  pump.connect(
-    mech,
-    state,
-    // Learning strategies hear who offered to do each job (no listener: no hook on every input).
-    ctx.feedback.enabled
-      ? (input) => {
-          if ((input.type === 'bid' || input.type === 'lock' || input.type === 'join-race') && ctx.jobs.has(input.jobId)) {
-            ctx.feedback.offered(input.jobId, nodes[input.operator]!.info.entity);
-          }
-        }
-      : undefined,
-    sim,
-    mechRng,
-    handle,
-    o.record,
-  );
-  pump.decideAll(initOut);
+  const handle = decisionRouter(ctx, o, setting.solicits, { agents, work, money: createMoneyRoom(ctx, work.gang), outcomes }, chunking);
+  startMechanism(ctx, o, pump, mechRng, handle);
 
   const reject = (jobId: number): void => {
     handle({ type: 'done', jobId, outcome: 'rejected', operator: -1 });
@@ -261,6 +201,103 @@ export function runMarket(o: MarketOptions): MarketResult {
     endTime: sim.now,
     refusals: outcomes.refusals,
   };
+}
+
+/** The rooms a decision can go to (`docs/architecture.md`, the shell). */
+interface Rooms {
+  readonly agents: ReturnType<typeof createAgents>;
+  readonly work: ReturnType<typeof createWorkRoom>;
+  readonly money: ReturnType<typeof createMoneyRoom>;
+  readonly outcomes: ReturnType<typeof createOutcomeRoom>;
+}
+
+/**
+ * The decision table (each decision type to its room) and the router over it. Issue 13's verifier committee
+ * wraps `done` (every market mechanism, not the self-hosted baseline's own cluster), chunking wraps `done` and
+ * `close`; the decisions every job produces go by a switch (a string-keyed load from the table is megamorphic).
+ */
+function decisionRouter(
+  ctx: MarketContext,
+  o: MarketOptions,
+  solicits: boolean,
+  { agents, work, money, outcomes }: Rooms,
+  chunking: ReturnType<typeof createChunking>,
+): (d: Decision) => void {
+  const { sim } = ctx;
+  const committee =
+    o.mechanism.type === 'self-hosted'
+      ? undefined
+      : createCommittee(ctx, ctx.scenario.verifier_committee, seed32(o.seed, o.run ?? 0, 'verifier-committee'));
+  const done = chunking ? chunking.done(outcomes.done) : outcomes.done;
+  const table: DecisionTable = {
+    ...money,
+    assign: work.assign,
+    abort: work.abort,
+    eject: work.eject,
+    solicit: solicits ? agents.solicit : unasked,
+    'request-ask': solicits ? agents['request-ask'] : unasked,
+    timer: (d) => void sim.at(d.at, TIMER, d.jobId, d.tag),
+    done: committee ? committee.wrap(done) : done,
+    close: chunking ? chunking.close(outcomes.close) : outcomes.close,
+    refused: outcomes.refused,
+  };
+  // `done` and `close` go through the table's (possibly wrapped: committee, chunking) handlers.
+  const onDone = table.done;
+  const onClose = table.close;
+  return (d: Decision): void => {
+    switch (d.type) {
+      case 'assign':
+        return work.assign(d);
+      case 'done':
+        return onDone(d);
+      case 'close':
+        return onClose(d);
+      case 'settle':
+        return money.settle(d);
+      default:
+        (table[d.type] as DecisionHandler<Decision['type']>)(d);
+    }
+  };
+}
+
+/**
+ * The mechanism's `init` over the active nodes, and the input pump connected to it. `init` may decide (the
+ * order book asks every node for its opening ask): those decisions are carried out before the clock starts.
+ */
+function startMechanism(
+  ctx: MarketContext,
+  o: MarketOptions,
+  pump: ReturnType<typeof inputPump>,
+  mechRng: Rng,
+  handle: (d: Decision) => void,
+): void {
+  const { nodes, sim } = ctx;
+  const mech = o.mechanism;
+  const initial: OperatorInfo[] = nodes.filter((n) => n.active).map((n) => n.info);
+  const initOut: Decision[] = [];
+  const state = mech.init(initial, initOut, sim.now);
+  o.record?.init(
+    nodes.map((n) => n.info),
+    initial,
+    initOut,
+  );
+  pump.connect(
+    mech,
+    state,
+    // Learning strategies hear who offered to do each job (no listener: no hook on every input).
+    ctx.feedback.enabled
+      ? (input) => {
+          if ((input.type === 'bid' || input.type === 'lock' || input.type === 'join-race') && ctx.jobs.has(input.jobId)) {
+            ctx.feedback.offered(input.jobId, nodes[input.operator]!.info.entity);
+          }
+        }
+      : undefined,
+    sim,
+    mechRng,
+    handle,
+    o.record,
+  );
+  pump.decideAll(initOut);
 }
 
 /** A question to operators in a setting where none are asked (its agents keep no index to answer it). */
