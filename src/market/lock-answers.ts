@@ -5,6 +5,7 @@ import type { MarketContext } from './context.js';
 import { gangCandidates } from './gang-work.js';
 import { createLockAttempts, type LockAttempts, type LockRoom } from './lock-attempts.js';
 import { type Candidate, emptyBook, insert, keepEarliest, type LockBook, type LockSolicit, lockTime, merge } from './lock-book.js';
+import { LockBooks } from './lock-books.js';
 import { lockClasses } from './lock-classes.js';
 
 export { LOCK_CANDIDATES } from './lock-book.js';
@@ -30,7 +31,7 @@ export interface LockAnswers {
  */
 export function createLockAnswers(ctx: MarketContext): LockAnswers {
   const { classes, classOf } = lockClasses(ctx.nodes, ctx.entities);
-  const room: LockRoom = { ctx, books: new Map(), classes, classOf, seed: ctx.seeds.raceOrder };
+  const room: LockRoom = { ctx, books: new LockBooks(), classes, classOf, seed: ctx.seeds.raceOrder };
   const { respondAll, respondOne } = lockAnswerers(room, createLockAttempts(room));
   return {
     respond(d, job) {
