@@ -4,7 +4,7 @@ import { fits } from '../mechanisms/types.js';
 import type { MarketContext } from './context.js';
 import { gangCandidates } from './gang-work.js';
 import { createLockAttempts, type LockAttempts, type LockRoom } from './lock-attempts.js';
-import { type Candidate, emptyBook, insert, keepEarliest, type LockBook, type LockSolicit, lockTime, merge } from './lock-book.js';
+import { type Candidate, insert, keepEarliest, type LockBook, type LockSolicit, lockTime, merge } from './lock-book.js';
 import { LockBooks } from './lock-books.js';
 import { lockClasses } from './lock-classes.js';
 
@@ -53,7 +53,7 @@ function lockAnswerers(room: LockRoom, attempts: LockAttempts) {
     let b = books.get(d.jobId);
     if (!b) {
       if (books.size > 2 * ctx.jobs.size + 1024) attempts.sweep();
-      b = emptyBook(d.jobId);
+      b = books.fresh(d.jobId);
       books.set(d.jobId, b);
     }
     b.until = d.until;

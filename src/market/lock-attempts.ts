@@ -134,7 +134,11 @@ export function createLockAttempts(room: LockRoom): LockAttempts {
     }
     const next = cs.findIndex((c) => c.cls < 0 && c.t <= b.until);
     if (!open || !ctx.feedback.enabled || next < 0) {
+      // Called only from this job's own attempt (never inside another book's), with no event armed:
+      // nothing holds the book after this, so it can serve a new job. (A swept book is not reused: a
+      // sweep may run inside an attempt that still holds its book.)
       books.delete(b.jobId);
+      books.recycle(b);
       return;
     }
     cs.splice(0, next);

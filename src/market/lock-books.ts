@@ -1,4 +1,4 @@
-import type { LockBook } from './lock-book.js';
+import { emptyBook, type LockBook } from './lock-book.js';
 
 /**
  * The open jobs' lock books, indexed by job id. Ids are dense and a book lives while its job waits
@@ -12,6 +12,8 @@ export class LockBooks {
   private lo = 0;
   /** Books held. */
   size = 0;
+  /** Books given back ({@link recycle}), to reuse for new jobs. */
+  private readonly spare: LockBook[] = [];
 
   get(id: number): LockBook | undefined {
     return this.items[id];
@@ -38,5 +40,31 @@ export class LockBooks {
       const b = items[i];
       if (b !== undefined) f(b, i);
     }
+  }
+
+  /**
+   * An empty book for job `jobId` (not yet held: {@link set} it). With thousands of jobs in flight a
+   * book outlives a scavenge or two and is promoted; reusing the given-back ones spares the old space
+   * one dead book and its array per job.
+   */
+  fresh(jobId: number): LockBook {
+    const b = this.spare.pop();
+    if (b === undefined) return emptyBook(jobId);
+    b.jobId = jobId;
+    b.until = 0;
+    b.reward = 0;
+    b.ramp = undefined;
+    b.delay = 0;
+    b.reach = 0;
+    b.cands.length = 0;
+    b.handle = -1;
+    b.armedAt = Infinity;
+    b.sentAt = -Infinity;
+    return b;
+  }
+
+  /** Gives back a book that was deleted and that nothing holds any more (no kernel event armed). */
+  recycle(b: LockBook): void {
+    this.spare.push(b);
   }
 }
