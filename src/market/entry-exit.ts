@@ -1,60 +1,12 @@
 import type { RunMetrics } from '../metrics/run-metrics.js';
 import { OPERATOR0, type Ledger } from './ledger.js';
+import type { CollateralBook } from './collateral-book.js';
 import type { Entity, Node } from './population.js';
 
 /** A change of the operator population decided at a window boundary. */
 export type PopulationChange = { readonly type: 'exit'; readonly entity: number } | { readonly type: 'enter'; readonly entity: number };
 
-/**
- * Collateral each entity has posted into job escrows and not yet got back or lost: an asset, not a
- * loss, when the exit rule and the attack cost read an entity's ledger balance.
- */
-export class CollateralBook {
-  /** Micro-USD held per entity. */
-  readonly held: Float64Array;
-  private readonly jobs = new Map<number, Map<number, number>>();
-
-  constructor(entities: number) {
-    this.held = new Float64Array(entities);
-  }
-
-  /** `entity` posted `micros` into job `jobId`'s escrow. */
-  post(jobId: number, entity: number, micros: number): void {
-    let m = this.jobs.get(jobId);
-    if (!m) this.jobs.set(jobId, (m = new Map()));
-    m.set(entity, (m.get(entity) ?? 0) + micros);
-    this.held[entity]! += micros;
-  }
-
-  /** `micros` of the entity's collateral came back to it. */
-  release(jobId: number, entity: number, micros: number): void {
-    const m = this.jobs.get(jobId);
-    const h = m?.get(entity);
-    if (!m || h === undefined) return;
-    const r = Math.min(h, micros);
-    this.held[entity]! -= r;
-    if (h - r > 0) m.set(entity, h - r);
-    else m.delete(entity);
-  }
-
-  /** The entity's collateral on the job was slashed: it is gone. */
-  forfeit(jobId: number, entity: number): void {
-    const m = this.jobs.get(jobId);
-    const h = m?.get(entity);
-    if (!m || h === undefined) return;
-    this.held[entity]! -= h;
-    m.delete(entity);
-  }
-
-  /** The job closed: collateral still posted on it will never come back. */
-  close(jobId: number): void {
-    if (this.jobs.size === 0) return;
-    const m = this.jobs.get(jobId);
-    if (!m) return;
-    for (const [e, h] of m) this.held[e]! -= h;
-    this.jobs.delete(jobId);
-  }
-}
+export { CollateralBook } from './collateral-book.js';
 
 /** What the entry/exit rule can see. */
 export interface EntryExitContext {

@@ -80,12 +80,14 @@ function seededBeacons(seed: number): (at: number, out: Uint8Array) => void {
 function openRec(jobs: MarketContext['jobs'], job: Job, value: number): JobRec {
   const rec = jobs.reuse();
   if (rec === undefined) {
-    return {
+    // `useful` is created holding a fraction, then set to 0: it later takes a cost read from a
+    // Float64Array (a double), and a field created as a small integer would migrate every record.
+    const fresh: JobRec = {
       job,
       escrowIn: job.maxPrice,
       refunds: 0,
       compute: 0,
-      useful: 0,
+      useful: 0.5,
       attempts: 0,
       outcome: '',
       doneAt: NaN,
@@ -94,6 +96,8 @@ function openRec(jobs: MarketContext['jobs'], job: Job, value: number): JobRec {
       retries: 0,
       value,
     };
+    fresh.useful = 0;
+    return fresh;
   }
   rec.job = job;
   rec.escrowIn = job.maxPrice;

@@ -4,7 +4,8 @@ import { fits } from '../mechanisms/types.js';
 import type { MarketContext } from './context.js';
 import { gangCandidates } from './gang-work.js';
 import { createLockAttempts, type LockAttempts, type LockRoom } from './lock-attempts.js';
-import { type Candidate, emptyBook, insert, keepEarliest, type LockBook, type LockSolicit, lockTime, merge } from './lock-book.js';
+import { type Candidate, insert, keepEarliest, type LockBook, type LockSolicit, lockTime, merge } from './lock-book.js';
+import { LockBooks } from './lock-books.js';
 import { lockClasses } from './lock-classes.js';
 
 export { LOCK_CANDIDATES } from './lock-book.js';
@@ -30,7 +31,7 @@ export interface LockAnswers {
  */
 export function createLockAnswers(ctx: MarketContext): LockAnswers {
   const { classes, classOf } = lockClasses(ctx.nodes, ctx.entities);
-  const room: LockRoom = { ctx, books: new Map(), classes, classOf, seed: ctx.seeds.raceOrder };
+  const room: LockRoom = { ctx, books: new LockBooks(), classes, classOf, seed: ctx.seeds.raceOrder };
   const { respondAll, respondOne } = lockAnswerers(room, createLockAttempts(room));
   return {
     respond(d, job) {
@@ -52,7 +53,7 @@ function lockAnswerers(room: LockRoom, attempts: LockAttempts) {
     let b = books.get(d.jobId);
     if (!b) {
       if (books.size > 2 * ctx.jobs.size + 1024) attempts.sweep();
-      b = emptyBook(d.jobId);
+      b = books.fresh(d.jobId);
       books.set(d.jobId, b);
     }
     b.until = d.until;

@@ -1,6 +1,7 @@
 import { hashUniform } from '../mechanisms/beacon.js';
 import type { Job } from '../mechanisms/types.js';
 import type { Candidate, LockBook } from './lock-book.js';
+import type { LockBooks } from './lock-books.js';
 import type { LockClass } from './lock-classes.js';
 import { LOCK_TRY, type MarketContext } from './context.js';
 
@@ -13,7 +14,7 @@ const CLASS_DRAWS = 8;
 export interface LockRoom {
   readonly ctx: MarketContext;
   /** Each open job's would-be lockers. */
-  readonly books: Map<number, LockBook>;
+  readonly books: LockBooks;
   readonly classes: readonly LockClass[];
   /** Node id → its lock class, -1: none (the exact path). */
   readonly classOf: readonly number[];
@@ -62,11 +63,11 @@ export function createLockAttempts(room: LockRoom): LockAttempts {
   };
 
   function sweep(): void {
-    for (const [id, b] of books) {
-      if (!locked(id)) continue;
+    books.forEach((b, id) => {
+      if (!locked(id)) return;
       if (b.handle >= 0) sim.cancel(b.handle);
       books.delete(id);
-    }
+    });
   }
 
   function arm(b: LockBook, at: number): void {
@@ -133,7 +134,11 @@ export function createLockAttempts(room: LockRoom): LockAttempts {
     }
     const next = cs.findIndex((c) => c.cls < 0 && c.t <= b.until);
     if (!open || !ctx.feedback.enabled || next < 0) {
+      // Called only from this job's own attempt (never inside another book's), with no event armed:
+      // nothing holds the book after this, so it can serve a new job. (A swept book is not reused: a
+      // sweep may run inside an attempt that still holds its book.)
       books.delete(b.jobId);
+      books.recycle(b);
       return;
     }
     cs.splice(0, next);

@@ -20,7 +20,8 @@ export interface Candidate {
 
 /** A job's would-be lockers, earliest first, and the one kernel event that tries the next. */
 export interface LockBook {
-  readonly jobId: number;
+  /** The job (a book is reused for another job once its own is done: lock-books.ts). */
+  jobId: number;
   /** The latest solicitation's window, price, ramp and reaction delay. */
   until: number;
   reward: number;

@@ -177,10 +177,13 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
     onFail,
   });
 
+  // Operator ids reach the shell through kernel payloads (doubles): `| 0` keeps them small integers
+  // in the records that store them (this job's locker and fulfiller, the shell's winner and locker),
+  // whose fields would otherwise turn double and migrate every record made after.
   const handlers: Handlers<ReverseDutchState> = {
     submit: (s, input, now, _r, out) => onSubmit(s, input.job, now, out),
     available: (s, input, now, _r, out) => {
-      if (s.openList.length > 0) resolicit(s, input.operator, now, out);
+      if (s.openList.length > 0) resolicit(s, input.operator | 0, now, out);
     },
     join: (s, input, now, _r, out) => {
       if (s.balances.stake[input.operator.id] === undefined) stake.join(s.balances, input.operator);
@@ -188,19 +191,19 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
     },
     lock: (s, input, now, _r, out) => {
       const rec = s.jobs.get(input.jobId);
-      return rec ? onLockInput(s, rec, input.operator, now, out) : 'unknown-job';
+      return rec ? onLockInput(s, rec, input.operator | 0, now, out) : 'unknown-job';
     },
     'join-race': (s, input, now, _r, out) => {
       const rec = s.jobs.get(input.jobId);
-      return rec ? joinRace(rec, input.operator, now, out) : 'unknown-job';
+      return rec ? joinRace(rec, input.operator | 0, now, out) : 'unknown-job';
     },
     deliver: (s, input, now, _r, out) => {
       const rec = s.jobs.get(input.jobId);
-      return rec ? onDeliver(s, rec, input.operator, now, out) : 'unknown-job';
+      return rec ? onDeliver(s, rec, input.operator | 0, now, out) : 'unknown-job';
     },
     fail: (s, input, now, _r, out) => {
       const rec = s.jobs.get(input.jobId);
-      return rec ? onFail(rec, input.operator, now, out) : 'unknown-job';
+      return rec ? onFail(rec, input.operator | 0, now, out) : 'unknown-job';
     },
     timer: (s, input, now, _r, out) => {
       if (input.jobId === EPOCH_JOB) {
@@ -210,7 +213,7 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
       const rec = s.jobs.get(input.jobId);
       if (!rec) return;
       if (input.tag >= TAG_INTENT0) {
-        const op = input.tag - TAG_INTENT0;
+        const op = (input.tag - TAG_INTENT0) | 0;
         const i = rec.intents.indexOf(op);
         if (i >= 0) rec.intents.splice(i, 1);
         tryLock(s, rec, op, now, out);
