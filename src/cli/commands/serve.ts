@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { loadScenarioFile } from '../../scenario/load.js';
 import { UsageError } from '../errors.js';
 
 interface ServeArgs {
@@ -38,6 +37,8 @@ const command: CommandModule<object, ServeArgs> = {
       .example('$0 serve --scenario scenarios/default.yaml --mechanism random --port 8787', 'random allocation on wall time')
       .example('$0 serve --scenario s.yaml --mechanism race --clock manual --db :memory:', 'for `pmsim replay`'),
   handler: async (a) => {
+    // Loaded here, not at the top: the scenario schema pulls in zod and every mechanism, which `pmsim --help` never needs.
+    const { loadScenarioFile } = await import('../../scenario/load.js');
     const scenario = loadScenarioFile(a.scenario);
     if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535) throw new UsageError(`--port: expected a port 0-65535, got ${a.port}`);
     // Loaded on demand: the native SQLite module is only needed by `serve`.
