@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { type Ask, AskBook, askFirst } from './ask-book.js';
 import { Heap } from './heap.js';
-
-/** A small deterministic generator (no Math.random in tests either). */
-function lcg(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    return x / 2 ** 32;
-  };
-}
+import { uniforms } from '../test-kit.js';
 
 const ask = (seq: number, price: number, rating: number): Ask => ({ op: seq, entity: 0, profile: 0, price, expiresAt: 1e9, seq, rating });
 
 describe('AskBook', () => {
   it('pops asks in askFirst order (price, then higher rating, then time), as one heap of every ask would', () => {
     for (const seed of [1, 2, 3, 4, 5]) {
-      const rnd = lcg(seed);
+      const rnd = uniforms(seed);
       const book = new AskBook();
       const heap = new Heap<Ask>(askFirst);
       let seq = 0;
