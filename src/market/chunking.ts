@@ -17,6 +17,7 @@ import type { Chunking } from '../scenario/capacity-schema.js';
 import type { InputDraft, Job } from '../mechanisms/types.js';
 import type { DecisionHandler, JobRec, MarketContext } from './context.js';
 import { REQUESTERS } from './ledger.js';
+import { openRec } from './job-record.js';
 
 /** One chunked job in progress. */
 interface Parent {
@@ -72,20 +73,7 @@ export function createChunking(
 
   /** Opens a piece: its record and its escrow (moved from the parent's); returns its submission. */
   function open(p: Parent, job: Job): InputDraft {
-    jobs.set(job.id, {
-      job,
-      escrowIn: job.maxPrice,
-      refunds: 0,
-      compute: 0,
-      useful: 0,
-      attempts: 0,
-      outcome: '',
-      doneAt: NaN,
-      winner: -1,
-      locker: -1,
-      retries: 0,
-      value: 0,
-    });
+    jobs.set(job.id, openRec(jobs, job, 0));
     if (job.maxPrice > 0) {
       ledger.fromEscrow(p.rec.job.id, REQUESTERS, job.maxPrice);
       ledger.toEscrow(REQUESTERS, job.id, job.maxPrice);

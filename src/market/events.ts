@@ -5,6 +5,7 @@ import { AttemptBook } from './attempt-book.js';
 import type { EntryExit } from './entry-exit.js';
 import { REQUESTERS } from './ledger.js';
 import type { WorkRoom } from './work.js';
+import { openRec } from './job-record.js';
 import { canEverServe } from '../scenario/feasibility.js';
 
 /** Seconds between two beacon rounds (drand's default network emits one every 30 s). */
@@ -74,44 +75,6 @@ function seededBeacons(seed: number): (at: number, out: Uint8Array) => void {
       out[i * 4 + 3] = w & 255;
     }
   };
-}
-
-/** The shell's record of a new job: a closed job's record overwritten when there is one. */
-function openRec(jobs: MarketContext['jobs'], job: Job, value: number): JobRec {
-  const rec = jobs.reuse();
-  if (rec === undefined) {
-    // `useful` is created holding a fraction, then set to 0: it later takes a cost read from a
-    // Float64Array (a double), and a field created as a small integer would migrate every record.
-    const fresh: JobRec = {
-      job,
-      escrowIn: job.maxPrice,
-      refunds: 0,
-      compute: 0,
-      useful: 0.5,
-      attempts: 0,
-      outcome: '',
-      doneAt: NaN,
-      winner: -1,
-      locker: -1,
-      retries: 0,
-      value,
-    };
-    fresh.useful = 0;
-    return fresh;
-  }
-  rec.job = job;
-  rec.escrowIn = job.maxPrice;
-  rec.refunds = 0;
-  rec.compute = 0;
-  rec.useful = 0;
-  rec.attempts = 0;
-  rec.outcome = '';
-  rec.doneAt = NaN;
-  rec.winner = -1;
-  rec.locker = -1;
-  rec.retries = 0;
-  rec.value = value;
-  return rec;
 }
 
 /**
