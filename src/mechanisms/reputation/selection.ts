@@ -85,8 +85,24 @@ export function selection(p: ReputationParams) {
     return nodes[0]!;
   }
 
-  /** The `members` field of a gang attempt's assignment (lead first). */
-  const crew = (nodes: number[]) => (nodes.length > 1 ? { members: nodes } : {});
+  /** The uncommitted assignment of a drawn prover, auditable by its beacon and draw (a gang's crew as `members`, lead first). */
+  const assignment = (
+    rec: RepJob,
+    got: { nodes: number[]; draw: number },
+    lead: number,
+    price: number,
+    role: 'primary' | 'fallback' | 'racer',
+  ): Decision => ({
+    type: 'assign',
+    jobId: rec.job.id,
+    operator: lead,
+    price,
+    role,
+    committed: false,
+    beacon: rec.beacon,
+    draw: got.draw,
+    ...(got.nodes.length > 1 ? { members: got.nodes } : {}),
+  });
 
   /** Draws and assigns the chosen prover; false when no eligible prover is free. */
   function assignPrimary(s: ReputationState, rec: RepJob, out: Decision[]): boolean {
@@ -98,17 +114,7 @@ export function selection(p: ReputationParams) {
     rec.windowEnd = s.now + p.windowShare * Math.max(0, rec.job.deadline - s.now);
     const role = rec.tried.length > got.nodes.length ? 'fallback' : 'primary';
     const price = pay(rec);
-    out.push({
-      type: 'assign',
-      jobId: rec.job.id,
-      operator: lead,
-      price,
-      role,
-      committed: false,
-      beacon: rec.beacon,
-      draw: got.draw,
-      ...crew(got.nodes),
-    });
+    out.push(assignment(rec, got, lead, price, role));
     if (p.backupProvers > 0) out.push({ type: 'timer', jobId: rec.job.id, at: rec.windowEnd, tag: REP_TAG_WINDOW });
     return true;
   }
@@ -122,17 +128,7 @@ export function selection(p: ReputationParams) {
       rec.racers.push(lead);
       rec.seats--;
       const price = pay(rec);
-      out.push({
-        type: 'assign',
-        jobId: rec.job.id,
-        operator: lead,
-        price,
-        role: 'racer',
-        committed: false,
-        beacon: rec.beacon,
-        draw: got.draw,
-        ...crew(got.nodes),
-      });
+      out.push(assignment(rec, got, lead, price, 'racer'));
     }
   }
 
