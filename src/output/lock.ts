@@ -1,5 +1,18 @@
-import { closeSync, openSync, readFileSync, rmSync, statSync, utimesSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 
 /** What a lock file says about its holder. */
 export interface LockHolder {
@@ -86,60 +99,157 @@ export function holderAlive(h: Partial<LockHolder>, ageMs: number): boolean {
 }
 
 /**
- * Takes the lock file at `path` (created exclusively), or throws {@link LockHeldError} naming
- * `what` and the holder. A lock whose holder is dead (see {@link holderAlive}) is taken over.
+ * Takes the lock file at `path`, or throws {@link LockHeldError} naming `what` and the holder. A
+ * lock whose holder is dead (see {@link holderAlive}) is taken over.
+ *
+ * The lock appears whole: its contents are written to a draft first, and the draft is hard-linked
+ * to `path` (the link fails if `path` exists). Creating `path` and writing it afterwards would
+ * let a contender read it empty between the two steps, judge it the remains of a dead writer and
+ * take it too (two runs into one `--out` both went ahead). A dead holder's lock is renamed aside
+ * and deleted only if it is still the file that was judged dead, so two processes that both found
+ * it dead cannot both take over.
  */
 export function acquireFileLock(path: string, what: string, kind = 'process'): FileLock {
   // Two sweeps or runs of one process (a notebook) into one directory: the second is refused.
   if (held.has(path))
     throw new LockHeldError(`${what} is in use by another pmsim ${kind} (pid ${process.pid} on ${hostname()}, this process)`);
-  const self = JSON.stringify(me());
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, self);
-      closeSync(fd);
-      held.add(path);
-      let last = Date.now();
-      const touch = () => {
-        const now = Date.now();
-        if (now - last < LOCK_REFRESH_MS) return;
-        last = now;
-        try {
-          utimesSync(path, now / 1000, now / 1000);
-        } catch {
-          /* the directory was removed under us: nothing to keep alive */
-        }
-      };
-      const timer = setInterval(touch, LOCK_REFRESH_MS);
-      timer.unref();
-      return {
-        touch,
-        release: () => {
-          clearInterval(timer);
-          held.delete(path);
-          rmSync(path, { force: true });
-        },
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  const draft = `${path}.draft-${process.pid}`;
+  try {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (publish(draft, path)) return holdLock(path);
+      const seen = inspect(path);
+      if (!seen) continue;
+      if (holderAlive(seen.holder, seen.age)) throw heldError(what, kind, path, seen);
+      if (seen.age < TORN_GRACE_MS && seen.holder.pid === undefined) throw heldError(what, kind, path, seen);
+      removeIfSame(path, seen.ino);
     }
-    let holder: Partial<LockHolder> = {};
-    let age = 0;
-    try {
-      age = Date.now() - statSync(path).mtimeMs;
-      holder = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>;
-    } catch {
-      /* an empty or torn lock file: its writer died while creating it */
-    }
-    if (holderAlive(holder, age)) {
-      const sameHost = holder.host === hostname();
-      throw new LockHeldError(
-        `${what} is in use by another pmsim ${kind} (pid ${holder.pid} on ${holder.host}); if that process is gone, delete ${path}` +
-          (sameHost ? '' : ` or wait ${Math.ceil((LOCK_STALE_MS - age) / 1000)} s until the lock goes stale`),
-      );
-    }
-    rmSync(path, { force: true });
+  } finally {
+    rmSync(draft, { force: true });
   }
   throw new LockHeldError(`cannot lock ${what} (${path})`);
+}
+
+/** An unreadable lock younger than this may be one another process is still writing (no hard links). */
+const TORN_GRACE_MS = 2_000;
+
+/** Writes this process's lock to `draft` and links it to `path`: false if `path` exists. */
+function publish(draft: string, path: string): boolean {
+  writeFileSync(draft, JSON.stringify(me()));
+  try {
+    linkSync(draft, path);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
+  }
+  // A file system without hard links: create and write (a contender may see it empty: TORN_GRACE_MS).
+  try {
+    const fd = openSync(path, 'wx');
+    writeSync(fd, JSON.stringify(me()));
+    closeSync(fd);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+}
+
+/** What the lock at `path` says, or undefined if it is gone. */
+function inspect(path: string): { holder: Partial<LockHolder>; age: number; ino: number } | undefined {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path);
+  } catch {
+    return undefined;
+  }
+  let holder: Partial<LockHolder> = {};
+  try {
+    holder = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>;
+  } catch {
+    /* an empty or torn lock file: its writer died while creating it, or is writing it now */
+  }
+  return { holder, age: Date.now() - st.mtimeMs, ino: st.ino };
+}
+
+/**
+ * Deletes the lock at `path` if it is still the file `ino` (judged dead). It is first renamed
+ * aside, which only one process can do to one file; a live lock moved by mistake (taken since it
+ * was judged) is linked back.
+ */
+function removeIfSame(path: string, ino: number): void {
+  const grave = `${path}.stale-${process.pid}`;
+  try {
+    renameSync(path, grave);
+  } catch {
+    return; // gone already: another process removed it
+  }
+  try {
+    if (statSync(grave).ino !== ino) linkSync(grave, path);
+  } catch {
+    /* a third process holds `path` now: it is the holder */
+  } finally {
+    rmSync(grave, { force: true });
+  }
+}
+
+function heldError(what: string, kind: string, path: string, seen: { holder: Partial<LockHolder>; age: number }): LockHeldError {
+  const { holder, age } = seen;
+  const sameHost = holder.host === undefined || holder.host === hostname();
+  return new LockHeldError(
+    `${what} is in use by another pmsim ${kind} (pid ${holder.pid ?? 'unknown, being written'} on ${holder.host ?? hostname()}); if that process is gone, delete ${path}` +
+      (sameHost ? '' : ` or wait ${Math.ceil((LOCK_STALE_MS - age) / 1000)} s until the lock goes stale`),
+  );
+}
+
+/** The handle of a lock this process has just taken; removes drafts of killed contenders. */
+function holdLock(path: string): FileLock {
+  held.add(path);
+  removeDeadDrafts(path);
+  let last = Date.now();
+  const touch = () => {
+    const now = Date.now();
+    if (now - last < LOCK_REFRESH_MS) return;
+    last = now;
+    try {
+      utimesSync(path, now / 1000, now / 1000);
+    } catch {
+      /* the directory was removed under us: nothing to keep alive */
+    }
+  };
+  const timer = setInterval(touch, LOCK_REFRESH_MS);
+  timer.unref();
+  return {
+    touch,
+    release: () => {
+      clearInterval(timer);
+      held.delete(path);
+      rmSync(path, { force: true });
+    },
+  };
+}
+
+/** Drafts and set-aside locks (`path.draft-PID`, `path.stale-PID`) of processes killed mid-way. */
+function removeDeadDrafts(path: string): void {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = name.startsWith(prefix) ? /^(?:draft|stale)-(\d+)$/.exec(name.slice(prefix.length)) : null;
+    if (m && Number(m[1]) !== process.pid && !pidExists(Number(m[1]))) rmSync(join(dir, name), { force: true });
+  }
+}
+
+function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
