@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -47,32 +47,31 @@ function runFixture(args: string[]): Promise<string> {
   });
 }
 
+/**
+ * Five rounds of six contenders for one lock (`prepare` sets up its file before each): someone is
+ * refused in each, no two hold it at once, and no lock, draft or set-aside file is left.
+ */
+async function rounds(prepare: (path: string) => void): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'pmsim-lock-'));
+  const path = join(dir, '.out.pmsim-lock');
+  for (let round = 0; round < 5; round++) {
+    prepare(path);
+    const log = join(dir, `log-${round}`);
+    writeFileSync(log, '');
+    expect(await race(path, 6, log)).toContain('refused');
+    expectExclusive(log);
+  }
+  expect(readdirSync(dir).filter((f) => f.includes('pmsim-lock'))).toEqual([]);
+}
+
 describe('a lock file taken by several processes at one instant', () => {
   it('is held by one of them at a time, round after round (a contender never sees a half-written lock as a dead one)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pmsim-lock-'));
-    for (let round = 0; round < 5; round++) {
-      const log = join(dir, `log-${round}`);
-      writeFileSync(log, '');
-      const said = await race(join(dir, '.out.pmsim-lock'), 6, log);
-      expect(said).toContain('refused');
-      expectExclusive(log);
-    }
-    expect(readdirSync(dir).filter((f) => f.includes('pmsim-lock'))).toEqual([]);
+    await rounds(() => {});
   }, 60_000);
 
   it('is held by one of them at a time when they all find a dead holder to take over from', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pmsim-lock-'));
-    for (let round = 0; round < 5; round++) {
-      const path = join(dir, '.out.pmsim-lock');
-      // A holder that no longer runs: pid 2^22 + 1 is above Linux's pid_max limit.
-      writeFileSync(path, JSON.stringify({ pid: 4194305, host: (await import('node:os')).hostname() }));
-      const log = join(dir, `log-${round}`);
-      writeFileSync(log, '');
-      const said = await race(path, 6, log);
-      expect(said).toContain('refused');
-      expectExclusive(log);
-    }
-    expect(readdirSync(dir).filter((f) => f.includes('pmsim-lock'))).toEqual([]);
+    // A holder that no longer runs: pid 2^22 + 1 is above Linux's pid_max limit.
+    await rounds((path) => writeFileSync(path, JSON.stringify({ pid: 4194305, host: hostname() })));
   }, 60_000);
 
   it('is never seen empty by a reader while it is taken and released thousands of times (it was in 1 read of 4 at 9c0c655)', async () => {

@@ -1,16 +1,4 @@
-import {
-  closeSync,
-  linkSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
@@ -105,9 +93,9 @@ export function holderAlive(h: Partial<LockHolder>, ageMs: number): boolean {
  * The lock appears whole: its contents are written to a draft first, and the draft is hard-linked
  * to `path` (the link fails if `path` exists). Creating `path` and writing it afterwards would
  * let a contender read it empty between the two steps, judge it the remains of a dead writer and
- * take it too (two runs into one `--out` both went ahead). A dead holder's lock is renamed aside
- * and deleted only if it is still the file that was judged dead, so two processes that both found
- * it dead cannot both take over.
+ * take it too (two runs into one `--out` both went ahead). A dead holder's lock is deleted under a
+ * takeover guard, and judged dead again under it, so two processes that both found it dead cannot
+ * both take over.
  */
 export function acquireFileLock(path: string, what: string, kind = 'process'): FileLock {
   // Two sweeps or runs of one process (a notebook) into one directory: the second is refused.
@@ -115,13 +103,12 @@ export function acquireFileLock(path: string, what: string, kind = 'process'): F
     throw new LockHeldError(`${what} is in use by another pmsim ${kind} (pid ${process.pid} on ${hostname()}, this process)`);
   const draft = `${path}.draft-${process.pid}`;
   try {
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < 20; attempt++) {
       if (publish(draft, path)) return holdLock(path);
       const seen = inspect(path);
       if (!seen) continue;
-      if (holderAlive(seen.holder, seen.age)) throw heldError(what, kind, path, seen);
-      if (seen.age < TORN_GRACE_MS && seen.holder.pid === undefined) throw heldError(what, kind, path, seen);
-      removeIfSame(path, seen.ino);
+      if (alive(seen)) throw heldError(what, kind, path, seen);
+      removeIfDead(path, draft);
     }
   } finally {
     rmSync(draft, { force: true });
@@ -131,6 +118,11 @@ export function acquireFileLock(path: string, what: string, kind = 'process'): F
 
 /** An unreadable lock younger than this may be one another process is still writing (no hard links). */
 const TORN_GRACE_MS = 2_000;
+
+/** Whether a lock as inspected has a live holder, or may be one still being written. */
+function alive(seen: { holder: Partial<LockHolder>; age: number }): boolean {
+  return holderAlive(seen.holder, seen.age) || (seen.holder.pid === undefined && seen.age < TORN_GRACE_MS);
+}
 
 /** Writes this process's lock to `draft` and links it to `path`: false if `path` exists. */
 function publish(draft: string, path: string): boolean {
@@ -156,7 +148,7 @@ function publish(draft: string, path: string): boolean {
 }
 
 /** What the lock at `path` says, or undefined if it is gone. */
-function inspect(path: string): { holder: Partial<LockHolder>; age: number; ino: number } | undefined {
+function inspect(path: string): { holder: Partial<LockHolder>; age: number } | undefined {
   let st: ReturnType<typeof statSync>;
   try {
     st = statSync(path);
@@ -169,27 +161,33 @@ function inspect(path: string): { holder: Partial<LockHolder>; age: number; ino:
   } catch {
     /* an empty or torn lock file: its writer died while creating it, or is writing it now */
   }
-  return { holder, age: Date.now() - st.mtimeMs, ino: st.ino };
+  return { holder, age: Date.now() - st.mtimeMs };
 }
 
+/** A takeover guard older than this was left by a process killed while it took over (that takes microseconds). */
+const GUARD_STALE_MS = 10_000;
+
 /**
- * Deletes the lock at `path` if it is still the file `ino` (judged dead). It is first renamed
- * aside, which only one process can do to one file; a live lock moved by mistake (taken since it
- * was judged) is linked back.
+ * Deletes the lock at `path` if its holder is dead, judged again under a guard file
+ * (`path.takeover`) that one process at a time can create. A lock is never replaced, only created
+ * where none is (a hard link fails if `path` exists), and a dead holder cannot release it, so while
+ * the guard is held a lock judged dead stays the file at `path` until the guard's holder deletes
+ * it. Without the guard, two processes that both judged a dead lock could delete it and then the
+ * live lock one of them had just created; judging before taking the guard (by inode) fails too,
+ * since a new file may reuse the dead lock's inode number.
  */
-function removeIfSame(path: string, ino: number): void {
-  const grave = `${path}.stale-${process.pid}`;
-  try {
-    renameSync(path, grave);
-  } catch {
-    return; // gone already: another process removed it
+function removeIfDead(path: string, draft: string): void {
+  const guard = `${path}.takeover`;
+  if (!publish(draft, guard)) {
+    const other = inspect(guard);
+    if (other && other.age > GUARD_STALE_MS) rmSync(guard, { force: true });
+    return; // another process is taking over: look again
   }
   try {
-    if (statSync(grave).ino !== ino) linkSync(grave, path);
-  } catch {
-    /* a third process holds `path` now: it is the holder */
+    const seen = inspect(path);
+    if (seen && !alive(seen)) rmSync(path, { force: true });
   } finally {
-    rmSync(grave, { force: true });
+    rmSync(guard, { force: true });
   }
 }
 
@@ -229,7 +227,7 @@ function holdLock(path: string): FileLock {
   };
 }
 
-/** Drafts and set-aside locks (`path.draft-PID`, `path.stale-PID`) of processes killed mid-way. */
+/** Drafts (`path.draft-PID`) of processes killed mid-way. */
 function removeDeadDrafts(path: string): void {
   const dir = dirname(path);
   const prefix = `${basename(path)}.`;
@@ -240,7 +238,7 @@ function removeDeadDrafts(path: string): void {
     return;
   }
   for (const name of names) {
-    const m = name.startsWith(prefix) ? /^(?:draft|stale)-(\d+)$/.exec(name.slice(prefix.length)) : null;
+    const m = name.startsWith(prefix) ? /^draft-(\d+)$/.exec(name.slice(prefix.length)) : null;
     if (m && Number(m[1]) !== process.pid && !pidExists(Number(m[1]))) rmSync(join(dir, name), { force: true });
   }
 }
