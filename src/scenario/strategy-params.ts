@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { strategyIds, strategyParams } from '../agents/registry.js';
+import { strategyIds, strategyParams } from '../agents/strategy-specs.js';
 import type { ParamSpec } from '../agents/params.js';
 import { shown, type ParamIssue } from './mechanism-params.js';
 
