@@ -1,4 +1,4 @@
-// Shared by the parameter tests (reliability-params, params-registry).
+// Shared by the parameter tests (reliability-params, validate-fast-path).
 /** Candidate values, valid for some parameters and hostile for others; each schema picks its valid ones. */
 export const POOL: unknown[] = [
   0,

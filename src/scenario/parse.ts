@@ -49,7 +49,10 @@ export function parseScenarioWith(raw: unknown, file: string, readTrace: TraceRe
   }
   const hostile = checkPlainData(raw);
   if (hostile.length > 0) throw new ScenarioError(file, hostile);
-  const r = scenarioSchema.safeParse(raw);
+  // jitless: zod would otherwise generate (new Function) and compile a fast parser for each object
+  // schema on its first parse, which costs more than it saves on the one parse most processes make
+  // (about 7 ms CPU of `pmsim validate`'s, issue 10); the checks and issues are the same.
+  const r = scenarioSchema.safeParse(raw, { jitless: true });
   if (!r.success) {
     throw new ScenarioError(
       file,

@@ -3,6 +3,7 @@ import { createStrategy, strategyIds, strategyList, strategyParams } from '../sr
 import { strategySpecs } from '../src/agents/strategy-specs.js';
 import { mechanismParamEntries, resolveMechanismParams } from '../src/mechanisms/params-registry.js';
 import { mechanismById, mechanisms } from '../src/mechanisms/registry.js';
+import { formatEstimate } from '../src/scenario/estimate.js';
 import { MECHANISM_PARAMS } from '../src/scenario/mechanism-params.js';
 import { POOL } from './param-pool.js';
 
@@ -61,5 +62,19 @@ describe('the strategy specs', () => {
       expect(createStrategy(id).type).toBe(id);
     }
     expect(strategyParams('constructor')).toBeUndefined();
+  });
+});
+
+describe('the work estimate line', () => {
+  it('groups whole numbers by thousands exactly as toLocaleString("en-US") does (without loading ICU)', () => {
+    const ns = [0, 1, 9, 10, 999, 1000, 1001, 9999, 12_345, 100_000, 999_999, 7728, 240, 28, 54_321];
+    for (const n of ns) {
+      const line = formatEstimate({ jobs: n, mechanisms: 1, nodes: n, windows: n, events: n });
+      const want = n.toLocaleString('en-US');
+      expect(line).toBe(`${want} jobs x 1 mechanism, ${want} nodes, ${want} windows, ~${want} events`);
+    }
+    expect(formatEstimate({ jobs: 1_850_000, mechanisms: 6, nodes: 40, windows: 28, events: 2.5e9 })).toBe(
+      '1.85M jobs x 6 mechanisms, 40 nodes, 28 windows, ~2.50G events',
+    );
   });
 });
