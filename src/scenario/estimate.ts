@@ -119,8 +119,8 @@ function big(n: number): string {
 
 /**
  * A whole number with commas every three digits, as `toLocaleString('en-US')` prints it; written out
- * because the first `toLocaleString` call loads ICU's locale data, about 0.01 s of `pmsim validate`'s
- * CPU (issue 10: a fast CLI).
+ * because the first `toLocaleString` call loads ICU's number-format data: 4-6 ms CPU of `pmsim
+ * validate`'s (issue 10: a fast CLI), measured after yargs has started ICU for its `Intl.Segmenter`.
  */
 function grouped(n: number): string {
   const digits = String(Math.abs(n));
