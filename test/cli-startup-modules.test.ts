@@ -35,3 +35,21 @@ describe('pmsim --help', () => {
     ).toEqual([]);
   });
 });
+
+// `pmsim validate` reads the parameters-only registries (mechanisms/params-registry.ts,
+// agents/strategy-specs.ts): checking a scenario must not build a mechanism, a strategy or a market.
+describe('pmsim validate', () => {
+  it('loads the scenario loader and parameter tables only: no mechanism factory, strategy, market, engine, report, sweep or service module', () => {
+    const mods = modulesLoadedBy(['validate', 'scenarios/default.yaml']);
+    expect(mods).toContain('scenario/load.js');
+    expect(mods).toContain('mechanisms/params-registry.js');
+    expect(
+      mods.filter(
+        (m) =>
+          /^mechanisms\/(registry|index)\.js$/.test(m) ||
+          /^mechanisms\/[^/]+\/(?!params\.js$)/.test(m) ||
+          /^(agents\/(registry|strategies\/)|engine|market|report|sweep|service|comparison|metrics|output)/.test(m),
+      ),
+    ).toEqual([]);
+  });
+});

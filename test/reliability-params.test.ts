@@ -9,62 +9,7 @@ import { strategyParamSchemas } from '../src/scenario/strategy-params.js';
 import { strategyIds, strategyParams } from '../src/agents/registry.js';
 import { parseScenario } from '../src/scenario/load.js';
 import { baseScenario } from './helpers.js';
-
-/** Candidate values, valid for some parameters and hostile for others; each schema picks its valid ones. */
-export const POOL: unknown[] = [
-  0,
-  1,
-  2,
-  3,
-  0.5,
-  0.05,
-  1e-6,
-  10,
-  100,
-  3600,
-  86400,
-  1e6,
-  1e7,
-  1e9,
-  -1,
-  -0.5,
-  1e300,
-  Number.NaN,
-  Infinity,
-  null,
-  '10m',
-  '',
-  'x',
-  true,
-  false,
-  'burn',
-  'refund',
-  'queue',
-  'fail',
-  'price',
-  'emission',
-  'wait',
-  'resting',
-  'midpoint',
-  'bid',
-  'ask',
-  'sdk',
-  'job',
-  'first',
-  'second',
-  'deadline',
-  'fixed',
-  'uniform',
-  'reputation',
-  'gpu-rtx4090',
-  'gpu-l4',
-  'gpu-l40',
-  [],
-  [0.5, 0.3, 0.2],
-  [1],
-  [0.7, 0.7],
-  {},
-];
+import { POOL } from './param-pool.js';
 
 /** For every parameter of a table, the pool values its schema accepts. */
 function validValues(table: Readonly<Record<string, { safeParse(v: unknown): { success: boolean } }>>): Record<string, unknown[]> {

@@ -1,5 +1,6 @@
 import type { OperatorStrategy } from './strategy.js';
-import { checkStrategyParams, resolveStrategyParams, type ParamSpec, type StrategyParams } from './params.js';
+import { checkStrategyParams, resolveStrategyParams, type StrategyParams } from './params.js';
+import { strategyIds, strategyParams } from './strategy-specs.js';
 import { adaptive } from './strategies/adaptive.js';
 import { cartel, flaky, griefer, overcommit, sybil } from './strategies/attackers.js';
 import { costPlus } from './strategies/cost-plus.js';
@@ -9,135 +10,35 @@ import { predatory } from './strategies/predatory.js';
 import { truthful } from './strategies/truthful.js';
 import { zeroIntelligence } from './strategies/zero-intelligence.js';
 
-interface StrategyEntry {
-  readonly description: string;
-  /** Numeric parameters (operator group `params`), with defaults and bounds. */
-  readonly params: Readonly<Record<string, ParamSpec>>;
-  readonly create: (params: StrategyParams) => OperatorStrategy;
-}
+type StrategyCreate = (params: StrategyParams) => OperatorStrategy;
 
-const share = (def: number, description: string): ParamSpec => ({ default: def, min: 0, max: 1, description });
-
-/** Strategy factories by id. Each strategy adds one entry here. */
-const strategies: Record<string, StrategyEntry> = {
-  'cost-plus': {
-    description: 'expected cost x (1 + margin)',
-    params: {
-      scarcity: share(0, '1: a node with queued work adds the opportunity cost of the work it would displace (off by default)'),
-      scarcity_cap: { default: 4, min: 0, description: 'Most jobs of displaced work counted in the opportunity cost' },
-    },
-    create: (p) => costPlus('cost-plus', undefined, { scarcity: p.scarcity, scarcityCap: p.scarcity_cap }),
-  },
-  equilibrium: {
-    description: 'Bayes-Nash equilibrium bidder: first-price/reverse-Dutch shading b(c), truthful in second price, speed-aware race entry',
-    params: {
-      n: { default: 0, min: 0, description: 'Number of bidders assumed (0: the nodes the solicitation reached)' },
-      scarcity: share(1, '1: a node with queued work prices in the opportunity cost of the work it would displace'),
-      scarcity_cap: { default: 4, min: 0, description: 'Most jobs of displaced work counted in the opportunity cost' },
-      full_cost_utilisation: share(0, 'Adds capital per hour x duration / this utilisation to the cost (0: marginal cost only)'),
-    },
-    create: (p) => equilibrium(p),
-  },
-  'no-regret': {
-    description: 'EXP3 bandit over a grid of markups, learning from its own payoffs only',
-    params: {
-      arms: { default: 11, min: 2, description: 'Markups in the grid' },
-      max_markup: { default: 1, min: 0, description: 'Highest markup of the grid' },
-      gamma: { default: 0.05, min: 0, max: 1, description: 'EXP3 exploration rate' },
-      eta: { default: 0.05, min: 0, description: 'Learning rate (0: gamma / arms, as in Auer et al.)' },
-      contexts: { default: 8, min: 1, description: "Buckets of the own cost's quantile in the public prior (one learner each)" },
-      scarcity: share(1, '1: prices in the opportunity cost of queued work'),
-      full_cost_utilisation: share(
-        0,
-        'Marks up capital per hour x duration / this utilisation on top of marginal cost (0: marginal cost only)',
-      ),
-      scarcity_cap: { default: 4, min: 0, description: 'Most jobs of displaced work counted in the opportunity cost' },
-    },
-    create: (p) => noRegret(p),
-  },
-  truthful: { description: 'bids and locks at its own marginal cost', params: {}, create: () => truthful() },
-  'zi-c': {
-    description: 'Gode-Sunder zero intelligence, constrained: uniform random asks in [cost, cost x (1 + spread)]',
-    params: { spread: { default: 1, min: 0, description: 'Highest ask as a markup over cost' } },
-    create: (p) => zeroIntelligence('zi-c', p),
-  },
-  'zi-u': {
-    description: 'Gode-Sunder zero intelligence, unconstrained: uniform random asks in [0, cost x (1 + spread)]',
-    params: { spread: { default: 1, min: 0, description: 'Highest ask as a markup over cost' } },
-    create: (p) => zeroIntelligence('zi-u', p),
-  },
-  adaptive: {
-    description: 'learns its markup by additive increase on wins, multiplicative decrease on losses',
-    params: {
-      step: { default: 0.02, min: 0, description: 'Markup added after a win' },
-      decrease: share(0.1, 'Fraction of the markup removed after a loss'),
-      min_markup: { default: 0, min: -1, description: 'Lowest markup' },
-      max_markup: { default: 3, min: -1, description: 'Highest markup' },
-      patience_s: { default: 3600, min: 0, description: 'Standing asks: seconds without a win that count as a loss' },
-    },
-    create: (p) => adaptive(p),
-  },
-  predatory: {
-    description: "prices below cost until its share reaches a target, then raises prices toward the requesters' limits",
-    params: {
-      target_share: share(0.5, 'Share of delivered work at which predation stops'),
-      release_fraction: share(0.5, 'Predation resumes when the share falls below target_share x release_fraction'),
-      predation_price: { default: 0, min: 0, max: 1, description: 'Predation price as a fraction of cost (0: free)' },
-      ramp_s: { default: 86400, min: 0, description: "Seconds to raise prices from cost x (1 + margin) to the requester's limit" },
-      recoup_markup: { default: 1, min: 0, description: 'Recoupment target markup when no requester limit is known (standing asks)' },
-    },
-    create: (p) => predatory(p),
-  },
-  sybil: {
-    description: 'one entity advertising many identities per physical node, to capture random selection',
-    params: { identities: { default: 10, min: 1, description: 'Identities advertised per physical node (they share its work queue)' } },
-    create: (p) => sybil(p),
-  },
-  flaky: {
-    description: 'cost-plus that fails attempts and goes offline with given probabilities',
-    params: {
-      fail_prob: share(0.2, "Probability that an attempt fails (the group's failure_prob wins when given)"),
-      offline_prob: share(0.1, 'Probability of being offline when consulted'),
-    },
-    create: (p) => flaky(p),
-  },
-  griefer: {
-    description: 'locks or accepts work cheaply and abandons it',
-    params: {
-      abandon_prob: share(1, 'Probability of abandoning a job it took'),
-      abandon_after_s: { default: 1, min: 0, description: 'Seconds after taking a job at which the abandoned attempt is reported failed' },
-      price_factor: { default: 0, min: 0, description: 'Price as a multiple of cost (0: free)' },
-    },
-    create: (p) => griefer(p),
-  },
-  overcommit: { description: 'capacity-blind cost-plus: takes work it cannot finish in time', params: {}, create: () => overcommit() },
-  cartel: {
-    description: 'cost-plus members sharing a price floor per Mcycle',
-    params: { floor_usd_per_mcycle: { default: 0, min: 0, description: 'Lowest price per Mcycle any member accepts, bids or asks' } },
-    create: (p) => cartel(p),
-  },
+/**
+ * Strategy factories by id. Descriptions and parameters live in strategy-specs.ts (which `pmsim
+ * validate` reads without loading any strategy); each strategy adds one line here and one entry there.
+ */
+const factories: Readonly<Record<string, StrategyCreate>> = {
+  'cost-plus': (p) => costPlus('cost-plus', undefined, { scarcity: p.scarcity, scarcityCap: p.scarcity_cap }),
+  equilibrium: (p) => equilibrium(p),
+  'no-regret': (p) => noRegret(p),
+  truthful: () => truthful(),
+  'zi-c': (p) => zeroIntelligence('zi-c', p),
+  'zi-u': (p) => zeroIntelligence('zi-u', p),
+  adaptive: (p) => adaptive(p),
+  predatory: (p) => predatory(p),
+  sybil: (p) => sybil(p),
+  flaky: (p) => flaky(p),
+  griefer: (p) => griefer(p),
+  overcommit: () => overcommit(),
+  cartel: (p) => cartel(p),
 };
 
-/** Ids of the known operator strategies. */
-export function strategyIds(): string[] {
-  return Object.keys(strategies);
-}
-
-/** Describes every strategy (for `pmsim list`). */
-export function strategyList(): { id: string; description: string }[] {
-  return Object.entries(strategies).map(([id, s]) => ({ id, description: s.description }));
-}
-
-/** A strategy's parameter specs (undefined for an unknown id). */
-export function strategyParams(id: string): Readonly<Record<string, ParamSpec>> | undefined {
-  return strategies[id]?.params;
-}
+export { strategyIds, strategyList, strategyParams } from './strategy-specs.js';
 
 /** Problems with a strategy id and its parameters (empty when valid). */
 export function checkStrategy(id: string, params: Readonly<Record<string, unknown>> = {}): string[] {
-  const s = strategies[id];
-  if (!s) return [`unknown strategy "${id}" (known: ${strategyIds().join(', ')})`];
-  return checkStrategyParams(id, params, s.params);
+  const specs = strategyParams(id);
+  if (!specs || !Object.hasOwn(factories, id)) return [`unknown strategy "${id}" (known: ${strategyIds().join(', ')})`];
+  return checkStrategyParams(id, params, specs);
 }
 
 /** Builds a strategy; throws on an unknown id or invalid parameters. */
@@ -153,7 +54,7 @@ export function createStrategy(id: string, params: Record<string, unknown> = {})
 export function strategyFactory(id: string, params: Record<string, unknown> = {}): () => OperatorStrategy {
   const issues = checkStrategy(id, params);
   if (issues.length > 0) throw new Error(issues.join('; '));
-  const s = strategies[id]!;
-  const resolved = resolveStrategyParams(params, s.params);
-  return () => s.create(resolved);
+  const create = factories[id]!;
+  const resolved = resolveStrategyParams(params, strategyParams(id)!);
+  return () => create(resolved);
 }

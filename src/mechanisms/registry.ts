@@ -1,14 +1,14 @@
-import { batchAuction, batchAuctionDefaults, batchAuctionPresets } from './batch-auction/index.js';
-import { contestable, contestableDefaults, contestablePresets } from './contestable/index.js';
-import { firstFit, firstFitDefaults, firstFitPresets } from './first-fit/index.js';
-import { orderBook, orderBookDefaults, orderBookPresets } from './order-book/index.js';
-import { proofRace, raceDefaults, racePresets } from './race/index.js';
+import { batchAuction } from './batch-auction/index.js';
+import { contestable } from './contestable/index.js';
+import { firstFit } from './first-fit/index.js';
+import { orderBook } from './order-book/index.js';
+import { mechanismParamEntries } from './params-registry.js';
+import { proofRace } from './race/index.js';
 import { randomAllocation } from './random/index.js';
-import { randomDefaults, randomPresets } from './random/params.js';
-import { reputationDefaults, reputationPresets, reputationSelection } from './reputation/index.js';
-import { reverseDutch, reverseDutchDefaults, reverseDutchPresets } from './reverse-dutch/index.js';
-import { sealedBid, sealedBidDefaults, sealedBidPresets } from './sealed-bid/index.js';
-import { selfHosted, selfHostedDefaults, selfHostedPresets } from './self-hosted/index.js';
+import { reputationSelection } from './reputation/index.js';
+import { reverseDutch } from './reverse-dutch/index.js';
+import { sealedBid } from './sealed-bid/index.js';
+import { selfHosted } from './self-hosted/index.js';
 import type { Mechanism } from './types.js';
 
 /** A mechanism the simulator and scenario files can name. */
@@ -56,79 +56,29 @@ export function entry(
   };
 }
 
-/** The registered mechanisms. Each mechanism adds one line here. */
-const entries: readonly MechanismEntry[] = [
-  entry(
-    'random',
-    'Random allocation at a protocol-fixed price (Gevulot / ZkCloud): beacon-drawn provers, redundancy, fallback, optional last-resort race',
-    (p) => randomAllocation(p),
-    randomDefaults,
-    randomPresets,
-  ),
-  entry(
-    'race',
-    'Proof racing (proof mining): every eligible operator may join, each bears its compute, the first delivery wins the reward (requester price or Aleo-style emission)',
-    (p) => proofRace(p),
-    raceDefaults,
-    racePresets,
-  ),
-  entry(
-    'order-book',
-    'Continuous double auction: jobs are bids, free nodes post asks per Mcycle, price-time priority, expiring/replaceable orders (=nil; Proof Market, Mina Snarketplace)',
-    (p) => orderBook(p),
-    orderBookDefaults,
-    orderBookPresets,
-  ),
-  entry(
-    'reverse-dutch',
-    'Reverse Dutch auction (Boundless): the price ramps up until an operator locks the job with collateral; late lockers are slashed, secondaries fulfil for the collateral',
-    (p) => reverseDutch(p),
-    reverseDutchDefaults,
-    reverseDutchPresets,
-  ),
-  entry(
-    'sealed-bid',
-    'Sealed-bid reverse auction (Succinct SPN, Brevis): bids over an auction period, lowest price wins, first or second price, stake caps concurrent jobs',
-    (p) => sealedBid(p),
-    sealedBidDefaults,
-    sealedBidPresets,
-  ),
-  entry(
-    'self-hosted',
-    'Baseline, not a market: the requester rents a dedicated cluster (nodes x hardware) for the whole run and proves its own jobs first come first served',
-    (p) => selfHosted(p),
-    selfHostedDefaults,
-    selfHostedPresets,
-  ),
-  entry(
-    'first-fit',
-    'First-fit assignment (Fermah): the first free node with compatible hardware gets the job, FIFO queue otherwise, committed availability, rejected after the time limit',
-    (p) => firstFit(p),
-    firstFitDefaults,
-    firstFitPresets,
-  ),
-  entry(
-    'batch-auction',
-    "Periodic sealed-bid double auction (Lagrange DARA spirit): each period clears a batch of jobs against the free nodes' sealed asks by McAfee trade reduction, all or nothing per job, budget-balanced",
-    (p) => batchAuction(p),
-    batchAuctionDefaults,
-    batchAuctionPresets,
-  ),
-  entry(
-    'reputation',
-    'Reputation-weighted random selection (Aztec forum #2489): a beacon VRF among the top share by reputation, an exploration share for newcomers, a backup proof race when the chosen prover fails or is late',
-    (p) => reputationSelection(p),
-    reputationDefaults,
-    reputationPresets,
-  ),
-  entry(
-    'contestable',
-    'Contestable assigned proving (Taiko): the assigned prover posts a liveness bond and has a proving window, then the job opens to anyone (half the late bond to the open prover); proofs post validity bonds and may be contested within a cooldown',
-    (p) => contestable(p),
-    contestableDefaults,
-    contestablePresets,
-  ),
-];
+/**
+ * The factory of each mechanism, by id. The ids, descriptions, defaults and presets live in
+ * params-registry.ts (which `pmsim validate` reads without loading any factory); each mechanism adds
+ * one line here and one entry there.
+ */
+const factories: Readonly<Record<string, (params: Record<string, unknown>) => Mechanism>> = {
+  random: (p) => randomAllocation(p),
+  race: (p) => proofRace(p),
+  'order-book': (p) => orderBook(p),
+  'reverse-dutch': (p) => reverseDutch(p),
+  'sealed-bid': (p) => sealedBid(p),
+  'self-hosted': (p) => selfHosted(p),
+  'first-fit': (p) => firstFit(p),
+  'batch-auction': (p) => batchAuction(p),
+  reputation: (p) => reputationSelection(p),
+  contestable: (p) => contestable(p),
+};
+
+const entries: readonly MechanismEntry[] = mechanismParamEntries().map((e) => {
+  const factory = Object.hasOwn(factories, e.id) ? factories[e.id] : undefined;
+  if (!factory) throw new Error(`mechanism ${e.id} has parameters but no factory in registry.ts`);
+  return entry(e.id, e.description, factory, e.defaults, e.presetTable);
+});
 
 /** Every registered mechanism, in registration order. */
 export function mechanisms(): readonly MechanismEntry[] {

@@ -8,7 +8,7 @@
 import { hardwareById } from '../hardware-models/catalogue.js';
 import { nodeModel, type NodeModel } from '../hardware-models/node-model.js';
 import { gangDuration } from '../hardware-models/gang-efficiency.js';
-import { mechanismById } from '../mechanisms/registry.js';
+import { resolveMechanismParams } from '../mechanisms/params-registry.js';
 import { fits, type Resources } from '../mechanisms/types.js';
 import type { OperatorGroup, RequesterGroup, Scenario } from './schema.js';
 import type { Chunking } from './capacity-schema.js';
@@ -169,12 +169,10 @@ function clusters(s: Scenario): Array<{ index: number; pool: Pool }> {
   s.mechanisms.forEach((ref, index) => {
     const id = typeof ref === 'string' ? ref : ref.id;
     if (id !== 'self-hosted') return;
-    const entry = mechanismById(id);
-    if (!entry) return;
     let params: Record<string, unknown>;
     try {
       const given = typeof ref === 'string' ? {} : { ...ref.params, ...(ref.preset ? { preset: ref.preset } : {}) };
-      params = entry.create(given).params as Record<string, unknown>;
+      params = resolveMechanismParams(id, given);
     } catch {
       return; // bad parameters are the loader's to report
     }

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { hardwareIds } from '../hardware-models/catalogue.js';
 
 /**
@@ -24,11 +23,28 @@ export function shown(v: unknown): string {
   }
 }
 
+/**
+ * The check of one parameter's value, in the shape of zod's `safeParse` (success, or the issues'
+ * messages). Each is a plain predicate: building some 200 zod schemas for them cost about 6 ms CPU of
+ * `pmsim validate`'s start-up (issue 10), and none needs more than a predicate and a message.
+ */
+export interface ParamSchema {
+  safeParse(v: unknown): { success: true } | { success: false; error: { issues: readonly { message: string }[] } };
+}
+
+/** A check from a function that says what is wrong with a value, or undefined when it passes. */
+export function paramSchema(issue: (v: unknown) => string | undefined): ParamSchema {
+  return {
+    safeParse: (v) => {
+      const message = issue(v);
+      return message === undefined ? { success: true } : { success: false, error: { issues: [{ message }] } };
+    },
+  };
+}
+
 /** A parameter that passes `ok`; otherwise `expected <what>, got <value>`. */
-function field(what: string, ok: (v: unknown) => boolean) {
-  return z.unknown().superRefine((v, ctx) => {
-    if (!ok(v)) ctx.addIssue({ code: 'custom', message: `expected ${what}, got ${shown(v)}` });
-  });
+function field(what: string, ok: (v: unknown) => boolean): ParamSchema {
+  return paramSchema((v) => (ok(v) ? undefined : `expected ${what}, got ${shown(v)}`));
 }
 
 const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -70,13 +86,14 @@ const tokens = field('tokens ≥ 0 (at most 1e7)', (v) => num(v) && v >= 0 && v 
 const bondTokens = field('tokens ≥ 0 (at most 100,000)', (v) => num(v) && v >= 0 && v <= 1e5);
 const tokenUsd = field('USD per token ≥ 0 (at most 100)', (v) => num(v) && v >= 0 && v <= 100);
 const epoch = field('seconds > 0 (at most 2,592,000, 30 days)', (v) => num(v) && v > 0 && v <= 2_592_000);
-const hardware = z.unknown().superRefine((v, ctx) => {
-  if (typeof v !== 'string' || !hardwareIds.includes(v))
-    ctx.addIssue({ code: 'custom', message: `unknown hardware ${shown(v)} (expected one of: ${hardwareIds.join(', ')})` });
-});
+const hardware = paramSchema((v) =>
+  typeof v !== 'string' || !hardwareIds.includes(v)
+    ? `unknown hardware ${shown(v)} (expected one of: ${hardwareIds.join(', ')})`
+    : undefined,
+);
 
 /** The parameter table of each mechanism: parameter name → schema of its value. */
-export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, z.ZodType>>>> = {
+export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, ParamSchema>>>> = {
   random: {
     gpuHourUsd: usd,
     cpuHourUsd: usd,

@@ -1,7 +1,6 @@
-import { z } from 'zod';
-import { strategyIds, strategyParams } from '../agents/registry.js';
+import { strategyIds, strategyParams } from '../agents/strategy-specs.js';
 import type { ParamSpec } from '../agents/params.js';
-import { shown, type ParamIssue } from './mechanism-params.js';
+import { paramSchema, shown, type ParamIssue, type ParamSchema } from './mechanism-params.js';
 
 /**
  * Schemas of every operator strategy's `params`, keyed by strategy id, built from the strategy
@@ -9,24 +8,23 @@ import { shown, type ParamIssue } from './mechanism-params.js';
  * bounds. Ids are looked up as own keys only, so a name such as `constructor` or `toString` (which
  * every object inherits) is an unknown strategy, not a crash.
  */
-export function strategyParamSchemas(): Readonly<Record<string, Readonly<Record<string, z.ZodType>>>> {
-  const out: Record<string, Record<string, z.ZodType>> = {};
+export function strategyParamSchemas(): Readonly<Record<string, Readonly<Record<string, ParamSchema>>>> {
+  const out: Record<string, Record<string, ParamSchema>> = {};
   for (const id of strategyIds()) {
-    const table: Record<string, z.ZodType> = {};
+    const table: Record<string, ParamSchema> = {};
     for (const [k, spec] of Object.entries(strategyParams(id) ?? {})) table[k] = numberIn(spec);
     out[id] = table;
   }
   return out;
 }
 
-function numberIn(spec: ParamSpec): z.ZodType {
+function numberIn(spec: ParamSpec): ParamSchema {
   const lo = spec.min ?? -1e9;
   const hi = spec.max ?? 1e9;
   const what = `a number from ${lo} to ${hi}`;
-  return z.unknown().superRefine((v, ctx) => {
-    if (!(typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi))
-      ctx.addIssue({ code: 'custom', message: `expected ${what}, got ${shown(v)}` });
-  });
+  return paramSchema((v) =>
+    typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi ? undefined : `expected ${what}, got ${shown(v)}`,
+  );
 }
 
 let cache: ReturnType<typeof strategyParamSchemas> | undefined;

@@ -11,11 +11,11 @@ const command: CommandModule<object, { what: What; json: boolean }> = {
       .positional('what', { choices: ['all', 'mechanisms', 'presets', 'hardware', 'strategies'] as const, default: 'all' as What })
       .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output' }),
   handler: async (a) => {
-    const { strategyList } = await import('../../agents/registry.js');
+    const { strategyList } = await import('../../agents/strategy-specs.js');
     const { catalogue } = await import('../../hardware-models/catalogue.js');
-    const { mechanisms } = await import('../../mechanisms/registry.js');
+    const { mechanismParamEntries } = await import('../../mechanisms/params-registry.js');
     const data = {
-      mechanisms: mechanisms().map((m) => ({ id: m.id, description: m.description, presets: m.presets, params: m.paramNames })),
+      mechanisms: mechanismParamEntries().map((m) => ({ id: m.id, description: m.description, presets: m.presets, params: m.paramNames })),
       hardware: catalogue.map((h) => ({
         id: h.id,
         kind: h.kind,
