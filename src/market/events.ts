@@ -113,7 +113,7 @@ function onArrival(
     const req = demand[r]!;
     const job = req.makeJob(nextJob++, sim.now, recycleJobs ? jobs.nextSpare()?.job : undefined);
     const rec = openRec(jobs, job, req.lastValueUsd);
-    metrics.bestSurplusUsd += ctx.surplus.best(job, rec.value, sim.now);
+    metrics.bestSurplusUsd += ctx.surplus.best(job, rec.value);
     jobs.set(job.id, rec);
     if (job.maxPrice > 0) ledger.toEscrow(REQUESTERS, job.id, job.maxPrice);
     metrics.jobSubmitted();
