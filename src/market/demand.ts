@@ -163,8 +163,11 @@ export class Requester {
 
   private req: Resources | undefined;
 
-  /** Draws the next job submitted at `now` with id `id`. */
-  makeJob(id: number, now: number): Job {
+  /**
+   * Draws the next job submitted at `now` with id `id`. `into`: a closed job's object that nothing
+   * reads any more, overwritten instead of a new object when both are single-node jobs (same shape).
+   */
+  makeJob(id: number, now: number, into?: Job): Job {
     this.emitted++;
     this.lastT = now;
     const s = this.spec;
@@ -206,6 +209,21 @@ export class Requester {
         estSeconds,
         gang,
       };
+    }
+    if (into !== undefined && into.gang === undefined) {
+      // Written in place: the double fields keep their boxes, so no number is allocated either.
+      const j = into as { -readonly [K in keyof Job]: Job[K] };
+      j.id = id;
+      j.requester = this.index;
+      j.kind = s.kind;
+      j.mcycles = mcycles;
+      j.request = request;
+      j.submittedAt = now;
+      j.deadline = now + rel;
+      j.maxPrice = maxPrice;
+      j.redundancy = s.redundancy;
+      j.estSeconds = estSeconds;
+      return j;
     }
     return {
       id,

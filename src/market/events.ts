@@ -31,10 +31,11 @@ export function createEvents(
   reject: (jobId: number) => void,
   split?: (rec: JobRec, firstId: number, beacon: Uint8Array) => number,
   beacons = true,
+  recycleJobs = false,
 ): MarketEvents {
   const s = ctx.scenario;
   // Chunks take their parent's beacon, so a chunking run derives beacons whoever reads them.
-  onArrival(ctx, reject, split, beacons || split !== undefined);
+  onArrival(ctx, reject, split, beacons || split !== undefined, recycleJobs);
   onComplete(ctx, work);
   ctx.sim.on(TIMER, (jobId, tag) => ctx.feed({ type: 'timer', jobId, tag }));
   const later = onDelayed(ctx);
@@ -80,13 +81,15 @@ function seededBeacons(seed: number): (at: number, out: Uint8Array) => void {
 /**
  * Arrivals: each requester's next job is opened (escrow, the welfare bound), its next arrival
  * scheduled, and the job submitted with its round's beacon, split into chunks, or rejected when no
- * node of the run could ever serve it.
+ * node of the run could ever serve it. `recycleJobs`: nothing reads a closed job (`Setting.releasesJobs`),
+ * so the job object of the record about to be reused is overwritten for the new job.
  */
 function onArrival(
   ctx: MarketContext,
   reject: (jobId: number) => void,
   split: ((rec: JobRec, firstId: number, beacon: Uint8Array) => number) | undefined,
   beacons: boolean,
+  recycleJobs: boolean,
 ): void {
   const { sim, nodes, demand, jobs, ledger, metrics } = ctx;
   const s = ctx.scenario;
@@ -108,9 +111,9 @@ function onArrival(
   let nextJob = 0;
   sim.on(ARRIVAL, (r) => {
     const req = demand[r]!;
-    const job = req.makeJob(nextJob++, sim.now);
+    const job = req.makeJob(nextJob++, sim.now, recycleJobs ? jobs.nextSpare()?.job : undefined);
     const rec = openRec(jobs, job, req.lastValueUsd);
-    metrics.bestSurplusUsd += ctx.surplus.best(job, rec.value, sim.now);
+    metrics.bestSurplusUsd += ctx.surplus.best(job, rec.value);
     jobs.set(job.id, rec);
     if (job.maxPrice > 0) ledger.toEscrow(REQUESTERS, job.id, job.maxPrice);
     metrics.jobSubmitted();

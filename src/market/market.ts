@@ -186,6 +186,8 @@ export function runMarket(o: MarketOptions): MarketResult {
     chunking?.split,
     // A recorded run's submissions keep their beacons (a replay feeds them to a coordinator).
     mech.readsBeacon !== false || o.record !== undefined,
+    // A recorder or a chunked job may still read a closed job: its object is recycled only without them.
+    setting.releasesJobs && o.record === undefined && chunking === undefined,
   );
   events.start();
   sim.run(s.duration);

@@ -49,9 +49,11 @@ export class SurplusBound {
     this.liveCount[this.classOf[nodeId]!]! += now ? 1 : -1;
   }
 
-  /** The bound for `job` worth `value` USD, submitted at `now` (USD, ≥ 0). */
-  best(job: Job, value: number, now: number): number {
+  /** The bound for `job` worth `value` USD, at its submission (USD, ≥ 0). */
+  best(job: Job, value: number): number {
     if (!(value > 0)) return 0;
+    // The submission time from the job, not an argument: a double passed to a call is boxed.
+    const now = job.submittedAt;
     let best = Infinity;
     const reps = this.reps;
     for (let c = 0; c < reps.length; c++) {

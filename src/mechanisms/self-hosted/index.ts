@@ -47,12 +47,25 @@ export interface SelfHostedState extends ProtocolState {
   /** Node id → the id of the job it proves, -1: none. */
   nodeJob: number[];
   scratch: number[];
+  /**
+   * The last request some node fits: `capacities` only grow (a leaving node keeps its entry), so the
+   * answer stays true, and jobs of one requester share their request object (no loop per job).
+   */
+  fitting: Job['request'] | undefined;
   /** The eligible profiles of the last request seen (jobs of one requester share their request object). */
   lastRequest: Job['request'] | undefined;
   lastProfiles: number;
 }
 
 // The scheduler's steps (they read the state only, not the parameters).
+
+/** Could some node of the cluster ever run a single-node job of `request`? */
+function fitsSome(s: SelfHostedState, request: Job['request']): boolean {
+  if (request === s.fitting) return true;
+  if (!fitsAny(s.capacities, request)) return false;
+  s.fitting = request;
+  return true;
+}
 
 /** Ends an open job (its record goes back to `spare`). */
 function end(
@@ -163,7 +176,7 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
   const handlers: Handlers<SelfHostedState> = {
     submit: (s, input, now, _r, out) => {
       const job = input.job;
-      if (job.gang !== undefined ? !canEverFit(s.capacities, job) : !fitsAny(s.capacities, job.request)) {
+      if (job.gang !== undefined ? !canEverFit(s.capacities, job) : !fitsSome(s, job.request)) {
         out.push({ type: 'done', jobId: job.id, outcome: 'rejected', operator: -1 });
         out.push({ type: 'close', jobId: job.id });
         return;
@@ -237,6 +250,7 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
         retry: [],
         nodeJob: [],
         scratch: [],
+        fitting: undefined,
         lastRequest: undefined,
         lastProfiles: -1,
       };
