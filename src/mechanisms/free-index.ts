@@ -18,6 +18,8 @@ export class FreeIndex {
   private nodeProfile: Int32Array;
   private free: Uint8Array;
   private counts: number[] = [];
+  /** The profile of the last {@link add} (-1: none). */
+  private lastProfile = -1;
   /** Number of free nodes in all profiles. */
   freeCount = 0;
 
@@ -31,6 +33,12 @@ export class FreeIndex {
   add(id: number, capacity: Resources): void {
     if (id >= this.cap) this.grow(id + 1);
     if (id >= this.size) this.size = id + 1;
+    // Nodes join in runs of one capacity: the last profile is reused without building its key.
+    const l = this.profiles[this.lastProfile];
+    if (l !== undefined && l.cpus === capacity.cpus && l.gpus === capacity.gpus && l.memoryGb === capacity.memoryGb) {
+      this.nodeProfile[id] = this.lastProfile;
+      return;
+    }
     const key = `${capacity.cpus}/${capacity.gpus}/${capacity.memoryGb}`;
     let p = this.profileKeys.get(key);
     if (p === undefined) {
@@ -41,6 +49,7 @@ export class FreeIndex {
       this.counts.push(0);
     }
     this.nodeProfile[id] = p;
+    this.lastProfile = p;
   }
 
   /** Removes a node for good (it must be re-added to come back). */

@@ -258,10 +258,13 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
       if (o.bidClass !== undefined && o.bidClass >= 0) classJoined(s, o.bidClass, o.busyBids === true);
     }
     s.active.setFree(o.id, true);
-    refresh(s, o.id, now);
-    if (s.stakes.stake[o.id] !== undefined) return;
-    s.nodes.push(o.id);
-    stake.join(s.stakes, o);
+    if (s.stakes.stake[o.id] === undefined) {
+      s.nodes.push(o.id);
+      stake.join(s.stakes, o);
+    }
+    // One refresh, once the stake is posted: before it, a new node's flags were refreshed to what
+    // they already were (with stake: not ready, not busy, may not hold; without: what the refresh
+    // after the join sets, which joining does not change). 10,000 nodes join at the start.
     refresh(s, o.id, now);
   }
 
@@ -565,6 +568,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         every: [],
         spare: [],
       };
+      s.classes.reserve(operators);
       for (const o of operators) addNode(s, o, now);
       return s;
     },
