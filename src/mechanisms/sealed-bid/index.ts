@@ -88,6 +88,8 @@ export interface SealedBidState extends ProtocolState {
   classes: BidClasses;
   /** Active nodes by capacity profile (the rotation a job's bids arrive in). */
   active: FreeIndex;
+  /** Eligible profiles (a bit mask) → their active nodes in id order, listed at `active`'s version (`class-walk.ts`, `reach`). */
+  rotation: Map<number, { version: number; ids: Int32Array }>;
   /** Node id → its advertised capacity. */
   capacity: Resources[];
   /** Node id → 1 while given a job and not yet reported available (its queue is not empty). */
@@ -552,6 +554,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         lastJob: 0,
         classes: new BidClasses(),
         active: new FreeIndex(operators.length),
+        rotation: new Map(),
         capacity: [],
         busy: new Uint8Array(operators.length),
         bidding: 0,
