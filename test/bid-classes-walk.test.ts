@@ -93,4 +93,27 @@ describe('BidClasses.walk', () => {
     b.walk(7, 0, () => ++n > 0);
     expect(n).toBe(0);
   });
+
+  it('answers the rotation queries alike whether they were first asked before or after the flags changed', () => {
+    // The Fenwick trees are built at the first rotation query, then kept up to date by every flag change.
+    const early = population();
+    const late = population();
+    expected(early, 0, 50);
+    expected(early, 1, 50);
+    for (const b of [early, late])
+      for (let id = 0; id < 200; id += 7) {
+        b.setReady(id, id % 2 === 0);
+        b.setBusy(id, id % 2 === 1);
+      }
+    for (const c of [0, 1])
+      for (const start of [0, 33, 150]) {
+        const met: [number, boolean][] = [];
+        late.walk(c, start, (id, ready) => {
+          met.push([id, ready]);
+          return true;
+        });
+        expect(expected(early, c, start)).toEqual(met);
+        expect(expected(late, c, start)).toEqual(met);
+      }
+  });
 });

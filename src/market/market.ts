@@ -165,13 +165,15 @@ export function runMarket(o: MarketOptions): MarketResult {
     packing: createPackingRoom(nodes),
   };
 
-  const agents = createAgents(ctx);
-  if (setting.solicits) ctx.nodeChanged = agents.nodeChanged;
+  // Nodes are asked nothing in the self-hosted setting, nor by a mechanism that assigns them itself (first-fit).
+  const solicits = setting.solicits && mech.solicits !== false;
+  const agents = createAgents(ctx, solicits);
+  if (solicits) ctx.nodeChanged = agents.nodeChanged;
   const work = createWorkRoom(ctx, agents, () => pump.busy);
   const outcomes = createOutcomeRoom(ctx, work.gang);
   // Issue 13's chunked jobs: their pieces' outcomes are handled in chunking.ts, the rest as usual.
   const chunking = createChunking(ctx, outcomes);
-  const handle = decisionRouter(ctx, o, setting.solicits, { agents, work, money: createMoneyRoom(ctx, work.gang), outcomes }, chunking);
+  const handle = decisionRouter(ctx, o, solicits, { agents, work, money: createMoneyRoom(ctx, work.gang), outcomes }, chunking);
   startMechanism(ctx, o, pump, mechRng, handle);
 
   const reject = (jobId: number): void => {

@@ -25,9 +25,12 @@ export interface Agents {
   acceptsAssignment(d: Extract<Decision, { type: 'assign' }>, job: Job, q?: Quote): boolean;
 }
 
-/** Builds the agents' room of a market run. */
-export function createAgents(ctx: MarketContext): Agents {
-  const { nodes, entities, ownerOf, rngOf, agentRng, feedback, sim } = ctx;
+/**
+ * Builds the agents' room of a market run. Without `solicits` (nodes are never asked: the shell routes
+ * no `solicit` nor `request-ask` here), no race entry index nor answers are built.
+ */
+export function createAgents(ctx: MarketContext, solicits = true): Agents {
+  const { nodes, entities, agentRng, sim } = ctx;
 
   /** Active nodes that fit the job, not excluded (and idle, with `needFree`, unless capacity-blind). */
   function candidates(job: Job, exclude: readonly number[], needFree: boolean): number[] {
@@ -41,6 +44,7 @@ export function createAgents(ctx: MarketContext): Agents {
     return job.gang === undefined ? list : gangCandidates(list, job, nodes, entities, needFree);
   }
 
+  if (!solicits) return { ...unaskedAgents, acceptsAssignment: acceptance(ctx) };
   const entry = new RaceEntryIndex(ctx);
   let lockAnswers: LockAnswers | undefined;
   const responder = createResponder({
@@ -81,19 +85,36 @@ export function createAgents(ctx: MarketContext): Agents {
       if (a !== null) ctx.feed({ type: 'ask', operator: d.operator, pricePerMcycle: Math.max(0, a), expiresAt: d.expiresAt });
       else ctx.feed({ type: 'cancel-ask', operator: d.operator });
     },
-    acceptsAssignment(d, job, q) {
-      const node = nodes[d.operator]!;
-      const e = ownerOf[d.operator]!;
-      const s = e.strategy;
-      // A pure strategy ignores `u` (`OperatorStrategy.pure`): no draw, so its entity's stream is never seeded for it.
-      const ok =
-        node.active && !node.ejected && s.accept(q ?? ctx.quote(node, job), d.price / 1e6, e.view, s.pure ? 0 : rngOf[d.operator]!.next());
-      // An assignment stands until declined: the owner's acceptance is an offer taken, not an input.
-      if (ok && feedback.enabled) feedback.offered(d.jobId, e.id);
-      return ok;
-    },
+    acceptsAssignment: acceptance(ctx),
   };
 }
+
+/** Does the owner of the assigned node take an uncommitted assignment at its price? ({@link Agents.acceptsAssignment}) */
+function acceptance(ctx: MarketContext): Agents['acceptsAssignment'] {
+  const { nodes, ownerOf, rngOf, feedback } = ctx;
+  return (d, job, q) => {
+    const node = nodes[d.operator]!;
+    const e = ownerOf[d.operator]!;
+    const s = e.strategy;
+    // A pure strategy ignores `u` (`OperatorStrategy.pure`): no draw, so its entity's stream is never seeded for it.
+    const ok =
+      node.active && !node.ejected && s.accept(q ?? ctx.quote(node, job), d.price / 1e6, e.view, s.pure ? 0 : rngOf[d.operator]!.next());
+    // An assignment stands until declined: the owner's acceptance is an offer taken, not an input.
+    if (ok && feedback.enabled) feedback.offered(d.jobId, e.id);
+    return ok;
+  };
+}
+
+/** The agents of a run whose nodes are never asked: the shell routes them no question (`market.ts`, `unasked`). */
+const unaskedAgents: Omit<Agents, 'acceptsAssignment'> = {
+  solicit: (d) => {
+    throw new Error(`${d.type}: this run's nodes are not asked`);
+  },
+  'request-ask': (d) => {
+    throw new Error(`${d.type}: this run's nodes are not asked`);
+  },
+  nodeChanged: () => {},
+};
 
 /** What the answers to a solicitation need from the market shell. */
 export interface ResponderContext

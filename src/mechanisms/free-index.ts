@@ -18,8 +18,12 @@ export class FreeIndex {
   private nodeProfile: Int32Array;
   private free: Uint8Array;
   private counts: number[] = [];
+  /** The profile of the last {@link add} (-1: none). */
+  private lastProfile = -1;
   /** Number of free nodes in all profiles. */
   freeCount = 0;
+  /** Changes with every change of the free set or of a node's profile (a version for callers' caches). */
+  version = 0;
 
   constructor(capacityHint = 64) {
     this.cap = Math.max(4, capacityHint);
@@ -31,6 +35,13 @@ export class FreeIndex {
   add(id: number, capacity: Resources): void {
     if (id >= this.cap) this.grow(id + 1);
     if (id >= this.size) this.size = id + 1;
+    this.version++;
+    // Nodes join in runs of one capacity: the last profile is reused without building its key.
+    const l = this.profiles[this.lastProfile];
+    if (l !== undefined && l.cpus === capacity.cpus && l.gpus === capacity.gpus && l.memoryGb === capacity.memoryGb) {
+      this.nodeProfile[id] = this.lastProfile;
+      return;
+    }
     const key = `${capacity.cpus}/${capacity.gpus}/${capacity.memoryGb}`;
     let p = this.profileKeys.get(key);
     if (p === undefined) {
@@ -41,6 +52,7 @@ export class FreeIndex {
       this.counts.push(0);
     }
     this.nodeProfile[id] = p;
+    this.lastProfile = p;
   }
 
   /** Removes a node for good (it must be re-added to come back). */
@@ -64,6 +76,7 @@ export class FreeIndex {
     const want = isFree ? 1 : 0;
     if (this.free[id] === want) return;
     this.free[id] = want;
+    this.version++;
     const d = isFree ? 1 : -1;
     this.counts[p]! += d;
     this.freeCount += d;

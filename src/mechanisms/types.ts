@@ -374,6 +374,12 @@ export interface Mechanism<S extends ProtocolState = ProtocolState> {
    */
   readonly readsBeacon?: boolean;
   /**
+   * False: the mechanism never decides `solicit` or `request-ask` (it assigns nodes itself), so a
+   * caller need keep no index of who would answer (the simulator's race entry index: O(N) to build,
+   * updated at every busy or free change). Absent or true: it may ask.
+   */
+  readonly solicits?: boolean;
+  /**
    * Creates the initial state for a set of nodes at time `now` (default 0). It may decide (the
    * order book asks every node for its opening ask): carry out `out` as for any step.
    */
@@ -449,6 +455,8 @@ export interface MechanismDefinition<S extends ProtocolState> {
   readonly params: Readonly<Record<string, unknown>>;
   /** See {@link Mechanism.readsBeacon}. */
   readonly readsBeacon?: boolean;
+  /** See {@link Mechanism.solicits}. */
+  readonly solicits?: boolean;
   init(operators: readonly OperatorInfo[], out: Decision[], now: Seconds): S;
   readonly handlers: Handlers<S>;
 }
@@ -459,6 +467,7 @@ export function defineMechanism<S extends ProtocolState>(d: MechanismDefinition<
     type: d.type,
     params: d.params,
     readsBeacon: d.readsBeacon !== false,
+    solicits: d.solicits !== false,
     handlers: d.handlers,
     init: (operators, out = [], now = 0) => d.init(operators, out, now),
     step: (state, input, now, random, out) => step(m, state, input, now, random, out),

@@ -154,6 +154,8 @@ export function firstFit(params: Partial<FirstFitParams> & { preset?: string } =
     params: { ...p, ...(preset ? { preset } : {}) },
     // Assigns in node-id order: no draw, so no beacon.
     readsBeacon: false,
+    // Assigns nodes itself: asks the operators nothing.
+    solicits: false,
     init(operators: readonly OperatorInfo[]): FirstFitState {
       const index = new FreeIndex(operators.length + 1);
       let pack: PackBook | undefined;

@@ -27,6 +27,26 @@ const NONE: readonly number[] = Object.freeze([]);
  */
 export const EVERY: number[] = Object.freeze([]) as unknown as number[];
 
+/**
+ * The active nodes of a set of eligible profiles in ascending id order, listed once and kept until a
+ * node joins or leaves (the active set rarely changes, and a Fenwick descent over 10,000 ids per job
+ * was a chain of cache misses); undefined for a set of profiles numbered 30 or more (then `kth`).
+ */
+function activeList(s: SealedBidState, ps: readonly number[]): Int32Array | undefined {
+  let key = 0;
+  for (let i = 0; i < ps.length; i++) {
+    if (ps[i]! >= 30) return undefined;
+    key |= 1 << ps[i]!;
+  }
+  let e = s.rotation.get(key);
+  if (e === undefined) s.rotation.set(key, (e = { version: -1, ids: new Int32Array(0) }));
+  if (e.version !== s.active.version) {
+    e.ids = Int32Array.from(s.active.listFree(ps));
+    e.version = s.active.version;
+  }
+  return e.ids;
+}
+
 /** The class walk's steps: the job's reach, the walk of one class at submission, a class bid, and its best two at the close. */
 export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
   /** The wins in other auctions that would end an eligible node's eligibility. */
@@ -44,7 +64,10 @@ export function classWalk({ p, staking, mayHold }: ClassWalkConfig) {
   function reach(s: SealedBidState, job: Job, u: number): { n: number; start: number } {
     s.active.eligibleProfiles(job.request, profiles);
     const n = s.active.countFree(profiles);
-    return { n, start: n > 0 ? s.active.kth(profiles, Math.min(n - 1, Math.floor(u * n))) : 0 };
+    if (n === 0) return { n, start: 0 };
+    const k = Math.min(n - 1, Math.floor(u * n));
+    const ids = activeList(s, profiles);
+    return { n, start: ids ? ids[k]! : s.active.kth(profiles, k) };
   }
 
   /**

@@ -88,6 +88,8 @@ export interface SealedBidState extends ProtocolState {
   classes: BidClasses;
   /** Active nodes by capacity profile (the rotation a job's bids arrive in). */
   active: FreeIndex;
+  /** Eligible profiles (a bit mask) → their active nodes in id order, listed at `active`'s version (`class-walk.ts`, `reach`). */
+  rotation: Map<number, { version: number; ids: Int32Array }>;
   /** Node id → its advertised capacity. */
   capacity: Resources[];
   /** Node id → 1 while given a job and not yet reported available (its queue is not empty). */
@@ -258,10 +260,13 @@ function sealedBidRules(cfg: ReturnType<typeof sealedBidConfig>) {
       if (o.bidClass !== undefined && o.bidClass >= 0) classJoined(s, o.bidClass, o.busyBids === true);
     }
     s.active.setFree(o.id, true);
-    refresh(s, o.id, now);
-    if (s.stakes.stake[o.id] !== undefined) return;
-    s.nodes.push(o.id);
-    stake.join(s.stakes, o);
+    if (s.stakes.stake[o.id] === undefined) {
+      s.nodes.push(o.id);
+      stake.join(s.stakes, o);
+    }
+    // One refresh, once the stake is posted: before it, a new node's flags were refreshed to what
+    // they already were (with stake: not ready, not busy, may not hold; without: what the refresh
+    // after the join sets, which joining does not change). 10,000 nodes join at the start.
     refresh(s, o.id, now);
   }
 
@@ -549,6 +554,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         lastJob: 0,
         classes: new BidClasses(),
         active: new FreeIndex(operators.length),
+        rotation: new Map(),
         capacity: [],
         busy: new Uint8Array(operators.length),
         bidding: 0,
@@ -565,6 +571,7 @@ export function sealedBid(params: Partial<SealedBidParams> & { preset?: string }
         every: [],
         spare: [],
       };
+      s.classes.reserve(operators);
       for (const o of operators) addNode(s, o, now);
       return s;
     },
