@@ -105,14 +105,18 @@ function lockAnswerers(room: LockRoom, attempts: LockAttempts) {
   /** Every eligible node answers (as a class where all can); the earliest few are kept. */
   function respondAll(d: LockSolicit, job: Job): void {
     const b = bookOf(d);
-    const lockJob = lockJobOf(d.until, job);
     if (allPure && d.exclude.length === 0 && job.gang === undefined) {
+      // A re-offer finds most classes answered already: the job's copy (a read of every field of a
+      // record that has gone cold at 10,000 operators) only when a class answers.
+      let lockJob: Job | undefined;
       for (let k = 0; k < classes.length; k++) {
         if (indexOfClass(b, k) >= 0) continue;
+        lockJob ??= lockJobOf(d.until, job);
         const c = classCandidate(b, lockJob, k);
         if (c) insert(b, c);
       }
     } else {
+      const lockJob = lockJobOf(d.until, job);
       // A gang job: only entity leads that can field N nodes may lock (docs/gang.md).
       const all = candidatesOf(ctx, job, d.exclude);
       const list = job.gang === undefined ? all : gangCandidates(all, job, ctx.nodes, ctx.entities, true);

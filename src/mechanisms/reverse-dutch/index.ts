@@ -380,13 +380,16 @@ function auctionOffers(p: ReverseDutchParams) {
 
   /** Stops every worker of the job except `keep` (-1: stop all). */
   function abortAll(rec: RdJob, keep: number, out: Decision[]): void {
+    const ws = rec.workers;
     let kept = false;
-    for (const w of rec.workers) {
+    for (const w of ws) {
       if (w === keep) kept = true;
       else out.push({ type: 'abort', jobId: rec.id, operator: w });
     }
-    rec.workers.length = 0;
-    if (kept) rec.workers.push(keep);
+    // Pops, not `length = 0`: setting the length is a runtime call (and drops the backing store the
+    // reused record would push into again), 2% of a 10,000-operator run's samples.
+    while (ws.length > 0) ws.pop();
+    if (kept) ws.push(keep);
   }
 
   function finish(rec: RdJob, outcome: 'delivered' | 'failed' | 'expired', op: number, out: Decision[]): void {
@@ -611,8 +614,8 @@ function auctionEnds(p: ReverseDutchParams, prior: ReturnType<typeof auctionOffe
     rec.ramp = rampOf(offer);
     rec.locker = -1;
     rec.lockPrice = 0;
-    rec.intents.length = 0;
-    rec.workers.length = 0;
+    while (rec.intents.length > 0) rec.intents.pop();
+    while (rec.workers.length > 0) rec.workers.pop();
     rec.race = NO_RACE;
     rec.racers = 0;
     rec.fulfiller = -1;
