@@ -5,6 +5,7 @@ import * as stake from '../stake.js';
 import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, RefusalReason, Seconds } from '../types.js';
 import { defineMechanism, seenIds } from '../types.js';
 import { deadline, lockDeadline, priceAt, validateOffer, type Offer } from './offer.js';
+import { addWorker, clearWorkers, hasWorker, removeWorker } from './workers.js';
 import { reverseDutchDefaults, reverseDutchPresets, type ReverseDutchParams } from './params.js';
 
 export { deadline, lockDeadline, priceAt, timeAtPrice, validateOffer, type Offer } from './offer.js';
@@ -46,8 +47,9 @@ interface RdJob extends OfferTerms {
   lockPrice: Micros;
   /** Operators whose lock decision is in flight (reaction delay). */
   intents: number[];
-  /** Operators proving the job now (the locker and/or racers). */
+  /** Operators proving the job now (the locker and/or racers), in start order (workers.ts). */
   workers: number[];
+  workerSet: Set<number> | null;
   race: number;
   racers: number;
   /** Who delivered after the lock deadline (gets the unburned collateral at the slash), -1: nobody. */
@@ -141,6 +143,7 @@ function blankRecord(): RdJob {
     lockPrice: 0,
     intents: [],
     workers: [],
+    workerSet: null,
     race: NO_RACE,
     racers: 0,
     fulfiller: -1,
@@ -380,16 +383,13 @@ function auctionOffers(p: ReverseDutchParams) {
 
   /** Stops every worker of the job except `keep` (-1: stop all). */
   function abortAll(rec: RdJob, keep: number, out: Decision[]): void {
-    const ws = rec.workers;
     let kept = false;
-    for (const w of ws) {
+    for (const w of rec.workers) {
       if (w === keep) kept = true;
       else out.push({ type: 'abort', jobId: rec.id, operator: w });
     }
-    // Pops, not `length = 0`: setting the length is a runtime call (and drops the backing store the
-    // reused record would push into again), 2% of a 10,000-operator run's samples.
-    while (ws.length > 0) ws.pop();
-    if (kept) ws.push(keep);
+    clearWorkers(rec);
+    if (kept) addWorker(rec, keep);
   }
 
   function finish(rec: RdJob, outcome: 'delivered' | 'failed' | 'expired', op: number, out: Decision[]): void {
@@ -428,7 +428,7 @@ function auctionLocks(p: ReverseDutchParams, prior: ReturnType<typeof auctionOff
     rec.lockPrice = price;
     rec.open = false;
     const id = rec.id;
-    const wasRacing = rec.workers.includes(op);
+    const wasRacing = hasWorker(rec, op);
     if (rec.race === DIRECT) {
       // The lock gives exclusivity: open racers stop (only the locker can now be paid).
       abortAll(rec, op, out);
@@ -436,7 +436,7 @@ function auctionLocks(p: ReverseDutchParams, prior: ReturnType<typeof auctionOff
     }
     if (rec.lockCollateral > 0) out.push({ type: 'collateral', jobId: id, operator: op, amount: rec.lockCollateral });
     if (!wasRacing) {
-      rec.workers.push(op);
+      addWorker(rec, op);
       out.push({ type: 'assign', jobId: id, operator: op, price, role: 'winner', committed: true });
     }
     return undefined;
@@ -444,12 +444,12 @@ function auctionLocks(p: ReverseDutchParams, prior: ReturnType<typeof auctionOff
 
   function joinRace(rec: RdJob, op: number, now: Seconds, out: Decision[]): RefusalReason | undefined {
     if (rec.done || rec.race === NO_RACE) return 'late';
-    if (rec.workers.includes(op)) return 'already';
+    if (hasWorker(rec, op)) return 'already';
     if (p.maxRacers > 0 && rec.racers >= p.maxRacers) return 'taken';
     const ts = Math.floor(now);
     if (rec.race === DIRECT ? ts > rec.lockDl : ts > rec.dl) return 'late';
     rec.racers++;
-    rec.workers.push(op);
+    addWorker(rec, op);
     const reward = rec.race === DIRECT ? priceAt(rec, now) : secondaryReward(rec);
     out.push({ type: 'assign', jobId: rec.id, operator: op, price: reward, role: 'racer', committed: true });
     return undefined;
@@ -472,9 +472,7 @@ function auctionLocks(p: ReverseDutchParams, prior: ReturnType<typeof auctionOff
   }
 
   function onDeliver(s: ReverseDutchState, rec: RdJob, op: number, now: Seconds, out: Decision[]): RefusalReason | undefined {
-    const i = rec.workers.indexOf(op);
-    if (i < 0) return 'not-assigned';
-    rec.workers.splice(i, 1);
+    if (!removeWorker(rec, op)) return 'not-assigned';
     if (rec.done) return 'late';
     const ts = Math.floor(now);
     const id = rec.id;
@@ -516,13 +514,11 @@ function auctionLocks(p: ReverseDutchParams, prior: ReturnType<typeof auctionOff
   }
 
   function onFail(rec: RdJob, op: number, now: Seconds, out: Decision[]): RefusalReason | undefined {
-    const i = rec.workers.indexOf(op);
-    if (i < 0) return 'not-assigned';
-    rec.workers.splice(i, 1);
+    if (!removeWorker(rec, op)) return 'not-assigned';
     // The broker retries a failed proof (`proof_retry_count`), as long as the lock still stands.
     if (!rec.done && op === rec.locker && rec.race === NO_RACE && rec.retries < p.proofRetries && Math.floor(now) <= rec.lockDl) {
       rec.retries++;
-      rec.workers.push(op);
+      addWorker(rec, op);
       out.push({ type: 'assign', jobId: rec.id, operator: op, price: rec.lockPrice, role: 'winner', committed: true });
     }
     return undefined;
@@ -615,7 +611,7 @@ function auctionEnds(p: ReverseDutchParams, prior: ReturnType<typeof auctionOffe
     rec.locker = -1;
     rec.lockPrice = 0;
     while (rec.intents.length > 0) rec.intents.pop();
-    while (rec.workers.length > 0) rec.workers.pop();
+    clearWorkers(rec);
     rec.race = NO_RACE;
     rec.racers = 0;
     rec.fulfiller = -1;
