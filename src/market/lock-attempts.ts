@@ -1,6 +1,6 @@
 import { hashUniform } from '../mechanisms/beacon.js';
 import type { Job } from '../mechanisms/types.js';
-import { CLS, dropFirst, type LockBook, NODE, STRIDE, T, TRIES } from './lock-book.js';
+import { CLS, dropFirst, firstExactTurn, type LockBook, NODE, T, TRIES } from './lock-book.js';
 import type { LockBooks } from './lock-books.js';
 import type { LockClass } from './lock-classes.js';
 import { LOCK_TRY, type MarketContext } from './context.js';
@@ -142,13 +142,7 @@ export function createLockAttempts(room: LockRoom): LockAttempts {
       dropFirst(b, 1);
       if (cls < 0 && canLock(node) && t <= b.until) ctx.feedback.offered(b.jobId, nodes[node]!.info.entity);
     }
-    let next = -1;
-    for (let k = 0; k < cs.length; k += STRIDE) {
-      if (cs[k + CLS]! < 0 && cs[k + T]! <= b.until) {
-        next = k / STRIDE;
-        break;
-      }
-    }
+    const next = firstExactTurn(b);
     if (!open || !ctx.feedback.enabled || next < 0) {
       // Called only from this job's own attempt (never inside another book's), with no event armed:
       // nothing holds the book after this, so it can serve a new job. (A swept book is not reused: a

@@ -81,6 +81,13 @@ export function indexOfNode(b: LockBook, node: number): number {
   return -1;
 }
 
+/** The earliest exact-path would-be locker (a node, not a class) whose time is within the book's window (-1: none). */
+export function firstExactTurn(b: LockBook): number {
+  const cs = b.cands;
+  for (let k = 0; k < cs.length; k += STRIDE) if (cs[k + CLS]! < 0 && cs[k + T]! <= b.until) return k / STRIDE;
+  return -1;
+}
+
 /** Drops the earliest `n` would-be lockers. */
 export function dropFirst(b: LockBook, n: number): void {
   if (n > 0) b.cands.splice(0, n * STRIDE);
