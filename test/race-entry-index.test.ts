@@ -2,6 +2,7 @@
  * The shell's race entry index (issue 10): free provers by entry class, kept in step with the nodes.
  */
 import { describe, expect, it } from 'vitest';
+import { hashUniform } from '../src/mechanisms/beacon.js';
 import { drawDistinct, RaceEntryIndex } from '../src/market/race-entry.js';
 import type { Entity, Node } from '../src/market/population.js';
 
@@ -76,5 +77,33 @@ describe('drawDistinct: the random order in which chosen racers join', () => {
     // 600 expected per index; 5 standard deviations ≈ 100.
     for (const h of hits) expect(Math.abs(h - 600)).toBeLessThan(100);
     expect(drawDistinct(1, 1, 4, 4).sort()).toEqual([0, 1, 2, 3]);
+  });
+
+  it('draws the same indices, in the same order, as the linear walk over the drawn ones (the rule before the binary search)', () => {
+    // The r-th undrawn index, found by walking the drawn ones in ascending order (O(k) per draw).
+    const walk = (seed: number, jobId: number, n: number, k: number): number[] => {
+      const sorted: number[] = [];
+      const order: number[] = [];
+      for (let j = 0; j < k && j < n; j++) {
+        let r = Math.floor(hashUniform(seed, jobId, j, 3) * (n - j));
+        let i = 0;
+        while (i < sorted.length && sorted[i]! <= r) {
+          r++;
+          i++;
+        }
+        sorted.splice(i, 0, r);
+        order.push(r);
+      }
+      return order;
+    };
+    for (const [n, k] of [
+      [1, 1],
+      [5, 5],
+      [10, 3],
+      [50, 49],
+      [2000, 300],
+      [20_000, 2_000],
+    ] as const)
+      for (let job = 0; job < 20; job++) expect(drawDistinct(7, job, n, k)).toEqual(walk(7, job, n, k));
   });
 });

@@ -4,7 +4,18 @@ import { fits } from '../mechanisms/types.js';
 import type { MarketContext } from './context.js';
 import { gangCandidates } from './gang-work.js';
 import { createLockAttempts, type LockAttempts, type LockRoom } from './lock-attempts.js';
-import { type Candidate, insert, keepEarliest, type LockBook, type LockSolicit, lockTime, merge } from './lock-book.js';
+import {
+  type Candidate,
+  indexOfClass,
+  indexOfNode,
+  insert,
+  keepEarliest,
+  type LockBook,
+  type LockSolicit,
+  lockTime,
+  merge,
+  T,
+} from './lock-book.js';
 import { LockBooks } from './lock-books.js';
 import { lockClasses } from './lock-classes.js';
 
@@ -73,7 +84,7 @@ function lockAnswerers(room: LockRoom, attempts: LockAttempts) {
     const p = e.strategy.lockPrice(ctx.quote(n, lockJob, bidders), e.view, draw ? ctx.agentRng[e.id]!.next() : 0);
     if (p === null) return undefined;
     const t = lockTime(b, Math.round(p * 1e6), sim.now);
-    return t < 0 ? undefined : { t, tie: tieOf(lockJob.id, id), node: id, cls: -1, tries: 0 };
+    return t < 0 ? undefined : { t, tie: tieOf(lockJob.id, id), node: id, cls: -1 };
   }
   /**
    * A class's answer: one strategy call on a free stand-in node. Its tie is the least of the
@@ -88,20 +99,24 @@ function lockAnswerers(room: LockRoom, attempts: LockAttempts) {
     const t = lockTime(b, Math.round(p * 1e6), sim.now);
     if (t < 0) return undefined;
     const u = hashUniform(seed ^ 0x10c4, lockJob.id, nodes.length + k, 1);
-    return { t, tie: 1 - (1 - u) ** (1 / c.nodes.length), node: -1, cls: k, tries: 0 };
+    return { t, tie: 1 - (1 - u) ** (1 / c.nodes.length), node: -1, cls: k };
   }
 
   /** Every eligible node answers (as a class where all can); the earliest few are kept. */
   function respondAll(d: LockSolicit, job: Job): void {
     const b = bookOf(d);
-    const lockJob = lockJobOf(d.until, job);
     if (allPure && d.exclude.length === 0 && job.gang === undefined) {
+      // A re-offer finds most classes answered already: the job's copy (a read of every field of a
+      // record that has gone cold at 10,000 operators) only when a class answers.
+      let lockJob: Job | undefined;
       for (let k = 0; k < classes.length; k++) {
-        if (b.cands.some((c) => c.cls === k)) continue;
+        if (indexOfClass(b, k) >= 0) continue;
+        lockJob ??= lockJobOf(d.until, job);
         const c = classCandidate(b, lockJob, k);
         if (c) insert(b, c);
       }
     } else {
+      const lockJob = lockJobOf(d.until, job);
       // A gang job: only entity leads that can field N nodes may lock (docs/gang.md).
       const all = candidatesOf(ctx, job, d.exclude);
       const list = job.gang === undefined ? all : gangCandidates(all, job, ctx.nodes, ctx.entities, true);
@@ -114,7 +129,7 @@ function lockAnswerers(room: LockRoom, attempts: LockAttempts) {
       }
       for (const c of best) merge(b, c);
     }
-    if (b.cands.length > 0) attempts.arm(b, b.cands[0]!.t);
+    if (b.cands.length > 0) attempts.arm(b, b.cands[T]!);
   }
 
   /**
@@ -127,13 +142,13 @@ function lockAnswerers(room: LockRoom, attempts: LockAttempts) {
   function respondOne(d: LockSolicit, job: Job, x: number): void {
     if (!eligible(ctx, x, job, d.exclude, true)) return;
     const b = bookOf(d);
-    if (classOf[x]! >= 0 && b.cands.some((o) => o.node === x)) return;
+    if (classOf[x]! >= 0 && indexOfNode(b, x) >= 0) return;
     const lockJob = lockJobOf(d.until, job);
     const pure = classOf[x]! >= 0;
     const c = nodeCandidate(b, lockJob, x, pure || b.reach === 0 ? undefined : b.reach, !pure);
     if (!c) return;
     merge(b, c);
-    attempts.arm(b, b.cands[0]!.t);
+    attempts.arm(b, b.cands[T]!);
   }
 
   return { respondAll, respondOne };

@@ -134,21 +134,25 @@ export class RaceEntryIndex {
 
 /**
  * Draws `k` distinct indices of [0, n) uniformly (without replacement), from a per-job hash: the
- * random order in which the chosen racers join. O(k²), and k is the number of racers.
+ * random order in which the chosen racers join. O(k log k) searches (and a k-element shift per
+ * draw); k is the number of racers, some thousands in a secondary race at 10,000 operators.
  */
 export function drawDistinct(seed: number, jobId: number, n: number, k: number): number[] {
   const sorted: number[] = [];
   const order: number[] = [];
   for (let j = 0; j < k && j < n; j++) {
-    // The r-th index not drawn yet: walk the drawn ones in ascending order.
-    let r = Math.floor(hashUniform(seed, jobId, j, 3) * (n - j));
-    let i = 0;
-    while (i < sorted.length && sorted[i]! <= r) {
-      r++;
-      i++;
+    // The r-th index not drawn yet. Below the i-th drawn index (ascending) lie sorted[i] − i undrawn
+    // ones, a non-decreasing count: the first i with sorted[i] − i > r is where it goes, r + i its value.
+    const r = Math.floor(hashUniform(seed, jobId, j, 3) * (n - j));
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! - mid <= r) lo = mid + 1;
+      else hi = mid;
     }
-    sorted.splice(i, 0, r);
-    order.push(r);
+    sorted.splice(lo, 0, r + lo);
+    order.push(r + lo);
   }
   return order;
 }

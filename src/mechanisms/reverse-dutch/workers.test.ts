@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { addWorker, clearWorkers, hasWorker, removeWorker, SET_AT, type WorkerList } from './workers.js';
+
+describe('reverse-dutch workers: the operators proving a job, in start order', () => {
+  it('answers membership like the list itself, below and past the set threshold, through adds, removals and a clear', () => {
+    const w: WorkerList = { workers: [], workerSet: null };
+    const ref: number[] = [];
+    // A deterministic walk of adds and removals that crosses SET_AT several times.
+    let x = 7;
+    for (let step = 0; step < 2000; step++) {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      const op = x % (3 * SET_AT);
+      if (ref.includes(op)) {
+        expect(removeWorker(w, op)).toBe(true);
+        ref.splice(ref.indexOf(op), 1);
+      } else if (x % 5 === 0) {
+        expect(removeWorker(w, op)).toBe(false);
+      } else {
+        addWorker(w, op);
+        ref.push(op);
+      }
+      expect(w.workers).toEqual(ref);
+      for (let q = 0; q < 3 * SET_AT; q++) expect(hasWorker(w, q)).toBe(ref.includes(q));
+      if (step % 500 === 499) {
+        clearWorkers(w);
+        ref.length = 0;
+        expect(w.workerSet).toBeNull();
+      }
+    }
+  });
+
+  it('keeps a set only once the list is long', () => {
+    const w: WorkerList = { workers: [], workerSet: null };
+    for (let i = 0; i < SET_AT - 1; i++) addWorker(w, i);
+    expect(w.workerSet).toBeNull();
+    addWorker(w, 100);
+    expect(w.workerSet?.size).toBe(SET_AT);
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * The operators proving one job (the locker and/or racers), in the order they started: the order
+ * `abortAll` stops them in. A secondary race after a lock deadline may draw thousands of racers at
+ * 10,000 operators (its reward is half the collateral), and each join asked "already racing?" of the
+ * whole list: 23.5 million comparisons in a 50,000-job run. Past {@link SET_AT} workers a set answers
+ * that instead; the list keeps the order.
+ */
+export interface WorkerList {
+  /** The workers, in start order (no operator twice). */
+  readonly workers: number[];
+  /** The same operators as a set once the list is long, else null. */
+  workerSet: Set<number> | null;
+}
+
+/** List length from which membership is answered by a set. */
+export const SET_AT = 16;
+
+/** Is `op` proving the job? */
+export function hasWorker(w: WorkerList, op: number): boolean {
+  return w.workerSet !== null ? w.workerSet.has(op) : w.workers.includes(op);
+}
+
+/** `op` starts proving the job (it was not a worker). */
+export function addWorker(w: WorkerList, op: number): void {
+  w.workers.push(op);
+  if (w.workerSet !== null) w.workerSet.add(op);
+  else if (w.workers.length >= SET_AT) w.workerSet = new Set(w.workers);
+}
+
+/** `op` stops proving the job; false if it was not a worker. */
+export function removeWorker(w: WorkerList, op: number): boolean {
+  if (w.workerSet !== null && !w.workerSet.has(op)) return false;
+  const i = w.workers.indexOf(op);
+  if (i < 0) return false;
+  w.workers.splice(i, 1);
+  w.workerSet?.delete(op);
+  return true;
+}
+
+/**
+ * Nobody proves the job any more. Pops, not `length = 0`: setting the length is a runtime call (and
+ * drops the backing store a reused record would push into again), 2% of a 10,000-operator run's samples.
+ */
+export function clearWorkers(w: WorkerList): void {
+  const ws = w.workers;
+  while (ws.length > 0) ws.pop();
+  w.workerSet = null;
+}
