@@ -8,9 +8,11 @@
 // gets a CPU-time cap (`ulimit -t`, PMSIM_BENCH_CAP seconds, default 120) and prints "> cap" when
 // the kernel stops it (or "> N s wall" at 8× the cap in wall time). PMSIM_BENCH_QUICK=1 runs smaller sizes (100k and 10k jobs, cap 30 s) for CI.
 // PMSIM_BENCH_MECHS=random,race limits the mechanisms; PMSIM_BENCH_JSON=1 adds one JSON line.
-// PMSIM_BENCH_REPEAT=N (default 3, 1 in quick mode) runs every 50k-job and set-up cell N times, each in a
-// fresh child, and prints the median CPU (RSS: the largest): the growth is a ratio of two small cells, and
-// one run of each swung it by ±0.3× on this shared machine. The 1M-job cell runs once.
+// PMSIM_BENCH_REPEAT=N (default 3, 1 in quick mode) runs N rounds of every 50k-job and set-up cell, each in
+// a fresh child, a round running every size once, and prints each cell's median CPU (RSS: the largest)
+// and each growth as the median of the rounds' own 10,000 / 100 ratios: the growth is a ratio of two
+// small cells, one run of each swung it by ±0.3× on this shared machine, and the machine's speed drifts
+// within minutes. The 1M-job cell runs once.
 //
 // Set-up: at 10,000 operators a 50k-job run is only 5 jobs per operator, so the cost of building the
 // run (population, random streams, the mechanism's init, the per-window loops) is a visible share of
@@ -115,18 +117,40 @@ function runCell(mech, operators, jobs, setup = false) {
 }
 
 /**
- * A cell run REPEAT times: the run with the median CPU, with the largest peak RSS of all; a failed run
- * (the cap, a crash) is the answer, as one slow run must not hide behind two quick ones.
+ * Every 50k-job and set-up cell of one mechanism, REPEAT rounds, each round running every size once
+ * (interleaved, so that a round's cells see the same machine: the shared machine's speed drifts by
+ * 20% within minutes, and running all repeats of one size before the next put that drift into the
+ * growth). Per size: the run with the median CPU, with the largest peak RSS of all; a failed run
+ * (the cap, a crash) is the answer, as one slow run must not hide behind two quick ones. `rounds`
+ * keeps each round's cells, for the growth within a round.
  */
-function medianCell(mech, operators, jobs, setup = false) {
-  const runs = [];
+function interleavedCells(mech) {
+  const rounds = [];
   for (let i = 0; i < REPEAT; i++) {
-    const r = runCell(mech, operators, jobs, setup);
-    if (r.failed) return r;
-    runs.push(r);
+    const small = SIZES.map((n) => runCell(mech, n, SMALL_JOBS));
+    const setups = SIZES.map((n) => runCell(mech, n, SMALL_JOBS, true));
+    rounds.push({ small, setups });
+    if ([...small, ...setups].some((r) => r.failed)) break;
   }
-  const mid = [...runs].sort((a, b) => a.cpu - b.cpu)[Math.floor(runs.length / 2)];
-  return { ...mid, rssMb: Math.max(...runs.map((r) => r.rssMb)), runs: runs.map((r) => r.cpu) };
+  const pick = (k, setup) => {
+    const runs = rounds.map((r) => (setup ? r.setups : r.small)[k]);
+    const failed = runs.find((r) => r.failed);
+    if (failed) return failed;
+    const mid = [...runs].sort((a, b) => a.cpu - b.cpu)[Math.floor(runs.length / 2)];
+    return { ...mid, rssMb: Math.max(...runs.map((r) => r.rssMb)), runs: runs.map((r) => r.cpu) };
+  };
+  return { small: SIZES.map((_, k) => pick(k, false)), setups: SIZES.map((_, k) => pick(k, true)), rounds };
+}
+
+/** The median over rounds of the growth 100 → 10,000 operators within a round (raw and marginal). */
+function roundGrowth(rounds) {
+  const last = SIZES.length - 1;
+  const per = rounds.filter((r) => ![...r.small, ...r.setups].some((c) => c.failed));
+  const med = (xs) => (xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]);
+  return {
+    raw: med(per.map((r) => r.small[last].cpu / r.small[0].cpu)),
+    marginal: med(per.map((r) => (r.small[last].cpu - r.setups[last].cpu) / (r.small[0].cpu - r.setups[0].cpu))),
+  };
 }
 
 const mark = (ok) => (ok ? '✓' : '✗');
@@ -138,10 +162,13 @@ const capped = (r) =>
       ? `> ${WALL_CAP} s wall`
       : `(${r.failed})`;
 
-/** Growth 100 → 10,000 operators of a per-job cost, with its mark; `–` when a cell did not finish. */
-function growthOf(perJob) {
+/**
+ * Growth 100 → 10,000 operators of a per-job cost (`within`: the median of the rounds' own ratios, when
+ * there are any), with its mark; `–` when a cell did not finish.
+ */
+function growthOf(perJob, within) {
   const [a, , c] = perJob;
-  const g = a === undefined || c === undefined ? NaN : c / a;
+  const g = a === undefined || c === undefined ? NaN : Number.isNaN(within) ? c / a : within;
   return { g, text: Number.isNaN(g) ? (c === undefined ? '✗' : '–') : `${fmt(g, 2)}× ${mark(g <= TARGET.growth)}` };
 }
 
@@ -149,13 +176,13 @@ function growthOf(perJob) {
  * The three per-job rows of one mechanism: total / jobs (raw, with RSS), the set-up CPU of the same run
  * with no jobs, and the marginal (total − set-up) / jobs, each with its growth 100 → 10,000 operators.
  */
-function perJobRows(small, setups) {
+function perJobRows(small, setups, within) {
   const raw = small.map((r) => (r.failed ? undefined : (r.cpu * 1e6) / r.jobs));
   const marginal = small.map((r, i) => (r.failed || setups[i].failed ? undefined : ((r.cpu - setups[i].cpu) * 1e6) / r.jobs));
   const cellText = (r, text) => (r.failed ? capped(r) : text).padEnd(18);
   return {
-    raw: growthOf(raw),
-    marginal: growthOf(marginal),
+    raw: growthOf(raw, within.raw),
+    marginal: growthOf(marginal, within.marginal),
     rawText: small
       .map((r, i) => cellText(r, `${fmt(raw[i] ?? 0, 1).padStart(8)} ${fmt(r.rssMb).padStart(4)}MB ${mark(r.rssMb <= TARGET.rssMb)}`))
       .join(''),
@@ -184,8 +211,7 @@ function table() {
   const blank = `  ${''.padEnd(24)}│ ${''.padEnd(34)}│ `;
   for (const mech of mechs) {
     const big = runCell(mech, 1_000, BIG_JOBS);
-    const small = SIZES.map((n) => medianCell(mech, n, SMALL_JOBS));
-    const setups = SIZES.map((n) => medianCell(mech, n, SMALL_JOBS, true));
+    const { small, setups, rounds } = interleavedCells(mech);
     let bigText;
     if (big.failed) bigText = capped(big).padEnd(34);
     else {
@@ -195,7 +221,7 @@ function table() {
           34,
         );
     }
-    const rows = perJobRows(small, setups);
+    const rows = perJobRows(small, setups, roundGrowth(rounds));
     console.log(`  ${mech.padEnd(24)}│ ${bigText}│ ${'µs total / jobs'.padEnd(20)}${rows.rawText}${rows.raw.text}`);
     console.log(`${blank}${'set-up CPU (0 jobs)'.padEnd(20)}${rows.setupText}`.trimEnd());
     console.log(`${blank}${'µs (total−set-up)/j'.padEnd(20)}${rows.marginalText}${rows.marginal.text}`);
@@ -211,6 +237,9 @@ function table() {
   console.log('  (CPU = user + system of the run; jobs/CPU-s and the 10 s target use CPU seconds: the machine is shared)');
   console.log(
     '  (set-up: the same scenario with no job submitted, in its own child; marginal = (total − set-up) / jobs, the cost a job adds)',
+  );
+  console.log(
+    `  (each round runs every size once; a cell is the median of ${REPEAT} rounds, a growth the median of the rounds' own 10,000 / 100 ratios)`,
   );
   if (process.env.PMSIM_BENCH_JSON) console.log(JSON.stringify(all));
 }
