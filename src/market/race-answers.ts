@@ -1,7 +1,7 @@
 import type { Quote } from '../agents/strategy.js';
 import type { Decision, Job } from '../mechanisms/types.js';
 import { eligible } from './lock-answers.js';
-import { drawDistinct } from './race-entry.js';
+import { type RaceEntryIndex, drawDistinct } from './race-entry.js';
 import type { ResponderContext } from './responses.js';
 
 type Solicit = Extract<Decision, { type: 'solicit' }>;
@@ -38,27 +38,6 @@ export function createRaceAnswers(ctx: ResponderContext): { respond(d: Solicit, 
   }
 
   /**
-   * The exclusions of a gang job's race: the solicitation's own, plus every free eligible node that is
-   * not an entity lead able to field the gang (`gangCandidates`). O(N), but only for gang jobs.
-   */
-  function gangExclude(d: Solicit, job: Job): number[] {
-    const allowed = new Set(ctx.candidates(job, d.exclude, true));
-    const already = new Set(d.exclude);
-    const out = [...d.exclude];
-    index.eligible(job.request, cls);
-    for (const c of cls) for (const id of index.members[c]!) if (!allowed.has(id) && !already.has(id)) out.push(id);
-    return out;
-  }
-
-  /** The r-th (0-based) free member of class c, skipping the excluded nodes. */
-  function member(c: number, r: number, exclude: readonly number[]): number {
-    const m = index.members[c]!;
-    if (exclude.length === 0) return m[r]!;
-    for (const id of m) if (!exclude.includes(id) && r-- === 0) return id;
-    return -1;
-  }
-
-  /**
    * A race offered to one node that became free (reverse Dutch's secondary race, `solicit.to`): it
    * joins if it would race expecting to be the only racer; otherwise the job waits for the next.
    */
@@ -91,7 +70,7 @@ export function createRaceAnswers(ctx: ResponderContext): { respond(d: Solicit, 
     // come after the requester's off-chain deadline (issue 12). A race's join window ends sooner.
     if (d.until > job.deadline) job = { ...job, deadline: d.until };
     // A gang job: only entity leads that can field N nodes may race (docs/gang.md); the others are excluded.
-    if (job.gang !== undefined) d = { ...d, exclude: gangExclude(d, job) };
+    if (job.gang !== undefined) d = { ...d, exclude: gangExclude(ctx, d, job, cls) };
     const reward = d.reward / 1e6;
     index.eligible(job.request, cls);
     count.length = quotes.length = us.length = 0;
@@ -100,7 +79,7 @@ export function createRaceAnswers(ctx: ResponderContext): { respond(d: Solicit, 
       const c = cls[i]!;
       let n = index.members[c]!.length;
       for (const x of d.exclude) if (index.isMember(x) && index.classOfNode(x) === c) n--;
-      const rep = n > 0 ? member(c, 0, d.exclude) : index.members[c]![0]!;
+      const rep = n > 0 ? member(index, c, 0, d.exclude) : index.members[c]![0]!;
       const node = ctx.nodes[rep]!;
       count.push(n);
       quotes.push(ctx.quote(node, job));
@@ -144,7 +123,7 @@ export function createRaceAnswers(ctx: ResponderContext): { respond(d: Solicit, 
       let r = r0;
       let i = 0;
       while (r >= count[i]!) r -= count[i++]!;
-      const id = member(cls[i]!, r, d.exclude);
+      const id = member(index, cls[i]!, r, d.exclude);
       picked.push(id);
       ctx.feed({ type: 'join-race', jobId: job.id, operator: id });
     }
@@ -182,4 +161,27 @@ export function createRaceAnswers(ctx: ResponderContext): { respond(d: Solicit, 
       else race(d, job);
     },
   };
+}
+
+/**
+ * The exclusions of a gang job's race: the solicitation's own, plus every free eligible node that is
+ * not an entity lead able to field the gang (`gangCandidates`). O(N), but only for gang jobs.
+ * `scratch` receives the eligible classes.
+ */
+function gangExclude(ctx: ResponderContext, d: Solicit, job: Job, scratch: number[]): number[] {
+  const index = ctx.entry;
+  const allowed = new Set(ctx.candidates(job, d.exclude, true));
+  const already = new Set(d.exclude);
+  const out = [...d.exclude];
+  index.eligible(job.request, scratch);
+  for (const c of scratch) for (const id of index.members[c]!) if (!allowed.has(id) && !already.has(id)) out.push(id);
+  return out;
+}
+
+/** The r-th (0-based) free member of class c, skipping the excluded nodes; -1 if there is none. */
+function member(index: RaceEntryIndex, c: number, r: number, exclude: readonly number[]): number {
+  const m = index.members[c]!;
+  if (exclude.length === 0) return m[r]!;
+  for (const id of m) if (!exclude.includes(id) && r-- === 0) return id;
+  return -1;
 }

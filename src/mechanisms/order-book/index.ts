@@ -143,12 +143,13 @@ export function orderBook(params: Partial<OrderBookParams> & { preset?: string }
   if (!(p.commissionMinUsd >= 0) || !(p.depositUsd >= 0)) throw new Error('order-book: commissionMinUsd and depositUsd must be ≥ 0');
   if (!(p.askWait > 0)) throw new Error(`order-book: askWait must be > 0 seconds, got ${p.askWait}`);
   if (!(p.penaltyFactor > 0)) throw new Error(`order-book: penaltyFactor must be > 0, got ${p.penaltyFactor}`);
-  // Each part builds on the ones before it: the book's structure, its matching, then the job lifecycle.
+  // Each part builds on the ones before it: the book's structure, its matching (bids, then asks), then the job lifecycle.
   const structure = bookStructure(p);
   const matching = bookMatching(p, structure);
   const parts = { ...structure, ...matching };
   const { addNode } = structure;
-  const { requestAsk, endBid, answered, postBid, postAsk } = matching;
+  const { requestAsk, endBid, answered, postBid } = matching;
+  const { postAsk } = bookAskSide(parts);
   const { seed, onSubmit, onDeliver, onFail, matchedTo } = bookLifecycle(p, parts);
 
   const handlers: Handlers<OrderBookState> = {
@@ -348,9 +349,9 @@ function bookStructure(p: OrderBookParams) {
   return { cap, minCommission, charges, profileOf, groupOf, addNode, commissionOf, askTotal, tradePrice, feasible, room, askLive, bidLive };
 }
 
-/** Order-book rules, part 2: ask requests, holds, trades and price-time matching of bids and asks. */
+/** Order-book rules, part 2: ask requests, holds, trades and price-time matching of incoming bids. */
 function bookMatching(p: OrderBookParams, prior: ReturnType<typeof bookStructure>) {
-  const { askTotal, tradePrice, feasible, room, askLive, bidLive } = prior;
+  const { askTotal, tradePrice, feasible, room, askLive } = prior;
   function requestAsk(s: OrderBookState, op: number, now: Seconds, out: Decision[]): void {
     out.push({ type: 'request-ask', operator: op, expiresAt: now + p.askTtl });
   }
@@ -454,6 +455,12 @@ function bookMatching(p: OrderBookParams, prior: ReturnType<typeof bookStructure
     else restBid(s, bid);
   }
 
+  return { requestAsk, endBid, trade, restBid, answered, hold, postBid };
+}
+
+/** Order-book rules, part 2b: an incoming ask trades with the best bid it can serve, or rests. */
+function bookAskSide(prior: ReturnType<typeof bookStructure> & ReturnType<typeof bookMatching>) {
+  const { askTotal, tradePrice, feasible, room, bidLive, endBid, trade } = prior;
   /** An incoming ask: trade with the best bid it can serve, or rest. */
   function postAsk(s: OrderBookState, a: Ask, now: Seconds, out: Decision[]): void {
     let best: BidEntry | undefined;
@@ -503,7 +510,7 @@ function bookMatching(p: OrderBookParams, prior: ReturnType<typeof bookStructure
     }
   }
 
-  return { requestAsk, endBid, trade, restBid, answered, hold, postBid, postAsk };
+  return { postAsk };
 }
 
 /** Order-book rules, part 3: the opening asks, submissions, deliveries and failed trades. */
