@@ -1,11 +1,14 @@
 /**
  * `Mechanism.solicits` (src/mechanisms/types.ts): a mechanism that assigns nodes itself and asks the
  * operators nothing (first-fit) declares it, and the shell then keeps no race entry index for it
- * (`market.ts`, `responses.ts`). The declaration may only save work: the run must be the same.
+ * (`market.ts`, `responses.ts`). The declaration may only save work: the run must be the same. So
+ * too the self-hosted scheduler's `freesOnReport` (no `available` after a node's own report) and
+ * `releasesJobs` (the shell reuses a closed job's object).
  */
 import { describe, expect, it } from 'vitest';
 import { firstFit } from '../src/mechanisms/first-fit/index.js';
 import { randomAllocation } from '../src/mechanisms/random/index.js';
+import { selfHosted } from '../src/mechanisms/self-hosted/index.js';
 import type { Mechanism } from '../src/mechanisms/types.js';
 import { runMarket, type JobRow } from '../src/market/market.js';
 import { smallScenario } from './agents-helpers.js';
@@ -30,5 +33,21 @@ describe('a mechanism that asks the operators nothing', () => {
     expect(quiet.jobs).toEqual(asked.jobs);
     expect(quiet.events).toBe(asked.events);
     expect(JSON.stringify(quiet.metrics)).toBe(JSON.stringify(asked.metrics));
+  });
+});
+
+describe("the self-hosted scheduler's declarations", () => {
+  it('it asks nobody, frees a node on its own report and keeps no closed job; other mechanisms promise neither of the last two', () => {
+    const m = selfHosted();
+    expect([m.solicits, m.freesOnReport, m.releasesJobs]).toEqual([false, true, true]);
+    expect([firstFit().freesOnReport, firstFit().releasesJobs]).toEqual([false, false]);
+  });
+
+  it('runs the same when the shell is told none of them', () => {
+    const declared = run(selfHosted());
+    const told = run({ ...selfHosted(), solicits: true, freesOnReport: false, releasesJobs: false });
+    expect(declared.jobs.length).toBeGreaterThan(50);
+    expect(declared.jobs).toEqual(told.jobs);
+    expect(JSON.stringify(declared.metrics)).toBe(JSON.stringify(told.metrics));
   });
 });

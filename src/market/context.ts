@@ -112,7 +112,7 @@ export interface MarketContext {
   readonly packing?: PackingRoom;
   /** A node became busy, free, active or inactive (the agents' race entry index re-reads it). */
   nodeChanged(nodeId: number): void;
-  /** The mechanism frees a node on its own deliver or fail report: no `available` after them (`Setting.freesOnReport`). */
+  /** The mechanism frees a node on its own deliver or fail report: no `available` after them (`Mechanism.freesOnReport`). */
   readonly freesOnReport: boolean;
 }
 

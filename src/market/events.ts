@@ -81,7 +81,7 @@ function seededBeacons(seed: number): (at: number, out: Uint8Array) => void {
 /**
  * Arrivals: each requester's next job is opened (escrow, the welfare bound), its next arrival
  * scheduled, and the job submitted with its round's beacon, split into chunks, or rejected when no
- * node of the run could ever serve it. `recycleJobs`: nothing reads a closed job (`Setting.releasesJobs`),
+ * node of the run could ever serve it. `recycleJobs`: nothing reads a closed job (`Mechanism.releasesJobs`),
  * so the job object of the record about to be reused is overwritten for the new job.
  */
 function onArrival(

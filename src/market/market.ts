@@ -161,12 +161,12 @@ export function runMarket(o: MarketOptions): MarketResult {
       ctx.nodeChanged(nodeId);
     },
     nodeChanged: () => {},
-    freesOnReport: setting.freesOnReport,
+    freesOnReport: mech.freesOnReport === true,
     packing: createPackingRoom(nodes),
   };
 
-  // Nodes are asked nothing in the self-hosted setting, nor by a mechanism that assigns them itself (first-fit).
-  const solicits = setting.solicits && mech.solicits !== false;
+  // Nodes are asked nothing by a mechanism that assigns them itself (self-hosted, first-fit).
+  const solicits = mech.solicits !== false;
   const agents = createAgents(ctx, solicits);
   if (solicits) ctx.nodeChanged = agents.nodeChanged;
   const work = createWorkRoom(ctx, agents, () => pump.busy);
@@ -189,7 +189,7 @@ export function runMarket(o: MarketOptions): MarketResult {
     // A recorded run's submissions keep their beacons (a replay feeds them to a coordinator).
     mech.readsBeacon !== false || o.record !== undefined,
     // A recorder or a chunked job may still read a closed job: its object is recycled only without them.
-    setting.releasesJobs && o.record === undefined && chunking === undefined,
+    mech.releasesJobs === true && o.record === undefined && chunking === undefined,
   );
   events.start();
   sim.run(s.duration);

@@ -70,39 +70,14 @@ export interface Setting {
   population(s: Scenario, clock: () => number, seed?: number, run?: number): Population;
   /** Called once the clock has stopped. */
   end(ctx: MarketContext): void;
-  /**
-   * Are operators asked anything (races, bids, locks, asks)? The requester's own cluster is not: the
-   * baseline assigns its nodes, committed, and solicits nothing, so the shell keeps no index of who
-   * could answer (the race entry index would cost two updates per job for no reader).
-   */
-  readonly solicits: boolean;
-  /**
-   * Does the mechanism free a node when it hears the node's own `deliver` or `fail`? Then the node's
-   * `available` right after it would change nothing, and the shell does not send it. The self-hosted
-   * scheduler does (`freeNode` in its deliver and fail handlers); market mechanisms are told.
-   */
-  readonly freesOnReport: boolean;
-  /**
-   * Does the mechanism let go of a job when it closes it? Then the shell may overwrite the closed
-   * job's object for a later arrival (one object and four boxed numbers fewer per job for the
-   * collector). The self-hosted scheduler does: it deletes its record before it decides `close`, and
-   * its queues and nodes hold job ids. Market mechanisms are not asked to promise it.
-   */
-  readonly releasesJobs: boolean;
 }
 
 const market: Setting = {
   population: (s, clock, seed, run) => buildPopulation(s, clock, seed, run),
   end: () => {},
-  solicits: true,
-  freesOnReport: false,
-  releasesJobs: false,
 };
 
 const selfHostedSetting = (params: Readonly<Record<string, unknown>>): Setting => ({
-  solicits: false,
-  freesOnReport: true,
-  releasesJobs: true,
   population: (s, clock) => buildCluster(s, params, clock),
   end: (ctx) => chargeClusterRent(ctx, ctx.jobs.size > 0 ? ctx.sim.now : Math.max(ctx.scenario.duration, ctx.lastActivity)),
 });

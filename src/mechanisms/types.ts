@@ -380,6 +380,19 @@ export interface Mechanism<S extends ProtocolState = ProtocolState> {
    */
   readonly solicits?: boolean;
   /**
+   * True: the mechanism frees a node when it hears the node's own `deliver` or `fail` (the
+   * self-hosted scheduler's `freeNode`), so an `available` from that node right after would change
+   * nothing and a caller need not send it. Absent or false: send it.
+   */
+  readonly freesOnReport?: boolean;
+  /**
+   * True: the mechanism keeps no reference to a job's object once it has decided `close` (it deletes
+   * its record first; its queues and nodes hold job ids), so a caller may overwrite that object for a
+   * later job (the simulator: one object and four boxed numbers fewer per job). Absent or false: it
+   * may keep it.
+   */
+  readonly releasesJobs?: boolean;
+  /**
    * Creates the initial state for a set of nodes at time `now` (default 0). It may decide (the
    * order book asks every node for its opening ask): carry out `out` as for any step.
    */
@@ -457,6 +470,10 @@ export interface MechanismDefinition<S extends ProtocolState> {
   readonly readsBeacon?: boolean;
   /** See {@link Mechanism.solicits}. */
   readonly solicits?: boolean;
+  /** See {@link Mechanism.freesOnReport}. */
+  readonly freesOnReport?: boolean;
+  /** See {@link Mechanism.releasesJobs}. */
+  readonly releasesJobs?: boolean;
   init(operators: readonly OperatorInfo[], out: Decision[], now: Seconds): S;
   readonly handlers: Handlers<S>;
 }
@@ -468,6 +485,8 @@ export function defineMechanism<S extends ProtocolState>(d: MechanismDefinition<
     params: d.params,
     readsBeacon: d.readsBeacon !== false,
     solicits: d.solicits !== false,
+    freesOnReport: d.freesOnReport === true,
+    releasesJobs: d.releasesJobs === true,
     handlers: d.handlers,
     init: (operators, out = [], now = 0) => d.init(operators, out, now),
     step: (state, input, now, random, out) => step(m, state, input, now, random, out),

@@ -236,8 +236,13 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
   return defineMechanism<SelfHostedState>({
     type: 'self-hosted',
     params: { ...p, ...(preset ? { preset } : {}) },
-    // Its own cluster in its own order: no draw, so no beacon.
+    // Its own cluster in its own order: no draw, so no beacon. It assigns its nodes, committed, and
+    // asks them nothing; it frees a node on the node's own deliver or fail (`freeNode`); it deletes a
+    // job's record before it decides `close`, and its queues and nodes hold job ids.
     readsBeacon: false,
+    solicits: false,
+    freesOnReport: true,
+    releasesJobs: true,
     init(operators: readonly OperatorInfo[]): SelfHostedState {
       return {
         seen: seenIds(),
