@@ -35,6 +35,13 @@ describe('the parameters-only registry', () => {
     expect(() => resolveMechanismParams('race', { nope: 1 })).toThrow('unknown parameter "nope" for mechanism race');
   });
 
+  it("refuses, in every mechanism's factory, an unknown parameter and an unknown preset, naming them", () => {
+    for (const e of mechanisms()) {
+      expect(() => e.create({ nope: 1 }), e.id).toThrow(`unknown parameter "nope" for mechanism ${e.id}`);
+      expect(() => e.create({ preset: 'nope' }), e.id).toThrow(`unknown preset "nope" for mechanism ${e.id}`);
+    }
+  });
+
   it('accepts no parameter value that the factory refuses: every value a table accepts builds the mechanism, under every preset', () => {
     let built = 0;
     for (const e of mechanismParamEntries()) {

@@ -2,7 +2,7 @@ import { batchAuction } from './batch-auction/index.js';
 import { contestable } from './contestable/index.js';
 import { firstFit } from './first-fit/index.js';
 import { orderBook } from './order-book/index.js';
-import { mechanismParamEntries } from './params-registry.js';
+import { type MechanismParamsEntry, mechanismParamEntries } from './params-registry.js';
 import { proofRace } from './race/index.js';
 import { randomAllocation } from './random/index.js';
 import { reputationSelection } from './reputation/index.js';
@@ -11,49 +11,16 @@ import { sealedBid } from './sealed-bid/index.js';
 import { selfHosted } from './self-hosted/index.js';
 import type { Mechanism } from './types.js';
 
-/** A mechanism the simulator and scenario files can name. */
-export interface MechanismEntry {
-  readonly id: string;
-  readonly description: string;
-  /** Builds the mechanism; `params` may include `preset`. Throws on an unknown preset or parameter. */
+/**
+ * A mechanism the simulator and scenario files can name: its parameters entry (id, description,
+ * defaults, presets; params-registry.ts) and its factory.
+ */
+export interface MechanismEntry extends MechanismParamsEntry {
+  /**
+   * Builds the mechanism; `params` may include `preset`. Throws on an unknown preset or parameter:
+   * every factory resolves its parameters with `resolveParams`, which checks both.
+   */
   readonly create: (params: Record<string, unknown>) => Mechanism;
-  /** Named real-world parameter sets. */
-  readonly presets: readonly string[];
-  /** Parameter names the mechanism accepts (for validation and `pmsim list`). */
-  readonly paramNames: readonly string[];
-}
-
-/** Checks that every key of `params` is a known parameter (or `preset`). */
-export function checkParams(id: string, params: Record<string, unknown>, known: readonly string[]): void {
-  for (const k of Object.keys(params)) {
-    if (k !== 'preset' && !known.includes(k)) throw new Error(`unknown parameter "${k}" for mechanism ${id} (known: ${known.join(', ')})`);
-  }
-}
-
-/** Builds a registry entry from a factory, its defaults and its presets. */
-export function entry(
-  id: string,
-  description: string,
-  factory: (params: Record<string, unknown>) => Mechanism,
-  defaults: object,
-  presets: Record<string, unknown>,
-): MechanismEntry {
-  const paramNames = Object.keys(defaults);
-  return {
-    id,
-    description,
-    presets: Object.keys(presets),
-    paramNames,
-    create: (params) => {
-      checkParams(id, params, paramNames);
-      if (params.preset !== undefined && !(String(params.preset) in presets)) {
-        throw new Error(
-          `unknown preset "${String(params.preset)}" for mechanism ${id} (known: ${Object.keys(presets).join(', ') || 'none'})`,
-        );
-      }
-      return factory(params);
-    },
-  };
 }
 
 /**
@@ -77,7 +44,7 @@ const factories: Readonly<Record<string, (params: Record<string, unknown>) => Me
 const entries: readonly MechanismEntry[] = mechanismParamEntries().map((e) => {
   const factory = Object.hasOwn(factories, e.id) ? factories[e.id] : undefined;
   if (!factory) throw new Error(`mechanism ${e.id} has parameters but no factory in registry.ts`);
-  return entry(e.id, e.description, factory, e.defaults, e.presetTable);
+  return { ...e, create: factory };
 });
 
 /** Every registered mechanism, in registration order. */
