@@ -29,7 +29,11 @@ function descendantsCpuMs() {
   let grew = true;
   while (grew) {
     grew = false;
-    for (const [pid, parent] of ppid) if (!mine.has(pid) && mine.has(parent)) mine.add(pid), (grew = true);
+    for (const [pid, parent] of ppid) {
+      if (mine.has(pid) || !mine.has(parent)) continue;
+      mine.add(pid);
+      grew = true;
+    }
   }
   let t = 0;
   for (const pid of mine) if (pid !== process.pid) t += ticks.get(pid) ?? 0;
@@ -66,9 +70,14 @@ for (let i = 0; i < RUNS + 1; i++) {
   const c0 = process.cpuUsage();
   runTableTexts(runScenario(loadScenarioFile(join(ROOT, 'scenarios/default.yaml'))));
   const c = process.cpuUsage(c0);
-  if (i === 0)
-    (cold = performance.now() - t0), (coldCpu = (c.user + c.system) / 1000); // the first run is cold, like a fresh worker's
-  else node.push(performance.now() - t0), cpu.push((c.user + c.system) / 1000);
+  if (i === 0) {
+    // The first run is cold, like a fresh worker's.
+    cold = performance.now() - t0;
+    coldCpu = (c.user + c.system) / 1000;
+  } else {
+    node.push(performance.now() - t0);
+    cpu.push((c.user + c.system) / 1000);
+  }
 }
 // The whole `pmsim run` process (start-up, writing files).
 const proc = [];

@@ -26,7 +26,8 @@ beforeAll(() => {
   expect(r.status, r.stderr).toBe(0);
 }, 300_000);
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: deep reads of parsed YAML in the assertions
+type Obj = Record<string, any>;
 
 function emit(target: string, ...more: string[]): string {
   const r = pmsim(['sweep', SWEEP, '--emit', target, '--array-size', '4', ...more]);

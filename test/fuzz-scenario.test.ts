@@ -196,9 +196,18 @@ const scenarioA = fc.record({
 function places(root: unknown): { obj: Record<string, unknown> | unknown[]; key: string | number }[] {
   const out: { obj: Record<string, unknown> | unknown[]; key: string | number }[] = [];
   const walk = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach((x, i) => (out.push({ obj: v, key: i }), walk(x)));
-    else if (v !== null && typeof v === 'object')
-      for (const k of Object.keys(v)) out.push({ obj: v as Record<string, unknown>, key: k }), walk((v as Record<string, unknown>)[k]);
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        out.push({ obj: v, key: i });
+        walk(x);
+      });
+    } else if (v !== null && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      for (const k of Object.keys(o)) {
+        out.push({ obj: o, key: k });
+        walk(o[k]);
+      }
+    }
   };
   walk(root);
   return out;

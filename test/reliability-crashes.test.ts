@@ -311,7 +311,10 @@ describe('exit status 1 is only for pmsim bugs', () => {
     const chunks: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
     const code = process.exitCode;
-    (process.stderr as unknown as { write: (s: string) => boolean }).write = (s: string) => (chunks.push(s), true);
+    (process.stderr as unknown as { write: (s: string) => boolean }).write = (s: string) => {
+      chunks.push(s);
+      return true;
+    };
     try {
       reportError(new TypeError('boom'), {});
       reportError(new TypeError('boom'), { PMSIM_DEBUG: '1' });

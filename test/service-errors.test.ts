@@ -36,6 +36,7 @@ afterAll(async () => {
   await svc.close();
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: the error bodies of different endpoints
 type Case = { name: string; status: number; field: string; send: () => Promise<{ status: number; body: any }> };
 const cases: Case[] = [
   {
@@ -182,7 +183,10 @@ describe('the pluggable verify hook', () => {
       mechanism: 'race',
       db: ':memory:',
       clock: 'manual',
-      verify: (job, op, proof) => (seen.push(`${job}/${op}/${proof.toString()}`), proof.toString() === 'good'),
+      verify: (job, op, proof) => {
+        seen.push(`${job}/${op}/${proof.toString()}`);
+        return proof.toString() === 'good';
+      },
     });
     const cl = new ServiceClient(v.url);
     try {

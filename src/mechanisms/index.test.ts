@@ -22,6 +22,7 @@ describe('pmsim/core exports the whole protocol', () => {
       'sha256',
       'mechanisms',
     ] as const) {
+      // biome-ignore lint/performance/noDynamicNamespaceImportAccess: the test walks the public names of the entry point
       expect(typeof core[name], name).toBe('function');
     }
     expect(

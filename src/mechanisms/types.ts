@@ -298,6 +298,7 @@ export type Decision = MoneyDecision | WorkDecision | QuestionDecision | ClockDe
  */
 export type Handler<S, T extends Input['type']> = {
   // Method syntax: a table of handlers over a mechanism's own state still types as `Mechanism`.
+  // biome-ignore lint/suspicious/noConfusingVoidType: handlers that never refuse are written as void functions
   handle(state: S, input: Extract<Input, { type: T }>, now: Seconds, random: Random, out: Decision[]): RefusalReason | undefined | void;
 }['handle'];
 
@@ -495,6 +496,7 @@ export function defineMechanism<S extends ProtocolState>(d: MechanismDefinition<
 }
 
 /** Builds a mechanism from user parameters; throws on an unknown parameter name. */
+// biome-ignore lint/suspicious/noExplicitAny: a factory's state type is its own; callers hold the mechanism as Mechanism<any>
 export type MechanismFactory<P = Record<string, unknown>> = (params?: Partial<P> & { preset?: string }) => Mechanism<any>;
 
 /** How many nodes a job needs at once (1 unless it is a gang job). */

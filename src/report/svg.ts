@@ -24,6 +24,7 @@ export const GRID = '#e3e3e3';
 
 /** A d3 selection of any node in a chart (the DOM types come from linkedom, not lib.dom). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: d3 selections of any element under any parent (the chart helpers mix svg, g and text)
 export type Sel = Selection<any, unknown, any, unknown>;
 
 interface NodeFactory {
@@ -51,6 +52,7 @@ export interface ChartRoot {
 export function createChart(name: string, width: number, height: number, title: string): ChartRoot {
   const node = document().createElementNS(SVG_NS, 'svg');
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: linkedom's element is not a DOM Element to d3's types
   const svg = select(node as any) as Sel;
   svg
     .attr('xmlns', SVG_NS)

@@ -5,6 +5,7 @@ import { SIGNATURE_HEADER, type OperatorKey } from './auth.js';
 export interface ClientResponse {
   readonly status: number;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: the parsed JSON of any endpoint; callers read the fields they asked for
   readonly body: any;
   readonly text: string;
 }

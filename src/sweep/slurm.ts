@@ -103,6 +103,7 @@ export function slurmTaskCommand(o: SlurmScriptOptions): string[] {
     '--shard',
     `\${SLURM_ARRAY_TASK_ID}/${o.shards}`,
     '--workers',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion in the sbatch script, not a JS template
     '${SLURM_CPUS_PER_TASK:-1}',
     '--out',
     shardOutPattern(o.out),
@@ -143,9 +144,12 @@ export function sbatchScript(o: SlurmScriptOptions): string {
     ...directives.map((d) => `#SBATCH ${d}`),
     '',
     'set -uo pipefail',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion in the sbatch script, not a JS template
     'export PMSIM_PROGRESS_INTERVAL="${PMSIM_PROGRESS_INTERVAL:-30}"',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion in the sbatch script, not a JS template
     'echo "pmsim: shard ${SLURM_ARRAY_TASK_ID}/' +
       o.shards +
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion in the sbatch script, not a JS template
       ' on $(hostname), job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}, restart ${SLURM_RESTART_COUNT:-0}"',
     '# pmsim runs in the background so that this shell can pass on the SIGTERM of scancel or a',
     '# preemption: a shell killed by it would leave pmsim running, orphaned, and with',

@@ -27,6 +27,7 @@ const schema: CommandModule<object, { out?: string }> = {
  * heavy at the top: their handlers load what they need, so `pmsim --help` stays fast.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each command has its own argv type; yargs takes the list as CommandModule<any, any>
 export const commands: CommandModule<any, any>[] = [
   run,
   validate,

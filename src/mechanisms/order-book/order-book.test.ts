@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision, Input, InputDraft, Job, OperatorInfo, Random } from '../types.js';
-import { toMicros } from '../types.js';
 import { BOOK_TAG_DEADLINE, BOOK_TAG_POST, orderBook, orderBookDefaults, orderBookPresets, type OrderBookParams } from './index.js';
 import { testJob } from '../test-kit.js';
 

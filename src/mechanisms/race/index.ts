@@ -100,17 +100,9 @@ export function proofRace(params: Partial<RaceParams> & { preset?: string } = {}
   if (!(p.maxRacers >= 0) || !Number.isInteger(p.maxRacers)) throw new Error(`race: maxRacers must be an integer ≥ 0, got ${p.maxRacers}`);
   if (!(p.joinWindow > 0)) throw new Error(`race: joinWindow must be > 0 seconds, got ${p.joinWindow}`);
 
-  const { rewardOf, solicit, endUnproved, close, enqueue, live, offerTo, onSubmit } = raceQueue(p);
-  const { onJoin, onJoinClosed, dropRacer, onDeliver, onFail, onDeadline } = raceOutcomes(p, {
-    rewardOf,
-    solicit,
-    endUnproved,
-    close,
-    enqueue,
-    live,
-    offerTo,
-    onSubmit,
-  });
+  const queue = raceQueue(p);
+  const { offerTo, onSubmit } = queue;
+  const { onJoin, onJoinClosed, onDeliver, onFail, onDeadline } = raceOutcomes(p, queue);
 
   const handlers: Handlers<RaceState> = {
     submit: (s, input, now, _r, out) => onSubmit(s, input.job, now, out),
@@ -277,7 +269,7 @@ function raceQueue(p: RaceParams) {
 
 /** Race rules, part 2: joins, deliveries, failures, the end of a join window and the deadline. */
 function raceOutcomes(p: RaceParams, prior: ReturnType<typeof raceQueue>) {
-  const { rewardOf, solicit, endUnproved, close, enqueue, live, offerTo, onSubmit } = prior;
+  const { solicit, endUnproved, close } = prior;
   function onJoin(s: RaceState, rec: RaceJob, op: number, out: Decision[]): RefusalReason | undefined {
     if (rec.status === ENDED || rec.delivered) return 'late';
     if (!rec.joinOpen) return 'late';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision, Input, InputDraft, Job, OperatorInfo, Random } from '../types.js';
-import { toMicros } from '../types.js';
 import { RACE_TAG_DEADLINE, RACE_TAG_JOIN_CLOSED, proofRace, raceDefaults, racePresets, type RaceParams } from './index.js';
 import { testJob } from '../test-kit.js';
 

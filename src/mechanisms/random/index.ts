@@ -12,7 +12,6 @@ import type {
   Micros,
   OperatorInfo,
   ProtocolState,
-  Random,
   RefusalReason,
   Resources,
   Seconds,
@@ -419,7 +418,7 @@ function randomSelection(p: RandomParams) {
 
 /** Random allocation rules, part 2: the queue, last-resort races, exhausted slots and closing a job. */
 function randomSlots(p: RandomParams, prior: ReturnType<typeof randomSelection>) {
-  const { eligibleFor, select, slotPay, protocolCut, assign, fillSlots } = prior;
+  const { slotPay, fillSlots } = prior;
   function ensureDeadlineTimer(rec: JobRec, out: Decision[]): void {
     if (rec.timerSet) return;
     rec.timerSet = true;
