@@ -100,8 +100,9 @@ export function boardView(
 
 /** An entity's view; its `share` is the board's (read-only: the run's metrics set it). */
 class BoardView implements EntityView {
-  readonly memory: Record<string, number> = {};
-  market?: MarketView;
+  market?: MarketView = undefined;
+  /** The strategy's memory, created at its first use (most strategies keep none: 5,500 entities at 10,000 operators). */
+  private mem?: Record<string, number> = undefined;
 
   constructor(
     readonly id: number,
@@ -114,6 +115,11 @@ class BoardView implements EntityView {
 
   get share(): number {
     return this.board.of(this.id);
+  }
+
+  get memory(): Record<string, number> {
+    if (this.mem === undefined) this.mem = {};
+    return this.mem;
   }
 }
 
@@ -213,7 +219,10 @@ export function timelineOf(s: Scenario): HardwareTimeline | undefined {
 export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed, run = 0): Population {
   const entities: Entity[] = [];
   const nodes: Node[] = [];
-  const viewNodes: ViewNode[] = [];
+  // For the market view's nodes, built later: each group's cost-factor distribution and where its nodes end, the factors ≠ 1.
+  const groupCdfs: ViewNode['factorCdf'][] = [];
+  const groupEnds: number[] = [];
+  const factors = new Map<number, number>();
   const shares = new ShareBoard();
   const timeline = timelineOf(s);
   // Bid classes (mechanisms/bid-classes.ts): nodes of one group (one hardware model, strategy and
@@ -292,12 +301,24 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
           const info = operatorInfo(nid, id, cap, profile.kind, capitalUsd, Boolean(g.concurrent_jobs), bidClass, busyBids);
           const node = makeNode(info, model, failureProb, active, machine);
           nodes.push(node);
-          viewNodes.push(new NodeView(model, cap, factor, factorCdf, node));
+          if (factor !== 1) factors.set(nid, factor);
         }
       }
     }
+    groupCdfs.push(factorCdf);
+    groupEnds.push(nodes.length);
   }
-  const market = marketView(viewNodes);
+  // The market view's nodes are built at its first question (few strategies read it): one object per node.
+  const market = marketView(() => {
+    const views: ViewNode[] = [];
+    let g = 0;
+    for (let i = 0; i < nodes.length; i++) {
+      while (i >= groupEnds[g]!) g++;
+      const n = nodes[i]!;
+      views.push(new NodeView(n.model, n.info.capacity, factors.get(i) ?? 1, groupCdfs[g]!, n));
+    }
+    return views;
+  });
   for (const e of entities) e.view.market = market;
   return { entities, nodes, market, shares };
 }
