@@ -77,8 +77,6 @@ export function createEntryExit(ctx: EntryExitContext): EntryExit {
   const entered = new Uint8Array(n);
   const waiting = new Set<string>();
   let last = 0;
-  const hasAttackers = entities.some((e) => e.view.attacker);
-  const needHistory = entities.some((e) => e.exitRule !== undefined);
 
   function recentPrice(now: number, watch: number): number {
     let sum = 0;
@@ -111,11 +109,26 @@ export function createEntryExit(ctx: EntryExitContext): EntryExit {
   // Each window visits only the entities it can change (10,000 operators are 5,500 entities, most with
   // none of these): fixed or capital costs to book, a profit to read (finite capital, an exit rule, an
   // attacker), an entry rule to check. Each list is in id order, so every sum and decision keeps its order.
-  const costed = entities.filter((e) => (e.fixedUsdPerHour ?? 0) !== 0 || (e.capitalUsdPerHour ?? 0) !== 0);
-  const exiting = entities.filter((e) => Number.isFinite(e.capitalUsd) || e.exitRule !== undefined);
-  const tracked = entities.filter((e) => Number.isFinite(e.capitalUsd) || e.exitRule !== undefined || e.view.attacker);
-  const entrants = entities.filter((e) => e.potential && e.entryRule !== undefined);
-  const physical = Float64Array.from(entities, (e) => e.physicalNodes ?? e.nodes.length);
+  // One pass over the entities (5,500 at 10,000 operators) sorts them into the lists.
+  const costed: Entity[] = [];
+  const exiting: Entity[] = [];
+  const tracked: Entity[] = [];
+  const entrants: Entity[] = [];
+  const physical = new Float64Array(n);
+  let hasAttackers = false;
+  let needHistory = false;
+  for (let i = 0; i < n; i++) {
+    const e = entities[i]!;
+    const attacker = e.view.attacker;
+    const exits = Number.isFinite(e.capitalUsd) || e.exitRule !== undefined;
+    if ((e.fixedUsdPerHour ?? 0) !== 0 || (e.capitalUsdPerHour ?? 0) !== 0) costed.push(e);
+    if (exits) exiting.push(e);
+    if (exits || attacker) tracked.push(e);
+    if (e.potential && e.entryRule !== undefined) entrants.push(e);
+    physical[i] = e.physicalNodes ?? e.nodes.length;
+    if (attacker) hasAttackers = true;
+    if (e.exitRule !== undefined) needHistory = true;
+  }
   let profit = new Float64Array(n);
 
   /** Books the window's fixed and capital costs and node time; returns the tracked entities' profits. */
