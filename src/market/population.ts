@@ -334,6 +334,6 @@ export function buildPopulation(s: Scenario, clock?: () => number, seed = s.seed
     }
     return views;
   });
-  for (const e of entities) e.view.market = market;
+  for (let i = 0; i < entities.length; i++) entities[i]!.view.market = market;
   return { entities, nodes, market, shares };
 }
