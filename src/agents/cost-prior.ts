@@ -149,14 +149,17 @@ export interface ViewNode {
  * Builds the public market view over a network's nodes. Priors are recomputed once per job (all
  * bidders of a job share them) and once per `mcyclePrior` call time.
  */
-export function marketView(nodes: readonly ViewNode[]): MarketView {
+export function marketView(nodeList: readonly ViewNode[] | (() => readonly ViewNode[])): MarketView {
+  // The nodes may come as a builder, called at the first question (few strategies read the market view).
+  let built: readonly ViewNode[] | undefined = typeof nodeList === 'function' ? undefined : nodeList;
+  const all = (): readonly ViewNode[] => (built ??= (nodeList as () => readonly ViewNode[])());
   let lastJob = -1;
   let lastPrior: CostPrior | null = null;
   let lastDur = new Float64Array(0);
   let lastDurJob = -1;
   let mcycleCount = -1;
   let mcycle: CostPrior | null = null;
-  const eligible = (job: Job): ViewNode[] => nodes.filter((n) => n.isActive() && fits(n.capacity, job.request));
+  const eligible = (job: Job): ViewNode[] => all().filter((n) => n.isActive() && fits(n.capacity, job.request));
   const base = (n: ViewNode, mcycles: number, kind: string): number =>
     (n.model.duration(mcycles, kind) * n.model.hourlyCostUsd) / 3600 / (n.factor > 0 ? n.factor : 1);
   return {
@@ -171,7 +174,7 @@ export function marketView(nodes: readonly ViewNode[]): MarketView {
       return lastPrior;
     },
     mcyclePrior(): CostPrior | null {
-      const el = nodes.filter((n) => n.isActive());
+      const el = all().filter((n) => n.isActive());
       // The prior changes only when nodes join or leave (energy schedules aside): keep it while the active set is the same size.
       if (el.length === mcycleCount) return mcycle;
       mcycleCount = el.length;

@@ -2,7 +2,7 @@ import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { sampler } from './distributions.js';
-import { rngStream, seed32, StreamBank } from './rng.js';
+import { rngStream, seed32, skipDraw, StreamBank } from './rng.js';
 
 const draw = (n: number, f: () => number): number[] => Array.from({ length: n }, f);
 
@@ -38,6 +38,36 @@ describe('StreamBank', () => {
     // A fixed interleaving that starts with the last stream and leaves stream 1 undrawn for a while.
     const order = [3, 0, 0, 2, 3, 0, 2, 2, 1, 3, 1, 0, 1, 2];
     for (let r = 0; r < 50; r++) for (const i of order) expect(streams[i]!.next()).toBe(own[i]!.next());
+  });
+
+  it('skips unread draws before and after seeding: the numbers read afterwards are those of rngStream after as many draws', () => {
+    const bank = new StreamBank(3, 1, (i) => `entity/e-${i}`, 2);
+    const a = bank.stream(0);
+    const b = bank.stream(1);
+    const ref = rngStream(3, 1, 'entity/e-0');
+    const expected: number[] = [];
+    // Stream 0: three skips while unseeded, a read, two skips once seeded, a read.
+    for (let k = 0; k < 3; k++) skipDraw(a);
+    for (let k = 0; k < 3; k++) ref.next();
+    expected.push(ref.next());
+    const got = [a.next()];
+    skipDraw(a);
+    skipDraw(a);
+    ref.next();
+    ref.next();
+    expected.push(ref.next());
+    got.push(a.next());
+    expect(got).toEqual(expected);
+    // Stream 1 never skipped: its numbers are its own stream's, untouched by stream 0's skips.
+    expect(b.next()).toBe(rngStream(3, 1, 'entity/e-1').next());
+  });
+
+  it('skipDraw on a plain stream draws and drops one number', () => {
+    const r = rngStream(5, 0, 'x');
+    const ref = rngStream(5, 0, 'x');
+    skipDraw(r);
+    ref.next();
+    expect(r.next()).toBe(ref.next());
   });
 
   it('keeps streams of different names apart', () => {

@@ -3,6 +3,18 @@ import seedrandom from 'seedrandom';
 /** A seeded stream of uniform numbers in [0, 1). */
 export interface Rng {
   next(): number;
+  /**
+   * Advances the stream by one draw whose value nobody reads (a pure strategy's ignored `u`). A
+   * stream may defer it (a {@link StreamBank} stream not seeded yet only counts it): the numbers
+   * drawn afterwards are the same as if `next()` had been called.
+   */
+  skip?(): void;
+}
+
+/** Advances `rng` by one unread draw: its `skip` when it has one, else `next()`. */
+export function skipDraw(rng: Rng): void {
+  if (rng.skip !== undefined) rng.skip();
+  else rng.next();
 }
 
 /**
@@ -69,6 +81,8 @@ export class StreamBank {
   /** s0, s1, s2, c of each stream. */
   private readonly state: Float64Array;
   private readonly seeded: Uint8Array;
+  /** Unread draws skipped before the stream was seeded: drawn (and dropped) when it is. */
+  private readonly owed: Uint32Array;
 
   constructor(
     private readonly seed: number,
@@ -78,6 +92,7 @@ export class StreamBank {
   ) {
     this.state = new Float64Array(4 * count);
     this.seeded = new Uint8Array(count);
+    this.owed = new Uint32Array(count);
   }
 
   /** The next number of stream `i`. */
@@ -95,6 +110,16 @@ export class StreamBank {
     return u;
   }
 
+  /**
+   * Advances stream `i` by one draw nobody reads. An unseeded stream only counts it: a run of 10,000
+   * operators whose pure strategies ignore their draws (the order book's opening asks) seeds none of
+   * their ~5,500 streams, and a stream seeded later first draws what it owes, so its numbers are unchanged.
+   */
+  skip(i: number): void {
+    if (this.seeded[i] === 0) this.owed[i]!++;
+    else this.next(i);
+  }
+
   /** Stream `i` as an {@link Rng}. */
   stream(i: number): Rng {
     return new BankStream(this, i);
@@ -103,6 +128,8 @@ export class StreamBank {
   private seedStream(i: number): void {
     aleaSeed(`pmsim/${this.seed}/${this.run}/${this.name(i)}`, this.state, 4 * i);
     this.seeded[i] = 1;
+    for (let k = this.owed[i]!; k > 0; k--) this.next(i);
+    this.owed[i] = 0;
   }
 }
 
@@ -115,6 +142,10 @@ class BankStream implements Rng {
 
   next(): number {
     return this.bank.next(this.i);
+  }
+
+  skip(): void {
+    this.bank.skip(this.i);
   }
 }
 

@@ -31,7 +31,8 @@ export class BusyIndex {
     this.heapOf = new Int32Array(nodes.length).fill(-1);
     this.pos = new Int32Array(nodes.length);
     this.key = new Float64Array(nodes.length);
-    for (const n of nodes) {
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
       const c = n.info.bidClass;
       if (c === undefined || !classes[c]) continue;
       const h = (this.heaps[c] ??= { ids: [] });

@@ -47,6 +47,65 @@ export function fullCostPerMcycleUsd(node: Node, e: Entity, metrics: RunMetrics)
 }
 
 /**
+ * The entities each window visits, by what it can change (10,000 operators are 5,500 entities, most with
+ * none of these): fixed or capital costs to book, a profit to read (finite capital, an exit rule, an
+ * attacker), an entry rule to check. Each list is in id order, so every sum and decision keeps its order;
+ * one pass over the entities sorts them.
+ */
+function entityLists(entities: readonly Entity[]) {
+  const costed: Entity[] = [];
+  const exiting: Entity[] = [];
+  const tracked: Entity[] = [];
+  const entrants: Entity[] = [];
+  let hasAttackers = false;
+  let needHistory = false;
+  for (let i = 0; i < entities.length; i++) {
+    const e = entities[i]!;
+    const attacker = e.view.attacker;
+    const exits = Number.isFinite(e.capitalUsd) || e.exitRule !== undefined;
+    if ((e.fixedUsdPerHour ?? 0) !== 0 || (e.capitalUsdPerHour ?? 0) !== 0) costed.push(e);
+    if (exits) exiting.push(e);
+    if (exits || attacker) tracked.push(e);
+    if (e.potential && e.entryRule !== undefined) entrants.push(e);
+    if (attacker) hasAttackers = true;
+    if (e.exitRule !== undefined) needHistory = true;
+  }
+  return { costed, exiting, tracked, entrants, hasAttackers, needHistory };
+}
+
+/**
+ * Node time after a window of `dt` seconds, `(from, dt) =>` `from` plus each active entity's physical nodes
+ * × `dt`, added in id order. With whole seconds and counts and sums below 2^53 every product and partial sum
+ * is exact, so that sum is `from` + (active nodes) × `dt` to the last bit, and the active count is summed in
+ * small integers (held in an integer array: a float array's elements are boxed when read by unoptimized code,
+ * and the double sum boxed a new number per entity, 2 MB of a 10,000-operator set-up's allocations).
+ * Otherwise, the sum itself.
+ */
+function nodeTime(entities: readonly Entity[]): (from: number, dt: number) => number {
+  const n = entities.length;
+  const physical = new Float64Array(n);
+  let physicalTotal = 0;
+  let integral = true;
+  const counts = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    physical[i] = entities[i]!.physicalNodes ?? entities[i]!.nodes.length;
+    physicalTotal += physical[i]!;
+    if (!(Number.isInteger(physical[i]!) && physical[i]! >= 0 && physical[i]! < 2 ** 31)) integral = false;
+    else counts[i] = physical[i]!;
+  }
+  return (from, dt) => {
+    if (integral && Number.isInteger(dt) && Number.isInteger(from) && from + dt * physicalTotal <= Number.MAX_SAFE_INTEGER) {
+      let active = 0;
+      for (let i = 0; i < n; i++) if (entities[i]!.active) active += counts[i]!;
+      return from + active * dt;
+    }
+    let sum = from;
+    for (let i = 0; i < n; i++) if (entities[i]!.active) sum += physical[i]! * dt;
+    return sum;
+  };
+}
+
+/**
  * The entry/exit rule. Each window it books every active entity's fixed costs (`fixed_usd_per_hour`
  * per physical node, busy or idle; they count only here, not in the money columns) and records its
  * economic profit: ledger balance (revenue − compute − collateral lost) + collateral still posted in
@@ -77,8 +136,6 @@ export function createEntryExit(ctx: EntryExitContext): EntryExit {
   const entered = new Uint8Array(n);
   const waiting = new Set<string>();
   let last = 0;
-  const hasAttackers = entities.some((e) => e.view.attacker);
-  const needHistory = entities.some((e) => e.exitRule !== undefined);
 
   function recentPrice(now: number, watch: number): number {
     let sum = 0;
@@ -108,14 +165,8 @@ export function createEntryExit(ctx: EntryExitContext): EntryExit {
     return ans;
   }
 
-  // Each window visits only the entities it can change (10,000 operators are 5,500 entities, most with
-  // none of these): fixed or capital costs to book, a profit to read (finite capital, an exit rule, an
-  // attacker), an entry rule to check. Each list is in id order, so every sum and decision keeps its order.
-  const costed = entities.filter((e) => (e.fixedUsdPerHour ?? 0) !== 0 || (e.capitalUsdPerHour ?? 0) !== 0);
-  const exiting = entities.filter((e) => Number.isFinite(e.capitalUsd) || e.exitRule !== undefined);
-  const tracked = entities.filter((e) => Number.isFinite(e.capitalUsd) || e.exitRule !== undefined || e.view.attacker);
-  const entrants = entities.filter((e) => e.potential && e.entryRule !== undefined);
-  const physical = Float64Array.from(entities, (e) => e.physicalNodes ?? e.nodes.length);
+  const { costed, exiting, tracked, entrants, hasAttackers, needHistory } = entityLists(entities);
+  const nodeSecondsAfter = nodeTime(entities);
   let profit = new Float64Array(n);
 
   /** Books the window's fixed and capital costs and node time; returns the tracked entities' profits. */
@@ -129,7 +180,7 @@ export function createEntryExit(ctx: EntryExitContext): EntryExit {
       metrics.fixedUsd += fixed;
       metrics.capitalUsd += capital;
     }
-    for (let i = 0; i < n; i++) if (entities[i]!.active) metrics.nodeSeconds += physical[i]! * dt;
+    metrics.nodeSeconds = nodeSecondsAfter(metrics.nodeSeconds, dt);
     // The history keeps every window's profits (exit rules read them back); without it one array serves.
     if (needHistory) profit = new Float64Array(n);
     let attackerBalance = 0;

@@ -44,7 +44,10 @@ export function createEvents(
     later,
     start() {
       const { sim, entities, demand } = ctx;
-      for (const e of entities) if (!e.active && e.joinAt > 0) sim.at(e.joinAt, JOIN, e.id);
+      for (let i = 0; i < entities.length; i++) {
+        const e = entities[i]!;
+        if (!e.active && e.joinAt > 0) sim.at(e.joinAt, JOIN, e.id);
+      }
       demand.forEach((req, r) => {
         const t = req.spec.start;
         if (req.activeAt(t, s.duration)) sim.at(t, ARRIVAL, r, 0);

@@ -277,7 +277,8 @@ function startMechanism(
 ): void {
   const { nodes, sim } = ctx;
   const mech = o.mechanism;
-  const initial: OperatorInfo[] = nodes.filter((n) => n.active).map((n) => n.info);
+  const initial: OperatorInfo[] = [];
+  for (let i = 0; i < nodes.length; i++) if (nodes[i]!.active) initial.push(nodes[i]!.info);
   const initOut: Decision[] = [];
   const state = mech.init(initial, initOut, sim.now);
   o.record?.init(

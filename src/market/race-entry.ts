@@ -37,29 +37,36 @@ export class RaceEntryIndex {
     this.classOf = new Int32Array(n);
     this.pos = new Int32Array(n).fill(-1);
     this.overcommits = new Uint8Array(n);
-    for (let id = 0; id < n; id++) if (ctx.entities[ctx.nodes[id]!.info.entity]!.strategy.overcommits === true) this.overcommits[id] = 1;
     const keys = new Map<string, number>();
     const models = new Map<object, number>();
-    // Nodes of one group come in a row: the previous pure node's class is reused without building its key.
-    let prev: { group: string; model: object; failureProb: number; c: number } | undefined;
+    // One pass over the nodes (10,000 at set-up): nodes of one group come in a row, so the previous pure
+    // node's class is reused without building its key, and each free node joins its class's members in id order.
+    let prevGroup = '';
+    let prevModel: object | undefined;
+    let prevFailure = Number.NaN;
+    let prevClass = -1;
     for (let id = 0; id < n; id++) {
       const node = ctx.nodes[id]!;
       const e = ctx.entities[node.info.entity]!;
       const s = e.strategy;
+      if (s.overcommits === true) this.overcommits[id] = 1;
       const pure = s.pure === true && !s.overcommits && (s.identities ?? 1) <= 1;
       let c: number;
       if (!pure) c = this.addClass(false, node);
-      else if (prev && prev.group === e.group && prev.model === node.model && prev.failureProb === node.failureProb) c = prev.c;
+      else if (prevClass >= 0 && prevGroup === e.group && prevModel === node.model && prevFailure === node.failureProb) c = prevClass;
       else {
         let model = models.get(node.model);
         if (model === undefined) models.set(node.model, (model = models.size));
         const key = `${e.group}|${model}|${node.failureProb}`;
         c = keys.get(key) ?? this.addClass(true, node);
         keys.set(key, c);
-        prev = { group: e.group, model: node.model, failureProb: node.failureProb, c };
+        prevGroup = e.group;
+        prevModel = node.model;
+        prevFailure = node.failureProb;
+        prevClass = c;
       }
       this.classOf[id] = c;
-      this.update(id);
+      if (this.isCandidate(node, id)) this.join(id, c);
     }
   }
 
@@ -85,16 +92,11 @@ export class RaceEntryIndex {
     const at = this.pos[id]!;
     if (want === at >= 0) return;
     const c = this.classOf[id]!;
-    const list = this.members[c]!;
     if (want) {
-      this.pos[id] = list.length;
-      list.push(id);
-      if (list.length === 1) {
-        this.livePos[c] = this.live.length;
-        this.live.push(c);
-      }
+      this.join(id, c);
       return;
     }
+    const list = this.members[c]!;
     const last = list.pop()!;
     if (last !== id) {
       list[at] = last;
@@ -109,6 +111,17 @@ export class RaceEntryIndex {
         this.livePos[lastC] = lp;
       }
       this.livePos[c] = -1;
+    }
+  }
+
+  /** A free node joins its class `c`'s members (the class goes live with its first). */
+  private join(id: number, c: number): void {
+    const list = this.members[c]!;
+    this.pos[id] = list.length;
+    list.push(id);
+    if (list.length === 1) {
+      this.livePos[c] = this.live.length;
+      this.live.push(c);
     }
   }
 

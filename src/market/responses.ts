@@ -1,6 +1,7 @@
 import type { Decision, Job } from '../mechanisms/types.js';
 import type { Quote } from '../agents/strategy.js';
 import { fits } from '../mechanisms/types.js';
+import { skipDraw } from '../engine/rng.js';
 import type { DecisionHandler, MarketContext } from './context.js';
 import { gangCandidates } from './gang-work.js';
 import { RaceEntryIndex } from './race-entry.js';
@@ -74,13 +75,13 @@ export function createAgents(ctx: MarketContext, solicits = true): Agents {
       // Cost of one Mcycle of the default workload on this node, at its current speed.
       const secondsPerMcycle = (node.model.duration(1000, 'zkvm') - node.model.profile.setupSeconds) / 1000;
       const perMcycle = secondsPerMcycle * (node.model.hourlyCostUsd / 3600);
-      const a = e.strategy.ask(
-        perMcycle,
-        e.view,
-        agentRng[e.id]!.next(),
-        sim.now,
-        secondsPerMcycle * (node.model.capitalUsdPerHour / 3600),
-      );
+      // A pure strategy ignores `u`: its draw is skipped (counted, not made), so its entity's stream is seeded
+      // only if something reads a draw later (the order book asks all 10,000 nodes at init), with the same numbers.
+      const rng = agentRng[e.id]!;
+      let u = 0;
+      if (e.strategy.pure) skipDraw(rng);
+      else u = rng.next();
+      const a = e.strategy.ask(perMcycle, e.view, u, sim.now, secondsPerMcycle * (node.model.capitalUsdPerHour / 3600));
       // "No ask" is an answer too (`cancel-ask`): a bid held for this node's answer need not wait longer.
       if (a !== null) ctx.feed({ type: 'ask', operator: d.operator, pricePerMcycle: Math.max(0, a), expiresAt: d.expiresAt });
       else ctx.feed({ type: 'cancel-ask', operator: d.operator });

@@ -25,19 +25,39 @@ export class SurplusBound {
     this.classOf = new Int32Array(nodes.length);
     this.live = new Uint8Array(nodes.length);
     const byModel = new Map<Node['model'], Map<Node['info']['capacity'], number>>();
-    nodes.forEach((n, i) => {
-      let byCap = byModel.get(n.model);
-      if (!byCap) byModel.set(n.model, (byCap = new Map()));
-      let c = byCap.get(n.info.capacity);
-      if (c === undefined) {
-        c = this.reps.length;
-        byCap.set(n.info.capacity, c);
-        this.reps.push(n);
-        this.liveCount.push(0);
+    // Nodes of a group come in a row with one model and capacity: the previous node's class is reused without a lookup.
+    let prevModel: Node['model'] | undefined;
+    let prevCap: Node['info']['capacity'] | undefined;
+    let prevClass = -1;
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      let c = prevClass;
+      if (n.model !== prevModel || n.info.capacity !== prevCap) {
+        c = this.classFor(byModel, n);
+        prevModel = n.model;
+        prevCap = n.info.capacity;
+        prevClass = c;
       }
       this.classOf[i] = c;
-      this.update(i);
-    });
+      if (n.active && !n.ejected) {
+        this.live[i] = 1;
+        this.liveCount[c]!++;
+      }
+    }
+  }
+
+  /** The class of `n`'s model and capacity, opened (with `n` as its representative) if new. */
+  private classFor(byModel: Map<Node['model'], Map<Node['info']['capacity'], number>>, n: Node): number {
+    let byCap = byModel.get(n.model);
+    if (!byCap) byModel.set(n.model, (byCap = new Map()));
+    let c = byCap.get(n.info.capacity);
+    if (c === undefined) {
+      c = this.reps.length;
+      byCap.set(n.info.capacity, c);
+      this.reps.push(n);
+      this.liveCount.push(0);
+    }
+    return c;
   }
 
   /** Re-reads a node's `active` and `ejected` flags (call after changing either). */
