@@ -238,11 +238,13 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
     params: { ...p, ...(preset ? { preset } : {}) },
     // Its own cluster in its own order: no draw, so no beacon. It assigns its nodes, committed, and
     // asks them nothing; it frees a node on the node's own deliver or fail (`freeNode`); it deletes a
-    // job's record before it decides `close`, and its queues and nodes hold job ids.
+    // job's record before it decides `close`, and its queues and nodes hold job ids. It prices
+    // nothing per job (the rent pays the cluster), so it moves no money.
     readsBeacon: false,
     solicits: false,
     freesOnReport: true,
     releasesJobs: true,
+    movesMoney: false,
     init(operators: readonly OperatorInfo[]): SelfHostedState {
       return {
         seen: seenIds(),
