@@ -3,6 +3,7 @@ import { hardwareById } from '../src/hardware-models/catalogue.js';
 import { selfHosted, TAG_DEADLINE } from '../src/mechanisms/self-hosted/index.js';
 import { summaryRow } from '../src/comparison/rows.js';
 import { Driver, job, op } from './mechanisms-rd-sb-sh.driver.js';
+import { step, type Decision, type Input } from '../src/mechanisms/types.js';
 import { checked, create, run, scenario } from './mechanisms-rd-sb-sh-market.helpers.js';
 
 const key = { scenario: 's', mechanism: 'self-hosted', mechanism_id: 'self-hosted', preset: '', seed: 1 };
@@ -131,5 +132,42 @@ describe('self-hosted in the market shell', () => {
     const expected = ((1 / mean) * es2) / (2 * (1 - rho)) + S;
     expect(lat.length).toBeGreaterThan(0.95 * n);
     expect(Math.abs(measured - expected) / expected).toBeLessThan(0.05);
+  });
+});
+
+describe('self-hosted: its own dispatch of submit and deliver', () => {
+  it('decides what the shared step decides over its handlers, refusals (duplicate, unknown job, not assigned) included', () => {
+    const m = selfHosted({ nodes: 2, retries: 1, dropLate: true });
+    const ops = [op(0), op(1)];
+    const inputs: Input[] = [
+      { type: 'submit', id: 0, job: job({ id: 0, deadline: 500 }) },
+      { type: 'submit', id: 1, job: job({ id: 1, deadline: 500 }) },
+      { type: 'submit', id: 2, job: job({ id: 2, deadline: 50 }) },
+      { type: 'submit', id: 2, job: job({ id: 3 }) },
+      { type: 'deliver', id: 3, jobId: 7, operator: 0 },
+      { type: 'deliver', id: 4, jobId: 1, operator: 0 },
+      { type: 'fail', id: 5, jobId: 0, operator: 0 },
+      { type: 'timer', id: 6, jobId: 2, tag: TAG_DEADLINE },
+      { type: 'deliver', id: 7, jobId: 1, operator: 1 },
+      { type: 'deliver', id: 7, jobId: 0, operator: 0 },
+      { type: 'deliver', id: 8, jobId: 0, operator: 0 },
+      { type: 'submit', id: 9, job: job({ id: 4, request: { cpus: 1e6, gpus: 1, memoryGb: 1 } }) },
+    ];
+    const direct: Decision[][] = [];
+    const shared: Decision[][] = [];
+    const a = m.init(ops, [], 0);
+    const b = m.init(ops, [], 0);
+    inputs.forEach((input, t) => {
+      const outA: Decision[] = [];
+      const outB: Decision[] = [];
+      m.step(a, input, t, { next: () => 0.5 }, outA);
+      step(m, b, input, t, { next: () => 0.5 }, outB);
+      direct.push(outA);
+      shared.push(outB);
+    });
+    expect(direct).toEqual(shared);
+    const refusals = direct.flat().filter((d) => d.type === 'refused');
+    expect(refusals.map((d) => (d.type === 'refused' ? d.reason : ''))).toEqual(['duplicate', 'unknown-job', 'not-assigned', 'duplicate']);
+    expect(direct.flat().filter((d) => d.type === 'done')).toHaveLength(4);
   });
 });

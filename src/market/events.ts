@@ -23,6 +23,8 @@ export interface MarketEvents {
  * Registers the event handlers of a market run on its kernel. `reject` ends a job that no node of
  * the run could ever serve (`rejected` at submission, the same under every mechanism). `beacons`:
  * submissions carry their round's beacon (false: the mechanism never reads one, and nothing records it).
+ * `escrows`: each job's budget goes into its escrow at arrival (false: the mechanism moves no money,
+ * `Mechanism.movesMoney`, so the requester keeps it and the job's record shows nothing escrowed).
  */
 export function createEvents(
   ctx: MarketContext,
@@ -32,10 +34,11 @@ export function createEvents(
   split?: (rec: JobRec, firstId: number, beacon: Uint8Array) => number,
   beacons = true,
   recycleJobs = false,
+  escrows = true,
 ): MarketEvents {
   const s = ctx.scenario;
   // Chunks take their parent's beacon, so a chunking run derives beacons whoever reads them.
-  onArrival(ctx, reject, split, beacons || split !== undefined, recycleJobs);
+  onArrival(ctx, reject, split, beacons || split !== undefined, recycleJobs, escrows);
   onComplete(ctx, work);
   ctx.sim.on(TIMER, (jobId, tag) => ctx.feed({ type: 'timer', jobId, tag }));
   const later = onDelayed(ctx);
@@ -93,6 +96,7 @@ function onArrival(
   split: ((rec: JobRec, firstId: number, beacon: Uint8Array) => number) | undefined,
   beacons: boolean,
   recycleJobs: boolean,
+  escrows: boolean,
 ): void {
   const { sim, nodes, demand, jobs, ledger, metrics } = ctx;
   const s = ctx.scenario;
@@ -118,7 +122,8 @@ function onArrival(
     const rec = openRec(jobs, job, req.lastValueUsd);
     metrics.bestSurplusUsd += ctx.surplus.best(job, rec.value);
     jobs.set(job.id, rec);
-    if (job.maxPrice > 0) ledger.toEscrow(REQUESTERS, job.id, job.maxPrice);
+    if (!escrows) rec.escrowIn = 0;
+    else if (job.maxPrice > 0) ledger.toEscrow(REQUESTERS, job.id, job.maxPrice);
     metrics.jobSubmitted();
     const gap = req.nextGap();
     if (req.activeAt(sim.now + gap, s.duration)) sim.schedule(gap, ARRIVAL, r, 0);

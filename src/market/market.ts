@@ -190,6 +190,8 @@ export function runMarket(o: MarketOptions): MarketResult {
     mech.readsBeacon !== false || o.record !== undefined,
     // A recorder or a chunked job may still read a closed job: its object is recycled only without them.
     mech.releasesJobs === true && o.record === undefined && chunking === undefined,
+    // Chunking pays a job's pieces out of its parent's escrow: kept with chunks whatever the mechanism.
+    mech.movesMoney !== false || chunking !== undefined,
   );
   events.start();
   sim.run(s.duration);
@@ -234,7 +236,8 @@ function decisionRouter(
       : createCommittee(ctx, ctx.scenario.verifier_committee, seed32(o.seed, o.run ?? 0, 'verifier-committee'));
   const done = chunking ? chunking.done(outcomes.done) : outcomes.done;
   const table: DecisionTable = {
-    ...money,
+    // A mechanism that moves no money (`Mechanism.movesMoney`) found its jobs' escrows empty: a money decision is its bug.
+    ...(o.mechanism.movesMoney === false ? moneyless(o.mechanism.type) : money),
     assign: work.assign,
     abort: work.abort,
     eject: work.eject,
@@ -248,6 +251,7 @@ function decisionRouter(
   // `done` and `close` go through the table's (possibly wrapped: committee, chunking) handlers.
   const onDone = table.done;
   const onClose = table.close;
+  const onSettle = table.settle;
   return (d: Decision): void => {
     switch (d.type) {
       case 'assign':
@@ -257,7 +261,7 @@ function decisionRouter(
       case 'close':
         return onClose(d);
       case 'settle':
-        return money.settle(d);
+        return onSettle(d);
       default:
         (table[d.type] as DecisionHandler<Decision['type']>)(d);
     }
@@ -303,6 +307,14 @@ function startMechanism(
     o.record,
   );
   pump.decideAll(initOut);
+}
+
+/** The money room of a mechanism that declared it moves no money: every money decision throws. */
+function moneyless(type: string): ReturnType<typeof createMoneyRoom> {
+  const refuse = (d: Decision): never => {
+    throw new Error(`${d.type}: mechanism ${type} declared that it moves no money (Mechanism.movesMoney), and its jobs hold no escrow`);
+  };
+  return { settle: refuse, refund: refuse, burn: refuse, fee: refuse, collateral: refuse, release: refuse, slash: refuse };
 }
 
 /** A question to operators in a setting where none are asked (its agents keep no index to answer it). */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { audit, beaconWords, selectionIndex, sha256, verifySelection } from './beacon.js';
+import { audit, beaconWords, hash4, selectionIndex, sha256, verifySelection } from './beacon.js';
 import { randomAllocation } from './random/index.js';
 import { selectionMessage, selectionWords } from './sha256.js';
 import type { Decision, Input, OperatorInfo } from './types.js';
@@ -133,5 +133,37 @@ describe('beacon: audit recomputes a selection and detects tampering', () => {
     const o2: Decision[] = [];
     m.step(s2, { type: 'submit', id: 0, job } as Input, 0, { next: () => 0.5 }, o2);
     expect(o2).toEqual([{ type: 'refused', inputId: 0, input: 'submit', reason: 'invalid' }]);
+  });
+});
+
+describe('beacon: hash4 is murmur3 fmix32 after each of its four words', () => {
+  /** The reference: fmix32 as a function over unsigned words, chained as murmur3 mixes its blocks. */
+  const fmix32 = (h: number): number => {
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+  };
+  const reference = (a: number, b: number, c: number, d: number): number => {
+    let h = fmix32((a >>> 0) ^ 0x9e3779b9);
+    h = fmix32(h ^ Math.imul(b >>> 0, 0xcc9e2d51));
+    h = fmix32(h ^ Math.imul(c >>> 0, 0x1b873593));
+    return fmix32(h ^ Math.imul(d >>> 0, 0xe6546b64));
+  };
+  it('gives the reference word for edge and ordinary words, as an unsigned integer', () => {
+    const words = [0, 1, -1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 33 + 5, 0xbeac, 0x5bd1e995, 123456789, -987654321];
+    let n = 0;
+    for (const a of words)
+      for (const b of words)
+        for (const c of words.slice(0, 6))
+          for (const d of words.slice(4)) {
+            const h = hash4(a, b, c, d);
+            expect(h).toBe(reference(a, b, c, d));
+            expect(h >= 0 && h < 2 ** 32 && Number.isInteger(h)).toBe(true);
+            n++;
+          }
+    expect(n).toBe(12 * 12 * 6 * 8);
   });
 });

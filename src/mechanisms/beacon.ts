@@ -17,23 +17,38 @@ import { beaconWords, selectionMessage, selectionWords, sha256 } from './sha256.
 
 export { beaconWords, sha256, BEACON_BYTES } from './sha256.js';
 
-/** murmur3 fmix32: a bijective avalanche over 32-bit integers. */
-function fmix32(h: number): number {
+/**
+ * Hashes four 32-bit words into one uniform 32-bit word: murmur3's finaliser (fmix32) after each
+ * word, written out in one function. The intermediate words stay signed 32-bit integers (the same
+ * bits): a word above 2^31 returned from a helper call was boxed as a heap number, on every
+ * failure and jitter draw of the simulator.
+ */
+export function hash4(a: number, b: number, c: number, d: number): number {
+  let h = a ^ 0x9e3779b9;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h ^= Math.imul(b, 0xcc9e2d51);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h ^= Math.imul(c, 0x1b873593);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h ^= Math.imul(d, 0xe6546b64);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
-}
-
-/** Hashes four 32-bit words into one uniform 32-bit word. */
-export function hash4(a: number, b: number, c: number, d: number): number {
-  let h = fmix32((a >>> 0) ^ 0x9e3779b9);
-  h = fmix32(h ^ Math.imul(b >>> 0, 0xcc9e2d51));
-  h = fmix32(h ^ Math.imul(c >>> 0, 0x1b873593));
-  h = fmix32(h ^ Math.imul(d >>> 0, 0xe6546b64));
-  return h;
 }
 
 /** A uniform number in [0, 1) from four words: used for beacons and failure draws. */

@@ -394,6 +394,13 @@ export interface Mechanism<S extends ProtocolState = ProtocolState> {
    */
   readonly releasesJobs?: boolean;
   /**
+   * False: the mechanism never decides a money decision (`settle`, `refund`, `burn`, `fee`,
+   * `collateral`, `release`, `slash`), so nothing is ever paid out of a job's escrow and a caller need
+   * not escrow the requester's budget at all (the simulator: no escrow in and out per job; the
+   * self-hosted cluster is paid by its rent). Absent or true: it may move money.
+   */
+  readonly movesMoney?: boolean;
+  /**
    * Creates the initial state for a set of nodes at time `now` (default 0). It may decide (the
    * order book asks every node for its opening ask): carry out `out` as for any step.
    */
@@ -475,6 +482,8 @@ export interface MechanismDefinition<S extends ProtocolState> {
   readonly freesOnReport?: boolean;
   /** See {@link Mechanism.releasesJobs}. */
   readonly releasesJobs?: boolean;
+  /** See {@link Mechanism.movesMoney}. */
+  readonly movesMoney?: boolean;
   init(operators: readonly OperatorInfo[], out: Decision[], now: Seconds): S;
   readonly handlers: Handlers<S>;
 }
@@ -488,6 +497,7 @@ export function defineMechanism<S extends ProtocolState>(d: MechanismDefinition<
     solicits: d.solicits !== false,
     freesOnReport: d.freesOnReport === true,
     releasesJobs: d.releasesJobs === true,
+    movesMoney: d.movesMoney !== false,
     handlers: d.handlers,
     init: (operators, out = [], now = 0) => d.init(operators, out, now),
     step: (state, input, now, random, out) => step(m, state, input, now, random, out),

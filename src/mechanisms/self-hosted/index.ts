@@ -1,8 +1,8 @@
 import { DenseTable } from '../dense-table.js';
 import { resolveParams } from '../resolve-params.js';
 import { allFree, type FreeIndex } from '../free-index.js';
-import type { Decision, Handlers, Job, Mechanism, OperatorInfo, ProtocolState } from '../types.js';
-import { defineMechanism, fits, seenIds } from '../types.js';
+import type { Decision, Handlers, Input, Job, Mechanism, OperatorInfo, ProtocolState, Random } from '../types.js';
+import { defineMechanism, fits, markSeen, seenIds, step } from '../types.js';
 import { selfHostedDefaults, selfHostedPresets, type SelfHostedParams } from './params.js';
 import { selfHostedGang } from './gang.js';
 import { canEverFit } from '../gang.js';
@@ -233,16 +233,18 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
     },
   };
 
-  return defineMechanism<SelfHostedState>({
+  const m = defineMechanism<SelfHostedState>({
     type: 'self-hosted',
     params: { ...p, ...(preset ? { preset } : {}) },
     // Its own cluster in its own order: no draw, so no beacon. It assigns its nodes, committed, and
     // asks them nothing; it frees a node on the node's own deliver or fail (`freeNode`); it deletes a
-    // job's record before it decides `close`, and its queues and nodes hold job ids.
+    // job's record before it decides `close`, and its queues and nodes hold job ids. It prices
+    // nothing per job (the rent pays the cluster), so it moves no money.
     readsBeacon: false,
     solicits: false,
     freesOnReport: true,
     releasesJobs: true,
+    movesMoney: false,
     init(operators: readonly OperatorInfo[]): SelfHostedState {
       return {
         seen: seenIds(),
@@ -262,4 +264,25 @@ export function selfHosted(params: Partial<SelfHostedParams> & { preset?: string
     },
     handlers,
   });
+  return { ...m, step: directStep(handlers) };
+}
+
+/**
+ * The shared {@link step} over the handlers, with the two inputs of every job (`submit`, `deliver`)
+ * called at call sites of their own. The shared step's one call site sees every handler, so the
+ * compiler inlines none of them (and boxes the time passed to each): about 5% of an M/M/c run.
+ */
+function directStep(handlers: Handlers<SelfHostedState>): Mechanism<SelfHostedState>['step'] {
+  const submit = handlers.submit!;
+  const deliver = handlers.deliver!;
+  const table = { handlers };
+  return (state: SelfHostedState, input: Input, now: number, random: Random, out: Decision[]): void => {
+    if (input.type !== 'submit' && input.type !== 'deliver') return step(table, state, input, now, random, out);
+    if (!markSeen(state.seen, input.id)) {
+      out.push({ type: 'refused', inputId: input.id, input: input.type, reason: 'duplicate' });
+      return;
+    }
+    const reason = input.type === 'submit' ? submit(state, input, now, random, out) : deliver(state, input, now, random, out);
+    if (reason) out.push({ type: 'refused', inputId: input.id, input: input.type, reason });
+  };
 }
