@@ -41,4 +41,37 @@ describe('AttemptBook', () => {
     expect(book.take(8, 40, a)).toBe(true);
     expect(book.take(5, 1, a)).toBe(true);
   });
+
+  it('holds many later attempts per node like a list of records: the first taken leaves the next in its place', () => {
+    const book = new AttemptBook(4);
+    type Rec = { jobId: number; start: number; end: number; failed: boolean; handle: number };
+    const ref: Rec[][] = [[], [], [], []];
+    const a = AttemptBook.blank();
+    let x = 3;
+    let job = 0;
+    for (let step = 0; step < 4000; step++) {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      const node = x % 4;
+      const list = ref[node]!;
+      if (list.length > 0 && x % 3 === 0) {
+        // Take one of the node's attempts: its first, or one further back.
+        const r = list.splice(((x >> 4) % list.length) * (x % 2), 1)[0]!;
+        expect(book.take(r.jobId, node, a)).toBe(true);
+        expect(a).toEqual({ ...r, node });
+      } else if (list.length < 12) {
+        const r = { jobId: job++, start: step + 0.25, end: step + 1.5, failed: x % 5 === 0, handle: 1000 + step };
+        list.push(r);
+        book.add(r.jobId, node, r.start, r.end, r.failed, r.handle);
+      }
+      // A job the node does not hold is not found.
+      expect(book.take(-5, node, a)).toBe(false);
+    }
+    for (let node = 0; node < 4; node++) {
+      for (const r of ref[node]!) {
+        expect(book.take(r.jobId, node, a)).toBe(true);
+        expect(a).toEqual({ ...r, node });
+      }
+      expect(book.take(ref[node]![0]?.jobId ?? 0, node, a)).toBe(false);
+    }
+  });
 });

@@ -5,7 +5,7 @@ import * as stake from '../stake.js';
 import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, RefusalReason, Seconds } from '../types.js';
 import { defineMechanism, seenIds } from '../types.js';
 import { deadline, lockDeadline, priceAt, validateOffer, type Offer } from './offer.js';
-import { addWorker, clearWorkers, hasWorker, removeWorker } from './workers.js';
+import { addWorker, clearWorkers, hasWorker, removeWorker, workersSnapshot } from './workers.js';
 import { reverseDutchDefaults, reverseDutchPresets, type ReverseDutchParams } from './params.js';
 
 export { deadline, lockDeadline, priceAt, timeAtPrice, validateOffer, type Offer } from './offer.js';
@@ -50,6 +50,7 @@ interface RdJob extends OfferTerms {
   /** Operators proving the job now (the locker and/or racers), in start order (workers.ts). */
   workers: number[];
   workerSet: Set<number> | null;
+  snapshot: readonly number[] | null;
   race: number;
   racers: number;
   /** Who delivered after the lock deadline (gets the unburned collateral at the slash), -1: nobody. */
@@ -144,6 +145,7 @@ function blankRecord(): RdJob {
     intents: [],
     workers: [],
     workerSet: null,
+    snapshot: null,
     race: NO_RACE,
     racers: 0,
     fulfiller: -1,
@@ -266,8 +268,13 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
       if (!rec) return;
       if (input.tag >= TAG_INTENT0) {
         const op = (input.tag - TAG_INTENT0) | 0;
-        const i = rec.intents.indexOf(op);
-        if (i >= 0) rec.intents.splice(i, 1);
+        // Moved down in a loop, not `splice`: that allocates the array of removed elements per lock landed.
+        const xs = rec.intents;
+        const i = xs.indexOf(op);
+        if (i >= 0) {
+          for (let j = i + 1; j < xs.length; j++) xs[j - 1] = xs[j]!;
+          xs.pop();
+        }
         tryLock(s, rec, op, now, out);
       } else if (input.tag === TAG_LOCK_EXPIRED) onLockExpired(s, rec, now, out);
       else if (input.tag === TAG_EXPIRED) onExpired(s, rec, out);
@@ -337,7 +344,7 @@ function auctionOffers(p: ReverseDutchParams) {
       mode: 'race',
       reward: direct ? priceAt(rec, now) : secondaryReward(rec),
       until: direct ? rec.lockDl : rec.dl,
-      exclude: rec.workers.slice(),
+      exclude: workersSnapshot(rec),
       ...(to >= 0 ? { to } : {}),
     });
   }

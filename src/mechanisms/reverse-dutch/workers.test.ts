@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { addWorker, clearWorkers, hasWorker, removeWorker, SET_AT, type WorkerList } from './workers.js';
+import { addWorker, clearWorkers, hasWorker, removeWorker, SET_AT, type WorkerList, workersSnapshot } from './workers.js';
 
 describe('reverse-dutch workers: the operators proving a job, in start order', () => {
   it('answers membership like the list itself, below and past the set threshold, through adds, removals and a clear', () => {
-    const w: WorkerList = { workers: [], workerSet: null };
+    const w: WorkerList = { workers: [], workerSet: null, snapshot: null };
     const ref: number[] = [];
     // A deterministic walk of adds and removals that crosses SET_AT several times.
     let x = 7;
@@ -30,10 +30,27 @@ describe('reverse-dutch workers: the operators proving a job, in start order', (
   });
 
   it('keeps a set only once the list is long', () => {
-    const w: WorkerList = { workers: [], workerSet: null };
+    const w: WorkerList = { workers: [], workerSet: null, snapshot: null };
     for (let i = 0; i < SET_AT - 1; i++) addWorker(w, i);
     expect(w.workerSet).toBeNull();
     addWorker(w, 100);
     expect(w.workerSet?.size).toBe(SET_AT);
+  });
+
+  it('shares one snapshot of the list until it changes, and never rewrites a snapshot it gave out', () => {
+    const w: WorkerList = { workers: [], workerSet: null, snapshot: null };
+    for (const op of [4, 9, 2]) addWorker(w, op);
+    const a = workersSnapshot(w);
+    expect(a).toEqual([4, 9, 2]);
+    expect(workersSnapshot(w)).toBe(a);
+    expect(removeWorker(w, 9)).toBe(true);
+    const b = workersSnapshot(w);
+    expect(b).toEqual([4, 2]);
+    expect(a).toEqual([4, 9, 2]);
+    addWorker(w, 7);
+    expect(workersSnapshot(w)).toEqual([4, 2, 7]);
+    expect(b).toEqual([4, 2]);
+    clearWorkers(w);
+    expect(workersSnapshot(w)).toEqual([]);
   });
 });

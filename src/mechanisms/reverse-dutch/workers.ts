@@ -10,6 +10,11 @@ export interface WorkerList {
   readonly workers: number[];
   /** The same operators as a set once the list is long, else null. */
   workerSet: Set<number> | null;
+  /**
+   * A copy of the list as it stands, for solicitations to exclude (null: none made since the last
+   * change). Never written once made: a change drops it, and the next solicitation copies anew.
+   */
+  snapshot: readonly number[] | null;
 }
 
 /** List length from which membership is answered by a set. */
@@ -23,18 +28,35 @@ export function hasWorker(w: WorkerList, op: number): boolean {
 /** `op` starts proving the job (it was not a worker). */
 export function addWorker(w: WorkerList, op: number): void {
   w.workers.push(op);
+  w.snapshot = null;
   if (w.workerSet !== null) w.workerSet.add(op);
   else if (w.workers.length >= SET_AT) w.workerSet = new Set(w.workers);
 }
 
-/** `op` stops proving the job; false if it was not a worker. */
+/**
+ * `op` stops proving the job; false if it was not a worker. The later workers move down one place
+ * in a loop: `splice` allocates the array of removed elements on every call.
+ */
 export function removeWorker(w: WorkerList, op: number): boolean {
   if (w.workerSet !== null && !w.workerSet.has(op)) return false;
-  const i = w.workers.indexOf(op);
+  const ws = w.workers;
+  const i = ws.indexOf(op);
   if (i < 0) return false;
-  w.workers.splice(i, 1);
+  for (let j = i + 1; j < ws.length; j++) ws[j - 1] = ws[j]!;
+  ws.pop();
   w.workerSet?.delete(op);
+  w.snapshot = null;
   return true;
+}
+
+/**
+ * The workers as a list a solicitation may keep (`exclude`). A secondary race is re-announced to each
+ * node that becomes free while it is open, and its workers rarely change in between: at 10,000
+ * operators a copy per re-announcement was 3 million elements copied (about 24 MB allocated) in a
+ * 50,000-job run. The copy is shared until the list changes; its contents are the list's, as before.
+ */
+export function workersSnapshot(w: WorkerList): readonly number[] {
+  return (w.snapshot ??= w.workers.slice());
 }
 
 /**
@@ -45,4 +67,5 @@ export function clearWorkers(w: WorkerList): void {
   const ws = w.workers;
   while (ws.length > 0) ws.pop();
   w.workerSet = null;
+  w.snapshot = null;
 }
