@@ -353,7 +353,7 @@ function bookStructure(p: OrderBookParams) {
 /** Order-book rules, part 2: ask requests, holds, trades and price-time matching of incoming bids. */
 function bookMatching(p: OrderBookParams, prior: ReturnType<typeof bookStructure>) {
   const { askTotal, tradePrice, feasible, room, askLive } = prior;
-  function requestAsk(s: OrderBookState, op: number, now: Seconds, out: Decision[]): void {
+  function requestAsk(_s: OrderBookState, op: number, now: Seconds, out: Decision[]): void {
     out.push({ type: 'request-ask', operator: op, expiresAt: now + p.askTtl });
   }
 

@@ -354,7 +354,7 @@ function auctionOffers(p: ReverseDutchParams) {
    * before and decided (a prover commits a free slot to one order, it does not re-decide because
    * another node became free). An unlocked job is offered again to every eligible node.
    */
-  function reoffer(s: ReverseDutchState, rec: RdJob, to: number, now: Seconds, out: Decision[]): void {
+  function reoffer(_s: ReverseDutchState, rec: RdJob, to: number, now: Seconds, out: Decision[]): void {
     if (rec.race !== NO_RACE) solicitRace(rec, to, now, out);
     else if (rec.locker < 0) solicitLock(rec, now, out);
   }
@@ -419,7 +419,7 @@ function auctionOffers(p: ReverseDutchParams) {
 
 /** Reverse-Dutch rules, part 2: locks (after the reaction delay), race joins and deliveries. */
 function auctionLocks(p: ReverseDutchParams, prior: ReturnType<typeof auctionOffers>) {
-  const { secondaryReward, track, solicitLock, solicitRace, reoffer, resolicit, pay, abortAll, finish, close } = prior;
+  const { secondaryReward, pay, abortAll, finish, close } = prior;
   function tryLock(s: ReverseDutchState, rec: RdJob, op: number, now: Seconds, out: Decision[]): RefusalReason | undefined {
     if (rec.done || rec.race === SECONDARY) return 'late';
     if (rec.locker >= 0) return 'taken';
@@ -536,23 +536,7 @@ function auctionLocks(p: ReverseDutchParams, prior: ReturnType<typeof auctionOff
 
 /** Reverse-Dutch rules, part 3: the lock deadline, the request deadline, direct fulfilment and submission. */
 function auctionEnds(p: ReverseDutchParams, prior: ReturnType<typeof auctionOffers> & ReturnType<typeof auctionLocks>) {
-  const {
-    secondaryReward,
-    track,
-    solicitLock,
-    solicitRace,
-    reoffer,
-    resolicit,
-    pay,
-    abortAll,
-    finish,
-    close,
-    tryLock,
-    joinRace,
-    onLockInput,
-    onDeliver,
-    onFail,
-  } = prior;
+  const { track, solicitLock, solicitRace, abortAll, finish, close } = prior;
   function onLockExpired(s: ReverseDutchState, rec: RdJob, now: Seconds, out: Decision[]): void {
     if (rec.done) return;
     if (rec.locker >= 0) {
