@@ -32,7 +32,7 @@ function arrivals(r: Requester, until: number): number[] {
   let t = r.spec.start;
   let id = 0;
   while (t < until && r.activeAt(t, until)) {
-    r.makeJob(id++, t);
+    r.makeJob(id++, { now: t });
     out.push(t);
     t += r.nextGap();
   }

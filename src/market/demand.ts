@@ -1,6 +1,7 @@
 import { gangSpeedup } from '../hardware-models/gang-efficiency.js';
 import { sampler, type DistSpec, type Sampler } from '../engine/distributions.js';
 import { rngStream, type Rng } from '../engine/rng.js';
+import type { Simulation } from '../engine/simulation.js';
 import type { Job, Resources } from '../mechanisms/types.js';
 import { toMicros } from '../mechanisms/types.js';
 import type { RequesterGroup, Scenario } from '../scenario/schema.js';
@@ -134,6 +135,16 @@ export class Requester {
     return Infinity;
   }
 
+  /**
+   * Draws the gap to this requester's next job and schedules it as `kind` (payload `r`) if the
+   * requester is still active then. One call for the three steps: the gap, a double, stays in a
+   * register instead of being boxed at each of the calls that passed it on (one number per job).
+   */
+  scheduleNext(sim: Simulation, kind: number, r: number, duration: number): void {
+    const gap = this.nextGap();
+    if (this.activeAt(sim.now + gap, duration)) sim.schedule(gap, kind, r, 0);
+  }
+
   /** Does the requester schedule its own next job at time `t`? (Aggregators never do.) */
   activeAt(t: number, duration: number): boolean {
     if (this.isAggregator) return false;
@@ -164,10 +175,12 @@ export class Requester {
   private req: Resources | undefined;
 
   /**
-   * Draws the next job submitted at `now` with id `id`. `into`: a closed job's object that nothing
+   * Draws the next job submitted now (`clock.now`) with id `id`. `into`: a closed job's object that nothing
    * reads any more, overwritten instead of a new object when both are single-node jobs (same shape).
+   * The time is read from the clock, not passed: a double passed to this call (too large to inline) is boxed.
    */
-  makeJob(id: number, now: number, into?: Job): Job {
+  makeJob(id: number, clock: { readonly now: number }, into?: Job): Job {
+    const now = clock.now;
     this.emitted++;
     this.lastT = now;
     const s = this.spec;

@@ -118,15 +118,16 @@ function onArrival(
   let nextJob = 0;
   sim.on(ARRIVAL, (r) => {
     const req = demand[r]!;
-    const job = req.makeJob(nextJob++, sim.now, recycleJobs ? jobs.nextSpare()?.job : undefined);
-    const rec = openRec(jobs, job, req.lastValueUsd);
-    metrics.bestSurplusUsd += ctx.surplus.best(job, rec.value);
+    const job = req.makeJob(nextJob++, sim, recycleJobs ? jobs.nextSpare()?.job : undefined);
+    // The value is written here, not passed: a double passed to a call that is not inlined is boxed.
+    const rec = openRec(jobs, job, 0);
+    rec.value = req.lastValueUsd;
+    ctx.surplus.addBest(rec, metrics);
     jobs.set(job.id, rec);
     if (!escrows) rec.escrowIn = 0;
     else if (job.maxPrice > 0) ledger.toEscrow(REQUESTERS, job.id, job.maxPrice);
     metrics.jobSubmitted();
-    const gap = req.nextGap();
-    if (req.activeAt(sim.now + gap, s.duration)) sim.schedule(gap, ARRIVAL, r, 0);
+    req.scheduleNext(sim, ARRIVAL, r, s.duration);
     if (unservable[r]) {
       metrics.unservable++;
       reject(job.id);

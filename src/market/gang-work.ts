@@ -129,7 +129,9 @@ export function createGangWork(
   /** The crew whose lead's attempt just completed, until its members are released. */
   let ended: Crew | undefined;
 
-  const crewOf = (jobId: number, lead: number): Crew | undefined => crews.get(jobId)?.find((c) => c.lead === lead);
+  // Asked on every completion of every job: a run without gang jobs (no crew) skips the Map's hashing.
+  const crewOf = (jobId: number, lead: number): Crew | undefined =>
+    crews.size === 0 ? undefined : crews.get(jobId)?.find((c) => c.lead === lead);
 
   const staff = (job: Job, lead: number): number[] | undefined => entityCrew(nodes, ownerOf[lead]!.nodes, job, lead);
 

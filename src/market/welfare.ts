@@ -69,6 +69,15 @@ export class SurplusBound {
     this.liveCount[this.classOf[nodeId]!]! += now ? 1 : -1;
   }
 
+  /**
+   * Adds the bound of `rec`'s job to `sink.bestSurplusUsd`. The sum is made here, not by the caller:
+   * a double returned from a call that is not inlined (this one is too large for the arrival's
+   * budget) is boxed, one number per job; the same additions in the same order, so the same bits.
+   */
+  addBest(rec: { readonly job: Job; readonly value: number }, sink: { bestSurplusUsd: number }): void {
+    sink.bestSurplusUsd += this.best(rec.job, rec.value);
+  }
+
   /** The bound for `job` worth `value` USD, at its submission (USD, ≥ 0). */
   best(job: Job, value: number): number {
     if (!(value > 0)) return 0;
