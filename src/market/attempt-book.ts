@@ -1,3 +1,5 @@
+import { removeAt } from '../mechanisms/remove.js';
+
 /** One proving attempt in progress (or queued behind other work on its node). */
 export interface Attempt {
   jobId: number;
@@ -103,8 +105,7 @@ export class AttemptBook {
 
   /** Removes the later attempt at offset `i` of a node's list (the rest move down: no `splice`, which allocates). */
   private drop(list: number[], i: number): void {
-    for (let k = i + MORE; k < list.length; k++) list[k - MORE] = list[k]!;
-    for (let k = 0; k < MORE; k++) list.pop();
+    removeAt(list, i, MORE);
     this.queued--;
   }
 

@@ -1,4 +1,5 @@
 import type { Decision } from '../mechanisms/types.js';
+import { removeAt } from '../mechanisms/remove.js';
 
 /** A reverse-Dutch lock solicitation (`solicit` with mode `lock`). */
 export type LockSolicit = Extract<Decision, { type: 'solicit' }>;
@@ -89,15 +90,11 @@ export function firstExactTurn(b: LockBook): number {
 }
 
 /**
- * Drops the earliest `n` would-be lockers. The rest move down in a loop: `splice` allocates the array
- * of removed elements, on every lock attempt (about 5 MB in a 50,000-job run).
+ * Drops the earliest `n` would-be lockers, in place with {@link removeAt}: `splice` would allocate the
+ * array of removed elements on every lock attempt (about 5 MB in a 50,000-job run).
  */
 export function dropFirst(b: LockBook, n: number): void {
-  if (n <= 0) return;
-  const cs = b.cands;
-  const d = Math.min(n * STRIDE, cs.length);
-  for (let k = d; k < cs.length; k++) cs[k - d] = cs[k]!;
-  for (let k = 0; k < d; k++) cs.pop();
+  if (n > 0) removeAt(b.cands, 0, n * STRIDE);
 }
 
 /** When the ramp reaches `want` (micro-USD), not before `now`; -1 if never by the book's `until`. */

@@ -5,6 +5,7 @@ import * as stake from '../stake.js';
 import type { Decision, Handlers, Job, Mechanism, Micros, OperatorInfo, ProtocolState, RefusalReason, Seconds } from '../types.js';
 import { defineMechanism, seenIds } from '../types.js';
 import { deadline, lockDeadline, priceAt, validateOffer, type Offer } from './offer.js';
+import { removeValue } from '../remove.js';
 import { addWorker, clearWorkers, hasWorker, removeWorker, workersSnapshot } from './workers.js';
 import { reverseDutchDefaults, reverseDutchPresets, type ReverseDutchParams } from './params.js';
 
@@ -268,13 +269,7 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
       if (!rec) return;
       if (input.tag >= TAG_INTENT0) {
         const op = (input.tag - TAG_INTENT0) | 0;
-        // Moved down in a loop, not `splice`: that allocates the array of removed elements per lock landed.
-        const xs = rec.intents;
-        const i = xs.indexOf(op);
-        if (i >= 0) {
-          for (let j = i + 1; j < xs.length; j++) xs[j - 1] = xs[j]!;
-          xs.pop();
-        }
+        removeValue(rec.intents, op);
         tryLock(s, rec, op, now, out);
       } else if (input.tag === TAG_LOCK_EXPIRED) onLockExpired(s, rec, now, out);
       else if (input.tag === TAG_EXPIRED) onExpired(s, rec, out);

@@ -1,3 +1,5 @@
+import { removeValue } from '../remove.js';
+
 /**
  * The operators proving one job (the locker and/or racers), in the order they started: the order
  * `abortAll` stops them in. A secondary race after a lock deadline may draw thousands of racers at
@@ -33,17 +35,10 @@ export function addWorker(w: WorkerList, op: number): void {
   else if (w.workers.length >= SET_AT) w.workerSet = new Set(w.workers);
 }
 
-/**
- * `op` stops proving the job; false if it was not a worker. The later workers move down one place
- * in a loop: `splice` allocates the array of removed elements on every call.
- */
+/** `op` stops proving the job (the later workers keep their order); false if it was not a worker. */
 export function removeWorker(w: WorkerList, op: number): boolean {
   if (w.workerSet !== null && !w.workerSet.has(op)) return false;
-  const ws = w.workers;
-  const i = ws.indexOf(op);
-  if (i < 0) return false;
-  for (let j = i + 1; j < ws.length; j++) ws[j - 1] = ws[j]!;
-  ws.pop();
+  if (!removeValue(w.workers, op)) return false;
   w.workerSet?.delete(op);
   w.snapshot = null;
   return true;
