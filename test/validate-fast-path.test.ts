@@ -47,7 +47,7 @@ describe('the parameters-only registry', () => {
     for (const e of mechanismParamEntries()) {
       const table = MECHANISM_PARAMS[e.id]!;
       for (const [k, schema] of Object.entries(table)) {
-        for (const v of POOL.filter((x) => schema.safeParse(x).success)) {
+        for (const v of POOL.filter((x) => schema(x) === undefined)) {
           for (const preset of [undefined, ...e.presets]) {
             const params = { [k]: v, ...(preset ? { preset } : {}) };
             expect(() => mechanismById(e.id)!.create(params), `${e.id} ${k}=${JSON.stringify(v)} ${preset ?? ''}`).not.toThrow();

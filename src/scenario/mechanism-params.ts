@@ -24,27 +24,15 @@ export function shown(v: unknown): string {
 }
 
 /**
- * The check of one parameter's value, in the shape of zod's `safeParse` (success, or the issues'
- * messages). Each is a plain predicate: building some 200 zod schemas for them cost about 6 ms CPU of
- * `pmsim validate`'s start-up (issue 10), and none needs more than a predicate and a message.
+ * The check of one parameter's value: what is wrong with it, or undefined when it passes. Each is a
+ * plain predicate with a message: building some 200 zod schemas for them cost about 6 ms CPU of
+ * `pmsim validate`'s start-up (issue 10).
  */
-export interface ParamSchema {
-  safeParse(v: unknown): { success: true } | { success: false; error: { issues: readonly { message: string }[] } };
-}
-
-/** A check from a function that says what is wrong with a value, or undefined when it passes. */
-export function paramSchema(issue: (v: unknown) => string | undefined): ParamSchema {
-  return {
-    safeParse: (v) => {
-      const message = issue(v);
-      return message === undefined ? { success: true } : { success: false, error: { issues: [{ message }] } };
-    },
-  };
-}
+export type ParamCheck = (v: unknown) => string | undefined;
 
 /** A parameter that passes `ok`; otherwise `expected <what>, got <value>`. */
-function field(what: string, ok: (v: unknown) => boolean): ParamSchema {
-  return paramSchema((v) => (ok(v) ? undefined : `expected ${what}, got ${shown(v)}`));
+function field(what: string, ok: (v: unknown) => boolean): ParamCheck {
+  return (v) => (ok(v) ? undefined : `expected ${what}, got ${shown(v)}`);
 }
 
 const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -86,14 +74,13 @@ const tokens = field('tokens ≥ 0 (at most 1e7)', (v) => num(v) && v >= 0 && v 
 const bondTokens = field('tokens ≥ 0 (at most 100,000)', (v) => num(v) && v >= 0 && v <= 1e5);
 const tokenUsd = field('USD per token ≥ 0 (at most 100)', (v) => num(v) && v >= 0 && v <= 100);
 const epoch = field('seconds > 0 (at most 2,592,000, 30 days)', (v) => num(v) && v > 0 && v <= 2_592_000);
-const hardware = paramSchema((v) =>
+const hardware: ParamCheck = (v) =>
   typeof v !== 'string' || !hardwareIds.includes(v)
     ? `unknown hardware ${shown(v)} (expected one of: ${hardwareIds.join(', ')})`
-    : undefined,
-);
+    : undefined;
 
-/** The parameter table of each mechanism: parameter name → schema of its value. */
-export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, ParamSchema>>>> = {
+/** The parameter table of each mechanism: parameter name → the check of its value. */
+export const MECHANISM_PARAMS: Readonly<Record<string, Readonly<Record<string, ParamCheck>>>> = {
   random: {
     gpuHourUsd: usd,
     cpuHourUsd: usd,
@@ -278,16 +265,16 @@ export function checkMechanismParams(
   }
   for (const [k, v] of Object.entries(params)) {
     if (k === 'preset') continue;
-    const schema = Object.hasOwn(table, k) ? table[k] : undefined;
-    if (!schema) {
+    const check = Object.hasOwn(table, k) ? table[k] : undefined;
+    if (!check) {
       issues.push({
         path: `params.${k}`,
         message: `unknown parameter "${k}" for mechanism ${id} (known: ${Object.keys(table).join(', ')})`,
       });
       continue;
     }
-    const r = schema.safeParse(v);
-    if (!r.success) for (const i of r.error.issues) issues.push({ path: `params.${k}`, message: i.message });
+    const message = check(v);
+    if (message !== undefined) issues.push({ path: `params.${k}`, message });
   }
   return issues;
 }
