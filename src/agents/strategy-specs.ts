@@ -12,6 +12,8 @@ export interface StrategySpec {
 }
 
 const share = (def: number, description: string): ParamSpec => ({ default: def, min: 0, max: 1, description });
+/** The cap on the opportunity cost of queued work, shared by the strategies that price scarcity. */
+const scarcityCap: ParamSpec = { default: 4, min: 0, description: 'Most jobs of displaced work counted in the opportunity cost' };
 
 /** Every strategy's description and parameters, by id. Each strategy adds one entry here and one factory in registry.ts. */
 export const strategySpecs: Readonly<Record<string, StrategySpec>> = {
@@ -19,7 +21,7 @@ export const strategySpecs: Readonly<Record<string, StrategySpec>> = {
     description: 'expected cost x (1 + margin)',
     params: {
       scarcity: share(0, '1: a node with queued work adds the opportunity cost of the work it would displace (off by default)'),
-      scarcity_cap: { default: 4, min: 0, description: 'Most jobs of displaced work counted in the opportunity cost' },
+      scarcity_cap: scarcityCap,
     },
   },
   equilibrium: {
@@ -27,7 +29,7 @@ export const strategySpecs: Readonly<Record<string, StrategySpec>> = {
     params: {
       n: { default: 0, min: 0, description: 'Number of bidders assumed (0: the nodes the solicitation reached)' },
       scarcity: share(1, '1: a node with queued work prices in the opportunity cost of the work it would displace'),
-      scarcity_cap: { default: 4, min: 0, description: 'Most jobs of displaced work counted in the opportunity cost' },
+      scarcity_cap: scarcityCap,
       full_cost_utilisation: share(0, 'Adds capital per hour x duration / this utilisation to the cost (0: marginal cost only)'),
     },
   },
@@ -44,7 +46,7 @@ export const strategySpecs: Readonly<Record<string, StrategySpec>> = {
         0,
         'Marks up capital per hour x duration / this utilisation on top of marginal cost (0: marginal cost only)',
       ),
-      scarcity_cap: { default: 4, min: 0, description: 'Most jobs of displaced work counted in the opportunity cost' },
+      scarcity_cap: scarcityCap,
     },
   },
   truthful: { description: 'bids and locks at its own marginal cost', params: {} },
