@@ -17,6 +17,8 @@
 //
 // Writes `dist/cli/chunks/modules.json` (each output file → the modules in it) for
 // test/cli-startup-modules.test.ts. Runs from scripts/postbuild.mjs; `npm run build` runs tsc first.
+// tsc alone rewrites dist/cli/main.js as its own, unbundled entry, which works as before (slower);
+// `tsc --watch` re-emits only the files that changed, so rebuild with `npm run build` before using the CLI.
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, posix, relative, sep } from 'node:path';
@@ -129,6 +131,8 @@ export async function bundleCli() {
     postBanner: BUNDLE_MARK,
   });
   await bundle.close();
+  const unresolved = output.filter((o) => o.type === 'chunk' && o.code.includes(PLACEHOLDER)).map((o) => o.fileName);
+  if (unresolved.length > 0) throw new Error(`bundle-cli: import.meta.url left unresolved in ${unresolved.join(', ')}`);
   rmSync(`${entry}.map`, { force: true }); // tsc's map describes the file the bundle replaced
   writeFileSync(join(chunksDir, 'modules.json'), `${JSON.stringify(manifest(output), null, 1)}\n`);
   chmodSync(entry, 0o755);
