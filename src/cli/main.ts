@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import yargs, { type Argv } from 'yargs';
+import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { VERSION } from '../version.js';
 import { commands } from './commands/index.js';
@@ -14,20 +14,6 @@ function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
-}
-
-/**
- * yargs renders the running command's help text as its handler starts (`cacheHelpMessage`, kept in
- * case the handler fails and help is to be shown): for `pmsim validate` that is about a tenth of its
- * CPU (cliui's layout, string widths, ICU's segmenter). pmsim never shows that text: its `.fail()`
- * throws instead of printing help, and no handler calls `showHelp`. So the hook does nothing here;
- * `--help` builds its text as before. The hook is yargs' internal API, hence the guard: without it,
- * yargs runs as it did.
- */
-function skipHelpCache(cli: Argv): void {
-  type Internals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } };
-  const usage = (cli as unknown as Internals).getInternalMethods?.().getUsageInstance?.();
-  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
 /** The `pmsim` command line: yargs over the public API. Each command loads its modules lazily. */
@@ -45,7 +31,6 @@ async function main(argv: string[]): Promise<void> {
       throw err ?? new UsageLike(msg);
     })
     .help();
-  skipHelpCache(cli);
   for (const c of commands) cli.command(c);
   await cli.parseAsync();
 }
