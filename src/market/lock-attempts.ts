@@ -4,6 +4,7 @@ import { CLS, dropFirst, firstExactTurn, type LockBook, NODE, T, TRIES } from '.
 import type { LockBooks } from './lock-books.js';
 import type { LockClass } from './lock-classes.js';
 import { LOCK_TRY, type MarketContext } from './context.js';
+import type { RaceEntryIndex } from './race-entry.js';
 
 /** Members of one lock class tried per job before the class is given up (collateral, refusals). */
 const CLASS_TRIES = 8;
@@ -19,6 +20,13 @@ export interface LockRoom {
   /** Node id → its lock class, -1: none (the exact path). */
   readonly classOf: readonly number[];
   readonly seed: number;
+  /**
+   * The race entry index's free candidates (active, not ejected, idle unless capacity-blind), kept
+   * exact by every node-change notice: a dense read where a node's own object is a cache miss.
+   */
+  readonly free: Pick<RaceEntryIndex, 'isMember'>;
+  /** A gang job was solicited: its members' queues change without a notice, so lock checks read the nodes. */
+  gangs: boolean;
 }
 
 /** The attempts' side: the one kernel event per job, and what the answers need of it. */
@@ -59,6 +67,8 @@ export function createLockAttempts(room: LockRoom): LockAttempts {
    * capacity-blind node (`overcommits`) locks whatever its queue holds, as before.
    */
   const canLock = (i: number): boolean => {
+    // The same rule from the index's flag: a candidate is active, not ejected, and idle or capacity-blind.
+    if (!room.gangs) return room.free.isMember(i) && (overcommits[i] === 1 || inFlightUntil[i]! < sim.now);
     const n = nodes[i]!;
     if (!n.active || n.ejected) return false;
     if (overcommits[i] === 1) return true;
@@ -87,6 +97,12 @@ export function createLockAttempts(room: LockRoom): LockAttempts {
     b.handle = sim.at(at, LOCK_TRY, b.jobId, 0);
   }
 
+  /**
+   * A reusable lock input: a lock is sent only from this book's own kernel event (`fire`), at the top
+   * of it, when no input is pending, and mechanisms never keep an input (as events.ts' submit input).
+   */
+  const lockIn: { type: 'lock'; jobId: number; operator: number } = { type: 'lock', jobId: 0, operator: 0 };
+
   /** Sends node `op`'s lock; true when it took or is in flight (then the book waits for it to land). */
   function send(b: LockBook, job: Job, op: number): boolean {
     // Capital bounds collateral: a lock the entity cannot cover is not sent (see collateral-limits.ts),
@@ -95,7 +111,9 @@ export function createLockAttempts(room: LockRoom): LockAttempts {
       metrics.refusedForCollateral++;
       return false;
     }
-    ctx.feed({ type: 'lock', jobId: b.jobId, operator: op });
+    lockIn.jobId = b.jobId;
+    lockIn.operator = op;
+    ctx.feed(lockIn);
     if (locked(b.jobId)) {
       if (b.handle >= 0) sim.cancel(b.handle);
       b.handle = -1;

@@ -83,6 +83,16 @@ export interface ReverseDutchState extends ProtocolState {
 
 /** The Boundless offer pmsim derives for a job submitted at `now` (all prices in micro-USD). */
 export function offerFor(job: Job, now: Seconds, p: ReverseDutchParams): Offer {
+  const offer: OfferTerms = { minPrice: 0, maxPrice: 0, rampUpStart: 0, rampUpPeriod: 0, lockTimeout: 0, timeout: 0, lockCollateral: 0 };
+  writeOffer(offer, job, now, p);
+  return offer;
+}
+
+/**
+ * Writes {@link offerFor}'s offer into `into` and validates it. A submission writes it straight into
+ * the job's record (the record is the offer `priceAt` reads): no offer object per job.
+ */
+function writeOffer(into: OfferTerms, job: Job, now: Seconds, p: ReverseDutchParams): void {
   const maxPrice = Math.max(0, Math.floor(job.maxPrice));
   const minPrice = Math.min(maxPrice, Math.max(0, Math.floor(maxPrice * p.minPriceShare)));
   // SDK: now + min(max(30 s, executor time), 1 h), mod.rs:847-860.
@@ -105,18 +115,15 @@ export function offerFor(job: Job, now: Seconds, p: ReverseDutchParams): Offer {
   }
   lockTimeout = Math.min(Math.max(0, lockTimeout), timeout);
   rampUpPeriod = Math.min(Math.max(0, rampUpPeriod), lockTimeout);
-  const offer: Offer = {
-    minPrice,
-    maxPrice,
-    rampUpStart,
-    rampUpPeriod,
-    lockTimeout,
-    timeout,
-    lockCollateral:
-      p.collateralZkc > 0 ? Math.round(p.collateralZkc * p.zkcUsd * 1_000_000) : Math.max(0, Math.round(maxPrice * p.collateralMultiple)),
-  };
-  validateOffer(offer);
-  return offer;
+  into.minPrice = minPrice;
+  into.maxPrice = maxPrice;
+  into.rampUpStart = rampUpStart;
+  into.rampUpPeriod = rampUpPeriod;
+  into.lockTimeout = lockTimeout;
+  into.timeout = timeout;
+  into.lockCollateral =
+    p.collateralZkc > 0 ? Math.round(p.collateralZkc * p.zkcUsd * 1_000_000) : Math.max(0, Math.round(maxPrice * p.collateralMultiple));
+  validateOffer(into);
 }
 
 /** The lock ramp of an offer, as a `solicit` carries it. */
@@ -316,18 +323,16 @@ function auctionOffers(p: ReverseDutchParams) {
    * rule 3). The shell answers it in O(lock classes) when every node is in a class.
    */
   function solicitLock(rec: RdJob, now: Seconds, out: Decision[]): void {
-    const d: Extract<Decision, { type: 'solicit' }> = {
-      type: 'solicit',
-      jobId: rec.id,
-      mode: 'lock',
-      reward: priceAt(rec, now),
-      // A decision at `until` still lands by the lock deadline.
-      until: rec.lockDl - p.lockDelay,
-      exclude: NO_ONE,
-      ramp: rec.ramp,
-    };
-    if (p.lockDelay > 0) (d as { delay?: Seconds }).delay = p.lockDelay;
-    out.push(d);
+    const reward = priceAt(rec, now);
+    // A decision at `until` still lands by the lock deadline.
+    const until = rec.lockDl - p.lockDelay;
+    // Two literals, not `delay` added after: a field added to a literal goes to a second object, one
+    // per solicitation (about three per job). The fields and their order are the same as before.
+    out.push(
+      p.lockDelay > 0
+        ? { type: 'solicit', jobId: rec.id, mode: 'lock', reward, until, exclude: NO_ONE, ramp: rec.ramp, delay: p.lockDelay }
+        : { type: 'solicit', jobId: rec.id, mode: 'lock', reward, until, exclude: NO_ONE, ramp: rec.ramp },
+    );
   }
 
   /** Opens a fulfil race to every eligible node (`to` < 0), or re-announces it to the one node that became free. */
@@ -579,18 +584,13 @@ function auctionEnds(p: ReverseDutchParams, prior: ReturnType<typeof auctionOffe
     solicitRace(rec, -1, now, out);
   }
 
-  /** A record for a new job: a closed job's, reset, or a new one. */
-  function recordFor(s: ReverseDutchState, job: Job, offer: Offer): RdJob {
+  /** A record for a new job: a closed job's, reset, or a new one, holding the job's offer. */
+  function recordFor(s: ReverseDutchState, job: Job, now: Seconds): RdJob {
     const rec = s.spare.pop() ?? blankRecord();
     rec.id = job.id;
     rec.mcycles = job.mcycles;
-    rec.minPrice = offer.minPrice;
-    rec.maxPrice = offer.maxPrice;
-    rec.rampUpStart = offer.rampUpStart;
-    rec.rampUpPeriod = offer.rampUpPeriod;
-    rec.lockTimeout = offer.lockTimeout;
-    rec.timeout = offer.timeout;
-    rec.lockCollateral = offer.lockCollateral;
+    writeOffer(rec, job, now, p);
+    const offer: Offer = rec;
     rec.lockDl = lockDeadline(offer);
     rec.dl = deadline(offer);
     rec.ramp = rampOf(offer);
@@ -610,13 +610,12 @@ function auctionEnds(p: ReverseDutchParams, prior: ReturnType<typeof auctionOffe
   }
 
   function onSubmit(s: ReverseDutchState, job: Job, now: Seconds, out: Decision[]): void {
-    const offer = offerFor(job, now, p);
-    const rec = recordFor(s, job, offer);
+    const rec = recordFor(s, job, now);
     s.jobs.set(job.id, rec);
     const id = job.id;
     out.push({ type: 'timer', jobId: id, at: rec.lockDl + 1, tag: TAG_LOCK_EXPIRED });
     out.push({ type: 'timer', jobId: id, at: rec.dl + 1, tag: TAG_EXPIRED });
-    const rampEnd = offer.rampUpStart + offer.rampUpPeriod;
+    const rampEnd = rec.rampUpStart + rec.rampUpPeriod;
     if (p.directFulfil && rampEnd + 1 <= rec.lockDl) out.push({ type: 'timer', jobId: id, at: rampEnd + 1, tag: TAG_DIRECT });
     track(s, rec);
     solicitLock(rec, now, out);
