@@ -289,7 +289,7 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
     params: { ...p, ...(preset ? { preset } : {}) },
     init(operators: readonly OperatorInfo[]): ReverseDutchState {
       const balances = stake.stakeBook(balanceParams);
-      for (const o of operators) stake.join(balances, o);
+      for (let i = 0; i < operators.length; i++) stake.join(balances, operators[i]!);
       return {
         seen: seenIds(),
         jobs: new DenseTable<RdJob>(),
@@ -338,15 +338,16 @@ function auctionOffers(p: ReverseDutchParams) {
   /** Opens a fulfil race to every eligible node (`to` < 0), or re-announces it to the one node that became free. */
   function solicitRace(rec: RdJob, to: number, now: Seconds, out: Decision[]): void {
     const direct = rec.race === DIRECT;
-    out.push({
-      type: 'solicit',
-      jobId: rec.id,
-      mode: 'race',
-      reward: direct ? priceAt(rec, now) : secondaryReward(rec),
-      until: direct ? rec.lockDl : rec.dl,
-      exclude: workersSnapshot(rec),
-      ...(to >= 0 ? { to } : {}),
-    });
+    const reward = direct ? priceAt(rec, now) : secondaryReward(rec);
+    const until = direct ? rec.lockDl : rec.dl;
+    const exclude = workersSnapshot(rec);
+    // Two literals, not a spread of `{ to }`: at 10,000 operators a secondary race is re-announced to
+    // thousands of freed nodes. The fields and their order are the same as before.
+    out.push(
+      to >= 0
+        ? { type: 'solicit', jobId: rec.id, mode: 'race', reward, until, exclude, to }
+        : { type: 'solicit', jobId: rec.id, mode: 'race', reward, until, exclude },
+    );
   }
 
   /**
@@ -391,7 +392,10 @@ function auctionOffers(p: ReverseDutchParams) {
   /** Stops every worker of the job except `keep` (-1: stop all). */
   function abortAll(rec: RdJob, keep: number, out: Decision[]): void {
     let kept = false;
-    for (const w of rec.workers) {
+    // An indexed loop: where this runs unoptimized, an array iterator allocates a result per step.
+    const ws = rec.workers;
+    for (let i = 0; i < ws.length; i++) {
+      const w = ws[i]!;
       if (w === keep) kept = true;
       else out.push({ type: 'abort', jobId: rec.id, operator: w });
     }
