@@ -287,6 +287,10 @@ export function reverseDutch(params: Partial<ReverseDutchParams> & { preset?: st
   return defineMechanism<ReverseDutchState>({
     type: 'reverse-dutch',
     params: { ...p, ...(preset ? { preset } : {}) },
+    // A job's record copies what it needs of the job (its id, Mcycles and the offer derived at
+    // submission) and no handler keeps the job's object, so a caller may reuse it once the job is
+    // closed: at 10,000 operators the job objects were the largest allocation promoted to the old space.
+    releasesJobs: true,
     init(operators: readonly OperatorInfo[]): ReverseDutchState {
       const balances = stake.stakeBook(balanceParams);
       for (let i = 0; i < operators.length; i++) stake.join(balances, operators[i]!);
