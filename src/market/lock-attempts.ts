@@ -38,6 +38,31 @@ export interface LockAttempts {
 }
 
 /**
+ * Can node `i` lock now? One rule for both paths: it is active and free, with no lock in flight
+ * (`inFlightUntil`). Its answer stands while the job is open, as a broker's priced order stays
+ * pending until it has capacity (at capacity the committer defers its pending orders,
+ * service.rs:236). A capacity-blind node (`overcommits`) locks whatever its queue holds, as before.
+ */
+function lockCheck(room: LockRoom, inFlightUntil: Float64Array): (i: number) => boolean {
+  const { sim, nodes } = room.ctx;
+  /**
+   * Node id → its owner's strategy is capacity-blind (fixed for the run, as in race-entry.ts): a dense
+   * flag read on every lock check instead of the owner's and its strategy's objects, two cache misses
+   * per check at 10,000 operators.
+   */
+  const overcommits = new Uint8Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) if (room.ctx.ownerOf[i]!.strategy.overcommits === true) overcommits[i] = 1;
+  return (i) => {
+    // The same rule from the index's flag: a candidate is active, not ejected, and idle or capacity-blind.
+    if (!room.gangs) return room.free.isMember(i) && (overcommits[i] === 1 || inFlightUntil[i]! < sim.now);
+    const n = nodes[i]!;
+    if (!n.active || n.ejected) return false;
+    if (overcommits[i] === 1) return true;
+    return n.outstanding === 0 && inFlightUntil[i]! < sim.now;
+  };
+}
+
+/**
  * The lock attempts of reverse-Dutch would-be lockers: one attempt at a time per job, at its
  * earliest would-be locker, the next only when that one did not take (its node is busy by then,
  * its entity cannot post the collateral, or the mechanism refused it). With a reaction delay the
@@ -53,27 +78,7 @@ export function createLockAttempts(room: LockRoom): LockAttempts {
    * crates/broker/src/order_committer/service.rs:15-30, :236). Until then it sends no other lock.
    */
   const inFlightUntil = new Float64Array(nodes.length).fill(-Infinity);
-  /**
-   * Node id → its owner's strategy is capacity-blind (fixed for the run, as in race-entry.ts): a dense
-   * flag read on every lock check instead of the owner's and its strategy's objects, two cache misses
-   * per check at 10,000 operators.
-   */
-  const overcommits = new Uint8Array(nodes.length);
-  for (let i = 0; i < nodes.length; i++) if (ctx.ownerOf[i]!.strategy.overcommits === true) overcommits[i] = 1;
-  /**
-   * Can node `i` lock now? One rule for both paths: it is active and free, with no lock in flight.
-   * Its answer stands while the job is open, as a broker's priced order stays pending until it has
-   * capacity (at capacity the committer defers its pending orders, service.rs:236). A
-   * capacity-blind node (`overcommits`) locks whatever its queue holds, as before.
-   */
-  const canLock = (i: number): boolean => {
-    // The same rule from the index's flag: a candidate is active, not ejected, and idle or capacity-blind.
-    if (!room.gangs) return room.free.isMember(i) && (overcommits[i] === 1 || inFlightUntil[i]! < sim.now);
-    const n = nodes[i]!;
-    if (!n.active || n.ejected) return false;
-    if (overcommits[i] === 1) return true;
-    return n.outstanding === 0 && inFlightUntil[i]! < sim.now;
-  };
+  const canLock = lockCheck(room, inFlightUntil);
   const locked = (jobId: number): boolean => {
     const rec = ctx.jobs.get(jobId);
     return !rec || (rec.locker ?? -1) >= 0;
