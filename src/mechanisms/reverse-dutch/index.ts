@@ -53,7 +53,8 @@ interface RdJob extends OfferTerms {
    */
   intent: number;
   intents: number[];
-  /** Operators proving the job now (the locker and/or racers), in start order (workers.ts). */
+  /** Operators proving the job now (the locker and/or racers), in start order: `first`, then `workers` (workers.ts). */
+  first: number;
   workers: number[];
   workerSet: Set<number> | null;
   snapshot: readonly number[] | null;
@@ -157,6 +158,7 @@ function blankRecord(): RdJob {
     lockPrice: 0,
     intent: -1,
     intents: [],
+    first: -1,
     workers: [],
     workerSet: null,
     snapshot: null,
@@ -408,6 +410,10 @@ function auctionOffers(p: ReverseDutchParams) {
   /** Stops every worker of the job except `keep` (-1: stop all). */
   function abortAll(rec: RdJob, keep: number, out: Decision[]): void {
     let kept = false;
+    if (rec.first >= 0) {
+      if (rec.first === keep) kept = true;
+      else out.push({ type: 'abort', jobId: rec.id, operator: rec.first });
+    }
     // An indexed loop: where this runs unoptimized, an array iterator allocates a result per step.
     const ws = rec.workers;
     for (let i = 0; i < ws.length; i++) {
