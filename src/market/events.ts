@@ -41,7 +41,7 @@ export function createEvents(
   onArrival(ctx, reject, split, beacons || split !== undefined, recycleJobs, escrows);
   onComplete(ctx, work);
   // A reusable timer input (see the submit input below): fed at the top of the event, when no input is
-  // pending. Reverse Dutch sets three timers per job; an object each was a sixteenth of what a run allocated.
+  // pending. Reverse Dutch sets three timers per job: an input object each (and its `id` slot) was garbage.
   const timerIn: { type: 'timer'; jobId: number; tag: number } = { type: 'timer', jobId: 0, tag: 0 };
   ctx.sim.on(TIMER, (jobId, tag) => {
     timerIn.jobId = jobId;
