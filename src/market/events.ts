@@ -40,7 +40,14 @@ export function createEvents(
   // Chunks take their parent's beacon, so a chunking run derives beacons whoever reads them.
   onArrival(ctx, reject, split, beacons || split !== undefined, recycleJobs, escrows);
   onComplete(ctx, work);
-  ctx.sim.on(TIMER, (jobId, tag) => ctx.feed({ type: 'timer', jobId, tag }));
+  // A reusable timer input (see the submit input below): fed at the top of the event, when no input is
+  // pending. Reverse Dutch sets three timers per job: an input object each (and its `id` slot) was garbage.
+  const timerIn: { type: 'timer'; jobId: number; tag: number } = { type: 'timer', jobId: 0, tag: 0 };
+  ctx.sim.on(TIMER, (jobId, tag) => {
+    timerIn.jobId = jobId;
+    timerIn.tag = tag;
+    ctx.feed(timerIn);
+  });
   const later = onDelayed(ctx);
   onWindowsAndJoins(ctx, entryExit);
   return {

@@ -8,7 +8,7 @@ import {
   type Candidate,
   indexOfClass,
   indexOfNode,
-  insert,
+  insertAt,
   keepEarliest,
   type LockBook,
   type LockSolicit,
@@ -40,12 +40,15 @@ export interface LockAnswers {
  * that moment (a free member's answer is the class's); otherwise (learners, random draws) every
  * free node answers for itself.
  */
-export function createLockAnswers(ctx: MarketContext): LockAnswers {
+export function createLockAnswers(ctx: MarketContext, free: LockRoom['free']): LockAnswers {
   const { classes, classOf } = lockClasses(ctx.nodes, ctx.entities);
-  const room: LockRoom = { ctx, books: new LockBooks(), classes, classOf, seed: ctx.seeds.raceOrder };
+  const room: LockRoom = { ctx, books: new LockBooks(), classes, classOf, seed: ctx.seeds.raceOrder, free, gangs: false };
   const { respondAll, respondOne } = lockAnswerers(room, createLockAttempts(room));
   return {
     respond(d, job) {
+      // Before a gang job's lock, no gang has staffed its members (gang-work.ts changes their
+      // queues without a node-change notice): from the first, lock checks read the nodes.
+      if (job.gang !== undefined) room.gangs = true;
       if (d.to !== undefined && job.gang === undefined) respondOne(d, job, d.to);
       else respondAll(d, job);
     },
@@ -87,19 +90,20 @@ function lockAnswerers(room: LockRoom, attempts: LockAttempts) {
     return t < 0 ? undefined : { t, tie: tieOf(lockJob.id, id), node: id, cls: -1 };
   }
   /**
-   * A class's answer: one strategy call on a free stand-in node. Its tie is the least of the
-   * members' uniform ties (1 − (1 − u)^(1/size)), so a larger class wins an equal-time tie as often
-   * as its members would one by one.
+   * A class's answer, into the book: one strategy call on a free stand-in node. Its tie is the least
+   * of the members' uniform ties (1 − (1 − u)^(1/size)), so a larger class wins an equal-time tie as
+   * often as its members would one by one. Written straight into the book (every submission asks
+   * every class: no `Candidate` object each).
    */
-  function classCandidate(b: LockBook, lockJob: Job, k: number): Candidate | undefined {
+  function classAnswer(b: LockBook, lockJob: Job, k: number): void {
     const c = classes[k]!;
-    if (!fits(c.rep.info.capacity, lockJob.request)) return undefined;
+    if (!fits(c.rep.info.capacity, lockJob.request)) return;
     const p = c.owner.strategy.lockPrice(ctx.quote(c.rep, lockJob), c.owner.view, 0);
-    if (p === null) return undefined;
+    if (p === null) return;
     const t = lockTime(b, Math.round(p * 1e6), sim.now);
-    if (t < 0) return undefined;
+    if (t < 0) return;
     const u = hashUniform(seed ^ 0x10c4, lockJob.id, nodes.length + k, 1);
-    return { t, tie: 1 - (1 - u) ** (1 / c.nodes.length), node: -1, cls: k };
+    insertAt(b, t, 1 - (1 - u) ** (1 / c.nodes.length), -1, k);
   }
 
   /** Every eligible node answers (as a class where all can); the earliest few are kept. */
@@ -112,8 +116,7 @@ function lockAnswerers(room: LockRoom, attempts: LockAttempts) {
       for (let k = 0; k < classes.length; k++) {
         if (indexOfClass(b, k) >= 0) continue;
         lockJob ??= lockJobOf(d.until, job);
-        const c = classCandidate(b, lockJob, k);
-        if (c) insert(b, c);
+        classAnswer(b, lockJob, k);
       }
     } else {
       const lockJob = lockJobOf(d.until, job);

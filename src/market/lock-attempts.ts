@@ -4,6 +4,7 @@ import { CLS, dropFirst, firstExactTurn, type LockBook, NODE, T, TRIES } from '.
 import type { LockBooks } from './lock-books.js';
 import type { LockClass } from './lock-classes.js';
 import { LOCK_TRY, type MarketContext } from './context.js';
+import type { RaceEntryIndex } from './race-entry.js';
 
 /** Members of one lock class tried per job before the class is given up (collateral, refusals). */
 const CLASS_TRIES = 8;
@@ -19,6 +20,13 @@ export interface LockRoom {
   /** Node id → its lock class, -1: none (the exact path). */
   readonly classOf: readonly number[];
   readonly seed: number;
+  /**
+   * The race entry index's free candidates (active, not ejected, idle unless capacity-blind), kept
+   * exact by every node-change notice: a dense read where a node's own object is a cache miss.
+   */
+  readonly free: Pick<RaceEntryIndex, 'isMember'>;
+  /** A gang job was solicited: its members' queues change without a notice, so lock checks read the nodes. */
+  gangs: boolean;
 }
 
 /** The attempts' side: the one kernel event per job, and what the answers need of it. */
@@ -27,6 +35,31 @@ export interface LockAttempts {
   arm(b: LockBook, at: number): void;
   /** Forgets the books of jobs that ended or were locked. */
   sweep(): void;
+}
+
+/**
+ * Can node `i` lock now? One rule for both paths: it is active and free, with no lock in flight
+ * (`inFlightUntil`). Its answer stands while the job is open, as a broker's priced order stays
+ * pending until it has capacity (at capacity the committer defers its pending orders,
+ * service.rs:236). A capacity-blind node (`overcommits`) locks whatever its queue holds, as before.
+ */
+function lockCheck(room: LockRoom, inFlightUntil: Float64Array): (i: number) => boolean {
+  const { sim, nodes } = room.ctx;
+  /**
+   * Node id → its owner's strategy is capacity-blind (fixed for the run, as in race-entry.ts): a dense
+   * flag read on every lock check instead of the owner's and its strategy's objects, two cache misses
+   * per check at 10,000 operators.
+   */
+  const overcommits = new Uint8Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) if (room.ctx.ownerOf[i]!.strategy.overcommits === true) overcommits[i] = 1;
+  return (i) => {
+    // The same rule from the index's flag: a candidate is active, not ejected, and idle or capacity-blind.
+    if (!room.gangs) return room.free.isMember(i) && (overcommits[i] === 1 || inFlightUntil[i]! < sim.now);
+    const n = nodes[i]!;
+    if (!n.active || n.ejected) return false;
+    if (overcommits[i] === 1) return true;
+    return n.outstanding === 0 && inFlightUntil[i]! < sim.now;
+  };
 }
 
 /**
@@ -45,25 +78,7 @@ export function createLockAttempts(room: LockRoom): LockAttempts {
    * crates/broker/src/order_committer/service.rs:15-30, :236). Until then it sends no other lock.
    */
   const inFlightUntil = new Float64Array(nodes.length).fill(-Infinity);
-  /**
-   * Node id → its owner's strategy is capacity-blind (fixed for the run, as in race-entry.ts): a dense
-   * flag read on every lock check instead of the owner's and its strategy's objects, two cache misses
-   * per check at 10,000 operators.
-   */
-  const overcommits = new Uint8Array(nodes.length);
-  for (let i = 0; i < nodes.length; i++) if (ctx.ownerOf[i]!.strategy.overcommits === true) overcommits[i] = 1;
-  /**
-   * Can node `i` lock now? One rule for both paths: it is active and free, with no lock in flight.
-   * Its answer stands while the job is open, as a broker's priced order stays pending until it has
-   * capacity (at capacity the committer defers its pending orders, service.rs:236). A
-   * capacity-blind node (`overcommits`) locks whatever its queue holds, as before.
-   */
-  const canLock = (i: number): boolean => {
-    const n = nodes[i]!;
-    if (!n.active || n.ejected) return false;
-    if (overcommits[i] === 1) return true;
-    return n.outstanding === 0 && inFlightUntil[i]! < sim.now;
-  };
+  const canLock = lockCheck(room, inFlightUntil);
   const locked = (jobId: number): boolean => {
     const rec = ctx.jobs.get(jobId);
     return !rec || (rec.locker ?? -1) >= 0;
@@ -87,6 +102,12 @@ export function createLockAttempts(room: LockRoom): LockAttempts {
     b.handle = sim.at(at, LOCK_TRY, b.jobId, 0);
   }
 
+  /**
+   * A reusable lock input: a lock is sent only from this book's own kernel event (`fire`), at the top
+   * of it, when no input is pending, and mechanisms never keep an input (as events.ts' submit input).
+   */
+  const lockIn: { type: 'lock'; jobId: number; operator: number } = { type: 'lock', jobId: 0, operator: 0 };
+
   /** Sends node `op`'s lock; true when it took or is in flight (then the book waits for it to land). */
   function send(b: LockBook, job: Job, op: number): boolean {
     // Capital bounds collateral: a lock the entity cannot cover is not sent (see collateral-limits.ts),
@@ -95,7 +116,9 @@ export function createLockAttempts(room: LockRoom): LockAttempts {
       metrics.refusedForCollateral++;
       return false;
     }
-    ctx.feed({ type: 'lock', jobId: b.jobId, operator: op });
+    lockIn.jobId = b.jobId;
+    lockIn.operator = op;
+    ctx.feed(lockIn);
     if (locked(b.jobId)) {
       if (b.handle >= 0) sim.cancel(b.handle);
       b.handle = -1;

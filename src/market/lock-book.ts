@@ -110,18 +110,23 @@ export function lockTime(b: Pick<LockBook, 'ramp' | 'reward' | 'until'>, want: n
 
 /** Inserts `c` in time order (with no tries yet). */
 export function insert(b: LockBook, c: Candidate): void {
+  insertAt(b, c.t, c.tie, c.node, c.cls);
+}
+
+/** Inserts the would-be locker (`t`, `tie`, `node`, `cls`) in time order, with no tries yet (no {@link Candidate} object). */
+export function insertAt(b: LockBook, t: number, tie: number, node: number, cls: number): void {
   const cs = b.cands;
   let k = cs.length / STRIDE;
   cs.push(0, 0, 0, 0, 0);
-  while (k > 0 && beforeAt(c.t, c.tie, cs, k - 1)) {
+  while (k > 0 && beforeAt(t, tie, cs, k - 1)) {
     for (let f = 0; f < STRIDE; f++) cs[k * STRIDE + f] = cs[(k - 1) * STRIDE + f]!;
     k--;
   }
   const at = k * STRIDE;
-  cs[at + T] = c.t;
-  cs[at + TIE] = c.tie;
-  cs[at + NODE] = c.node;
-  cs[at + CLS] = c.cls;
+  cs[at + T] = t;
+  cs[at + TIE] = tie;
+  cs[at + NODE] = node;
+  cs[at + CLS] = cls;
   cs[at + TRIES] = 0;
 }
 

@@ -56,7 +56,10 @@ export class LockBooks {
     b.ramp = undefined;
     b.delay = 0;
     b.reach = 0;
-    b.cands.length = 0;
+    // Pops, not `length = 0`: that drops the backing store, and the next job's first answer
+    // allocated a new one (promoted at 10,000 operators, where a book outlives a scavenge).
+    const cs = b.cands;
+    while (cs.length > 0) cs.pop();
     b.handle = -1;
     b.armedAt = Infinity;
     b.sentAt = -Infinity;

@@ -56,7 +56,7 @@ export function createAgents(ctx: MarketContext, solicits = true): Agents {
     candidates,
     raceEntry: ctx.scenario.race_entry,
     // Built at the first lock solicitation: only reverse Dutch asks for locks, and its classes cost O(N) to build.
-    lockAnswers: () => (lockAnswers ??= createLockAnswers(ctx)),
+    lockAnswers: () => (lockAnswers ??= createLockAnswers(ctx, entry)),
   });
 
   return {

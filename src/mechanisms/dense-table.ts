@@ -76,7 +76,10 @@ export class DenseTable<T> {
   private separates(n: number, id: number): boolean {
     const taken = new Uint8Array(n);
     taken[id & (n - 1)] = 1;
-    for (const k of this.keys) {
+    const keys = this.keys;
+    // Indexed: a typed array's iterator allocates a result per step where this runs unoptimized.
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
       if (k === EMPTY) continue;
       if (taken[k & (n - 1)]) return false;
       taken[k & (n - 1)] = 1;

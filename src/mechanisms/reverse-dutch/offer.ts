@@ -38,16 +38,23 @@ export function deadline(offer: Offer<number | bigint>): Seconds {
  * ≤ timeout), plus what pmsim needs: whole-second times and non-negative integer prices. Throws.
  */
 export function validateOffer(offer: Offer<number | bigint>): void {
-  const times = [offer.rampUpStart, offer.rampUpPeriod, offer.lockTimeout, offer.timeout];
-  if (!times.every((t) => Number.isSafeInteger(t) && t >= 0)) throw new RangeError('offer: times must be whole, non-negative seconds');
-  const prices = [offer.minPrice, offer.maxPrice, offer.lockCollateral];
-  if (!prices.every((p) => (typeof p === 'bigint' ? p >= 0n : Number.isSafeInteger(p) && p >= 0))) {
+  // Field by field, not `[...].every(...)`: every submission validates its offer, and the two arrays
+  // and closures were about a third of what a submission allocated.
+  if (
+    !(wholeSeconds(offer.rampUpStart) && wholeSeconds(offer.rampUpPeriod) && wholeSeconds(offer.lockTimeout) && wholeSeconds(offer.timeout))
+  ) {
+    throw new RangeError('offer: times must be whole, non-negative seconds');
+  }
+  if (!(wholePrice(offer.minPrice) && wholePrice(offer.maxPrice) && wholePrice(offer.lockCollateral))) {
     throw new RangeError('offer: prices must be non-negative integers');
   }
   if (offer.minPrice > offer.maxPrice) throw new RangeError('offer: minPrice > maxPrice');
   if (offer.rampUpPeriod > offer.lockTimeout) throw new RangeError('offer: rampUpPeriod > lockTimeout');
   if (offer.lockTimeout > offer.timeout) throw new RangeError('offer: lockTimeout > timeout');
 }
+
+const wholeSeconds = (t: number): boolean => Number.isSafeInteger(t) && t >= 0;
+const wholePrice = (p: number | bigint): boolean => (typeof p === 'bigint' ? p >= 0n : Number.isSafeInteger(p) && p >= 0);
 
 /** floor(a × b / c) for non-negative safe integers, exact (BigInt when a × b exceeds 2^53). */
 function mulDiv(a: number, b: number, c: number): number {

@@ -3,7 +3,7 @@ import { addWorker, clearWorkers, hasWorker, removeWorker, SET_AT, type WorkerLi
 
 describe('reverse-dutch workers: the operators proving a job, in start order', () => {
   it('answers membership like the list itself, below and past the set threshold, through adds, removals and a clear', () => {
-    const w: WorkerList = { workers: [], workerSet: null, snapshot: null };
+    const w: WorkerList = { first: -1, workers: [], workerSet: null, snapshot: null };
     const ref: number[] = [];
     // A deterministic walk of adds and removals that crosses SET_AT several times.
     let x = 7;
@@ -19,7 +19,7 @@ describe('reverse-dutch workers: the operators proving a job, in start order', (
         addWorker(w, op);
         ref.push(op);
       }
-      expect(w.workers).toEqual(ref);
+      expect(workersSnapshot(w)).toEqual(ref);
       for (let q = 0; q < 3 * SET_AT; q++) expect(hasWorker(w, q)).toBe(ref.includes(q));
       if (step % 500 === 499) {
         clearWorkers(w);
@@ -30,7 +30,7 @@ describe('reverse-dutch workers: the operators proving a job, in start order', (
   });
 
   it('keeps a set only once the list is long', () => {
-    const w: WorkerList = { workers: [], workerSet: null, snapshot: null };
+    const w: WorkerList = { first: -1, workers: [], workerSet: null, snapshot: null };
     for (let i = 0; i < SET_AT - 1; i++) addWorker(w, i);
     expect(w.workerSet).toBeNull();
     addWorker(w, 100);
@@ -38,7 +38,7 @@ describe('reverse-dutch workers: the operators proving a job, in start order', (
   });
 
   it('shares one snapshot of the list until it changes, and never rewrites a snapshot it gave out', () => {
-    const w: WorkerList = { workers: [], workerSet: null, snapshot: null };
+    const w: WorkerList = { first: -1, workers: [], workerSet: null, snapshot: null };
     for (const op of [4, 9, 2]) addWorker(w, op);
     const a = workersSnapshot(w);
     expect(a).toEqual([4, 9, 2]);
