@@ -24,7 +24,7 @@ export interface LockRoom {
    * The race entry index's free candidates (active, not ejected, idle unless capacity-blind), kept
    * exact by every node-change notice: a dense read where a node's own object is a cache miss.
    */
-  readonly free: Pick<RaceEntryIndex, 'isMember'>;
+  readonly free: Pick<RaceEntryIndex, 'isMember' | 'overcommits'>;
   /** A gang job was solicited: its members' queues change without a notice, so lock checks read the nodes. */
   gangs: boolean;
 }
@@ -45,13 +45,9 @@ export interface LockAttempts {
  */
 function lockCheck(room: LockRoom, inFlightUntil: Float64Array): (i: number) => boolean {
   const { sim, nodes } = room.ctx;
-  /**
-   * Node id → its owner's strategy is capacity-blind (fixed for the run, as in race-entry.ts): a dense
-   * flag read on every lock check instead of the owner's and its strategy's objects, two cache misses
-   * per check at 10,000 operators.
-   */
-  const overcommits = new Uint8Array(nodes.length);
-  for (let i = 0; i < nodes.length; i++) if (room.ctx.ownerOf[i]!.strategy.overcommits === true) overcommits[i] = 1;
+  // Capacity-blindness is the race entry index's dense flag (the owner's and its strategy's objects
+  // are two cache misses per check at 10,000 operators).
+  const overcommits = room.free.overcommits;
   return (i) => {
     // The same rule from the index's flag: a candidate is active, not ejected, and idle or capacity-blind.
     if (!room.gangs) return room.free.isMember(i) && (overcommits[i] === 1 || inFlightUntil[i]! < sim.now);

@@ -29,8 +29,12 @@ export class RaceEntryIndex {
   /** Classes with at least one free member (swap-remove set). */
   readonly live: number[] = [];
   private readonly livePos: number[] = [];
-  /** Node id → its owner's strategy takes work while busy (read on every update: a dense flag, not the owner's objects). */
-  private readonly overcommits: Uint8Array;
+  /**
+   * Node id → 1 if its owner's strategy takes work while busy (capacity-blind, fixed for the run): a
+   * dense flag read on every update, and by the lock checks (lock-attempts.ts), not the owner's objects.
+   * Written only here.
+   */
+  readonly overcommits: Uint8Array;
 
   constructor(private readonly ctx: Pick<MarketContext, 'nodes' | 'entities'>) {
     const n = ctx.nodes.length;

@@ -39,10 +39,7 @@ export class SurplusBound {
         prevClass = c;
       }
       this.classOf[i] = c;
-      if (n.active && !n.ejected) {
-        this.live[i] = 1;
-        this.liveCount[c]!++;
-      }
+      this.update(i);
     }
   }
 
