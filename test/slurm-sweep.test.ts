@@ -129,8 +129,10 @@ describe.skipIf(!avail.ok)('pmsim sweep --slurm on a real Slurm cluster', () => 
       const { job, before } = await cancelShard2MidRun(out);
       const q = sh('scontrol', ['requeue', `${job}_2`]);
       expect(q.status, q.stderr).toBe(0);
-      // Slurm holds a requeued job back for a while before it is eligible again; let it start now.
-      sh('scontrol', ['update', `JobId=${job}_2`, 'StartTime=now']);
+      // Slurm holds a requeued job back for a while before it is eligible again; let it start in a few
+      // seconds. Not `now`: a launch within a second of the kill can reach slurmd while it still holds the
+      // cancelled task's id as killed ("Job credential revoked": the task then exits 1 without running).
+      sh('scontrol', ['update', `JobId=${job}_2`, 'StartTime=now+5']);
 
       // The same command again, with --wait: shard 2 is in the queue, so nothing is submitted twice.
       const r = await pmsimAsync(['sweep', SWEEP, '--slurm', '--array-size', '4', '--out', out, '--wait', '--poll-interval', '1']);
